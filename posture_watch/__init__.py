@@ -1,0 +1,1 @@
+"""posture-watch: a quiet desktop posture monitor."""

@@ -1,0 +1,47 @@
+"""One error tree for the whole program.
+
+Adapters translate library exceptions into these once, where they meet the library
+(``raise SourceError(...) from exc``); the CLI catches only :class:`PostureWatchError`,
+prints ``Name: message`` on one line and exits with :attr:`PostureWatchError.exit_code`.
+"""
+
+from __future__ import annotations
+
+
+class PostureWatchError(Exception):
+    """Base class: a problem the user can act on, reported in one line."""
+
+    exit_code: int = 2
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+    def one_line(self) -> str:
+        """The message, with the hint appended, for a single stderr line."""
+        text = str(self)
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class SourceError(PostureWatchError):
+    """A frame source (camera, video, image, folder, recording) cannot be read."""
+
+
+class CameraError(SourceError):
+    """The webcam cannot be opened or stopped delivering frames."""
+
+
+class ModelError(PostureWatchError):
+    """The pose model file is missing, corrupt, or cannot be loaded or downloaded."""
+
+
+class CalibrationError(PostureWatchError):
+    """A calibration was refused, or a stored calibration profile is unusable."""
+
+
+class ConfigError(PostureWatchError):
+    """A setting or command-line value is not allowed."""
+
+
+class StorageError(PostureWatchError):
+    """A file the program writes (profile, recording, history) cannot be written or read."""

@@ -1,0 +1,36 @@
+"""Where posture-watch keeps its files: the user's config and data folders.
+
+Follows the platform conventions through platformdirs (on Linux ``$XDG_CONFIG_HOME``
+and ``$XDG_DATA_HOME``), so tests point both at a temporary folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "posture-watch"
+
+#: The repository's own ``models/`` folder (present in a source checkout / editable install).
+REPO_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+
+
+def config_dir() -> Path:
+    """The user's config folder (profiles, settings)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def data_dir() -> Path:
+    """The user's data folder (downloaded models, history)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def profiles_dir() -> Path:
+    """Folder of calibration profiles, one JSON file per profile name."""
+    return config_dir() / "profiles"
+
+
+def user_models_dir() -> Path:
+    """Folder where ``posture-watch model pull`` stores downloaded model variants."""
+    return data_dir() / "models"
