@@ -1,0 +1,78 @@
+"""One frame in, one verdict out: geometry, score, per-frame state and the timeline.
+
+This is the whole decision path shared by ``analyze``, ``calibrate``'s checks and the
+tray monitor. It holds no I/O: the caller passes landmarks (or None when no person was
+found) with a timestamp, and gets back a :class:`Verdict`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from posture_watch.core.events import Event
+from posture_watch.core.geometry import Features, compute_features
+from posture_watch.core.landmarks import Landmarks, stack
+from posture_watch.core.scoring import Baseline, PostureState, frame_states, slouch_scores
+from posture_watch.core.settings import Settings
+from posture_watch.core.timeline import Timeline
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What posture-watch concluded about one frame.
+
+    ``raw_state``/``raw_score`` judge the frame alone; ``state``/``score`` are smoothed
+    over time (equal to the raw values when the analyzer runs on unrelated stills).
+    """
+
+    t: float
+    person: bool
+    raw_state: PostureState
+    raw_score: float
+    state: PostureState
+    score: float
+    features: Features  # one row
+    events: tuple[Event, ...]
+
+
+def score_frames(
+    frames: list[Landmarks | None], baseline: Baseline
+) -> tuple[np.ndarray, Features, np.ndarray, np.ndarray]:
+    """Vectorised scoring of many frames: (person, features, scores, states)."""
+    image, world, size = stack(frames)
+    person = np.array([f is not None for f in frames], dtype=bool)
+    features = compute_features(image, world, np.nan_to_num(size, nan=1.0))
+    scores = slouch_scores(features, baseline)
+    return person, features, scores, frame_states(person, features, scores)
+
+
+class PostureAnalyzer:
+    """Stateful per-frame analysis. ``smooth=False`` treats frames as unrelated stills."""
+
+    def __init__(
+        self, baseline: Baseline, settings: Settings | None = None, *, smooth: bool = True
+    ) -> None:
+        self.baseline = baseline
+        self.settings = settings or Settings()
+        self.smooth = smooth
+        self.timeline = Timeline(self.settings)
+
+    def step(self, t: float, landmarks: Landmarks | None) -> Verdict:
+        person, features, scores, states = score_frames([landmarks], self.baseline)
+        raw_state, raw_score = states[0], float(scores[0])
+        if not self.smooth:
+            return Verdict(
+                t, bool(person[0]), raw_state, raw_score, raw_state, raw_score, features, ()
+            )
+        step = self.timeline.update(t, raw_state, raw_score)
+        score = step.score if not math.isnan(step.score) else raw_score
+        return Verdict(
+            t, bool(person[0]), raw_state, raw_score, step.state, score, features, step.events
+        )
+
+    def finish(self, t_end: float) -> tuple[Event, ...]:
+        """Close the session at ``t_end`` (end of the last frame)."""
+        return self.timeline.finish(t_end) if self.smooth else ()
