@@ -1,0 +1,337 @@
+"""The pose model files: which ones we trust, where to find them, how to fetch them.
+
+The pose model is a ~6-30 MB binary that MediaPipe loads blindly; a truncated or
+corrupted file fails deep inside the native library with an unhelpful message, or
+worse, loads and gives wrong landmarks. So every pinned variant carries its exact size
+and sha256, every file is checked before use, and downloads are atomic: the final name
+only ever points at a complete, verified file.
+
+Hashing a 30 MB file on every start would be wasted work, so hashes are cached in-process
+per (path, inode, mtime, size); a file rewritten in place keeps neither the same mtime
+nor (usually) the same inode, so the cache cannot hide a changed file in practice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import os
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from posture_watch.errors import ModelError
+from posture_watch.paths import REPO_MODELS_DIR, user_models_dir
+
+_URL_PATTERN = (
+    "https://storage.googleapis.com/mediapipe-models/pose_landmarker/"
+    "pose_landmarker_{variant}/float16/1/pose_landmarker_{variant}.task"
+)
+_CHUNK = 1 << 16  # 64 KiB: small enough for smooth progress, large enough to be cheap.
+
+#: ``progress(received_bytes, total_bytes_or_None)``, called after every chunk.
+ProgressCallback = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True)
+class ModelVariant:
+    """One pinned MediaPipe Pose Landmarker file (float16, v1, Apache-2.0).
+
+    ``size`` is in bytes; ``sha256`` is lowercase hex of the whole file.
+    """
+
+    name: str
+    size: int
+    sha256: str
+    url: str
+
+    @property
+    def filename(self) -> str:
+        """The file name used both in the repo's ``models/`` and the user's data folder."""
+        return f"pose_landmarker_{self.name}.task"
+
+
+def _pinned(name: str, size: int, sha256: str) -> ModelVariant:
+    return ModelVariant(name, size, sha256, _URL_PATTERN.format(variant=name))
+
+
+#: The variants we know, smallest (fastest, least accurate) first.
+VARIANTS: dict[str, ModelVariant] = {
+    v.name: v
+    for v in (
+        _pinned(
+            "lite", 5_777_746, "59929e1d1ee95287735ddd833b19cf4ac46d29bc7afddbbf6753c459690d574a"
+        ),
+        _pinned(
+            "full", 9_398_198, "4eaa5eb7a98365221087693fcc286334cf0858e2eb6e15b506aa4a7ecdcec4ad"
+        ),
+        _pinned(
+            "heavy", 30_664_242, "64437af838a65d18e5ba7a0d39b465540069bc8aae8308de3e318aad31fcbc7b"
+        ),
+    )
+}
+
+_hash_cache: dict[tuple[str, int, int, int], str] = {}
+
+
+def get_variant(name: str) -> ModelVariant:
+    """The pinned variant called ``name``; unknown names list the choices."""
+    try:
+        return VARIANTS[name]
+    except KeyError:
+        choices = ", ".join(VARIANTS)
+        raise ModelError(f"unknown model variant {name!r}; choose one of: {choices}") from None
+
+
+def _cache_key(path: Path, st: os.stat_result) -> tuple[str, int, int, int]:
+    return (str(path.resolve()), st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def file_sha256(path: Path) -> str:
+    """Lowercase hex sha256 of ``path``, cached per (path, inode, mtime, size)."""
+    try:
+        st = path.stat()
+        key = _cache_key(path, st)
+        if key not in _hash_cache:
+            digest = hashlib.sha256()
+            with path.open("rb") as f:
+                while chunk := f.read(1 << 20):
+                    digest.update(chunk)
+            _hash_cache[key] = digest.hexdigest()
+    except OSError as exc:
+        raise ModelError(f"cannot read model file {path}: {exc.strerror or exc}") from exc
+    return _hash_cache[key]
+
+
+def _pull_hint(name: str) -> str:
+    return f"run `posture-watch model pull {name}` to download a fresh copy"
+
+
+def _check(path: Path, name: str, size: int | None, sha256: str) -> None:
+    """Raise :class:`ModelError` unless ``path`` has ``size`` bytes (if given) and ``sha256``."""
+    actual_size = _existing_size(path, name)
+    if size is not None and actual_size != size:
+        raise ModelError(
+            f"model file {path} has the wrong size: expected {size} bytes, found {actual_size}",
+            hint=_pull_hint(name),
+        )
+    actual_sha = file_sha256(path)
+    if actual_sha != sha256:
+        raise ModelError(
+            f"model file {path}: sha256 mismatch (expected {sha256}, found {actual_sha})",
+            hint=_pull_hint(name),
+        )
+
+
+def _existing_size(path: Path, name: str) -> int:
+    """Size of ``path`` in bytes, or a :class:`ModelError` saying it is missing."""
+    if not path.is_file():
+        what = "is not a file" if path.exists() else "is missing"
+        hint = f"run `posture-watch model pull {name}`"
+        if (REPO_MODELS_DIR / f"pose_landmarker_{name}.task").is_file():
+            hint += f", or copy pose_landmarker_{name}.task from the repository's models/ folder"
+        raise ModelError(f"model file {path} {what}", hint=hint)
+    return path.stat().st_size
+
+
+def verify_model(path: Path, variant: ModelVariant | None) -> Path:
+    """Check ``path`` before MediaPipe loads it and return it unchanged.
+
+    With a ``variant``, the size and sha256 must match the pinned values exactly. With
+    ``None`` (a ``--model`` path the user chose), a file whose size and sha256 match any
+    pinned variant is accepted as that variant; anything else is treated as a custom or
+    newer model we have no hash for, so we only refuse a missing or empty file. Refusing
+    unknown files would stop people from using retrained or updated models, and a custom
+    file that is broken still fails loudly when MediaPipe loads it.
+    """
+    path = Path(path).expanduser()
+    if variant is not None:
+        _check(path, variant.name, variant.size, variant.sha256)
+        return path
+    size = _existing_size(path, "lite")
+    if size == 0:
+        raise ModelError(f"model file {path} is empty", hint=_pull_hint("lite"))
+    # Only hash when the size says it could be a pinned variant: a custom file needs no hash.
+    if any(v.size == size for v in VARIANTS.values()):
+        file_sha256(path)  # warm the cache so `model verify` and later calls do not rehash
+    return path
+
+
+def locate_model(variant_name: str = "lite", explicit: Path | None = None) -> Path:
+    """The verified model file to load.
+
+    Order: ``explicit`` (the ``--model`` option) wins; then the user's data folder, where
+    ``model pull`` writes; then the repository's ``models/`` folder (a source checkout
+    ships the lite variant). The first file found is verified; a corrupt user copy is
+    reported rather than silently skipped, so the user learns it needs a fresh pull.
+    """
+    variant = get_variant(variant_name)
+    if explicit is not None:
+        return verify_model(explicit, None)
+    candidates = [user_models_dir() / variant.filename, REPO_MODELS_DIR / variant.filename]
+    for candidate in candidates:
+        if candidate.is_file():
+            return verify_model(candidate, variant)
+    looked = " and ".join(str(c) for c in candidates)
+    hint = f"run `posture-watch model pull {variant.name}`"
+    if variant.name == "lite":
+        hint += ", or copy models/pose_landmarker_lite.task from the repository"
+    raise ModelError(f"no {variant.name} pose model found; looked at {looked}", hint=hint)
+
+
+def pull_model(
+    variant_name: str,
+    *,
+    dest_dir: Path | None = None,
+    url: str | None = None,
+    sha256: str | None = None,
+    size: int | None = None,
+    timeout: float = 30,
+    progress: ProgressCallback | None = None,
+    force: bool = False,
+) -> Path:
+    """Download a variant into ``dest_dir`` (default: the user's models folder) atomically.
+
+    ``url``, ``sha256`` and ``size`` override the pinned values (mirrors, tests). A new
+    ``url`` alone still has to deliver the pinned bytes; a new ``sha256`` without ``size``
+    drops the size check, because the pinned size belongs to the pinned hash. A verified
+    file already at the destination is returned without a request unless ``force``.
+    ``timeout`` is in seconds per network operation (connect, each read), not in total.
+    """
+    variant = get_variant(variant_name)
+    expected_sha = _normalise_sha(sha256) if sha256 is not None else variant.sha256
+    if size is None and sha256 is None:
+        size = variant.size
+    source = url or variant.url
+    dest = Path(dest_dir).expanduser() if dest_dir is not None else user_models_dir()
+    target = dest / variant.filename
+    if not force and _matches(target, size, expected_sha):
+        return target  # a stale or corrupt copy falls through and is replaced
+    tmp: Path | None = None
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            dir=dest, prefix=f".{variant.filename}.", suffix=".part", delete=False
+        ) as out:
+            tmp = Path(out.name)
+            _download(variant.name, source, out, size, expected_sha, timeout, progress)
+        tmp.chmod(0o644)  # temp files are created private; a model file is not a secret
+        os.replace(tmp, target)
+    except BaseException as exc:
+        # Anything, including Ctrl-C, leaves the destination as it was before the pull.
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise ModelError(f"cannot write model file into {dest}: {_reason(exc)}") from exc
+        raise
+    _fsync_dir(dest)
+    _hash_cache[_cache_key(target, target.stat())] = expected_sha
+    return target
+
+
+def _matches(path: Path, size: int | None, sha256: str) -> bool:
+    """Whether ``path`` is already the wanted file (size checked first: it costs no hashing)."""
+    if not path.is_file() or (size is not None and path.stat().st_size != size):
+        return False
+    return file_sha256(path) == sha256
+
+
+def _normalise_sha(value: str) -> str:
+    sha = value.strip().lower()
+    if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
+        raise ModelError(f"not a sha256 hex digest: {value!r} (expected 64 hex digits)")
+    return sha
+
+
+def _download(
+    name: str,
+    url: str,
+    out: BinaryIO,
+    size: int | None,
+    sha256: str,
+    timeout: float,
+    progress: ProgressCallback | None,
+) -> None:
+    """Stream ``url`` into ``out``, hashing as it goes; raise unless it is exactly the file."""
+    digest = hashlib.sha256()
+    received = 0
+    try:
+        request = urllib.request.Request(url, headers={"User-Agent": "posture-watch"})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            announced = _content_length(response)
+            if announced is not None and size is not None and announced != size:
+                raise ModelError(
+                    f"could not download {name} from {url}: server announced "
+                    f"{announced} bytes, expected {size}"
+                )
+            total = announced if announced is not None else size
+            while chunk := response.read(_CHUNK):
+                out.write(chunk)
+                digest.update(chunk)
+                received += len(chunk)
+                if size is not None and received > size:
+                    raise ModelError(
+                        f"could not download {name} from {url}: "
+                        f"server sent more than the expected {size} bytes"
+                    )
+                if progress is not None:
+                    progress(received, total)
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        raise ModelError(f"could not download {name} from {url}: {_reason(exc)}") from exc
+    # http.client does not raise when a connection closes before Content-Length.
+    if announced is not None and received != announced:
+        raise ModelError(
+            f"could not download {name} from {url}: connection closed "
+            f"after {received} of {announced} bytes"
+        )
+    if size is not None and received != size:
+        raise ModelError(
+            f"could not download {name} from {url}: received {received} bytes, expected {size}"
+        )
+    if digest.hexdigest() != sha256:
+        raise ModelError(
+            f"downloaded {name} from {url}: sha256 mismatch "
+            f"(expected {sha256}, found {digest.hexdigest()})",
+            hint="the server sent a different file; try again, or check --url and --sha256",
+        )
+    # Only a verified file is worth making durable before the rename publishes it.
+    try:
+        out.flush()
+        os.fsync(out.fileno())
+    except OSError as exc:
+        raise ModelError(f"cannot write model file {out.name}: {_reason(exc)}") from exc
+
+
+def _content_length(response: http.client.HTTPResponse) -> int | None:
+    value = response.headers.get("Content-Length")
+    return int(value) if value is not None and value.strip().isdigit() else None
+
+
+def _reason(exc: BaseException) -> str:
+    """A short human reason for a network failure."""
+    if isinstance(exc, urllib.error.HTTPError):
+        return f"HTTP {exc.code} {exc.reason}"
+    if isinstance(exc, urllib.error.URLError):
+        return str(exc.reason)
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename durable; POSIX only (Windows cannot open a folder for fsync)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse fsync on folders; the file itself is already synced
+    finally:
+        os.close(fd)
