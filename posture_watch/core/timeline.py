@@ -121,7 +121,11 @@ class Timeline:
         s = self.settings
         gap = math.inf if self._last_seen is None else t - self._last_seen
         if self._bout_start is not None and gap >= s.absence_grace:
-            events.append(SittingBoutEnded(t, self._bout_start, self._last_seen or t))
+            events.append(
+                SittingBoutEnded(
+                    t, self._bout_start, self._last_seen if self._last_seen is not None else t
+                )
+            )
             self._bout_start = None
         if not self._on_break and self._last_seen is not None and gap >= s.break_min:
             events.append(BreakStarted(t, self._last_seen))

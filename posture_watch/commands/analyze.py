@@ -1,0 +1,192 @@
+"""``posture-watch analyze``: classify pictures, videos or recordings, frame by frame.
+
+The ``jsonl`` output is a public interface (documented in the README): one object per
+frame, then one summary object per sequence with the alerts the tray would have raised.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from posture_watch.core.analyzer import PostureAnalyzer, Verdict
+from posture_watch.core.scoring import Baseline, PostureState
+from posture_watch.core.settings import Settings
+from posture_watch.core.summary import SessionSummary
+from posture_watch.model import locate_model
+from posture_watch.pipeline import verdict_stream
+from posture_watch.profiles import resolve_baseline
+from posture_watch.progress import Progress
+from posture_watch.sources import open_source
+from posture_watch.sources.base import Frame, FrameSource
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("analyze", help="classify posture in images, videos or recordings")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="image, folder, video or .jsonl")
+    add_baseline_options(p)
+    p.add_argument("--fps", type=float, default=2.0, help="replay rate of image folders")
+    p.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
+    p.add_argument("--stills", action="store_true", help="folders hold unrelated stills")
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: when stderr is a terminal)",
+    )
+    p.set_defaults(run=run)
+
+
+def add_baseline_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by commands that score posture."""
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--calibration", type=Path, metavar="FILE", help="calibration profile file")
+    group.add_argument("--profile", metavar="NAME", help="calibration profile name")
+    group.add_argument(
+        "--uncalibrated", action="store_true", help="ignore saved profiles, use population defaults"
+    )
+    p.add_argument("--model", type=Path, metavar="FILE", help="pose model file (.task)")
+    p.add_argument("--model-variant", choices=("lite", "full", "heavy"), default="lite")
+
+
+def baseline_from_args(args: argparse.Namespace) -> Baseline:
+    if args.uncalibrated:
+        return Baseline.population()
+    return resolve_baseline(args.calibration, args.profile)
+
+
+@dataclass
+class SourceReport:
+    """Everything ``analyze`` learned about one source, for the table format."""
+
+    label: str
+    sequence: bool
+    frames: int = 0
+    people: int = 0
+    still_states: dict[PostureState, int] = field(
+        default_factory=lambda: dict.fromkeys(PostureState, 0)
+    )
+    summary: SessionSummary | None = None
+
+
+def run(args: argparse.Namespace) -> int:
+    baseline = baseline_from_args(args)
+    settings = Settings()
+    sources = [open_source(p, fps=args.fps, stills=args.stills) for p in args.paths]
+    model = None
+    if any(s.has_pixels for s in sources):
+        model = locate_model(args.model_variant, args.model)
+    if not baseline.calibrated:
+        print(
+            "note: uncalibrated — using population defaults; run 'posture-watch calibrate' "
+            "for results tuned to you",
+            file=sys.stderr,
+        )
+    show_progress = sys.stderr.isatty() if args.progress is None else args.progress
+    reports = []
+    for source in sources:
+        with source:
+            reports.append(_analyze_one(source, baseline, settings, model, args, show_progress))
+    if args.format == "table":
+        _print_table(reports, baseline, sys.stdout)
+    return 0
+
+
+def _analyze_one(
+    source: FrameSource,
+    baseline: Baseline,
+    settings: Settings,
+    model: Path | None,
+    args: argparse.Namespace,
+    show_progress: bool,
+) -> SourceReport:
+    analyzer = PostureAnalyzer(baseline, settings, smooth=source.is_sequence)
+    report = SourceReport(source.label, source.is_sequence)
+    summary = SessionSummary() if source.is_sequence else None
+    progress = Progress(
+        Path(source.label).name or source.label,
+        getattr(source, "frame_count", None),
+        enabled=show_progress,
+    )
+    last: Frame | None = None
+    step = 0.0
+    try:
+        for frame, verdict in verdict_stream(source, analyzer, model):
+            if last is not None:
+                step = frame.t - last.t
+            last = frame
+            report.frames += 1
+            report.people += verdict.person
+            report.still_states[verdict.state] += 1
+            if summary is not None:
+                summary.add(verdict.t, verdict.state, verdict.events)
+            if args.format == "jsonl":
+                print(json.dumps(_frame_json(source.label, frame, verdict, baseline)))
+            progress.update(report.frames)
+    finally:
+        progress.close()
+    if summary is not None and last is not None:
+        t_end = last.t + step
+        summary.close(t_end, analyzer.finish(t_end))
+        report.summary = summary
+        if args.format == "jsonl":
+            print(json.dumps(_summary_json(source.label, summary)))
+    return report
+
+
+def _num(value: float) -> float | None:
+    return None if value != value else round(value, 4)
+
+
+def _frame_json(label: str, frame: Frame, v: Verdict, baseline: Baseline) -> dict:
+    return {
+        "source": label,
+        "frame": frame.index,
+        "t": round(frame.t, 3),
+        "name": frame.name,
+        "person": v.person,
+        "state": v.state.value,
+        "slouch_score": _num(v.score),
+        "raw_state": v.raw_state.value,
+        "raw_score": _num(v.raw_score),
+        "calibrated": baseline.calibrated,
+        "features": v.features.row(0),
+    }
+
+
+def _summary_json(label: str, summary: SessionSummary) -> dict:
+    return {
+        "source": label,
+        "summary": summary.to_json(),
+        "alerts": [{"t": round(a.t, 3), "kind": a.kind} for a in summary.alerts],
+    }
+
+
+def _fmt_seconds(seconds: float) -> str:
+    minutes, sec = divmod(int(round(seconds)), 60)
+    return f"{minutes}m{sec:02d}s" if minutes else f"{sec}s"
+
+
+def _print_table(reports: list[SourceReport], baseline: Baseline, out: TextIO) -> None:
+    how = (
+        f"calibrated (profile {baseline.profile or 'file'})"
+        if baseline.calibrated
+        else "UNCALIBRATED (population defaults; run 'posture-watch calibrate')"
+    )
+    out.write(f"posture-watch analyze — {how}\n\n")
+    for r in reports:
+        out.write(f"{r.label}\n  frames: {r.frames}, person found in {r.people}\n")
+        if r.summary is None:
+            counts = ", ".join(f"{s.value} {n}" for s, n in r.still_states.items())
+            out.write(f"  per picture: {counts}\n\n")
+            continue
+        total = sum(r.summary.seconds.values()) or 1.0
+        for state, sec in r.summary.seconds.items():
+            out.write(f"  {state.value:<8} {_fmt_seconds(sec):>8}  {100 * sec / total:5.1f}%\n")
+        out.write(f"  longest sitting bout: {_fmt_seconds(r.summary.longest_bout)}\n")
+        alerts = ", ".join(f"{a.kind} at {_fmt_seconds(a.t)}" for a in r.summary.alerts)
+        out.write(f"  alerts: {alerts or 'none'}\n\n")

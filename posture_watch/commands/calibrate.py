@@ -1,0 +1,103 @@
+"""``posture-watch calibrate``: record the user's own upright posture as a profile.
+
+Guided in the terminal (countdown, what to do), fully usable with no display. From a
+camera it samples ``--seconds`` of live frames; from a video the first ``--seconds``; from
+an image or a folder of a few pictures, all of them (that is how tests calibrate).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from posture_watch.core.analyzer import score_frames
+from posture_watch.core.calibration import calibrate
+from posture_watch.core.landmarks import Landmarks
+from posture_watch.core.scoring import Baseline
+from posture_watch.errors import ConfigError
+from posture_watch.model import locate_model
+from posture_watch.pipeline import landmark_stream
+from posture_watch.profiles import profile_path, save_profile
+from posture_watch.sources import open_source
+from posture_watch.sources.base import FrameSource
+
+#: A folder or video with at most this many frames is a few pictures: one good frame suffices.
+MAX_STILLS = 4
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("calibrate", help="store your upright posture as a calibration profile")
+    p.add_argument(
+        "--source",
+        default="0",
+        metavar="SOURCE",
+        help="camera index, video, image or folder (default: camera 0)",
+    )
+    p.add_argument("--seconds", type=float, default=10.0, help="how long to sample (default 10)")
+    p.add_argument(
+        "--profile",
+        default="default",
+        metavar="NAME",
+        help="profile name, e.g. laptop or desk (default: default)",
+    )
+    p.add_argument("--out", type=Path, metavar="FILE", help="write the profile here instead")
+    p.add_argument(
+        "--countdown",
+        type=int,
+        default=None,
+        help="seconds of countdown before sampling (default: 3 for a camera, else 0)",
+    )
+    p.add_argument("--fps", type=float, default=2.0, help="replay rate of image folders")
+    p.add_argument("--model", type=Path, metavar="FILE", help="pose model file (.task)")
+    p.add_argument("--model-variant", choices=("lite", "full", "heavy"), default="lite")
+    p.set_defaults(run=run)
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def collect(source: FrameSource, seconds: float, model: Path | None) -> list[Landmarks | None]:
+    """Landmarks of the frames within the first ``seconds`` of a sequence (all stills)."""
+    frames: list[Landmarks | None] = []
+    for frame, landmarks in landmark_stream(source, model):
+        if source.is_sequence and frames and frame.t > seconds:
+            break
+        frames.append(landmarks)
+    return frames
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.seconds > 0:
+        raise ConfigError(f"--seconds must be a positive number, got {args.seconds!r}")
+    out = args.out if args.out is not None else profile_path(args.profile)
+    source = open_source(args.source, fps=args.fps)
+    is_camera = str(args.source).isdigit()
+    countdown = args.countdown if args.countdown is not None else (3 if is_camera else 0)
+    with source:
+        model = locate_model(args.model_variant, args.model) if source.has_pixels else None
+        _say("Calibration: sit upright, shoulders relaxed, and look at your screen.")
+        for n in range(countdown, 0, -1):
+            _say(f"  starting in {n}…")
+            time.sleep(1)
+        if is_camera:
+            _say(f"  hold still for {args.seconds:g} seconds…")
+        frames = collect(source, args.seconds, model)
+    person, features, _, _ = score_frames(frames, Baseline.population())
+    few_pictures = not is_camera and len(frames) <= MAX_STILLS
+    stills = not source.is_sequence or few_pictures
+    baseline = calibrate(person, features, stills=stills, profile=args.profile)
+    meta = {
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "source": source.label,
+    }
+    save_profile(baseline, out, meta=meta)
+    hh = baseline.stats["head_height"]
+    print(
+        f"calibrated profile '{args.profile}' from {baseline.n_frames} frame(s) "
+        f"(head height {hh.median:.3f} ± {hh.spread:.3f} shoulder widths) → {out}"
+    )
+    return 0

@@ -1,0 +1,113 @@
+"""Calibration profiles on disk: one JSON file per setup (laptop, desk monitor, ...).
+
+Profiles live in the user's config folder (``profiles/NAME.json``) or wherever ``--out``
+puts them. They hold only derived numbers (feature medians and spreads), never pictures.
+Writes are atomic so an interrupted calibration never leaves a half-written profile.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from posture_watch import paths
+from posture_watch.core.scoring import Baseline
+from posture_watch.errors import CalibrationError, StorageError
+
+FORMAT = "posture-watch-calibration"
+SCHEMA_VERSION = 1
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def profile_path(name: str) -> Path:
+    """The file of profile ``name`` in the config folder (name checked: no paths)."""
+    if not _NAME.match(name):
+        raise CalibrationError(
+            f"invalid profile name {name!r}",
+            hint="use letters, digits, '.', '_' or '-', for example 'laptop'",
+        )
+    return paths.profiles_dir() / f"{name}.json"
+
+
+def save_profile(baseline: Baseline, path: Path, *, meta: dict[str, str]) -> Path:
+    """Write ``baseline`` atomically to ``path``; returns the path."""
+    doc = {"format": FORMAT, "schema_version": SCHEMA_VERSION, **baseline.to_json()}
+    doc["meta"] = {**doc.get("meta", {}), **meta}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(doc, fh, indent=2)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise StorageError(f"{path}: cannot write calibration profile: {exc.strerror}") from exc
+    return path
+
+
+def load_profile(path: Path) -> Baseline:
+    """Read a profile; any problem is one :class:`CalibrationError` naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise CalibrationError(
+            f"{path}: no such calibration file",
+            hint="run 'posture-watch calibrate' or pass an existing --calibration FILE",
+        ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CalibrationError(f"{path}: cannot read calibration file: {exc}") from exc
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CalibrationError(
+            f"{path}: not a calibration profile (invalid JSON at line {exc.lineno})",
+            hint="recalibrate with 'posture-watch calibrate'",
+        ) from exc
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise CalibrationError(
+            f"{path}: not a posture-watch calibration profile",
+            hint="recalibrate with 'posture-watch calibrate'",
+        )
+    version = doc.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise CalibrationError(
+            f"{path}: calibration schema version {version!r} is not supported "
+            f"(this version reads {SCHEMA_VERSION})",
+            hint="recalibrate with 'posture-watch calibrate'",
+        )
+    try:
+        return Baseline.from_json(doc)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise CalibrationError(
+            f"{path}: damaged calibration profile ({exc})",
+            hint="recalibrate with 'posture-watch calibrate'",
+        ) from exc
+
+
+def resolve_baseline(calibration: Path | None, profile: str | None) -> Baseline:
+    """The baseline the user asked for.
+
+    ``--calibration FILE`` wins, then ``--profile NAME`` (which must exist); with neither,
+    the ``default`` profile is used if the user has calibrated it, else the population
+    baseline (and the output says the result is uncalibrated).
+    """
+    if calibration is not None:
+        return load_profile(calibration)
+    if profile is not None:
+        path = profile_path(profile)
+        if not path.exists():
+            raise CalibrationError(
+                f"no calibration profile named {profile!r} ({path})",
+                hint=f"run 'posture-watch calibrate --profile {profile}'",
+            )
+        return load_profile(path)
+    default = profile_path("default")
+    return load_profile(default) if default.exists() else Baseline.population()

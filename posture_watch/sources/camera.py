@@ -1,0 +1,89 @@
+"""The webcam, read with ``cv2.VideoCapture`` at a modest resolution.
+
+Pose landmarks need no more than 640x480, and a small frame keeps both the USB bandwidth
+and the pose model's time per frame low, so that is what we ask the camera for. On Linux
+the V4L2 backend is tried first: it opens in milliseconds and fails fast when there is no
+camera, where the generic backend may try GStreamer and stall.
+
+Frames are never written anywhere; they live only as long as the caller holds them.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+
+import cv2
+
+from posture_watch.errors import CameraError
+from posture_watch.sources._common import ClosingMixin, quiet_opencv
+from posture_watch.sources.base import Frame
+
+
+def _backends() -> list[int]:
+    if sys.platform.startswith("linux"):
+        return [cv2.CAP_V4L2, cv2.CAP_ANY]
+    return [cv2.CAP_ANY]
+
+
+class CameraSource(ClosingMixin):
+    """Live frames from camera ``index``, with ``t`` in seconds since the first frame.
+
+    The camera is opened and one test frame read on construction, so a missing or busy
+    camera is reported at once. ``t`` comes from ``time.monotonic`` because a live frame
+    has no timestamp of its own; the pipeline treats it like any other source's ``t``.
+    Iteration runs until :meth:`close` is called (or the loop is left).
+    """
+
+    is_sequence = True
+    has_pixels = True
+
+    def __init__(self, index: int, width: int = 640, height: int = 480) -> None:
+        self.index = int(index)
+        self.label = f"camera {self.index}"
+        self.width, self.height = width, height
+        self._cap: cv2.VideoCapture | None = self._open()
+
+    def _open(self) -> cv2.VideoCapture:
+        cause: cv2.error | None = None
+        for backend in _backends():
+            cap = None
+            try:
+                with quiet_opencv():
+                    cap = cv2.VideoCapture(self.index, backend)
+                    if cap.isOpened():
+                        cap.set(cv2.CAP_PROP_FRAME_WIDTH, self.width)
+                        cap.set(cv2.CAP_PROP_FRAME_HEIGHT, self.height)
+                        if cap.read()[0]:
+                            return cap
+            except cv2.error as exc:
+                cause = exc
+            if cap is not None:
+                cap.release()
+        raise CameraError(
+            f"{self.label}: cannot open (not connected or in use by another program)"
+        ) from cause
+
+    def __iter__(self) -> Iterator[Frame]:
+        start: float | None = None
+        index = 0
+        while (cap := self._cap) is not None:
+            try:
+                ok, image = cap.read()
+            except cv2.error as exc:
+                raise CameraError(f"{self.label}: stopped delivering frames ({exc.err})") from exc
+            if self._cap is None:
+                return  # closed while we were waiting for the frame
+            if not ok or image is None:
+                raise CameraError(f"{self.label}: stopped delivering frames (unplugged?)")
+            now = time.monotonic()
+            start = now if start is None else start
+            yield Frame(index=index, t=now - start, image=image)
+            index += 1
+
+    def close(self) -> None:
+        """Release the camera so other programs can use it; safe to call twice."""
+        cap, self._cap = self._cap, None
+        if cap is not None:
+            cap.release()

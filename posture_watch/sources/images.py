@@ -1,0 +1,147 @@
+"""Still images: one picture (:class:`ImageSource`) or a folder of them (:class:`FolderSource`).
+
+Photos from phones are often stored sideways with an EXIF Orientation tag; pose geometry on
+an unrotated picture would measure a lying person. We decode with ``cv2.imdecode`` and
+``IMREAD_COLOR``, which applies the EXIF orientation (a test checks this), from bytes read
+with ``np.fromfile`` because ``cv2.imread`` cannot open non-ASCII paths on Windows.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from posture_watch.errors import SourceError
+from posture_watch.sources._common import ClosingMixin, checked_fps, existing_file, label_of
+from posture_watch.sources.base import Frame
+
+#: File suffixes (lower case) treated as still images.
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
+
+# Leading bytes of the formats above: a cheap check of every file in a folder up front, so
+# a text file or random bytes named .jpg is reported before hours of analysis, not after.
+_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"BM", b"II*\x00", b"MM\x00*")
+
+
+def decode_image(path: Path, label: str) -> np.ndarray:
+    """Read an image file as BGR uint8 (H, W, 3), upright per its EXIF orientation."""
+    try:
+        data = np.fromfile(path, dtype=np.uint8)
+    except OSError as exc:
+        raise SourceError(f"{label}: cannot read ({exc.strerror or exc})") from exc
+    try:
+        image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+    except cv2.error as exc:
+        raise SourceError(f"{label}: cannot decode image (corrupt or not an image)") from exc
+    if image is None:
+        raise SourceError(f"{label}: cannot decode image (corrupt or not an image)")
+    return image
+
+
+def natural_key(name: str) -> tuple:
+    """Sort key that orders ``img2`` before ``img10`` (digit runs compare as numbers)."""
+    parts = re.split(r"(\d+)", name.casefold())
+    # re.split with a group alternates text, digits, text, ... so types line up per slot.
+    return (tuple(int(p) if i % 2 else p for i, p in enumerate(parts)), name)
+
+
+def _looks_like_image(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(12)
+    is_webp = head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    return is_webp or any(head.startswith(sig) for sig in _SIGNATURES)
+
+
+class ImageSource(ClosingMixin):
+    """A single still image: one frame at ``t = 0``.
+
+    The image is decoded on construction, so a corrupt file fails before any processing.
+    """
+
+    is_sequence = False
+    has_pixels = True
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.label = label_of(path)
+        self.path = existing_file(path)
+        self._image: np.ndarray | None = decode_image(self.path, self.label)
+
+    def __iter__(self) -> Iterator[Frame]:
+        if self._image is not None:
+            yield Frame(index=0, t=0.0, image=self._image, name=self.path.name)
+
+    def close(self) -> None:
+        """Drop the decoded pixels."""
+        self._image = None
+
+
+class FolderSource(ClosingMixin):
+    """The image files of one folder, in natural name order, timed ``t = i / fps``.
+
+    Not recursive; hidden files (``.name``) are skipped. On construction every file's
+    leading bytes are checked and the first image is decoded; each image is then decoded
+    only when its frame is reached, so memory stays flat for large folders.
+
+    ``stills=True`` marks the folder as unrelated photos rather than a time series
+    (``is_sequence`` False), so the pipeline scores each picture on its own.
+    """
+
+    has_pixels = True
+
+    def __init__(
+        self, path: str | os.PathLike[str], *, fps: float = 2.0, stills: bool = False
+    ) -> None:
+        self.label = label_of(path)
+        folder = Path(path)
+        if not folder.exists():
+            raise SourceError(f"{self.label}: no such file or folder")
+        if not folder.is_dir():
+            raise SourceError(f"{self.label}: not a folder")
+        self.path = folder
+        self.fps = checked_fps(self.label, fps)
+        self.is_sequence = not stills
+        self.files = self._list_images(folder)
+        decode_image(self.files[0], self._file_label(self.files[0]))
+
+    def _list_images(self, folder: Path) -> list[Path]:
+        try:
+            entries = list(folder.iterdir())
+        except OSError as exc:
+            raise SourceError(f"{self.label}: cannot list folder ({exc.strerror})") from exc
+        files = [
+            p
+            for p in entries
+            if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith(".") and p.is_file()
+        ]
+        if not files:
+            suffixes = ", ".join(sorted(s.lstrip(".") for s in IMAGE_SUFFIXES))
+            raise SourceError(f"{self.label}: no images in folder (looked for {suffixes})")
+        files.sort(key=lambda p: natural_key(p.name))
+        for file in files:
+            try:
+                ok = _looks_like_image(file)
+            except OSError as exc:
+                raise SourceError(
+                    f"{self._file_label(file)}: cannot read ({exc.strerror})"
+                ) from exc
+            if not ok:
+                raise SourceError(
+                    f"{self._file_label(file)}: cannot decode image (corrupt or not an image)"
+                )
+        return files
+
+    def _file_label(self, file: Path) -> str:
+        return os.path.join(self.label, file.name)
+
+    def __iter__(self) -> Iterator[Frame]:
+        for i, file in enumerate(self.files):
+            image = decode_image(file, self._file_label(file))
+            yield Frame(index=i, t=i / self.fps, image=image, name=file.name)
+
+    def close(self) -> None:
+        """Nothing is held open between frames."""

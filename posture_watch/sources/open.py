@@ -1,0 +1,51 @@
+"""Pick the frame source for what the user typed: a camera index, a folder, or a file.
+
+The choice is made from the spec alone (digits, folder, suffix), so the same command line
+works for a live camera, a video, photos and a replayed recording; each source then
+checks its input on construction and reports problems before any processing starts.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from posture_watch.sources.base import FrameSource
+from posture_watch.sources.camera import CameraSource
+from posture_watch.sources.images import IMAGE_SUFFIXES, FolderSource, ImageSource
+from posture_watch.sources.recording import RecordingSource
+from posture_watch.sources.video import VideoSource
+
+RECORDING_SUFFIX = ".jsonl"
+
+
+def open_source(
+    spec: str | os.PathLike[str],
+    *,
+    fps: float = 2.0,
+    stills: bool = False,
+    target_fps: float | None = None,
+) -> FrameSource:
+    """Open the source named by ``spec``.
+
+    * a string of digits (``"0"``): that camera index;
+    * a folder: its images, timed ``i / fps`` (``stills`` marks them as unrelated photos);
+    * ``*.jsonl``: a landmark recording;
+    * an image suffix (jpg, jpeg, png, bmp, webp, tif, tiff): that single image;
+    * anything else: a video file, sub-sampled to ``target_fps`` if given.
+
+    Raises :class:`~posture_watch.errors.SourceError` (or ``CameraError``) with a one-line
+    message when the source cannot be opened.
+    """
+    if isinstance(spec, str) and re.fullmatch(r"[0-9]+", spec.strip()):
+        return CameraSource(int(spec))
+    path = Path(spec)
+    if path.is_dir():
+        return FolderSource(spec, fps=fps, stills=stills)
+    suffix = path.suffix.lower()
+    if suffix == RECORDING_SUFFIX:
+        return RecordingSource(spec)
+    if suffix in IMAGE_SUFFIXES:
+        return ImageSource(spec)
+    return VideoSource(spec, target_fps=target_fps)

@@ -1,0 +1,209 @@
+"""Landmark recordings: a session's pose landmarks as JSON lines, never its pixels.
+
+A recording lets a session be replayed through the timeline and scoring without the camera
+or the pose model (for tuning thresholds, bug reports and regression tests), while keeping
+the privacy promise that no picture of the user is stored. Format, one JSON object a line::
+
+    {"format": "posture-watch-landmarks", "version": 1, "source": "camera 0", "fps": 2.0}
+    {"frame": 0, "t": 0.0, "name": "", "person": true, "size": [640, 480],
+     "image": [[x, y, z, visibility, presence], ... 33 rows], "world": [... 33 rows]}
+    {"frame": 1, "t": 0.5, "name": "", "person": false}
+
+Timestamps are seconds from the start of the source and never decrease.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import suppress
+from pathlib import Path
+from typing import IO, Self
+
+from posture_watch.core.landmarks import Landmarks
+from posture_watch.errors import SourceError, StorageError
+from posture_watch.sources._common import ClosingMixin, existing_file, label_of
+from posture_watch.sources.base import Frame
+
+FORMAT = "posture-watch-landmarks"
+VERSION = 1
+
+
+class _BadLine(ValueError):
+    """A line that breaks the format; the reader adds path and line number."""
+
+
+def _header(obj: object) -> tuple[str, float | None]:
+    if not isinstance(obj, dict) or obj.get("format") != FORMAT:
+        raise _BadLine(f'missing header (expected {{"format": "{FORMAT}", ...}})')
+    if obj.get("version") != VERSION:
+        raise _BadLine(f"unsupported version {obj.get('version')!r} (this program reads 1)")
+    fps = obj.get("fps")
+    if fps is not None and (not _is_number(fps) or not 0 < fps < math.inf):
+        raise _BadLine(f"fps must be a positive number or null, got {fps!r}")
+    return str(obj.get("source", "")), None if fps is None else float(fps)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _frame(obj: object, previous_t: float) -> Frame:
+    if not isinstance(obj, dict):
+        raise _BadLine("expected a JSON object")
+    index, t, name, person = obj.get("frame"), obj.get("t"), obj.get("name", ""), obj.get("person")
+    if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+        raise _BadLine(f'"frame" must be a non-negative integer, got {index!r}')
+    if not _is_number(t) or not math.isfinite(t):
+        raise _BadLine(f'"t" must be a number of seconds, got {t!r}')
+    if t < previous_t:
+        raise _BadLine(f"timestamp {t} is earlier than the previous one ({previous_t})")
+    if not isinstance(name, str):
+        raise _BadLine(f'"name" must be a string, got {name!r}')
+    if not isinstance(person, bool):
+        raise _BadLine(f'"person" must be true or false, got {person!r}')
+    landmarks = None
+    if person:
+        try:
+            landmarks = Landmarks.from_json(obj)
+        except KeyError as exc:
+            raise _BadLine(f"person frame without {exc.args[0]!r}") from exc
+        except (TypeError, ValueError) as exc:
+            raise _BadLine(f"bad landmarks ({exc})") from exc
+    return Frame(index=index, t=float(t), landmarks=landmarks, name=name)
+
+
+class RecordingSource(ClosingMixin):
+    """Replays a ``.jsonl`` landmark recording; frames carry landmarks, not pixels.
+
+    The whole file is checked on construction (a damaged recording fails before any
+    processing, with its line number) and parsed again while iterating, so memory stays
+    flat for long sessions.
+    """
+
+    is_sequence = True
+    has_pixels = False
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.label = label_of(path)
+        self.path = existing_file(path)
+        #: Label of the source the recording was made from, and its sampling rate if known.
+        self.recorded_from = ""
+        self.fps: float | None = None
+        count = sum(1 for _ in self._frames())
+        if count == 0:
+            raise SourceError(f"{self.label}: recording has no frames")
+
+    def _frames(self) -> Iterator[Frame]:
+        try:
+            with self.path.open(encoding="utf-8") as handle:
+                yield from self._parse(handle)
+        except OSError as exc:
+            raise SourceError(f"{self.label}: cannot read ({exc.strerror or exc})") from exc
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"{self.label}: not a text file ({exc.reason})") from exc
+
+    def _parse(self, lines: IO[str]) -> Iterator[Frame]:
+        previous_t, seen_header = -math.inf, False
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                if not seen_header:
+                    self.recorded_from, self.fps = _header(obj)
+                    seen_header = True
+                    continue
+                frame = _frame(obj, previous_t)
+            except json.JSONDecodeError as exc:
+                reason = f"not valid JSON ({exc.msg}, column {exc.colno})"
+                raise SourceError(f"{self.label}: line {number}: {reason}") from exc
+            except _BadLine as exc:
+                raise SourceError(f"{self.label}: line {number}: {exc}") from exc
+            previous_t = frame.t
+            yield frame
+        if not seen_header:
+            raise SourceError(f"{self.label}: line 1: missing header (the file is empty)")
+
+    def __iter__(self) -> Iterator[Frame]:
+        return self._frames()
+
+    def close(self) -> None:
+        """Nothing is held open between iterations."""
+
+
+class RecordingWriter:
+    """Writes a landmark recording atomically: the file appears only on :meth:`close`.
+
+    Lines go to a hidden temporary file beside the target, which :meth:`close` renames
+    over it with ``os.replace``; leaving a ``with`` block by an exception (or calling
+    :meth:`discard`) deletes the temporary file, so a failed run leaves no half file and
+    never clobbers an earlier recording. Only landmarks are written, never pixels.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], source_label: str, fps: float | None) -> None:
+        self.path = Path(path)
+        self._label = label_of(path)
+        self._previous_t = -math.inf
+        try:
+            fd, tmp = tempfile.mkstemp(
+                dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".part"
+            )
+        except OSError as exc:
+            raise StorageError(f"{self._label}: cannot write ({exc.strerror or exc})") from exc
+        self._tmp = Path(tmp)
+        self._file: IO[str] | None = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        header = {"format": FORMAT, "version": VERSION, "source": source_label, "fps": fps}
+        self._write_line(header)
+
+    def _write_line(self, obj: dict) -> None:
+        if self._file is None:
+            raise StorageError(f"{self._label}: recording is already closed")
+        try:
+            self._file.write(json.dumps(obj, separators=(",", ":")) + "\n")
+        except OSError as exc:
+            self.discard()
+            raise StorageError(f"{self._label}: cannot write ({exc.strerror or exc})") from exc
+
+    def write(self, frame_index: int, t: float, name: str, landmarks: Landmarks | None) -> None:
+        """Append one frame; ``landmarks`` None records a frame with no person in it."""
+        if not math.isfinite(t) or t < self._previous_t:
+            raise ValueError(f"timestamps must be finite and non-decreasing, got {t}")
+        self._previous_t = t
+        line: dict = {"frame": int(frame_index), "t": round(float(t), 6), "name": name}
+        line["person"] = landmarks is not None
+        if landmarks is not None:
+            line.update(landmarks.to_json())
+        self._write_line(line)
+
+    def close(self) -> None:
+        """Finish the file and move it into place; safe to call twice."""
+        file, self._file = self._file, None
+        if file is None:
+            return
+        try:
+            file.close()
+            os.replace(self._tmp, self.path)
+        except OSError as exc:
+            self._tmp.unlink(missing_ok=True)
+            raise StorageError(f"{self._label}: cannot write ({exc.strerror or exc})") from exc
+
+    def discard(self) -> None:
+        """Drop everything written so far; the target file is left untouched."""
+        file, self._file = self._file, None
+        if file is not None:
+            with suppress(OSError):  # the data is being thrown away; only the unlink matters
+                file.close()
+            self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.discard()

@@ -1,0 +1,151 @@
+"""A video file read with ``cv2.VideoCapture``, optionally sub-sampled to a target rate.
+
+Posture changes over seconds, so analysing every frame of a 30 fps video wastes most of
+the pose model's time. With ``target_fps`` the source keeps only the frames nearest to
+that rate and skips the rest with ``grab()``, which demuxes without decoding pixels;
+only kept frames pay for ``retrieve()``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterator
+
+import cv2
+import numpy as np
+
+from posture_watch.errors import SourceError
+from posture_watch.sources._common import (
+    ClosingMixin,
+    checked_fps,
+    existing_file,
+    label_of,
+    quiet_opencv,
+)
+from posture_watch.sources.base import Frame
+
+#: Used when the container states no usable frame rate and no position timestamps.
+FALLBACK_FPS = 30.0
+_MAX_PLAUSIBLE_FPS = 1000.0
+
+
+class VideoSource(ClosingMixin):
+    """Frames of a video file with ``t`` in seconds from the start of the video.
+
+    ``t`` is ``frame_number / fps`` from the container's frame rate; if the container
+    states none, the decoder's position timestamp is used, else 30 fps is assumed.
+    ``Frame.index`` is the frame's number in the video, so with ``target_fps`` the
+    indices have gaps (0, 5, 10, ...) but still locate the frame in the file.
+
+    The file is opened and its first frame decoded on construction, so an empty, corrupt
+    or unsupported file fails before any processing.
+    """
+
+    is_sequence = True
+    has_pixels = True
+
+    def __init__(self, path: str | os.PathLike[str], *, target_fps: float | None = None) -> None:
+        self.label = label_of(path)
+        self.path = existing_file(path)
+        self.target_fps = None if target_fps is None else checked_fps(self.label, target_fps)
+        self._next_tick = 0  # next tick of the target rate still to be filled
+        cap, first = self._open()
+        self._cap: cv2.VideoCapture | None = cap
+        self._first: np.ndarray | None = first
+        fps = cap.get(cv2.CAP_PROP_FPS)
+        #: The container's frame rate, or None when it states none.
+        self.fps: float | None = fps if 0 < fps <= _MAX_PLAUSIBLE_FPS else None
+        count = cap.get(cv2.CAP_PROP_FRAME_COUNT)
+        #: Frame count claimed by the container (an estimate; None if unknown).
+        self.frame_count: int | None = int(count) if math.isfinite(count) and count > 0 else None
+
+    def _unreadable(self) -> SourceError:
+        return SourceError(
+            f"{self.label}: cannot read video (empty, corrupt or unsupported format)"
+        )
+
+    def _open(self) -> tuple[cv2.VideoCapture, np.ndarray]:
+        """Open the capture and decode the first frame (kept for the first yield)."""
+        try:
+            empty = self.path.stat().st_size == 0
+        except OSError as exc:
+            raise SourceError(f"{self.label}: cannot read ({exc.strerror or exc})") from exc
+        if empty:
+            raise self._unreadable()
+        cap, ok, first, cause = None, False, None, None
+        try:
+            with quiet_opencv():
+                cap = cv2.VideoCapture(str(self.path))
+                if cap.isOpened() and cap.grab():
+                    ok, first = cap.retrieve()
+        except cv2.error as exc:
+            cause = exc
+        if cap is None or not ok or first is None:
+            if cap is not None:
+                cap.release()
+            raise self._unreadable() from cause
+        return cap, first
+
+    def _timestamp(self, cap: cv2.VideoCapture, number: int, previous: float) -> float:
+        if self.fps is not None:
+            return number / self.fps
+        msec = cap.get(cv2.CAP_PROP_POS_MSEC)
+        if math.isfinite(msec) and (msec > 0 or number == 0):
+            return max(msec / 1000.0, previous)
+        return max(number / FALLBACK_FPS, previous)
+
+    def __iter__(self) -> Iterator[Frame]:
+        if self._cap is not None and self._first is not None:
+            cap, first = self._cap, self._first
+        else:  # a second pass starts again from the top (and ends any first pass)
+            self.close()
+            cap, first = self._open()
+        self._cap, self._first, self._next_tick = cap, None, 0
+        number, t = 0, self._timestamp(cap, 0, 0.0)
+        image: np.ndarray | None = first
+        while True:
+            if self._due(t):
+                if image is None:
+                    image = self._retrieve(cap, number)
+                yield Frame(index=number, t=t, image=image, name=self.path.name)
+            if self._cap is not cap or not self._grab(cap):
+                return  # closed while iterating, or end of video
+            number, image = number + 1, None
+            t = self._timestamp(cap, number, t)
+
+    def _due(self, t: float) -> bool:
+        """Keep the frame nearest each tick ``k / target_fps`` (within half a frame)."""
+        if self.target_fps is None:
+            return True
+        half_frame = 0.5 / (self.fps or FALLBACK_FPS)
+        if t < self._next_tick / self.target_fps - half_frame:
+            return False
+        while self._next_tick / self.target_fps - half_frame <= t:
+            self._next_tick += 1
+        return True
+
+    def _grab(self, cap: cv2.VideoCapture) -> bool:
+        try:
+            return bool(cap.grab())
+        except cv2.error as exc:
+            raise SourceError(f"{self.label}: video stream broke off ({exc.err})") from exc
+
+    def _retrieve(self, cap: cv2.VideoCapture, number: int) -> np.ndarray:
+        try:
+            ok, image = cap.retrieve()
+        except cv2.error as exc:
+            ok, image, cause = False, None, exc
+        else:
+            cause = None
+        if not ok or image is None:
+            raise SourceError(
+                f"{self.label}: cannot decode frame {number} (corrupt video?)"
+            ) from cause
+        return image
+
+    def close(self) -> None:
+        """Release the decoder; safe to call twice."""
+        if self._cap is not None:
+            self._cap.release()
+        self._cap, self._first = None, None
