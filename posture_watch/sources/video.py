@@ -49,7 +49,6 @@ class VideoSource(ClosingMixin):
         self.label = label_of(path)
         self.path = existing_file(path)
         self.target_fps = None if target_fps is None else checked_fps(self.label, target_fps)
-        self._next_tick = 0  # next tick of the target rate still to be filled
         cap, first = self._open()
         self._cap: cv2.VideoCapture | None = cap
         self._first: np.ndarray | None = first
@@ -101,29 +100,26 @@ class VideoSource(ClosingMixin):
         else:  # a second pass starts again from the top (and ends any first pass)
             self.close()
             cap, first = self._open()
-        self._cap, self._first, self._next_tick = cap, None, 0
+        self._cap, self._first = cap, None
         number, t = 0, self._timestamp(cap, 0, 0.0)
         image: np.ndarray | None = first
+        tick = 0  # next tick k / target_fps still waiting for a frame
         while True:
-            if self._due(t):
+            if self.target_fps is None or t >= self._tick_time(tick):
                 if image is None:
                     image = self._retrieve(cap, number)
                 yield Frame(index=number, t=t, image=image, name=self.path.name)
+                while self.target_fps is not None and self._tick_time(tick) <= t:
+                    tick += 1
             if self._cap is not cap or not self._grab(cap):
                 return  # closed while iterating, or end of video
             number, image = number + 1, None
             t = self._timestamp(cap, number, t)
 
-    def _due(self, t: float) -> bool:
-        """Keep the frame nearest each tick ``k / target_fps`` (within half a frame)."""
-        if self.target_fps is None:
-            return True
-        half_frame = 0.5 / (self.fps or FALLBACK_FPS)
-        if t < self._next_tick / self.target_fps - half_frame:
-            return False
-        while self._next_tick / self.target_fps - half_frame <= t:
-            self._next_tick += 1
-        return True
+    def _tick_time(self, tick: int) -> float:
+        """Earliest ``t`` that fills ``tick``: half a frame early keeps the nearest frame."""
+        assert self.target_fps is not None
+        return tick / self.target_fps - 0.5 / (self.fps or FALLBACK_FPS)
 
     def _grab(self, cap: cv2.VideoCapture) -> bool:
         try:

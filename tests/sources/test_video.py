@@ -1,0 +1,78 @@
+"""VideoSource on a clip encoded from the sample pictures, and on broken files."""
+
+from pathlib import Path
+
+import pytest
+
+from posture_watch.errors import SourceError
+from posture_watch.sources import VideoSource
+
+UNREADABLE = "cannot read video (empty, corrupt or unsupported format)"
+
+
+def test_reads_every_frame_with_container_timestamps(sample_video: Path) -> None:
+    with VideoSource(sample_video) as source:
+        frames = list(source)
+        assert source.fps == pytest.approx(10.0)
+    assert source.is_sequence and source.has_pixels
+    assert len(frames) == 20
+    assert [f.index for f in frames] == list(range(20))
+    assert [f.t for f in frames] == pytest.approx([i / 10 for i in range(20)])
+    assert {f.image.shape for f in frames if f.image is not None} == {(480, 640, 3)}
+    assert all(f.name == "clip.mp4" for f in frames)
+
+
+@pytest.mark.parametrize(
+    ("target_fps", "indices"),
+    [(2.5, [0, 4, 8, 12, 16]), (2.0, [0, 5, 10, 15]), (1.0, [0, 10]), (50.0, list(range(20)))],
+)
+def test_target_fps_keeps_frames_nearest_the_ticks(
+    sample_video: Path, target_fps: float, indices: list[int]
+) -> None:
+    frames = list(VideoSource(str(sample_video), target_fps=target_fps))
+    assert [f.index for f in frames] == indices
+    assert [f.t for f in frames] == pytest.approx([i / 10 for i in indices])
+    assert all(f.image is not None for f in frames)
+
+
+def test_second_pass_starts_from_the_top(sample_video: Path) -> None:
+    source = VideoSource(sample_video, target_fps=1.0)
+    assert [f.index for f in source] == [0, 10]
+    assert [f.index for f in source] == [0, 10]
+    source.close()
+    source.close()
+
+
+def test_bad_target_fps(sample_video: Path) -> None:
+    with pytest.raises(SourceError, match="frame rate must be positive"):
+        VideoSource(sample_video, target_fps=0)
+
+
+def test_zero_byte_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.mp4"
+    path.touch()
+    with pytest.raises(SourceError) as info:
+        VideoSource(path)
+    assert str(info.value) == f"{path}: {UNREADABLE}"
+
+
+def test_text_file_named_mp4(tmp_path: Path) -> None:
+    path = tmp_path / "notes.mp4"
+    path.write_text("this is not a video\n" * 20)
+    with pytest.raises(SourceError) as info:
+        VideoSource(path)
+    assert str(info.value) == f"{path}: {UNREADABLE}"
+
+
+def test_junk_bytes_named_avi(tmp_path: Path, junk: bytes) -> None:
+    path = tmp_path / "junk.avi"
+    path.write_bytes(junk)
+    with pytest.raises(SourceError, match="cannot read video"):
+        VideoSource(path)
+
+
+def test_missing_video(tmp_path: Path) -> None:
+    path = tmp_path / "gone.mp4"
+    with pytest.raises(SourceError) as info:
+        VideoSource(path)
+    assert str(info.value) == f"{path}: no such file or folder"
