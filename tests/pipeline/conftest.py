@@ -1,0 +1,70 @@
+"""Helpers for end-to-end tests on the real sample pictures."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from posture_watch.cli import main
+
+
+@dataclass(frozen=True)
+class Sample:
+    path: Path
+    label: str  # upright | slouch
+    session: str
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+    def records(self) -> list[dict]:
+        return [json.loads(line) for line in self.out.splitlines() if line.strip()]
+
+
+def run_cli(*argv: str | Path) -> CliResult:
+    """Run ``posture-watch`` in-process (the real CLI code path) and capture its output."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in argv])
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture(autouse=True)
+def private_user_folders(tmp_path_factory, monkeypatch):
+    """Point the config and data folders at a temporary place for every test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    return home
+
+
+@pytest.fixture(scope="session")
+def samples(shared_samples: Path) -> dict[str, list[Sample]]:
+    """Labelled pictures per session, in ``labels.csv`` order."""
+    sessions: dict[str, list[Sample]] = {}
+    with open(shared_samples / "labels.csv", newline="") as fh:
+        for row in csv.DictReader(fh):
+            sample = Sample(shared_samples / row["path"], row["label"], row["session"])
+            sessions.setdefault(sample.session, []).append(sample)
+    return sessions
+
+
+def time_ordered(session: list[Sample]) -> list[Sample]:
+    """Upright pictures, then slouch pictures, each in capture order (the name's index)."""
+
+    def index(s: Sample) -> int:
+        return int(s.path.stem.rsplit("-", 1)[-1]) if "-" in s.path.stem else 0
+
+    ups = sorted((s for s in session if s.label == "upright"), key=index)
+    downs = sorted((s for s in session if s.label == "slouch"), key=index)
+    return ups + downs
