@@ -167,7 +167,7 @@ def _summary_json(label: str, summary: SessionSummary) -> dict:
 
 
 def _fmt_seconds(seconds: float) -> str:
-    minutes, sec = divmod(int(round(seconds)), 60)
+    minutes, sec = divmod(round(seconds), 60)
     return f"{minutes}m{sec:02d}s" if minutes else f"{sec}s"
 
 

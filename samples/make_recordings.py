@@ -1,0 +1,60 @@
+"""Rebuild the landmark recordings in this folder from ../shared/samples.
+
+Each labelled session of real webcam pictures is replayed in time order (upright pictures,
+then slouching ones, each in capture order), one picture standing for 4 s of sitting, and
+only the landmarks are written: the pictures themselves never enter the repository.
+
+    .venv/bin/python samples/make_recordings.py
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from posture_watch.model import locate_model
+from posture_watch.pose import PoseEstimator
+from posture_watch.sources import RecordingWriter
+from posture_watch.sources.images import decode_image
+
+HERE = Path(__file__).resolve().parent
+SHARED = HERE.parent.parent / "shared" / "samples"
+SECONDS_PER_PICTURE = 4.0
+OUTPUTS = {
+    "slouchingornot/high": "slouchingornot-high.jsonl",
+    "slouchingornot/middle": "slouchingornot-middle.jsonl",
+}
+
+
+def capture_index(path: Path) -> int:
+    return int(path.stem.rsplit("-", 1)[-1])
+
+
+def session_pictures(session: str) -> list[Path]:
+    with open(SHARED / "labels.csv", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["session"] == session]
+    ordered = []
+    for label in ("upright", "slouch"):
+        paths = [SHARED / r["path"] for r in rows if r["label"] == label]
+        ordered += sorted(paths, key=capture_index)
+    return ordered
+
+
+def main() -> None:
+    model = locate_model("lite")
+    for session, name in OUTPUTS.items():
+        pictures = session_pictures(session)
+        with (
+            PoseEstimator(model, video=True) as estimator,
+            RecordingWriter(HERE / name, f"../shared/samples ({session})", 1 / SECONDS_PER_PICTURE)
+            as writer,
+        ):
+            for i, path in enumerate(pictures):
+                t = i * SECONDS_PER_PICTURE
+                landmarks = estimator.estimate(decode_image(path, str(path)), t)
+                writer.write(i, t, path.relative_to(SHARED).as_posix(), landmarks)
+        print(f"{name}: {len(pictures)} pictures")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Set up (or refresh) the project's virtual environment in .venv; safe to run repeatedly.
+# Needs Python 3.11+ on PATH (python3.11, python3.12, ... or python3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pick_python() {
+  for candidate in python3.13 python3.12 python3.11 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      echo "$candidate"; return 0
+    fi
+  done
+  echo "setup: Python 3.11 or newer is needed (install python3 from your package manager)" >&2
+  return 1
+}
+
+apt_install() {  # system packages, only where we are root on a Debian/Ubuntu machine
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing system packages: $*" >&2
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  else
+    echo "setup: please install these system packages: $*" >&2
+  fi
+}
+
+PY=$(pick_python)
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv 2>/dev/null || { apt_install python3-venv; "$PY" -m venv .venv; }
+fi
+stamp=.venv/.posture-watch-installed
+want=$(sha256sum pyproject.toml | cut -c1-64)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v '^WARNING: Location' >&2 || true
+  .venv/bin/python -c 'import posture_watch' || { echo "setup: package install failed" >&2; exit 1; }
+  echo "$want" > "$stamp"
+fi
+# OpenCV (from MediaPipe) needs libGL and GLib at import time on minimal systems.
+if ! .venv/bin/python -c 'import cv2' 2>/dev/null; then
+  apt_install libgl1 libglib2.0-0
+  .venv/bin/python -c 'import cv2'
+fi
