@@ -23,8 +23,16 @@ def test_features_are_invariant_to_position_and_scale():
     a = features_of(frontal_pose())
     moved = features_of(frontal_pose(cx=200.0, shoulder_y=300.0))
     doubled = features_of(
-        frontal_pose(width=1280, height=960, shoulder_y=800, cx=640, shoulder_half=200,
-                     ear_rise=124, ear_half=80, nose_rise=110)
+        frontal_pose(
+            width=1280,
+            height=960,
+            shoulder_y=800,
+            cx=640,
+            shoulder_half=200,
+            ear_rise=124,
+            ear_half=80,
+            nose_rise=110,
+        )
     )
     for other in (moved, doubled):
         for name in ("head_height", "nose_height", "head_pitch", "shoulder_tilt", "head_roll"):

@@ -19,7 +19,11 @@ CLI = [sys.executable, "-m", "posture_watch.cli"]
 
 
 def run_process(*argv, env_home: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "XDG_CONFIG_HOME": str(env_home / "c"), "XDG_DATA_HOME": str(env_home / "d")}
+    env = {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(env_home / "c"),
+        "XDG_DATA_HOME": str(env_home / "d"),
+    }
     return subprocess.run(
         [*CLI, *map(str, argv)], capture_output=True, text=True, timeout=120, env=env
     )
@@ -71,8 +75,11 @@ def test_calibration_file_of_the_wrong_kind(tmp_path, shared_samples):
 
 
 def test_damaged_calibration_values(tmp_path, shared_samples):
-    doc = {"format": "posture-watch-calibration", "schema_version": 1,
-           "features": {"head_height": {"median": -1, "spread": 0}}}
+    doc = {
+        "format": "posture-watch-calibration",
+        "schema_version": 1,
+        "features": {"head_height": {"median": -1, "spread": 0}},
+    }
     damaged = tmp_path / "damaged.json"
     damaged.write_text(json.dumps(doc))
     image = shared_samples / "hcpostureguard/webcam_crops/setup.png"

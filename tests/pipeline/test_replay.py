@@ -47,9 +47,7 @@ def check_alerts(records, session):
     return summary
 
 
-def test_folder_replay_alerts_once_about_thirty_seconds_into_the_slouch(
-    session, profile, tmp_path
-):
+def test_folder_replay_alerts_once_about_thirty_seconds_into_the_slouch(session, profile, tmp_path):
     folder = tmp_path / "session"
     folder.mkdir()
     for i, sample in enumerate(session):
@@ -80,9 +78,7 @@ def write_video(session, path, fps=2.0):
     writer.release()
 
 
-def test_video_replay_alerts_once_about_thirty_seconds_into_the_slouch(
-    session, profile, tmp_path
-):
+def test_video_replay_alerts_once_about_thirty_seconds_into_the_slouch(session, profile, tmp_path):
     video = tmp_path / "session.mp4"
     write_video(session, video)
     result = run_cli("analyze", video, "--calibration", profile, "--format", "jsonl")
@@ -116,8 +112,9 @@ def test_table_format_summarises_each_source(session, profile, tmp_path):
     folder.mkdir()
     for i, sample in enumerate(session):
         shutil.copy(sample.path, folder / f"{i:03d}.jpg")
-    result = run_cli("analyze", folder, "--calibration", profile, "--fps", 0.25,
-                     "--format", "table")
+    result = run_cli(
+        "analyze", folder, "--calibration", profile, "--fps", 0.25, "--format", "table"
+    )
     assert result.code == 0
     assert "calibrated" in result.out and "UNCALIBRATED" not in result.out
     assert "slouch at 1m3" in result.out or "slouch at 1m" in result.out
