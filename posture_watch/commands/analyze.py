@@ -154,7 +154,7 @@ def _frame_json(label: str, frame: Frame, v: Verdict, baseline: Baseline) -> dic
         "raw_state": v.raw_state.value,
         "raw_score": _num(v.raw_score),
         "calibrated": baseline.calibrated,
-        "features": v.features.row(0),
+        "features": v.feature_row(),
     }
 
 

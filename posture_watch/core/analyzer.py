@@ -15,7 +15,13 @@ import numpy as np
 from posture_watch.core.events import Event
 from posture_watch.core.geometry import Features, compute_features
 from posture_watch.core.landmarks import Landmarks, stack
-from posture_watch.core.scoring import Baseline, PostureState, frame_states, slouch_scores
+from posture_watch.core.scoring import (
+    Baseline,
+    PostureState,
+    frame_states,
+    lean_ratio,
+    slouch_scores,
+)
 from posture_watch.core.settings import Settings
 from posture_watch.core.timeline import Timeline
 
@@ -36,6 +42,13 @@ class Verdict:
     score: float
     features: Features  # one row
     events: tuple[Event, ...]
+
+    lean: float  # head-and-shoulder scale vs calibration (1.0 = same distance), NaN uncalibrated
+
+    def feature_row(self) -> dict[str, float | None]:
+        """Features as a JSON-ready dict, ``lean`` included (None where not measurable)."""
+        lean = None if math.isnan(self.lean) else round(self.lean, 4)
+        return self.features.row(0) | {"lean": lean}
 
 
 def score_frames(
@@ -63,14 +76,14 @@ class PostureAnalyzer:
     def step(self, t: float, landmarks: Landmarks | None) -> Verdict:
         person, features, scores, states = score_frames([landmarks], self.baseline)
         raw_state, raw_score = states[0], float(scores[0])
-        if not self.smooth:
-            return Verdict(
-                t, bool(person[0]), raw_state, raw_score, raw_state, raw_score, features, ()
-            )
-        step = self.timeline.update(t, raw_state, raw_score)
-        score = step.score if not math.isnan(step.score) else raw_score
+        lean = float(lean_ratio(features, self.baseline)[0])
+        state, score, events = raw_state, raw_score, ()
+        if self.smooth:
+            step = self.timeline.update(t, raw_state, raw_score)
+            state, events = step.state, step.events
+            score = step.score if not math.isnan(step.score) else raw_score
         return Verdict(
-            t, bool(person[0]), raw_state, raw_score, step.state, score, features, step.events
+            t, bool(person[0]), raw_state, raw_score, state, score, features, events, lean
         )
 
     def finish(self, t_end: float) -> tuple[Event, ...]:

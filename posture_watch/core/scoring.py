@@ -139,8 +139,12 @@ def _lean_term(features: Features, baseline: Baseline) -> np.ndarray:
     ]
     if not ratios:
         return np.zeros(len(features))
-    growth = np.exp(np.nanmean(np.log(np.vstack(ratios)), axis=0)) - 1.0
-    return np.nan_to_num(np.maximum(growth - LEAN_START, 0.0) / LEAN_PER_UNIT)
+    logs = np.log(np.vstack(ratios))
+    seen = np.isfinite(logs)
+    count = seen.sum(axis=0)
+    mean_log = np.where(seen, logs, 0.0).sum(axis=0) / np.maximum(count, 1)
+    growth = np.where(count > 0, np.exp(mean_log) - 1.0, 0.0)
+    return np.maximum(growth - LEAN_START, 0.0) / LEAN_PER_UNIT
 
 
 def lean_ratio(features: Features, baseline: Baseline) -> np.ndarray:
