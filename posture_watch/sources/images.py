@@ -106,6 +106,7 @@ class FolderSource(ClosingMixin):
         self.fps = checked_fps(self.label, fps)
         self.is_sequence = not stills
         self.files = self._list_images(folder)
+        self.frame_count = len(self.files)
         decode_image(self.files[0], self._file_label(self.files[0]))
 
     def _list_images(self, folder: Path) -> list[Path]:

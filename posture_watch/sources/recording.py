@@ -93,7 +93,7 @@ class RecordingSource(ClosingMixin):
         #: Label of the source the recording was made from, and its sampling rate if known.
         self.recorded_from = ""
         self.fps: float | None = None
-        count = sum(1 for _ in self._frames())
+        self.frame_count = count = sum(1 for _ in self._frames())
         if count == 0:
             raise SourceError(f"{self.label}: recording has no frames")
 

@@ -119,3 +119,14 @@ def test_table_format_summarises_each_source(session, profile, tmp_path):
     assert "calibrated" in result.out and "UNCALIBRATED" not in result.out
     assert "slouch at 1m3" in result.out or "slouch at 1m" in result.out
     assert "longest sitting bout" in result.out
+
+
+def test_progress_bar_on_stderr_when_asked(session, tmp_path):
+    folder = tmp_path / "session"
+    folder.mkdir()
+    for i, sample in enumerate(session[:6]):
+        shutil.copy(sample.path, folder / f"{i:03d}.jpg")
+    shown = run_cli("analyze", folder, "--progress", "--format", "table")
+    hidden = run_cli("analyze", folder, "--no-progress", "--format", "table")
+    assert "100% 6/6 frames" in shown.err
+    assert "frames" not in hidden.err
