@@ -15,6 +15,7 @@ from typing import TextIO
 
 from posture_watch.errors import ModelError
 from posture_watch.model import VARIANTS, file_sha256, locate_model, pull_model
+from posture_watch.progress import Progress
 
 
 def add_model_commands(
@@ -53,37 +54,18 @@ def run_model_command(args: argparse.Namespace) -> int:
 
 
 def _pull(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    show = _ProgressLine(err, args.variant) if err.isatty() else None
+    progress = Progress(
+        f"downloading {args.variant}", None, enabled=err.isatty(), stream=err, unit="MB", scale=1e6
+    )
     try:
         path = pull_model(
-            args.variant, url=args.url, sha256=args.sha256, force=args.force, progress=show
+            args.variant,
+            url=args.url,
+            sha256=args.sha256,
+            force=args.force,
+            progress=progress.update,
         )
     finally:
-        if show is not None:
-            show.finish()
+        progress.close()
     print(path, file=out)
     return 0
-
-
-class _ProgressLine:
-    """Rewrites one stderr line with the download progress, only when the text changes."""
-
-    def __init__(self, stream: TextIO, name: str) -> None:
-        self._stream = stream
-        self._name = name
-        self._last = ""
-
-    def __call__(self, received: int, total: int | None) -> None:
-        text = f"downloading {self._name}: {received / 1e6:.1f} MB"
-        if total:
-            text += f" of {total / 1e6:.1f} MB ({100 * received // total}%)"
-        if text != self._last:
-            self._stream.write(f"\r{text}")
-            self._stream.flush()
-            self._last = text
-
-    def finish(self) -> None:
-        """End the progress line, if one was started, so later output starts clean."""
-        if self._last:
-            self._stream.write("\n")
-            self._stream.flush()
