@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import cv2
 
@@ -43,6 +43,9 @@ class CameraSource(ClosingMixin):
         self.index = int(index)
         self.label = f"camera {self.index}"
         self.width, self.height = width, height
+        #: Optional predicate ``sample(t) -> bool``: frames it rejects are grabbed (keeping
+        #: the driver's queue fresh) but never decoded.
+        self.sample: Callable[[float], bool] | None = None
         self._cap: cv2.VideoCapture | None = self._open()
 
     def _open(self) -> cv2.VideoCapture:
@@ -70,16 +73,21 @@ class CameraSource(ClosingMixin):
         index = 0
         while (cap := self._cap) is not None:
             try:
-                ok, image = cap.read()
+                ok = cap.grab()
+                now = time.monotonic()
+                start = now if start is None else start
+                wanted = self.sample is None or self.sample(now - start)
+                image = None
+                if ok and wanted:
+                    ok, image = cap.retrieve()
             except cv2.error as exc:
                 raise CameraError(f"{self.label}: stopped delivering frames ({exc.err})") from exc
             if self._cap is None:
                 return  # closed while we were waiting for the frame
-            if not ok or image is None:
+            if not ok or (wanted and image is None):
                 raise CameraError(f"{self.label}: stopped delivering frames (unplugged?)")
-            now = time.monotonic()
-            start = now if start is None else start
-            yield Frame(index=index, t=now - start, image=image)
+            if wanted:
+                yield Frame(index=index, t=now - start, image=image)
             index += 1
 
     def close(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import cv2
@@ -107,6 +107,8 @@ class FolderSource(ClosingMixin):
         self.is_sequence = not stills
         self.files = self._list_images(folder)
         self.frame_count = len(self.files)
+        #: Optional predicate ``sample(t) -> bool``; rejected pictures are not decoded.
+        self.sample: Callable[[float], bool] | None = None
         decode_image(self.files[0], self._file_label(self.files[0]))
 
     def _list_images(self, folder: Path) -> list[Path]:
@@ -141,6 +143,8 @@ class FolderSource(ClosingMixin):
 
     def __iter__(self) -> Iterator[Frame]:
         for i, file in enumerate(self.files):
+            if self.sample is not None and not self.sample(i / self.fps):
+                continue  # not analysed: never decoded
             image = decode_image(file, self._file_label(file))
             yield Frame(index=i, t=i / self.fps, image=image, name=file.name)
 

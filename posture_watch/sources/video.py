@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import cv2
 import numpy as np
@@ -49,6 +49,9 @@ class VideoSource(ClosingMixin):
         self.label = label_of(path)
         self.path = existing_file(path)
         self.target_fps = None if target_fps is None else checked_fps(self.label, target_fps)
+        #: Optional predicate ``sample(t) -> bool``: frames it rejects are grabbed but never
+        #: decoded. The monitor sets it to analyse adaptively.
+        self.sample: Callable[[float], bool] | None = None
         cap, first = self._open()
         self._cap: cv2.VideoCapture | None = cap
         self._first: np.ndarray | None = first
@@ -105,7 +108,7 @@ class VideoSource(ClosingMixin):
         image: np.ndarray | None = first
         tick = 0  # next tick k / target_fps still waiting for a frame
         while True:
-            if self.target_fps is None or t >= self._tick_time(tick):
+            if self._keep(t, tick):
                 if image is None:
                     image = self._retrieve(cap, number)
                 yield Frame(index=number, t=t, image=image, name=self.path.name)
@@ -115,6 +118,12 @@ class VideoSource(ClosingMixin):
                 return  # closed while iterating, or end of video
             number, image = number + 1, None
             t = self._timestamp(cap, number, t)
+
+    def _keep(self, t: float, tick: int) -> bool:
+        """Decode this frame? ``sample`` (set by the monitor) wins over ``target_fps``."""
+        if self.sample is not None:
+            return self.sample(t)
+        return self.target_fps is None or t >= self._tick_time(tick)
 
     def _tick_time(self, tick: int) -> float:
         """Earliest ``t`` that fills ``tick``: half a frame early keeps the nearest frame."""

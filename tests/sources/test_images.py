@@ -162,3 +162,15 @@ def test_corrupt_image_later_in_folder_is_named(tmp_path: Path, sample_jpgs: lis
     assert next(frames).name == "1.jpg"
     with pytest.raises(SourceError, match=r"2\.jpg: cannot decode image"):
         next(frames)
+
+
+def test_folder_sample_predicate_skips_pictures(tmp_path: Path, sample_jpgs: list[Path]) -> None:
+    import shutil
+
+    for i, p in enumerate(sample_jpgs[:3]):
+        shutil.copy(p, tmp_path / f"{i}.jpg")
+    from posture_watch.sources import FolderSource
+
+    source = FolderSource(tmp_path, fps=1.0)
+    source.sample = lambda t: t in (0.0, 2.0)
+    assert [f.index for f in source] == [0, 2]

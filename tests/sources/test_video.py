@@ -76,3 +76,17 @@ def test_missing_video(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as info:
         VideoSource(path)
     assert str(info.value) == f"{path}: no such file or folder"
+
+
+def test_sample_predicate_decides_per_frame_which_frames_are_decoded(sample_video: Path) -> None:
+    asked: list[float] = []
+
+    def every_third_second_half(t: float) -> bool:
+        asked.append(t)
+        return t >= 1.0 and round(t * 10) % 3 == 0
+
+    source = VideoSource(sample_video)
+    source.sample = every_third_second_half
+    frames = list(source)
+    assert [f.index for f in frames] == [12, 15, 18]
+    assert len(asked) == 20  # every frame was grabbed and offered, only three decoded
