@@ -1,0 +1,1 @@
+"""Package data: the built-in prompts (``guide_prompts.toml``), read by ``prompt_library``."""
