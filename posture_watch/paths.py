@@ -14,6 +14,8 @@ APP_NAME = "posture-watch"
 
 #: The repository's own ``models/`` folder (present in a source checkout / editable install).
 REPO_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+#: The repository's own ``samples/`` folder (landmark recordings the project made).
+SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
 
 
 def config_dir() -> Path:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from posture_watch.cli import main as main_cli
 from posture_watch.model import locate_model
 from posture_watch.pose import PoseEstimator
 from posture_watch.sources import RecordingWriter
@@ -20,6 +21,7 @@ from posture_watch.sources.images import decode_image
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared" / "samples"
 SECONDS_PER_PICTURE = 4.0
+DEMO_AWAY_FRAMES, DEMO_AWAY_STEP = 75, 2.0  # 150 s away: a break
 OUTPUTS = {
     "slouchingornot/high": "slouchingornot-high.jsonl",
     "slouchingornot/middle": "slouchingornot-middle.jsonl",
@@ -40,14 +42,52 @@ def session_pictures(session: str) -> list[Path]:
     return ordered
 
 
+def record_demo(model: Path) -> None:
+    """The tray demo: upright, a sustained slouch, a 2.5 min break away, upright again."""
+    pictures = session_pictures("slouchingornot/high")
+    upright = pictures[:15]
+    plan: list[tuple[float, Path | None]] = []
+    t = 0.0
+    for path in pictures + [None] * DEMO_AWAY_FRAMES + upright:
+        plan.append((t, path))
+        t += SECONDS_PER_PICTURE if path is not None else DEMO_AWAY_STEP
+    with (
+        PoseEstimator(model, video=True) as estimator,
+        RecordingWriter(HERE / "demo-session.jsonl", "demo: ../shared/samples", None) as writer,
+    ):
+        for i, (t, path) in enumerate(plan):
+            if path is None:
+                writer.write(i, t, "", None)
+                continue
+            landmarks = estimator.estimate(decode_image(path, str(path)), t)
+            writer.write(i, t, path.relative_to(SHARED).as_posix(), landmarks)
+    print(f"demo-session.jsonl: {len(plan)} frames, {t:.0f} s")
+    profile = HERE / "demo-profile.json"
+    main_cli(
+        [
+            "calibrate",
+            "--source",
+            str(HERE / "demo-session.jsonl"),
+            "--seconds",
+            "8",
+            "--profile",
+            "demo",
+            "--out",
+            str(profile),
+        ]
+    )
+
+
 def main() -> None:
     model = locate_model("lite")
+    record_demo(model)
     for session, name in OUTPUTS.items():
         pictures = session_pictures(session)
         with (
             PoseEstimator(model, video=True) as estimator,
-            RecordingWriter(HERE / name, f"../shared/samples ({session})", 1 / SECONDS_PER_PICTURE)
-            as writer,
+            RecordingWriter(
+                HERE / name, f"../shared/samples ({session})", 1 / SECONDS_PER_PICTURE
+            ) as writer,
         ):
             for i, path in enumerate(pictures):
                 t = i * SECONDS_PER_PICTURE

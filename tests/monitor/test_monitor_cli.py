@@ -1,0 +1,96 @@
+"""``posture-watch monitor --no-tray`` as a real process: demo, SIGTERM, one instance."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+CLI = [sys.executable, "-m", "posture_watch.cli", "monitor", "--no-tray"]
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+    }
+
+
+def start(env, *args) -> subprocess.Popen:
+    return subprocess.Popen(
+        [*CLI, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def wait_for_line(proc: subprocess.Popen, text: str, timeout: float = 30) -> list[str]:
+    lines, deadline = [], time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if text in line:
+            return lines
+    raise AssertionError(f"{text!r} not seen in {lines}")
+
+
+def test_demo_replay_shows_the_whole_loop(env):
+    proc = subprocess.run(
+        [*CLI, "--demo", "--speed", "40"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "(calibrated)" in out
+    assert out.count("ALERT slouch") == 1
+    for text in ("state: slouch", "state: away", "break: away long enough", "back from a break"):
+        assert text in out
+    assert "Traceback" not in proc.stderr
+
+
+def test_sigterm_stops_cleanly_within_two_seconds(env):
+    proc = start(env, "--demo", "--speed", "1")
+    try:
+        wait_for_line(proc, "state: upright")
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=5)
+        elapsed = time.monotonic() - sent
+    finally:
+        proc.kill()
+        rest, _ = proc.communicate()
+    assert code == 0 and elapsed < 2.0, (code, elapsed)
+    assert "stopped:" in rest
+
+
+def test_a_second_instance_says_so_and_exits(env):
+    first = start(env, "--demo", "--speed", "1")
+    try:
+        wait_for_line(first, "monitoring")
+        second = subprocess.run(
+            [*CLI, "--demo"], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert second.returncode == 3
+        assert f"already running (pid {first.pid})" in second.stderr
+    finally:
+        first.terminate()
+        first.communicate(timeout=5)
+
+
+def test_missing_source_file_is_one_line_and_exit_2(env, tmp_path):
+    proc = subprocess.run(
+        [*CLI, "--source", str(tmp_path / "gone.mp4")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "gone.mp4" in proc.stderr and "Traceback" not in proc.stderr
