@@ -23,6 +23,7 @@ from posture_watch.core.events import (
     StateChanged,
 )
 from posture_watch.core.sampling import AdaptiveSampler
+from posture_watch.core.scoring import Baseline
 from posture_watch.core.settings import Settings
 from posture_watch.errors import ConfigError, SourceError
 from posture_watch.model import locate_model
@@ -69,17 +70,21 @@ def demo_path() -> Path:
     return paths.SAMPLES_DIR / DEMO_SESSION
 
 
-def resolve_source(spec: str, demo: bool, fps: float) -> tuple[str, str | None]:
-    """The source to open and, if the webcam was missing, a note saying so."""
-    if demo:
-        return str(demo_path()), None
-    if spec != "auto":
-        return spec, None
-    try:
-        open_source("0").close()
-        return "0", None
-    except SourceError:
-        return str(demo_path()), "no webcam found: replaying the demo session instead"
+def open_first_source(spec: str, demo: bool, fps: float) -> tuple[FrameSource, str, str | None]:
+    """Open the source to monitor: ``(source, spec to reopen it, note for the user)``.
+
+    With ``auto`` the webcam is tried first; when there is none the demo is replayed and
+    the note says so. The opened source is handed to the loop, not reopened.
+    """
+    note = None
+    if spec == "auto" and not demo:
+        try:
+            return open_source("0"), "0", None
+        except SourceError:
+            note = "no webcam found: replaying the demo session instead"
+    if demo or spec == "auto":
+        return open_source(demo_path()), str(demo_path()), note
+    return open_source(spec, fps=fps), spec, None
 
 
 def describe(event: object) -> str | None:
@@ -109,19 +114,35 @@ def describe(event: object) -> str | None:
 def run(args: argparse.Namespace) -> int:
     if not args.speed > 0:
         raise ConfigError(f"--speed must be positive, got {args.speed!r}")
-    spec, note = resolve_source(args.source, args.demo, args.fps)
-    demo = spec == str(demo_path())
-    if demo and args.calibration is None and args.profile is None and not args.uncalibrated:
-        args.calibration = paths.SAMPLES_DIR / DEMO_PROFILE
-    baseline = baseline_from_args(args)
-    if note:
-        print(note, flush=True)
-    probe = open_source(spec, fps=args.fps)  # a bad path fails here, before the lock
-    model = locate_model(args.model_variant, args.model) if probe.has_pixels else None
-    probe.close()
+    with InstanceLock():  # before the camera: a second start says "already running"
+        first, spec, note = open_first_source(args.source, args.demo, args.fps)
+        try:
+            if spec == str(demo_path()) and not (
+                args.calibration or args.profile or args.uncalibrated
+            ):
+                args.calibration = paths.SAMPLES_DIR / DEMO_PROFILE
+            baseline = baseline_from_args(args)
+            model = locate_model(args.model_variant, args.model) if first.has_pixels else None
+        except BaseException:
+            first.close()
+            raise
+        if note:
+            print(note, flush=True)
+        return _monitor(args, first, spec, baseline, model)
+
+
+def _monitor(
+    args: argparse.Namespace,
+    first: FrameSource,
+    spec: str,
+    baseline: Baseline,
+    model: Path | None,
+) -> int:
+    """Run the loop on a worker thread until SIGTERM/Ctrl-C, ``--seconds`` or the end."""
+    pending = [first]
 
     def opener() -> FrameSource:
-        return open_source(spec, fps=args.fps)
+        return pending.pop() if pending else open_source(spec, fps=args.fps)
 
     def log(event: object) -> None:
         if isinstance(event, Verdict):
@@ -130,29 +151,28 @@ def run(args: argparse.Namespace) -> int:
         if line:
             print(f"[{loop.now():8.1f}s] {line}", flush=True)
 
-    with InstanceLock():
-        loop = MonitorLoop(
-            opener,
-            PostureAnalyzer(baseline, Settings()),
-            log,
-            model_path=model,
-            sampler=AdaptiveSampler(args.stable_interval, args.confirm_interval),
-            speed=args.speed,
-        )
-        worker = threading.Thread(target=loop.run, name="posture-watch-monitor", daemon=True)
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: loop.stop())
-        print(
-            f"monitoring {spec} ({'calibrated' if baseline.calibrated else 'uncalibrated'})",
-            flush=True,
-        )
-        worker.start()
-        while worker.is_alive():
-            worker.join(0.1)
-            if args.seconds is not None and loop.now() >= args.seconds:
-                loop.stop()
-        print(
-            f"stopped: {loop.frames_analysed} frames analysed of {loop.frames_seen} read",
-            flush=True,
-        )
+    loop = MonitorLoop(
+        opener,
+        PostureAnalyzer(baseline, Settings()),
+        log,
+        model_path=model,
+        sampler=AdaptiveSampler(args.stable_interval, args.confirm_interval),
+        speed=args.speed,
+    )
+    worker = threading.Thread(target=loop.run, name="posture-watch-monitor", daemon=True)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: loop.stop())
+    print(
+        f"monitoring {spec} ({'calibrated' if baseline.calibrated else 'uncalibrated'})",
+        flush=True,
+    )
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.1)
+        if args.seconds is not None and loop.now() >= args.seconds:
+            loop.stop()
+    print(
+        f"stopped: {loop.frames_analysed} frames analysed of {loop.frames_seen} read",
+        flush=True,
+    )
     return 0
