@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -20,7 +19,7 @@ from posture_watch.monitor.events import CameraRecovered, CameraUnavailable, Sou
 from posture_watch.monitor.loop import MonitorLoop, is_covered
 from posture_watch.sources import VideoSource
 from posture_watch.sources.base import Frame
-from tests.pipeline.conftest import time_ordered
+from tests.pipeline.conftest import time_ordered, write_session_video
 
 
 class FlakyCamera:
@@ -96,20 +95,9 @@ def test_camera_unplugged_mid_run_is_reported_and_recovers(pictures):
     assert any(isinstance(e, CameraRecovered) for e in events)
 
 
-def write_video(pictures, path: Path, fps=30.0, hold=4.0):
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, (640, 480))
-    for picture in pictures:
-        canvas = np.full((480, 640, 3), 40, np.uint8)
-        big = cv2.resize(picture, (448, 448))
-        canvas[16:464, 96:544] = big
-        for _ in range(round(hold * fps)):
-            writer.write(canvas)
-    writer.release()
-
-
 def test_adaptive_sampling_analyses_about_one_frame_a_second(pictures, tmp_path, samples):
     video = tmp_path / "session.mp4"
-    write_video(pictures, video)
+    write_session_video(pictures, video, fps=30.0, hold=4.0)
     profile = PostureAnalyzer(Baseline.population())
     loop, events = collect(
         lambda emit: MonitorLoop(

@@ -9,6 +9,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
 from posture_watch.cli import main
@@ -68,3 +70,22 @@ def time_ordered(session: list[Sample]) -> list[Sample]:
     ups = sorted((s for s in session if s.label == "upright"), key=index)
     downs = sorted((s for s in session if s.label == "slouch"), key=index)
     return ups + downs
+
+
+def write_session_video(pictures: list[np.ndarray], path: Path, *, fps: float, hold: float) -> None:
+    """Encode BGR pictures with OpenCV as a 640x480 mp4v video, each held ``hold`` seconds.
+
+    Each 224x224 sample is scaled 2x and centred on a grey canvas: padding, not stretching,
+    so the geometry the pose model sees is the picture's own.
+    """
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, (640, 480))
+    assert writer.isOpened(), "this OpenCV build cannot encode mp4v"
+    for picture in pictures:
+        big = cv2.resize(picture, None, fx=2, fy=2, interpolation=cv2.INTER_LINEAR)
+        canvas = np.full((480, 640, 3), 40, np.uint8)
+        h, w = big.shape[:2]
+        top, left = (480 - h) // 2, (640 - w) // 2
+        canvas[top : top + h, left : left + w] = big
+        for _ in range(round(hold * fps)):
+            writer.write(canvas)
+    writer.release()

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.pipeline.conftest import run_cli, time_ordered
+from tests.pipeline.conftest import run_cli, time_ordered, write_session_video
 
 SECONDS_PER_PICTURE = 4.0
 SESSION = "slouchingornot/high"
@@ -62,25 +62,10 @@ def test_folder_replay_alerts_once_about_thirty_seconds_into_the_slouch(session,
     check_alerts(records, session)
 
 
-def write_video(session, path, fps=2.0):
-    """Encode the session with OpenCV: each picture padded into 640x480, held 4 s."""
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (640, 480))
-    assert writer.isOpened()
-    for sample in session:
-        picture = cv2.imread(str(sample.path))
-        picture = cv2.resize(picture, None, fx=2, fy=2, interpolation=cv2.INTER_LINEAR)
-        canvas = np.full((480, 640, 3), 40, np.uint8)
-        h, w = picture.shape[:2]
-        top, left = (480 - h) // 2, (640 - w) // 2
-        canvas[top : top + h, left : left + w] = picture
-        for _ in range(round(SECONDS_PER_PICTURE * fps)):
-            writer.write(canvas)
-    writer.release()
-
-
 def test_video_replay_alerts_once_about_thirty_seconds_into_the_slouch(session, profile, tmp_path):
     video = tmp_path / "session.mp4"
-    write_video(session, video)
+    pictures = [cv2.imread(str(s.path)) for s in session]
+    write_session_video(pictures, video, fps=2.0, hold=SECONDS_PER_PICTURE)
     result = run_cli("analyze", video, "--calibration", profile, "--format", "jsonl")
     assert result.code == 0, result.err
     records = result.records()
