@@ -40,3 +40,16 @@ if ! .venv/bin/python -c 'import cv2' 2>/dev/null; then
   apt_install libgl1 libglib2.0-0
   .venv/bin/python -c 'import cv2'
 fi
+# The desktop parts: Tk for the stretch window. Tests of the tray also need an X server,
+# a tray host, a notification daemon and D-Bus; installed here when missing (CI is root).
+if ! .venv/bin/python -c 'import tkinter' 2>/dev/null; then
+  apt_install python3-tk tk
+fi
+desktop_missing=()
+for tool in Xvfb:xvfb trayer:trayer dunst:dunst notify-send:libnotify-bin xdotool:xdotool \
+            dbus-daemon:dbus; do
+  command -v "${tool%%:*}" >/dev/null 2>&1 || desktop_missing+=("${tool##*:}")
+done
+if [ "${#desktop_missing[@]}" -gt 0 ] && [ "${POSTURE_WATCH_NO_APT:-}" != 1 ]; then
+  apt_install "${desktop_missing[@]}" || echo "setup: could not install ${desktop_missing[*]}; tray tests will be skipped" >&2
+fi
