@@ -45,3 +45,7 @@ class ConfigError(PostureWatchError):
 
 class StorageError(PostureWatchError):
     """A file the program writes (profile, recording, history) cannot be written or read."""
+
+
+class TrayError(PostureWatchError):
+    """The tray icon cannot be shown (no display, no tray support)."""

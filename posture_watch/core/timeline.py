@@ -68,6 +68,11 @@ class Timeline:
         self._track_sitting(t, state != PostureState.AWAY, events)
         return Step(smoothed, self._ema, tuple(events))
 
+    @property
+    def sitting_since(self) -> float | None:
+        """Start of the current sitting stretch (reset by a break), None while on a break."""
+        return self._sit_since
+
     def finish(self, t: float) -> tuple[Event, ...]:
         """Close the open sitting bout at the end of a session (not called while live)."""
         events: list[Event] = []

@@ -26,10 +26,11 @@ def open_source(
     fps: float = 2.0,
     stills: bool = False,
     target_fps: float | None = None,
+    size: tuple[int, int] = (640, 480),
 ) -> FrameSource:
     """Open the source named by ``spec``.
 
-    * a string of digits (``"0"``): that camera index;
+    * a string of digits (``"0"``): that camera index, asking for ``size`` pixels;
     * a folder: its images, timed ``i / fps`` (``stills`` marks them as unrelated photos);
     * ``*.jsonl``: a landmark recording;
     * an image suffix (jpg, jpeg, png, bmp, webp, tif, tiff): that single image;
@@ -39,7 +40,7 @@ def open_source(
     message when the source cannot be opened.
     """
     if isinstance(spec, str) and re.fullmatch(r"[0-9]+", spec.strip()):
-        return CameraSource(int(spec))
+        return CameraSource(int(spec), width=size[0], height=size[1])
     path = Path(spec)
     if path.is_dir():
         return FolderSource(spec, fps=fps, stills=stills)

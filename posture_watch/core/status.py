@@ -1,0 +1,122 @@
+"""What the tray shows at a glance, folded from the monitor's verdicts.
+
+The tray needs three numbers besides the state: how long the current sitting stretch
+has lasted, and today's upright share (seconds upright over seconds seen sitting). This
+module keeps them, pure and clock-free like the rest of the core: the caller passes
+session time with every verdict, and says when a new day starts (it owns the calendar).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from posture_watch.core.scoring import PostureState
+
+#: A gap longer than this between two verdicts (pause, camera trouble) is not counted.
+MAX_GAP = 5.0
+
+
+class TrayState(StrEnum):
+    """The icon states, in the order of precedence the tray applies."""
+
+    STARTING = "starting"
+    UPRIGHT = "upright"
+    SLOUCH = "slouch"
+    AWAY = "away"
+    PAUSED = "paused"
+    CALIBRATING = "calibrating"
+    CAMERA_PROBLEM = "camera_problem"
+
+
+LABELS: dict[TrayState, str] = {
+    TrayState.STARTING: "starting",
+    TrayState.UPRIGHT: "upright",
+    TrayState.SLOUCH: "slouching",
+    TrayState.AWAY: "away / on a break",
+    TrayState.PAUSED: "paused",
+    TrayState.CALIBRATING: "calibrating",
+    TrayState.CAMERA_PROBLEM: "camera unavailable",
+}
+
+
+class MonitorStatus:
+    """Today's tallies and the current icon state.
+
+    ``seconds`` holds seconds per posture state since the start of the day; time between
+    two verdicts is credited to the earlier verdict's state, up to :data:`MAX_GAP`.
+    """
+
+    def __init__(self, max_gap: float = MAX_GAP) -> None:
+        self.max_gap = max_gap
+        self.posture = PostureState.UNKNOWN
+        self.sitting_since: float | None = None
+        self.paused = self.calibrating = self.camera_problem = False
+        self.seconds: dict[PostureState, float] = dict.fromkeys(PostureState, 0.0)
+        self._last_t: float | None = None
+        self._seen_any = False
+
+    def observe(self, t: float, state: PostureState, sitting_since: float | None) -> None:
+        """One analysed frame: its smoothed state and the timeline's sitting start."""
+        if self._last_t is not None and t > self._last_t:
+            self.seconds[self.posture] += min(t - self._last_t, self.max_gap)
+        self._last_t, self.posture, self.sitting_since = t, state, sitting_since
+        self._seen_any = True
+
+    def interrupt(self) -> None:
+        """A pause or a camera problem: the next verdict starts a fresh interval."""
+        self._last_t = None
+
+    def new_day(self) -> None:
+        """Midnight: today's tallies start again (the state itself carries on)."""
+        self.seconds = dict.fromkeys(PostureState, 0.0)
+
+    @property
+    def state(self) -> TrayState:
+        if self.camera_problem:
+            return TrayState.CAMERA_PROBLEM
+        if self.calibrating:
+            return TrayState.CALIBRATING
+        if self.paused:
+            return TrayState.PAUSED
+        if not self._seen_any:
+            return TrayState.STARTING
+        if self.posture == PostureState.SLOUCH:
+            return TrayState.SLOUCH
+        if self.posture == PostureState.UPRIGHT:
+            return TrayState.UPRIGHT
+        return TrayState.AWAY
+
+    @property
+    def upright_share(self) -> float | None:
+        """Share of today's sitting time spent upright (None before any sitting)."""
+        sitting = self.seconds[PostureState.UPRIGHT] + self.seconds[PostureState.SLOUCH]
+        return None if sitting <= 0 else self.seconds[PostureState.UPRIGHT] / sitting
+
+    def bout_seconds(self, t: float) -> float | None:
+        """How long the current sitting stretch has lasted at ``t`` (None if not sitting)."""
+        if self.sitting_since is None or self.state not in (TrayState.UPRIGHT, TrayState.SLOUCH):
+            return None
+        return max(0.0, t - self.sitting_since)
+
+    def tooltip(self, t: float, note: str | None = None) -> str:
+        """``posture-watch: upright · sitting 23 min · 87% upright today`` (plus a note)."""
+        parts = [f"posture-watch: {LABELS[self.state]}"]
+        if note:
+            parts.append(note)
+        bout = self.bout_seconds(t)
+        if bout is not None:
+            parts.append(f"sitting {format_minutes(bout)}")
+        share = self.upright_share
+        if share is not None:
+            parts.append(f"{share:.0%} upright today")
+        return " · ".join(parts)
+
+
+def format_minutes(seconds: float) -> str:
+    """``'45 s'``, ``'12 min'``, ``'1 h 05 min'``: short enough for a tooltip."""
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"

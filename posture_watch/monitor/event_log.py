@@ -1,0 +1,94 @@
+"""An append-only journal of what the monitor saw and what the user answered.
+
+One JSON object per line in ``events.jsonl`` in the user's data folder: the wall time,
+the session time and the event's own fields (only derived numbers and prompt ids, never
+pictures). Each line is flushed as it is written, so a crash loses at most the line being
+written; a torn last line is skipped when reading. The history database (SQLite, for the
+report) is built from the same event values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import math
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any, TextIO
+
+from posture_watch import paths
+
+FILE_NAME = "events.jsonl"
+log = logging.getLogger(__name__)
+
+
+def default_path() -> Path:
+    return paths.data_dir() / FILE_NAME
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 3)
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def event_record(event: object, wall: datetime) -> dict[str, Any]:
+    """The JSON-ready record of one event dataclass."""
+    if not dataclasses.is_dataclass(event) or isinstance(event, type):
+        raise TypeError(f"not an event dataclass: {event!r}")
+    fields = {f.name: _plain(getattr(event, f.name)) for f in dataclasses.fields(event)}
+    return {"wall": wall.isoformat(timespec="seconds"), "type": type(event).__name__} | fields
+
+
+class EventLog:
+    """Appends events; safe to call from several threads. Write errors are logged once and
+    the monitor carries on (the tray must not die because the disk is full)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_path()
+        self._lock = threading.Lock()
+        self._file: TextIO | None = None
+        self._failed = False
+
+    def write(self, event: object, wall: datetime) -> None:
+        line = json.dumps(event_record(event, wall), ensure_ascii=False)
+        with self._lock:
+            try:
+                if self._file is None:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    self._file = self.path.open("a", encoding="utf-8")
+                self._file.write(line + "\n")
+                self._file.flush()
+            except OSError as exc:
+                if not self._failed:
+                    log.error("cannot write the event log %s: %s", self.path, exc)
+                self._failed = True
+
+    def close(self) -> None:
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+
+def read_events(path: Path | None = None) -> Iterator[dict[str, Any]]:
+    """The records in the log, oldest first; a torn or garbled line is skipped."""
+    path = path or default_path()
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(record, dict) and "type" in record:
+                yield record

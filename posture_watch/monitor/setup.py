@@ -1,0 +1,155 @@
+"""Everything the console monitor and the tray share before the loop starts.
+
+Reads the settings file, opens the first source (webcam, else the demo when the source is
+``auto``), finds the calibration and the model, and builds the :class:`MonitorLoop`.
+Command-line options override the settings file for one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from posture_watch import paths
+from posture_watch.commands.analyze import add_baseline_options, baseline_from_args
+from posture_watch.config import AppConfig, load_config
+from posture_watch.core.analyzer import PostureAnalyzer
+from posture_watch.core.sampling import AdaptiveSampler
+from posture_watch.core.scoring import Baseline
+from posture_watch.errors import ConfigError, SourceError
+from posture_watch.model import locate_model
+from posture_watch.monitor.loop import MonitorLoop
+from posture_watch.sources import open_source
+from posture_watch.sources.base import FrameSource
+
+DEMO_SESSION = "demo-session.jsonl"
+#: Calibration made from the demo's first upright seconds (samples/make_recordings.py).
+DEMO_PROFILE = "demo-profile.json"
+#: The demo lasts about 5 minutes, so its long-sitting reminder comes after 1m45s instead
+#: of the default 50 min: anyone trying it sees a stretch break too.
+DEMO_SIT_MAX = 105.0
+
+
+def add_monitor_options(p: argparse.ArgumentParser) -> None:
+    """Options of ``tray`` and ``monitor``; unset ones come from the settings file."""
+    p.add_argument(
+        "--source",
+        default=None,
+        help="'auto' (camera 0, else the demo), a camera index, or a video/recording/folder "
+        "(default: the settings file's camera.source)",
+    )
+    p.add_argument("--demo", action="store_true", help="replay the bundled demo session")
+    p.add_argument("--config", type=Path, metavar="FILE", help="settings file to use")
+    p.add_argument("--speed", type=float, default=1.0, help="replay speed factor (tests)")
+    p.add_argument("--seconds", type=float, default=None, help="stop after this session time")
+    p.add_argument("--fps", type=float, default=2.0, help="replay rate of image folders")
+    p.add_argument(
+        "--stable-interval",
+        type=float,
+        default=None,
+        help="seconds between analysed frames while the state is stable",
+    )
+    p.add_argument(
+        "--confirm-interval",
+        type=float,
+        default=None,
+        help="seconds between analysed frames while a change is confirmed",
+    )
+    add_baseline_options(p)
+
+
+def demo_path() -> Path:
+    return paths.SAMPLES_DIR / DEMO_SESSION
+
+
+@dataclass
+class MonitorSetup:
+    """A source opened and everything needed to run the loop on it."""
+
+    config: AppConfig
+    first: FrameSource
+    spec: str
+    baseline: Baseline
+    model: Path | None
+    demo: bool
+    note: str | None
+    speed: float
+    fps: float
+
+    def build_loop(self, on_event: Callable[[object], None]) -> MonitorLoop:
+        pending = [self.first]
+
+        def opener() -> FrameSource:
+            return pending.pop() if pending else self.reopen()
+
+        sampling = self.config.sampling
+        return MonitorLoop(
+            opener,
+            PostureAnalyzer(self.baseline, self.config.decision),
+            on_event,
+            model_path=self.model,
+            sampler=AdaptiveSampler(sampling.stable_interval, sampling.confirm_interval),
+            speed=self.speed,
+        )
+
+    def reopen(self) -> FrameSource:
+        camera = self.config.camera
+        if self.spec.isdigit():
+            return open_source(self.spec, fps=self.fps, size=(camera.width, camera.height))
+        return open_source(self.spec, fps=self.fps)
+
+
+def _with_cli_overrides(config: AppConfig, args: argparse.Namespace) -> AppConfig:
+    sampling = config.sampling
+    if args.stable_interval is not None:
+        sampling = replace(sampling, stable_interval=args.stable_interval)
+    if args.confirm_interval is not None:
+        sampling = replace(sampling, confirm_interval=args.confirm_interval)
+    for name in ("stable_interval", "confirm_interval"):
+        if not getattr(sampling, name) > 0:
+            raise ConfigError(f"--{name.replace('_', '-')} must be positive")
+    return replace(config, sampling=sampling)
+
+
+def prepare(args: argparse.Namespace) -> MonitorSetup:
+    """Read settings, open the first source, find calibration and model (call under the
+    instance lock, so a second start says "already running", not "camera busy")."""
+    if not args.speed > 0:
+        raise ConfigError(f"--speed must be positive, got {args.speed!r}")
+    config = _with_cli_overrides(load_config(args.config), args)
+    spec = args.source or config.camera.source
+    first, spec, note = _open_first(spec, args.demo, args.fps, config)
+    try:
+        demo = spec == str(demo_path())
+        if demo and not (args.calibration or args.profile or args.uncalibrated):
+            args.calibration = paths.SAMPLES_DIR / DEMO_PROFILE
+        if demo:
+            decision = config.decision
+            config = replace(config, decision=decision.with_overrides(sit_max=DEMO_SIT_MAX))
+        baseline = baseline_from_args(args)
+        model = locate_model(args.model_variant, args.model) if first.has_pixels else None
+    except BaseException:
+        first.close()
+        raise
+    return MonitorSetup(config, first, spec, baseline, model, demo, note, args.speed, args.fps)
+
+
+def _open_first(
+    spec: str, demo: bool, fps: float, config: AppConfig
+) -> tuple[FrameSource, str, str | None]:
+    """``(source, spec to reopen it, note for the user)``: with ``auto`` the webcam is
+    tried first, and when there is none the demo is replayed and the note says so."""
+    size = (config.camera.width, config.camera.height)
+    note = None
+    if spec == "auto" and not demo:
+        try:
+            return open_source("0", size=size), "0", None
+        except SourceError:
+            note = "no webcam found: replaying the demo session instead"
+    if demo or spec == "auto":
+        return open_source(demo_path()), str(demo_path()), note
+    if spec.isdigit():
+        return open_source(spec, size=size), spec, None
+    return open_source(spec, fps=fps), spec, None

@@ -1,0 +1,130 @@
+"""The one platform adapter over pystray: show an icon, a tooltip and a menu.
+
+pystray picks its backend when it is imported: AppIndicator when PyGObject and the
+AppIndicator library are present (GNOME with the AppIndicator extension, KDE, most
+panels), plain X11 (xorg) otherwise, and the native ones on Windows and macOS. The xorg
+backend has no menus, only a click action, so there a click opens our own small Tk menu
+in a child process (:mod:`posture_watch.tray.popup_menu`). Everything platform-specific
+stays in this module.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PIL import Image
+
+from posture_watch.errors import TrayError
+from posture_watch.tray.menu import SEPARATOR, MenuEntry
+
+log = logging.getLogger(__name__)
+
+
+def _import_pystray() -> Any:
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        raise TrayError(
+            "no graphical display (DISPLAY is not set)",
+            hint="run it inside your desktop session, or use `posture-watch monitor --no-tray`",
+        )
+    try:
+        import pystray
+    except Exception as exc:  # pystray fails at import time when it cannot reach a display
+        raise TrayError(
+            f"cannot start the tray icon: {exc}",
+            hint="use `posture-watch monitor --no-tray` on machines without a desktop",
+        ) from exc
+    return pystray
+
+
+class TrayIcon:
+    """A tray icon whose image, tooltip and menu can be changed from any thread."""
+
+    def __init__(self, image: Image.Image, tooltip: str, on_select: Callable[[str], None]):
+        self._pystray = _import_pystray()
+        self._on_select = on_select
+        self._entries: list[MenuEntry] = []
+        self._popup: subprocess.Popen[str] | None = None
+        self._lock = threading.Lock()
+        self._icon = self._pystray.Icon("posture-watch", image, tooltip, menu=self._menu())
+
+    @property
+    def native_menu(self) -> bool:
+        return bool(self._icon.HAS_MENU)
+
+    def run(self, setup: Callable[[], None]) -> None:
+        """Show the icon and block (on the main thread) until :meth:`stop`."""
+
+        def _setup(icon: Any) -> None:
+            icon.visible = True
+            setup()
+
+        self._icon.run(setup=_setup)
+
+    def stop(self) -> None:
+        self._close_popup()
+        self._icon.stop()
+
+    def update(self, image: Image.Image, tooltip: str) -> None:
+        self._icon.icon = image
+        self._icon.title = tooltip
+
+    def set_menu(self, entries: Sequence[MenuEntry]) -> None:
+        self._entries = list(entries)
+        if self.native_menu:
+            self._icon.menu = self._menu()
+            self._icon.update_menu()
+
+    # -- menus -------------------------------------------------------------------------
+
+    def _menu(self) -> Any:
+        pystray = self._pystray
+        items = [
+            pystray.Menu.SEPARATOR
+            if e.id == SEPARATOR
+            else pystray.MenuItem(e.label, self._action(e.id), enabled=e.enabled)
+            for e in self._entries
+        ]
+        # The xorg backend has no menu: its click runs the default item, our popup.
+        popup = pystray.MenuItem("Menu", lambda: self._open_popup(), default=True, visible=False)
+        return pystray.Menu(popup, *items)
+
+    def _action(self, entry_id: str) -> Callable[[], None]:
+        return lambda: self._on_select(entry_id)
+
+    def _open_popup(self) -> None:
+        """Open the Tk menu in a child process; its choice comes back on a watcher thread."""
+        with self._lock:
+            if self._popup is not None and self._popup.poll() is None:
+                return
+            entries = [e.__dict__ for e in self._entries]
+            self._popup = subprocess.Popen(
+                [sys.executable, "-m", "posture_watch.tray.popup_menu", json.dumps(entries)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            )
+            popup = self._popup
+        threading.Thread(target=self._await_popup, args=(popup,), daemon=True).start()
+
+    def _await_popup(self, popup: subprocess.Popen[str]) -> None:
+        out, _ = popup.communicate()
+        choice = out.strip()
+        if popup.returncode == 0 and choice and any(e.id == choice for e in self._entries):
+            self._on_select(choice)
+        elif popup.returncode not in (0, -15):
+            log.warning("tray menu exited with code %s", popup.returncode)
+
+    def _close_popup(self) -> None:
+        with self._lock:
+            popup = self._popup
+        if popup is not None and popup.poll() is None:
+            popup.terminate()

@@ -1,0 +1,104 @@
+"""Tray icons drawn with Pillow, one per :class:`~posture_watch.core.status.TrayState`.
+
+Each state has its own colour *and* its own glyph, so the icon reads at a glance and
+also for people who do not tell green from orange: a straight figure for upright, a bent
+one for slouching, an empty seat for away, two bars for paused, a target for calibrating
+and an exclamation mark for a camera problem. The colours are exported so that tests can
+recognise the state from a screenshot of the tray.
+"""
+
+from __future__ import annotations
+
+from PIL import Image, ImageDraw
+
+from posture_watch.core.status import TrayState
+
+RGB = tuple[int, int, int]
+
+COLOURS: dict[TrayState, RGB] = {
+    TrayState.STARTING: (150, 150, 150),
+    TrayState.UPRIGHT: (40, 167, 69),
+    TrayState.SLOUCH: (240, 140, 0),
+    TrayState.AWAY: (70, 110, 200),
+    TrayState.PAUSED: (110, 110, 110),
+    TrayState.CALIBRATING: (150, 60, 200),
+    TrayState.CAMERA_PROBLEM: (210, 30, 30),
+}
+GLYPH: RGB = (255, 255, 255)
+
+
+def draw_icon(state: TrayState, size: int = 64) -> Image.Image:
+    """An RGBA icon of ``size`` pixels: a coloured disc with the state's white glyph."""
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((0, 0, size - 1, size - 1), fill=COLOURS[state])
+    _GLYPHS[state](draw, size / 64.0)
+    return image
+
+
+def _scale(points: list[tuple[float, float]], k: float) -> list[tuple[float, float]]:
+    return [(x * k, y * k) for x, y in points]
+
+
+def _figure(draw: ImageDraw.ImageDraw, k: float, bent: bool) -> None:
+    head = (32, 17) if not bent else (41, 24)
+    r = 6.5
+    draw.ellipse(
+        (k * (head[0] - r), k * (head[1] - r), k * (head[0] + r), k * (head[1] + r)), fill=GLYPH
+    )
+    spine = [(32, 27), (32, 52)] if not bent else [(37, 31), (27, 40), (27, 52)]
+    draw.line(_scale(spine, k), fill=GLYPH, width=max(2, round(6 * k)), joint="curve")
+
+
+def _upright(draw: ImageDraw.ImageDraw, k: float) -> None:
+    _figure(draw, k, bent=False)
+
+
+def _slouch(draw: ImageDraw.ImageDraw, k: float) -> None:
+    _figure(draw, k, bent=True)
+
+
+def _away(draw: ImageDraw.ImageDraw, k: float) -> None:
+    width = max(2, round(5 * k))
+    draw.line(_scale([(22, 18), (22, 46), (44, 46), (44, 54)], k), fill=GLYPH, width=width)
+    draw.line(_scale([(22, 54), (22, 46)], k), fill=GLYPH, width=width)
+
+
+def _paused(draw: ImageDraw.ImageDraw, k: float) -> None:
+    for x in (22, 36):
+        draw.rectangle((k * x, k * 18, k * (x + 7), k * 46), fill=GLYPH)
+
+
+def _calibrating(draw: ImageDraw.ImageDraw, k: float) -> None:
+    width = max(2, round(4 * k))
+    draw.ellipse((k * 18, k * 18, k * 46, k * 46), outline=GLYPH, width=width)
+    draw.line(_scale([(32, 10), (32, 54)], k), fill=GLYPH, width=width)
+    draw.line(_scale([(10, 32), (54, 32)], k), fill=GLYPH, width=width)
+
+
+def _camera_problem(draw: ImageDraw.ImageDraw, k: float) -> None:
+    draw.rectangle((k * 28, k * 12, k * 36, k * 40), fill=GLYPH)
+    draw.rectangle((k * 28, k * 45, k * 36, k * 53), fill=GLYPH)
+
+
+def _starting(draw: ImageDraw.ImageDraw, k: float) -> None:
+    for x in (18, 30, 42):
+        draw.ellipse((k * x, k * 29, k * (x + 6), k * 35), fill=GLYPH)
+
+
+_GLYPHS = {
+    TrayState.STARTING: _starting,
+    TrayState.UPRIGHT: _upright,
+    TrayState.SLOUCH: _slouch,
+    TrayState.AWAY: _away,
+    TrayState.PAUSED: _paused,
+    TrayState.CALIBRATING: _calibrating,
+    TrayState.CAMERA_PROBLEM: _camera_problem,
+}
+
+
+def nearest_state(rgb: RGB) -> TrayState:
+    """The state whose colour is closest to ``rgb`` (for reading screenshots)."""
+    return min(
+        COLOURS, key=lambda s: sum((a - b) ** 2 for a, b in zip(COLOURS[s], rgb, strict=True))
+    )
