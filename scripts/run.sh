@@ -1,16 +1,14 @@
 #!/usr/bin/env bash
-# The main job: set up, then show the whole pipeline on the bundled sample session (a
-# landmark recording the project made from real webcam pictures): calibrate on its first
-# upright seconds, then analyse it. With arguments, runs `posture-watch analyze ARGS...`
-# instead, e.g.  bash scripts/run.sh path/to/video.mp4 --format table
+# The main job: set up, then start the posture monitor in the tray. It watches the webcam
+# when there is one, and otherwise replays the bundled demo session at real speed (about
+# 5 minutes: upright, a slouch and its nudge, a stretch break, a break away from the desk),
+# saying so in one line. Without a desktop (no DISPLAY) it runs the same monitor with
+# console logging instead. Extra arguments go to `posture-watch tray`, e.g. --demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-if [ "$#" -gt 0 ]; then
-  exec .venv/bin/posture-watch analyze "$@"
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  exec .venv/bin/posture-watch tray "$@"
 fi
-sample=samples/slouchingornot-high.jsonl
-profile=$(mktemp -d)/sample-profile.json
-trap 'rm -rf "$(dirname "$profile")"' EXIT
-.venv/bin/posture-watch calibrate --source "$sample" --seconds 8 --out "$profile"
-.venv/bin/posture-watch analyze "$sample" --calibration "$profile" --format table
+echo "run: no graphical display: running the console monitor (posture-watch monitor --no-tray)" >&2
+exec .venv/bin/posture-watch monitor --no-tray "$@"

@@ -27,7 +27,8 @@ from posture_watch.tray.menu import SEPARATOR, MenuEntry
 log = logging.getLogger(__name__)
 
 
-def _import_pystray() -> Any:
+def ensure_display() -> None:
+    """Fail early, with a hint, when there is no desktop to show an icon on."""
     if sys.platform.startswith("linux") and not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     ):
@@ -35,6 +36,10 @@ def _import_pystray() -> Any:
             "no graphical display (DISPLAY is not set)",
             hint="run it inside your desktop session, or use `posture-watch monitor --no-tray`",
         )
+
+
+def _import_pystray() -> Any:
+    ensure_display()
     try:
         import pystray
     except Exception as exc:  # pystray fails at import time when it cannot reach a display
@@ -73,8 +78,10 @@ class TrayIcon:
         self._close_popup()
         self._icon.stop()
 
-    def update(self, image: Image.Image, tooltip: str) -> None:
-        self._icon.icon = image
+    def update(self, image: Image.Image | None, tooltip: str) -> None:
+        """A new tooltip, and a new image unless ``image`` is None (unchanged)."""
+        if image is not None:
+            self._icon.icon = image
         self._icon.title = tooltip
 
     def set_menu(self, entries: Sequence[MenuEntry]) -> None:

@@ -1,0 +1,100 @@
+"""``posture-watch tray``: the monitor in the background with a tray icon (the main job).
+
+The main thread belongs to pystray (macOS requires it); the monitor loop runs on a
+worker and the :class:`~posture_watch.tray.controller.TrayController` on its own thread.
+Quit, SIGTERM and Ctrl-C all end in the controller's shutdown: the loop stops (releasing
+the camera), an open stretch window is closed and recorded as ignored, the icon goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import signal
+import threading
+from pathlib import Path
+
+from posture_watch.config import settings_path
+from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
+from posture_watch.core.prompts import PromptChooser
+from posture_watch.core.status import TrayState
+from posture_watch.desktop.notify import notifier_for_platform
+from posture_watch.desktop.stretch_window import StretchWindowProcess
+from posture_watch.monitor.event_log import EventLog
+from posture_watch.monitor.instance import InstanceLock
+from posture_watch.monitor.setup import MonitorSetup, add_monitor_options, prepare
+from posture_watch.prompt_library import load_prompts
+from posture_watch.tray.actions import DesktopActions
+from posture_watch.tray.backend import TrayIcon, ensure_display
+from posture_watch.tray.controller import TrayController
+from posture_watch.tray.icons import draw_icon
+
+#: How long shutdown may wait for the monitor worker (the issue allows 2 s in all).
+JOIN_TIMEOUT = 1.5
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("tray", help="run the posture monitor with a tray icon (the main job)")
+    add_monitor_options(p)
+    p.add_argument("--events", type=Path, metavar="FILE", help="event journal (JSON lines)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with InstanceLock():  # before the camera: a second start says "already running"
+        ensure_display()
+        setup = prepare(args)
+        if setup.note:
+            print(setup.note, flush=True)
+        return _run_tray(args, setup)
+
+
+def _run_tray(args: argparse.Namespace, setup: MonitorSetup) -> int:
+    config = setup.config
+    scheduler = PromptScheduler(
+        PromptRules.from_config(config.prompts),
+        PromptChooser(load_prompts(), seed=random.randrange(2**32)),
+    )
+    journal = EventLog(getattr(args, "events", None))
+    snooze_minutes = config.prompts.snooze / 60
+
+    def open_stretch(prompt_id: str) -> StretchWindowProcess:
+        window = StretchWindowProcess(prompt_id, snooze_minutes=snooze_minutes)
+        window.start()
+        return window
+
+    controller: TrayController
+    loop = setup.build_loop(lambda event: controller.post(event))
+    controller = TrayController(
+        loop,
+        config,
+        scheduler,
+        notifier_for_platform(),
+        journal,
+        open_stretch=open_stretch,
+        actions=DesktopActions(setup.spec, args.profile or "default", args.config or settings_path()),
+        stop_after=args.seconds,
+    )
+    icon = TrayIcon(draw_icon(TrayState.STARTING), "posture-watch: starting", controller.post)
+    controller.icon = icon
+    worker = threading.Thread(target=loop.run, name="posture-watch-monitor", daemon=True)
+    control = threading.Thread(target=controller.run, name="posture-watch-tray", daemon=True)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: controller.post("quit"))
+    calibrated = "calibrated" if setup.baseline.calibrated else "uncalibrated"
+    print(f"monitoring {setup.spec} ({calibrated}) with a tray icon", flush=True)
+
+    def start() -> None:
+        worker.start()
+        control.start()
+
+    try:
+        icon.run(start)
+    finally:
+        controller.post("quit")
+        loop.stop()
+        control.join(JOIN_TIMEOUT)
+        worker.join(JOIN_TIMEOUT)
+        journal.close()
+    print(f"stopped: {loop.frames_analysed} frames analysed of {loop.frames_seen} read", flush=True)
+    return 0

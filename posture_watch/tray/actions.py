@@ -1,0 +1,82 @@
+"""The slow or platform-specific menu actions: calibrating and opening the settings file.
+
+They run off the controller thread (calibration takes about 15 s) and report back by
+posting to the controller's inbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from posture_watch.config import ensure_config_file
+from posture_watch.errors import PostureWatchError
+from posture_watch.profiles import load_profile, profile_path
+from posture_watch.tray.controller import Calibrated, Notifier
+
+log = logging.getLogger(__name__)
+CALIBRATE_SECONDS = 10
+CALIBRATE_TIMEOUT = 120
+
+
+class DesktopActions:
+    """Calibrate from the monitored source into a profile; open the settings file."""
+
+    def __init__(self, source_spec: str, profile: str, settings_file: Path) -> None:
+        self.source_spec, self.profile, self.settings_file = source_spec, profile, settings_file
+
+    def calibrate(self, post: Callable[[object], None]) -> None:
+        """Run ``posture-watch calibrate`` (the monitor has released the camera)."""
+        threading.Thread(target=self._calibrate, args=(post,), daemon=True).start()
+
+    def _calibrate(self, post: Callable[[object], None]) -> None:
+        command = [
+            sys.executable, "-m", "posture_watch.cli", "calibrate",
+            "--source", self.source_spec, "--profile", self.profile,
+            "--seconds", str(CALIBRATE_SECONDS),
+        ]  # fmt: skip
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=CALIBRATE_TIMEOUT
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            post(Calibrated(None, f"calibration did not finish: {exc}"))
+            return
+        if done.returncode != 0:
+            lines = done.stderr.strip().splitlines()
+            post(Calibrated(None, lines[-1] if lines else f"exit code {done.returncode}"))
+            return
+        try:
+            post(Calibrated(load_profile(profile_path(self.profile))))
+        except PostureWatchError as exc:
+            post(Calibrated(None, exc.one_line()))
+
+    def open_settings(self, notifier: Notifier) -> None:
+        """Open the settings file in the user's editor (created with defaults if missing)."""
+        try:
+            ensure_config_file(self.settings_file)
+            open_in_desktop(self.settings_file)
+        except (OSError, PostureWatchError) as exc:
+            notifier.notify("Settings", f"Could not open an editor ({exc}). The file is at:\n"
+                            f"{self.settings_file}")  # fmt: skip
+
+
+def open_in_desktop(path: Path) -> None:
+    """Open ``path`` with the desktop's default application, without waiting for it."""
+    if sys.platform == "win32":
+        os.startfile(path)  # type: ignore[attr-defined]
+        return
+    opener = "open" if sys.platform == "darwin" else "xdg-open"
+    child = subprocess.Popen(
+        [opener, str(path)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    threading.Thread(target=child.wait, daemon=True).start()  # reap it when it exits

@@ -1,0 +1,328 @@
+"""The tray's one state thread: monitor events in, icon, prompts and journal out.
+
+Threads, as in Safe Eyes: pystray owns the main thread and only draws; the monitor loop
+runs on a worker; everything that changes state happens here, on the controller thread,
+which reads one inbox. The worker posts its events, menu clicks post their entry ids,
+and a half-second tick polls the stretch window and refreshes the tooltip. So no two
+threads ever touch the status, the prompt scheduler or the journal at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from posture_watch.config import AppConfig
+from posture_watch.core.analyzer import Verdict
+from posture_watch.core.events import BreakStarted, LongSittingAlert, SlouchAlert
+from posture_watch.core.prompt_rules import (
+    Answer,
+    PromptDue,
+    PromptScheduler,
+    PromptSuppressed,
+    Reason,
+)
+from posture_watch.core.prompts import PromptKind, problem_from_features
+from posture_watch.core.scoring import Baseline, PostureState
+from posture_watch.core.status import MonitorStatus, format_minutes
+from posture_watch.monitor.event_log import EventLog
+from posture_watch.monitor.events import (
+    CameraRecovered,
+    CameraUnavailable,
+    Paused,
+    Resumed,
+    SourceEnded,
+)
+from posture_watch.monitor.loop import MonitorLoop
+from posture_watch.tray.icons import draw_icon
+from posture_watch.tray.menu import MenuEntry, menu_entries
+
+log = logging.getLogger(__name__)
+TICK = 0.5
+PAUSES = {"pause-15": 15 * 60.0, "pause-60": 60 * 60.0}
+
+
+class Icon(Protocol):
+    def update(self, image: object | None, tooltip: str) -> None: ...
+    def set_menu(self, entries: list[MenuEntry]) -> None: ...
+    def stop(self) -> None: ...
+
+
+class Notifier(Protocol):
+    def notify(self, title: str, body: str, *, urgency: str = "normal") -> bool: ...
+
+
+class StretchWindow(Protocol):
+    def poll(self) -> object | None: ...
+    def close(self) -> object | None: ...
+
+
+@dataclass(frozen=True)
+class Calibrated:
+    """Posted by the calibration thread: the new baseline, or the error line."""
+
+    baseline: Baseline | None
+    error: str | None = None
+
+
+class TrayController:
+    """Turns the monitor's events into icon states, prompts and journal lines."""
+
+    def __init__(
+        self,
+        loop: MonitorLoop,
+        config: AppConfig,
+        scheduler: PromptScheduler,
+        notifier: Notifier,
+        journal: EventLog,
+        *,
+        open_stretch: Callable[[str], StretchWindow],
+        actions: TrayActions,
+        wall: Callable[[], datetime] = datetime.now,
+        stop_after: float | None = None,
+    ) -> None:
+        self.loop, self.config, self.scheduler = loop, config, scheduler
+        self.notifier, self.journal, self.actions = notifier, journal, actions
+        self._open_stretch = open_stretch
+        self._wall = wall
+        self._stop_after = stop_after
+        self.status = MonitorStatus()
+        self.inbox: queue.Queue[object] = queue.Queue()
+        self.icon: Icon | None = None
+        self.stopped = threading.Event()
+        self._stretch: tuple[str, StretchWindow] | None = None
+        self._camera_down = False
+        self._day = wall().date()
+        self._shown_tooltip = ""
+        self._shown_state = None
+        self._menu_key: tuple[bool, bool] | None = None
+        self.counts = {"slouch_alerts": 0, "long_sitting_alerts": 0, "breaks": 0, "prompts": 0}
+
+    # -- called from other threads ------------------------------------------------------
+
+    def post(self, item: object) -> None:
+        self.inbox.put(item)
+
+    # -- the controller thread ----------------------------------------------------------
+
+    def run(self) -> None:
+        """Handle the inbox until Quit (or the end of a replay), then shut everything down."""
+        try:
+            self._refresh()
+            while not self.stopped.is_set():
+                try:
+                    item = self.inbox.get(timeout=TICK)
+                except queue.Empty:
+                    item = None
+                if item is not None:
+                    self._handle(item)
+                self._tick()
+        finally:
+            self._shutdown()
+
+    def _handle(self, item: object) -> None:
+        if isinstance(item, str):
+            self._menu(item)
+        elif isinstance(item, Verdict):
+            self._verdict(item)
+        elif isinstance(item, Calibrated):
+            self._calibrated(item)
+        else:
+            self._monitor_event(item)
+
+    def _verdict(self, verdict: Verdict) -> None:
+        t = verdict.t
+        self.status.observe(t, verdict.state, self.loop.analyzer.timeline.sitting_since)
+        problem = None
+        if verdict.state == PostureState.SLOUCH:
+            problem = problem_from_features(verdict.feature_row(), verdict.lean)
+        for event in verdict.events:
+            self._journal(event)
+            self._count(event)
+        decisions = self.scheduler.step(
+            t,
+            verdict.state,
+            verdict.events,
+            paused=self.status.paused,
+            quiet=self._quiet(),
+            problem=problem,
+        )
+        for decision in decisions:
+            if isinstance(decision, PromptDue):
+                self._show(decision)
+            elif isinstance(decision, PromptSuppressed):
+                self._journal(decision)
+        self._refresh()
+
+    def _count(self, event: object) -> None:
+        if isinstance(event, SlouchAlert):
+            self.counts["slouch_alerts"] += 1
+        elif isinstance(event, LongSittingAlert):
+            self.counts["long_sitting_alerts"] += 1
+        elif isinstance(event, BreakStarted):
+            self.counts["breaks"] += 1
+
+    def _monitor_event(self, event: object) -> None:
+        self._journal(event)
+        match event:
+            case CameraUnavailable(reason=reason):
+                self.status.camera_problem = True
+                self.status.interrupt()
+                if not self._camera_down:
+                    self.notifier.notify(
+                        "Camera unavailable",
+                        f"{reason}. posture-watch keeps trying and resumes by itself.",
+                    )
+                self._camera_down = True
+            case CameraRecovered():
+                self.status.camera_problem = self._camera_down = False
+                self.notifier.notify("Camera back", "posture-watch is watching again.")
+            case Paused():
+                self.status.paused = True
+                self.status.interrupt()
+            case Resumed():
+                self.status.paused = False
+            case SourceEnded():
+                self.stopped.set()
+        self._refresh()
+
+    # -- prompts ------------------------------------------------------------------------
+
+    def _show(self, due: PromptDue) -> None:
+        """A nudge is a notification; a break also opens the stretch window, and a stretch
+        asked for from the menu opens only the window."""
+        self.counts["prompts"] += 1
+        prompt = due.prompt
+        stretch = due.stretch or (prompt if prompt.kind is PromptKind.STRETCH else None)
+        if due.reason is not Reason.MANUAL:
+            body = f"{prompt.text}\n(from the guide: {prompt.source})"
+            if due.stretch is not None:
+                body += f"\nThen a stretch: {due.stretch.title} (in the stretch window)."
+            self.notifier.notify(prompt.title, body)
+        self._journal(due.shown())
+        if stretch is not None and self._stretch is None:
+            self._stretch = (stretch.id, self._open_stretch(stretch.id))
+
+    def _poll_stretch(self) -> None:
+        if self._stretch is None:
+            return
+        prompt_id, window = self._stretch
+        result = window.poll()
+        if result is not None:
+            self._stretch = None
+            self._answered(prompt_id, str(getattr(result, "answer", "ignored")))
+
+    def _answered(self, prompt_id: str, answer: str) -> None:
+        try:
+            value = Answer(answer)
+        except ValueError:
+            value = Answer.IGNORED
+        self._journal(self.scheduler.answered(self.loop.now(), prompt_id, value))
+
+    # -- menu ---------------------------------------------------------------------------
+
+    def _menu(self, entry: str) -> None:
+        t = self.loop.now()
+        if entry in PAUSES:
+            self.loop.pause(PAUSES[entry] * self.loop.speed)
+        elif entry == "pause-tomorrow":
+            now = self._wall()
+            midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
+            self.loop.pause((midnight - now).total_seconds() * self.loop.speed)
+        elif entry == "resume":
+            self.loop.resume()
+        elif entry == "stretch":
+            if self._stretch is None:
+                self._show(self.scheduler.stretch_now(t))
+        elif entry == "calibrate":
+            self.status.calibrating = True
+            self.loop.pause(None)
+            self.actions.calibrate(self.post)
+        elif entry == "report":
+            self.notifier.notify("Today so far", self.summary())
+        elif entry == "settings":
+            self.actions.open_settings(self.notifier)
+        elif entry == "quit":
+            self.stopped.set()
+        self._refresh()
+
+    def _calibrated(self, result: Calibrated) -> None:
+        self.status.calibrating = False
+        if result.baseline is not None:
+            self.loop.analyzer.baseline = result.baseline
+            self.notifier.notify("Calibrated", "Your upright posture is the new reference.")
+        else:
+            self.notifier.notify("Calibration failed", result.error or "unknown error")
+        self.loop.resume()
+        self._refresh()
+
+    def summary(self) -> str:
+        """A few lines on today so far (the full report comes with the history)."""
+        seconds = self.status.seconds
+        seen = seconds[PostureState.UPRIGHT] + seconds[PostureState.SLOUCH]
+        share = self.status.upright_share
+        lines = [
+            f"Sitting time seen: {format_minutes(seen)}",
+            f"Upright: {share:.0%}" if share is not None else "Upright: not measured yet",
+            f"Slouch alerts: {self.counts['slouch_alerts']}, "
+            f"long-sitting alerts: {self.counts['long_sitting_alerts']}",
+            f"Breaks: {self.counts['breaks']}, prompts: {self.counts['prompts']}",
+        ]
+        return "\n".join(lines)
+
+    # -- housekeeping -------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        self._poll_stretch()
+        today = self._wall().date()
+        if today != self._day:
+            self._day = today
+            self.status.new_day()
+            self.counts = dict.fromkeys(self.counts, 0)
+        if self._stop_after is not None and self.loop.now() >= self._stop_after:
+            self.stopped.set()
+        self._refresh()
+
+    def _quiet(self) -> bool:
+        now = self._wall()
+        return self.config.quiet_hours.contains(now.hour * 60 + now.minute)
+
+    def _journal(self, event: object) -> None:
+        self.journal.write(event, self._wall())
+
+    def _refresh(self) -> None:
+        """Redraw the icon, tooltip and menu when they changed."""
+        if self.icon is None:
+            return
+        state = self.status.state
+        tooltip = self.status.tooltip(self.loop.now())
+        if state != self._shown_state or tooltip != self._shown_tooltip:
+            image = draw_icon(state) if state != self._shown_state else None
+            self.icon.update(image, tooltip)
+            self._shown_state, self._shown_tooltip = state, tooltip
+        key = (self.status.paused, self.status.calibrating)
+        if key != self._menu_key:
+            self.icon.set_menu(menu_entries(paused=key[0], calibrating=key[1]))
+            self._menu_key = key
+
+    def _shutdown(self) -> None:
+        self.loop.stop()
+        if self._stretch is not None:
+            prompt_id, window = self._stretch
+            result = window.close()
+            self._stretch = None
+            self._answered(prompt_id, str(getattr(result, "answer", "ignored")))
+        if self.icon is not None:
+            self.icon.stop()
+
+
+class TrayActions(Protocol):
+    """Slow or platform-specific menu actions, run off the controller thread."""
+
+    def calibrate(self, post: Callable[[object], None]) -> None: ...
+    def open_settings(self, notifier: Notifier) -> None: ...
