@@ -18,8 +18,6 @@ from posture_watch.config import settings_path
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
 from posture_watch.core.status import TrayState
-from posture_watch.desktop.notify import notifier_for_platform
-from posture_watch.desktop.stretch_window import StretchWindowProcess
 from posture_watch.monitor.event_log import EventLog
 from posture_watch.monitor.instance import InstanceLock
 from posture_watch.monitor.setup import MonitorSetup, add_monitor_options, prepare
@@ -50,6 +48,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_tray(args: argparse.Namespace, setup: MonitorSetup) -> int:
+    from posture_watch.desktop.notify import notifier_for_platform
+    from posture_watch.desktop.stretch_window import StretchWindowProcess
+
     config = setup.config
     scheduler = PromptScheduler(
         PromptRules.from_config(config.prompts),
@@ -58,7 +59,7 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup) -> int:
     journal = EventLog(getattr(args, "events", None))
     snooze_minutes = config.prompts.snooze / 60
 
-    def open_stretch(prompt_id: str) -> StretchWindowProcess:
+    def open_stretch(prompt_id: str) -> object:
         window = StretchWindowProcess(prompt_id, snooze_minutes=snooze_minutes)
         window.start()
         return window
@@ -72,7 +73,9 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup) -> int:
         notifier_for_platform(),
         journal,
         open_stretch=open_stretch,
-        actions=DesktopActions(setup.spec, args.profile or "default", args.config or settings_path()),
+        actions=DesktopActions(
+            setup.spec, args.profile or "default", args.config or settings_path()
+        ),
         stop_after=args.seconds,
     )
     icon = TrayIcon(draw_icon(TrayState.STARTING), "posture-watch: starting", controller.post)
