@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_tray(args: argparse.Namespace, setup: MonitorSetup) -> int:
     from posture_watch.desktop.notify import notifier_for_platform
-    from posture_watch.desktop.stretch_window import StretchWindowProcess
+    from posture_watch.desktop.stretch_process import StretchWindowProcess
 
     config = setup.config
     scheduler = PromptScheduler(
@@ -65,12 +65,15 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup) -> int:
         return window
 
     controller: TrayController
+    icon = TrayIcon(
+        draw_icon(TrayState.STARTING), "posture-watch: starting", lambda e: controller.post(e)
+    )
     loop = setup.build_loop(lambda event: controller.post(event))
     controller = TrayController(
         loop,
         config,
         scheduler,
-        notifier_for_platform(),
+        notifier_for_platform(icon.notify),  # pystray's own notifications off Linux
         journal,
         open_stretch=open_stretch,
         actions=DesktopActions(
@@ -78,7 +81,6 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup) -> int:
         ),
         stop_after=args.seconds,
     )
-    icon = TrayIcon(draw_icon(TrayState.STARTING), "posture-watch: starting", controller.post)
     controller.icon = icon
     worker = threading.Thread(target=loop.run, name="posture-watch-monitor", daemon=True)
     control = threading.Thread(target=controller.run, name="posture-watch-tray", daemon=True)

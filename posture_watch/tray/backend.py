@@ -84,6 +84,10 @@ class TrayIcon:
             self._icon.icon = image
         self._icon.title = tooltip
 
+    def notify(self, title: str, body: str) -> None:
+        """The backend's own notification (Windows and macOS; Linux uses notify-send)."""
+        self._icon.notify(body, title)
+
     def set_menu(self, entries: Sequence[MenuEntry]) -> None:
         self._entries = list(entries)
         if self.native_menu:
