@@ -43,6 +43,7 @@ from posture_watch.tray.icons import draw_icon
 from posture_watch.tray.menu import MenuEntry, menu_entries
 
 log = logging.getLogger(__name__)
+MONITOR_EVENTS = (CameraUnavailable, CameraRecovered, Paused, Resumed, SourceEnded)
 TICK = 0.5
 PAUSES = {"pause-15": 15 * 60.0, "pause-60": 60 * 60.0}
 
@@ -132,8 +133,10 @@ class TrayController:
             self._verdict(item)
         elif isinstance(item, Calibrated):
             self._calibrated(item)
-        else:
+        elif isinstance(item, MONITOR_EVENTS):
             self._monitor_event(item)
+        # the timeline's own events also arrive one by one; they were handled with their
+        # verdict (``verdict.events``), so they are not handled twice
 
     def _verdict(self, verdict: Verdict) -> None:
         t = verdict.t

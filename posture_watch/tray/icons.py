@@ -99,6 +99,9 @@ _GLYPHS = {
 
 def nearest_state(rgb: RGB) -> TrayState:
     """The state whose colour is closest to ``rgb`` (for reading screenshots)."""
-    return min(
-        COLOURS, key=lambda s: sum((a - b) ** 2 for a, b in zip(COLOURS[s], rgb, strict=True))
-    )
+    return min(COLOURS, key=lambda state: colour_distance(COLOURS[state], rgb))
+
+
+def colour_distance(a: RGB, b: RGB) -> int:
+    """Squared distance of two colours (plain ints: NumPy's uint8 would wrap around)."""
+    return sum((int(x) - int(y)) ** 2 for x, y in zip(a, b, strict=True))

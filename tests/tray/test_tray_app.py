@@ -1,0 +1,230 @@
+"""``posture-watch tray`` as a real process under Xvfb, with trayer as the tray host and
+dunst as the notification server; the states are read from screenshots of the tray."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from posture_watch.core.status import TrayState
+from posture_watch.prompt_library import builtin_prompts
+from posture_watch.tray.icons import COLOURS, colour_distance, nearest_state
+from tests.desktop.xsession import XSession
+from tests.pipeline.conftest import run_cli, time_ordered, write_session_video
+
+pytest.importorskip("tkinter", reason="the stretch window needs tkinter (python3-tk)")
+
+TRAY = [sys.executable, "-m", "posture_watch.cli", "tray"]
+#: Prompts every few minutes would blur what each test checks: periodic checks off.
+SETTINGS = "schema_version = 1\n[prompts]\ncheck_every = 0\n"
+
+
+@pytest.fixture
+def tray_env(xsession: XSession, tmp_path: Path) -> dict[str, str]:
+    run = tmp_path / "run"
+    run.mkdir()
+    return xsession.env | {"XDG_RUNTIME_DIR": str(run)}
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Path:
+    path = tmp_path / "settings.toml"
+    path.write_text(SETTINGS)
+    return path
+
+
+def start_tray(env: dict[str, str], *args: object) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [*TRAY, *map(str, args)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(proc: subprocess.Popen[str], timeout: float = 30) -> tuple[str, str]:
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        raise AssertionError(f"the tray did not exit; stderr: {err[-2000:]}") from None
+    assert "Traceback" not in err, err
+    return out, err
+
+
+def tray_state(session: XSession) -> TrayState | None:
+    """The state whose colour fills most of the tray panel (None: no icon colour there)."""
+    x, y, width, height = session.tray_geometry()
+    pixels = np.asarray(session.screenshot().crop((x, y, x + width, y + height)))
+    counts = Counter(map(tuple, pixels.reshape(-1, 3)))
+    for colour, count in counts.most_common(4):
+        state = nearest_state(colour)
+        if colour_distance(COLOURS[state], colour) < 900 and count >= 30:
+            return state
+    return None
+
+
+def watch_states(
+    session: XSession, proc: subprocess.Popen[str], until: float, stop=lambda s: False
+) -> list[TrayState]:
+    """The sequence of distinct icon states seen until the tray exits (or ``stop``)."""
+    seen: list[TrayState] = []
+    while proc.poll() is None and time.monotonic() < until:
+        try:
+            state = tray_state(session)
+        except Exception:  # the panel can be between redraws
+            state = None
+        if state is not None and (not seen or seen[-1] != state):
+            seen.append(state)
+            if stop(seen):
+                break
+        time.sleep(0.15)
+    return seen
+
+
+def in_order(seen: list[TrayState], wanted: list[TrayState]) -> bool:
+    it = iter(seen)
+    return all(any(s == w for s in it) for w in wanted)
+
+
+def journal(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+# -- a replayed session from real pictures ------------------------------------------------
+
+
+@pytest.fixture
+def session_video(samples, tmp_path: Path) -> tuple[Path, Path]:
+    """upright 24 s → slouch 54 s → nobody 21 s → upright 21 s, 10 fps 640x480 mp4v, and a
+    calibration profile from the first upright picture."""
+    ordered = time_ordered(samples["slouchingornot/high"])
+    ups = [s for s in ordered if s.label == "upright"]
+    downs = [s for s in ordered if s.label == "slouch"]
+    read = [cv2.imread(str(s.path)) for s in (*ups[:8], *(downs * 2)[:18], *ups[:7])]
+    empty = np.full_like(read[0], 90)
+    pictures = [*read[:26], *[empty] * 7, *read[26:]]
+    video = tmp_path / "session.mp4"
+    write_session_video(pictures, video, fps=10.0, hold=3.0)
+    profile = tmp_path / "me.json"
+    assert run_cli("calibrate", "--source", ups[0].path, "--out", profile).code == 0
+    return video, profile
+
+
+def test_icon_follows_the_session_and_the_slouch_nudge_comes_once(
+    xsession: XSession, tray_env, settings: Path, session_video, tmp_path: Path
+):
+    video, profile = session_video
+    events = tmp_path / "events.jsonl"
+    proc = start_tray(
+        tray_env, "--source", video, "--calibration", profile, "--config", settings,
+        "--speed", 4, "--events", events,
+    )  # fmt: skip
+    seen = watch_states(xsession, proc, time.monotonic() + 90)
+    _out, err = finish(proc)
+    assert proc.returncode == 0, err
+    wanted = [TrayState.UPRIGHT, TrayState.SLOUCH, TrayState.AWAY, TrayState.UPRIGHT]
+    assert in_order(seen, wanted), seen
+
+    records = journal(events)
+    shown = [r for r in records if r["type"] == "PromptShown" and r["reason"] == "slouch"]
+    assert len(shown) == 1, records
+    assert sum(r["type"] == "SlouchAlert" for r in records) == 1
+    title = {p.id: p.title for p in builtin_prompts()}[shown[0]["prompt_id"]]
+    notes = xsession.notifications()
+    assert [n["summary"] for n in notes].count(title) == 1, notes
+    assert all(n["appname"] == "posture-watch" for n in notes)
+
+
+# -- the stretch window, answered with xdotool ---------------------------------------------
+
+
+def test_long_sitting_opens_the_stretch_window_and_done_is_recorded(
+    xsession: XSession, tray_env, settings: Path, tmp_path: Path
+):
+    events = tmp_path / "events.jsonl"
+    proc = start_tray(tray_env, "--demo", "--config", settings, "--speed", 10, "--events", events)
+    try:
+        window = xsession.wait_window("^posture-watch: ", timeout=40)
+        _, _, width, height = xsession.window_geometry(window)
+        xsession.click(window, width // 6, height - 20)  # Done: the bottom row's first third
+        answered = xsession.wait_for(
+            lambda: [r for r in journal(events) if r["type"] == "PromptAnswered"],
+            timeout=10,
+            what="the answer in the journal",
+        )
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _out, err = finish(proc)
+    assert proc.returncode == 0, err
+    assert answered[0]["answer"] == "done"
+    shown = [r for r in journal(events) if r["type"] == "PromptShown"]
+    breaks = [r for r in shown if r["reason"] == "long_sitting"]
+    assert breaks and breaks[0]["stretch_id"] == answered[0]["prompt_id"]
+    assert any(n["summary"] for n in xsession.notifications())
+
+
+# -- the camera pulled mid-run, then SIGTERM -----------------------------------------------
+
+
+def test_a_pulled_camera_shows_the_problem_and_recovers_then_sigterm_is_clean(
+    xsession: XSession, tray_env, settings: Path, samples, tmp_path: Path
+):
+    upright = next(s for s in time_ordered(samples["slouchingornot/high"]))
+    folder = tmp_path / "camera"
+    folder.mkdir()
+    picture = cv2.imread(str(upright.path))
+    for i in range(200):
+        cv2.imwrite(str(folder / f"{i:03d}.png"), picture)
+    profile = tmp_path / "me.json"
+    assert run_cli("calibrate", "--source", upright.path, "--out", profile).code == 0
+    events = tmp_path / "events.jsonl"
+    proc = start_tray(
+        tray_env, "--source", folder, "--fps", 1, "--calibration", profile,
+        "--config", settings, "--speed", 4, "--events", events,
+    )  # fmt: skip
+    try:
+        seen = watch_states(xsession, proc, time.monotonic() + 40, lambda s: s[-1] == "upright")
+        assert seen[-1:] == [TrayState.UPRIGHT], seen
+        unplugged = folder.rename(tmp_path / "unplugged")
+        seen = watch_states(
+            xsession, proc, time.monotonic() + 20, lambda s: s[-1] == "camera_problem"
+        )
+        assert seen[-1:] == [TrayState.CAMERA_PROBLEM], seen
+        unplugged.rename(folder)
+        seen = watch_states(xsession, proc, time.monotonic() + 30, lambda s: s[-1] == "upright")
+        assert seen[-1:] == [TrayState.UPRIGHT], seen
+        assert proc.poll() is None
+    finally:
+        asked = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        out, err = finish(proc)
+    assert time.monotonic() - asked < 2.0
+    assert proc.returncode == 0, err
+    assert "stopped:" in out
+    types = [r["type"] for r in journal(events)]
+    assert types.index("CameraUnavailable") < types.index("CameraRecovered")
+    summaries = [n["summary"] for n in xsession.notifications()]
+    assert summaries.count("Camera unavailable") == 1, summaries
+    assert "Camera back" in summaries
+
+
+def test_without_a_display_the_tray_says_so_in_one_line(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["XDG_RUNTIME_DIR"] = str(tmp_path)
+    done = subprocess.run([*TRAY, "--demo"], env=env, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no graphical display" in lines[0] and "--no-tray" in lines[0]
