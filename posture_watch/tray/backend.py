@@ -41,6 +41,11 @@ def ensure_display() -> None:
 def _import_pystray() -> Any:
     ensure_display()
     try:
+        if sys.platform.startswith("linux"):
+            # python-xlib is only thread-safe with this imported before any Display is
+            # made; pystray's xorg backend posts to its display from our threads, and
+            # without the locks a draw and a post can deadlock on the same connection.
+            import Xlib.threaded  # noqa: F401
         import pystray
     except Exception as exc:  # pystray fails at import time when it cannot reach a display
         raise TrayError(
@@ -70,9 +75,23 @@ class TrayIcon:
 
         def _setup(icon: Any) -> None:
             icon.visible = True
+            self._listen_for_clicks()
             setup()
 
         self._icon.run(setup=_setup)
+
+    def _listen_for_clicks(self) -> None:
+        """pystray's xorg window does not select button presses, so a click on the icon
+        never reaches it; ask the X server for them (python-xlib calls on its window)."""
+        window = getattr(self._icon, "_window", None)
+        if self.native_menu or window is None or not hasattr(window, "change_attributes"):
+            return
+        from Xlib import X
+
+        window.change_attributes(
+            event_mask=X.ExposureMask | X.StructureNotifyMask | X.ButtonPressMask
+        )
+        self._icon._display.flush()
 
     def stop(self) -> None:
         self._close_popup()

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from posture_watch.core.status import TrayState
+from posture_watch.desktop.stretch_window import PAD
 from posture_watch.prompt_library import builtin_prompts
 from posture_watch.tray.icons import COLOURS, colour_distance, nearest_state
 from tests.desktop.xsession import XSession
@@ -24,7 +25,8 @@ from tests.pipeline.conftest import run_cli, time_ordered, write_session_video
 
 pytest.importorskip("tkinter", reason="the stretch window needs tkinter (python3-tk)")
 
-TRAY = [sys.executable, "-m", "posture_watch.cli", "tray"]
+#: faulthandler: a tray that hangs is sent SIGABRT and prints every thread's stack.
+TRAY = [sys.executable, "-X", "faulthandler", "-m", "posture_watch.cli", "tray"]
 #: Prompts every few minutes would blur what each test checks: periodic checks off.
 SETTINGS = "schema_version = 1\n[prompts]\ncheck_every = 0\n"
 
@@ -57,9 +59,9 @@ def finish(proc: subprocess.Popen[str], timeout: float = 30) -> tuple[str, str]:
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        proc.send_signal(signal.SIGABRT)
         out, err = proc.communicate()
-        raise AssertionError(f"the tray did not exit; stderr: {err[-2000:]}") from None
+        raise AssertionError(f"the tray did not exit; stderr: {err[-6000:]}") from None
     assert "Traceback" not in err, err
     return out, err
 
@@ -97,6 +99,12 @@ def watch_states(
 def in_order(seen: list[TrayState], wanted: list[TrayState]) -> bool:
     it = iter(seen)
     return all(any(s == w for s in it) for w in wanted)
+
+
+def stretch_windows(session: XSession) -> list[str]:
+    """The stretch window (Tk class posture-watch; the tray icon's own class differs)."""
+    found = session.run("xdotool", "search", "--onlyvisible", "--classname", "^posture-watch$")
+    return found.stdout.split()
 
 
 def journal(path: Path) -> list[dict]:
@@ -157,9 +165,10 @@ def test_long_sitting_opens_the_stretch_window_and_done_is_recorded(
     events = tmp_path / "events.jsonl"
     proc = start_tray(tray_env, "--demo", "--config", settings, "--speed", 10, "--events", events)
     try:
-        window = xsession.wait_window("^posture-watch: ", timeout=40)
+        window = xsession.wait_for(lambda: stretch_windows(xsession), 40, "the stretch window")[0]
         _, _, width, height = xsession.window_geometry(window)
-        xsession.click(window, width // 6, height - 20)  # Done: the bottom row's first third
+        third = (width - 2 * PAD) / 3  # Done is the first of the bottom row's three buttons
+        xsession.click(window, int(PAD + third / 2), height - PAD - 12)
         answered = xsession.wait_for(
             lambda: [r for r in journal(events) if r["type"] == "PromptAnswered"],
             timeout=10,
@@ -228,3 +237,40 @@ def test_without_a_display_the_tray_says_so_in_one_line(tmp_path: Path):
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "no graphical display" in lines[0] and "--no-tray" in lines[0]
+
+
+# -- the menu (our Tk popup: trayer's plain X11 tray has no menus) -------------------------
+
+
+def choose_first_menu_entry(session: XSession) -> None:
+    """Click the tray icon, then the popup menu's first entry (Pause…, or Resume)."""
+    x, y, width, height = session.tray_geometry()
+    done = session.run(
+        "xdotool", "mousemove", str(x + width // 2), str(y + height // 2), "click", "1"
+    )
+    assert done.returncode == 0, done.stderr
+    menu = session.wait_window("^posture-watch menu$", timeout=10)
+    session.click(menu, 20, 12)
+
+
+def test_pause_and_resume_from_the_tray_menu(
+    xsession: XSession, tray_env, settings: Path, tmp_path: Path
+):
+    events = tmp_path / "events.jsonl"
+    proc = start_tray(tray_env, "--demo", "--config", settings, "--speed", 2, "--events", events)
+    try:
+        running = {TrayState.UPRIGHT, TrayState.SLOUCH, TrayState.AWAY}
+        seen = watch_states(xsession, proc, time.monotonic() + 30, lambda s: s[-1] in running)
+        assert seen and seen[-1] in running, seen
+        choose_first_menu_entry(xsession)  # Pause for 15 min
+        seen = watch_states(xsession, proc, time.monotonic() + 10, lambda s: s[-1] == "paused")
+        assert seen[-1:] == [TrayState.PAUSED], seen
+        choose_first_menu_entry(xsession)  # Resume
+        seen = watch_states(xsession, proc, time.monotonic() + 10, lambda s: s[-1] in running)
+        assert seen and seen[-1] in running, seen
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _out, err = finish(proc)
+    assert proc.returncode == 0, err
+    types = [r["type"] for r in journal(events)]
+    assert types.index("Paused") < types.index("Resumed")
