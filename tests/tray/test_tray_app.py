@@ -20,6 +20,7 @@ from posture_watch.core.status import TrayState
 from posture_watch.desktop.stretch_window import PAD
 from posture_watch.prompt_library import builtin_prompts
 from posture_watch.tray.icons import COLOURS, colour_distance, nearest_state
+from posture_watch.tray.menu import SEPARATOR, menu_entries
 from tests.desktop.xsession import XSession
 from tests.pipeline.conftest import run_cli, time_ordered, write_session_video
 
@@ -242,15 +243,29 @@ def test_without_a_display_the_tray_says_so_in_one_line(tmp_path: Path):
 # -- the menu (our Tk popup: trayer's plain X11 tray has no menus) -------------------------
 
 
-def choose_first_menu_entry(session: XSession) -> None:
-    """Click the tray icon, then the popup menu's first entry (Pause…, or Resume)."""
+def choose_menu_entry(session: XSession, entry_id: str, *, paused: bool = False) -> None:
+    """Click the tray icon, then the popup menu's entry ``entry_id``.
+
+    The popup stacks equal-height buttons and 5-pixel separators inside a 1-pixel border,
+    so an entry's centre follows from the window's height and the entries before it.
+    """
     x, y, width, height = session.tray_geometry()
     done = session.run(
         "xdotool", "mousemove", str(x + width // 2), str(y + height // 2), "click", "1"
     )
     assert done.returncode == 0, done.stderr
     menu = session.wait_window("^posture-watch menu$", timeout=10)
-    session.click(menu, 20, 12)
+    entries = menu_entries(paused=paused, calibrating=False)
+    separators = sum(e.id == SEPARATOR for e in entries)
+    _, _, _, menu_height = session.window_geometry(menu)
+    button = (menu_height - 2 - 5 * separators) / (len(entries) - separators)
+    top = 1.0
+    for entry in entries:
+        if entry.id == entry_id:
+            session.click(menu, 20, int(top + button / 2))
+            return
+        top += 5 if entry.id == SEPARATOR else button
+    raise AssertionError(f"no menu entry {entry_id!r}")
 
 
 def test_pause_and_resume_from_the_tray_menu(
@@ -262,10 +277,10 @@ def test_pause_and_resume_from_the_tray_menu(
         running = {TrayState.UPRIGHT, TrayState.SLOUCH, TrayState.AWAY}
         seen = watch_states(xsession, proc, time.monotonic() + 30, lambda s: s[-1] in running)
         assert seen and seen[-1] in running, seen
-        choose_first_menu_entry(xsession)  # Pause for 15 min
+        choose_menu_entry(xsession, "pause-15")
         seen = watch_states(xsession, proc, time.monotonic() + 10, lambda s: s[-1] == "paused")
         assert seen[-1:] == [TrayState.PAUSED], seen
-        choose_first_menu_entry(xsession)  # Resume
+        choose_menu_entry(xsession, "resume", paused=True)
         seen = watch_states(xsession, proc, time.monotonic() + 10, lambda s: s[-1] in running)
         assert seen and seen[-1] in running, seen
     finally:
@@ -274,3 +289,36 @@ def test_pause_and_resume_from_the_tray_menu(
     assert proc.returncode == 0, err
     types = [r["type"] for r in journal(events)]
     assert types.index("Paused") < types.index("Resumed")
+
+
+def test_calibrate_and_stretch_now_from_the_tray_menu(
+    xsession: XSession, tray_env, settings: Path, tmp_path: Path
+):
+    """Calibrate… samples the monitored source into the default profile while the icon
+    shows calibrating; Stretch now opens the stretch window straight away."""
+    events = tmp_path / "events.jsonl"
+    proc = start_tray(tray_env, "--demo", "--config", settings, "--speed", 1, "--events", events)
+    try:
+        running = {TrayState.UPRIGHT, TrayState.SLOUCH, TrayState.AWAY}
+        seen = watch_states(xsession, proc, time.monotonic() + 30, lambda s: s[-1] in running)
+        choose_menu_entry(xsession, "calibrate")
+        seen = watch_states(xsession, proc, time.monotonic() + 60, lambda s: s[-1] in running)
+        assert TrayState.CALIBRATING in seen and seen[-1] in running, seen
+        summaries = [n["summary"] for n in xsession.notifications()]
+        assert "Calibrated" in summaries, summaries
+        profile = Path(tray_env["XDG_CONFIG_HOME"]) / "posture-watch" / "profiles" / "default.json"
+        assert profile.exists()
+
+        choose_menu_entry(xsession, "stretch")
+        xsession.wait_for(lambda: stretch_windows(xsession), 10, "the stretch window")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _out, err = finish(proc)
+    assert proc.returncode == 0, err
+    records = journal(events)
+    manual = [r for r in records if r["type"] == "PromptShown" and r["reason"] == "manual"]
+    assert len(manual) == 1 and manual[0]["kind"] == "stretch"
+    # the window was still open at SIGTERM: closed by the tray and recorded as ignored
+    answers = [r for r in records if r["type"] == "PromptAnswered"]
+    assert answers[-1]["prompt_id"] == manual[0]["prompt_id"]
+    assert answers[-1]["answer"] == "ignored"
