@@ -99,7 +99,7 @@ class MonitorStatus:
         return max(0.0, t - self.sitting_since)
 
     def tooltip(self, t: float, note: str | None = None) -> str:
-        """``posture-watch: upright · sitting 23 min · 87% upright today`` (plus a note)."""
+        """``posture-watch: upright - sitting 23 min - 87% upright today`` (plus a note)."""
         parts = [f"posture-watch: {LABELS[self.state]}"]
         if note:
             parts.append(note)
@@ -109,7 +109,7 @@ class MonitorStatus:
         share = self.upright_share
         if share is not None:
             parts.append(f"{share:.0%} upright today")
-        return " · ".join(parts)
+        return " - ".join(parts)
 
 
 def format_minutes(seconds: float) -> str:
