@@ -23,6 +23,7 @@ from PIL import Image
 
 from posture_watch.errors import TrayError
 from posture_watch.tray.menu import SEPARATOR, MenuEntry
+from posture_watch.tray.x11_runner import X11MainLoopRunner
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +43,8 @@ def _import_pystray() -> Any:
     ensure_display()
     try:
         if sys.platform.startswith("linux"):
-            # python-xlib is only thread-safe with this imported before any Display is
-            # made; pystray's xorg backend posts to its display from our threads, and
-            # without the locks a draw and a post can deadlock on the same connection.
+            # python-xlib's locks, in case pystray itself uses its display from another
+            # thread; our own updates run on its loop (see x11_runner)
             import Xlib.threaded  # noqa: F401
         import pystray
     except Exception as exc:  # pystray fails at import time when it cannot reach a display
@@ -65,6 +65,17 @@ class TrayIcon:
         self._popup: subprocess.Popen[str] | None = None
         self._lock = threading.Lock()
         self._icon = self._pystray.Icon("posture-watch", image, tooltip, menu=self._menu())
+        self._runner: X11MainLoopRunner | None = None
+        if hasattr(self._icon, "_message_handlers") and hasattr(self._icon, "_window"):
+            self._runner = X11MainLoopRunner(self._icon)  # pystray's xorg backend
+
+    def _on_ui_thread(self, job: Callable[[], None]) -> None:
+        """Run ``job`` where the backend wants it: X11 jobs on its main loop; the other
+        backends' setters are safe to call from any thread."""
+        if self._runner is not None:
+            self._runner.call(job)
+        else:
+            job()
 
     @property
     def native_menu(self) -> bool:
@@ -74,11 +85,15 @@ class TrayIcon:
         """Show the icon and block (on the main thread) until :meth:`stop`."""
 
         def _setup(icon: Any) -> None:
-            icon.visible = True
-            self._listen_for_clicks()
+            self._on_ui_thread(lambda: setattr(icon, "visible", True))
+            self._on_ui_thread(self._listen_for_clicks)
             setup()
 
-        self._icon.run(setup=_setup)
+        try:
+            self._icon.run(setup=_setup)
+        finally:
+            if self._runner is not None:
+                self._runner.close()
 
     def _listen_for_clicks(self) -> None:
         """pystray's xorg window does not select button presses, so a click on the icon
@@ -95,13 +110,17 @@ class TrayIcon:
 
     def stop(self) -> None:
         self._close_popup()
-        self._icon.stop()
+        self._on_ui_thread(self._icon.stop)
 
     def update(self, image: Image.Image | None, tooltip: str) -> None:
         """A new tooltip, and a new image unless ``image`` is None (unchanged)."""
-        if image is not None:
-            self._icon.icon = image
-        self._icon.title = tooltip
+
+        def job() -> None:
+            if image is not None:
+                self._icon.icon = image
+            self._icon.title = tooltip
+
+        self._on_ui_thread(job)
 
     def notify(self, title: str, body: str) -> None:
         """The backend's own notification (Windows and macOS; Linux uses notify-send)."""
@@ -110,8 +129,13 @@ class TrayIcon:
     def set_menu(self, entries: Sequence[MenuEntry]) -> None:
         self._entries = list(entries)
         if self.native_menu:
-            self._icon.menu = self._menu()
-            self._icon.update_menu()
+            menu = self._menu()
+
+            def job() -> None:
+                self._icon.menu = menu
+                self._icon.update_menu()
+
+            self._on_ui_thread(job)
 
     # -- menus -------------------------------------------------------------------------
 
