@@ -13,6 +13,7 @@ import dataclasses
 import json
 import logging
 import math
+import os
 import threading
 from collections.abc import Iterator
 from datetime import datetime
@@ -63,8 +64,7 @@ class EventLog:
         with self._lock:
             try:
                 if self._file is None:
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                    self._file = self.path.open("a", encoding="utf-8")
+                    self._file = self._open()
                 self._file.write(line + "\n")
                 self._file.flush()
             except OSError as exc:
@@ -72,11 +72,33 @@ class EventLog:
                     log.error("cannot write the event log %s: %s", self.path, exc)
                 self._failed = True
 
+    def _open(self) -> TextIO:
+        """Open for appending; after a crash mid-line, end the torn line first, so that
+        the next record starts on a line of its own instead of being glued to it."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.path.open("a", encoding="utf-8")
+        try:
+            if _ends_torn(self.path):
+                handle.write("\n")
+        except OSError:
+            handle.close()
+            raise
+        return handle
+
     def close(self) -> None:
         with self._lock:
             if self._file is not None:
                 self._file.close()
                 self._file = None
+
+
+def _ends_torn(path: Path) -> bool:
+    """True when the file is not empty and its last byte is not a newline."""
+    with path.open("rb") as handle:
+        if handle.seek(0, os.SEEK_END) == 0:
+            return False
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) != b"\n"
 
 
 def read_events(path: Path | None = None) -> Iterator[dict[str, Any]]:

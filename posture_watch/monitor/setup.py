@@ -110,6 +110,13 @@ def _with_cli_overrides(config: AppConfig, args: argparse.Namespace) -> AppConfi
     for name in ("stable_interval", "confirm_interval"):
         if not getattr(sampling, name) > 0:
             raise ConfigError(f"--{name.replace('_', '-')} must be positive")
+    if sampling.confirm_interval > sampling.stable_interval:  # else AdaptiveSampler refuses
+        raise ConfigError(
+            f"the confirm interval ({sampling.confirm_interval!r} s) must not exceed the "
+            f"stable interval ({sampling.stable_interval!r} s)",
+            hint="give --stable-interval and --confirm-interval together, or change [sampling]"
+            " in the settings file",
+        )
     return replace(config, sampling=sampling)
 
 
