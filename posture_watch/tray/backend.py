@@ -66,6 +66,7 @@ class TrayIcon:
         self._lock = threading.Lock()
         self._icon = self._pystray.Icon("posture-watch", image, tooltip, menu=self._menu())
         self._runner: X11MainLoopRunner | None = None
+        self._unembedded_checks = 0
         if hasattr(self._icon, "_message_handlers") and hasattr(self._icon, "_window"):
             self._runner = X11MainLoopRunner(self._icon)  # pystray's xorg backend
 
@@ -107,6 +108,33 @@ class TrayIcon:
             event_mask=X.ExposureMask | X.StructureNotifyMask | X.ButtonPressMask
         )
         self._icon._display.flush()
+
+    def keep_docked(self) -> None:
+        """Ask again to be embedded when the tray host ignored the first request.
+
+        A tray host that is still starting (a panel restarting, or trayer under load)
+        can own the tray selection yet drop the dock request, leaving the icon unseen.
+        Called every few seconds; re-docks only after two checks found the icon window
+        still a child of the root window. X11 only; other backends manage themselves.
+        """
+        if self._runner is not None:
+            self._runner.call(self._redock_if_needed)
+
+    def _redock_if_needed(self) -> None:
+        icon = self._icon
+        try:
+            embedded = icon._window.query_tree().parent.id != icon._display.screen().root.id
+        except Exception as exc:  # the window is going away: nothing to keep
+            log.debug("cannot check the tray embedding: %s", exc)
+            return
+        self._unembedded_checks = 0 if embedded else self._unembedded_checks + 1
+        if self._unembedded_checks >= 2:
+            self._unembedded_checks = 0
+            icon._systray_manager = None
+            try:
+                icon._assert_docked()
+            except AssertionError:
+                log.info("no tray host yet; will try again")
 
     def stop(self) -> None:
         self._close_popup()

@@ -45,12 +45,14 @@ from posture_watch.tray.menu import MenuEntry, menu_entries
 log = logging.getLogger(__name__)
 MONITOR_EVENTS = (CameraUnavailable, CameraRecovered, Paused, Resumed, SourceEnded)
 TICK = 0.5
+DOCK_CHECK_TICKS = 4  # every 2 s: see TrayIcon.keep_docked
 PAUSES = {"pause-15": 15 * 60.0, "pause-60": 60 * 60.0}
 
 
 class Icon(Protocol):
     def update(self, image: object | None, tooltip: str) -> None: ...
     def set_menu(self, entries: list[MenuEntry]) -> None: ...
+    def keep_docked(self) -> None: ...
     def stop(self) -> None: ...
 
 
@@ -102,6 +104,7 @@ class TrayController:
         self._shown_tooltip = ""
         self._shown_state = None
         self._menu_key: tuple[bool, bool] | None = None
+        self._ticks = 0
         self.counts = {"slouch_alerts": 0, "long_sitting_alerts": 0, "breaks": 0, "prompts": 0}
 
     # -- called from other threads ------------------------------------------------------
@@ -282,6 +285,9 @@ class TrayController:
 
     def _tick(self) -> None:
         self._poll_stretch()
+        self._ticks += 1
+        if self.icon is not None and self._ticks % DOCK_CHECK_TICKS == 0:
+            self.icon.keep_docked()
         today = self._wall().date()
         if today != self._day:
             self._day = today
