@@ -52,7 +52,7 @@ class SamplingConfig:
     """Seconds between analysed frames: while the state is stable, and while a change is
     being confirmed (denser, so alerts are neither late nor triggered by one frame)."""
 
-    stable_interval: float = 1.0
+    stable_interval: float = 2.0
     confirm_interval: float = 0.25
 
 

@@ -79,14 +79,14 @@ def test_template_parses_to_the_defaults() -> None:
         *("camera", "sampling", "posture", "sitting", "prompts", "quiet_hours", "report"),
     ]
     assert doc["sitting"] == {"absence_grace": 60, "break_min": 2, "sit_max": 50}
-    assert doc["sampling"] == {"stable_interval": 1.0, "confirm_interval": 0.25}
+    assert doc["sampling"] == {"stable_interval": 2.0, "confirm_interval": 0.25}
 
 
 def test_defaults_in_seconds() -> None:
     config = AppConfig.default()
     assert config.decision == Settings()
     assert config.camera == CameraConfig("auto", 640, 480)
-    assert config.sampling == SamplingConfig(1.0, 0.25)
+    assert config.sampling == SamplingConfig(2.0, 0.25)
     assert config.prompts == PromptConfig(check_every=2700.0, max_per_hour=4, snooze=600.0)
     assert config.quiet_hours == QuietHours(enabled=False, start=22 * 60, end=7 * 60)
     assert config.report == ReportConfig(daily_at=17 * 60 + 30)

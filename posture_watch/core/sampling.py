@@ -3,7 +3,8 @@ being confirmed.
 
 Posture changes over seconds, so analysing 30 frames a second (or even 10, as other
 posture apps do) spends the CPU on identical answers. The sampler asks for one frame per
-``stable_interval`` while the frame-level state agrees with the smoothed state, and one per
+``stable_interval`` (2 s: a change is seen within 2 s, small beside the 30 s a slouch
+must last) while the frame-level state agrees with the smoothed state, and one per
 ``confirm_interval`` while they disagree, so the smoothing settles (and an alert fires)
 almost as soon as with every frame analysed.
 """
@@ -19,7 +20,7 @@ from posture_watch.core.scoring import PostureState
 class AdaptiveSampler:
     """Decides, from session time, whether the next frame is worth analysing."""
 
-    stable_interval: float = 1.0
+    stable_interval: float = 2.0
     confirm_interval: float = 0.25
     next_due: float = float("-inf")
 

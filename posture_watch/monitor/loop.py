@@ -4,7 +4,8 @@ It runs on a worker thread and reports through one callback (the tray hands the 
 its UI thread). Care for the machine and the user:
 - the pose model runs about once a second while the state is stable, faster only while
   a change is being confirmed (:class:`~posture_watch.core.sampling.AdaptiveSampler`);
-  frames in between are grabbed but never decoded;
+  frames in between are only grabbed, never retrieved (a webcam's frame is then not
+  decoded at all; a video file's is decoded by FFmpeg but not converted to BGR);
 - a dark, flat frame (a covered camera) reads as *away*, without running the model;
 - when the source fails (camera unplugged or taken by another program) the loop reports
   it, retries with back-off and resumes by itself; the timeline, and so the day's

@@ -49,8 +49,8 @@ class VideoSource(ClosingMixin):
         self.label = label_of(path)
         self.path = existing_file(path)
         self.target_fps = None if target_fps is None else checked_fps(self.label, target_fps)
-        #: Optional predicate ``sample(t) -> bool``: frames it rejects are grabbed but never
-        #: decoded. The monitor sets it to analyse adaptively.
+        #: Optional predicate ``sample(t) -> bool``: frames it rejects are grabbed (FFmpeg
+        #: decodes them) but never retrieved or converted. The monitor sets it.
         self.sample: Callable[[float], bool] | None = None
         cap, first = self._open()
         self._cap: cv2.VideoCapture | None = cap
@@ -78,7 +78,9 @@ class VideoSource(ClosingMixin):
         cap, ok, first, cause = None, False, None, None
         try:
             with quiet_opencv():
-                cap = cv2.VideoCapture(str(self.path))
+                # one decoding thread: frames the monitor skips are still decoded by
+                # grab(), and threads cost more CPU than they save on 640x480
+                cap = cv2.VideoCapture(str(self.path), cv2.CAP_ANY, [cv2.CAP_PROP_N_THREADS, 1])
                 if cap.isOpened() and cap.grab():
                     ok, first = cap.retrieve()
         except cv2.error as exc:

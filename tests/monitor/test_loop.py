@@ -78,6 +78,7 @@ def test_camera_unplugged_mid_run_is_reported_and_recovers(pictures):
             PostureAnalyzer(Baseline.population()),
             emit,
             model_path=locate_model(),
+            sampler=AdaptiveSampler(1.0, 0.25),
             speed=50.0,
             retry_first=2.0,
         )

@@ -120,7 +120,7 @@ def test_intervals_must_be_positive(option: str, value: str) -> None:
     "argv",
     [
         ("--stable-interval", "0.1"),  # under the default confirm interval (0.25)
-        ("--confirm-interval", "2"),  # over the default stable interval (1.0)
+        ("--confirm-interval", "3"),  # over the default stable interval (2.0)
         ("--stable-interval", "1", "--confirm-interval", "1.5"),
     ],
 )
