@@ -41,13 +41,14 @@ if ! .venv/bin/python -c 'import cv2' 2>/dev/null; then
   .venv/bin/python -c 'import cv2'
 fi
 # The desktop parts: Tk for the stretch window. Tests of the tray also need an X server,
-# a tray host, a notification daemon and D-Bus; installed here when missing (CI is root).
+# a tray host, a notification daemon and D-Bus, and the report tests a headless Chromium;
+# installed here when missing (CI is root).
 if ! .venv/bin/python -c 'import tkinter' 2>/dev/null; then
   apt_install python3-tk tk
 fi
 desktop_missing=()
 for tool in Xvfb:xvfb trayer:trayer dunst:dunst notify-send:libnotify-bin xdotool:xdotool \
-            dbus-daemon:dbus; do
+            dbus-daemon:dbus chromium:chromium; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || desktop_missing+=("${tool##*:}")
 done
 if [ "${#desktop_missing[@]}" -gt 0 ] && [ "${POSTURE_WATCH_NO_APT:-}" != 1 ]; then
