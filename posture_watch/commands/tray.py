@@ -12,8 +12,10 @@ import argparse
 import random
 import signal
 import threading
+import time
 from pathlib import Path
 
+from posture_watch import paths
 from posture_watch.config import settings_path
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
@@ -29,6 +31,29 @@ from posture_watch.tray.icons import draw_icon
 
 #: How long shutdown may wait for the monitor worker (the issue allows 2 s in all).
 JOIN_TIMEOUT = 1.5
+#: How long Quit may take to write today's report once the icon is gone.
+REPORT_TIMEOUT = 30.0
+
+
+def _history_file(args: argparse.Namespace) -> Path:
+    given = getattr(args, "history", None)
+    if given is not None:
+        return Path(given)
+    try:
+        from posture_watch.history.store import default_history_path
+    except ImportError:
+        return paths.data_dir() / "history.sqlite3"
+    return default_history_path()
+
+
+def _open_history(path: Path, origin: float) -> object | None:
+    """The SQLite history recorder (it falls back to memory by itself when the file is
+    corrupt or locked); None in a build without the history package."""
+    try:
+        from posture_watch.history.recorder import open_recorder
+    except ImportError:
+        return None
+    return open_recorder(path, origin)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -64,6 +89,8 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup) -> int:
         window.start()
         return window
 
+    history_file = _history_file(args)
+    origin = time.time()  # wall clock at session time 0: history times are origin + t
     controller: TrayController
     icon = TrayIcon(
         draw_icon(TrayState.STARTING), "posture-watch: starting", lambda e: controller.post(e)
@@ -77,9 +104,10 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup) -> int:
         journal,
         open_stretch=open_stretch,
         actions=DesktopActions(
-            setup.spec, args.profile or "default", args.config or settings_path()
+            setup.spec, args.profile or "default", args.config or settings_path(), history_file
         ),
         stop_after=args.seconds,
+        open_history=lambda: _open_history(history_file, origin),
     )
     controller.icon = icon
     worker = threading.Thread(target=loop.run, name="posture-watch-monitor", daemon=True)
@@ -98,7 +126,8 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup) -> int:
     finally:
         controller.post("quit")
         loop.stop()
-        control.join(JOIN_TIMEOUT)
+        # Quit from the menu writes today's report after the icon has gone: wait for it
+        control.join(REPORT_TIMEOUT if controller.quit_requested else JOIN_TIMEOUT)
         worker.join(JOIN_TIMEOUT)
         journal.close()
     print(f"stopped: {loop.frames_analysed} frames analysed of {loop.frames_seen} read", flush=True)

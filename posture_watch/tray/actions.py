@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from posture_watch.config import ensure_config_file
@@ -27,8 +28,11 @@ CALIBRATE_TIMEOUT = 120
 class DesktopActions:
     """Calibrate from the monitored source into a profile; open the settings file."""
 
-    def __init__(self, source_spec: str, profile: str, settings_file: Path) -> None:
+    def __init__(
+        self, source_spec: str, profile: str, settings_file: Path, history_file: Path
+    ) -> None:
         self.source_spec, self.profile, self.settings_file = source_spec, profile, settings_file
+        self.history_file = history_file
 
     def calibrate(self, post: Callable[[object], None]) -> None:
         """Run ``posture-watch calibrate`` (the monitor has released the camera)."""
@@ -64,6 +68,30 @@ class DesktopActions:
         except (OSError, PostureWatchError) as exc:
             notifier.notify("Settings", f"Could not open an editor ({exc}). The file is at:\n"
                             f"{self.settings_file}")  # fmt: skip
+
+    def write_report(self) -> Path | None:
+        """Write today's HTML report; None (and one logged line) when it cannot be made."""
+        try:
+            from posture_watch.commands.report import default_report_path, write_day_report
+        except ImportError:  # the report module is not installed in this build
+            return None
+        today = date.today()
+        try:
+            return write_day_report(self.history_file, today, default_report_path(today))
+        except (OSError, PostureWatchError) as exc:
+            log.error("cannot write today's report: %s", exc)
+            return None
+
+    def open_report(self, notifier: Notifier) -> bool:
+        """Write today's report and open it; False when there is none to open."""
+        path = self.write_report()
+        if path is None:
+            return False
+        try:
+            open_in_desktop(path)
+        except OSError:
+            notifier.notify("Today's posture report", f"Written to {path}")
+        return True
 
 
 def open_in_desktop(path: Path) -> None:

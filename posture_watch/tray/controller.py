@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Protocol
 
 from posture_watch.config import AppConfig
@@ -60,6 +61,14 @@ class Notifier(Protocol):
     def notify(self, title: str, body: str, *, urgency: str = "normal") -> bool: ...
 
 
+class HistorySink(Protocol):
+    """The SQLite history (``posture_watch.history.recorder.HistoryRecorder``)."""
+
+    def on_verdict(self, verdict: Verdict) -> None: ...
+    def on_event(self, event: object) -> None: ...
+    def close(self, t_end: float) -> None: ...
+
+
 class StretchWindow(Protocol):
     def poll(self) -> object | None: ...
     def close(self) -> object | None: ...
@@ -88,10 +97,14 @@ class TrayController:
         actions: TrayActions,
         wall: Callable[[], datetime] = datetime.now,
         stop_after: float | None = None,
+        open_history: Callable[[], HistorySink] | None = None,
     ) -> None:
         self.loop, self.config, self.scheduler = loop, config, scheduler
         self.notifier, self.journal, self.actions = notifier, journal, actions
         self._open_stretch = open_stretch
+        self._open_history = open_history
+        self.history: HistorySink | None = None
+        self.quit_requested = False
         self._wall = wall
         self._stop_after = stop_after
         self.status = MonitorStatus()
@@ -101,6 +114,7 @@ class TrayController:
         self._stretch: tuple[str, StretchWindow] | None = None
         self._camera_down = False
         self._day = wall().date()
+        self._report_minute = 0
         self._shown_tooltip = ""
         self._shown_state = None
         self._menu_key: tuple[bool, bool] | None = None
@@ -117,6 +131,9 @@ class TrayController:
     def run(self) -> None:
         """Handle the inbox until Quit (or the end of a replay), then shut everything down."""
         try:
+            # opened here: SQLite connections belong to the thread that made them
+            self.history = self._open_history() if self._open_history else None
+            self._report_minute = self._minute_of_day()
             self._refresh()
             while not self.stopped.is_set():
                 try:
@@ -143,6 +160,8 @@ class TrayController:
 
     def _verdict(self, verdict: Verdict) -> None:
         t = verdict.t
+        if self.history is not None:
+            self.history.on_verdict(verdict)
         self.status.observe(t, verdict.state, self.loop.analyzer.timeline.sitting_since)
         problem = None
         if verdict.state == PostureState.SLOUCH:
@@ -250,10 +269,12 @@ class TrayController:
             self.loop.pause(None)
             self.actions.calibrate(self.post)
         elif entry == "report":
-            self.notifier.notify("Today so far", self.summary())
+            if not self.actions.open_report(self.notifier):
+                self.notifier.notify("Today so far", self.summary())
         elif entry == "settings":
             self.actions.open_settings(self.notifier)
         elif entry == "quit":
+            self.quit_requested = True  # Quit (not SIGTERM) also writes today's report
             self.stopped.set()
         self._refresh()
 
@@ -293,6 +314,7 @@ class TrayController:
             self._day = today
             self.status.new_day()
             self.counts = dict.fromkeys(self.counts, 0)
+        self._daily_report()
         if self._stop_after is not None and self.loop.now() >= self._stop_after:
             self.stopped.set()
         self._refresh()
@@ -302,7 +324,24 @@ class TrayController:
         return self.config.quiet_hours.contains(now.hour * 60 + now.minute)
 
     def _journal(self, event: object) -> None:
+        """Every event goes to the journal file and to the history."""
         self.journal.write(event, self._wall())
+        if self.history is not None:
+            self.history.on_event(event)
+
+    def _minute_of_day(self) -> int:
+        now = self._wall()
+        return now.hour * 60 + now.minute
+
+    def _daily_report(self) -> None:
+        """Write today's report when the clock passes ``[report] daily_at``."""
+        due = self.config.report.daily_at
+        now = self._minute_of_day()
+        previous, self._report_minute = self._report_minute, now
+        if due is not None and (previous < due <= now or (now < previous and due <= now)):
+            path = self.actions.write_report()
+            if path is not None:
+                self.notifier.notify("Today's posture report", f"Written to {path}")
 
     def _refresh(self) -> None:
         """Redraw the icon, tooltip and menu when they changed."""
@@ -326,8 +365,12 @@ class TrayController:
             result = window.close()
             self._stretch = None
             self._answered(prompt_id, str(getattr(result, "answer", "ignored")))
+        if self.history is not None:
+            self.history.close(self.loop.now())
         if self.icon is not None:
             self.icon.stop()
+        if self.quit_requested:  # after the icon is gone: the user sees Quit at once
+            self.actions.write_report()
 
 
 class TrayActions(Protocol):
@@ -335,3 +378,5 @@ class TrayActions(Protocol):
 
     def calibrate(self, post: Callable[[object], None]) -> None: ...
     def open_settings(self, notifier: Notifier) -> None: ...
+    def open_report(self, notifier: Notifier) -> bool: ...
+    def write_report(self) -> Path | None: ...
