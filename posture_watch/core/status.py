@@ -115,7 +115,7 @@ class MonitorStatus:
 def format_minutes(seconds: float) -> str:
     """``'45 s'``, ``'12 min'``, ``'1 h 05 min'``: short enough for a tooltip."""
     if seconds < 60:
-        return f"{seconds:.0f} s"
+        return f"{int(seconds)} s"  # floor, so 59.6 s never shows as "60 s"
     minutes = int(seconds // 60)
     if minutes < 60:
         return f"{minutes} min"

@@ -34,8 +34,8 @@ def default_path() -> Path:
 def _plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, float):
-        return None if math.isnan(value) else round(value, 3)
+    if isinstance(value, float):  # NaN and infinities are not JSON: null
+        return round(value, 3) if math.isfinite(value) else None
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     return value

@@ -251,3 +251,7 @@ def test_tooltip_while_away_or_paused_drops_the_bout_but_keeps_the_share() -> No
 )
 def test_format_minutes(seconds: float, text: str) -> None:
     assert format_minutes(seconds) == text
+
+
+def test_format_minutes_floors_the_seconds_under_a_minute() -> None:
+    assert format_minutes(59.6) == "59 s"

@@ -257,3 +257,13 @@ def test_non_dataclass_is_a_type_error(path: Path, value: object) -> None:
     assert not path.exists()
     with pytest.raises(TypeError):
         event_record(value, WALL)
+
+
+def test_infinities_are_written_as_null_so_every_line_is_valid_json(tmp_path) -> None:
+    from posture_watch.monitor.events import Paused
+
+    log = EventLog(tmp_path / "events.jsonl")
+    log.write(Paused(1.0, float("inf")), WALL)
+    log.close()
+    line = (tmp_path / "events.jsonl").read_text().strip()
+    assert json.loads(line, parse_constant=lambda c: pytest.fail(f"not JSON: {c}"))["until"] is None
