@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sys
 import threading
+import time
 
 from posture_watch.core.analyzer import Verdict
 from posture_watch.core.events import (
@@ -19,6 +21,7 @@ from posture_watch.core.events import (
     SlouchAlert,
     StateChanged,
 )
+from posture_watch.history import default_history_path, open_recorder
 from posture_watch.monitor.events import CameraRecovered, CameraUnavailable, Paused, Resumed
 from posture_watch.monitor.instance import InstanceLock
 from posture_watch.monitor.setup import MonitorSetup, add_monitor_options, prepare
@@ -71,6 +74,7 @@ def _monitor(args: argparse.Namespace, setup: MonitorSetup) -> int:
     """Run the loop on a worker thread until SIGTERM/Ctrl-C, ``--seconds`` or the end."""
 
     def log(event: object) -> None:
+        recorder.on_event(event)  # timeline events come once each, after their verdict
         if isinstance(event, Verdict):
             return
         line = describe(event)
@@ -78,6 +82,11 @@ def _monitor(args: argparse.Namespace, setup: MonitorSetup) -> int:
             print(f"[{loop.now():8.1f}s] {line}", flush=True)
 
     loop = setup.build_loop(log)
+    recorder = open_recorder(
+        args.history or default_history_path(),
+        time.time() - loop.now(),
+        report=lambda line: print(f"posture-watch: {line}", file=sys.stderr, flush=True),
+    )
     worker = threading.Thread(target=loop.run, name="posture-watch-monitor", daemon=True)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: loop.stop())
@@ -88,6 +97,10 @@ def _monitor(args: argparse.Namespace, setup: MonitorSetup) -> int:
         worker.join(0.1)
         if args.seconds is not None and loop.now() >= args.seconds:
             loop.stop()
+    t_end = loop.now()
+    for event in loop.analyzer.finish(t_end):  # the sitting bout still open
+        recorder.on_event(event)
+    recorder.close(t_end)
     print(
         f"stopped: {loop.frames_analysed} frames analysed of {loop.frames_seen} read",
         flush=True,

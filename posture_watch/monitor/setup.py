@@ -46,6 +46,13 @@ def add_monitor_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seconds", type=float, default=None, help="stop after this session time")
     p.add_argument("--fps", type=float, default=2.0, help="replay rate of image folders")
     p.add_argument(
+        "--history",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="the history database (default: history.sqlite3 in the user's data folder)",
+    )
+    p.add_argument(
         "--stable-interval",
         type=float,
         default=None,
