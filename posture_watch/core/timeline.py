@@ -74,10 +74,16 @@ class Timeline:
         return self._sit_since
 
     def finish(self, t: float) -> tuple[Event, ...]:
-        """Close the open sitting bout at the end of a session (not called while live)."""
+        """Close the open sitting bout at the end of a session (not called while live).
+
+        ``t`` is the end of the last frame. The bout runs to ``t`` when the person was in
+        that frame, else to the last frame they were seen in (an absence at the end, still
+        within ``absence_grace``, is not sitting).
+        """
         events: list[Event] = []
         if self._bout_start is not None and self._last_seen is not None:
-            events.append(SittingBoutEnded(t, self._bout_start, max(self._last_seen, t)))
+            end = max(self._last_seen, t) if self._last_seen == self._t else self._last_seen
+            events.append(SittingBoutEnded(t, self._bout_start, end))
             self._bout_start = None
         return tuple(events)
 

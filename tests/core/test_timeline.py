@@ -150,3 +150,22 @@ def test_replay_speed_does_not_change_decisions():
     assert len(slow) == len(fast) == 1
     assert np.abs(slow - fast).max() <= 1.0  # within one frame of the slow replay
     assert np.all(np.abs(slow - 90) <= 2.5)
+
+
+def test_finish_ends_the_bout_when_the_person_was_last_seen():
+    """An absence at the end of a file, still within absence_grace, is not sitting."""
+    timeline = Timeline(Settings())
+    for t in range(0, 100, 2):
+        timeline.update(float(t), S.UPRIGHT, 0.1)
+    for t in range(100, 130, 2):
+        timeline.update(float(t), S.AWAY)
+    (ended,) = timeline.finish(130.0)
+    assert (ended.start, ended.end) == (0.0, 98.0)
+
+
+def test_finish_runs_the_bout_to_the_end_of_the_last_frame_when_present():
+    timeline = Timeline(Settings())
+    for t in range(0, 100, 2):
+        timeline.update(float(t), S.UPRIGHT, 0.1)
+    (ended,) = timeline.finish(100.0)
+    assert (ended.start, ended.end) == (0.0, 100.0)
