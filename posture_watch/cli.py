@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from posture_watch import __version__
-from posture_watch.commands import analyze, calibrate, monitor, record, tray
+from posture_watch.commands import analyze, calibrate, history_cli, journal, monitor, record, tray
 from posture_watch.config import add_settings_command
 from posture_watch.errors import PostureWatchError
 from posture_watch.model_cli import add_model_commands
@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_parser(sub)
     tray.add_parser(sub)
     monitor.add_parser(sub)
+    history_cli.add_parsers(sub)
+    journal.add_parser(sub)
     add_model_commands(sub)
     add_settings_command(sub)
     return parser

@@ -93,13 +93,21 @@ class HistoryStore:
     # -- opening --------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, *, busy_timeout: float = BUSY_TIMEOUT) -> HistoryStore:
+    def open(
+        cls, path: Path, *, busy_timeout: float = BUSY_TIMEOUT, create: bool = True
+    ) -> HistoryStore:
         """Open (or create) the history at ``path`` and check that it can be written.
 
         Raises :class:`StorageError` for a damaged file, a lock held past
-        ``busy_timeout``, a folder that cannot be written, or a newer schema.
+        ``busy_timeout``, a folder that cannot be written, or a newer schema; and with
+        ``create=False`` (``export``, ``forget``) for a file that does not exist yet.
         """
         path = Path(path).expanduser()
+        if not create and not path.is_file():
+            raise StorageError(
+                f"{path}: no history yet",
+                hint="the monitor writes it while it runs; or give --history FILE",
+            )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -275,6 +283,19 @@ class HistoryStore:
             value = conn.execute(query, args).fetchone()[0]
         return None if value is None else float(value) + 60.0
 
+    def count(self, before: float | None = None) -> dict[str, int]:
+        """Rows per table that started before ``before`` (None: all rows)."""
+        counts: dict[str, int] = {}
+        with self._sql() as conn:
+            for table, column in TABLES.items():
+                where, args = (
+                    (f" WHERE {column} < ?", (before,)) if before is not None else ("", ())
+                )
+                counts[table] = conn.execute(
+                    f"SELECT COUNT(*) FROM {table}{where}", args
+                ).fetchone()[0]
+        return counts
+
     def forget(self, before: float | None) -> dict[str, int]:
         """Delete everything that started before ``before`` (None: everything), then
         VACUUM and truncate the WAL so that the deleted rows leave the disk too. Returns
@@ -319,6 +340,13 @@ class HistoryStore:
                 columns = [d[0] for d in cursor.description]
                 out[table] = [dict(zip(columns, row, strict=True)) for row in cursor]
         return out
+
+    def columns(self, table: str) -> list[str]:
+        """The column names of a history table, in order."""
+        if table not in TABLES:
+            raise StorageError(f"no history table {table!r}", hint=", ".join(TABLES))
+        with self._sql() as conn:
+            return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
 
     def minutes(self, start: float | None = None, end: float | None = None) -> list[MinuteRow]:
         """The minute rows in ``[start, end)`` as values."""

@@ -1,0 +1,212 @@
+"""``posture-watch export`` and ``posture-watch forget``: the history is the user's.
+
+``export`` hands the history over for one's own analysis, in the database's own columns
+(epoch seconds) plus a ``local_time`` column, because a spreadsheet user should not have
+to convert epoch seconds to see which afternoon a row belongs to:
+
+- ``--format csv`` writes one table (``--table``, default ``minutes``) to stdout or
+  ``--out FILE``; ``--table all --out DIR`` writes ``DIR/<table>.csv`` for every table;
+- ``--format json`` writes one object, ``{"format", "schema_version", "from", "to",
+  "tables": {table: [row, ...]}}``, with every table unless ``--table`` names one.
+
+``forget`` deletes history for good (the file is vacuumed, so the rows leave the disk).
+It asks first on a terminal; elsewhere it needs ``--yes``.
+
+Dates are local calendar days (``YYYY-MM-DD``, ``today``, ``yesterday``); ``--to`` is
+inclusive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from datetime import date, datetime, timedelta
+from datetime import time as day_time
+from pathlib import Path
+from typing import Any, TextIO
+
+from posture_watch.errors import ConfigError, StorageError
+from posture_watch.history import SCHEMA_VERSION, TABLES, HistoryStore, default_history_path
+
+FORMATS = ("csv", "json")
+
+
+# -- dates, shared with ``journal`` -------------------------------------------------------
+
+
+def parse_date(text: str, option: str, *, today: date | None = None) -> date:
+    """``YYYY-MM-DD``, ``today`` or ``yesterday`` as a local date; else a ConfigError."""
+    today = today or date.today()
+    word = text.strip().lower()
+    if word == "today":
+        return today
+    if word == "yesterday":
+        return today - timedelta(days=1)
+    try:
+        return date.fromisoformat(word)
+    except ValueError:
+        raise ConfigError(
+            f"{option}: {text!r} is not a date", hint="use YYYY-MM-DD, today or yesterday"
+        ) from None
+
+
+def day_start(day: date) -> float:
+    """Epoch seconds of local midnight at the start of ``day``."""
+    return datetime.combine(day, day_time()).timestamp()
+
+
+def local_time(epoch: float) -> str:
+    """``2024-05-03T17:30:00+02:00``: local time with its offset, to the second."""
+    return datetime.fromtimestamp(epoch).astimezone().isoformat(timespec="seconds")
+
+
+def add_history_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--history",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="the history database (default: history.sqlite3 in the user's data folder)",
+    )
+
+
+def history_path(args: argparse.Namespace) -> Path:
+    return args.history or default_history_path()
+
+
+# -- export -------------------------------------------------------------------------------
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Add ``export`` and ``forget``."""
+    p = sub.add_parser("export", help="write the history as CSV or JSON for your own analysis")
+    p.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD, local)")
+    p.add_argument("--to", dest="end", metavar="DATE", help="last day, inclusive")
+    p.add_argument("--format", choices=FORMATS, required=True)
+    p.add_argument(
+        "--table",
+        choices=(*TABLES, "all"),
+        default=None,
+        help="csv: the table to write (default minutes; 'all' needs --out DIR); "
+        "json: only this table (default all)",
+    )
+    p.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
+    add_history_option(p)
+    p.set_defaults(run=run_export)
+
+    p = sub.add_parser("forget", help="delete history, before a day or all of it")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--before", metavar="DATE", help="delete what came before this day")
+    which.add_argument("--all", action="store_true", help="delete the whole history")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    add_history_option(p)
+    p.set_defaults(run=run_forget)
+
+
+def _range(args: argparse.Namespace) -> tuple[float | None, float | None]:
+    first = parse_date(args.start, "--from") if args.start else None
+    last = parse_date(args.end, "--to") if args.end else None
+    if first and last and last < first:
+        raise ConfigError(f"--to {last} comes before --from {first}")
+    start = day_start(first) if first else None
+    end = day_start(last + timedelta(days=1)) if last else None
+    return start, end
+
+
+def _with_local_time(table: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    column = TABLES[table]
+    return [{"local_time": local_time(row[column])} | row for row in rows]
+
+
+def run_export(args: argparse.Namespace) -> int:
+    start, end = _range(args)
+    if args.format == "csv" and args.table == "all" and args.out is None:
+        raise ConfigError("--table all writes one CSV file per table", hint="add --out DIR")
+    if args.format == "csv":
+        names: tuple[str, ...] = (
+            tuple(TABLES) if args.table == "all" else (args.table or "minutes",)
+        )
+    else:
+        names = tuple(TABLES) if args.table in (None, "all") else (args.table,)
+    with HistoryStore.open(history_path(args), create=False) as store:
+        exported = store.export(start, end, names)
+        columns = {t: ["local_time", *store.columns(t)] for t in names}
+    tables = {t: _with_local_time(t, rows) for t, rows in exported.items()}
+    if args.format == "json":
+        document = {
+            "format": "posture-watch-history",
+            "schema_version": SCHEMA_VERSION,
+            "from": args.start and str(parse_date(args.start, "--from")),
+            "to": args.end and str(parse_date(args.end, "--to")),
+            "tables": tables,
+        }
+        _write(args.out, json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+    elif args.table == "all":
+        args.out.mkdir(parents=True, exist_ok=True)
+        for table, rows in tables.items():
+            _write(args.out / f"{table}.csv", _csv(columns[table], rows))
+    else:
+        ((table, rows),) = tables.items()
+        _write(args.out, _csv(columns[table], rows))
+    if args.out is not None:
+        counts = ", ".join(f"{len(rows)} {table}" for table, rows in tables.items())
+        print(f"exported {counts} → {args.out}", file=sys.stderr)
+    return 0
+
+
+def _csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _write(path: Path | None, text: str, stdout: TextIO | None = None) -> None:
+    if path is None:
+        (stdout or sys.stdout).write(text)
+        return
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise StorageError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+
+
+# -- forget -------------------------------------------------------------------------------
+
+
+def _describe(counts: dict[str, int]) -> str:
+    parts = [f"{n} {table.replace('_', ' ')}" for table, n in counts.items() if n]
+    return ", ".join(parts) if parts else "nothing"
+
+
+def run_forget(args: argparse.Namespace) -> int:
+    before = None if args.all else day_start(parse_date(args.before, "--before"))
+    scope = "all history" if before is None else f"history before {args.before}"
+    with HistoryStore.open(history_path(args), create=False) as store:
+        pending = store.count(before)
+        if not any(pending.values()):
+            print(f"nothing to forget: no {scope} in {store.name}")
+            return 0
+        if not args.yes and not _confirm(
+            f"delete {scope} from {store.name}: {_describe(pending)}?"
+        ):
+            print("nothing deleted")
+            return 0
+        deleted = store.forget(before)
+    print(f"deleted {scope}: {_describe(deleted)}")
+    return 0
+
+
+def _confirm(question: str) -> bool:
+    """Ask on a terminal; refuse elsewhere, where no one can answer."""
+    if not sys.stdin.isatty():
+        raise ConfigError("forget needs a confirmation", hint="add --yes to delete without asking")
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
