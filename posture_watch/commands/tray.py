@@ -11,11 +11,11 @@ from __future__ import annotations
 import argparse
 import random
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
 
-from posture_watch import paths
 from posture_watch.config import settings_path
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
@@ -26,7 +26,7 @@ from posture_watch.monitor.setup import MonitorSetup, add_monitor_options, prepa
 from posture_watch.prompt_library import load_prompts
 from posture_watch.tray.actions import DesktopActions
 from posture_watch.tray.backend import TrayIcon, ensure_display
-from posture_watch.tray.controller import TrayController
+from posture_watch.tray.controller import HistorySink, Notifier, TrayController
 from posture_watch.tray.icons import draw_icon
 
 #: How long shutdown may wait for the monitor worker (the issue allows 2 s in all).
@@ -36,24 +36,22 @@ REPORT_TIMEOUT = 30.0
 
 
 def _history_file(args: argparse.Namespace) -> Path:
+    from posture_watch.history.store import default_history_path
+
     given = getattr(args, "history", None)
-    if given is not None:
-        return Path(given)
-    try:
-        from posture_watch.history.store import default_history_path
-    except ImportError:
-        return paths.data_dir() / "history.sqlite3"
-    return default_history_path()
+    return Path(given) if given is not None else default_history_path()
 
 
-def _open_history(path: Path, origin: float) -> object | None:
-    """The SQLite history recorder (it falls back to memory by itself when the file is
-    corrupt or locked); None in a build without the history package."""
-    try:
-        from posture_watch.history.recorder import open_recorder
-    except ImportError:
-        return None
-    return open_recorder(path, origin)
+def _open_history(path: Path, origin: float, notifier: Notifier) -> HistorySink | None:
+    """The SQLite history recorder. When the file is corrupt or locked it keeps today's
+    history in memory and says so once, on the console and as a notification."""
+    from posture_watch.history.recorder import open_recorder
+
+    def report(line: str) -> None:
+        print(f"posture-watch: {line}", file=sys.stderr, flush=True)
+        notifier.notify("History unavailable", line)
+
+    return open_recorder(path, origin, report=report)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -107,7 +105,7 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup) -> int:
             setup.spec, args.profile or "default", args.config or settings_path(), history_file
         ),
         stop_after=args.seconds,
-        open_history=lambda: _open_history(history_file, origin),
+        open_history=lambda: _open_history(history_file, origin, controller.notifier),
     )
     controller.icon = icon
     worker = threading.Thread(target=loop.run, name="posture-watch-monitor", daemon=True)

@@ -56,7 +56,7 @@ class DesktopActions:
             post(Calibrated(None, lines[-1] if lines else f"exit code {done.returncode}"))
             return
         try:
-            post(Calibrated(load_profile(profile_path(self.profile))))
+            post(Calibrated(load_profile(profile_path(self.profile)), profile=self.profile))
         except PostureWatchError as exc:
             post(Calibrated(None, exc.one_line()))
 

@@ -66,6 +66,7 @@ class HistorySink(Protocol):
 
     def on_verdict(self, verdict: Verdict) -> None: ...
     def on_event(self, event: object) -> None: ...
+    def on_calibration(self, t: float, profile: str) -> None: ...
     def close(self, t_end: float) -> None: ...
 
 
@@ -80,6 +81,7 @@ class Calibrated:
 
     baseline: Baseline | None
     error: str | None = None
+    profile: str = "default"
 
 
 class TrayController:
@@ -282,6 +284,8 @@ class TrayController:
         self.status.calibrating = False
         if result.baseline is not None:
             self.loop.analyzer.baseline = result.baseline
+            if self.history is not None:
+                self.history.on_calibration(self.loop.now(), result.profile)
             self.notifier.notify("Calibrated", "Your upright posture is the new reference.")
         else:
             self.notifier.notify("Calibration failed", result.error or "unknown error")

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 
 import cv2
@@ -163,8 +165,11 @@ def test_icon_follows_the_session_and_the_slouch_nudge_comes_once(
 def test_long_sitting_opens_the_stretch_window_and_done_is_recorded(
     xsession: XSession, tray_env, settings: Path, tmp_path: Path
 ):
-    events = tmp_path / "events.jsonl"
-    proc = start_tray(tray_env, "--demo", "--config", settings, "--speed", 10, "--events", events)
+    events, history = tmp_path / "events.jsonl", tmp_path / "history.sqlite3"
+    proc = start_tray(
+        tray_env, "--demo", "--config", settings, "--speed", 10, "--events", events,
+        "--history", history,
+    )  # fmt: skip
     try:
         window = xsession.wait_for(lambda: stretch_windows(xsession), 40, "the stretch window")[0]
         _, _, width, height = xsession.window_geometry(window)
@@ -184,6 +189,17 @@ def test_long_sitting_opens_the_stretch_window_and_done_is_recorded(
     breaks = [r for r in shown if r["reason"] == "long_sitting"]
     assert breaks and breaks[0]["stretch_id"] == answered[0]["prompt_id"]
     assert any(n["summary"] for n in xsession.notifications())
+    # the same story in the SQLite history, for the report
+    with closing(sqlite3.connect(history)) as db:
+        rows = db.execute(
+            "SELECT reason, stretch_id, answer FROM prompts WHERE reason = 'long_sitting'"
+        ).fetchall()
+        assert rows == [("long_sitting", answered[0]["prompt_id"], "done")]
+        kinds = [k for (k,) in db.execute("SELECT kind FROM alerts ORDER BY t")]
+        assert "long_sitting" in kinds
+        minutes = db.execute("SELECT upright_s + slouch_s + away_s + unknown_s FROM minutes")
+        seconds = [s for (s,) in minutes]
+        assert seconds and all(0 < s <= 60.5 for s in seconds)
 
 
 # -- the camera pulled mid-run, then SIGTERM -----------------------------------------------
@@ -324,3 +340,23 @@ def test_calibrate_and_stretch_now_from_the_tray_menu(
     answers = [r for r in records if r["type"] == "PromptAnswered"]
     assert answers[-1]["prompt_id"] == manual[0]["prompt_id"]
     assert answers[-1]["answer"] == "ignored"
+
+
+def test_a_corrupt_history_is_reported_once_and_the_tray_keeps_working(
+    xsession: XSession, tray_env, settings: Path, tmp_path: Path
+):
+    history = tmp_path / "history.sqlite3"
+    history.write_bytes(b"this is not a database" * 100)
+    proc = start_tray(tray_env, "--demo", "--config", settings, "--speed", 4, "--history", history)
+    try:
+        running = {TrayState.UPRIGHT, TrayState.SLOUCH, TrayState.AWAY}
+        seen = watch_states(xsession, proc, time.monotonic() + 30, lambda s: s[-1] in running)
+        assert seen and seen[-1] in running, seen
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _out, err = finish(proc)
+    assert proc.returncode == 0, err
+    assert err.count("in memory") == 1, err
+    summaries = [n["summary"] for n in xsession.notifications()]
+    assert summaries.count("History unavailable") == 1, summaries
+    assert history.read_bytes().startswith(b"this is not a database")  # nothing lost
