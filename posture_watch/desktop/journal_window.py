@@ -1,0 +1,285 @@
+"""The end-of-day pain journal window: pain 0-10, where, a note, numbness and weakness.
+
+The guide asks readers to keep a pain journal so that patterns and triggers show; the tray
+offers this window once a day so that keeping one costs a few seconds. It runs as its own
+process so Tk owns that process's main thread (the tray's side is
+:mod:`posture_watch.desktop.journal_process`)::
+
+    python -m posture_watch.desktop.journal_window
+
+On exit it prints exactly one JSON line (:meth:`JournalResult.to_json`) and exits 0.
+
+Like the stretch window it asks for attention without taking it: it sits near the
+bottom-right corner, never forces focus or grabs input. Every part is optional — no pain
+button chosen means "not rated" — but Save with nothing filled in is refused with a red
+hint instead of storing an empty entry; the history's own rules
+(:class:`~posture_watch.core.journal.JournalEntry`) decide what counts as empty. Keys, once
+the person is in the window (the note field has Tk's focus): Return = Save, Escape = Not
+today. Closing it with the window manager answers ``dismissed``.
+
+Layout, top to bottom (tests find the widgets by it): heading, pain question, a row of 11
+pain buttons (0-10), "Where?", the body-area checkboxes (``AREA_COLUMNS`` per row, in
+:data:`~posture_watch.core.journal.BODY_AREAS` order), the note field, numbness and
+weakness, the advice to see a doctor and its guide section, the hint line, and the answer
+row (Save, Not today) in two equal columns ``PAD`` pixels from the edges.
+
+tkinter is imported only when a window is built, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from posture_watch.core.journal import BODY_AREAS, PAIN_MAX, PAIN_MIN
+from posture_watch.desktop.journal_process import (
+    JournalAnswer,
+    JournalResult,
+    JournalWindowProcess,
+)
+from posture_watch.errors import ConfigError, PostureWatchError
+
+if TYPE_CHECKING:
+    import tkinter as tk
+
+TITLE = "posture-watch: how do you feel today?"
+#: Gap between the window and the screen's right and bottom edges, pixels (as the stretch
+#: window: the bottom one leaves room for a taskbar).
+MARGIN_RIGHT, MARGIN_BOTTOM = 24, 64
+#: Padding around the window's content, pixels.
+PAD = 8
+#: Width at which the texts wrap, pixels (about the width of the area checkboxes).
+WRAP = 520
+#: Body-area checkboxes per row.
+AREA_COLUMNS = 5
+#: The guide section the advice below draws on.
+ADVICE_SOURCE = "When to Seek Medical Attention"
+#: Our own words for that section's advice (the report repeats it at more length).
+ADVICE = (
+    "Severe pain, numbness or weakness are reasons to have a doctor look at it; "
+    "this tool cannot tell you what is wrong."
+)
+EMPTY_HINT = "Nothing to save yet: rate the pain, tick an area or write a note (or Not today)."
+
+
+def area_label(area: str) -> str:
+    """How a body area reads on its checkbox: ``"upper-back"`` → ``"upper back"``."""
+    return area.replace("-", " ")
+
+
+def pain_choice(value: int) -> int | None:
+    """The pain buttons' variable as an answer: anything outside 0-10 (the unselected
+    starting value) is "not rated"."""
+    return value if PAIN_MIN <= value <= PAIN_MAX else None
+
+
+def form_result(
+    pain: int | None,
+    checked: Iterable[str],
+    note: str,
+    *,
+    numbness: bool,
+    weakness: bool,
+) -> JournalResult:
+    """A ``saved`` result from the form's fields: areas in :data:`BODY_AREAS` order, the
+    note on one line with single spaces (a Tk entry accepts pasted newlines and tabs, and
+    the journal asks for a one-line note)."""
+    chosen = set(checked)
+    areas = tuple(area for area in BODY_AREAS if area in chosen)
+    one_line = " ".join(note.split())
+    return JournalResult(JournalAnswer.SAVED, pain, areas, one_line, numbness, weakness)
+
+
+def save_problem(result: JournalResult) -> str | None:
+    """Why the window refuses to save ``result`` (the hint to show), or None if it may.
+
+    Nothing filled in gets the window's own hint; anything else is up to the history's
+    entry rules, so the window never prints what the store would refuse (the time stamp
+    is irrelevant to validity, so any will do).
+    """
+    if result == JournalResult(JournalAnswer.SAVED):
+        return EMPTY_HINT
+    try:
+        result.entry(0.0)
+    except ConfigError as exc:
+        return exc.one_line()
+    return None
+
+
+class JournalWindow:
+    """The Tk window; :meth:`run` blocks until it is answered.
+
+    Raises PostureWatchError when there is no display.
+    """
+
+    def __init__(self) -> None:
+        import tkinter as tk  # here, not at the top: see the module docstring
+
+        self._answer: JournalResult | None = None
+        try:
+            self.root = tk.Tk(className="posture-watch")
+        except tk.TclError as exc:
+            raise PostureWatchError(f"cannot open the journal window: {exc}") from exc
+        self.root.withdraw()  # shown by _place, already in its corner
+        self.root.title(TITLE)
+        self.root.resizable(False, False)
+        self._pain = tk.IntVar(self.root, value=-1)  # -1: no button chosen
+        self._areas = {area: tk.BooleanVar(self.root, value=False) for area in BODY_AREAS}
+        self._note = tk.StringVar(self.root)
+        self._numbness = tk.BooleanVar(self.root, value=False)
+        self._weakness = tk.BooleanVar(self.root, value=False)
+        body = tk.Frame(self.root, padx=PAD, pady=PAD)
+        body.pack(fill="both", expand=True)
+        self._add_questions(body)
+        self._add_advice(body)
+        self._add_answers(body)
+        self.root.protocol("WM_DELETE_WINDOW", lambda: self.finish(JournalAnswer.DISMISSED))
+        self.root.bind("<Return>", lambda _event: self.save())
+        self.root.bind("<Escape>", lambda _event: self.finish(JournalAnswer.SKIPPED))
+        self._place()
+
+    def _add_questions(self, body: tk.Frame) -> None:
+        import tkinter as tk
+
+        label = {"wraplength": WRAP, "justify": "left", "anchor": "w"}
+        tk.Label(body, text="How do you feel today?", font="TkHeadingFont", **label).pack(fill="x")
+        question = "Pain today, 0 = none to 10 = worst imaginable (leave it if unsure):"
+        tk.Label(body, text=question, **label).pack(fill="x", pady=(4, 2))
+        pain_row = tk.Frame(body)
+        pain_row.pack(fill="x")
+        pain_buttons = [
+            tk.Radiobutton(pain_row, text=str(n), value=n, variable=self._pain, indicatoron=False)
+            for n in range(PAIN_MIN, PAIN_MAX + 1)
+        ]
+        _grid(pain_row, pain_buttons, columns=len(pain_buttons))
+        tk.Label(body, text="Where?", **label).pack(fill="x", pady=(PAD, 0))
+        areas = tk.Frame(body)
+        areas.pack(fill="x")
+        checks = [
+            tk.Checkbutton(areas, text=area_label(area), variable=var, anchor="w")
+            for area, var in self._areas.items()
+        ]
+        _grid(areas, checks, columns=AREA_COLUMNS)
+        note_row = tk.Frame(body)
+        note_row.pack(fill="x", pady=(PAD, 0))
+        tk.Label(note_row, text="Note:").pack(side="left")
+        self._note_entry = tk.Entry(note_row, textvariable=self._note)
+        self._note_entry.pack(side="left", fill="x", expand=True, padx=(4, 0))
+        self._note_entry.focus_set()  # Tk's focus within the window only: nothing is taken
+        signs = tk.Frame(body)
+        signs.pack(fill="x", pady=(4, 0))
+        for text, var in (("Numbness", self._numbness), ("Weakness", self._weakness)):
+            tk.Checkbutton(signs, text=text, variable=var).pack(side="left")
+
+    def _add_advice(self, body: tk.Frame) -> None:
+        import tkinter as tk
+
+        label = {"wraplength": WRAP, "justify": "left", "anchor": "w"}
+        tk.Label(body, text=ADVICE, **label).pack(fill="x", pady=(PAD, 0))
+        source = f"From the guide: {ADVICE_SOURCE}"
+        tk.Label(body, text=source, fg="gray35", font="TkSmallCaptionFont", **label).pack(fill="x")
+        self._hint = tk.Label(body, text="", fg="red3", **label)
+        self._hint.pack(fill="x", pady=(4, 0))
+
+    def _add_answers(self, body: tk.Frame) -> None:
+        import tkinter as tk
+
+        row = tk.Frame(body)
+        row.pack(fill="x", pady=(4, 0))
+        buttons = (
+            ("Save", self.save),
+            ("Not today", lambda: self.finish(JournalAnswer.SKIPPED)),
+        )
+        for column, (text, command) in enumerate(buttons):
+            button = tk.Button(row, text=text, command=command)
+            button.grid(row=0, column=column, sticky="ew", padx=(0 if column == 0 else PAD, 0))
+            row.columnconfigure(column, weight=1, uniform="answers")
+
+    def _place(self) -> None:
+        # negative offsets anchor the right and bottom edges (see the stretch window)
+        self.root.geometry(f"-{MARGIN_RIGHT}-{MARGIN_BOTTOM}")
+        self.root.deiconify()
+
+    def form(self) -> JournalResult:
+        """What the form holds now, as a ``saved`` result (not yet checked)."""
+        checked = [area for area, var in self._areas.items() if var.get()]
+        return form_result(
+            pain_choice(self._pain.get()),
+            checked,
+            self._note.get(),
+            numbness=self._numbness.get(),
+            weakness=self._weakness.get(),
+        )
+
+    def save(self) -> None:
+        """Save and close, or show in red why not and stay open."""
+        result = self.form()
+        problem = save_problem(result)
+        if problem is not None:
+            self._hint.configure(text=problem)
+            return
+        self._close(result)
+
+    def finish(self, answer: JournalAnswer) -> None:
+        """Close without saving (Not today, Escape, the window manager)."""
+        self._close(JournalResult(answer))
+
+    def _close(self, result: JournalResult) -> None:
+        if self._answer is not None:  # a second answer (a double click) is ignored
+            return
+        self._answer = result
+        self.root.destroy()
+
+    def run(self) -> JournalResult:
+        """Show the window until it is answered, and say how."""
+        self.root.mainloop()
+        return self._answer or JournalResult(JournalAnswer.DISMISSED)
+
+
+def _grid(frame: tk.Frame, widgets: Sequence[tk.Widget], *, columns: int) -> None:
+    """Lay ``widgets`` out in reading order, ``columns`` equal columns wide."""
+    for index, widget in enumerate(widgets):
+        widget.grid(row=index // columns, column=index % columns, sticky="ew")
+    for column in range(columns):
+        frame.columnconfigure(column, weight=1, uniform="cells")
+
+
+def _parser() -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(
+        prog="python -m posture_watch.desktop.journal_window",
+        description="Ask for today's pain journal entry; print the answer as one JSON line.",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the child process; returns the exit code."""
+    _parser().parse_args(argv)
+    try:
+        window = JournalWindow()
+    except PostureWatchError as exc:
+        name = type(exc).__name__
+        print(f"posture-watch journal window: {name}: {exc.one_line()}", file=sys.stderr)
+        return exc.exit_code
+    print(window.run().to_json(), flush=True)
+    return 0
+
+
+__all__ = [
+    "ADVICE",
+    "ADVICE_SOURCE",
+    "TITLE",
+    "JournalAnswer",
+    "JournalResult",
+    "JournalWindow",
+    "JournalWindowProcess",
+    "area_label",
+    "form_result",
+    "main",
+    "pain_choice",
+    "save_problem",
+]
+
+if __name__ == "__main__":
+    sys.exit(main())
