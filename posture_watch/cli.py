@@ -12,7 +12,16 @@ import sys
 from collections.abc import Sequence
 
 from posture_watch import __version__
-from posture_watch.commands import analyze, calibrate, history_cli, journal, monitor, record, tray
+from posture_watch.commands import (
+    analyze,
+    calibrate,
+    history_cli,
+    journal,
+    monitor,
+    record,
+    report,
+    tray,
+)
 from posture_watch.config import add_settings_command
 from posture_watch.errors import PostureWatchError
 from posture_watch.model_cli import add_model_commands
@@ -34,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_parser(sub)
     tray.add_parser(sub)
     monitor.add_parser(sub)
+    report.add_parser(sub)
     history_cli.add_parsers(sub)
     journal.add_parser(sub)
     add_model_commands(sub)

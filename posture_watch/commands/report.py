@@ -1,0 +1,202 @@
+"""``posture-watch report``: the day's (or the week's) posture summary, in the terminal and HTML.
+
+``posture-watch report [--date today|yesterday|YYYY-MM-DD] [--week] [--html FILE] [--open]
+[--history FILE]`` prints the compact summary; ``--html`` also writes the self-contained
+page, and ``--open`` shows it with the desktop's default app (written to
+``<data folder>/reports/`` when no ``--html`` is given). Days are local calendar days.
+
+:func:`write_day_report` is what the tray calls at the configured time and on Quit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import date, datetime, timedelta, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from posture_watch import paths
+from posture_watch.config import load_config
+from posture_watch.core.report_builder import day_report, week_report
+from posture_watch.errors import ConfigError, StorageError
+from posture_watch.history import default_history_path
+from posture_watch.report.load import NoHistoryError, load_day, load_week
+from posture_watch.report.terminal import render_day, render_week
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help="summarise a day (or a week) of posture history")
+    p.add_argument(
+        "--date",
+        default="today",
+        metavar="today|yesterday|YYYY-MM-DD",
+        help="the local day to report on (with --week: the week's last day)",
+    )
+    p.add_argument("--week", action="store_true", help="the 7 days ending with --date")
+    p.add_argument("--html", type=Path, metavar="FILE", help="also write the report as HTML")
+    p.add_argument(
+        "--open",
+        action="store_true",
+        help="open the HTML report with the default app (kept in the data folder "
+        "unless --html is given)",
+    )
+    p.add_argument(
+        "--history",
+        type=Path,
+        metavar="FILE",
+        help="history database (default: history.sqlite3 in the data folder)",
+    )
+    p.set_defaults(run=run)
+
+
+def reports_dir() -> Path:
+    """Where reports go when no ``--html`` path is given (``--open``, the tray)."""
+    return paths.data_dir() / "reports"
+
+
+def local_timezone() -> tzinfo:
+    """The machine's time zone with its daylight-saving rules, not just today's offset.
+
+    ``$TZ`` first, then ``/etc/localtime``; where neither names a zone (Windows), the
+    current fixed offset.
+    """
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    try:
+        with open("/etc/localtime", "rb") as f:
+            return ZoneInfo.from_file(f, key="localtime")
+    except (OSError, ValueError):
+        return datetime.now().astimezone().tzinfo or ZoneInfo("UTC")
+
+
+def parse_day(text: str, today: date) -> date:
+    """``today``, ``yesterday`` or ``YYYY-MM-DD``; anything else is a ConfigError."""
+    if text == "today":
+        return today
+    if text == "yesterday":
+        return today - timedelta(days=1)
+    try:
+        if _ISO_DATE.match(text):
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise ConfigError(f"--date {text!r}: expected today, yesterday or a date like 2025-05-12")
+
+
+def write_day_report(
+    history_path: Path,
+    day: date,
+    out_path: Path,
+    *,
+    tz: tzinfo | None = None,
+    sit_max: float = 3000.0,
+) -> Path:
+    """Write the HTML report of local ``day`` to ``out_path`` and return that path.
+
+    The file is replaced atomically, so a browser never sees half a report. For the tray:
+    call it from a worker (it takes a few hundred ms, mostly matplotlib). Raises
+    :class:`~posture_watch.report.load.NoHistoryError` when there is no history yet and
+    :class:`~posture_watch.errors.StorageError` for a damaged one or an unwritable path.
+    """
+    from posture_watch.report.html import render_day_html
+
+    tz = tz or local_timezone()
+    history = load_day(history_path, day, tz)
+    page = render_day_html(day_report(history, day, tz, sit_max), history, sit_max)
+    return _write_atomic(out_path, page)
+
+
+def write_week_report(
+    history_path: Path,
+    last_day: date,
+    out_path: Path,
+    *,
+    tz: tzinfo | None = None,
+    sit_max: float = 3000.0,
+) -> Path:
+    """Write the HTML report of the 7 local days ending with ``last_day``."""
+    from posture_watch.report.html import render_week_html
+
+    tz = tz or local_timezone()
+    history = load_week(history_path, last_day, tz)
+    return _write_atomic(out_path, render_week_html(week_report(history, last_day, tz, sit_max)))
+
+
+def run(args: argparse.Namespace) -> int:
+    tz = local_timezone()
+    day = parse_day(args.date, datetime.now(tz).date())
+    history_path = args.history or default_history_path()
+    sit_max = load_config(create=False).decision.sit_max
+    try:
+        history = (load_week if args.week else load_day)(history_path, day, tz)
+    except NoHistoryError as exc:
+        print(f"posture-watch: {exc.one_line()}")
+        return 0
+    if args.week:
+        week = week_report(history, day, tz, sit_max)
+        print(render_week(week), end="")
+    else:
+        report = day_report(history, day, tz, sit_max)
+        print(render_day(report), end="")
+    out = args.html
+    if out is None and args.open:
+        out = reports_dir() / f"{day.isoformat()}{'-week' if args.week else ''}.html"
+    if out is None:
+        return 0
+    from posture_watch.report.html import render_day_html, render_week_html
+
+    page = render_week_html(week) if args.week else render_day_html(report, history, sit_max)
+    _write_atomic(out, page)
+    print(f"HTML report: {out}")
+    if args.open:
+        open_in_default_app(out)
+    return 0
+
+
+def open_in_default_app(path: Path) -> None:
+    """Show ``path`` with the desktop's default app without waiting for it to close."""
+    if sys.platform == "win32":
+        os.startfile(path)  # type: ignore[attr-defined]
+        return
+    opener = "open" if sys.platform == "darwin" else "xdg-open"
+    exe = shutil.which(opener)
+    if exe is None:
+        print(
+            f"posture-watch: cannot open the report ({opener} not found); open {path} yourself",
+            file=sys.stderr,
+        )
+        return
+    subprocess.Popen(
+        [exe, str(path)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def _write_atomic(out_path: Path, text: str) -> Path:
+    tmp: str | None = None
+    try:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", dir=out_path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, out_path)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise StorageError(f"{out_path}: cannot write the report ({exc.strerror})") from exc
+    return out_path

@@ -1,0 +1,279 @@
+"""What the report tells the person: concrete suggestions, and when to see a doctor.
+
+Both are drawn from the guide "Understanding Chronic Muscle Knots", written in our own
+words, and every piece names the guide section it comes from, like the prompts in
+``guide_prompts.toml`` do ("Heading › Item"). Suggestions are tied to the period's own
+figures (when the slouching happened, how long the longest sitting lasted, how prompts
+were answered), so they read as advice about *this* day rather than a generic tip.
+
+The medical-advice check is deliberately conservative and explicit about its rules,
+because it is the one place where the program nudges someone towards a doctor; it never
+diagnoses anything and says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+import numpy as np
+
+from posture_watch.core.journal import SEVERE_PAIN, JournalEntry
+from posture_watch.core.prompts import Problem
+from posture_watch.core.report import Summary
+from posture_watch.core.status import format_minutes
+
+TAKE_BREAKS = "Preventing Chronic Muscle Knots › Take breaks"
+STAY_ACTIVE = "Preventing Chronic Muscle Knots › Stay active"
+STRETCHING = "At-Home Treatments for Chronic Muscle Knots › Stretching"
+POSTURE_CHECKS = "At-Home Treatments for Chronic Muscle Knots › Posture checks"
+CONSISTENCY = "At-Home Treatments for Chronic Muscle Knots"
+SEEK_MEDICAL = "When to Seek Medical Attention"
+
+#: Below this much sitting in the period there is too little to base advice on.
+MIN_SITTING_S = 15 * 60.0
+#: Slouch minutes from which the timing of the slouching is worth a suggestion.
+MIN_SLOUCH_MIN = 5.0
+#: "Most slouching came after 15:00": at least this share of the slouch minutes …
+TIMING_SHARE = 0.6
+#: … and this much more than the share of monitored time in the same hours.
+TIMING_EXCESS = 0.2
+#: A good day: at least this upright share and no sitting stretch over the limit.
+GOOD_SHARE = 0.85
+MAX_SUGGESTIONS = 2
+
+_STRETCH_FOR: dict[Problem, str] = {
+    Problem.FORWARD_HEAD: "a few chin tucks (hold each about half a minute)",
+    Problem.TILTED_SHOULDERS: "shoulder rolls and a neck side bend (hold about half a minute)",
+}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One concrete suggestion and the guide sections it paraphrases."""
+
+    text: str
+    sources: tuple[str, ...]
+
+    @property
+    def cite(self) -> str:
+        return "guide: " + "; ".join(self.sources)
+
+
+def suggest(summary: Summary, sit_max: float = 3000.0) -> tuple[Suggestion, ...]:
+    """At most two suggestions, the ones with the most at stake first.
+
+    Each candidate is weighed in rough "minutes that could change": slouch minutes for
+    the slouch suggestions, minutes over ``sit_max`` (seconds) plus a quarter hour per
+    long-sitting alert not answered by a break, five minutes per declined prompt. A good
+    day gets a single encouraging line.
+    """
+    if summary.sitting_s < MIN_SITTING_S:
+        return ()
+    when = "" if summary.n_days == 1 else " this week"
+    weighed = [
+        c
+        for c in (
+            _slouch_suggestion(summary, when),
+            _sitting_suggestion(summary, when, sit_max),
+            _prompt_suggestion(summary, when),
+        )
+        if c is not None
+    ]
+    weighed.sort(key=lambda c: -c[0])
+    chosen = tuple(s for _, s in weighed[:MAX_SUGGESTIONS])
+    if chosen:
+        return chosen
+    share = summary.upright_share
+    if share is not None and share >= GOOD_SHARE and summary.longest_bout_s < sit_max:
+        text = (
+            f"{share:.0%} upright{when}: well done. Exercise away from the desk keeps "
+            "the muscles that hold you up strong, so the good days keep coming."
+        )
+        return (Suggestion(text, (STAY_ACTIVE,)),)
+    return ()
+
+
+def slouch_timing(summary: Summary) -> tuple[str, int] | None:
+    """``("after", 15)`` when slouching piles up late, ``("before", 11)`` when early.
+
+    The split hour is where at least :data:`TIMING_SHARE` of the slouch minutes fall on
+    one side while clearly less of the monitored time does, so a day that simply has
+    more monitoring in the afternoon does not read as "afternoon slouching".
+    """
+    slouch = np.array([c.slouch_s for c in summary.hours])
+    monitored = np.array([c.monitored_s for c in summary.hours])
+    if slouch.sum() <= 0 or monitored.sum() <= 0:
+        return None
+    slouch_after = np.cumsum(slouch[::-1])[::-1] / slouch.sum()  # share at or after hour h
+    monitored_after = np.cumsum(monitored[::-1])[::-1] / monitored.sum()
+    for h in range(23, 0, -1):
+        if (
+            slouch_after[h] >= TIMING_SHARE
+            and slouch_after[h] - monitored_after[h] >= TIMING_EXCESS
+        ):
+            return "after", h
+    slouch_before, monitored_before = 1.0 - slouch_after, 1.0 - monitored_after
+    for h in range(1, 24):
+        if (
+            slouch_before[h] >= TIMING_SHARE
+            and slouch_before[h] - monitored_before[h] >= TIMING_EXCESS
+        ):
+            return "before", h
+    return None
+
+
+def _slouch_suggestion(summary: Summary, when: str) -> tuple[float, Suggestion] | None:
+    total = summary.slouch_min
+    if total < MIN_SLOUCH_MIN:
+        return None
+    stretch = _STRETCH_FOR[summary.problem or Problem.FORWARD_HEAD]
+    timing = slouch_timing(summary)
+    if timing is None:
+        text = (
+            f"Slouching{when} ({total:.0f} min in {summary.slouch_episodes} episodes) was "
+            "spread out: when a posture check comes, bring your ears back over your "
+            f"shoulders, and fit in {stretch} once or twice a day."
+        )
+        return total, Suggestion(text, (POSTURE_CHECKS, STRETCHING))
+    side, hour = timing
+    part = sum(c.slouch_min for c in summary.hours if (c.hour >= hour) == (side == "after"))
+    if side == "after":
+        text = (
+            f"Most slouching{when} ({part:.0f} of {total:.0f} min) came after {hour:02d}:00: "
+            f"take a short break around then and do {stretch}."
+        )
+        return total, Suggestion(text, (TAKE_BREAKS, STRETCHING))
+    text = (
+        f"Most slouching{when} ({part:.0f} of {total:.0f} min) came before {hour:02d}:00: "
+        "check screen height and chair as you sit down, and sit back into the chair "
+        "before you start typing."
+    )
+    return total, Suggestion(text, (POSTURE_CHECKS,))
+
+
+def _sitting_suggestion(
+    summary: Summary, when: str, sit_max: float
+) -> tuple[float, Suggestion] | None:
+    unanswered = max(0, summary.long_sitting_alerts - summary.breaks)
+    if summary.longest_bout_s < sit_max and unanswered == 0:
+        return None
+    weight = max(0.0, summary.longest_bout_s - sit_max) / 60.0 + 15.0 * unanswered
+    text = f"Your longest stretch at the desk{when} lasted {format_minutes(summary.longest_bout_s)}"
+    if summary.long_sitting_alerts:
+        text += (
+            f", and {summary.long_sitting_alerts} long-sitting reminder(s) came for "
+            f"{summary.breaks} break(s) taken"
+        )
+    text += (
+        f": stand up and move for a few minutes before the {sit_max / 60:.0f}-minute mark, "
+        "even a walk to refill your glass counts."
+    )
+    return weight, Suggestion(text, (TAKE_BREAKS,))
+
+
+def _prompt_suggestion(summary: Summary, when: str) -> tuple[float, Suggestion] | None:
+    tally = summary.prompts
+    if tally.declined < 3 or tally.done >= tally.declined:
+        return None
+    text = (
+        f"You followed {tally.done} of {tally.asked} prompts{when}. A short stretch done "
+        "every day helps more than a long one now and then, so give the next prompt its "
+        "two minutes even on a busy day."
+    )
+    return 5.0 * tally.declined, Suggestion(text, (CONSISTENCY,))
+
+
+# ---------------------------------------------------------------- medical advice
+
+#: Severe pain, numbness or weakness logged within this many days before the report's end.
+ADVICE_LOOKBACK_DAYS = 14
+#: "No improvement over several weeks": this many consecutive 7-day windows …
+PERSISTENT_WEEKS = 3
+#: … each with at least this many entries with a pain figure …
+MIN_ENTRIES_PER_WEEK = 3
+#: … where the latest week's average is not below the earliest's and at least this.
+PERSISTENT_PAIN = 3.0
+
+ADVICE_INTRO = (
+    "The guide's advice is to stop relying on self-care alone and see a doctor when any "
+    "of these happens:"
+)
+ADVICE_POINTS = (
+    "the pain is bad enough to get in the way of your day",
+    "a muscle has gone weak, or part of you feels numb",
+    "the sore area is swollen or red",
+    "you run a temperature or get the shivers",
+    "weeks of stretching and self-care have not made it better",
+)
+ADVICE_WHY = (
+    "Signs like these can come from an injury, an infection or an irritated nerve, and "
+    "those need a proper examination."
+)
+NO_DIAGNOSIS = (
+    "posture-watch gives no diagnosis: it measures how you sit and counts what you log, "
+    "nothing more."
+)
+
+
+@dataclass(frozen=True)
+class MedicalAdvice:
+    """Why the journal calls for the guide's "see a doctor" advice, and that advice."""
+
+    reasons: tuple[str, ...]
+    intro: str = ADVICE_INTRO
+    points: tuple[str, ...] = ADVICE_POINTS
+    why: str = ADVICE_WHY
+    disclaimer: str = NO_DIAGNOSIS
+    source: str = SEEK_MEDICAL
+
+
+def medical_advice(journal: Iterable[JournalEntry], end: float, tz: tzinfo) -> MedicalAdvice | None:
+    """The advice when the journal up to ``end`` (epoch s) shows a reason for it, else None.
+
+    Reasons: pain of :data:`SEVERE_PAIN` or more, numbness or weakness, each within
+    :data:`ADVICE_LOOKBACK_DAYS` before ``end``; or no improvement, meaning that in each
+    of the last :data:`PERSISTENT_WEEKS` 7-day windows at least
+    :data:`MIN_ENTRIES_PER_WEEK` entries gave a pain figure, and the latest window's
+    average is both at least :data:`PERSISTENT_PAIN` and not lower than the earliest's.
+    """
+    entries = sorted((e for e in journal if e.t < end), key=lambda e: e.t)
+    recent = [e for e in entries if e.t >= end - ADVICE_LOOKBACK_DAYS * 86400.0]
+    reasons: list[str] = []
+    severe = [e for e in recent if e.pain is not None and e.pain >= SEVERE_PAIN]
+    if severe:
+        worst = max(severe, key=lambda e: (e.pain or 0, e.t))
+        reasons.append(f"pain of {worst.pain}/10 on {_day(worst.t, tz)}")
+    for flag in ("numbness", "weakness"):
+        flagged = [e for e in recent if getattr(e, flag)]
+        if flagged:
+            reasons.append(f"{flag} noted on {_day(flagged[-1].t, tz)}")
+    persistent = _no_improvement(entries, end)
+    if persistent is not None:
+        first, last = persistent
+        reasons.append(
+            f"average pain has not come down over {PERSISTENT_WEEKS} weeks "
+            f"({first:.1f} → {last:.1f} out of 10)"
+        )
+    return MedicalAdvice(tuple(reasons)) if reasons else None
+
+
+def _no_improvement(entries: list[JournalEntry], end: float) -> tuple[float, float] | None:
+    """(earliest, latest) weekly average pain when it did not improve, else None."""
+    week = 7 * 86400.0
+    means = []
+    for i in range(PERSISTENT_WEEKS, 0, -1):
+        lo, hi = end - i * week, end - (i - 1) * week
+        pains = [e.pain for e in entries if lo <= e.t < hi and e.pain is not None]
+        if len(pains) < MIN_ENTRIES_PER_WEEK:
+            return None
+        means.append(float(np.mean(pains)))
+    first, last = means[0], means[-1]
+    if last >= PERSISTENT_PAIN and last >= first:
+        return first, last
+    return None
+
+
+def _day(t: float, tz: tzinfo) -> str:
+    return datetime.fromtimestamp(t, tz).strftime("%a %d %b")

@@ -1,0 +1,197 @@
+"""The report as one self-contained HTML file: inline CSS, inline SVG charts, no script.
+
+Self-contained means it can be mailed, kept or opened offline years later: no external
+stylesheet, font, image or script, so nothing is fetched and nothing can break. The page
+is a single column that reflows down to a phone's width (viewport meta, fluid charts,
+wide tables scroll inside their own box rather than widening the page).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from posture_watch.core.advice import MedicalAdvice, Suggestion
+from posture_watch.core.report import History, Summary, hour_strip
+from posture_watch.core.report_builder import DayReport, WeekReport
+from posture_watch.core.status import format_minutes
+from posture_watch.report import charts
+
+_CSS = """
+*{box-sizing:border-box}
+body{margin:0 auto;max-width:60rem;padding:1rem;font:16px/1.45 system-ui,-apple-system,
+"Segoe UI",Roboto,sans-serif;color:#222;background:#fff}
+h1{font-size:1.4rem;margin:.2rem 0 1rem}h2{font-size:1.1rem;margin:1.6rem 0 .5rem}
+.figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.6rem}
+.figure{border:1px solid #ddd;border-radius:.5rem;padding:.5rem .7rem}
+.figure b{display:block;font-size:1.3rem}.figure span{color:#555;font-size:.85rem}
+figure{margin:0}figure svg{display:block;width:100%;height:auto}
+figcaption{color:#555;font-size:.85rem}
+.hours{display:grid;grid-template-columns:repeat(auto-fill,minmax(2.1rem,1fr));gap:2px;
+margin:.6rem 0}.hours div{text-align:center;border-radius:.25rem;padding:.1rem 0;font-size:.8rem}
+.hours i{display:block;font-style:normal;color:#555;font-size:.7rem}
+.table{overflow-x:auto}table{border-collapse:collapse;font-size:.9rem;width:100%}
+td,th{padding:.25rem .5rem;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}
+td:first-child,th:first-child{text-align:left}
+.cite{color:#555;font-size:.85rem}
+.advice{border:2px solid #d21e1e;border-radius:.5rem;padding:.6rem 1rem;background:#fff6f6}
+footer{margin-top:2rem;color:#777;font-size:.8rem}
+"""
+
+
+def render_day_html(report: DayReport, history: History, sit_max: float = 3000.0) -> str:
+    """The day report page; ``history`` is the day's rows (for the timeline and bouts)."""
+    s = report.summary
+    body = [f"<h1>Posture report · {s.first_day:%A %d %B %Y}</h1>"]
+    body.append(_advice(report.advice))
+    if s.monitored_s <= 0:
+        body.append("<p>Nothing was monitored on this day.</p>")
+    else:
+        body.append(_figures(s, report.pain, _span(s, report)))
+        body.append(_suggestions(report.suggestions))
+        body.append("<h2>The day</h2>")
+        body.append(
+            _chart(
+                charts.timeline_chart(history, s, report.tz),
+                "Posture state minute by minute, breaks and prompts (▼).",
+            )
+        )
+        body.append("<h2>Slouch minutes per hour</h2>")
+        body.append(
+            _chart(charts.hourly_chart(s, report.tz), "Minutes upright and slouching in each hour.")
+        )
+        body.append(_hour_strip(s))
+        body.append("<h2>Sitting bouts</h2>")
+        body.append(
+            _chart(
+                charts.bouts_chart(history, s, report.tz, sit_max),
+                f"Each block is one stretch of sitting; the dashed line is the "
+                f"{sit_max / 60:.0f}-minute reminder.",
+            )
+        )
+    return _page(f"posture-watch · {s.first_day.isoformat()}", body)
+
+
+def render_week_html(report: WeekReport) -> str:
+    """The week report page: the trend, pain against slouching and sitting, suggestions."""
+    t = report.total
+    title = f"Posture week · {t.first_day:%d %b} – {report.last_day:%d %b %Y}"
+    body = [f"<h1>{escape(title)}</h1>", _advice(report.advice), _figures(t, None, "")]
+    body.append(_suggestions(report.suggestions))
+    body.append("<h2>7-day trend</h2>")
+    body.append(_chart(charts.week_trend_chart(report), escape(report.trend)))
+    body.append(_day_table(report))
+    body.append("<h2>Pain, slouching and sitting</h2>")
+    body.append(_chart(charts.pain_chart(report), escape(report.pattern)))
+    body.append("<h2>Slouch minutes per hour</h2>")
+    body.append(_chart(charts.hourly_chart(t, report.tz), "Average minutes per day in each hour."))
+    body.append(_hour_strip(t))
+    return _page(f"posture-watch · week to {report.last_day.isoformat()}", body)
+
+
+def _page(title: str, body: list[str]) -> str:
+    footer = (
+        "<footer>Made by posture-watch from derived numbers only; no pictures are kept. "
+        "Suggestions paraphrase the guide “Understanding Chronic Muscle Knots”.</footer>"
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head>\n<body>\n"
+        + "\n".join(part for part in body if part)
+        + f"\n{footer}\n</body></html>\n"
+    )
+
+
+def _span(s: Summary, report: DayReport) -> str:
+    if s.first_seen is None or s.last_seen is None:
+        return ""
+    a = datetime.fromtimestamp(s.first_seen, report.tz)
+    b = datetime.fromtimestamp(s.last_seen, report.tz)
+    return f"{a:%H:%M}–{b:%H:%M}"
+
+
+def _figures(s: Summary, pain: int | None, span: str) -> str:
+    share = "–" if s.upright_share is None else f"{s.upright_share:.0%}"
+    p = s.prompts
+    cells = [
+        (format_minutes(s.monitored_s), f"monitored {span}".strip()),
+        (share, "upright"),
+        (f"{s.slouch_min:.0f} min", f"slouching in {s.slouch_episodes} episode(s)"),
+        (format_minutes(s.longest_bout_s), "longest sitting bout"),
+        (f"{s.breaks} / {s.long_sitting_alerts}", "breaks / long-sitting alerts"),
+        (
+            f"{p.done} / {p.asked}",
+            f"prompts followed ({p.skipped} skipped, {p.snoozed} snoozed, "
+            f"{p.ignored + p.dismissed} ignored)",
+        ),
+    ]
+    if pain is not None:
+        cells.append((f"{pain}/10", "highest pain logged"))
+    items = "".join(
+        f'<div class="figure"><b>{escape(v)}</b><span>{escape(k)}</span></div>' for v, k in cells
+    )
+    return f'<div class="figures">{items}</div>'
+
+
+def _hour_strip(s: Summary) -> str:
+    """The terminal's hour strip as 24 tinted cells: grey unmonitored, orange by slouch."""
+    cells = []
+    for cell, glyph in zip(s.hours, hour_strip(s), strict=True):
+        minutes = cell.slouch_min / s.n_days
+        if cell.monitored_s <= 0:
+            style, tip = "background:#f2f2f2;color:#999", "not monitored"
+        elif minutes <= 0:
+            style, tip = "background:rgba(40,167,69,.25)", "no slouching"
+        else:
+            alpha = 0.25 + 0.75 * min(minutes / 30.0, 1.0)
+            style, tip = f"background:rgba(240,140,0,{alpha:.2f})", f"{minutes:.0f} min slouching"
+        cells.append(
+            f'<div style="{style}" title="{cell.hour:02d}:00 {tip}">'
+            f"<i>{cell.hour:02d}</i>{escape(glyph)}</div>"
+        )
+    return f'<div class="hours">{"".join(cells)}</div>'
+
+
+def _chart(svg: str, caption: str) -> str:
+    return f'<figure role="img">{svg}<figcaption>{caption}</figcaption></figure>'
+
+
+def _suggestions(suggestions: tuple[Suggestion, ...]) -> str:
+    if not suggestions:
+        return ""
+    items = "".join(
+        f'<li>{escape(s.text)} <span class="cite">({escape(s.cite)})</span></li>'
+        for s in suggestions
+    )
+    return f"<h2>Suggestions</h2><ul>{items}</ul>"
+
+
+def _advice(advice: MedicalAdvice | None) -> str:
+    if advice is None:
+        return ""
+    points = "".join(f"<li>{escape(p)}</li>" for p in advice.points)
+    return (
+        '<section class="advice"><h2>When to see a doctor</h2>'
+        f"<p>Your journal shows {escape('; '.join(advice.reasons))}.</p>"
+        f"<p>{escape(advice.intro)}</p><ul>{points}</ul><p>{escape(advice.why)}</p>"
+        f'<p class="cite">(guide: {escape(advice.source)})</p>'
+        f"<p><b>{escape(advice.disclaimer)}</b></p></section>"
+    )
+
+
+def _day_table(report: WeekReport) -> str:
+    head = (
+        "<tr><th>day</th><th>monitored</th><th>upright</th><th>slouch</th>"
+        "<th>longest sit</th><th>breaks</th><th>pain</th></tr>"
+    )
+    rows = []
+    for d, pain in zip(report.days, report.pain, strict=True):
+        share = "–" if d.upright_share is None else f"{d.upright_share:.0%}"
+        rows.append(
+            f"<tr><td>{d.first_day:%a %d %b}</td><td>{format_minutes(d.monitored_s)}</td>"
+            f"<td>{share}</td><td>{d.slouch_min:.0f} min</td>"
+            f"<td>{format_minutes(d.longest_bout_s)}</td><td>{d.breaks}</td>"
+            f"<td>{'–' if pain is None else pain}</td></tr>"
+        )
+    return f'<div class="table"><table>{head}{"".join(rows)}</table></div>'
