@@ -88,9 +88,11 @@ class QuietHours:
 
 @dataclass(frozen=True)
 class ReportConfig:
-    """The daily report: minutes after midnight, or None when turned off."""
+    """The daily report: minutes after midnight, or None when turned off; and whether the
+    tray then also asks how you feel (the pain journal window)."""
 
     daily_at: int | None = 17 * 60 + 30
+    journal_prompt: bool = True
 
 
 @dataclass(frozen=True)
@@ -257,6 +259,7 @@ _TABLES: dict[str, tuple[str, str, dict[str, tuple[_Kind, str]]]] = {
     }),
     "report": ("report", "the daily summary", {
         "daily_at": (_Clock(allow_off=True), '"HH:MM", or "off" to disable'),
+        "journal_prompt": (_Bool(), "true or false: also ask how you feel (pain journal)"),
     }),
 }  # fmt: skip
 

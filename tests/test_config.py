@@ -89,7 +89,7 @@ def test_defaults_in_seconds() -> None:
     assert config.sampling == SamplingConfig(2.0, 0.25)
     assert config.prompts == PromptConfig(check_every=2700.0, max_per_hour=4, snooze=600.0)
     assert config.quiet_hours == QuietHours(enabled=False, start=22 * 60, end=7 * 60)
-    assert config.report == ReportConfig(daily_at=17 * 60 + 30)
+    assert config.report == ReportConfig(daily_at=17 * 60 + 30, journal_prompt=True)
 
 
 def test_existing_file_is_not_overwritten(config_home: Path) -> None:

@@ -20,6 +20,7 @@ from posture_watch.config import settings_path
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
 from posture_watch.core.status import TrayState
+from posture_watch.errors import PostureWatchError
 from posture_watch.monitor.event_log import EventLog
 from posture_watch.monitor.instance import InstanceLock
 from posture_watch.monitor.setup import MonitorSetup, add_monitor_options, prepare
@@ -40,6 +41,27 @@ def _history_file(args: argparse.Namespace) -> Path:
 
     given = getattr(args, "history", None)
     return Path(given) if given is not None else default_history_path()
+
+
+def _open_journal_window() -> object:
+    from posture_watch.desktop.journal_process import JournalWindowProcess
+
+    window = JournalWindowProcess()
+    window.start()
+    return window
+
+
+def _save_journal(path: Path, entry: object) -> bool:
+    """Add a journal entry with its own short-lived connection (WAL allows a second one)."""
+    from posture_watch.history.store import HistoryStore
+
+    try:
+        with HistoryStore.open(path) as store:
+            store.add_journal(entry)  # type: ignore[arg-type]
+    except PostureWatchError as exc:
+        print(f"posture-watch: journal not saved: {exc.one_line()}", file=sys.stderr)
+        return False
+    return True
 
 
 def _open_history(path: Path, origin: float, notifier: Notifier) -> HistorySink | None:
@@ -106,6 +128,8 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup) -> int:
         ),
         stop_after=args.seconds,
         open_history=lambda: _open_history(history_file, origin, controller.notifier),
+        open_journal=_open_journal_window,
+        save_journal=lambda entry: _save_journal(history_file, entry),
     )
     controller.icon = icon
     worker = threading.Thread(target=loop.run, name="posture-watch-monitor", daemon=True)

@@ -99,12 +99,16 @@ class TrayController:
         actions: TrayActions,
         wall: Callable[[], datetime] = datetime.now,
         stop_after: float | None = None,
-        open_history: Callable[[], HistorySink] | None = None,
+        open_history: Callable[[], HistorySink | None] | None = None,
+        open_journal: Callable[[], StretchWindow] | None = None,
+        save_journal: Callable[[object], bool] | None = None,
     ) -> None:
         self.loop, self.config, self.scheduler = loop, config, scheduler
         self.notifier, self.journal, self.actions = notifier, journal, actions
         self._open_stretch = open_stretch
         self._open_history = open_history
+        self._open_journal, self._save_journal = open_journal, save_journal
+        self._journal_window: StretchWindow | None = None
         self.history: HistorySink | None = None
         self.quit_requested = False
         self._wall = wall
@@ -273,6 +277,8 @@ class TrayController:
         elif entry == "report":
             if not self.actions.open_report(self.notifier):
                 self.notifier.notify("Today so far", self.summary())
+        elif entry == "journal":
+            self._ask_journal()
         elif entry == "settings":
             self.actions.open_settings(self.notifier)
         elif entry == "quit":
@@ -310,6 +316,7 @@ class TrayController:
 
     def _tick(self) -> None:
         self._poll_stretch()
+        self._poll_journal()
         self._ticks += 1
         if self.icon is not None and self._ticks % DOCK_CHECK_TICKS == 0:
             self.icon.keep_docked()
@@ -346,6 +353,30 @@ class TrayController:
             path = self.actions.write_report()
             if path is not None:
                 self.notifier.notify("Today's posture report", f"Written to {path}")
+            if self.config.report.journal_prompt:
+                self._ask_journal()
+
+    # -- the pain journal ---------------------------------------------------------------
+
+    def _ask_journal(self) -> None:
+        """Open the pain journal window (one at a time)."""
+        if self._open_journal is not None and self._journal_window is None:
+            self._journal_window = self._open_journal()
+
+    def _poll_journal(self) -> None:
+        if self._journal_window is None:
+            return
+        result = self._journal_window.poll()
+        if result is None:
+            return
+        self._journal_window = None
+        entry = getattr(result, "entry", lambda _t: None)(self._wall().timestamp())
+        if entry is not None and self._save_journal is not None:
+            if self._save_journal(entry):
+                self.notifier.notify("Pain journal", "Saved. The weekly report sets it against "
+                                     "your posture and sitting time.")  # fmt: skip
+            else:
+                self.notifier.notify("Pain journal", "Could not save the entry (see the log).")
 
     def _refresh(self) -> None:
         """Redraw the icon, tooltip and menu when they changed."""
@@ -369,6 +400,9 @@ class TrayController:
             result = window.close()
             self._stretch = None
             self._answered(prompt_id, str(getattr(result, "answer", "ignored")))
+        if self._journal_window is not None:
+            self._journal_window.close()  # unanswered: nothing to save
+            self._journal_window = None
         if self.history is not None:
             self.history.close(self.loop.now())
         if self.icon is not None:

@@ -35,6 +35,7 @@ def menu_entries(*, paused: bool, calibrating: bool) -> list[MenuEntry]:
         MenuEntry("stretch", "Stretch now"),
         MenuEntry("calibrate", "Calibrate…", enabled=not calibrating),
         MenuEntry("report", "Today's report"),
+        MenuEntry("journal", "Pain journal…"),
         MenuEntry("settings", "Open settings"),
         MenuEntry(SEPARATOR, ""),
         MenuEntry("quit", "Quit"),

@@ -8,7 +8,14 @@ from posture_watch.tray.menu import SEPARATOR, MenuEntry, menu_entries
 
 PAUSE_LABELS = ["Pause for 15 min", "Pause for 1 h", "Pause until tomorrow"]
 #: What every menu offers after the Pause/Resume part, as the issue names them.
-COMMON_LABELS = ["Stretch now", "Calibrate…", "Today's report", "Open settings", "Quit"]
+COMMON_LABELS = [
+    "Stretch now",
+    "Calibrate…",
+    "Today's report",
+    "Pain journal…",
+    "Open settings",
+    "Quit",
+]
 SITUATIONS = [
     {"paused": p, "calibrating": c} for p in (False, True) for c in (False, True)
 ]  # fmt: skip

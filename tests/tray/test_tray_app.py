@@ -360,3 +360,33 @@ def test_a_corrupt_history_is_reported_once_and_the_tray_keeps_working(
     summaries = [n["summary"] for n in xsession.notifications()]
     assert summaries.count("History unavailable") == 1, summaries
     assert history.read_bytes().startswith(b"this is not a database")  # nothing lost
+
+
+def test_the_pain_journal_from_the_menu_lands_in_the_history(
+    xsession: XSession, tray_env, settings: Path, tmp_path: Path
+):
+    from tests.desktop.test_journal_window import ANSWERS, TITLE_REGEX, OpenWindow, _sections
+
+    history = tmp_path / "history.sqlite3"
+    proc = start_tray(tray_env, "--demo", "--config", settings, "--speed", 2, "--history", history)
+    try:
+        running = {TrayState.UPRIGHT, TrayState.SLOUCH, TrayState.AWAY}
+        watch_states(xsession, proc, time.monotonic() + 30, lambda s: s[-1] in running)
+        choose_menu_entry(xsession, "journal")
+        window_id = xsession.wait_window(TITLE_REGEX, timeout=10)
+        geometry = xsession.window_geometry(window_id)
+        window = OpenWindow(None, window_id, geometry, _sections(xsession, window_id))
+        window.click_pain(xsession, 7)
+        window.click_area(xsession, "neck")
+        window.click(xsession, ANSWERS, 0)  # Save
+
+        def saved() -> list[tuple]:
+            with closing(sqlite3.connect(history)) as db:
+                return db.execute("SELECT pain, areas FROM journal").fetchall()
+
+        assert xsession.wait_for(saved, 10, "the journal entry") == [(7, "neck")]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _out, err = finish(proc)
+    assert proc.returncode == 0, err
+    assert "Pain journal" in [n["summary"] for n in xsession.notifications()]
