@@ -220,6 +220,7 @@ class Summary:
     first_seen: float | None
     last_seen: float | None
     problem: Problem | None  # what the slouching looked like, None without slouch
+    days_monitored: int = 0  # local days with any monitoring (for per-day averages)
 
     @property
     def monitored_s(self) -> float:
@@ -281,6 +282,7 @@ def summarize(history: History, first_day: date, tz: tzinfo, n_days: int = 1) ->
     alerts = [a.kind for a in history.alerts if start <= a.t < end]
     monitored = rows.monitored_s
     seen = rows.minute[monitored > 0]
+    edges = hour_edges(first_day, tz, n_days)
     return Summary(
         first_day=first_day,
         n_days=n_days,
@@ -297,10 +299,11 @@ def summarize(history: History, first_day: date, tz: tzinfo, n_days: int = 1) ->
         slouch_alerts=alerts.count("slouch"),
         long_sitting_alerts=alerts.count("long_sitting"),
         prompts=tally_prompts(p for p in history.prompts if start <= p.t < end),
-        hours=hour_cells(rows, hour_edges(first_day, tz, n_days)),
+        hours=hour_cells(rows, edges),
         first_seen=float(seen[0]) if seen.size else None,
         last_seen=float(seen[-1]) + 60.0 if seen.size else None,
         problem=slouch_problem(rows),
+        days_monitored=int(np.unique(_hour_index(seen, edges) // 24).size),
     )
 
 
@@ -316,8 +319,7 @@ def slouch_episodes(rows: MinuteRows) -> int:
 
 def hour_cells(rows: MinuteRows, edges: np.ndarray) -> tuple[HourCell, ...]:
     """Seconds per local clock hour, each hour summed over the days ``edges`` span."""
-    index = np.searchsorted(edges, rows.minute, side="right") - 1
-    hour = np.clip(index, 0, edges.shape[0] - 2) % 24
+    hour = _hour_index(rows.minute, edges) % 24
 
     def per_hour(values: np.ndarray) -> np.ndarray:
         return np.bincount(hour, weights=values, minlength=24)
@@ -330,6 +332,12 @@ def hour_cells(rows: MinuteRows, edges: np.ndarray) -> tuple[HourCell, ...]:
     return tuple(
         HourCell(h, float(monitored[h]), float(upright[h]), float(slouch[h])) for h in range(24)
     )
+
+
+def _hour_index(minute: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Which hour of the window (0 = the first day's 00:00) each minute falls in."""
+    index = np.searchsorted(edges, minute, side="right") - 1
+    return np.clip(index, 0, edges.shape[0] - 2)
 
 
 def slouch_problem(rows: MinuteRows) -> Problem | None:
@@ -371,16 +379,17 @@ STRIP_LIMITS = (5.0, 10.0, 15.0, 20.0, 30.0, 45.0)
 def strip_glyph(cell: HourCell, n_days: int = 1) -> str:
     """One character for an hour: '·' unmonitored, '▁' no slouch … '█' 45+ slouch min.
 
-    For several days the slouch minutes are averaged per day, so the scale stays the same.
+    For several days pass the number of monitored days: the slouch minutes are averaged
+    over them, so the scale stays that of one day.
     """
     if cell.monitored_s <= 0:
         return STRIP_UNMONITORED
-    minutes = cell.slouch_min / n_days
+    minutes = cell.slouch_min / max(n_days, 1)
     if minutes <= 0:
         return STRIP_GLYPHS[0]
     return STRIP_GLYPHS[1 + int(np.searchsorted(STRIP_LIMITS, minutes, side="right"))]
 
 
 def hour_strip(summary: Summary) -> str:
-    """The 24 glyphs of :func:`strip_glyph`, hour 0 first."""
-    return "".join(strip_glyph(cell, summary.n_days) for cell in summary.hours)
+    """The 24 glyphs of :func:`strip_glyph`, hour 0 first (per monitored day for a week)."""
+    return "".join(strip_glyph(cell, summary.days_monitored) for cell in summary.hours)

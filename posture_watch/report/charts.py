@@ -57,15 +57,15 @@ def _figure(width: float, height: float) -> Figure:
     return fig
 
 
-def _clock_range(summary: Summary, edges: np.ndarray) -> tuple[float, float]:
-    """The monitored part of the day in clock hours, padded, at least four hours wide."""
-    if summary.first_seen is None or summary.last_seen is None:
+def _clock_range(summary: Summary) -> tuple[float, float]:
+    """The monitored hours of the clock, padded, at least four hours wide."""
+    hours = [c.hour for c in summary.hours if c.monitored_s > 0]
+    if not hours:
         return 0.0, 24.0
-    lo, hi = clock_hours(np.array([summary.first_seen, summary.last_seen]), edges)
-    lo, hi = max(0.0, np.floor(lo) - 0.5), min(24.0, np.ceil(hi) + 0.5)
+    lo, hi = max(0.0, min(hours) - 0.5), min(24.0, max(hours) + 1.5)
     if hi - lo < 4.0:
         lo, hi = max(0.0, lo - 1.0), min(24.0, hi + 2.0)
-    return float(lo), float(hi)
+    return lo, hi
 
 
 def _clock_axis(ax, lo: float, hi: float) -> None:
@@ -134,7 +134,7 @@ def timeline_chart(history: History, summary: Summary, tz: tzinfo) -> str:
     ax.set_yticks([0.45, 1.4, 2.4], ["prompts", "breaks", "posture"])
     ax.tick_params(axis="y", length=0)
     ax.spines[["top", "right", "left"]].set_visible(False)
-    _clock_axis(ax, *_clock_range(summary, edges))
+    _clock_axis(ax, *_clock_range(summary))
     legend = [Patch(color=COLOURS[s], label=s) for s in _STATES]
     legend += [Patch(facecolor=BREAK_COLOUR, hatch="//", edgecolor="white", label="break")]
     legend += [
@@ -165,11 +165,12 @@ def _prompt_marks(ax, ts: list[float], edges: np.ndarray, key: str) -> None:
         )
 
 
-def hourly_chart(summary: Summary, tz: tzinfo) -> str:
-    """Upright and slouch minutes per clock hour, stacked (per day on average for a week)."""
+def hourly_chart(summary: Summary) -> str:
+    """Upright and slouch minutes per clock hour, stacked (a week: per monitored day)."""
     hours = np.arange(24) + 0.5
-    upright = np.array([c.upright_s for c in summary.hours]) / 60.0 / summary.n_days
-    slouch = np.array([c.slouch_s for c in summary.hours]) / 60.0 / summary.n_days
+    days = max(summary.days_monitored, 1)
+    upright = np.array([c.upright_s for c in summary.hours]) / 60.0 / days
+    slouch = np.array([c.slouch_s for c in summary.hours]) / 60.0 / days
     fig = _figure(9.0, 2.6)
     ax = fig.add_subplot()
     ax.bar(hours, upright, width=0.8, color=COLOURS["upright"], label="upright")
@@ -177,7 +178,7 @@ def hourly_chart(summary: Summary, tz: tzinfo) -> str:
     ax.set_ylim(0, 60)
     ax.set_ylabel("minutes" if summary.n_days == 1 else "minutes per day")
     ax.spines[["top", "right"]].set_visible(False)
-    _clock_axis(ax, *_clock_range(summary, hour_edges(summary.first_day, tz, summary.n_days)))
+    _clock_axis(ax, *_clock_range(summary))
     ax.legend(loc="upper left", frameon=False, ncols=2, fontsize=8)
     return to_svg(fig)
 
@@ -205,7 +206,7 @@ def bouts_chart(history: History, summary: Summary, tz: tzinfo, sit_max: float) 
     ax.set_ylabel("minutes sitting")
     ax.set_ylim(0, max(sit_max / 60.0 * 1.3, summary.longest_bout_s / 60.0 * 1.1))
     ax.spines[["top", "right"]].set_visible(False)
-    _clock_axis(ax, *_clock_range(summary, edges))
+    _clock_axis(ax, *_clock_range(summary))
     return to_svg(fig)
 
 

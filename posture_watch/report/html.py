@@ -57,9 +57,7 @@ def render_day_html(report: DayReport, history: History, sit_max: float = 3000.0
             )
         )
         body.append("<h2>Slouch minutes per hour</h2>")
-        body.append(
-            _chart(charts.hourly_chart(s, report.tz), "Minutes upright and slouching in each hour.")
-        )
+        body.append(_chart(charts.hourly_chart(s), "Minutes upright and slouching in each hour."))
         body.append(_hour_strip(s))
         body.append("<h2>Sitting bouts</h2>")
         body.append(
@@ -84,7 +82,12 @@ def render_week_html(report: WeekReport) -> str:
     body.append("<h2>Pain, slouching and sitting</h2>")
     body.append(_chart(charts.pain_chart(report), escape(report.pattern)))
     body.append("<h2>Slouch minutes per hour</h2>")
-    body.append(_chart(charts.hourly_chart(t, report.tz), "Average minutes per day in each hour."))
+    body.append(
+        _chart(
+            charts.hourly_chart(t),
+            "Average minutes in each hour over the monitored days.",
+        )
+    )
     body.append(_hour_strip(t))
     return _page(f"posture-watch · week to {report.last_day.isoformat()}", body)
 
@@ -138,7 +141,7 @@ def _hour_strip(s: Summary) -> str:
     """The terminal's hour strip as 24 tinted cells: grey unmonitored, orange by slouch."""
     cells = []
     for cell, glyph in zip(s.hours, hour_strip(s), strict=True):
-        minutes = cell.slouch_min / s.n_days
+        minutes = cell.slouch_min / max(s.days_monitored, 1)
         if cell.monitored_s <= 0:
             style, tip = "background:#f2f2f2;color:#999", "not monitored"
         elif minutes <= 0:

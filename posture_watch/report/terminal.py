@@ -17,6 +17,8 @@ from posture_watch.core.status import format_minutes
 
 WIDTH = 80
 _RULER = "".join(f"{h:<6d}" for h in range(0, 24, 3)).rstrip()
+#: One line of the week table: day, monitored, upright, slouch, longest sit, breaks/alerts, pain.
+_ROW = "{:<10}  {:>11}  {:>7}  {:>6}  {:>11}  {:>13}  {:>4}"
 _LEGEND = (
     f"{STRIP_UNMONITORED} not monitored  {STRIP_GLYPHS[0]} no slouch  "
     f"{STRIP_GLYPHS[1:]} more slouch minutes"
@@ -41,7 +43,9 @@ def render_week(report: WeekReport) -> str:
     t = report.total
     title = f"posture-watch week · {t.first_day:%a %d %b} – {report.last_day:%a %d %b %Y}"
     lines = [title, *_figures(t, report.tz, week=True), ""]
-    lines.append("day         monitored  upright  slouch  longest sit  breaks/alerts  pain")
+    lines.append(
+        _ROW.format("day", "monitored", "upright", "slouch", "longest sit", "breaks/alerts", "pain")
+    )
     for day, pain in zip(report.days, report.pain, strict=True):
         lines.append(_day_row(day, pain))
     lines += ["", *_strip(t), ""]
@@ -60,7 +64,7 @@ def _figures(s: Summary, tz: tzinfo, week: bool = False) -> list[str]:
     prompts = f"prompts: {p.done} followed, {p.skipped} skipped, {p.snoozed} snoozed"
     prompts += f", {p.ignored + p.dismissed} ignored"
     if p.notifications:
-        prompts += f" ({p.notifications} notifications)"
+        prompts += f" (+{p.notifications} notification(s))"
     return [
         f"monitored {format_minutes(s.monitored_s)}{span} · upright {share} · "
         f"slouch {s.slouch_min:.0f} min in {s.slouch_episodes} episode(s)",
@@ -72,19 +76,22 @@ def _figures(s: Summary, tz: tzinfo, week: bool = False) -> list[str]:
 
 def _strip(s: Summary) -> list[str]:
     cells = " ".join(hour_strip(s))
-    label = "slouch" if s.n_days == 1 else "per day"
+    label = "slouch" if s.n_days == 1 else "avg day"
     return [f"hour    {_RULER}", f"{label:<7} {cells}", f"        {_LEGEND}"]
 
 
 def _day_row(s: Summary, pain: int | None) -> str:
     if s.monitored_s <= 0:
-        return f"{s.first_day:%a %d %b}  {'–':>9}"
+        return _ROW.format(f"{s.first_day:%a %d %b}", "–", "", "", "", "", "").rstrip()
     share = "–" if s.upright_share is None else f"{s.upright_share:.0%}"
-    alerts = f"{s.breaks}/{s.long_sitting_alerts}"
-    return (
-        f"{s.first_day:%a %d %b}  {format_minutes(s.monitored_s):>9}  {share:>7}  "
-        f"{s.slouch_min:4.0f} m  {format_minutes(s.longest_bout_s):>11}  {alerts:>13}  "
-        f"{'–' if pain is None else pain:>4}"
+    return _ROW.format(
+        f"{s.first_day:%a %d %b}",
+        format_minutes(s.monitored_s),
+        share,
+        f"{s.slouch_min:.0f} m",
+        format_minutes(s.longest_bout_s),
+        f"{s.breaks}/{s.long_sitting_alerts}",
+        "–" if pain is None else str(pain),
     )
 
 
@@ -113,7 +120,10 @@ def _advice(advice: MedicalAdvice | None) -> list[str]:
 
 
 def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=rest) or [""]
+    wrapped = textwrap.wrap(
+        text, WIDTH, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
+    )
+    return wrapped or [""]
 
 
 def _clock(t: float, tz: tzinfo) -> str:

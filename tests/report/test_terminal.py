@@ -1,0 +1,98 @@
+"""The terminal summary: every figure, the hour strip, at most 80 columns."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from posture_watch.core.journal import JournalEntry
+from posture_watch.core.report import History, day_bounds
+from posture_watch.core.report_builder import day_report, week_report
+from posture_watch.report.terminal import WIDTH, render_day, render_week
+from tests.report.histories import DAY, TZ, at, merge, working_day
+
+
+def _fits(text: str) -> None:
+    assert all(len(line) <= WIDTH for line in text.splitlines()), max(text.splitlines(), key=len)
+
+
+def test_day_summary_shows_every_figure():
+    text = render_day(day_report(working_day(), DAY, TZ))
+    _fits(text)
+    lines = text.splitlines()
+    assert lines[0] == "posture-watch report · Mon 12 May 2025"
+    assert lines[1] == (
+        "monitored 8 h 00 min (09:00–17:00) · upright 90% · slouch 43 min in 5 episode(s)"
+    )
+    assert lines[2] == (
+        "longest sitting 4 h 15 min · breaks 1 · long-sitting alerts 2 · slouch alerts 1"
+    )
+    assert lines[3] == "prompts: 1 followed, 1 skipped, 1 snoozed, 1 ignored (+1 notification(s))"
+
+
+def test_day_summary_hour_strip_lines_up_with_the_ruler():
+    lines = render_day(day_report(working_day(), DAY, TZ)).splitlines()
+    ruler = next(line for line in lines if line.startswith("hour"))
+    strip = next(line for line in lines if line.startswith("slouch "))
+    assert strip == "slouch  · · · · · · · · · ▁ ▂ ▁ ▁ ▁ ▁ ▆ ▆ · · · · · · ·"
+    assert ruler.index("9") == strip.index("▁")  # hour 9 sits under its label
+    assert ruler.index("15") == strip.index("▆")
+
+
+def test_day_summary_suggestions_cite_the_guide():
+    text = render_day(day_report(working_day(), DAY, TZ))
+    assert "\nSuggestions\n• Your longest stretch at the desk lasted 4 h 15 min" in text
+    assert "(guide: Preventing Chronic Muscle Knots › Take breaks)" in text
+    assert "When to see a doctor" not in text
+
+
+def test_day_summary_with_medical_advice():
+    history = replace(working_day(), journal=(JournalEntry(at(18), pain=8, numbness=True),))
+    text = render_day(day_report(history, DAY, TZ))
+    _fits(text)
+    assert "When to see a doctor" in text
+    assert "Your journal shows pain of 8/10 on Mon 12 May; numbness noted on Mon 12 May." in text
+    assert "(guide: When to Seek Medical Attention)" in text
+    assert "posture-watch gives no diagnosis" in text
+
+
+def test_an_unmonitored_day():
+    text = render_day(day_report(History(*day_bounds(DAY, TZ)), DAY, TZ))
+    assert text == "posture-watch report · Mon 12 May 2025\nNothing was monitored on this day.\n"
+
+
+def test_week_summary():
+    days = [DAY + timedelta(days=i) for i in (0, 1, 2, 4)]
+    history = replace(
+        merge(*(working_day(d) for d in days)),
+        journal=(JournalEntry(at(18, days[1]), pain=3),),
+    )
+    text = render_week(week_report(history, date(2025, 5, 18), TZ))
+    _fits(text)
+    lines = text.splitlines()
+    assert lines[0] == "posture-watch week · Mon 12 May – Sun 18 May 2025"
+    assert "monitored 32 h 00 min · upright 90% · slouch 172 min in 20 episode(s)" in text
+    row = next(line for line in lines if line.startswith("Tue 13 May"))
+    assert row.split() == [
+        "Tue",
+        "13",
+        "May",
+        "8",
+        "h",
+        "00",
+        "min",
+        "90%",
+        "43",
+        "m",
+        "4",
+        "h",
+        "15",
+        "min",
+        "1/2",
+        "3",
+    ]
+    assert next(line for line in lines if line.startswith("Thu 15 May")).split()[-1] == "–"
+    assert "No clear pattern yet: 1 day(s)" in text
+    assert "avg day · · · · · · · · · ▁ ▂ ▁ ▁ ▁ ▁ ▆ ▆ · · · · · · ·" in text
+    header = next(line for line in lines if line.startswith("day "))
+    assert header.index("pain") + 4 == len(row)
