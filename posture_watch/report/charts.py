@@ -11,15 +11,19 @@ Colours match the tray icons, so a state reads the same everywhere.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import tzinfo
+from typing import ParamSpec
 
 import matplotlib
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from posture_watch.core.report import History, Interval, Summary, clock_hours, hour_edges
@@ -38,7 +42,10 @@ CAMERA_COLOUR = "#d21e1e"
 PAIN_COLOUR = "#963cc8"
 ANSWER_COLOURS = {"done": "#1b7f3b", "declined": "#d21e1e", "notification": "#6e6e6e"}
 _STATES = ("upright", "slouch", "away", "unknown")
-_RC = {"svg.fonttype": "none", "svg.hashsalt": "posture-watch", "font.size": 9}
+P = ParamSpec("P")
+#: Figures are narrow with large type so that they stay legible scaled down to a phone.
+WIDTH_IN = 6.4
+_RC = {"svg.fonttype": "none", "svg.hashsalt": "posture-watch", "font.size": 11}
 _SVG_START = re.compile(r"^.*?(?=<svg\b)", re.S)
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
 
@@ -46,9 +53,19 @@ _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
 def to_svg(fig: Figure) -> str:
     """The figure as an ``<svg>`` element ready to inline (no XML prolog, no metadata)."""
     buf = io.StringIO()
-    with matplotlib.rc_context(_RC):
-        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     return _METADATA.sub("", _SVG_START.sub("", buf.getvalue(), count=1))
+
+
+def _styled(chart: Callable[P, str]) -> Callable[P, str]:
+    """Build the whole chart under our rcParams: matplotlib reads them as artists are made."""
+
+    @functools.wraps(chart)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> str:
+        with matplotlib.rc_context(_RC):
+            return chart(*args, **kwargs)
+
+    return wrapper
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -107,159 +124,139 @@ def _spans(spans: Sequence[Interval], edges: np.ndarray) -> list[tuple[float, fl
     return out
 
 
+@_styled
 def timeline_chart(history: History, summary: Summary, tz: tzinfo) -> str:
     """The day as a coloured band of states, with breaks, pauses and prompts marked below."""
     edges = hour_edges(summary.first_day, tz)
-    fig = _figure(9.0, 2.4)
+    fig = _figure(WIDTH_IN, 2.6)
     ax = fig.add_subplot()
+    runs = state_runs(history, edges)
     for state in _STATES:
-        runs = [(x, w) for s, x, w in state_runs(history, edges) if s == state]
-        ax.broken_barh(runs, (2.0, 0.8), facecolors=COLOURS[state], linewidth=0)
-    ax.broken_barh(
-        _spans(history.breaks, edges),
-        (1.1, 0.6),
-        facecolors=BREAK_COLOUR,
-        hatch="//",
-        edgecolor="white",
-        linewidth=0,
-    )
+        bars = [(x, w) for s, x, w in runs if s == state]
+        ax.broken_barh(bars, (2.0, 0.8), facecolors=COLOURS[state], linewidth=0)
+    breaks = _spans(history.breaks, edges)
+    ax.broken_barh(breaks, (1.1, 0.6), facecolors=BREAK_COLOUR, hatch="//", edgecolor="white")
     ax.broken_barh(_spans(history.pauses, edges), (1.1, 0.6), facecolors=PAUSE_COLOUR)
     ax.broken_barh(_spans(history.camera_problems, edges), (1.1, 0.6), facecolors=CAMERA_COLOUR)
-    for key, answers in (("done", {"done"}), ("notification", {None})):
-        xs = [p.t for p in history.prompts if p.answer in answers]
-        _prompt_marks(ax, xs, edges, key)
-    declined = [p.t for p in history.prompts if p.answer not in ("done", None)]
-    _prompt_marks(ax, declined, edges, "declined")
+    for key in ANSWER_COLOURS:
+        ts = [p.t for p in history.prompts if _answer_key(p.answer) == key]
+        if ts:
+            x = clock_hours(np.asarray(ts, dtype=np.float64), edges)
+            ax.plot(x, np.full_like(x, 0.45), "v", color=ANSWER_COLOURS[key], markersize=8)
     ax.set_ylim(0, 3)
     ax.set_yticks([0.45, 1.4, 2.4], ["prompts", "breaks", "posture"])
     ax.tick_params(axis="y", length=0)
     ax.spines[["top", "right", "left"]].set_visible(False)
     _clock_axis(ax, *_clock_range(summary))
-    legend = [Patch(color=COLOURS[s], label=s) for s in _STATES]
-    legend += [Patch(facecolor=BREAK_COLOUR, hatch="//", edgecolor="white", label="break")]
-    legend += [
+    handles: list[Artist] = [Patch(color=COLOURS[s], label=s) for s in _STATES]
+    handles += [
+        Patch(facecolor=BREAK_COLOUR, hatch="//", edgecolor="white", label="break"),
         Patch(color=PAUSE_COLOUR, label="paused"),
-        Patch(color=CAMERA_COLOUR, label="camera"),
+        Patch(color=CAMERA_COLOUR, label="no camera"),
     ]
-    ax.legend(
-        handles=legend,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.25),
-        ncols=4,
-        frameon=False,
-        fontsize=8,
-    )
+    handles += [
+        Line2D([], [], linestyle="", marker="v", color=c, markersize=8, label=f"prompt {k}")
+        for k, c in ANSWER_COLOURS.items()
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False)
     return to_svg(fig)
 
 
-def _prompt_marks(ax, ts: list[float], edges: np.ndarray, key: str) -> None:
-    if ts:
-        x = clock_hours(np.asarray(ts, dtype=np.float64), edges)
-        ax.plot(
-            x,
-            np.full_like(x, 0.45),
-            "v",
-            color=ANSWER_COLOURS[key],
-            markersize=7,
-            label=f"prompt {key}",
-        )
+def _answer_key(answer: str | None) -> str:
+    if answer is None:
+        return "notification"
+    return "done" if answer == "done" else "declined"
 
 
+@_styled
 def hourly_chart(summary: Summary) -> str:
     """Upright and slouch minutes per clock hour, stacked (a week: per monitored day)."""
     hours = np.arange(24) + 0.5
     days = max(summary.days_monitored, 1)
     upright = np.array([c.upright_s for c in summary.hours]) / 60.0 / days
     slouch = np.array([c.slouch_s for c in summary.hours]) / 60.0 / days
-    fig = _figure(9.0, 2.6)
+    fig = _figure(WIDTH_IN, 2.8)
     ax = fig.add_subplot()
     ax.bar(hours, upright, width=0.8, color=COLOURS["upright"], label="upright")
     ax.bar(hours, slouch, width=0.8, bottom=upright, color=COLOURS["slouch"], label="slouch")
     ax.set_ylim(0, 60)
+    ax.set_yticks([0, 15, 30, 45, 60])
     ax.set_ylabel("minutes" if summary.n_days == 1 else "minutes per day")
     ax.spines[["top", "right"]].set_visible(False)
     _clock_axis(ax, *_clock_range(summary))
-    ax.legend(loc="upper left", frameon=False, ncols=2, fontsize=8)
+    fig.legend(loc="outside upper center", frameon=False, ncols=2)
     return to_svg(fig)
 
 
+@_styled
 def bouts_chart(history: History, summary: Summary, tz: tzinfo, sit_max: float) -> str:
-    """Each sitting bout as a block over its hours, as tall as it lasted (minutes)."""
+    """Each sitting bout as a block over its hours, as tall as it lasted (minutes).
+
+    Bouts past the long-sitting limit are drawn in the slouch colour.
+    """
     edges = hour_edges(summary.first_day, tz)
-    fig = _figure(9.0, 2.4)
+    fig = _figure(WIDTH_IN, 2.6)
     ax = fig.add_subplot()
     for x, w in _spans(history.bouts, edges):
         minutes = w * 60.0
         colour = COLOURS["slouch"] if minutes * 60.0 >= sit_max else COLOURS["upright"]
         ax.bar(x, minutes, width=w, align="edge", color=colour, edgecolor="white")
-    ax.axhline(sit_max / 60.0, color=CAMERA_COLOUR, linewidth=1, linestyle="--")
+    limit = sit_max / 60.0
+    ax.axhline(limit, color=CAMERA_COLOUR, linewidth=1, linestyle="--")
     ax.text(
         0.995,
-        sit_max / 60.0,
-        " break due",
+        limit,
+        "break due ",
         color=CAMERA_COLOUR,
         va="bottom",
         ha="right",
         transform=ax.get_yaxis_transform(),
-        fontsize=8,
     )
     ax.set_ylabel("minutes sitting")
-    ax.set_ylim(0, max(sit_max / 60.0 * 1.3, summary.longest_bout_s / 60.0 * 1.1))
+    ax.set_ylim(0, max(limit * 1.3, summary.longest_bout_s / 60.0 * 1.1))
     ax.spines[["top", "right"]].set_visible(False)
     _clock_axis(ax, *_clock_range(summary))
     return to_svg(fig)
 
 
+def _day_labels(week: WeekReport) -> list[str]:
+    return [f"{d.first_day:%a}\n{d.first_day:%d}" for d in week.days]
+
+
+@_styled
 def week_trend_chart(week: WeekReport) -> str:
-    """Slouch minutes per day (bars) and the upright share per day (line)."""
-    labels = [f"{d.first_day:%a}\n{d.first_day:%d %b}" for d in week.days]
+    """Slouch minutes per day (bars) above the upright share per day (line)."""
     x = np.arange(len(week.days))
-    fig = _figure(9.0, 2.8)
-    ax = fig.add_subplot()
-    ax.bar(x, [d.slouch_min for d in week.days], color=COLOURS["slouch"], label="slouch min")
-    ax.set_ylabel("slouch minutes")
-    share = np.array(
-        [np.nan if d.upright_share is None else d.upright_share * 100 for d in week.days]
-    )
-    ax2 = ax.twinx()
-    ax2.plot(x, share, "o-", color=COLOURS["upright"], label="upright %")
-    ax2.set_ylim(0, 105)
-    ax2.set_ylabel("upright %")
-    ax.set_xticks(x, labels)
-    for a in (ax, ax2):
-        a.spines[["top"]].set_visible(False)
-    fig.legend(loc="outside upper center", ncols=2, frameon=False, fontsize=8)
+    share = [np.nan if d.upright_share is None else d.upright_share * 100 for d in week.days]
+    fig = _figure(WIDTH_IN, 3.4)
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    top.bar(x, [d.slouch_min for d in week.days], color=COLOURS["slouch"])
+    top.set_ylabel("slouch min")
+    bottom.plot(x, share, "o-", color=COLOURS["upright"], markersize=7)
+    bottom.set_ylim(0, 105)
+    bottom.set_ylabel("upright %")
+    bottom.set_xticks(x, _day_labels(week))
+    for ax in (top, bottom):
+        ax.spines[["top", "right"]].set_visible(False)
     return to_svg(fig)
 
 
+@_styled
 def pain_chart(week: WeekReport) -> str:
-    """Pain per day (top) above slouch minutes and sitting hours per day (bottom)."""
-    labels = [f"{d.first_day:%a}\n{d.first_day:%d %b}" for d in week.days]
+    """Pain per day above slouch minutes and sitting hours per day, on a shared day axis."""
     x = np.arange(len(week.days))
     pain = np.array([np.nan if p is None else p for p in week.pain], dtype=np.float64)
-    fig = _figure(9.0, 3.6)
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[1, 1.2])
-    top.plot(x, pain, "o-", color=PAIN_COLOUR, markersize=7)
-    top.set_ylim(-0.5, 10.5)
-    top.set_ylabel("pain 0–10")
-    width = 0.38
-    bottom.bar(
-        x - width / 2,
-        [d.slouch_min for d in week.days],
-        width,
-        color=COLOURS["slouch"],
-        label="slouch min",
-    )
-    bottom.bar(
-        x + width / 2,
-        [d.sitting_s / 60.0 for d in week.days],
-        width,
-        color=COLOURS["unknown"],
-        label="sitting min",
-    )
-    bottom.set_ylabel("minutes")
-    bottom.set_xticks(x, labels)
-    bottom.legend(loc="upper left", frameon=False, ncols=2, fontsize=8)
-    for a in (top, bottom):
-        a.spines[["top", "right"]].set_visible(False)
+    fig = _figure(WIDTH_IN, 4.4)
+    ax_pain, ax_slouch, ax_sit = fig.subplots(3, 1, sharex=True)
+    ax_pain.plot(x, pain, "o-", color=PAIN_COLOUR, markersize=8)
+    ax_pain.set_ylim(-0.5, 10.5)
+    ax_pain.set_yticks([0, 5, 10])
+    ax_pain.set_ylabel("pain 0–10")
+    ax_slouch.bar(x, [d.slouch_min for d in week.days], color=COLOURS["slouch"])
+    ax_slouch.set_ylabel("slouch min")
+    ax_sit.bar(x, [d.sitting_s / 3600.0 for d in week.days], color=COLOURS["unknown"])
+    ax_sit.set_ylabel("sitting h")
+    ax_sit.set_xticks(x, _day_labels(week))
+    for ax in (ax_pain, ax_slouch, ax_sit):
+        ax.spines[["top", "right"]].set_visible(False)
     return to_svg(fig)

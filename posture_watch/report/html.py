@@ -25,7 +25,7 @@ h1{font-size:1.4rem;margin:.2rem 0 1rem}h2{font-size:1.1rem;margin:1.6rem 0 .5re
 .figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.6rem}
 .figure{border:1px solid #ddd;border-radius:.5rem;padding:.5rem .7rem}
 .figure b{display:block;font-size:1.3rem}.figure span{color:#555;font-size:.85rem}
-figure{margin:0}figure svg{display:block;width:100%;height:auto}
+figure{margin:0}figure svg{display:block;width:100%;max-width:46rem;height:auto}
 figcaption{color:#555;font-size:.85rem}
 .hours{display:grid;grid-template-columns:repeat(auto-fill,minmax(2.1rem,1fr));gap:2px;
 margin:.6rem 0}.hours div{text-align:center;border-radius:.25rem;padding:.1rem 0;font-size:.8rem}
@@ -34,7 +34,8 @@ margin:.6rem 0}.hours div{text-align:center;border-radius:.25rem;padding:.1rem 0
 td,th{padding:.25rem .5rem;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}
 td:first-child,th:first-child{text-align:left}
 .cite{color:#555;font-size:.85rem}
-.advice{border:2px solid #d21e1e;border-radius:.5rem;padding:.6rem 1rem;background:#fff6f6}
+.advice{border:2px solid #d21e1e;border-radius:.5rem;padding:.6rem 1rem;background:#fff6f6;
+margin-bottom:1rem}
 footer{margin-top:2rem;color:#777;font-size:.8rem}
 """
 
