@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import fcntl
 import json
 import os
 import selectors
@@ -76,6 +77,14 @@ def console_lines(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if ":CONSOLE" in line]
 
 
+def _high_fds(*fds: int) -> tuple[int, ...]:
+    """The same pipe ends on descriptors of 10 or more, clear of the 3 and 4 Chromium uses."""
+    high = tuple(fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in fds)
+    for fd in fds:
+        os.close(fd)
+    return high
+
+
 @dataclass
 class PageReport:
     """What happened while a page loaded: problems, requests, size and a screenshot."""
@@ -93,16 +102,17 @@ class DevToolsPage:
     def __init__(self, timeout: float = 30.0) -> None:
         self.timeout = timeout
         self._profile = tempfile.TemporaryDirectory(prefix="pw-chromium-")
-        to_chrome_r, self._to_chrome = os.pipe()
-        self._from_chrome, from_chrome_w = os.pipe()
+        to_chrome_r, self._to_chrome = _high_fds(*os.pipe())
+        self._from_chrome, from_chrome_w = _high_fds(*os.pipe())
 
-        def child_fds() -> None:  # runs in the child: put the pipe ends on fds 3 and 4
-            a, b = os.dup(to_chrome_r), os.dup(from_chrome_w)
-            os.dup2(a, 3)
-            os.dup2(b, 4)
-
+        # Chromium reads commands on fd 3 and writes replies on fd 4; a shell puts the pipe
+        # ends there (no preexec_fn, which is unsafe in a process that may have threads).
+        moves = f"3<&{to_chrome_r} 4>&{from_chrome_w} {to_chrome_r}<&- {from_chrome_w}>&-"
         self._proc = subprocess.Popen(
             [
+                "/bin/bash",  # dash only redirects single-digit descriptors
+                "-c",
+                f'exec "$0" "$@" {moves}',
                 str(CHROMIUM),
                 *FLAGS,
                 f"--user-data-dir={self._profile.name}",
@@ -112,8 +122,7 @@ class DevToolsPage:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=child_fds,  # fine here: the test process starts no threads of its own
-            close_fds=False,
+            pass_fds=(to_chrome_r, from_chrome_w),
         )
         os.close(to_chrome_r)
         os.close(from_chrome_w)
