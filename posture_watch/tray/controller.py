@@ -403,6 +403,8 @@ class TrayController:
         if self._journal_window is not None:
             self._journal_window.close()  # unanswered: nothing to save
             self._journal_window = None
+        for event in self.loop.analyzer.finish(self.loop.now()):
+            self._journal(event)  # the sitting bout still open at shutdown
         if self.history is not None:
             self.history.close(self.loop.now())
         if self.icon is not None:
