@@ -124,7 +124,11 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup) -> int:
         journal,
         open_stretch=open_stretch,
         actions=DesktopActions(
-            setup.spec, args.profile or "default", args.config or settings_path(), history_file
+            setup.spec,
+            args.profile or "default",
+            args.config or settings_path(),
+            history_file,
+            config.decision.sit_max,
         ),
         stop_after=args.seconds,
         open_history=lambda: _open_history(history_file, origin, controller.notifier),

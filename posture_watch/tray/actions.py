@@ -29,10 +29,15 @@ class DesktopActions:
     """Calibrate from the monitored source into a profile; open the settings file."""
 
     def __init__(
-        self, source_spec: str, profile: str, settings_file: Path, history_file: Path
+        self,
+        source_spec: str,
+        profile: str,
+        settings_file: Path,
+        history_file: Path,
+        sit_max: float,
     ) -> None:
         self.source_spec, self.profile, self.settings_file = source_spec, profile, settings_file
-        self.history_file = history_file
+        self.history_file, self.sit_max = history_file, sit_max
 
     def calibrate(self, post: Callable[[object], None]) -> None:
         """Run ``posture-watch calibrate`` (the monitor has released the camera)."""
@@ -71,13 +76,12 @@ class DesktopActions:
 
     def write_report(self) -> Path | None:
         """Write today's HTML report; None (and one logged line) when it cannot be made."""
-        try:
-            from posture_watch.commands.report import default_report_path, write_day_report
-        except ImportError:  # the report module is not installed in this build
-            return None
+        from posture_watch.commands.report import reports_dir, write_day_report
+
         today = date.today()
+        out = reports_dir() / f"{today.isoformat()}.html"
         try:
-            return write_day_report(self.history_file, today, default_report_path(today))
+            return write_day_report(self.history_file, today, out, sit_max=self.sit_max)
         except (OSError, PostureWatchError) as exc:
             log.error("cannot write today's report: %s", exc)
             return None

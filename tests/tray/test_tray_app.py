@@ -12,6 +12,7 @@ import sys
 import time
 from collections import Counter
 from contextlib import closing
+from datetime import datetime
 from pathlib import Path
 
 import cv2
@@ -390,3 +391,29 @@ def test_the_pain_journal_from_the_menu_lands_in_the_history(
         _out, err = finish(proc)
     assert proc.returncode == 0, err
     assert "Pain journal" in [n["summary"] for n in xsession.notifications()]
+
+
+def test_todays_report_from_the_menu_and_again_on_quit(
+    xsession: XSession, tray_env, settings: Path, tmp_path: Path
+):
+    history = tmp_path / "history.sqlite3"
+    proc = start_tray(tray_env, "--demo", "--config", settings, "--speed", 8, "--history", history)
+    today = datetime.now().date().isoformat()
+    report = Path(tray_env["XDG_DATA_HOME"]) / "posture-watch" / "reports" / f"{today}.html"
+    try:
+        running = {TrayState.UPRIGHT, TrayState.SLOUCH, TrayState.AWAY}
+        watch_states(xsession, proc, time.monotonic() + 30, lambda s: s[-1] in running)
+        time.sleep(10)  # 80 s of session: at least one whole minute in the history
+        choose_menu_entry(xsession, "report")
+        xsession.wait_for(report.exists, 30, "today's report")
+        first = report.stat().st_mtime_ns
+        choose_menu_entry(xsession, "quit")
+        _out, err = finish(proc)
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            finish(proc)
+    assert proc.returncode == 0, err
+    assert report.stat().st_mtime_ns > first  # written again on Quit
+    page = report.read_text()
+    assert "<svg" in page or "data:image/png;base64" in page
