@@ -53,7 +53,7 @@ _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
 def to_svg(fig: Figure) -> str:
     """The figure as an ``<svg>`` element ready to inline (no XML prolog, no metadata)."""
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    fig.savefig(buf, format="svg", metadata={"Date": None})
     return _METADATA.sub("", _SVG_START.sub("", buf.getvalue(), count=1))
 
 
@@ -68,8 +68,20 @@ def _styled(chart: Callable[P, str]) -> Callable[P, str]:
     return wrapper
 
 
-def _figure(width: float, height: float) -> Figure:
-    fig = Figure(figsize=(width, height), layout="constrained")
+def _figure(height: float, *, left: float = 0.8, bottom: float = 0.45, top: float = 0.15) -> Figure:
+    """A :data:`WIDTH_IN` wide figure with fixed margins in inches.
+
+    Fixed margins rather than a layout engine: the labels are known in advance, and
+    constrained layout measures every text twice, which made each chart ~40% slower.
+    """
+    fig = Figure(figsize=(WIDTH_IN, height))
+    fig.subplots_adjust(
+        left=left / WIDTH_IN,
+        right=1 - 0.2 / WIDTH_IN,
+        bottom=bottom / height,
+        top=1 - top / height,
+        hspace=0.2,
+    )
     FigureCanvasAgg(fig)
     return fig
 
@@ -128,7 +140,7 @@ def _spans(spans: Sequence[Interval], edges: np.ndarray) -> list[tuple[float, fl
 def timeline_chart(history: History, summary: Summary, tz: tzinfo) -> str:
     """The day as a coloured band of states, with breaks, pauses and prompts marked below."""
     edges = hour_edges(summary.first_day, tz)
-    fig = _figure(WIDTH_IN, 2.6)
+    fig = _figure(3.0, left=0.95, bottom=1.25)
     ax = fig.add_subplot()
     runs = state_runs(history, edges)
     for state in _STATES:
@@ -158,7 +170,7 @@ def timeline_chart(history: History, summary: Summary, tz: tzinfo) -> str:
         Line2D([], [], linestyle="", marker="v", color=c, markersize=8, label=f"prompt {k}")
         for k, c in ANSWER_COLOURS.items()
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False)
+    fig.legend(handles=handles, loc="lower center", ncols=4, frameon=False)
     return to_svg(fig)
 
 
@@ -175,7 +187,7 @@ def hourly_chart(summary: Summary) -> str:
     days = max(summary.days_monitored, 1)
     upright = np.array([c.upright_s for c in summary.hours]) / 60.0 / days
     slouch = np.array([c.slouch_s for c in summary.hours]) / 60.0 / days
-    fig = _figure(WIDTH_IN, 2.8)
+    fig = _figure(2.8, top=0.45)
     ax = fig.add_subplot()
     ax.bar(hours, upright, width=0.8, color=COLOURS["upright"], label="upright")
     ax.bar(hours, slouch, width=0.8, bottom=upright, color=COLOURS["slouch"], label="slouch")
@@ -184,7 +196,7 @@ def hourly_chart(summary: Summary) -> str:
     ax.set_ylabel("minutes" if summary.n_days == 1 else "minutes per day")
     ax.spines[["top", "right"]].set_visible(False)
     _clock_axis(ax, *_clock_range(summary))
-    fig.legend(loc="outside upper center", frameon=False, ncols=2)
+    fig.legend(loc="upper center", frameon=False, ncols=2)
     return to_svg(fig)
 
 
@@ -195,7 +207,7 @@ def bouts_chart(history: History, summary: Summary, tz: tzinfo, sit_max: float) 
     Bouts past the long-sitting limit are drawn in the slouch colour.
     """
     edges = hour_edges(summary.first_day, tz)
-    fig = _figure(WIDTH_IN, 2.6)
+    fig = _figure(2.6)
     ax = fig.add_subplot()
     for x, w in _spans(history.bouts, edges):
         minutes = w * 60.0
@@ -228,7 +240,7 @@ def week_trend_chart(week: WeekReport) -> str:
     """Slouch minutes per day (bars) above the upright share per day (line)."""
     x = np.arange(len(week.days))
     share = [np.nan if d.upright_share is None else d.upright_share * 100 for d in week.days]
-    fig = _figure(WIDTH_IN, 3.4)
+    fig = _figure(3.4, bottom=0.7)
     top, bottom = fig.subplots(2, 1, sharex=True)
     top.bar(x, [d.slouch_min for d in week.days], color=COLOURS["slouch"])
     top.set_ylabel("slouch min")
@@ -246,7 +258,7 @@ def pain_chart(week: WeekReport) -> str:
     """Pain per day above slouch minutes and sitting hours per day, on a shared day axis."""
     x = np.arange(len(week.days))
     pain = np.array([np.nan if p is None else p for p in week.pain], dtype=np.float64)
-    fig = _figure(WIDTH_IN, 4.4)
+    fig = _figure(4.4, bottom=0.7)
     ax_pain, ax_slouch, ax_sit = fig.subplots(3, 1, sharex=True)
     ax_pain.plot(x, pain, "o-", color=PAIN_COLOUR, markersize=8)
     ax_pain.set_ylim(-0.5, 10.5)
