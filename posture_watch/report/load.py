@@ -52,7 +52,7 @@ def open_history(path: Path) -> sqlite3.Connection:
     if not path.is_file():
         raise NoHistoryError(
             f"no history yet at {path}",
-            hint="the monitor records one while it runs (posture-watch tray)",
+            hint="the monitor records one while it runs: posture-watch tray",
         )
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
