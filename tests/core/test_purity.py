@@ -13,8 +13,9 @@ def test_core_imports_no_adapter_library():
     code = (
         "import sys\n"
         + "".join(f"import posture_watch.core.{m}\n" for m in modules)
-        + "bad = [m for m in ('cv2', 'mediapipe', 'pystray', 'tkinter', 'sqlite3', 'platformdirs')"
-        " if m in sys.modules]\n"
+        + "adapters = ('cv2', 'mediapipe', 'pystray', 'tkinter', 'sqlite3', 'platformdirs', "
+        "'matplotlib', 'PIL')\n"
+        "bad = [m for m in adapters if m in sys.modules]\n"
         "print(','.join(bad))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -1,0 +1,97 @@
+"""The controller writes today's report when the wall clock passes ``[report] daily_at``.
+
+The controller takes the wall clock as an argument, so the test steps it across 17:30
+without waiting; everything else is real: the loop (never started), the prompt scheduler,
+the SQLite history and the HTML report written by DesktopActions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from posture_watch import paths
+from posture_watch.config import AppConfig, ReportConfig
+from posture_watch.core.analyzer import PostureAnalyzer
+from posture_watch.core.minutes import MinuteRow
+from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
+from posture_watch.core.prompts import PromptChooser
+from posture_watch.core.scoring import Baseline
+from posture_watch.desktop.notify import CallbackNotifier
+from posture_watch.history.store import HistoryStore
+from posture_watch.monitor.event_log import EventLog
+from posture_watch.monitor.loop import MonitorLoop
+from posture_watch.prompt_library import builtin_prompts
+from posture_watch.sources import open_source
+from posture_watch.tray.actions import DesktopActions
+from posture_watch.tray.controller import TrayController
+
+
+class Clock:
+    """A wall clock the test moves by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def controller(tmp_path: Path, clock: Clock, daily_at: int | None) -> TrayController:
+    history = tmp_path / "history.sqlite3"
+    with HistoryStore.open(history) as store:  # a few real minutes just before 17:30
+        start = int(datetime(2026, 11, 24, 17, 0).timestamp())
+        for minute in range(start, start + 20 * 60, 60):
+            store.add_minute(MinuteRow(minute, 45.0, 15.0, 0.0, 0.0))
+    config = replace(AppConfig(), report=ReportConfig(daily_at=daily_at, journal_prompt=False))
+    loop = MonitorLoop(
+        lambda: open_source(paths.SAMPLES_DIR / "demo-session.jsonl"),
+        PostureAnalyzer(Baseline.population()),
+        lambda event: None,
+        model_path=None,
+    )
+    shown: list[tuple[str, str]] = []
+    tray = TrayController(
+        loop,
+        config,
+        PromptScheduler(PromptRules(), PromptChooser(builtin_prompts())),
+        CallbackNotifier(lambda body, title: shown.append((title, body))),
+        EventLog(tmp_path / "events.jsonl"),
+        open_stretch=lambda prompt_id: None,
+        actions=DesktopActions("demo", "default", tmp_path / "settings.toml", history, 3000.0),
+        wall=clock,
+    )
+    tray.shown = shown  # type: ignore[attr-defined]
+    return tray
+
+
+def report_file() -> Path:
+    return paths.data_dir() / "reports" / "2026-11-24.html"
+
+
+def test_the_report_is_written_once_when_the_clock_passes_daily_at(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    clock = Clock(datetime(2026, 11, 24, 17, 28))
+    tray = controller(tmp_path, clock, daily_at=17 * 60 + 30)
+    tray._report_minute = tray._minute_of_day()
+    tray._tick()
+    assert not report_file().exists()  # 17:28: not yet
+    clock.now = datetime(2026, 11, 24, 17, 30, 5)
+    tray._tick()
+    assert report_file().exists()
+    assert [title for title, _ in tray.shown] == ["Today's posture report"]
+    report_file().unlink()
+    clock.now = datetime(2026, 11, 24, 17, 45)
+    tray._tick()
+    assert not report_file().exists()  # once a day, not on every tick after 17:30
+
+
+def test_daily_at_off_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    clock = Clock(datetime(2026, 11, 24, 17, 28))
+    tray = controller(tmp_path, clock, daily_at=None)
+    tray._report_minute = tray._minute_of_day()
+    clock.now = datetime(2026, 11, 24, 17, 31)
+    tray._tick()
+    assert not report_file().exists()
