@@ -34,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from posture_watch.core.journal import BODY_AREAS, PAIN_MAX, PAIN_MIN
+from posture_watch.desktop.child_window import place_in_corner, run_window
 from posture_watch.desktop.journal_process import (
     JournalAnswer,
     JournalResult,
@@ -198,9 +199,7 @@ class JournalWindow:
             row.columnconfigure(column, weight=1, uniform="answers")
 
     def _place(self) -> None:
-        # negative offsets anchor the right and bottom edges (see the stretch window)
-        self.root.geometry(f"-{MARGIN_RIGHT}-{MARGIN_BOTTOM}")
-        self.root.deiconify()
+        place_in_corner(self.root, MARGIN_RIGHT, MARGIN_BOTTOM)
 
     def form(self) -> JournalResult:
         """What the form holds now, as a ``saved`` result (not yet checked)."""
@@ -256,14 +255,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the child process; returns the exit code."""
     _parser().parse_args(argv)
-    try:
-        window = JournalWindow()
-    except PostureWatchError as exc:
-        name = type(exc).__name__
-        print(f"posture-watch journal window: {name}: {exc.one_line()}", file=sys.stderr)
-        return exc.exit_code
-    print(window.run().to_json(), flush=True)
-    return 0
+    return run_window("journal window", JournalWindow)
 
 
 __all__ = [

@@ -31,6 +31,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from posture_watch.core.prompts import Prompt
+from posture_watch.desktop.child_window import place_in_corner, run_window
 from posture_watch.desktop.stretch_process import (
     StretchAnswer,
     StretchResult,
@@ -227,10 +228,7 @@ class StretchWindow:
             row.columnconfigure(column, weight=1, uniform="answers")
 
     def _place(self) -> None:
-        # negative offsets anchor the right and bottom edges, so Tk keeps the margins
-        # even when the window's final size differs from its first estimate
-        self.root.geometry(f"-{MARGIN_RIGHT}-{MARGIN_BOTTOM}")
-        self.root.deiconify()
+        place_in_corner(self.root, MARGIN_RIGHT, MARGIN_BOTTOM)
 
     def start_hold(self) -> None:
         """Start the next hold (the Start hold button)."""
@@ -299,17 +297,14 @@ def _positive(text: str) -> float:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the child process; returns the exit code."""
     args = _parser().parse_args(argv)
-    try:
+
+    def build() -> StretchWindow:
         prompt = find_prompt(args.prompt_id, load_prompts())
-        window = StretchWindow(
+        return StretchWindow(
             prompt, snooze_minutes=args.snooze_minutes, hold_seconds=args.hold_seconds
         )
-    except PostureWatchError as exc:
-        name = type(exc).__name__
-        print(f"posture-watch stretch window: {name}: {exc.one_line()}", file=sys.stderr)
-        return exc.exit_code
-    print(window.run().to_json(), flush=True)
-    return 0
+
+    return run_window("stretch window", build)
 
 
 __all__ = [
