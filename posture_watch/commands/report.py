@@ -13,8 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
-import subprocess
 import sys
 import tempfile
 from datetime import date, datetime, timedelta, tzinfo
@@ -22,10 +20,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from posture_watch import paths
+from posture_watch.commands import history_cli
 from posture_watch.config import load_config
 from posture_watch.core.report_builder import day_report, week_report
+from posture_watch.desktop.open_file import open_in_default_app
 from posture_watch.errors import ConfigError, StorageError
-from posture_watch.history import default_history_path
 from posture_watch.report.load import NoHistoryError, load_day, load_week
 from posture_watch.report.terminal import render_day, render_week
 
@@ -48,18 +47,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="open the HTML report with the default app (kept in the data folder "
         "unless --html is given)",
     )
-    p.add_argument(
-        "--history",
-        type=Path,
-        metavar="FILE",
-        help="history database (default: history.sqlite3 in the data folder)",
-    )
+    history_cli.add_history_option(p)
     p.set_defaults(run=run)
 
 
 def reports_dir() -> Path:
     """Where reports go when no ``--html`` path is given (``--open``, the tray)."""
     return paths.data_dir() / "reports"
+
+
+def report_path(day: date, *, week: bool = False) -> Path:
+    """The report file of ``day`` (or of the week ending with it) in :func:`reports_dir`."""
+    return reports_dir() / f"{day.isoformat()}{'-week' if week else ''}.html"
 
 
 def local_timezone() -> tzinfo:
@@ -137,10 +136,10 @@ def write_week_report(
 def run(args: argparse.Namespace) -> int:
     tz = local_timezone()
     day = parse_day(args.date, datetime.now(tz).date())
-    history_path = args.history or default_history_path()
+    history_file = history_cli.history_path(args)
     sit_max = load_config(create=False).decision.sit_max
     try:
-        history = (load_week if args.week else load_day)(history_path, day, tz)
+        history = (load_week if args.week else load_day)(history_file, day, tz)
     except NoHistoryError as exc:
         print(f"posture-watch: {exc.one_line()}")
         return 0
@@ -152,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
         print(render_day(report), end="")
     out = args.html
     if out is None and args.open:
-        out = reports_dir() / f"{day.isoformat()}{'-week' if args.week else ''}.html"
+        out = report_path(day, week=args.week)
     if out is None:
         return 0
     from posture_watch.report.html import render_day_html, render_week_html
@@ -161,30 +160,15 @@ def run(args: argparse.Namespace) -> int:
     _write_atomic(out, page)
     print(f"HTML report: {out}")
     if args.open:
-        open_in_default_app(out)
+        try:
+            open_in_default_app(out)
+        except FileNotFoundError as exc:
+            print(
+                f"posture-watch: cannot open the report ({exc.filename} not found); "
+                f"open {out} yourself",
+                file=sys.stderr,
+            )
     return 0
-
-
-def open_in_default_app(path: Path) -> None:
-    """Show ``path`` with the desktop's default app without waiting for it to close."""
-    if sys.platform == "win32":
-        os.startfile(path)  # type: ignore[attr-defined]
-        return
-    opener = "open" if sys.platform == "darwin" else "xdg-open"
-    exe = shutil.which(opener)
-    if exe is None:
-        print(
-            f"posture-watch: cannot open the report ({opener} not found); open {path} yourself",
-            file=sys.stderr,
-        )
-        return
-    subprocess.Popen(
-        [exe, str(path)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
 
 
 def _write_atomic(out_path: Path, text: str) -> Path:

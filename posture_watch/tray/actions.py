@@ -7,7 +7,6 @@ posting to the controller's inbox.
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
 import sys
 import threading
@@ -16,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from posture_watch.config import ensure_config_file
+from posture_watch.desktop.open_file import open_in_default_app
 from posture_watch.errors import PostureWatchError
 from posture_watch.profiles import load_profile, profile_path
 from posture_watch.tray.controller import Calibrated, Notifier
@@ -69,19 +69,20 @@ class DesktopActions:
         """Open the settings file in the user's editor (created with defaults if missing)."""
         try:
             ensure_config_file(self.settings_file)
-            open_in_desktop(self.settings_file)
+            open_in_default_app(self.settings_file)
         except (OSError, PostureWatchError) as exc:
             notifier.notify("Settings", f"Could not open an editor ({exc}). The file is at:\n"
                             f"{self.settings_file}")  # fmt: skip
 
     def write_report(self) -> Path | None:
         """Write today's HTML report; None (and one logged line) when it cannot be made."""
-        from posture_watch.commands.report import reports_dir, write_day_report
+        from posture_watch.commands.report import report_path, write_day_report
 
         today = date.today()
-        out = reports_dir() / f"{today.isoformat()}.html"
         try:
-            return write_day_report(self.history_file, today, out, sit_max=self.sit_max)
+            return write_day_report(
+                self.history_file, today, report_path(today), sit_max=self.sit_max
+            )
         except (OSError, PostureWatchError) as exc:
             log.error("cannot write today's report: %s", exc)
             return None
@@ -92,23 +93,7 @@ class DesktopActions:
         if path is None:
             return False
         try:
-            open_in_desktop(path)
+            open_in_default_app(path)
         except OSError:
             notifier.notify("Today's posture report", f"Written to {path}")
         return True
-
-
-def open_in_desktop(path: Path) -> None:
-    """Open ``path`` with the desktop's default application, without waiting for it."""
-    if sys.platform == "win32":
-        os.startfile(path)  # type: ignore[attr-defined]
-        return
-    opener = "open" if sys.platform == "darwin" else "xdg-open"
-    child = subprocess.Popen(
-        [opener, str(path)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    threading.Thread(target=child.wait, daemon=True).start()  # reap it when it exits
