@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 
+from posture_watch.commands.history_cli import history_path
 from posture_watch.core.analyzer import Verdict
 from posture_watch.core.events import (
     BreakEnded,
@@ -21,7 +22,7 @@ from posture_watch.core.events import (
     SlouchAlert,
     StateChanged,
 )
-from posture_watch.history import default_history_path, open_recorder
+from posture_watch.history import open_recorder
 from posture_watch.monitor.events import CameraRecovered, CameraUnavailable, Paused, Resumed
 from posture_watch.monitor.instance import InstanceLock
 from posture_watch.monitor.setup import MonitorSetup, add_monitor_options, prepare
@@ -83,7 +84,7 @@ def _monitor(args: argparse.Namespace, setup: MonitorSetup) -> int:
 
     loop = setup.build_loop(log)
     recorder = open_recorder(
-        args.history or default_history_path(),
+        history_path(args),
         time.time() - loop.now(),
         report=lambda line: print(f"posture-watch: {line}", file=sys.stderr, flush=True),
     )

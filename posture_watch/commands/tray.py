@@ -16,6 +16,7 @@ import threading
 import time
 from pathlib import Path
 
+from posture_watch.commands.history_cli import history_path
 from posture_watch.config import settings_path
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
@@ -34,13 +35,6 @@ from posture_watch.tray.icons import draw_icon
 JOIN_TIMEOUT = 1.5
 #: How long Quit may take to write today's report once the icon is gone.
 REPORT_TIMEOUT = 30.0
-
-
-def _history_file(args: argparse.Namespace) -> Path:
-    from posture_watch.history.store import default_history_path
-
-    given = getattr(args, "history", None)
-    return Path(given) if given is not None else default_history_path()
 
 
 def _open_journal_window() -> object:
@@ -109,7 +103,7 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup) -> int:
         window.start()
         return window
 
-    history_file = _history_file(args)
+    history_file = history_path(args)
     origin = time.time()  # wall clock at session time 0: history times are origin + t
     controller: TrayController
     icon = TrayIcon(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from posture_watch import paths
 from posture_watch.commands.analyze import add_baseline_options, baseline_from_args
+from posture_watch.commands.history_cli import add_history_option
 from posture_watch.config import AppConfig, load_config
 from posture_watch.core.analyzer import PostureAnalyzer
 from posture_watch.core.sampling import AdaptiveSampler
@@ -45,13 +46,7 @@ def add_monitor_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--speed", type=float, default=1.0, help="replay speed factor (tests)")
     p.add_argument("--seconds", type=float, default=None, help="stop after this session time")
     p.add_argument("--fps", type=float, default=2.0, help="replay rate of image folders")
-    p.add_argument(
-        "--history",
-        type=Path,
-        default=None,
-        metavar="FILE",
-        help="the history database (default: history.sqlite3 in the user's data folder)",
-    )
+    add_history_option(p)
     p.add_argument(
         "--stable-interval",
         type=float,
@@ -103,9 +98,7 @@ class MonitorSetup:
 
     def reopen(self) -> FrameSource:
         camera = self.config.camera
-        if self.spec.isdigit():
-            return open_source(self.spec, fps=self.fps, size=(camera.width, camera.height))
-        return open_source(self.spec, fps=self.fps)
+        return open_source(self.spec, fps=self.fps, size=(camera.width, camera.height))
 
 
 def _with_cli_overrides(config: AppConfig, args: argparse.Namespace) -> AppConfig:
@@ -164,6 +157,4 @@ def _open_first(
             note = "no webcam found: replaying the demo session instead"
     if demo or spec == "auto":
         return open_source(demo_path()), str(demo_path()), note
-    if spec.isdigit():
-        return open_source(spec, size=size), spec, None
-    return open_source(spec, fps=fps), spec, None
+    return open_source(spec, fps=fps, size=size), spec, None
