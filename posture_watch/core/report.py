@@ -18,7 +18,7 @@ Definitions used throughout:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta, tzinfo
 
 import numpy as np
@@ -26,18 +26,6 @@ import numpy as np
 from posture_watch.core.journal import JournalEntry
 from posture_watch.core.prompts import TILT_LIMIT_DEG, Problem
 
-_COLUMNS = (
-    "minute",
-    "upright_s",
-    "slouch_s",
-    "away_s",
-    "unknown_s",
-    "score",
-    "head_height",
-    "neck_angle",
-    "shoulder_tilt",
-    "lean",
-)
 #: Prompt answers as stored; ``None`` (a notification nobody answers) is counted apart.
 ANSWERS = ("done", "snoozed", "skipped", "dismissed", "ignored")
 
@@ -64,7 +52,7 @@ class MinuteRows:
 
     def __post_init__(self) -> None:
         n = None
-        for name in _COLUMNS:
+        for name in MINUTE_COLUMNS:
             column = np.asarray(getattr(self, name), dtype=np.float64)
             if column.ndim != 1 or (n is not None and column.shape[0] != n):
                 raise ValueError(f"MinuteRows.{name}: expected shape ({n},), got {column.shape}")
@@ -76,12 +64,12 @@ class MinuteRows:
     @classmethod
     def from_array(cls, rows: np.ndarray) -> MinuteRows:
         """Build from an (n, 10) array whose columns follow the ``minutes`` table."""
-        rows = np.asarray(rows, dtype=np.float64).reshape(-1, len(_COLUMNS))
-        return cls(*(rows[:, i] for i in range(len(_COLUMNS))))
+        rows = np.asarray(rows, dtype=np.float64).reshape(-1, len(MINUTE_COLUMNS))
+        return cls(*(rows[:, i] for i in range(len(MINUTE_COLUMNS))))
 
     @classmethod
     def empty(cls) -> MinuteRows:
-        return cls.from_array(np.empty((0, len(_COLUMNS))))
+        return cls.from_array(np.empty((0, len(MINUTE_COLUMNS))))
 
     def __len__(self) -> int:
         return int(self.minute.shape[0])
@@ -89,11 +77,15 @@ class MinuteRows:
     def between(self, start: float, end: float) -> MinuteRows:
         """The rows whose minute starts in ``[start, end)`` (a view, no copy)."""
         lo, hi = np.searchsorted(self.minute, [start, end], side="left")
-        return MinuteRows(*(getattr(self, name)[lo:hi] for name in _COLUMNS))
+        return MinuteRows(*(getattr(self, name)[lo:hi] for name in MINUTE_COLUMNS))
 
     @property
     def monitored_s(self) -> np.ndarray:
         return self.upright_s + self.slouch_s + self.away_s + self.unknown_s
+
+
+#: The ``minutes`` table's columns, in table order: the fields of :class:`MinuteRows`.
+MINUTE_COLUMNS = tuple(f.name for f in fields(MinuteRows))
 
 
 @dataclass(frozen=True)

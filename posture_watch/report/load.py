@@ -21,6 +21,7 @@ import numpy as np
 from posture_watch.core.advice import ADVICE_LOOKBACK_DAYS, PERSISTENT_WEEKS
 from posture_watch.core.journal import JournalEntry
 from posture_watch.core.report import (
+    MINUTE_COLUMNS,
     AlertRecord,
     History,
     Interval,
@@ -36,8 +37,8 @@ READS_VERSION = 1
 JOURNAL_DAYS = max(ADVICE_LOOKBACK_DAYS, 7 * PERSISTENT_WEEKS)
 
 _MINUTES_SQL = (
-    "SELECT minute, upright_s, slouch_s, away_s, unknown_s, score, head_height, neck_angle, "
-    "shoulder_tilt, lean FROM minutes WHERE minute >= ? AND minute < ? ORDER BY minute"
+    f"SELECT {', '.join(MINUTE_COLUMNS)} FROM minutes "
+    "WHERE minute >= ? AND minute < ? ORDER BY minute"
 )
 
 

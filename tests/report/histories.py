@@ -13,6 +13,7 @@ import numpy as np
 
 from posture_watch.core.journal import JournalEntry
 from posture_watch.core.report import (
+    MINUTE_COLUMNS,
     AlertRecord,
     History,
     Interval,
@@ -57,22 +58,8 @@ def minutes(
 
 
 def concat(*parts: MinuteRows) -> MinuteRows:
-    arrays = [np.stack([getattr(p, n) for n in _COLS], axis=1) for p in parts]
+    arrays = [np.stack([getattr(p, n) for n in MINUTE_COLUMNS], axis=1) for p in parts]
     return MinuteRows.from_array(np.concatenate(arrays))
-
-
-_COLS = (
-    "minute",
-    "upright_s",
-    "slouch_s",
-    "away_s",
-    "unknown_s",
-    "score",
-    "head_height",
-    "neck_angle",
-    "shoulder_tilt",
-    "lean",
-)
 
 
 def working_day(day: date = DAY, *, late_slouch: int = 40, tilt: float = 1.0) -> History:
@@ -144,7 +131,7 @@ def write_history(path: Path, history: History) -> Path:
         create_or_migrate(conn)
         conn.execute("BEGIN")
         m = history.minutes
-        rows = np.stack([getattr(m, n) for n in _COLS], axis=1).tolist()
+        rows = np.stack([getattr(m, n) for n in MINUTE_COLUMNS], axis=1).tolist()
         rows = [[None if isinstance(v, float) and np.isnan(v) else v for v in r] for r in rows]
         conn.executemany("INSERT INTO minutes VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
         for table in ("bouts", "breaks", "pauses"):
