@@ -9,7 +9,6 @@ threads ever touch the status, the prompt scheduler or the journal at once.
 
 from __future__ import annotations
 
-import logging
 import queue
 import threading
 from collections.abc import Callable
@@ -43,7 +42,6 @@ from posture_watch.monitor.loop import MonitorLoop
 from posture_watch.tray.icons import draw_icon
 from posture_watch.tray.menu import MenuEntry, menu_entries
 
-log = logging.getLogger(__name__)
 MONITOR_EVENTS = (CameraUnavailable, CameraRecovered, Paused, Resumed, SourceEnded)
 TICK = 0.5
 DOCK_CHECK_TICKS = 4  # every 2 s: see TrayIcon.keep_docked
@@ -331,8 +329,7 @@ class TrayController:
         self._refresh()
 
     def _quiet(self) -> bool:
-        now = self._wall()
-        return self.config.quiet_hours.contains(now.hour * 60 + now.minute)
+        return self.config.quiet_hours.contains(self._minute_of_day())
 
     def _journal(self, event: object) -> None:
         """Every event goes to the journal file and to the history."""
