@@ -1,4 +1,4 @@
-"""The controller writes today's report when the wall clock passes ``[report] daily_at``.
+"""The tray controller with an injected wall clock: the daily report, quiet hours, pauses.
 
 The controller takes the wall clock as an argument, so the test steps it across 17:30
 without waiting; everything else is real: the loop (never started), the prompt scheduler,
@@ -11,8 +11,10 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from posture_watch import paths
-from posture_watch.config import AppConfig, ReportConfig
+from posture_watch.config import AppConfig, QuietHours, ReportConfig
 from posture_watch.core.analyzer import PostureAnalyzer
 from posture_watch.core.minutes import MinuteRow
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
@@ -95,3 +97,29 @@ def test_daily_at_off_writes_nothing(tmp_path, monkeypatch):
     clock.now = datetime(2026, 11, 24, 17, 31)
     tray._tick()
     assert not report_file().exists()
+
+
+def test_quiet_hours_follow_the_wall_clock(tmp_path):
+    clock = Clock(datetime(2026, 11, 24, 23, 0))
+    tray = controller(tmp_path, clock, daily_at=None)
+    tray.config = replace(tray.config, quiet_hours=QuietHours(True, 22 * 60, 7 * 60))
+    assert tray._quiet()
+    clock.now = datetime(2026, 11, 25, 12, 0)
+    assert not tray._quiet()
+
+
+def test_pause_until_tomorrow_lasts_until_midnight(tmp_path):
+    clock = Clock(datetime(2026, 11, 24, 23, 0))
+    tray = controller(tmp_path, clock, daily_at=None)
+    tray._menu("pause-tomorrow")
+    assert tray.loop.paused
+    assert tray.loop._pause_until - tray.loop.now() == pytest.approx(3600, abs=1)
+
+
+def test_open_settings_without_an_opener_says_where_the_file_is(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))  # no xdg-open anywhere
+    tray = controller(tmp_path, Clock(datetime(2026, 11, 24, 10, 0)), daily_at=None)
+    tray._menu("settings")
+    (title, body), *_ = tray.shown
+    assert title == "Settings" and str(tmp_path / "settings.toml") in body
+    assert (tmp_path / "settings.toml").exists()  # created with the commented defaults
