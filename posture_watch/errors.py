@@ -31,6 +31,14 @@ class CameraError(SourceError):
     """The webcam cannot be opened or stopped delivering frames."""
 
 
+class FrameError(SourceError):
+    """One frame of a file-based source is damaged (a corrupt picture in a folder).
+
+    Unlike a missing camera, retrying cannot help: ``analyze`` rejects the input, the
+    monitor skips the frame and says so once.
+    """
+
+
 class ModelError(PostureWatchError):
     """The pose model file is missing, corrupt, or cannot be loaded or downloaded."""
 

@@ -159,7 +159,9 @@ def lean_ratio(features: Features, baseline: Baseline) -> np.ndarray:
 
 def frame_states(person: np.ndarray, features: Features, scores: np.ndarray) -> np.ndarray:
     """(N,) per-frame :class:`PostureState` values (as an object array of enum members)."""
-    states = np.full(len(person), PostureState.UNKNOWN, dtype=object)
+    # np.full would store the StrEnum's plain ``str`` value: fill the members in instead
+    states = np.empty(len(person), dtype=object)
+    states.fill(PostureState.UNKNOWN)
     usable = person & (features.frontal > 0) & np.isfinite(scores)
     states[usable & (scores >= 1.0)] = PostureState.SLOUCH
     states[usable & (scores < 1.0)] = PostureState.UPRIGHT

@@ -74,11 +74,11 @@ class DesktopActions:
             notifier.notify("Settings", f"Could not open an editor ({exc}). The file is at:\n"
                             f"{self.settings_file}")  # fmt: skip
 
-    def write_report(self) -> Path | None:
-        """Write today's HTML report; None (and one logged line) when it cannot be made."""
+    def write_report(self, today: date) -> Path | None:
+        """Write the HTML report of ``today`` (the controller's clock says which day that
+        is); None (and one logged line) when it cannot be made."""
         from posture_watch.commands.report import report_path, write_day_report
 
-        today = date.today()
         try:
             return write_day_report(
                 self.history_file, today, report_path(today), sit_max=self.sit_max
@@ -87,9 +87,9 @@ class DesktopActions:
             log.error("cannot write today's report: %s", exc)
             return None
 
-    def open_report(self, notifier: Notifier) -> bool:
+    def open_report(self, notifier: Notifier, today: date) -> bool:
         """Write today's report and open it; False when there is none to open."""
-        path = self.write_report()
+        path = self.write_report(today)
         if path is None:
             return False
         try:

@@ -13,7 +13,7 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -273,7 +273,7 @@ class TrayController:
             self.loop.pause(None)
             self.actions.calibrate(self.post)
         elif entry == "report":
-            if not self.actions.open_report(self.notifier):
+            if not self.actions.open_report(self.notifier, self._wall().date()):
                 self.notifier.notify("Today so far", self.summary())
         elif entry == "journal":
             self._ask_journal()
@@ -347,7 +347,7 @@ class TrayController:
         now = self._minute_of_day()
         previous, self._report_minute = self._report_minute, now
         if due is not None and (previous < due <= now or (now < previous and due <= now)):
-            path = self.actions.write_report()
+            path = self.actions.write_report(self._wall().date())
             if path is not None:
                 self.notifier.notify("Today's posture report", f"Written to {path}")
             if self.config.report.journal_prompt:
@@ -407,7 +407,7 @@ class TrayController:
         if self.icon is not None:
             self.icon.stop()
         if self.quit_requested:  # after the icon is gone: the user sees Quit at once
-            self.actions.write_report()
+            self.actions.write_report(self._wall().date())
 
 
 class TrayActions(Protocol):
@@ -415,5 +415,5 @@ class TrayActions(Protocol):
 
     def calibrate(self, post: Callable[[object], None]) -> None: ...
     def open_settings(self, notifier: Notifier) -> None: ...
-    def open_report(self, notifier: Notifier) -> bool: ...
-    def write_report(self) -> Path | None: ...
+    def open_report(self, notifier: Notifier, today: date) -> bool: ...
+    def write_report(self, today: date) -> Path | None: ...
