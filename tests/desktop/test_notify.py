@@ -6,7 +6,10 @@ import logging
 import os
 import shutil
 import signal
+import threading
 import time
+import uuid
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,7 +19,7 @@ from posture_watch.desktop.notify import (
     NotifySendNotifier,
     notifier_for_platform,
 )
-from tests.desktop.xsession import XSession
+from tests.desktop.xsession import XSession, wait_for
 
 
 @pytest.fixture
@@ -97,21 +100,135 @@ def test_a_bus_address_pointing_nowhere_gives_false(tmp_path, caplog, notify_sen
     assert len(caplog.records) == 1
 
 
-def test_a_server_that_never_answers_costs_at_most_the_timeout(
+def test_a_dead_bus_socket_on_a_real_display_gives_false_at_once(
+    xdisplay_only: XSession, caplog: pytest.LogCaptureFixture, notify_send
+) -> None:
+    # a display but a bus address whose socket nobody serves (the tray started from a
+    # shell whose session bus has gone): no autolaunch, no waiting for the timeout
+    notifier = NotifySendNotifier(env=xdisplay_only.env, timeout=2.0)
+
+    with caplog.at_level(logging.WARNING, logger="posture_watch.desktop.notify"):
+        started = time.monotonic()
+        assert notifier.notify("Sit up", "the bus has gone") is False
+        assert time.monotonic() - started < 0.5
+
+    [record] = caplog.records
+    assert "Could not connect" in record.getMessage()
+
+
+def _processes() -> dict[int, tuple[str, str, int]]:
+    """Every process: pid -> (name, state letter, parent pid), from /proc."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # it ended while we looked
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        state, ppid = text[text.rindex(")") + 2 :].split()[:2]
+        found[int(stat.parent.name)] = (name, state, int(ppid))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs or is stopped; False once it is gone or a zombie."""
+    entry = _processes().get(pid)
+    return entry is not None and entry[1] != "Z"
+
+
+def _command_lines_with(text: str) -> list[int]:
+    """Pids of the processes whose command line contains ``text``."""
+    pids = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text.encode() in cmdline.read_bytes():
+                pids.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return pids
+
+
+def test_a_frozen_server_gives_false_within_the_timeout_and_no_process_is_left(
     xsession: XSession, caplog: pytest.LogCaptureFixture, notify_send
 ) -> None:
     dunst = xsession.pid("dunst")
+    title = f"frozen-{uuid.uuid4().hex}"  # finds this call's notify-send in /proc
+    notifier = NotifySendNotifier(env=xsession.env, timeout=1.0)
+    answers: list[bool] = []
+    call = threading.Thread(target=lambda: answers.append(notifier.notify(title, "up")))
     os.kill(dunst, signal.SIGSTOP)  # owns the name but cannot reply
     try:
         with caplog.at_level(logging.WARNING, logger="posture_watch.desktop.notify"):
             started = time.monotonic()
-            assert NotifySendNotifier(env=xsession.env, timeout=0.5).notify("Sit", "up") is False
+            call.start()
+            [child] = wait_for(lambda: _command_lines_with(title), 0.9, what="notify-send")
+            assert _processes()[child][2] == os.getpid()  # ours to reap
+            call.join(timeout=5)
             elapsed = time.monotonic() - started
     finally:
         os.kill(dunst, signal.SIGCONT)
-    assert 0.4 < elapsed < 2.0
+
+    assert answers == [False]
+    assert 1.0 <= elapsed < 1.5
+    assert child not in _processes()  # killed and reaped: not even a zombie is left
+    assert _command_lines_with(title) == []
     [record] = caplog.records
-    assert "no answer within 0.5 s" in record.getMessage()
+    assert "no answer within 1 s" in record.getMessage()
+    # dunst, running again, never shows the bubble the tray did not record as shown
+    assert all(shown["summary"] != title for shown in xsession.notifications())
+
+
+def _fake_notify_send(tmp_path: Path, script: str) -> str:
+    """A shell script standing in for notify-send, for answers the real one cannot give."""
+    path = tmp_path / "notify-send"
+    path.write_text(f"#!/bin/sh\n{script}\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_exit_0_without_a_notification_id_gives_false(tmp_path, caplog) -> None:
+    fake = _fake_notify_send(tmp_path, "exit 0")
+
+    with caplog.at_level(logging.WARNING, logger="posture_watch.desktop.notify"):
+        assert NotifySendNotifier(executable=fake).notify("Sit up", "now") is False
+    [record] = caplog.records
+    assert "returned no notification id" in record.getMessage()
+
+
+def test_a_non_zero_exit_gives_false_with_its_message(tmp_path, caplog) -> None:
+    fake = _fake_notify_send(tmp_path, "echo 0; echo 'GDBus.Error: no server' >&2; exit 1")
+
+    with caplog.at_level(logging.WARNING, logger="posture_watch.desktop.notify"):
+        assert NotifySendNotifier(executable=fake).notify("Sit up", "now") is False
+    assert [r.getMessage() for r in caplog.records] == [
+        "notification not shown: GDBus.Error: no server"
+    ]
+
+
+def test_a_helper_left_running_by_notify_send_does_not_hold_the_answer_up(tmp_path) -> None:
+    # like a bus autolaunched by notify-send: it keeps notify-send's output open
+    pid_file = tmp_path / "helper.pid"
+    fake = _fake_notify_send(tmp_path, f"sleep 30 & echo $! > {pid_file}; echo 7; exit 0")
+    try:
+        started = time.monotonic()
+        assert NotifySendNotifier(executable=fake, timeout=2.0).notify("Sit up", "now")
+        assert time.monotonic() - started < 1.0
+    finally:
+        os.kill(int(pid_file.read_text()), signal.SIGKILL)
+
+
+def test_on_a_timeout_what_notify_send_started_is_killed_too(tmp_path, caplog) -> None:
+    pid_file = tmp_path / "helper.pid"
+    fake = _fake_notify_send(tmp_path, f"trap '' TERM; sleep 30 & echo $! > {pid_file}; wait")
+
+    with caplog.at_level(logging.WARNING, logger="posture_watch.desktop.notify"):
+        started = time.monotonic()
+        assert NotifySendNotifier(executable=fake, timeout=0.5).notify("Sit up", "now") is False
+        assert time.monotonic() - started < 1.0
+
+    helper = int(pid_file.read_text())
+    wait_for(lambda: not _alive(helper), 1.0, what="the helper to die")
+    assert len(caplog.records) == 1
 
 
 def test_missing_notify_send_gives_false(tmp_path, caplog) -> None:
