@@ -1,9 +1,15 @@
-"""MediaPipe Pose Landmarker (Tasks API) as a small estimator: pixels in, Landmarks out.
+"""Pose estimators: a frame in, the person's landmarks out (or None when nobody is seen).
 
-VIDEO running mode is used for sequences, because it tracks the person between frames
-(cheaper and steadier) but needs strictly increasing timestamps; IMAGE mode for unrelated
-stills. MediaPipe's native logging is silenced while the graph starts, so the CLI prints
-only its own lines.
+:class:`PoseEstimator` is the interface the pipeline and the monitor program against. Two
+implementations exist: :class:`MediaPipeEstimator` runs the MediaPipe Pose Landmarker on a
+frame's pixels, and :class:`RecordedLandmarks` hands back the landmarks a recording already
+holds, so a recorded session replays through exactly the same code without the model.
+:func:`open_estimator` picks the right one for a source.
+
+MediaPipe's VIDEO running mode is used for sequences, because it tracks the person between
+frames (cheaper and steadier) but needs strictly increasing timestamps; IMAGE mode for
+unrelated stills. MediaPipe's native logging is silenced while the graph starts and stops,
+so the CLI prints only its own lines.
 """
 
 from __future__ import annotations
@@ -13,11 +19,13 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol, Self
 
 import numpy as np
 
 from posture_watch.core.landmarks import Landmarks
 from posture_watch.errors import ModelError
+from posture_watch.sources.base import Frame, FrameSource
 
 #: Larger frames are shrunk first: the model itself works at 256x256.
 MAX_SIDE = 1280
@@ -41,8 +49,26 @@ def _native_stderr_silenced() -> Iterator[None]:
         os.close(devnull)
 
 
-class PoseEstimator:
-    """Wraps ``mediapipe.tasks.python.vision.PoseLandmarker``; use as a context manager."""
+class PoseEstimator(Protocol):
+    """Turns one frame into the landmarks of the person in it; closed when done."""
+
+    def estimate(self, frame: Frame) -> Landmarks | None:
+        """The most prominent person's landmarks, or None when nobody is seen."""
+        ...
+
+    def close(self) -> None:
+        """Free what the estimator holds (the model); safe to call twice."""
+        ...
+
+
+class MediaPipeEstimator:
+    """Wraps ``mediapipe.tasks.python.vision.PoseLandmarker``; use as a context manager.
+
+    ``video=True`` (VIDEO mode) is for frames of one sequence in time order; the frames'
+    ``t`` become the model's timestamps, nudged forward by a millisecond where they would
+    not increase. A model file that cannot be loaded is a :class:`ModelError` here, before
+    any frame is read.
+    """
 
     def __init__(self, model_path: Path, *, video: bool) -> None:
         with _native_stderr_silenced():
@@ -64,8 +90,15 @@ class PoseEstimator:
         self._last_ms = -1
         self._warm = False
 
-    def estimate(self, image_bgr: np.ndarray, t: float) -> Landmarks | None:
-        """Landmarks of the most prominent person in a BGR frame, or None if nobody."""
+    def estimate(self, frame: Frame) -> Landmarks | None:
+        """Landmarks of the person in ``frame.image`` at ``frame.t``, or None if nobody."""
+        if frame.image is None:
+            raise ValueError(f"frame {frame.index} has no pixels for the pose model")
+        return self.estimate_image(frame.image, frame.t)
+
+    def estimate_image(self, image_bgr: np.ndarray, t: float) -> Landmarks | None:
+        """Landmarks of the most prominent person in a BGR (H, W, 3) uint8 picture taken
+        at ``t`` seconds, or None if nobody; for callers that hold bare pixels."""
         import cv2
 
         height, width = image_bgr.shape[:2]
@@ -94,12 +127,46 @@ class PoseEstimator:
         return Landmarks(image=arr_i, world=arr_w, width=int(width), height=int(height))
 
     def close(self) -> None:
-        if self._landmarker is not None:
-            self._landmarker.close()
-            self._landmarker = None
+        """Stop the MediaPipe graph (its native shutdown log is silenced); safe twice."""
+        landmarker, self._landmarker = self._landmarker, None
+        if landmarker is not None:
+            with _native_stderr_silenced():
+                landmarker.close()
 
-    def __enter__(self) -> PoseEstimator:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class RecordedLandmarks:
+    """The estimator for sources without pixels: a recorded frame already holds its
+    landmarks (None for a recorded frame with nobody in it), so no model is needed."""
+
+    def estimate(self, frame: Frame) -> Landmarks | None:
+        """The frame's recorded landmarks."""
+        return frame.landmarks
+
+    def close(self) -> None:
+        """Nothing is held."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_estimator(source: FrameSource, model_path: Path | None) -> PoseEstimator:
+    """The estimator for ``source``: the recorded landmarks when it has no pixels, else the
+    pose model, in VIDEO mode for a sequence and IMAGE mode for a single picture.
+
+    ``model_path`` may be None only for a source without pixels (then no model is loaded,
+    which is what lets a recording replay on a machine without the model file).
+    """
+    if not source.has_pixels:
+        return RecordedLandmarks()
+    if model_path is None:
+        raise ValueError(f"{source.label}: a pose model is needed for a source with pixels")
+    return MediaPipeEstimator(model_path, video=source.is_sequence)

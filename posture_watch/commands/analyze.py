@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from posture_watch.config import load_config
 from posture_watch.core.analyzer import PostureAnalyzer, Verdict
 from posture_watch.core.scoring import Baseline, PostureState
 from posture_watch.core.settings import Settings
 from posture_watch.core.summary import SessionSummary
+from posture_watch.errors import ConfigError
 from posture_watch.model import locate_model
 from posture_watch.pipeline import verdict_stream
+from posture_watch.pose import open_estimator
 from posture_watch.profiles import resolve_baseline
 from posture_watch.progress import Progress
 from posture_watch.sources import open_source
@@ -32,6 +35,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fps", type=float, default=2.0, help="replay rate of image folders")
     p.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
     p.add_argument("--stills", action="store_true", help="folders hold unrelated stills")
+    p.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="settings file whose decision settings to use (default: the user's settings.toml)",
+    )
     p.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
@@ -73,9 +82,20 @@ class SourceReport:
     summary: SessionSummary | None = None
 
 
+def decision_settings(config_file: Path | None) -> Settings:
+    """The decision settings the monitor would use, so a replay alerts like a live session.
+
+    Unlike the monitor, ``analyze`` never creates a settings file: without ``--config`` a
+    missing user file means the defaults, and a named file that does not exist is an error.
+    """
+    if config_file is not None and not config_file.is_file():
+        raise ConfigError(f"{config_file}: no such settings file")
+    return load_config(config_file, create=False).decision
+
+
 def run(args: argparse.Namespace) -> int:
     baseline = baseline_from_args(args)
-    settings = Settings()
+    settings = decision_settings(args.config)
     sources = [open_source(p, fps=args.fps, stills=args.stills) for p in args.paths]
     model = None
     if any(s.has_pixels for s in sources):
@@ -105,6 +125,7 @@ def _analyze_one(
     show_progress: bool,
 ) -> SourceReport:
     analyzer = PostureAnalyzer(baseline, settings, smooth=source.is_sequence)
+    estimator = open_estimator(source, model)
     report = SourceReport(source.label, source.is_sequence)
     summary = SessionSummary() if source.is_sequence else None
     progress = Progress(
@@ -115,7 +136,7 @@ def _analyze_one(
     last: Frame | None = None
     step = 0.0
     try:
-        for frame, verdict in verdict_stream(source, analyzer, model):
+        for frame, verdict in verdict_stream(source, analyzer, estimator):
             if last is not None:
                 step = frame.t - last.t
             last = frame
@@ -129,6 +150,7 @@ def _analyze_one(
             progress.update(report.frames)
     finally:
         progress.close()
+        estimator.close()
     if summary is not None and last is not None:
         t_end = last.t + step
         summary.close(t_end, analyzer.finish(t_end))

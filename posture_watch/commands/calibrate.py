@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from posture_watch.core.scoring import Baseline
 from posture_watch.errors import ConfigError
 from posture_watch.model import locate_model
 from posture_watch.pipeline import landmark_stream
+from posture_watch.pose import PoseEstimator, open_estimator
 from posture_watch.profiles import profile_path, save_profile
 from posture_watch.sources import open_source
 from posture_watch.sources.base import FrameSource
@@ -60,10 +62,16 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def collect(source: FrameSource, seconds: float, model: Path | None) -> list[Landmarks | None]:
-    """Landmarks of the frames within the first ``seconds`` of a sequence (all stills)."""
+def collect(
+    source: FrameSource, seconds: float, estimator: PoseEstimator
+) -> list[Landmarks | None]:
+    """Landmarks of the frames within the first ``seconds`` of a sequence (all stills).
+
+    They come through the same path as ``analyze`` and the monitor, so a covered lens
+    counts as nobody here too, and the profile is built from what they will measure.
+    """
     frames: list[Landmarks | None] = []
-    for frame, landmarks in landmark_stream(source, model):
+    for frame, landmarks in landmark_stream(source, estimator):
         if source.is_sequence and frames and frame.t > seconds:
             break
         frames.append(landmarks)
@@ -79,13 +87,15 @@ def run(args: argparse.Namespace) -> int:
     countdown = args.countdown if args.countdown is not None else (3 if is_camera else 0)
     with source:
         model = locate_model(args.model_variant, args.model) if source.has_pixels else None
-        _say("Calibration: sit upright, shoulders relaxed, and look at your screen.")
-        for n in range(countdown, 0, -1):
-            _say(f"  starting in {n}…")
-            time.sleep(1)
-        if is_camera:
-            _say(f"  hold still for {args.seconds:g} seconds…")
-        frames = collect(source, args.seconds, model)
+        # the model loads before the countdown: a bad model file fails before the user poses
+        with closing(open_estimator(source, model)) as estimator:
+            _say("Calibration: sit upright, shoulders relaxed, and look at your screen.")
+            for n in range(countdown, 0, -1):
+                _say(f"  starting in {n}…")
+                time.sleep(1)
+            if is_camera:
+                _say(f"  hold still for {args.seconds:g} seconds…")
+            frames = collect(source, args.seconds, estimator)
     person, features, _, _ = score_frames(frames, Baseline.population())
     few_pictures = not is_camera and len(frames) <= MAX_STILLS
     stills = not source.is_sequence or few_pictures

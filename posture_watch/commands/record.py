@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from posture_watch.model import locate_model
 from posture_watch.pipeline import landmark_stream
+from posture_watch.pose import open_estimator
 from posture_watch.progress import Progress
 from posture_watch.sources import RecordingWriter, open_source
 
@@ -36,8 +38,11 @@ def run(args: argparse.Namespace) -> int:
             "record", getattr(source, "frame_count", None), enabled=sys.stderr.isatty()
         )
         fps = args.fps if source.is_sequence else None
-        with RecordingWriter(args.output, source.label, fps) as writer:
-            for frame, landmarks in landmark_stream(source, model):
+        with (
+            closing(open_estimator(source, model)) as estimator,
+            RecordingWriter(args.output, source.label, fps) as writer,
+        ):
+            for frame, landmarks in landmark_stream(source, estimator):
                 if args.seconds is not None and frame.t > args.seconds:
                     break
                 writer.write(frame.index, frame.t, frame.name, landmarks)

@@ -1,10 +1,11 @@
 """Frame sources: camera, video file, still image, image folder and landmark recording.
 
-Use :func:`open_source` to pick one from a command-line spec; every source is iterated for
-:class:`Frame` objects and closed (or used as a context manager).
+Use :func:`open_source` to pick one from a command-line spec; every source gives its
+:class:`Frame` objects from ``frames()`` (or plain iteration) and is closed (or used as a
+context manager).
 """
 
-from posture_watch.sources.base import Frame, FrameSource
+from posture_watch.sources.base import BadFrameHandler, Frame, FrameSource, SamplePredicate
 from posture_watch.sources.camera import CameraSource
 from posture_watch.sources.images import IMAGE_SUFFIXES, FolderSource, ImageSource
 from posture_watch.sources.open import open_source
@@ -13,6 +14,7 @@ from posture_watch.sources.video import VideoSource
 
 __all__ = [
     "IMAGE_SUFFIXES",
+    "BadFrameHandler",
     "CameraSource",
     "FolderSource",
     "Frame",
@@ -20,6 +22,7 @@ __all__ = [
     "ImageSource",
     "RecordingSource",
     "RecordingWriter",
+    "SamplePredicate",
     "VideoSource",
     "open_source",
 ]

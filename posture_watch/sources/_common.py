@@ -17,6 +17,7 @@ from typing import Self
 import cv2
 
 from posture_watch.errors import SourceError
+from posture_watch.sources.base import BadFrameHandler, Frame, SamplePredicate
 
 
 def label_of(spec: str | os.PathLike[str]) -> str:
@@ -63,11 +64,20 @@ def quiet_opencv() -> Iterator[None]:
         cv2.utils.logging.setLogLevel(previous)
 
 
-class ClosingMixin:
-    """Context-manager methods for sources: ``with`` closes the source on the way out."""
+class SourceMixin:
+    """What every source shares: iterating means ``frames()`` with no sampling, and
+    ``with`` closes the source on the way out."""
+
+    def frames(
+        self, sample: SamplePredicate | None = None, on_bad_frame: BadFrameHandler | None = None
+    ) -> Iterator[Frame]:  # pragma: no cover - every source overrides it
+        raise NotImplementedError
 
     def close(self) -> None:  # pragma: no cover - every source overrides it
         raise NotImplementedError
+
+    def __iter__(self) -> Iterator[Frame]:
+        return self.frames()
 
     def __enter__(self) -> Self:
         return self

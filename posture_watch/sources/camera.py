@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import cv2
 
 from posture_watch.errors import CameraError
-from posture_watch.sources._common import ClosingMixin, quiet_opencv
-from posture_watch.sources.base import Frame
+from posture_watch.sources._common import SourceMixin, quiet_opencv
+from posture_watch.sources.base import BadFrameHandler, Frame, SamplePredicate
 
 
 def _backends() -> list[int]:
@@ -27,13 +27,13 @@ def _backends() -> list[int]:
     return [cv2.CAP_ANY]
 
 
-class CameraSource(ClosingMixin):
+class CameraSource(SourceMixin):
     """Live frames from camera ``index``, with ``t`` in seconds since the first frame.
 
     The camera is opened and one test frame read on construction, so a missing or busy
     camera is reported at once. ``t`` comes from ``time.monotonic`` because a live frame
     has no timestamp of its own; the pipeline treats it like any other source's ``t``.
-    Iteration runs until :meth:`close` is called (or the loop is left).
+    :meth:`frames` runs until :meth:`close` is called (or the loop is left).
     """
 
     is_sequence = True
@@ -43,9 +43,6 @@ class CameraSource(ClosingMixin):
         self.index = int(index)
         self.label = f"camera {self.index}"
         self.width, self.height = width, height
-        #: Optional predicate ``sample(t) -> bool``: frames it rejects are grabbed (keeping
-        #: the driver's queue fresh) but never decoded.
-        self.sample: Callable[[float], bool] | None = None
         self._cap: cv2.VideoCapture | None = self._open()
 
     def _open(self) -> cv2.VideoCapture:
@@ -68,7 +65,12 @@ class CameraSource(ClosingMixin):
             f"{self.label}: cannot open (not connected or in use by another program)"
         ) from cause
 
-    def __iter__(self) -> Iterator[Frame]:
+    def frames(
+        self, sample: SamplePredicate | None = None, on_bad_frame: BadFrameHandler | None = None
+    ) -> Iterator[Frame]:
+        """Live frames until closed; frames ``sample`` rejects are grabbed (keeping the
+        driver's queue fresh) but never decoded. A live frame cannot be damaged on its own,
+        so ``on_bad_frame`` is never called: a failing camera raises ``CameraError``."""
         start: float | None = None
         index = 0
         while (cap := self._cap) is not None:
@@ -76,7 +78,7 @@ class CameraSource(ClosingMixin):
                 ok = cap.grab()
                 now = time.monotonic()
                 start = now if start is None else start
-                wanted = self.sample is None or self.sample(now - start)
+                wanted = sample is None or sample(now - start)
                 image = None
                 if ok and wanted:
                     ok, image = cap.retrieve()

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from posture_watch.errors import SourceError
-from posture_watch.sources._common import ClosingMixin, checked_fps, existing_file, label_of
-from posture_watch.sources.base import Frame
+from posture_watch.errors import FrameError, SourceError
+from posture_watch.sources._common import SourceMixin, checked_fps, existing_file, label_of
+from posture_watch.sources.base import BadFrameHandler, Frame, SamplePredicate
 
 #: File suffixes (lower case) treated as still images.
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
@@ -29,7 +29,12 @@ _SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"BM", b"II*\x00", b"MM\x0
 
 
 def decode_image(path: Path, label: str) -> np.ndarray:
-    """Read an image file as BGR uint8 (H, W, 3), upright per its EXIF orientation."""
+    """Read an image file as BGR uint8 (H, W, 3), upright per its EXIF orientation.
+
+    A file that cannot be read (gone, no permission) is a :class:`SourceError`: trying
+    again later may work. Bytes that are no picture are a :class:`FrameError`: that one
+    frame is damaged, and trying again cannot help.
+    """
     try:
         data = np.fromfile(path, dtype=np.uint8)
     except OSError as exc:
@@ -37,10 +42,14 @@ def decode_image(path: Path, label: str) -> np.ndarray:
     try:
         image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
     except cv2.error as exc:
-        raise SourceError(f"{label}: cannot decode image (corrupt or not an image)") from exc
+        raise _undecodable(label) from exc
     if image is None:
-        raise SourceError(f"{label}: cannot decode image (corrupt or not an image)")
+        raise _undecodable(label)
     return image
+
+
+def _undecodable(label: str) -> FrameError:
+    return FrameError(f"{label}: cannot decode image (corrupt or not an image)")
 
 
 def natural_key(name: str) -> tuple:
@@ -57,7 +66,7 @@ def _looks_like_image(path: Path) -> bool:
     return is_webp or any(head.startswith(sig) for sig in _SIGNATURES)
 
 
-class ImageSource(ClosingMixin):
+class ImageSource(SourceMixin):
     """A single still image: one frame at ``t = 0``.
 
     The image is decoded on construction, so a corrupt file fails before any processing.
@@ -71,8 +80,12 @@ class ImageSource(ClosingMixin):
         self.path = existing_file(path)
         self._image: np.ndarray | None = decode_image(self.path, self.label)
 
-    def __iter__(self) -> Iterator[Frame]:
-        if self._image is not None:
+    def frames(
+        self, sample: SamplePredicate | None = None, on_bad_frame: BadFrameHandler | None = None
+    ) -> Iterator[Frame]:
+        """The one frame, unless ``sample`` rejects ``t = 0``. The picture was decoded on
+        construction, so there is no damaged frame to report here."""
+        if self._image is not None and (sample is None or sample(0.0)):
             yield Frame(index=0, t=0.0, image=self._image, name=self.path.name)
 
     def close(self) -> None:
@@ -80,12 +93,16 @@ class ImageSource(ClosingMixin):
         self._image = None
 
 
-class FolderSource(ClosingMixin):
+class FolderSource(SourceMixin):
     """The image files of one folder, in natural name order, timed ``t = i / fps``.
 
     Not recursive; hidden files (``.name``) are skipped. On construction every file's
     leading bytes are checked and the first image is decoded; each image is then decoded
     only when its frame is reached, so memory stays flat for large folders.
+
+    A picture that does not decode is a :class:`FrameError` naming the file, both on
+    construction and while iterating (a file replaced meanwhile); a folder or file that
+    cannot be read at all (renamed, removed) is a plain :class:`SourceError`.
 
     ``stills=True`` marks the folder as unrelated photos rather than a time series
     (``is_sequence`` False), so the pipeline scores each picture on its own.
@@ -107,8 +124,6 @@ class FolderSource(ClosingMixin):
         self.is_sequence = not stills
         self.files = self._list_images(folder)
         self.frame_count = len(self.files)
-        #: Optional predicate ``sample(t) -> bool``; rejected pictures are not decoded.
-        self.sample: Callable[[float], bool] | None = None
         decode_image(self.files[0], self._file_label(self.files[0]))
 
     def _list_images(self, folder: Path) -> list[Path]:
@@ -133,20 +148,33 @@ class FolderSource(ClosingMixin):
                     f"{self._file_label(file)}: cannot read ({exc.strerror})"
                 ) from exc
             if not ok:
-                raise SourceError(
-                    f"{self._file_label(file)}: cannot decode image (corrupt or not an image)"
-                )
+                raise _undecodable(self._file_label(file))
         return files
 
     def _file_label(self, file: Path) -> str:
         return os.path.join(self.label, file.name)
 
-    def __iter__(self) -> Iterator[Frame]:
+    def frames(
+        self, sample: SamplePredicate | None = None, on_bad_frame: BadFrameHandler | None = None
+    ) -> Iterator[Frame]:
+        """The pictures ``sample`` accepts, decoded one at a time.
+
+        A picture that no longer decodes raises :class:`FrameError`; with ``on_bad_frame``
+        it is reported there instead and skipped, and the next picture follows, so a
+        long-running consumer loses one frame rather than the folder.
+        """
         for i, file in enumerate(self.files):
-            if self.sample is not None and not self.sample(i / self.fps):
+            t = i / self.fps
+            if sample is not None and not sample(t):
                 continue  # not analysed: never decoded
-            image = decode_image(file, self._file_label(file))
-            yield Frame(index=i, t=i / self.fps, image=image, name=file.name)
+            try:
+                image = decode_image(file, self._file_label(file))
+            except FrameError as exc:
+                if on_bad_frame is None:
+                    raise
+                on_bad_frame(exc)
+                continue
+            yield Frame(index=i, t=t, image=image, name=file.name)
 
     def close(self) -> None:
         """Nothing is held open between frames."""

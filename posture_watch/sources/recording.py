@@ -25,8 +25,8 @@ from typing import IO, Self
 
 from posture_watch.core.landmarks import Landmarks
 from posture_watch.errors import SourceError, StorageError
-from posture_watch.sources._common import ClosingMixin, existing_file, label_of
-from posture_watch.sources.base import Frame
+from posture_watch.sources._common import SourceMixin, existing_file, label_of
+from posture_watch.sources.base import BadFrameHandler, Frame, SamplePredicate
 
 FORMAT = "posture-watch-landmarks"
 VERSION = 1
@@ -76,7 +76,7 @@ def _frame(obj: object, previous_t: float) -> Frame:
     return Frame(index=index, t=float(t), landmarks=landmarks, name=name)
 
 
-class RecordingSource(ClosingMixin):
+class RecordingSource(SourceMixin):
     """Replays a ``.jsonl`` landmark recording; frames carry landmarks, not pixels.
 
     The whole file is checked on construction (a damaged recording fails before any
@@ -128,8 +128,18 @@ class RecordingSource(ClosingMixin):
         if not seen_header:
             raise SourceError(f"{self.label}: line 1: missing header (the file is empty)")
 
-    def __iter__(self) -> Iterator[Frame]:
-        return self._frames()
+    def frames(
+        self, sample: SamplePredicate | None = None, on_bad_frame: BadFrameHandler | None = None
+    ) -> Iterator[Frame]:
+        """The recorded frames ``sample`` accepts (parsing a line is all a frame costs).
+
+        The whole file was checked on construction, so a damaged line here means the file
+        changed since: that is a :class:`SourceError` for the source, not one bad frame,
+        and ``on_bad_frame`` is unused.
+        """
+        for frame in self._frames():
+            if sample is None or sample(frame.t):
+                yield frame
 
     def close(self) -> None:
         """Nothing is held open between iterations."""

@@ -10,27 +10,27 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import cv2
 import numpy as np
 
 from posture_watch.errors import SourceError
 from posture_watch.sources._common import (
-    ClosingMixin,
+    SourceMixin,
     checked_fps,
     existing_file,
     label_of,
     quiet_opencv,
 )
-from posture_watch.sources.base import Frame
+from posture_watch.sources.base import BadFrameHandler, Frame, SamplePredicate
 
 #: Used when the container states no usable frame rate and no position timestamps.
 FALLBACK_FPS = 30.0
 _MAX_PLAUSIBLE_FPS = 1000.0
 
 
-class VideoSource(ClosingMixin):
+class VideoSource(SourceMixin):
     """Frames of a video file with ``t`` in seconds from the start of the video.
 
     ``t`` is ``frame_number / fps`` from the container's frame rate; if the container
@@ -49,9 +49,6 @@ class VideoSource(ClosingMixin):
         self.label = label_of(path)
         self.path = existing_file(path)
         self.target_fps = None if target_fps is None else checked_fps(self.label, target_fps)
-        #: Optional predicate ``sample(t) -> bool``: frames it rejects are grabbed (FFmpeg
-        #: decodes them) but never retrieved or converted. The monitor sets it.
-        self.sample: Callable[[float], bool] | None = None
         cap, first = self._open()
         self._cap: cv2.VideoCapture | None = cap
         self._first: np.ndarray | None = first
@@ -99,7 +96,15 @@ class VideoSource(ClosingMixin):
             return max(msec / 1000.0, previous)
         return max(number / FALLBACK_FPS, previous)
 
-    def __iter__(self) -> Iterator[Frame]:
+    def frames(
+        self, sample: SamplePredicate | None = None, on_bad_frame: BadFrameHandler | None = None
+    ) -> Iterator[Frame]:
+        """The frames ``sample`` accepts, else those of ``target_fps``, else all.
+
+        Rejected frames are grabbed (FFmpeg decodes them) but never retrieved or converted.
+        A frame that fails to retrieve ends the video with :class:`SourceError`: the
+        decoder's state after such a failure is not trusted, so ``on_bad_frame`` is unused.
+        """
         if self._cap is not None and self._first is not None:
             cap, first = self._cap, self._first
         else:  # a second pass starts again from the top (and ends any first pass)
@@ -110,7 +115,7 @@ class VideoSource(ClosingMixin):
         image: np.ndarray | None = first
         tick = 0  # next tick k / target_fps still waiting for a frame
         while True:
-            if self._keep(t, tick):
+            if self._keep(sample, t, tick):
                 if image is None:
                     image = self._retrieve(cap, number)
                 yield Frame(index=number, t=t, image=image, name=self.path.name)
@@ -121,10 +126,10 @@ class VideoSource(ClosingMixin):
             number, image = number + 1, None
             t = self._timestamp(cap, number, t)
 
-    def _keep(self, t: float, tick: int) -> bool:
-        """Decode this frame? ``sample`` (set by the monitor) wins over ``target_fps``."""
-        if self.sample is not None:
-            return self.sample(t)
+    def _keep(self, sample: SamplePredicate | None, t: float, tick: int) -> bool:
+        """Decode this frame? ``sample`` (the monitor's) wins over ``target_fps``."""
+        if sample is not None:
+            return sample(t)
         return self.target_fps is None or t >= self._tick_time(tick)
 
     def _tick_time(self, tick: int) -> float:

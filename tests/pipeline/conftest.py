@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 
 from posture_watch.cli import main
+from posture_watch.model import locate_model
+from posture_watch.paths import REPO_MODELS_DIR
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,12 @@ def private_user_folders(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     return home
+
+
+@pytest.fixture(scope="session")
+def model() -> Path:
+    """The lite pose model the repository ships, checked against its pinned hash."""
+    return locate_model("lite", REPO_MODELS_DIR / "pose_landmarker_lite.task")
 
 
 @pytest.fixture(scope="session")
@@ -89,3 +97,12 @@ def write_session_video(pictures: list[np.ndarray], path: Path, *, fps: float, h
         for _ in range(round(hold * fps)):
             writer.write(canvas)
     writer.release()
+
+
+def darkened(picture: Path, factor: float, out: Path) -> Path:
+    """``picture`` with every grey level scaled by ``factor`` (0.1: a dim, nearly covered
+    lens), written as PNG to ``out``."""
+    image = cv2.imread(str(picture), cv2.IMREAD_COLOR)
+    dark = np.clip(image.astype(np.float64) * factor, 0, 255).astype(np.uint8)
+    assert cv2.imwrite(str(out), dark)
+    return out

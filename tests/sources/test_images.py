@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from posture_watch.errors import SourceError
+from posture_watch.errors import FrameError, SourceError
 from posture_watch.sources import FolderSource, ImageSource
 from posture_watch.sources.images import natural_key
 
@@ -113,7 +113,7 @@ def test_folder_rejects_bad_fps(tmp_path: Path, sample_png: Path, fps: float) ->
 def test_corrupt_image(tmp_path: Path, junk: bytes) -> None:
     path = tmp_path / "broken.jpg"
     path.write_bytes(junk)
-    with pytest.raises(SourceError) as info:
+    with pytest.raises(FrameError) as info:
         ImageSource(path)
     assert str(info.value) == f"{path}: cannot decode image (corrupt or not an image)"
 
@@ -148,7 +148,7 @@ def test_empty_folder(tmp_path: Path) -> None:
 
 def test_folder_whose_only_image_is_corrupt(tmp_path: Path, junk: bytes) -> None:
     (tmp_path / "only.jpg").write_bytes(junk)
-    with pytest.raises(SourceError) as info:
+    with pytest.raises(FrameError) as info:
         FolderSource(tmp_path)
     assert str(tmp_path / "only.jpg") in str(info.value)
     assert "cannot decode image" in str(info.value)
@@ -160,7 +160,7 @@ def test_corrupt_image_later_in_folder_is_named(tmp_path: Path, sample_jpgs: lis
     source = FolderSource(tmp_path)
     frames = iter(source)
     assert next(frames).name == "1.jpg"
-    with pytest.raises(SourceError, match=r"2\.jpg: cannot decode image"):
+    with pytest.raises(FrameError, match=r"2\.jpg: cannot decode image"):
         next(frames)
 
 
@@ -172,5 +172,87 @@ def test_folder_sample_predicate_skips_pictures(tmp_path: Path, sample_jpgs: lis
     from posture_watch.sources import FolderSource
 
     source = FolderSource(tmp_path, fps=1.0)
-    source.sample = lambda t: t in (0.0, 2.0)
-    assert [f.index for f in source] == [0, 2]
+    assert [f.index for f in source.frames(lambda t: t in (0.0, 2.0))] == [0, 2]
+    assert [f.index for f in source] == [0, 1, 2]  # the predicate is per call, not kept
+
+
+def folder_of_three(folder: Path, sample_jpgs: list[Path]) -> Path:
+    """``1.jpg`` to ``3.jpg`` from real pictures; ``2.jpg`` truncated after 300 bytes, so its
+    header still looks like a JPEG and only decoding finds the damage."""
+    shutil.copy(sample_jpgs[0], folder / "1.jpg")
+    (folder / "2.jpg").write_bytes(sample_jpgs[1].read_bytes()[:300])
+    shutil.copy(sample_jpgs[2], folder / "3.jpg")
+    return folder
+
+
+def test_damaged_picture_is_reported_and_skipped_with_on_bad_frame(
+    tmp_path: Path, sample_jpgs: list[Path]
+) -> None:
+    source = FolderSource(folder_of_three(tmp_path, sample_jpgs), fps=1.0)
+    reported: list[FrameError] = []
+    frames = list(source.frames(on_bad_frame=reported.append))
+    assert [(f.name, f.t) for f in frames] == [("1.jpg", 0.0), ("3.jpg", 2.0)]
+    assert all(f.image is not None and f.image.shape == (224, 224, 3) for f in frames)
+    (error,) = reported
+    assert str(error) == f"{tmp_path / '2.jpg'}: cannot decode image (corrupt or not an image)"
+
+
+def test_without_on_bad_frame_a_damaged_picture_ends_that_pass_only(
+    tmp_path: Path, sample_jpgs: list[Path]
+) -> None:
+    source = FolderSource(folder_of_three(tmp_path, sample_jpgs))
+    with pytest.raises(FrameError):
+        list(source)
+    # the source itself is still usable: a new pass that skips the picture reads the rest
+    assert [f.name for f in source.frames(lambda t: t != 0.5)] == ["1.jpg", "3.jpg"]
+
+
+def test_a_picture_sampled_out_is_never_decoded_so_never_reported(
+    tmp_path: Path, sample_jpgs: list[Path]
+) -> None:
+    source = FolderSource(folder_of_three(tmp_path, sample_jpgs), fps=1.0)
+    reported: list[FrameError] = []
+    frames = list(source.frames(lambda t: t != 1.0, reported.append))
+    assert [f.name for f in frames] == ["1.jpg", "3.jpg"]
+    assert reported == []
+
+
+def test_picture_removed_after_opening_is_a_source_error_not_a_frame_error(
+    tmp_path: Path, sample_jpgs: list[Path]
+) -> None:
+    for i in range(3):
+        shutil.copy(sample_jpgs[i], tmp_path / f"{i}.jpg")
+    source = FolderSource(tmp_path)
+    (tmp_path / "1.jpg").unlink()
+    reported: list[FrameError] = []
+    frames = source.frames(on_bad_frame=reported.append)
+    assert next(frames).name == "0.jpg"
+    with pytest.raises(SourceError) as info:
+        next(frames)
+    assert not isinstance(info.value, FrameError)  # a consumer may retry the whole folder
+    assert "1.jpg: cannot read" in str(info.value)
+    assert reported == []
+
+
+def test_folder_renamed_after_opening_is_a_source_error(
+    tmp_path: Path, sample_jpgs: list[Path]
+) -> None:
+    folder = tmp_path / "shots"
+    folder.mkdir()
+    shutil.copy(sample_jpgs[0], folder / "a.jpg")
+    source = FolderSource(folder)
+    folder.rename(tmp_path / "moved")
+    with pytest.raises(SourceError) as info:
+        list(source.frames(on_bad_frame=lambda error: None))
+    assert not isinstance(info.value, FrameError)
+    with pytest.raises(SourceError, match="no such file or folder") as reopened:
+        FolderSource(folder)
+    assert not isinstance(reopened.value, FrameError)
+
+
+def test_single_image_applies_the_sample_predicate(sample_jpgs: list[Path]) -> None:
+    source = ImageSource(sample_jpgs[0])
+    asked: list[float] = []
+    assert list(source.frames(lambda t: asked.append(t) or False)) == []
+    assert asked == [0.0]
+    assert [f.t for f in source.frames(lambda t: True)] == [0.0]

@@ -1,5 +1,6 @@
-"""open_source picks the source type from the spec."""
+"""open_source picks the source type from the spec; every source speaks the same frames()."""
 
+import inspect
 import shutil
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import pytest
 
 from posture_watch.errors import CameraError, SourceError
 from posture_watch.sources import (
+    CameraSource,
     FolderSource,
     ImageSource,
     RecordingSource,
@@ -49,3 +51,33 @@ def test_missing_paths(tmp_path: Path, name: str) -> None:
     with pytest.raises(SourceError) as info:
         open_source(str(path))
     assert str(info.value) == f"{path}: no such file or folder"
+
+
+@pytest.mark.parametrize(
+    "source_type", [CameraSource, VideoSource, ImageSource, FolderSource, RecordingSource]
+)
+def test_every_source_declares_frames_with_sample_and_on_bad_frame(source_type: type) -> None:
+    # the monitor calls frames(sample, on_bad_frame=...) on whatever open_source returns
+    params = inspect.signature(source_type.frames).parameters
+    assert list(params)[:3] == ["self", "sample", "on_bad_frame"]
+    assert params["sample"].default is None and params["on_bad_frame"].default is None
+
+
+def test_every_opened_source_yields_just_the_sampled_frames(
+    tmp_path: Path, sample_jpgs: list[Path], sample_video: Path
+) -> None:
+    folder = tmp_path / "pics"
+    folder.mkdir()
+    for i, p in enumerate(sample_jpgs):
+        shutil.copy(p, folder / f"{i}.jpg")
+    recording = tmp_path / "s.jsonl"
+    with RecordingWriter(recording, "camera 0", 2.0) as writer:
+        for i in range(4):
+            writer.write(i, i * 0.5, "", None)
+    for spec in (sample_jpgs[0], folder, sample_video, recording):
+        with open_source(spec, fps=2.0) as source:
+            assert not hasattr(source, "sample")  # a declared argument, not an attribute
+            every = [f.t for f in source]
+            kept = [f.t for f in source.frames(lambda t: t < 0.4)]
+            assert kept == [t for t in every if t < 0.4], spec
+            assert [f.t for f in source.frames(on_bad_frame=print)] == every, spec

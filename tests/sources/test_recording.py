@@ -139,3 +139,11 @@ def test_empty_and_binary_files(tmp_path: Path, junk: bytes) -> None:
 def test_missing_recording(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="no such file or folder"):
         RecordingSource(tmp_path / "none.jsonl")
+
+
+def test_frames_applies_the_sample_predicate(tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "r.jsonl", [HEADER, *(person_line(i, i * 0.5) for i in range(5))])
+    source = RecordingSource(path)
+    kept = list(source.frames(lambda t: t in (0.5, 1.5), on_bad_frame=lambda error: None))
+    assert [(f.index, f.t) for f in kept] == [(1, 0.5), (3, 1.5)]
+    assert [f.index for f in source] == [0, 1, 2, 3, 4]

@@ -86,7 +86,6 @@ def test_sample_predicate_decides_per_frame_which_frames_are_decoded(sample_vide
         return t >= 1.0 and round(t * 10) % 3 == 0
 
     source = VideoSource(sample_video)
-    source.sample = every_third_second_half
-    frames = list(source)
+    frames = list(source.frames(every_third_second_half))
     assert [f.index for f in frames] == [12, 15, 18]
     assert len(asked) == 20  # every frame was grabbed and offered, only three decoded
