@@ -7,13 +7,14 @@ than stop the monitor); the report, ``export``, ``forget`` and ``journal`` use
 
 from posture_watch.history.recorder import HistoryRecorder, open_recorder
 from posture_watch.history.schema import SCHEMA_VERSION, TABLES, create_or_migrate
-from posture_watch.history.store import HistoryStore, default_history_path
+from posture_watch.history.store import HistoryStore, StorageBusyError, default_history_path
 
 __all__ = [
     "SCHEMA_VERSION",
     "TABLES",
     "HistoryRecorder",
     "HistoryStore",
+    "StorageBusyError",
     "create_or_migrate",
     "default_history_path",
     "open_recorder",

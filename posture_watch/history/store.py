@@ -7,8 +7,14 @@ of the monitor loses at most the minute the aggregator still holds in memory. Re
 file locked waits up to ``busy_timeout`` seconds before giving up.
 
 Every ``sqlite3`` error is translated here, once, into a :class:`StorageError` that names
-the file and says what to do. A store from :meth:`HistoryStore.in_memory` is the fallback
-the monitor switches to when the file cannot be used.
+the file and says what to do. A file another program holds locked past the busy timeout
+is a :class:`StorageBusyError` instead, because that passes (the monitor keeps its writes
+and retries) while a damaged file does not. A store from :meth:`HistoryStore.in_memory`
+is the fallback the monitor switches to when the file cannot be used.
+
+``report`` and ``export`` use :meth:`HistoryStore.open_readonly`: the same schema check
+and the same SQL as the monitor's store, on a connection that cannot create, migrate or
+change anything, so they work on a read-only data folder too.
 """
 
 from __future__ import annotations
@@ -70,6 +76,26 @@ _UPSERT_MINUTE = (
 _OPEN_INTERVALS = ("breaks", "pauses", "camera_problems")
 
 
+class StorageBusyError(StorageError):
+    """Another connection held the history locked for longer than the busy timeout.
+
+    Unlike a damaged file this passes: retry later rather than give the file up.
+    """
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "database is locked" in str(exc) or "database table is locked" in str(exc)
+
+
+def _storage_error(name: str, exc: sqlite3.Error) -> StorageError:
+    """The one translation of a sqlite3 error: busy, or anything else."""
+    kind = StorageBusyError if _is_busy(exc) else StorageError
+    return kind(f"{name}: {exc}", hint=_hint(str(exc)))
+
+
 def _hint(message: str) -> str:
     lowered = message.lower()
     if "not a database" in lowered or "malformed" in lowered:
@@ -128,7 +154,7 @@ class HistoryStore:
         except sqlite3.Error as exc:
             if conn is not None:
                 conn.close()
-            raise StorageError(f"{path}: {exc}", hint=_hint(str(exc))) from exc
+            raise _storage_error(str(path), exc) from exc
         except BaseException:
             if conn is not None:
                 conn.close()
@@ -141,6 +167,13 @@ class HistoryStore:
         conn = sqlite3.connect(MEMORY, isolation_level=None, check_same_thread=False)
         create_or_migrate(conn)
         return cls(conn, None)
+
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long later statements wait for another connection's lock before a
+        :class:`StorageBusyError` (the monitor opens patiently, then writes with a short
+        timeout so that a locked file never delays it)."""
+        with self._sql() as conn:
+            conn.execute(f"PRAGMA busy_timeout = {max(0, round(seconds * 1000))}")
 
     @property
     def name(self) -> str:
@@ -167,7 +200,7 @@ class HistoryStore:
                 if self._conn.in_transaction:
                     with suppress(sqlite3.Error):
                         self._conn.rollback()
-                raise StorageError(f"{self.name}: {exc}", hint=_hint(str(exc))) from exc
+                raise _storage_error(self.name, exc) from exc
 
     # -- writing --------------------------------------------------------------------------
 

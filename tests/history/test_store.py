@@ -4,6 +4,7 @@ and the errors a user can meet (damaged file, lock, read-only folder)."""
 import os
 import sqlite3
 import threading
+import time
 from contextlib import closing
 
 import pytest
@@ -30,6 +31,7 @@ from posture_watch.core.prompts import PromptKind
 from posture_watch.core.scoring import PostureState
 from posture_watch.errors import StorageError
 from posture_watch.history import HistoryStore
+from posture_watch.history.store import StorageBusyError
 from posture_watch.monitor.events import (
     CameraRecovered,
     CameraUnavailable,
@@ -217,6 +219,50 @@ def test_a_write_that_finds_the_file_locked_is_a_storage_error(path):
                 store.add_minute(MinuteRow(60, 1.0, 0.0, 0.0, 0.0))
             holder.execute("ROLLBACK")
         store.add_minute(MinuteRow(60, 1.0, 0.0, 0.0, 0.0))  # usable again afterwards
+
+
+def test_a_busy_file_is_a_storage_busy_error_and_the_write_succeeds_once_it_is_free(path):
+    row = MinuteRow(60, 1.0, 0.0, 0.0, 0.0)
+    with HistoryStore.open(path, busy_timeout=0.05) as store:
+        with closing(sqlite3.connect(path, isolation_level=None)) as holder:
+            holder.execute("BEGIN EXCLUSIVE")
+            holder.execute("INSERT INTO calibrations VALUES (1.0, 'desk')")
+            with pytest.raises(StorageBusyError, match="database is locked") as err:
+                store.add_minute(row)
+            assert str(path) in str(err.value) and "another program" in err.value.one_line()
+            holder.execute("COMMIT")
+        store.add_minute(row)
+    assert rows(path, "minutes") == [(60, 1.0, 0.0, 0.0, 0.0, None, None, None, None, None)]
+    assert rows(path, "calibrations") == [(1.0, "desk")]
+
+
+def test_opening_a_busy_file_is_a_storage_busy_error(path):
+    HistoryStore.open(path).close()
+    with closing(sqlite3.connect(path, isolation_level=None)) as holder:
+        holder.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(StorageBusyError):
+            HistoryStore.open(path, busy_timeout=0.05)
+        holder.execute("ROLLBACK")
+
+
+def test_the_busy_timeout_can_be_shortened_after_opening(path):
+    with HistoryStore.open(path, busy_timeout=30.0) as store:
+        store.set_busy_timeout(0.05)
+        with closing(sqlite3.connect(path, isolation_level=None)) as holder:
+            holder.execute("BEGIN EXCLUSIVE")
+            started = time.monotonic()
+            with pytest.raises(StorageBusyError):
+                store.add_minute(MinuteRow(60, 1.0, 0.0, 0.0, 0.0))
+            assert time.monotonic() - started < 5.0  # not the 30 s it was opened with
+            holder.execute("ROLLBACK")
+
+
+def test_a_damaged_file_is_not_a_busy_one(path):
+    path.parent.mkdir(parents=True)
+    path.write_bytes(os.urandom(4096))
+    with pytest.raises(StorageError) as err:
+        HistoryStore.open(path)
+    assert not isinstance(err.value, StorageBusyError)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
