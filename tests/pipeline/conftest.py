@@ -6,6 +6,9 @@ import contextlib
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +44,23 @@ def run_cli(*argv: str | Path) -> CliResult:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main([str(a) for a in argv])
     return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def run_process(*argv: str | Path, env_home: Path) -> subprocess.CompletedProcess:
+    """Run ``posture-watch`` as a real child process, with its user folders in ``env_home``:
+    what a user's shell sees, down to the exit code and every byte on stderr."""
+    env = {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(env_home / "c"),
+        "XDG_DATA_HOME": str(env_home / "d"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "posture_watch.cli", *map(str, argv)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -6,27 +6,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-from tests.pipeline.conftest import run_cli
-
-CLI = [sys.executable, "-m", "posture_watch.cli"]
-
-
-def run_process(*argv, env_home: Path) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "XDG_CONFIG_HOME": str(env_home / "c"),
-        "XDG_DATA_HOME": str(env_home / "d"),
-    }
-    return subprocess.run(
-        [*CLI, *map(str, argv)], capture_output=True, text=True, timeout=120, env=env
-    )
+from tests.pipeline.conftest import run_cli, run_process
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess, *words: str) -> str:
