@@ -11,12 +11,18 @@ pipes, so a chatty child can never block on a full pipe while the tray is not re
 
 :func:`run_window` and :func:`place_in_corner` are the child's side. This module never
 imports tkinter, so the tray does not need Tk to start.
+
+A window must not outlive the tray, even a tray killed with SIGKILL: the tray passes its
+pid (``--parent-pid``) and :func:`run_window` keeps the window on a
+:class:`~.lifeline.Lifeline`, which closes it once that parent has gone, and on SIGTERM.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -26,6 +32,7 @@ from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Generic, Protocol, Self, TypeVar
 
+from posture_watch.desktop.lifeline import Lifeline, Root
 from posture_watch.errors import PostureWatchError
 
 if TYPE_CHECKING:
@@ -89,8 +96,9 @@ class ChildWindowProcess(Generic[ResultT]):
     # -- the lifecycle ----------------------------------------------------------------
 
     def command(self) -> list[str]:
-        """The child's command line."""
-        return [self.python, "-m", self.window_module, *self.arguments()]
+        """The child's command line; ``--parent-pid`` lets the child close when we die."""
+        parent = ["--parent-pid", str(os.getpid())]
+        return [self.python, "-m", self.window_module, *parent, *self.arguments()]
 
     @property
     def pid(self) -> int | None:
@@ -245,23 +253,42 @@ class _Result(Protocol):
 
 
 class _Window(Protocol):
+    @property
+    def root(self) -> Root: ...
     def run(self) -> _Result: ...
 
 
-def run_window(kind: str, build: Callable[[], _Window]) -> int:
+def run_window(kind: str, build: Callable[[], _Window], parent_pid: int | None = None) -> int:
     """The child's main: build the window, run it until answered, print its one JSON line.
 
     Returns the exit code: 0, or the error's own code after one line on stderr when the
-    window cannot be built (no display, unknown prompt).
+    window cannot be built (no display, unknown prompt). A window closed because its
+    parent (``parent_pid``) has gone or by SIGTERM prints no answer, only one line on
+    stderr, and returns 128 + the signal (129 for a parent that has gone, 143 for SIGTERM).
     """
-    try:
-        window = build()
-    except PostureWatchError as exc:
-        name = type(exc).__name__
-        print(f"posture-watch {kind}: {name}: {exc.one_line()}", file=sys.stderr)
-        return exc.exit_code
-    print(window.run().to_json(), flush=True)
+    with Lifeline(kind, parent_pid) as lifeline:
+        try:
+            window = build()
+        except PostureWatchError as exc:
+            name = type(exc).__name__
+            print(f"posture-watch {kind}: {name}: {exc.one_line()}", file=sys.stderr)
+            return exc.exit_code
+        lifeline.watch(window.root)
+        result = window.run()
+        if lifeline.ended_by is not None:
+            _destroy(window.root)
+            print(lifeline.message(), file=sys.stderr, flush=True)
+            return lifeline.exit_code
+    print(result.to_json(), flush=True)
     return 0
+
+
+def _destroy(root: Root) -> None:
+    """Take the window off the screen now, unless an answer already did."""
+    import tkinter  # the child has loaded Tk already; the tray never gets here
+
+    with contextlib.suppress(tkinter.TclError):  # "application has been destroyed"
+        root.destroy()
 
 
 def place_in_corner(root: tk.Tk, margin_right: int, margin_bottom: int) -> None:

@@ -5,7 +5,7 @@ offers this window once a day so that keeping one costs a few seconds. It runs a
 process so Tk owns that process's main thread (the tray's side is
 :mod:`posture_watch.desktop.journal_process`)::
 
-    python -m posture_watch.desktop.journal_window
+    python -m posture_watch.desktop.journal_window [--parent-pid PID]
 
 On exit it prints exactly one JSON line (:meth:`JournalResult.to_json`) and exits 0.
 
@@ -40,6 +40,7 @@ from posture_watch.desktop.journal_process import (
     JournalResult,
     JournalWindowProcess,
 )
+from posture_watch.desktop.lifeline import add_parent_option
 from posture_watch.errors import ConfigError, PostureWatchError
 
 if TYPE_CHECKING:
@@ -246,16 +247,18 @@ def _grid(frame: tk.Frame, widgets: Sequence[tk.Widget], *, columns: int) -> Non
 
 
 def _parser() -> argparse.ArgumentParser:
-    return argparse.ArgumentParser(
+    parser = argparse.ArgumentParser(
         prog="python -m posture_watch.desktop.journal_window",
         description="Ask for today's pain journal entry; print the answer as one JSON line.",
     )
+    add_parent_option(parser)
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the child process; returns the exit code."""
-    _parser().parse_args(argv)
-    return run_window("journal window", JournalWindow)
+    args = _parser().parse_args(argv)
+    return run_window("journal window", JournalWindow, args.parent_pid)
 
 
 __all__ = [

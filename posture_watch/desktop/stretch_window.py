@@ -4,7 +4,7 @@ Run as its own process so Tk owns that process's main thread and never shares on
 the tray (whose side is :mod:`posture_watch.desktop.stretch_process`)::
 
     python -m posture_watch.desktop.stretch_window --prompt-id ID \\
-        [--snooze-minutes 10] [--hold-seconds N]
+        [--snooze-minutes 10] [--hold-seconds N] [--parent-pid PID]
 
 On exit it prints exactly one JSON line (:meth:`StretchResult.to_json`) and exits 0. An
 unknown prompt id or a prompt without steps is one line on stderr and exit 2.
@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from posture_watch.core.prompts import Prompt
 from posture_watch.desktop.child_window import place_in_corner, run_window
+from posture_watch.desktop.lifeline import add_parent_option
 from posture_watch.desktop.stretch_process import (
     StretchAnswer,
     StretchResult,
@@ -281,6 +282,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--hold-seconds", type=_positive, metavar="N", help="override the hold time (tests)"
     )
+    add_parent_option(parser)
     return parser
 
 
@@ -304,7 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             prompt, snooze_minutes=args.snooze_minutes, hold_seconds=args.hold_seconds
         )
 
-    return run_window("stretch window", build)
+    return run_window("stretch window", build, args.parent_pid)
 
 
 __all__ = [

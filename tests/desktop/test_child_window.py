@@ -6,13 +6,14 @@ reach: a child that ignores SIGTERM, exit reasons for signals, and the child's m
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -23,6 +24,7 @@ from posture_watch.desktop.child_window import (
     run_window,
     typed_field,
 )
+from posture_watch.desktop.lifeline import PARENT_DEATH_SIGNAL, Lifeline
 from posture_watch.errors import PostureWatchError
 
 log = logging.getLogger(__name__)
@@ -153,9 +155,113 @@ def test_run_window_prints_the_answer_or_one_error_line(capsys) -> None:
     assert captured.err == "posture-watch test window: PostureWatchError: no display\n"
 
 
+class _Root:
+    """Stands in for ``tk.Tk`` where no display is needed: records what was asked of it."""
+
+    def __init__(self) -> None:
+        self.scheduled: list[tuple[int, Callable[[], object]]] = []
+        self.quit_called = self.destroyed = False
+
+    def after(self, ms: int, func: Callable[[], object]) -> str:
+        self.scheduled.append((ms, func))
+        return f"after#{len(self.scheduled)}"
+
+    def quit(self) -> None:
+        self.quit_called = True
+
+    def destroy(self) -> None:
+        self.destroyed = True
+
+    def run_next(self) -> None:
+        """Run the oldest scheduled callback, as Tk's main loop would."""
+        _, func = self.scheduled.pop(0)
+        func()
+
+
 @dataclass
 class _Window:
     answer: Answer
+    root: _Root = field(default_factory=_Root)
 
     def run(self) -> Answer:
         return self.answer
+
+
+def _parent_death_signal() -> int:
+    """This process's PR_GET_PDEATHSIG (Linux)."""
+    value = ctypes.c_int(-1)
+    assert ctypes.CDLL(None).prctl(2, ctypes.byref(value), 0, 0, 0) == 0
+    return value.value
+
+
+def test_the_lifeline_polls_while_the_parent_lives_and_puts_everything_back() -> None:
+    before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
+    root = _Root()
+    with Lifeline("test window", os.getppid(), poll_ms=50) as lifeline:
+        if sys.platform.startswith("linux"):
+            assert _parent_death_signal() == PARENT_DEATH_SIGNAL
+        assert signal.getsignal(signal.SIGTERM) != before[0]
+        lifeline.watch(root)
+        root.run_next()
+        assert [ms for ms, _ in root.scheduled] == [50]  # checked, and checks again
+        assert not root.quit_called and lifeline.ended_by is None
+        os.kill(os.getpid(), signal.SIGHUP)  # as when the thread that started us ends
+        root.run_next()
+        assert not root.quit_called and lifeline.ended_by is None
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)) == before
+    if sys.platform.startswith("linux"):
+        assert _parent_death_signal() == 0
+
+
+def test_sigterm_ends_the_main_loop_instead_of_the_process() -> None:
+    root = _Root()
+    with Lifeline("test window", None) as lifeline:
+        lifeline.watch(root)
+        os.kill(os.getpid(), signal.SIGTERM)
+        assert root.quit_called and lifeline.ended_by is signal.SIGTERM
+    assert (lifeline.exit_code, lifeline.message()) == (
+        143,
+        "posture-watch test window: stopped by SIGTERM",
+    )
+
+
+def test_the_poll_ends_the_main_loop_once_the_parent_has_gone(monkeypatch) -> None:
+    root = _Root()
+    with Lifeline("test window", os.getppid()) as lifeline:
+        lifeline.watch(root)
+        monkeypatch.setattr(os, "getppid", lambda: 1)  # handed to init: the tray has died
+        root.run_next()
+    assert root.quit_called and root.scheduled == []
+    assert lifeline.exit_code == 128 + signal.SIGHUP
+
+
+def test_a_parent_gone_before_the_window_exists_ends_the_process(capsys) -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    not_the_parent = os.getpid()
+
+    def build() -> _Window:
+        raise AssertionError("no window may be built")
+
+    with pytest.raises(SystemExit) as exited:
+        run_window("test window", build, not_the_parent)
+    assert exited.value.code == 128 + signal.SIGHUP
+    assert capsys.readouterr().err == (
+        f"posture-watch test window: stopped: its parent (pid {not_the_parent}) has gone\n"
+    )
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_a_window_ended_by_a_signal_prints_no_answer(capsys) -> None:
+    window = _Window(Answer("dismissed"))
+    original_run = window.run
+
+    def run_and_get_sigterm() -> Answer:
+        os.kill(os.getpid(), signal.SIGTERM)  # arrives while the window is open
+        return original_run()
+
+    window.run = run_and_get_sigterm  # type: ignore[method-assign]
+    assert run_window("test window", lambda: window) == 143
+    assert window.root.quit_called and window.root.destroyed
+    captured = capsys.readouterr()
+    assert captured.out == ""  # the tray must not take "dismissed" for the person's answer
+    assert captured.err == "posture-watch test window: stopped by SIGTERM\n"

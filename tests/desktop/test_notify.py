@@ -19,7 +19,7 @@ from posture_watch.desktop.notify import (
     NotifySendNotifier,
     notifier_for_platform,
 )
-from tests.desktop.xsession import XSession, wait_for
+from tests.desktop.xsession import XSession, processes, running, wait_for
 
 
 @pytest.fixture
@@ -116,26 +116,6 @@ def test_a_dead_bus_socket_on_a_real_display_gives_false_at_once(
     assert "Could not connect" in record.getMessage()
 
 
-def _processes() -> dict[int, tuple[str, str, int]]:
-    """Every process: pid -> (name, state letter, parent pid), from /proc."""
-    found = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:  # it ended while we looked
-            continue
-        name = text[text.index("(") + 1 : text.rindex(")")]
-        state, ppid = text[text.rindex(")") + 2 :].split()[:2]
-        found[int(stat.parent.name)] = (name, state, int(ppid))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    """True while ``pid`` runs or is stopped; False once it is gone or a zombie."""
-    entry = _processes().get(pid)
-    return entry is not None and entry[1] != "Z"
-
-
 def _command_lines_with(text: str) -> list[int]:
     """Pids of the processes whose command line contains ``text``."""
     pids = []
@@ -162,7 +142,7 @@ def test_a_frozen_server_gives_false_within_the_timeout_and_no_process_is_left(
             started = time.monotonic()
             call.start()
             [child] = wait_for(lambda: _command_lines_with(title), 0.9, what="notify-send")
-            assert _processes()[child][2] == os.getpid()  # ours to reap
+            assert processes()[child][2] == os.getpid()  # ours to reap
             call.join(timeout=5)
             elapsed = time.monotonic() - started
     finally:
@@ -170,7 +150,7 @@ def test_a_frozen_server_gives_false_within_the_timeout_and_no_process_is_left(
 
     assert answers == [False]
     assert 1.0 <= elapsed < 1.5
-    assert child not in _processes()  # killed and reaped: not even a zombie is left
+    assert child not in processes()  # killed and reaped: not even a zombie is left
     assert _command_lines_with(title) == []
     [record] = caplog.records
     assert "no answer within 1 s" in record.getMessage()
@@ -227,7 +207,7 @@ def test_on_a_timeout_what_notify_send_started_is_killed_too(tmp_path, caplog) -
         assert time.monotonic() - started < 1.0
 
     helper = int(pid_file.read_text())
-    wait_for(lambda: not _alive(helper), 1.0, what="the helper to die")
+    wait_for(lambda: not running(helper), 1.0, what="the helper to die")
     assert len(caplog.records) == 1
 
 

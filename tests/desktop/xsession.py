@@ -434,6 +434,30 @@ class XSession:
         return dict((line.split()[0], line.split()[1].lower()) for line in lines if " " in line)
 
 
+def processes() -> dict[int, tuple[str, str, int]]:
+    """Every process on the machine: pid -> (name, state letter, parent pid), from /proc.
+
+    For tests that check no process was left behind: a zombie (state ``Z``) has ended but
+    was not reaped by its parent.
+    """
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # it ended while we looked
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        state, ppid = text[text.rindex(")") + 2 :].split()[:2]
+        found[int(stat.parent.name)] = (name, state, int(ppid))
+    return found
+
+
+def running(pid: int) -> bool:
+    """True while ``pid`` runs or is stopped; False once it has ended (gone or a zombie)."""
+    entry = processes().get(pid)
+    return entry is not None and entry[1] != "Z"
+
+
 def _stop(proc: subprocess.Popen[bytes]) -> None:
     """Terminate politely, kill after 5 s, and always reap (no zombies)."""
     if proc.poll() is None:
@@ -445,4 +469,12 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait()
 
 
-__all__ = ["SCREEN", "TRAYER_ARGS", "XSession", "XSessionError", "wait_for"]
+__all__ = [
+    "SCREEN",
+    "TRAYER_ARGS",
+    "XSession",
+    "XSessionError",
+    "processes",
+    "running",
+    "wait_for",
+]
