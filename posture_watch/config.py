@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import errno
 import json
 import os
 import re
 import sys
 import tempfile
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import time as dtime
 from pathlib import Path
@@ -303,15 +304,35 @@ def settings_path() -> Path:
     return paths.config_dir() / FILE_NAME
 
 
-def load_config(path: Path | None = None, *, create: bool = True) -> AppConfig:
+#: Where :func:`load_config` says that it could not create the file (one line).
+Warn = Callable[[str], None]
+
+
+def _warn_on_stderr(line: str) -> None:
+    print(f"posture-watch: {line}", file=sys.stderr, flush=True)
+
+
+def load_config(
+    path: Path | None = None, *, create: bool = True, warn: Warn | None = None
+) -> AppConfig:
     """Read and validate the settings file (default :func:`settings_path`).
 
     A missing file is first created with the commented defaults when ``create``; without
-    ``create`` a missing file means the defaults. Anything wrong is a ConfigError.
+    ``create`` a missing file means the defaults. A missing file that cannot be created
+    (a read-only config folder) is no reason to stop the monitor: the defaults apply and
+    ``warn`` (default: one line on stderr) says so. A file that is there but wrong is a
+    ConfigError.
     """
     path = settings_path() if path is None else path
     if create:
-        ensure_config_file(path)
+        try:
+            _create_defaults(path)
+        except OSError as exc:
+            (warn or _warn_on_stderr)(
+                f"settings: cannot create {_shown(path)} ({exc.strerror or exc}); "
+                "using the defaults"
+            )
+            return AppConfig.default()
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -452,22 +473,39 @@ DEFAULT_TOML: str = to_toml(
 
 def ensure_config_file(path: Path) -> bool:
     """Create ``path`` with :data:`DEFAULT_TOML` if missing (atomically, never replacing
-    an existing file); returns whether it was created."""
+    an existing file); returns whether it was created. For ``settings --path`` and the
+    tray's "Open settings", where a file that cannot be made is an error."""
+    try:
+        return _create_defaults(path)
+    except OSError as exc:
+        raise StorageError(f"{path}: cannot create the settings file: {exc.strerror}") from exc
+
+
+def _create_defaults(path: Path) -> bool:
+    """:func:`ensure_config_file` with the OSError left to the caller."""
     if path.exists():
         return False
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(DEFAULT_TOML)
-                fh.flush()
-                os.fsync(fh.fileno())
-            return _publish(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
-    except OSError as exc:
-        raise StorageError(f"{path}: cannot create the settings file: {exc.strerror}") from exc
+    except FileExistsError:  # a file where the folder should be: say that, not "exists"
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)) from None
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(DEFAULT_TOML)
+            fh.flush()
+            os.fsync(fh.fileno())
+        return _publish(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _shown(path: Path) -> str:
+    """``~/.config/posture-watch/settings.toml`` rather than the full path, for messages."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except (ValueError, RuntimeError):  # not under home, or no home at all
+        return str(path)
 
 
 def _publish(tmp: str, path: Path) -> bool:

@@ -107,10 +107,34 @@ def test_broken_file_is_not_overwritten_either(config_home: Path) -> None:
     assert config_home.read_text(encoding="utf-8") == "[sitting\n"
 
 
-def test_uncreatable_file_is_a_storage_error(tmp_path: Path) -> None:
+def test_uncreatable_file_means_the_defaults_and_one_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     blocker = write(tmp_path / "not-a-folder", "")
+    path = blocker / "settings.toml"
+    assert load_config(path) == AppConfig.default()
+    assert capsys.readouterr().err == (
+        f"posture-watch: settings: cannot create {path} (Not a directory); using the defaults\n"
+    )
+    warnings: list[str] = []
+    assert load_config(path, warn=warnings.append) == AppConfig.default()
+    assert len(warnings) == 1 and "using the defaults" in warnings[0]
     with pytest.raises(StorageError, match="cannot create the settings file"):
-        load_config(blocker / "settings.toml")
+        ensure_config_file(path)  # settings --path asked for the file: an error
+
+
+def test_the_warning_shows_the_file_under_home_as_tilde(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    write(tmp_path / ".config", "a file where the config folder should be")
+    warnings: list[str] = []
+    path = tmp_path / ".config" / "posture-watch" / "settings.toml"
+    assert load_config(path, warn=warnings.append) == AppConfig.default()
+    assert warnings == [
+        "settings: cannot create ~/.config/posture-watch/settings.toml (Not a directory); "
+        "using the defaults"
+    ]
 
 
 def test_unreadable_and_non_utf8_files(tmp_path: Path) -> None:
