@@ -131,7 +131,7 @@ def run_export(args: argparse.Namespace) -> int:
         )
     else:
         names = tuple(TABLES) if args.table in (None, "all") else (args.table,)
-    with HistoryStore.open(history_path(args), create=False) as store:
+    with HistoryStore.open_readonly(history_path(args)) as store:  # never writes
         exported = store.export(start, end, names)
         columns = {t: ["local_time", *store.columns(t)] for t in names}
     tables = {t: _with_local_time(t, rows) for t, rows in exported.items()}

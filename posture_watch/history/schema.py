@@ -94,11 +94,7 @@ def create_or_migrate(conn: sqlite3.Connection, migrations: list[Migration] | No
     steps = MIGRATIONS if migrations is None else migrations
     before = user_version(conn)
     if before > len(steps):
-        raise StorageError(
-            f"{_file_name(conn)}: history schema version {before} is newer than this "
-            f"posture-watch understands (version {len(steps)})",
-            hint="upgrade posture-watch, or use --history with another file",
-        )
+        raise _too_new(conn, before, len(steps))
     for version in range(before, len(steps)):
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -110,6 +106,37 @@ def create_or_migrate(conn: sqlite3.Connection, migrations: list[Migration] | No
             conn.execute("ROLLBACK")
             raise
     return before
+
+
+def readable_version(conn: sqlite3.Connection) -> int:
+    """The version of a history opened read-only (``report``, ``export``): the current
+    one, or 0 for an empty file (no tables yet).
+
+    A reader cannot migrate, so an older file is refused as well as a newer one; the
+    same words as :func:`create_or_migrate` for a newer file, so that every command says
+    the same thing about it.
+    """
+    version = user_version(conn)
+    if version > SCHEMA_VERSION:
+        raise _too_new(conn, version, SCHEMA_VERSION)
+    if version == SCHEMA_VERSION:
+        return version
+    tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()
+    if version == 0 and tables[0] == 0:
+        return 0
+    raise StorageError(
+        f"{_file_name(conn)}: history schema version {version} is older than this "
+        f"posture-watch reads (version {SCHEMA_VERSION})",
+        hint="run the monitor once with write access to the file: it upgrades the history",
+    )
+
+
+def _too_new(conn: sqlite3.Connection, version: int, understood: int) -> StorageError:
+    return StorageError(
+        f"{_file_name(conn)}: history schema version {version} is newer than this "
+        f"posture-watch understands (version {understood})",
+        hint="upgrade posture-watch, or use --history with another file",
+    )
 
 
 def _file_name(conn: sqlite3.Connection) -> str:

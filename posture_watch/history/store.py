@@ -22,10 +22,12 @@ from __future__ import annotations
 import math
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from posture_watch import paths
 from posture_watch.core.events import (
@@ -38,8 +40,16 @@ from posture_watch.core.events import (
 from posture_watch.core.journal import JournalEntry
 from posture_watch.core.minutes import MEDIAN_FEATURES, MinuteRow
 from posture_watch.core.prompt_rules import PromptAnswered, PromptShown, PromptSuppressed
-from posture_watch.errors import StorageError
-from posture_watch.history.schema import TABLES, create_or_migrate
+from posture_watch.core.report import (
+    MINUTE_COLUMNS,
+    AlertRecord,
+    History,
+    Interval,
+    MinuteRows,
+    PromptRecord,
+)
+from posture_watch.errors import ConfigError, StorageError
+from posture_watch.history.schema import TABLES, create_or_migrate, readable_version
 from posture_watch.monitor.events import CameraRecovered, CameraUnavailable, Paused, Resumed
 
 FILE_NAME = "history.sqlite3"
@@ -107,11 +117,59 @@ def _hint(message: str) -> str:
     return "check the file, or use --history FILE to use another one"
 
 
+class HistoryMissingError(StorageError):
+    """There is no history at the path yet: no file, or an empty one."""
+
+
+def _missing(path: Path) -> HistoryMissingError:
+    return HistoryMissingError(
+        f"no history yet at {path}",
+        hint="the monitor writes it while it runs; or give --history FILE",
+    )
+
+
+def _connect(
+    path: Path | str, name: str, busy_timeout: float, set_up: Callable[[sqlite3.Connection], None]
+) -> sqlite3.Connection:
+    """A connection to ``path`` (a file, or a ``file:`` URI) after ``set_up`` ran on it;
+    closed again, with the error translated, if anything fails."""
+    uri = isinstance(path, str) and path.startswith("file:")
+    conn: sqlite3.Connection | None = None
+    try:
+        conn = sqlite3.connect(
+            path, timeout=busy_timeout, isolation_level=None, check_same_thread=False, uri=uri
+        )
+        set_up(conn)
+    except BaseException as exc:
+        if conn is not None:
+            conn.close()
+        if isinstance(exc, sqlite3.Error):
+            raise _storage_error(name, exc) from exc
+        raise
+    return conn
+
+
+def _cannot_share_memory(exc: StorageError) -> bool:
+    """Whether a read-only open failed the way a WAL file in a read-only folder does."""
+    cause = exc.__cause__
+    code = getattr(cause, "sqlite_errorcode", None)
+    return (
+        isinstance(cause, sqlite3.Error)
+        and code is not None
+        and code & 0xFF
+        in (
+            sqlite3.SQLITE_CANTOPEN,
+            sqlite3.SQLITE_READONLY,
+        )
+    )
+
+
 class HistoryStore:
     """One connection to a history database; safe to share between threads."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
-        """Use :meth:`open` or :meth:`in_memory`; ``conn`` must be set up and migrated."""
+        """Use :meth:`open`, :meth:`open_readonly` or :meth:`in_memory`; ``conn`` must be
+        set up and its schema checked."""
         self._conn = conn
         self.path = path
         self._lock = threading.Lock()
@@ -124,42 +182,72 @@ class HistoryStore:
     ) -> HistoryStore:
         """Open (or create) the history at ``path`` and check that it can be written.
 
-        Raises :class:`StorageError` for a damaged file, a lock held past
-        ``busy_timeout``, a folder that cannot be written, or a newer schema; and with
-        ``create=False`` (``export``, ``forget``) for a file that does not exist yet.
+        Raises :class:`StorageError` for a damaged file, a folder that cannot be written,
+        or a newer schema; :class:`StorageBusyError` for a lock held past
+        ``busy_timeout``; and with ``create=False`` (``forget``)
+        :class:`HistoryMissingError` for a file that does not exist yet.
         """
         path = Path(path).expanduser()
         if not create and not path.is_file():
-            raise StorageError(
-                f"{path}: no history yet",
-                hint="the monitor writes it while it runs; or give --history FILE",
-            )
+            raise _missing(path)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # private data
         except OSError as exc:
             raise StorageError(
                 f"{path}: cannot create the folder: {exc.strerror or exc}",
                 hint=_hint("unable to open"),
             ) from exc
-        conn: sqlite3.Connection | None = None
-        try:
-            conn = sqlite3.connect(
-                path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
-            )
+
+        def set_up(conn: sqlite3.Connection) -> None:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             create_or_migrate(conn)
             conn.execute("BEGIN IMMEDIATE")  # fail now, not at the first minute, if read-only
             conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if conn is not None:
-                conn.close()
-            raise _storage_error(str(path), exc) from exc
-        except BaseException:
-            if conn is not None:
-                conn.close()
-            raise
-        return cls(conn, path)
+
+        return cls(_connect(path, str(path), busy_timeout, set_up), path)
+
+    @classmethod
+    def open_readonly(cls, path: Path, *, busy_timeout: float = BUSY_TIMEOUT) -> HistoryStore:
+        """Open the existing history at ``path`` for reading only (``report``, ``export``).
+
+        Nothing is created, migrated or written, so this works on a read-only data
+        folder and never disturbs the monitor. It opens with ``mode=ro``; a WAL history
+        whose ``-shm`` file cannot be created there (a read-only folder after a clean
+        shutdown) is opened ``immutable`` instead, which is safe only because no ``-wal``
+        file then holds rows the main file lacks: otherwise it is refused.
+
+        Raises :class:`HistoryMissingError` when there is no file or an empty one, and
+        :class:`StorageError` for a damaged file or a schema version this one cannot read.
+        """
+        path = Path(path).expanduser()
+        if not path.is_file():
+            raise _missing(path)
+        uri = path.resolve().as_uri()
+        versions: list[int] = []
+
+        def set_up(conn: sqlite3.Connection) -> None:
+            conn.execute("PRAGMA query_only = 1")
+            versions.append(readable_version(conn))
+
+        try:
+            store = cls(_connect(f"{uri}?mode=ro", str(path), busy_timeout, set_up), path)
+        except StorageError as exc:
+            if not _cannot_share_memory(exc):
+                raise
+            wal = path.with_name(f"{path.name}-wal")
+            if wal.is_file() and wal.stat().st_size > 0:
+                raise StorageError(
+                    f"{path}: cannot read the history read-only: {wal.name} holds changes "
+                    "not yet in the file, and its folder is read-only",
+                    hint="run posture-watch once with write access to the folder, or copy "
+                    "the history's files elsewhere and use --history",
+                ) from exc
+            store = cls(_connect(f"{uri}?immutable=1", str(path), busy_timeout, set_up), path)
+        if versions[-1] == 0:
+            store.close()
+            raise HistoryMissingError(f"no history yet in {path} (the file is empty)")
+        return store
 
     @classmethod
     def in_memory(cls) -> HistoryStore:
@@ -192,15 +280,18 @@ class HistoryStore:
 
     @contextmanager
     def _sql(self) -> Iterator[sqlite3.Connection]:
-        """The connection under the lock, with sqlite errors translated once."""
+        """The connection under the lock, with sqlite errors translated once; a
+        transaction left open by any error is rolled back."""
         with self._lock:
             try:
                 yield self._conn
-            except sqlite3.Error as exc:
+            except BaseException as exc:
                 if self._conn.in_transaction:
                     with suppress(sqlite3.Error):
                         self._conn.rollback()
-                raise _storage_error(self.name, exc) from exc
+                if isinstance(exc, sqlite3.Error):
+                    raise _storage_error(self.name, exc) from exc
+                raise
 
     # -- writing --------------------------------------------------------------------------
 
@@ -390,17 +481,84 @@ class HistoryStore:
     ) -> list[JournalEntry]:
         """The journal entries in ``[start, end)``, oldest first."""
         rows = self.export(start, end, ("journal",))["journal"]
-        return [
-            JournalEntry(
-                t=row["t"],
-                pain=row["pain"],
-                areas=tuple(a for a in row["areas"].split(",") if a),
-                note=row["note"],
-                numbness=bool(row["numbness"]),
-                weakness=bool(row["weakness"]),
+        try:
+            return [_journal_entry(*(row[k] for k in _JOURNAL_COLUMNS)) for row in rows]
+        except sqlite3.DatabaseError as exc:
+            raise _storage_error(self.name, exc) from exc
+
+    def read_history(
+        self, start: float, end: float, *, journal_start: float | None = None
+    ) -> History:
+        """Everything the report shows for ``[start, end)`` (epoch s), from one snapshot.
+
+        Minutes, alerts and prompts that begin in the window; bouts, breaks, pauses and
+        camera problems that overlap it (open ones too); the journal from
+        ``journal_start`` (default ``start``), because the advice looks weeks back. The
+        minutes arrive as one NumPy array: a week of 10,080 rows is a single fetch.
+        """
+        with self._sql() as conn:
+            conn.execute("BEGIN")  # one snapshot while the monitor keeps writing
+            history = _read_history(
+                conn, start, end, start if journal_start is None else journal_start
             )
-            for row in rows
-        ]
+            conn.execute("COMMIT")
+        return history
+
+
+_JOURNAL_COLUMNS = ("t", "pain", "areas", "note", "numbness", "weakness")
+_MINUTES_SQL = (
+    f"SELECT {', '.join(MINUTE_COLUMNS)} FROM minutes "
+    "WHERE minute >= ? AND minute < ? ORDER BY minute"
+)
+
+
+def _read_history(
+    conn: sqlite3.Connection, start: float, end: float, journal_start: float
+) -> History:
+    window = (start, end)
+    rows = conn.execute(_MINUTES_SQL, window).fetchall()
+    minutes = MinuteRows.from_array(np.array(rows, dtype=np.float64)) if rows else None
+
+    def spans(table: str) -> tuple[Interval, ...]:
+        sql = f'SELECT start, "end" FROM {table} WHERE start < ? AND ("end" IS NULL OR "end" > ?)'
+        return tuple(Interval(s, e) for s, e in conn.execute(sql + " ORDER BY start", (end, start)))
+
+    alerts = conn.execute(
+        "SELECT t, kind, since FROM alerts WHERE t >= ? AND t < ? ORDER BY t", window
+    )
+    prompts = conn.execute(
+        "SELECT t, prompt_id, kind, reason, stretch_id, answer, answered_at FROM prompts "
+        "WHERE t >= ? AND t < ? ORDER BY t",
+        window,
+    )
+    journal = conn.execute(
+        f"SELECT {', '.join(_JOURNAL_COLUMNS)} FROM journal WHERE t >= ? AND t < ? ORDER BY t",
+        (journal_start, end),
+    )
+    return History(
+        start=start,
+        end=end,
+        minutes=minutes if minutes is not None else MinuteRows.empty(),
+        bouts=spans("bouts"),
+        breaks=spans("breaks"),
+        alerts=tuple(AlertRecord(*row) for row in alerts),
+        prompts=tuple(PromptRecord(*row) for row in prompts),
+        pauses=spans("pauses"),
+        camera_problems=spans("camera_problems"),
+        journal=tuple(_journal_entry(*row) for row in journal),
+    )
+
+
+def _journal_entry(
+    t: float, pain: int | None, areas: str | None, note: str | None, numb: int, weak: int
+) -> JournalEntry:
+    """A journal row as a value; a row the writer's checks would refuse (edited by hand)
+    is a damaged-file error, not a crash."""
+    parts = tuple(a.strip() for a in (areas or "").split(",") if a.strip())
+    try:
+        return JournalEntry(t, pain, parts, note or "", bool(numb), bool(weak))
+    except ConfigError as exc:
+        raise sqlite3.DatabaseError(f"journal entry at t={t}: {exc.one_line()}") from exc
 
 
 def _is_open(conn: sqlite3.Connection, table: str) -> bool:

@@ -109,7 +109,7 @@ def test_a_corrupt_file_is_a_storage_error(tmp_path: Path):
         load_day(path, DAY, TZ)
     assert not isinstance(err.value, NoHistoryError)
     assert err.value.exit_code == 2
-    assert "cannot read the history" in str(err.value)
+    assert "file is not a database" in str(err.value) and "damaged" in err.value.one_line()
     assert "\n" not in err.value.one_line()
 
 
@@ -125,7 +125,7 @@ def test_a_newer_schema_is_refused(history_file: Path):
         conn.execute("PRAGMA user_version = 7")
     with pytest.raises(StorageError, match="schema version 7") as err:
         load_day(history_file, DAY, TZ)
-    assert err.value.hint == "upgrade posture-watch"
+    assert err.value.hint is not None and err.value.hint.startswith("upgrade posture-watch")
 
 
 def test_a_journal_row_changed_by_hand_is_reported(history_file: Path):
