@@ -63,12 +63,15 @@ class ReadOnlySandbox:
             **{k: str(v) for k, v in values.items()},
         }
 
+    def command(self, argv: Sequence[str]) -> list[str]:
+        """``argv`` as the sandbox's user (for ``subprocess.Popen`` with ``cwd=base``)."""
+        return [*AS_NOBODY, *argv] if self.as_root else list(argv)
+
     def run(
         self, argv: Sequence[str], env: dict[str, str], timeout: float = 120
     ) -> subprocess.CompletedProcess[str]:
-        command = [*AS_NOBODY, *argv] if self.as_root else list(argv)
         return subprocess.run(
-            command,
+            self.command(argv),
             env=env,
             cwd=self.base,
             capture_output=True,

@@ -20,7 +20,9 @@ from posture_watch.monitor.instance import (
     history_lock_path,
     lock_path,
 )
+from tests.history.read_only import ReadOnlySandbox, sandbox
 
+__all__ = ["sandbox"]
 NOBODY = 65534
 as_root = pytest.mark.skipif(os.geteuid() != 0, reason="only root can make files of another uid")
 
@@ -179,10 +181,14 @@ def test_a_runtime_folder_of_another_user_is_refused(temp_fallback):
 # -- the lock follows the history ---------------------------------------------------------
 
 
-def holder(history: Path, runtime: Path) -> subprocess.Popen[str]:
+def holder(
+    history: Path, runtime: Path, box: ReadOnlySandbox | None = None
+) -> subprocess.Popen[str]:
     env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime)}
+    argv = [sys.executable, "-c", HOLDER, str(history)]
     return subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(history)],
+        box.command(argv) if box else argv,
+        cwd=box.base if box else None,
         env=env,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -233,3 +239,23 @@ def test_a_symlink_beside_the_history_is_refused_not_worked_around(runtime, tmp_
     assert "is a symbolic link" in str(refused(InstanceLock.for_history(history)))
     assert victim.read_text() == "precious"
     assert not (runtime / "posture-watch").exists()
+
+
+def test_a_read_only_history_folder_falls_back_to_the_runtime_lock(sandbox):
+    data = sandbox.folder("data")
+    sandbox.freeze(data)
+    sandbox.check(data)
+    history = data / "history.sqlite3"
+    runtime = sandbox.folder("run", writable=True)
+    first = holder(history, runtime, sandbox)
+    try:
+        line = first.stdout.readline()
+        assert line.split() == ["locked", str(runtime / "posture-watch" / "monitor.lock")], (
+            line + first.stderr.read()
+        )
+        second = holder(history, runtime, sandbox)
+        _, err = second.communicate(timeout=30)
+        assert second.returncode == 3 and f"already running (pid {first.pid})" in err, err
+    finally:
+        first.communicate("\n", timeout=30)
+    assert list(data.iterdir()) == []
