@@ -6,7 +6,7 @@ A 640x480, 30 fps mp4 is built in a temporary folder (deleted on exit; nothing i
 disk) from the real upright-then-slouching pictures in ``../shared/samples``. Then:
 
 * **stages** - the video is run through the same three steps as ``analyze`` (decode with
-  :class:`VideoSource`, :class:`PoseEstimator` in VIDEO mode, :meth:`PostureAnalyzer.step`),
+  :class:`VideoSource`, :class:`MediaPipeEstimator` in VIDEO mode, :meth:`PostureAnalyzer.step`),
   each timed per frame with ``time.perf_counter``. Each run has a fresh estimator, warmed up
   on a few frames first, and reports the median per stage; over ``--repeats`` runs we give
   the median of those medians and their min/max. Machines are shared and noisy, so medians
@@ -39,7 +39,7 @@ import numpy as np
 from posture_watch.core.analyzer import PostureAnalyzer
 from posture_watch.core.scoring import Baseline
 from posture_watch.model import locate_model
-from posture_watch.pose import PoseEstimator
+from posture_watch.pose import MediaPipeEstimator
 from posture_watch.sources import VideoSource
 from posture_watch.sources.images import decode_image, natural_key
 
@@ -150,7 +150,7 @@ class StageRun:
     frames: int
 
 
-def _warm_up(estimator: PoseEstimator, analyzer: PostureAnalyzer, video: Path) -> float:
+def _warm_up(estimator: MediaPipeEstimator, analyzer: PostureAnalyzer, video: Path) -> float:
     """Push the first frames through both stages; return the time offset for the real pass.
 
     VIDEO mode needs increasing timestamps, so the measured pass continues after these.
@@ -160,7 +160,7 @@ def _warm_up(estimator: PoseEstimator, analyzer: PostureAnalyzer, video: Path) -
         for frame, _ in zip(source, range(WARMUP_FRAMES), strict=False):
             assert frame.image is not None
             t = frame.t
-            analyzer.step(t, estimator.estimate(frame.image, t))
+            analyzer.step(t, estimator.estimate_image(frame.image, t))
     return t + 1.0 / FPS
 
 
@@ -169,7 +169,7 @@ def measure_stages(video: Path, model: Path) -> StageRun:
     times: dict[str, list[float]] = {stage: [] for stage in STAGES}
     people = 0
     clock = time.perf_counter
-    with PoseEstimator(model, video=True) as estimator:
+    with MediaPipeEstimator(model, video=True) as estimator:
         analyzer = PostureAnalyzer(Baseline.population())
         offset = _warm_up(estimator, analyzer, video)
         with VideoSource(video) as source:
@@ -181,7 +181,7 @@ def measure_stages(video: Path, model: Path) -> StageRun:
                 if frame is None:
                     break
                 assert frame.image is not None
-                landmarks = estimator.estimate(frame.image, offset + frame.t)
+                landmarks = estimator.estimate_image(frame.image, offset + frame.t)
                 t2 = clock()
                 analyzer.step(offset + frame.t, landmarks)
                 t3 = clock()

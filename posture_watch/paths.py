@@ -36,3 +36,13 @@ def profiles_dir() -> Path:
 def user_models_dir() -> Path:
     """Folder where ``posture-watch model pull`` stores downloaded model variants."""
     return data_dir() / "models"
+
+
+def state_dir() -> Path:
+    """The user's state folder (the log file): ``$XDG_STATE_HOME/posture-watch``."""
+    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
+def log_file() -> Path:
+    """Where tracebacks of unexpected errors go (never to the user's face)."""
+    return state_dir() / "posture-watch.log"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from posture_watch.cli import main as main_cli
 from posture_watch.model import locate_model
-from posture_watch.pose import PoseEstimator
+from posture_watch.pose import MediaPipeEstimator
 from posture_watch.sources import RecordingWriter
 from posture_watch.sources.images import decode_image
 
@@ -52,14 +52,14 @@ def record_demo(model: Path) -> None:
         plan.append((t, path))
         t += SECONDS_PER_PICTURE if path is not None else DEMO_AWAY_STEP
     with (
-        PoseEstimator(model, video=True) as estimator,
+        MediaPipeEstimator(model, video=True) as estimator,
         RecordingWriter(HERE / "demo-session.jsonl", "demo: ../shared/samples", None) as writer,
     ):
         for i, (t, path) in enumerate(plan):
             if path is None:
                 writer.write(i, t, "", None)
                 continue
-            landmarks = estimator.estimate(decode_image(path, str(path)), t)
+            landmarks = estimator.estimate_image(decode_image(path, str(path)), t)
             writer.write(i, t, path.relative_to(SHARED).as_posix(), landmarks)
     print(f"demo-session.jsonl: {len(plan)} frames, {t:.0f} s")
     profile = HERE / "demo-profile.json"
@@ -84,14 +84,14 @@ def main() -> None:
     for session, name in OUTPUTS.items():
         pictures = session_pictures(session)
         with (
-            PoseEstimator(model, video=True) as estimator,
+            MediaPipeEstimator(model, video=True) as estimator,
             RecordingWriter(
                 HERE / name, f"../shared/samples ({session})", 1 / SECONDS_PER_PICTURE
             ) as writer,
         ):
             for i, path in enumerate(pictures):
                 t = i * SECONDS_PER_PICTURE
-                landmarks = estimator.estimate(decode_image(path, str(path)), t)
+                landmarks = estimator.estimate_image(decode_image(path, str(path)), t)
                 writer.write(i, t, path.relative_to(SHARED).as_posix(), landmarks)
         print(f"{name}: {len(pictures)} pictures")
 

@@ -1,17 +1,18 @@
 """``posture-watch monitor --no-tray``: the monitor loop with console logging.
 
 The same loop the tray runs, for headless machines and services. It logs one line per
-state change, alert, break and camera problem. SIGTERM or Ctrl-C stop it cleanly within
-about a second, releasing the camera.
+state change, alert, break, camera problem and suspend. SIGTERM, SIGHUP or Ctrl-C stop it
+cleanly within about a second, releasing the camera and writing the open minute.
 """
 
 from __future__ import annotations
 
 import argparse
+import queue
 import signal
 import sys
 import threading
-import time
+from pathlib import Path
 
 from posture_watch.commands.history_cli import history_path
 from posture_watch.core.analyzer import Verdict
@@ -22,8 +23,19 @@ from posture_watch.core.events import (
     SlouchAlert,
     StateChanged,
 )
+from posture_watch.core.status import format_minutes
 from posture_watch.history import open_recorder
-from posture_watch.monitor.events import CameraRecovered, CameraUnavailable, Paused, Resumed
+from posture_watch.monitor.events import (
+    CameraRecovered,
+    CameraUnavailable,
+    FrameSkipped,
+    Paused,
+    Resumed,
+    Stopped,
+    Suspended,
+    WorkerCrashed,
+    WorkerFailed,
+)
 from posture_watch.monitor.instance import InstanceLock
 from posture_watch.monitor.setup import MonitorSetup, add_monitor_options, prepare
 
@@ -35,28 +47,46 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def describe(event: object) -> str | None:
-    """One console line for the events worth logging (None for the rest)."""
+def describe(event: object, t0: float = 0.0) -> str | None:
+    """One console line for the events worth logging (None for the rest); times inside
+    the line are seconds since ``t0``, the start of the session."""
     match event:
+        case Verdict(events=events):
+            lines = [describe(e, t0) for e in events]
+            return "\n".join(line for line in lines if line) or None
         case StateChanged(state=state):
             return f"state: {state.value}"
         case SlouchAlert(episode_start=start):
-            return f"ALERT slouch: sustained since {start:.0f}s — sit back, shoulders down"
+            return f"ALERT slouch: sustained since {start - t0:.0f}s — sit back, shoulders down"
         case LongSittingAlert(sitting_since=since):
-            return f"ALERT long sitting: sitting since {since:.0f}s — time to stand and move"
+            return f"ALERT long sitting: sitting since {since - t0:.0f}s — time to stand and move"
         case BreakStarted():
             return "break: away long enough to count as a break"
         case BreakEnded(away_since=since):
-            return f"back from a break that began at {since:.0f}s"
+            return f"back from a break that began at {since - t0:.0f}s"
         case CameraUnavailable(reason=reason, retry_in=retry):
             return f"camera unavailable: {reason}; retrying in {retry:.0f}s"
         case CameraRecovered():
             return "camera available again"
+        case FrameSkipped(reason=reason):
+            return f"skipped a damaged frame: {reason}"
         case Paused():
             return "paused"
         case Resumed():
             return "resumed"
+        case Suspended(since=since):
+            slept = format_minutes(event.slept)
+            return f"the computer slept for {slept} (since {since - t0:.0f}s): counted as away"
+        case WorkerCrashed(error=error, restart_in=restart, log_file=log_file):
+            return (
+                f"worker crashed: {error}; restarting in {restart:.0f}s (traceback in {log_file})"
+            )
     return None
+
+
+#: Exit codes after a signal: Ctrl-C is 130 as in any shell; SIGTERM and SIGHUP ask for a
+#: normal stop (a service manager or a closed terminal), so they exit 0 after a clean stop.
+SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 0, signal.SIGHUP: 0}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,46 +94,74 @@ def run(args: argparse.Namespace) -> int:
         from posture_watch.commands.tray import run as run_tray
 
         return run_tray(args)
-    with InstanceLock():  # before the camera: a second start says "already running"
+    history = history_path(args)
+    with InstanceLock.for_history(history):  # before the camera: a second start says so
         setup = prepare(args)
         if setup.note:
             print(setup.note, flush=True)
-        return _monitor(args, setup)
+        return _monitor(args, setup, history)
 
 
-def _monitor(args: argparse.Namespace, setup: MonitorSetup) -> int:
-    """Run the loop on a worker thread until SIGTERM/Ctrl-C, ``--seconds`` or the end."""
+def _monitor(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> int:
+    """Run the loop on a worker thread until a signal, ``--seconds`` or the end.
 
-    def log(event: object) -> None:
-        recorder.on_event(event)  # timeline events come once each, after their verdict
-        if isinstance(event, Verdict):
-            return
-        line = describe(event)
-        if line:
-            print(f"[{loop.now():8.1f}s] {line}", flush=True)
-
-    loop = setup.build_loop(log)
+    The worker only posts events; this thread logs them and writes the history, so a slow
+    or locked history file never holds up the analysis. A worker that fails makes the
+    process exit non-zero with its one line (the traceback is in the log file).
+    """
+    events: queue.Queue[object] = queue.Queue()
+    # console: no restarts; a service manager restarts a process that exits non-zero
+    loop = setup.build_loop(events.put, crash_limit=1)
+    t0 = loop.started
     recorder = open_recorder(
-        history_path(args),
-        time.time() - loop.now(),
+        history,
+        t0,
         report=lambda line: print(f"posture-watch: {line}", file=sys.stderr, flush=True),
     )
+    received: list[int] = []
+
+    def on_signal(number: int, _frame: object) -> None:
+        received.append(number)
+        loop.stop()
+
+    for sig in SIGNAL_EXIT:
+        signal.signal(sig, on_signal)
     worker = threading.Thread(target=loop.run, name="posture-watch-monitor", daemon=True)
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: loop.stop())
     calibrated = "calibrated" if setup.baseline.calibrated else "uncalibrated"
     print(f"monitoring {setup.spec} ({calibrated})", flush=True)
     worker.start()
-    while worker.is_alive():
-        worker.join(0.1)
-        if args.seconds is not None and loop.now() >= args.seconds:
+    start = setup.clock.monotonic()
+    code = 0
+    stopping = False
+    while True:
+        elapsed = setup.clock.monotonic() - start
+        if not stopping and args.seconds is not None and elapsed >= args.seconds:
             loop.stop()
-    t_end = loop.now()
-    for event in loop.analyzer.finish(t_end):  # the sitting bout still open
+            stopping = True
+        try:
+            event = events.get(timeout=0.1)
+        except queue.Empty:
+            if not worker.is_alive() and events.empty():  # run() always ends with Stopped
+                print("posture-watch: the monitor worker ended unexpectedly", file=sys.stderr)
+                recorder.close(setup.clock.wall())
+                return 1
+            continue
         recorder.on_event(event)
-    recorder.close(t_end)
-    print(
-        f"stopped: {loop.frames_analysed} frames analysed of {loop.frames_seen} read",
-        flush=True,
-    )
-    return 0
+        line = describe(event, t0)
+        if line:
+            for part in line.splitlines():
+                print(f"[{event.t - t0:8.1f}s] {part}", flush=True)  # type: ignore[attr-defined]
+        if isinstance(event, WorkerFailed):
+            print(f"posture-watch: {event.error}", file=sys.stderr, flush=True)
+            code = event.exit_code
+        if isinstance(event, Stopped):
+            recorder.close(event.t)
+            print(
+                f"stopped: {event.frames_analysed} frames analysed of {event.frames_seen} read",
+                flush=True,
+            )
+            break
+    worker.join(1.0)
+    if received and code == 0:
+        code = SIGNAL_EXIT.get(signal.Signals(received[0]), 0)
+    return code

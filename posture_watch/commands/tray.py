@@ -13,10 +13,10 @@ import random
 import signal
 import sys
 import threading
-import time
 from pathlib import Path
 
 from posture_watch.commands.history_cli import history_path
+from posture_watch.commands.monitor import SIGNAL_EXIT
 from posture_watch.config import settings_path
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
@@ -58,7 +58,7 @@ def _save_journal(path: Path, entry: object) -> bool:
     return True
 
 
-def _open_history(path: Path, origin: float, notifier: Notifier) -> HistorySink | None:
+def _open_history(path: Path, started: float, notifier: Notifier) -> HistorySink | None:
     """The SQLite history recorder. When the file is corrupt or locked it keeps today's
     history in memory and says so once, on the console and as a notification."""
     from posture_watch.history.recorder import open_recorder
@@ -67,7 +67,7 @@ def _open_history(path: Path, origin: float, notifier: Notifier) -> HistorySink 
         print(f"posture-watch: {line}", file=sys.stderr, flush=True)
         notifier.notify("History unavailable", line)
 
-    return open_recorder(path, origin, report=report)
+    return open_recorder(path, started, report=report)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -78,7 +78,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with InstanceLock():  # before the camera: a second start says "already running"
+    history = history_path(args)
+    with InstanceLock.for_history(history):  # before the camera: a second start says so
         ensure_display()
         setup = prepare(args)
         if setup.note:
@@ -104,7 +105,6 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup) -> int:
         return window
 
     history_file = history_path(args)
-    origin = time.time()  # wall clock at session time 0: history times are origin + t
     controller: TrayController
     icon = TrayIcon(
         draw_icon(TrayState.STARTING), "posture-watch: starting", lambda e: controller.post(e)
@@ -124,16 +124,23 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup) -> int:
             history_file,
             config.decision.sit_max,
         ),
+        clock=setup.clock,
         stop_after=args.seconds,
-        open_history=lambda: _open_history(history_file, origin, controller.notifier),
+        open_history=lambda: _open_history(history_file, loop.started, controller.notifier),
         open_journal=_open_journal_window,
         save_journal=lambda entry: _save_journal(history_file, entry),
     )
     controller.icon = icon
     worker = threading.Thread(target=loop.run, name="posture-watch-monitor", daemon=True)
     control = threading.Thread(target=controller.run, name="posture-watch-tray", daemon=True)
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: controller.post("quit"))
+    received: list[int] = []
+
+    def on_signal(number: int, _frame: object) -> None:
+        received.append(number)
+        controller.post("stop")  # like Quit, but without the report: exit stays quick
+
+    for sig in SIGNAL_EXIT:
+        signal.signal(sig, on_signal)
     calibrated = "calibrated" if setup.baseline.calibrated else "uncalibrated"
     print(f"monitoring {setup.spec} ({calibrated}) with a tray icon", flush=True)
 
@@ -144,11 +151,14 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup) -> int:
     try:
         icon.run(start)
     finally:
-        controller.post("quit")
+        controller.post("stop")
         loop.stop()
         # Quit from the menu writes today's report after the icon has gone: wait for it
         control.join(REPORT_TIMEOUT if controller.quit_requested else JOIN_TIMEOUT)
         worker.join(JOIN_TIMEOUT)
         journal.close()
     print(f"stopped: {loop.frames_analysed} frames analysed of {loop.frames_seen} read", flush=True)
-    return 0
+    if controller.exit_code:
+        print(f"posture-watch: {controller.status.error}", file=sys.stderr, flush=True)
+        return controller.exit_code
+    return SIGNAL_EXIT.get(signal.Signals(received[0]), 0) if received else 0

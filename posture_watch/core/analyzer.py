@@ -44,6 +44,9 @@ class Verdict:
     events: tuple[Event, ...]
 
     lean: float  # head-and-shoulder scale vs calibration (1.0 = same distance), NaN uncalibrated
+    #: Start of the current sitting stretch after this frame (None: on a break, or stills).
+    #: Carried here so that subscribers on other threads never read the timeline.
+    sitting_since: float | None = None
 
     def feature_row(self) -> dict[str, float | None]:
         """Features as a JSON-ready dict, ``lean`` included (None where not measurable)."""
@@ -82,8 +85,18 @@ class PostureAnalyzer:
             step = self.timeline.update(t, raw_state, raw_score)
             state, events = step.state, step.events
             score = step.score if not math.isnan(step.score) else raw_score
+        sitting_since = self.timeline.sitting_since if self.smooth else None
         return Verdict(
-            t, bool(person[0]), raw_state, raw_score, state, score, features, events, lean
+            t,
+            bool(person[0]),
+            raw_state,
+            raw_score,
+            state,
+            score,
+            features,
+            events,
+            lean,
+            sitting_since,
         )
 
     def finish(self, t_end: float) -> tuple[Event, ...]:

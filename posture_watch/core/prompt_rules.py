@@ -70,6 +70,9 @@ class Why(StrEnum):
     QUIET = "quiet"
     SNOOZED = "snoozed"
     RATE_LIMIT = "rate_limit"
+    #: Not a rule: the desktop did not show the notification (server frozen or gone), so
+    #: the history does not count it as a prompt somebody saw.
+    NOT_SHOWN = "not_shown"
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ class TrayState(StrEnum):
     PAUSED = "paused"
     CALIBRATING = "calibrating"
     CAMERA_PROBLEM = "camera_problem"
+    ERROR = "error"
 
 
 LABELS: dict[TrayState, str] = {
@@ -36,6 +37,7 @@ LABELS: dict[TrayState, str] = {
     TrayState.PAUSED: "paused",
     TrayState.CALIBRATING: "calibrating",
     TrayState.CAMERA_PROBLEM: "camera unavailable",
+    TrayState.ERROR: "monitor error",
 }
 
 
@@ -51,6 +53,8 @@ class MonitorStatus:
         self.posture = PostureState.UNKNOWN
         self.sitting_since: float | None = None
         self.paused = self.calibrating = self.camera_problem = False
+        #: One line on why the monitor worker failed or is restarting (None: it is fine).
+        self.error: str | None = None
         self.seconds: dict[PostureState, float] = dict.fromkeys(PostureState, 0.0)
         self._last_t: float | None = None
         self._seen_any = False
@@ -72,6 +76,8 @@ class MonitorStatus:
 
     @property
     def state(self) -> TrayState:
+        if self.error is not None:
+            return TrayState.ERROR
         if self.camera_problem:
             return TrayState.CAMERA_PROBLEM
         if self.calibrating:

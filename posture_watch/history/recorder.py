@@ -1,9 +1,8 @@
 """The monitor's subscriber that writes the history, and never takes the monitor down.
 
-The monitor and the tray see session time (seconds since the monitor started, scaled by
-``--speed`` for replays); the history is kept in wall time. :class:`HistoryRecorder`
-adds ``origin`` (the epoch second of session time 0), so a replay at ``--speed 20`` is
-laid out from its start at session time, as if it had run at real speed.
+Events come stamped with true time in epoch seconds (a replay at ``--speed 20`` runs on
+a clock 20 times faster, so its minutes lie ahead of the wall clock; live runs are 1:1).
+After a suspend the next minutes are stamped when they happen, never into the past.
 
 Posture history is a nice-to-have next to the monitor's real job: when the file cannot
 be opened (damaged, locked, read-only folder) or a write fails later, the recorder logs
@@ -22,13 +21,27 @@ from pathlib import Path
 from posture_watch.core.analyzer import Verdict
 from posture_watch.core.minutes import MinuteAggregator
 from posture_watch.errors import StorageError
-from posture_watch.history.store import BUSY_TIMEOUT, HistoryStore
-from posture_watch.monitor.events import CameraUnavailable, Paused
+from posture_watch.history.store import HistoryStore, StorageBusyError
+from posture_watch.monitor.events import (
+    CameraUnavailable,
+    Paused,
+    Recalibrated,
+    Suspended,
+    WorkerCrashed,
+)
 
 log = logging.getLogger(__name__)
 
 #: What the recorder says when it falls back (the console monitor prints it as is).
 Reporter = Callable[[str], None]
+#: SQLite waits this long for a lock on each write: short, since writes can wait.
+WRITE_BUSY_TIMEOUT = 0.2
+#: Opening (and the schema check) may wait longer: it happens once, before monitoring.
+OPEN_BUSY_TIMEOUT = 2.0
+#: A locked file is tried again after this many seconds of event time.
+BUSY_RETRY = 30.0
+#: At the end of a session a locked file is tried this many more times.
+CLOSE_ATTEMPTS = 25
 
 
 def _home_relative(path: Path | None) -> str:
@@ -50,102 +63,158 @@ def fallback_line(path: Path | None, error: StorageError) -> str:
 
 
 class HistoryRecorder:
-    """Feeds verdicts and events into a :class:`HistoryStore`, in wall time.
+    """Feeds the monitor's event stream into a :class:`HistoryStore`.
 
-    Call it from one thread (the console monitor's loop callback, or the tray's
-    controller thread). ``on_verdict`` takes every verdict; ``on_event`` every event,
-    including the timeline events that also arrive inside ``verdict.events``: give each
-    one once (the console monitor passes the loop's separate emissions, not
-    ``verdict.events``).
+    Call it from one thread (the console monitor's main thread, or the tray's controller
+    thread), never from the worker: a slow disk must not delay an alert. Every event
+    carries its true time in epoch seconds, stamped where it was made, so nothing here
+    shifts or reads the time.
+
+    A history locked by another program (a ``forget`` with VACUUM, a backup) is not a
+    damaged one: writes wait in memory, in order, and are retried every
+    :data:`BUSY_RETRY` seconds of event time; nothing is lost and the file is used again
+    as soon as it is free. Only a damaged or unwritable file sends the rest of the
+    session to memory.
     """
 
-    def __init__(
-        self, store: HistoryStore, origin: float, *, report: Reporter | None = None
-    ) -> None:
+    def __init__(self, store: HistoryStore, *, report: Reporter | None = None) -> None:
         self.store = store
-        self.origin = origin
         self._report = report or log.warning
         self._minutes = MinuteAggregator()
+        self._pending: list[Callable[[HistoryStore], object]] = []
+        self._retry_at: float | None = None
         self.fell_back = False
 
-    def wall(self, t: float) -> float:
-        """Epoch seconds of session time ``t``."""
-        return self.origin + t
+    @property
+    def pending(self) -> int:
+        """Writes waiting for a locked file."""
+        return len(self._pending)
 
     def on_verdict(self, verdict: Verdict) -> None:
         """One analysed frame; completed minutes are written at once."""
         lean = None if math.isnan(verdict.lean) else verdict.lean
         score = None if math.isnan(verdict.score) or not verdict.person else verdict.score
-        rows = self._minutes.add(
-            self.wall(verdict.t), verdict.state, score, verdict.feature_row(), lean
-        )
+        rows = self._minutes.add(verdict.t, verdict.state, score, verdict.feature_row(), lean)
         for row in rows:
-            self._write(lambda store, row=row: store.add_minute(row))
+            self._queue(lambda store, row=row: store.add_minute(row))
+        for event in verdict.events:
+            self._record(event)
+        self._flush(verdict.t)
 
     def on_event(self, event: object) -> None:
-        """One event with a session time ``t``; events the history does not keep are ignored."""
-        if isinstance(event, Paused | CameraUnavailable):
-            self._minutes.interrupt()  # the time until the next frame was not seen
+        """One event of the monitor's stream; events the history does not keep are ignored.
+
+        A verdict's own timeline events come inside it and are recorded once, with it.
+        """
         if isinstance(event, Verdict):
             self.on_verdict(event)
             return
+        if isinstance(event, Suspended):  # close the open minute where the sleep began
+            for row in self._minutes.flush(event.since):
+                self._queue(lambda store, row=row: store.add_minute(row))
+        if isinstance(event, Paused | CameraUnavailable | Suspended | WorkerCrashed):
+            self._minutes.interrupt()  # the time until the next frame was not seen
+        if isinstance(event, Recalibrated):
+            self._queue(lambda store: store.add_calibration(event.t, event.profile))
+        else:
+            self._record(event)
         t = getattr(event, "t", None)
         if t is not None:
-            self._write(lambda store: store.record(event, self.wall(float(t))))
-
-    def on_calibration(self, t: float, profile: str) -> None:
-        """A new calibration became the reference at session time ``t``."""
-        self._write(lambda store: store.add_calibration(self.wall(t), profile))
+            self._flush(float(t))
 
     def close(self, t_end: float) -> None:
-        """End of the session at session time ``t_end``: write the open minute, end open
-        breaks, pauses and camera problems, and close the store."""
-        wall_end = self.wall(t_end)
-        for row in self._minutes.flush(wall_end):
-            self._write(lambda store, row=row: store.add_minute(row))
-        self._write(lambda store: store.close_open(wall_end))
+        """End of the session at ``t_end``: write the open minute, end open breaks, pauses
+        and camera problems, and close the store. A file still locked is waited for a
+        few more seconds; what still cannot be written is said in one line."""
+        for row in self._minutes.flush(t_end):
+            self._queue(lambda store, row=row: store.add_minute(row))
+        self._queue(lambda store: store.close_open(t_end))
+        for _ in range(CLOSE_ATTEMPTS):
+            self._flush(t_end, force=True)
+            if not self._pending:
+                break
+        if self._pending:
+            self._report(
+                f"history: {_home_relative(self.store.path)} stayed locked; "
+                f"{len(self._pending)} writes of this session could not be saved"
+            )
         self.store.close()
 
-    def _write(self, action: Callable[[HistoryStore], object]) -> None:
-        """Run one write; on a storage failure switch to memory and retry it there."""
-        try:
-            action(self.store)
-        except StorageError as exc:
-            self._fall_back(exc)
-            action(self.store)
+    # -- writing ------------------------------------------------------------------------
+
+    def _record(self, event: object) -> None:
+        t = getattr(event, "t", None)
+        if t is not None:
+            self._queue(lambda store: store.record(event, float(t)))
+
+    def _queue(self, action: Callable[[HistoryStore], object]) -> None:
+        self._pending.append(action)
+
+    def _flush(self, t: float, *, force: bool = False) -> None:
+        """Run the waiting writes in order; stop at a locked file and retry later."""
+        if not force and self._retry_at is not None and t < self._retry_at:
+            return
+        waited = self._retry_at is not None
+        while self._pending:
+            try:
+                self._pending[0](self.store)
+            except StorageBusyError as exc:
+                if not waited:
+                    self._report(busy_line(self.store.path, exc))
+                self._retry_at = t + BUSY_RETRY
+                return
+            except StorageError as exc:
+                self._fall_back(exc)
+                continue  # the same write again, in memory
+            self._pending.pop(0)
+        if waited:
+            self._retry_at = None
+            self._report(f"history: {_home_relative(self.store.path)} is free again; caught up")
 
     def _fall_back(self, error: StorageError) -> None:
         self._report(fallback_line(self.store.path, error))
         with suppress(StorageError):  # already reported: the file is unusable
             self.store.close()
         self.store = HistoryStore.in_memory()
+        self._retry_at = None
         self.fell_back = True
+
+
+def busy_line(path: Path | None, error: StorageError) -> str:
+    """``history: ~/…/history.sqlite3 is locked by another program; …``."""
+    return (
+        f"history: {_home_relative(path)} is locked by another program; "
+        "keeping new minutes in memory and writing them as soon as it is free"
+    )
 
 
 def open_recorder(
     path: Path,
-    origin: float,
+    started: float,
     *,
     report: Reporter | None = None,
-    busy_timeout: float = BUSY_TIMEOUT,
+    busy_timeout: float = WRITE_BUSY_TIMEOUT,
 ) -> HistoryRecorder:
     """A recorder on the history at ``path``, or in memory when the file cannot be used
     (one line through ``report``, default the logger; never raises a StorageError).
 
-    Breaks, pauses and camera problems a crashed session left open are ended at the
-    last minute it is known to have recorded.
+    ``started`` is the session's start (epoch s). Breaks, pauses and camera problems a
+    crashed earlier session left open are ended at the last minute it is known to have
+    recorded. The busy timeout is short, so a locked file delays nothing: writes wait
+    in memory instead.
     """
     try:
-        store = HistoryStore.open(path, busy_timeout=busy_timeout)
+        store = HistoryStore.open(path, busy_timeout=max(busy_timeout, OPEN_BUSY_TIMEOUT))
         try:
-            last = store.last_minute_end(before=origin)
+            last = store.last_minute_end(before=started)
             store.close_open(last if last is not None else -math.inf)
+            store.set_busy_timeout(busy_timeout)
         except StorageError:
             store.close()
             raise
     except StorageError as exc:
         (report or log.warning)(fallback_line(Path(path), exc))
-        recorder = HistoryRecorder(HistoryStore.in_memory(), origin, report=report)
+        recorder = HistoryRecorder(HistoryStore.in_memory(), report=report)
         recorder.fell_back = True
         return recorder
-    return HistoryRecorder(store, origin, report=report)
+    return HistoryRecorder(store, report=report)

@@ -1,8 +1,19 @@
-"""Events the monitor loop posts besides the core's timeline events."""
+"""Events the monitor loop posts besides the core's timeline events, and its commands.
+
+All times are true time in epoch seconds (:class:`~posture_watch.core.true_time.TrueTime`):
+stamped on the worker where the event is made, so every subscriber (console, tray,
+history, event log) sees the same instant for the same event.
+
+The loop emits one stream, each event once: a :class:`~posture_watch.core.analyzer.Verdict`
+carries the timeline events of its frame, everything else arrives on its own. The
+commands go the other way, on the loop's own queue.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from posture_watch.core.scoring import Baseline
 
 
 @dataclass(frozen=True)
@@ -29,8 +40,16 @@ class SourceEnded:
 
 
 @dataclass(frozen=True)
+class FrameSkipped:
+    """One damaged frame of a file source (a corrupt picture) was left out."""
+
+    t: float
+    reason: str
+
+
+@dataclass(frozen=True)
 class Paused:
-    """Monitoring is paused (camera released) until ``until`` (session seconds, or None)."""
+    """Monitoring is paused (camera released) until ``until`` (epoch s, or None)."""
 
     t: float
     until: float | None
@@ -39,3 +58,93 @@ class Paused:
 @dataclass(frozen=True)
 class Resumed:
     t: float
+
+
+@dataclass(frozen=True)
+class Suspended:
+    """The machine slept from ``since`` to ``t`` (found from the clocks): time away."""
+
+    t: float
+    since: float
+
+    @property
+    def slept(self) -> float:
+        return self.t - self.since
+
+
+@dataclass(frozen=True)
+class Recalibrated:
+    """A new upright reference (profile ``profile``) applies from ``t`` on."""
+
+    t: float
+    profile: str
+
+
+@dataclass(frozen=True)
+class WorkerCrashed:
+    """An unexpected error stopped the worker; it restarts in ``restart_in`` seconds.
+
+    ``error`` is one line; the traceback is in ``log_file``.
+    """
+
+    t: float
+    error: str
+    restart_in: float
+    log_file: str
+
+
+@dataclass(frozen=True)
+class WorkerFailed:
+    """The worker cannot go on (a bad model, or a crash loop): the monitor stops.
+
+    ``exit_code`` is what the console monitor exits with (2 for bad input, 1 for a crash
+    loop); ``error`` is the one line to show.
+    """
+
+    t: float
+    error: str
+    exit_code: int
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """The loop has ended: ``reason`` is ``"stop"``, ``"end"`` (replay over) or ``"failed"``.
+
+    Always the last event; the open sitting bout's events come just before it.
+    """
+
+    t: float
+    reason: str
+    frames_seen: int
+    frames_analysed: int
+
+
+# -- commands, posted to MonitorLoop.send ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Release the camera for ``seconds`` of clock time (None: until :class:`Resume`)."""
+
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class Resume:
+    pass
+
+
+@dataclass(frozen=True)
+class SetBaseline:
+    """Score against a new calibration from now on."""
+
+    baseline: Baseline
+    profile: str = "default"
+
+
+@dataclass(frozen=True)
+class Stop:
+    pass
+
+
+Command = Pause | Resume | SetBaseline | Stop

@@ -13,15 +13,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from posture_watch import paths
+from posture_watch.clock import Clock, ScaledClock, SystemClock
 from posture_watch.commands.analyze import add_baseline_options, baseline_from_args
 from posture_watch.commands.history_cli import add_history_option
 from posture_watch.config import AppConfig, load_config
 from posture_watch.core.analyzer import PostureAnalyzer
 from posture_watch.core.sampling import AdaptiveSampler
 from posture_watch.core.scoring import Baseline
-from posture_watch.errors import ConfigError, SourceError
+from posture_watch.errors import CameraError, ConfigError, SourceError
 from posture_watch.model import locate_model
-from posture_watch.monitor.loop import MonitorLoop
+from posture_watch.monitor.loop import CRASH_LIMIT, MonitorLoop
+from posture_watch.pose import MediaPipeEstimator, PoseEstimator, RecordedLandmarks
 from posture_watch.sources import open_source
 from posture_watch.sources.base import FrameSource
 
@@ -68,33 +70,53 @@ def demo_path() -> Path:
 
 @dataclass
 class MonitorSetup:
-    """A source opened and everything needed to run the loop on it."""
+    """A source opened (or a camera to retry) and everything needed to run the loop.
+
+    ``first`` is None when a camera named on the command line could not be opened at
+    start (a login with the webcam unplugged): the loop then reports it unavailable and
+    keeps retrying. ``estimator`` was loaded here, so a bad model file fails at start with
+    one line, before any thread or tray icon exists.
+    """
 
     config: AppConfig
-    first: FrameSource
+    first: FrameSource | None
     spec: str
     baseline: Baseline
     model: Path | None
     demo: bool
     note: str | None
-    speed: float
     fps: float
+    clock: Clock
+    estimator: PoseEstimator
 
-    def build_loop(self, on_event: Callable[[object], None]) -> MonitorLoop:
-        pending = [self.first]
+    def build_loop(
+        self, on_event: Callable[[object], None], *, crash_limit: int = CRASH_LIMIT
+    ) -> MonitorLoop:
+        pending = [self.first] if self.first is not None else []
+        estimators = [self.estimator]
 
         def opener() -> FrameSource:
             return pending.pop() if pending else self.reopen()
+
+        def make_estimator(source: FrameSource) -> PoseEstimator:
+            return estimators.pop() if estimators else self._new_estimator(source.has_pixels)
 
         sampling = self.config.sampling
         return MonitorLoop(
             opener,
             PostureAnalyzer(self.baseline, self.config.decision),
             on_event,
-            model_path=self.model,
+            make_estimator=make_estimator,
+            clock=self.clock,
             sampler=AdaptiveSampler(sampling.stable_interval, sampling.confirm_interval),
-            speed=self.speed,
+            crash_limit=crash_limit,
         )
+
+    def _new_estimator(self, pixels: bool) -> PoseEstimator:
+        if not pixels:
+            return RecordedLandmarks()
+        assert self.model is not None
+        return MediaPipeEstimator(self.model, video=True)
 
     def reopen(self) -> FrameSource:
         camera = self.config.camera
@@ -128,6 +150,7 @@ def prepare(args: argparse.Namespace) -> MonitorSetup:
     config = _with_cli_overrides(load_config(args.config), args)
     spec = args.source or config.camera.source
     first, spec, note = _open_first(spec, args.demo, args.fps, config)
+    pixels = first.has_pixels if first is not None else True
     try:
         demo = spec == str(demo_path())
         if demo and not (args.calibration or args.profile or args.uncalibrated):
@@ -136,18 +159,25 @@ def prepare(args: argparse.Namespace) -> MonitorSetup:
             decision = config.decision
             config = replace(config, decision=decision.with_overrides(sit_max=DEMO_SIT_MAX))
         baseline = baseline_from_args(args)
-        model = locate_model(args.model_variant, args.model) if first.has_pixels else None
+        model = locate_model(args.model_variant, args.model) if pixels else None
+        estimator = MediaPipeEstimator(model, video=True) if model else RecordedLandmarks()
     except BaseException:
-        first.close()
+        if first is not None:
+            first.close()
         raise
-    return MonitorSetup(config, first, spec, baseline, model, demo, note, args.speed, args.fps)
+    clock = ScaledClock(args.speed) if args.speed != 1 else SystemClock()
+    return MonitorSetup(
+        config, first, spec, baseline, model, demo, note, args.fps, clock, estimator
+    )
 
 
 def _open_first(
     spec: str, demo: bool, fps: float, config: AppConfig
-) -> tuple[FrameSource, str, str | None]:
+) -> tuple[FrameSource | None, str, str | None]:
     """``(source, spec to reopen it, note for the user)``: with ``auto`` the webcam is
-    tried first, and when there is none the demo is replayed and the note says so."""
+    tried first, and when there is none the demo is replayed and the note says so. A
+    camera named by its index that is not there yet gives no source and a note: the
+    monitor starts anyway and keeps retrying (it may be plugged in later)."""
     size = (config.camera.width, config.camera.height)
     note = None
     if spec == "auto" and not demo:
@@ -157,4 +187,9 @@ def _open_first(
             note = "no webcam found: replaying the demo session instead"
     if demo or spec == "auto":
         return open_source(demo_path()), str(demo_path()), note
-    return open_source(spec, fps=fps, size=size), spec, None
+    try:
+        return open_source(spec, fps=fps, size=size), spec, None
+    except CameraError as exc:
+        if not spec.isdigit():
+            raise
+        return None, spec, f"{exc.one_line()}: waiting for it (retrying)"

@@ -11,11 +11,11 @@ Frames are never written anywhere; they live only as long as the caller holds th
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Iterator
 
 import cv2
 
+from posture_watch.clock import Clock, SystemClock
 from posture_watch.errors import CameraError
 from posture_watch.sources._common import SourceMixin, quiet_opencv
 from posture_watch.sources.base import BadFrameHandler, Frame, SamplePredicate
@@ -31,15 +31,20 @@ class CameraSource(SourceMixin):
     """Live frames from camera ``index``, with ``t`` in seconds since the first frame.
 
     The camera is opened and one test frame read on construction, so a missing or busy
-    camera is reported at once. ``t`` comes from ``time.monotonic`` because a live frame
-    has no timestamp of its own; the pipeline treats it like any other source's ``t``.
+    camera is reported at once. ``t`` comes from the injected clock's monotonic time
+    because a live frame has no timestamp of its own; the monitor adds the time a suspend
+    took (``live`` tells it to reopen the camera after one).
     :meth:`frames` runs until :meth:`close` is called (or the loop is left).
     """
 
     is_sequence = True
     has_pixels = True
+    live = True
 
-    def __init__(self, index: int, width: int = 640, height: int = 480) -> None:
+    def __init__(
+        self, index: int, width: int = 640, height: int = 480, *, clock: Clock | None = None
+    ) -> None:
+        self._clock = clock or SystemClock()
         self.index = int(index)
         self.label = f"camera {self.index}"
         self.width, self.height = width, height
@@ -76,7 +81,7 @@ class CameraSource(SourceMixin):
         while (cap := self._cap) is not None:
             try:
                 ok = cap.grab()
-                now = time.monotonic()
+                now = self._clock.monotonic()
                 start = now if start is None else start
                 wanted = sample is None or sample(now - start)
                 image = None

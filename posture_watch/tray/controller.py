@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
+from posture_watch.clock import Clock, SystemClock, local_datetime
 from posture_watch.config import AppConfig
 from posture_watch.core.analyzer import Verdict
 from posture_watch.core.events import BreakStarted, LongSittingAlert, SlouchAlert
@@ -26,6 +27,7 @@ from posture_watch.core.prompt_rules import (
     PromptScheduler,
     PromptSuppressed,
     Reason,
+    Why,
 )
 from posture_watch.core.prompts import PromptKind, problem_from_features
 from posture_watch.core.scoring import Baseline, PostureState
@@ -34,16 +36,38 @@ from posture_watch.monitor.event_log import EventLog
 from posture_watch.monitor.events import (
     CameraRecovered,
     CameraUnavailable,
+    Command,
+    FrameSkipped,
+    Pause,
     Paused,
+    Recalibrated,
+    Resume,
     Resumed,
+    SetBaseline,
     SourceEnded,
+    Stopped,
+    Suspended,
+    WorkerCrashed,
+    WorkerFailed,
 )
-from posture_watch.monitor.loop import MonitorLoop
 from posture_watch.tray.icons import draw_icon
 from posture_watch.tray.menu import MenuEntry, menu_entries
 
-MONITOR_EVENTS = (CameraUnavailable, CameraRecovered, Paused, Resumed, SourceEnded)
+MONITOR_EVENTS = (
+    CameraUnavailable,
+    CameraRecovered,
+    FrameSkipped,
+    Paused,
+    Resumed,
+    Recalibrated,
+    SourceEnded,
+    Suspended,
+    WorkerCrashed,
+    WorkerFailed,
+)
 TICK = 0.5
+#: How long shutdown waits for the worker's last events (the open bout, Stopped).
+STOP_WAIT = 1.5
 DOCK_CHECK_TICKS = 4  # every 2 s: see TrayIcon.keep_docked
 PAUSES = {"pause-15": 15 * 60.0, "pause-60": 60 * 60.0}
 
@@ -62,10 +86,15 @@ class Notifier(Protocol):
 class HistorySink(Protocol):
     """The SQLite history (``posture_watch.history.recorder.HistoryRecorder``)."""
 
-    def on_verdict(self, verdict: Verdict) -> None: ...
     def on_event(self, event: object) -> None: ...
-    def on_calibration(self, t: float, profile: str) -> None: ...
     def close(self, t_end: float) -> None: ...
+
+
+class Worker(Protocol):
+    """The monitor loop, as the controller sees it: a command queue, nothing else."""
+
+    def send(self, command: Command) -> None: ...
+    def stop(self) -> None: ...
 
 
 class StretchWindow(Protocol):
@@ -87,7 +116,7 @@ class TrayController:
 
     def __init__(
         self,
-        loop: MonitorLoop,
+        loop: Worker,
         config: AppConfig,
         scheduler: PromptScheduler,
         notifier: Notifier,
@@ -95,7 +124,7 @@ class TrayController:
         *,
         open_stretch: Callable[[str], StretchWindow],
         actions: TrayActions,
-        wall: Callable[[], datetime] = datetime.now,
+        clock: Clock | None = None,
         stop_after: float | None = None,
         open_history: Callable[[], HistorySink | None] | None = None,
         open_journal: Callable[[], StretchWindow] | None = None,
@@ -109,15 +138,20 @@ class TrayController:
         self._journal_window: StretchWindow | None = None
         self.history: HistorySink | None = None
         self.quit_requested = False
-        self._wall = wall
+        self.clock = clock or SystemClock()
         self._stop_after = stop_after
+        self._started = self.clock.monotonic()
+        #: Set from the worker's WorkerFailed: the process exits with it.
+        self.exit_code = 0
+        self._worker_done = threading.Event()
+        self._last_t = self.clock.wall()
         self.status = MonitorStatus()
         self.inbox: queue.Queue[object] = queue.Queue()
         self.icon: Icon | None = None
         self.stopped = threading.Event()
         self._stretch: tuple[str, StretchWindow] | None = None
         self._camera_down = False
-        self._day = wall().date()
+        self._day = self._wall().date()
         self._report_minute = 0
         self._shown_tooltip = ""
         self._shown_state = None
@@ -159,19 +193,22 @@ class TrayController:
             self._calibrated(item)
         elif isinstance(item, MONITOR_EVENTS):
             self._monitor_event(item)
-        # the timeline's own events also arrive one by one; they were handled with their
-        # verdict (``verdict.events``), so they are not handled twice
+        elif isinstance(item, Stopped):
+            self._worker_done.set()
+            self._record(item)
+        elif hasattr(item, "t"):  # the open sitting bout, sent after the last verdict
+            self._journal(item)
 
     def _verdict(self, verdict: Verdict) -> None:
         t = verdict.t
-        if self.history is not None:
-            self.history.on_verdict(verdict)
-        self.status.observe(t, verdict.state, self.loop.analyzer.timeline.sitting_since)
+        self._last_t = t
+        self._record(verdict)  # the history takes the verdict's own events with it
+        self.status.observe(t, verdict.state, verdict.sitting_since)
         problem = None
         if verdict.state == PostureState.SLOUCH:
             problem = problem_from_features(verdict.feature_row(), verdict.lean)
         for event in verdict.events:
-            self._journal(event)
+            self._log(event)
             self._count(event)
         decisions = self.scheduler.step(
             t,
@@ -199,6 +236,23 @@ class TrayController:
     def _monitor_event(self, event: object) -> None:
         self._journal(event)
         match event:
+            case Suspended():
+                self.status.interrupt()  # the sleep is time away, not sitting
+            case WorkerCrashed(error=error, restart_in=restart, log_file=log_file):
+                self.status.error = error
+                self.status.interrupt()
+                self.notifier.notify(
+                    "posture-watch hit an error",
+                    f"{error}\nRestarting in {restart:.0f} s. Details: {log_file}",
+                    urgency="critical",
+                )
+            case WorkerFailed(error=error, exit_code=code):
+                self.status.error = error
+                self.exit_code = code
+                self.notifier.notify("posture-watch stopped", error, urgency="critical")
+                self.stopped.set()
+            case Recalibrated():
+                pass
             case CameraUnavailable(reason=reason):
                 self.status.camera_problem = True
                 self.status.interrupt()
@@ -216,7 +270,8 @@ class TrayController:
                 self.status.interrupt()
             case Resumed():
                 self.status.paused = False
-            case SourceEnded():
+            case SourceEnded():  # the replay is over: end as Quit does, with the report
+                self.quit_requested = True
                 self.stopped.set()
         self._refresh()
 
@@ -232,7 +287,10 @@ class TrayController:
             body = f"{prompt.text}\n(from the guide: {prompt.source})"
             if due.stretch is not None:
                 body += f"\nThen a stretch: {due.stretch.title} (in the stretch window)."
-            self.notifier.notify(prompt.title, body)
+            if not self.notifier.notify(prompt.title, body):
+                # nobody saw it: the history must not count it as a prompt shown
+                self._journal(PromptSuppressed(due.t, due.reason, Why.NOT_SHOWN))
+                return
         self._journal(due.shown())
         if stretch is not None and self._stretch is None:
             self._stretch = (stretch.id, self._open_stretch(stretch.id))
@@ -251,26 +309,27 @@ class TrayController:
             value = Answer(answer)
         except ValueError:
             value = Answer.IGNORED
-        self._journal(self.scheduler.answered(self.loop.now(), prompt_id, value))
+        self._journal(self.scheduler.answered(self._now(), prompt_id, value))
 
     # -- menu ---------------------------------------------------------------------------
 
     def _menu(self, entry: str) -> None:
-        t = self.loop.now()
+        t = self._now()
         if entry in PAUSES:
-            self.loop.pause(PAUSES[entry] * self.loop.speed)
+            self.loop.send(Pause(PAUSES[entry]))
         elif entry == "pause-tomorrow":
             now = self._wall()
             midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
-            self.loop.pause((midnight - now).total_seconds() * self.loop.speed)
+            # local midnight as epoch seconds: right on the days the clocks change too
+            self.loop.send(Pause(midnight.timestamp() - self.clock.wall()))
         elif entry == "resume":
-            self.loop.resume()
+            self.loop.send(Resume())
         elif entry == "stretch":
             if self._stretch is None:
                 self._show(self.scheduler.stretch_now(t))
         elif entry == "calibrate":
             self.status.calibrating = True
-            self.loop.pause(None)
+            self.loop.send(Pause(None))
             self.actions.calibrate(self.post)
         elif entry == "report":
             if not self.actions.open_report(self.notifier, self._wall().date()):
@@ -280,20 +339,20 @@ class TrayController:
         elif entry == "settings":
             self.actions.open_settings(self.notifier)
         elif entry == "quit":
-            self.quit_requested = True  # Quit (not SIGTERM) also writes today's report
+            self.quit_requested = True  # Quit (not a signal) also writes today's report
+            self.stopped.set()
+        elif entry == "stop":  # a signal: stop quickly
             self.stopped.set()
         self._refresh()
 
     def _calibrated(self, result: Calibrated) -> None:
         self.status.calibrating = False
         if result.baseline is not None:
-            self.loop.analyzer.baseline = result.baseline
-            if self.history is not None:
-                self.history.on_calibration(self.loop.now(), result.profile)
+            self.loop.send(SetBaseline(result.baseline, result.profile))
             self.notifier.notify("Calibrated", "Your upright posture is the new reference.")
         else:
             self.notifier.notify("Calibration failed", result.error or "unknown error")
-        self.loop.resume()
+        self.loop.send(Resume())
         self._refresh()
 
     def summary(self) -> str:
@@ -324,7 +383,8 @@ class TrayController:
             self.status.new_day()
             self.counts = dict.fromkeys(self.counts, 0)
         self._daily_report()
-        if self._stop_after is not None and self.loop.now() >= self._stop_after:
+        elapsed = self.clock.monotonic() - self._started
+        if self._stop_after is not None and elapsed >= self._stop_after:
             self.stopped.set()
         self._refresh()
 
@@ -333,9 +393,23 @@ class TrayController:
 
     def _journal(self, event: object) -> None:
         """Every event goes to the journal file and to the history."""
+        self._log(event)
+        self._record(event)
+
+    def _log(self, event: object) -> None:
         self.journal.write(event, self._wall())
+
+    def _record(self, event: object) -> None:
         if self.history is not None:
             self.history.on_event(event)
+
+    def _wall(self) -> datetime:
+        """Local date and time from the injected clock (quiet hours, reports, midnight)."""
+        return local_datetime(self.clock)
+
+    def _now(self) -> float:
+        """Epoch seconds for events the controller makes (answers, manual stretches)."""
+        return max(self.clock.wall(), self._last_t)
 
     def _minute_of_day(self) -> int:
         now = self._wall()
@@ -380,7 +454,7 @@ class TrayController:
         if self.icon is None:
             return
         state = self.status.state
-        tooltip = self.status.tooltip(self.loop.now())
+        tooltip = self.status.tooltip(self._now(), note=self.status.error)
         if state != self._shown_state or tooltip != self._shown_tooltip:
             image = draw_icon(state) if state != self._shown_state else None
             self.icon.update(image, tooltip)
@@ -390,8 +464,24 @@ class TrayController:
             self.icon.set_menu(menu_entries(paused=key[0], calibrating=key[1]))
             self._menu_key = key
 
+    def _drain_worker(self) -> None:
+        """Take the worker's last events (the open sitting bout, Stopped), so the history
+        gets them; waits at most :data:`STOP_WAIT` seconds."""
+        polls = round(STOP_WAIT / 0.05)  # in real time, whatever clock the tests inject
+        while not self._worker_done.is_set() and polls > 0:
+            try:
+                item = self.inbox.get(timeout=0.05)
+            except queue.Empty:
+                polls -= 1
+                continue
+            if isinstance(item, Verdict):
+                self._record(item)  # no prompts any more, but the minutes count
+            elif not isinstance(item, str):  # menu clicks after Quit are dropped
+                self._handle(item)
+
     def _shutdown(self) -> None:
         self.loop.stop()
+        self._drain_worker()
         if self._stretch is not None:
             prompt_id, window = self._stretch
             result = window.close()
@@ -400,10 +490,8 @@ class TrayController:
         if self._journal_window is not None:
             self._journal_window.close()  # unanswered: nothing to save
             self._journal_window = None
-        for event in self.loop.analyzer.finish(self.loop.now()):
-            self._journal(event)  # the sitting bout still open at shutdown
         if self.history is not None:
-            self.history.close(self.loop.now())
+            self.history.close(self._now())
         if self.icon is not None:
             self.icon.stop()
         if self.quit_requested:  # after the icon is gone: the user sees Quit at once

@@ -2,8 +2,9 @@
 
 Each state has its own colour *and* its own glyph, so the icon reads at a glance and
 also for people who do not tell green from orange: a straight figure for upright, a bent
-one for slouching, an empty seat for away, two bars for paused, a target for calibrating
-and an exclamation mark for a camera problem. The colours are exported so that tests can
+one for slouching, an empty seat for away, two bars for paused, a target for calibrating,
+an exclamation mark for a camera problem and a white cross on black when the monitor
+itself failed. The colours are exported so that tests can
 recognise the state from a screenshot of the tray.
 """
 
@@ -23,6 +24,7 @@ COLOURS: dict[TrayState, RGB] = {
     TrayState.PAUSED: (110, 110, 110),
     TrayState.CALIBRATING: (150, 60, 200),
     TrayState.CAMERA_PROBLEM: (210, 30, 30),
+    TrayState.ERROR: (40, 40, 40),
 }
 GLYPH: RGB = (255, 255, 255)
 
@@ -81,6 +83,12 @@ def _camera_problem(draw: ImageDraw.ImageDraw, k: float) -> None:
     draw.rectangle((k * 28, k * 45, k * 36, k * 53), fill=GLYPH)
 
 
+def _error(draw: ImageDraw.ImageDraw, k: float) -> None:
+    width = max(2, round(7 * k))
+    draw.line(_scale([(20, 20), (44, 44)], k), fill=GLYPH, width=width)
+    draw.line(_scale([(44, 20), (20, 44)], k), fill=GLYPH, width=width)
+
+
 def _starting(draw: ImageDraw.ImageDraw, k: float) -> None:
     for x in (18, 30, 42):
         draw.ellipse((k * x, k * 29, k * (x + 6), k * 35), fill=GLYPH)
@@ -94,6 +102,7 @@ _GLYPHS = {
     TrayState.PAUSED: _paused,
     TrayState.CALIBRATING: _calibrating,
     TrayState.CAMERA_PROBLEM: _camera_problem,
+    TrayState.ERROR: _error,
 }
 
 

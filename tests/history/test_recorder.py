@@ -1,5 +1,6 @@
 """HistoryRecorder: the demo session replayed in-process into a real file, events once,
-and the fall back to memory when the file cannot be used (at open or later)."""
+a locked file waited for without losing anything, and the fall back to memory when the
+file cannot be used. Times are epoch seconds, as the monitor stamps them."""
 
 import os
 import sqlite3
@@ -26,16 +27,14 @@ def demo_verdicts():
     baseline = load_profile(paths.SAMPLES_DIR / "demo-profile.json")
     analyzer = PostureAnalyzer(baseline, Settings().with_overrides(sit_max=105.0))
     with open_source(paths.SAMPLES_DIR / "demo-session.jsonl") as source:
-        verdicts = [analyzer.step(frame.t, frame.landmarks) for frame in source]
+        verdicts = [analyzer.step(ORIGIN + frame.t, frame.landmarks) for frame in source]
     return verdicts, analyzer.finish(verdicts[-1].t + 2.0)
 
 
 def replay(recorder, verdicts):
-    """As the monitor loop emits: each verdict, then each of its timeline events."""
+    """As the monitor loop emits: each verdict, its timeline events inside it."""
     for verdict in verdicts:
         recorder.on_event(verdict)
-        for event in verdict.events:
-            recorder.on_event(event)
 
 
 def table(path, name):
@@ -66,7 +65,7 @@ def test_the_demo_session_becomes_minutes_and_events_in_wall_time(tmp_path, demo
     assert all(m[6] is not None for m in minutes if m[1] + m[2] > 0)  # a head height
     alerts = table(path, "alerts")
     assert [a[1] for a in alerts] == ["slouch", "long_sitting"]  # once each, not twice
-    assert all(ORIGIN < a[0] < ORIGIN + t_end for a in alerts)
+    assert all(ORIGIN < a[0] < t_end for a in alerts)
     (brk,) = table(path, "breaks")
     assert brk[1] is not None and brk[1] - brk[0] >= 120
     assert len(table(path, "bouts")) == 2  # the one the break ended, and the open one
@@ -88,24 +87,43 @@ def test_a_damaged_file_falls_back_to_memory_with_one_line(tmp_path, demo_verdic
     assert path.read_bytes() == garbage  # never overwritten
 
 
-def test_a_write_failure_later_switches_to_memory_and_keeps_the_rows(tmp_path, demo_verdicts):
+def test_a_locked_file_holds_writes_in_memory_and_catches_up(tmp_path, demo_verdicts):
+    """Another program holds the file for a while: nothing goes to memory for good,
+    nothing is lost, and the next writes after it lets go reach the file in order."""
     verdicts, _ = demo_verdicts
     path = tmp_path / "history.sqlite3"
     lines = []
-    recorder = open_recorder(path, ORIGIN, report=lines.append, busy_timeout=0.1)
+    recorder = open_recorder(path, ORIGIN, report=lines.append, busy_timeout=0.05)
     replay(recorder, verdicts[:40])
     on_disk = len(table(path, "minutes"))
     assert on_disk >= 1
     with closing(sqlite3.connect(path, isolation_level=None)) as holder:
         holder.execute("BEGIN EXCLUSIVE")  # another program holds the file
-        replay(recorder, verdicts[40:])
+        replay(recorder, verdicts[40:80])
+        assert recorder.pending >= 1 and len(lines) == 1
         holder.execute("ROLLBACK")
-    assert recorder.fell_back and len(lines) == 1
-    assert "database is locked; keeping today's history in memory" in lines[0]
-    in_memory = recorder.store.export()["minutes"]
-    assert in_memory[0]["minute"] == int(ORIGIN) + 60 * on_disk  # nothing lost in between
-    recorder.close(verdicts[-1].t)
-    assert len(table(path, "minutes")) == on_disk  # the file is left as it was
+    assert "is locked by another program" in lines[0]
+    replay(recorder, verdicts[80:])
+    assert recorder.pending == 0 and not recorder.fell_back
+    assert "free again" in lines[-1]
+    recorder.close(verdicts[-1].t + 2.0)
+    minutes = [m[0] for m in table(path, "minutes")]
+    assert minutes == [int(ORIGIN) + 60 * i for i in range(len(minutes))]  # no gap
+    assert len(minutes) > on_disk
+    assert [a[1] for a in table(path, "alerts")] == ["slouch", "long_sitting"]
+
+
+def test_a_file_still_locked_at_close_is_said_in_one_line(tmp_path, demo_verdicts):
+    verdicts, _ = demo_verdicts
+    path = tmp_path / "history.sqlite3"
+    lines = []
+    recorder = open_recorder(path, ORIGIN, report=lines.append, busy_timeout=0.01)
+    with closing(sqlite3.connect(path, isolation_level=None)) as holder:
+        holder.execute("BEGIN EXCLUSIVE")
+        replay(recorder, verdicts[:40])
+        recorder.close(verdicts[39].t)
+        holder.execute("ROLLBACK")
+    assert "stayed locked" in lines[-1] and "could not be saved" in lines[-1]
 
 
 def test_pauses_interrupt_the_minute_and_are_stored(tmp_path, demo_verdicts):

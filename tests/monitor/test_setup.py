@@ -139,8 +139,8 @@ def test_speed_must_be_positive(speed: str) -> None:
 
 def test_speed_and_fps_reach_the_setup() -> None:
     with prepared(*on_recording("--speed", "40", "--fps", "5")) as setup:
-        assert (setup.speed, setup.fps) == (40.0, 5.0)
-        assert setup.build_loop(lambda event: None).speed == 40.0
+        assert (setup.clock.speed, setup.fps) == (40.0, 5.0)
+        assert setup.build_loop(lambda event: None).clock is setup.clock
 
 
 # --- sources -------------------------------------------------------------------------------

@@ -14,30 +14,46 @@ from pathlib import Path
 import pytest
 
 from posture_watch import paths
+from posture_watch.clock import ManualClock
 from posture_watch.config import AppConfig, QuietHours, ReportConfig
-from posture_watch.core.analyzer import PostureAnalyzer
 from posture_watch.core.minutes import MinuteRow
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
-from posture_watch.core.scoring import Baseline
 from posture_watch.desktop.notify import CallbackNotifier
 from posture_watch.history.store import HistoryStore
 from posture_watch.monitor.event_log import EventLog
-from posture_watch.monitor.loop import MonitorLoop
+from posture_watch.monitor.events import Pause, Stop
 from posture_watch.prompt_library import builtin_prompts
-from posture_watch.sources import open_source
 from posture_watch.tray.actions import DesktopActions
 from posture_watch.tray.controller import TrayController
 
 
-class Clock:
-    """A wall clock the test moves by hand."""
+class Clock(ManualClock):
+    """The injected clock, set by the test to local wall times."""
 
     def __init__(self, now: datetime) -> None:
-        self.now = now
+        super().__init__(now.timestamp())
 
-    def __call__(self) -> datetime:
-        return self.now
+    @property
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.wall())
+
+    @now.setter
+    def now(self, value: datetime) -> None:
+        self.set_wall(value.timestamp())
+
+
+class Worker:
+    """The controller's side of the monitor loop: its command queue."""
+
+    def __init__(self) -> None:
+        self.commands: list[object] = []
+
+    def send(self, command: object) -> None:
+        self.commands.append(command)
+
+    def stop(self) -> None:
+        self.send(Stop())
 
 
 def controller(tmp_path: Path, clock: Clock, daily_at: int | None) -> TrayController:
@@ -47,12 +63,7 @@ def controller(tmp_path: Path, clock: Clock, daily_at: int | None) -> TrayContro
         for minute in range(start, start + 20 * 60, 60):
             store.add_minute(MinuteRow(minute, 45.0, 15.0, 0.0, 0.0))
     config = replace(AppConfig(), report=ReportConfig(daily_at=daily_at, journal_prompt=False))
-    loop = MonitorLoop(
-        lambda: open_source(paths.SAMPLES_DIR / "demo-session.jsonl"),
-        PostureAnalyzer(Baseline.population()),
-        lambda event: None,
-        model_path=None,
-    )
+    loop = Worker()
     shown: list[tuple[str, str]] = []
     tray = TrayController(
         loop,
@@ -62,7 +73,7 @@ def controller(tmp_path: Path, clock: Clock, daily_at: int | None) -> TrayContro
         EventLog(tmp_path / "events.jsonl"),
         open_stretch=lambda prompt_id: None,
         actions=DesktopActions("demo", "default", tmp_path / "settings.toml", history, 3000.0),
-        wall=clock,
+        clock=clock,
     )
     tray.shown = shown  # type: ignore[attr-defined]
     return tray
@@ -112,8 +123,8 @@ def test_pause_until_tomorrow_lasts_until_midnight(tmp_path):
     clock = Clock(datetime(2026, 11, 24, 23, 0))
     tray = controller(tmp_path, clock, daily_at=None)
     tray._menu("pause-tomorrow")
-    assert tray.loop.paused
-    assert tray.loop._pause_until - tray.loop.now() == pytest.approx(3600, abs=1)
+    (pause,) = tray.loop.commands
+    assert pause == Pause(pytest.approx(3600, abs=1))
 
 
 def test_open_settings_without_an_opener_says_where_the_file_is(tmp_path, monkeypatch):

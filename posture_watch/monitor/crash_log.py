@@ -1,0 +1,38 @@
+"""The log file for the unexpected: a worker's traceback, kept for a bug report.
+
+The user sees one line (in the console, or as a notification); the traceback goes to
+``~/.local/state/posture-watch/posture-watch.log`` with the time it happened. Writing the
+log must never become a second failure: if the file cannot be written, the traceback
+goes to stderr instead.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from datetime import datetime
+from pathlib import Path
+
+from posture_watch import paths
+
+#: The log is cut back to its newer half once it grows past this many bytes.
+MAX_BYTES = 1_000_000
+
+
+def write_crash(path: Path | None, error: BaseException, wall: float) -> Path | str:
+    """Append ``error``'s traceback, stamped with ``wall`` (epoch s); returns where it went."""
+    path = path or paths.log_file()
+    stamp = datetime.fromtimestamp(wall).isoformat(timespec="seconds")
+    text = "".join(traceback.format_exception(error))
+    entry = f"--- {stamp} unexpected error in the monitor worker\n{text}\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists() and path.stat().st_size > MAX_BYTES:
+            kept = path.read_bytes()[-MAX_BYTES // 2 :]
+            path.write_bytes(kept)
+        with path.open("a", encoding="utf-8") as log:
+            log.write(entry)
+    except OSError:
+        sys.stderr.write(entry)
+        return "stderr"
+    return path
