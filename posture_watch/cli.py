@@ -3,35 +3,53 @@
 Only :class:`~posture_watch.errors.PostureWatchError` is caught: it becomes one line on
 stderr (``posture-watch: Name: message (hint)``) and its exit code (2). Anything else is a
 bug and keeps its traceback.
+
+Ctrl-C is not a bug: wherever it arrives outside a command's own handling, the program
+says ``posture-watch: interrupted`` and exits with :data:`EXIT_INTERRUPTED` (130), never
+with a traceback. That is why this module imports the commands, and with them NumPy,
+OpenCV and MediaPipe, inside :func:`main` (in :func:`build_parser`) rather than at its
+top: the console script imports this module before it calls ``main``, and a Ctrl-C
+during a top-level import would escape every handler. What runs before this module (the
+``posture_watch`` package's own imports) is beyond its reach.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
 from collections.abc import Sequence
+from types import FrameType
 
 from posture_watch import __version__
-from posture_watch.commands import (
-    analyze,
-    calibrate,
-    history_cli,
-    journal,
-    monitor,
-    record,
-    report,
-    tray,
-)
-from posture_watch.config import add_settings_command
 from posture_watch.errors import PostureWatchError
-from posture_watch.model_cli import add_model_commands
 
 EXIT_OK = 0
 EXIT_USER_ERROR = 2
+#: The exit code after Ctrl-C (128 + SIGINT, what a shell reports for it); also for the
+#: commands that handle SIGINT themselves (``monitor``, ``tray``) to return once they
+#: have shut down cleanly.
 EXIT_INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser with every command. Imports the commands, which take most of a second
+    (NumPy, OpenCV): call it where Ctrl-C is handled, as :func:`main` does."""
+    from posture_watch.commands import (
+        analyze,
+        calibrate,
+        history_cli,
+        journal,
+        monitor,
+        record,
+        report,
+        tray,
+    )
+    from posture_watch.config import add_settings_command
+    from posture_watch.model_cli import add_model_commands
+
     parser = argparse.ArgumentParser(
         prog="posture-watch",
         description="A quiet posture monitor: notices sustained slouching and long sitting.",
@@ -52,19 +70,55 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run one command; returns its exit code (argparse's own errors exit 2 directly).
+
+    Called without ``argv`` (the console script, ``python -m posture_watch.cli``) it owns
+    the process, so it also keeps a Ctrl-C during the interpreter's shutdown after it (a
+    thread being joined, buffers flushed) from printing a traceback: such a Ctrl-C ends
+    the process at once with :data:`EXIT_INTERRUPTED`. Called with ``argv`` (tests,
+    embedding) it leaves the signal handlers alone.
+    """
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        return _interrupted()
+    finally:
+        if argv is None:
+            signal.signal(signal.SIGINT, _exit_interrupted)
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
     except PostureWatchError as exc:
         print(f"posture-watch: {type(exc).__name__}: {exc.one_line()}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("posture-watch: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
 
+
+def _interrupted() -> int:
+    with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C while we say so
+        print("posture-watch: interrupted", file=sys.stderr, flush=True)
+    return EXIT_INTERRUPTED
+
+
+def _exit_interrupted(_signum: int, _frame: FrameType | None) -> None:
+    """SIGINT once main has returned: flush what was written and end, quietly."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # closed, or a broken pipe: nothing to keep
+            stream.flush()
+    os._exit(EXIT_INTERRUPTED)
+
+
+__all__ = [
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USER_ERROR",
+    "build_parser",
+    "main",
+]
 
 if __name__ == "__main__":
     sys.exit(main())
