@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 
@@ -113,3 +113,13 @@ class ManualClock:
             return True
         self.advance(max(0.0, seconds))
         return wake.wait(0.0005)
+
+
+#: The clock of this process, for the command-line commands that ask what day it is.
+#: Long-running parts (the monitor, the tray) take theirs as an argument instead.
+SYSTEM = SystemClock()
+
+
+def today(clock: Clock = SYSTEM) -> date:
+    """The local date on ``clock``."""
+    return local_datetime(clock).date()

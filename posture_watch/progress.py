@@ -6,8 +6,9 @@ Used for frames (analyze, record) and for bytes (model downloads).
 from __future__ import annotations
 
 import sys
-import time
 from typing import TextIO
+
+from posture_watch.clock import SYSTEM
 
 
 class Progress:
@@ -40,7 +41,7 @@ class Progress:
         if not self.enabled:
             return
         self.total = total if total is not None else self.total
-        now = time.monotonic()
+        now = SYSTEM.monotonic()
         if now - self._last_draw < 0.1 and done != self.total:
             return
         self._last_draw = now

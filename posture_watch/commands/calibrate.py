@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
+import threading
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
+from posture_watch.clock import SYSTEM
 from posture_watch.core.analyzer import score_frames
 from posture_watch.core.calibration import calibrate
 from posture_watch.core.landmarks import Landmarks
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
             _say("Calibration: sit upright, shoulders relaxed, and look at your screen.")
             for n in range(countdown, 0, -1):
                 _say(f"  starting in {n}…")
-                time.sleep(1)
+                SYSTEM.sleep(1.0, threading.Event())
             if is_camera:
                 _say(f"  hold still for {args.seconds:g} seconds…")
             frames = collect(source, args.seconds, estimator)
@@ -101,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     stills = not source.is_sequence or few_pictures
     baseline = calibrate(person, features, stills=stills, profile=args.profile)
     meta = {
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "created": datetime.fromtimestamp(SYSTEM.wall(), UTC).isoformat(timespec="seconds"),
         "source": source.label,
     }
     save_profile(baseline, out, meta=meta)

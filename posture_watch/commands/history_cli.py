@@ -28,6 +28,7 @@ from datetime import time as day_time
 from pathlib import Path
 from typing import Any, TextIO
 
+from posture_watch.clock import today as clock_today
 from posture_watch.errors import ConfigError, StorageError
 from posture_watch.history import SCHEMA_VERSION, TABLES, HistoryStore, default_history_path
 
@@ -39,7 +40,7 @@ FORMATS = ("csv", "json")
 
 def parse_date(text: str, option: str, *, today: date | None = None) -> date:
     """``YYYY-MM-DD``, ``today`` or ``yesterday`` as a local date; else a ConfigError."""
-    today = today or date.today()
+    today = today or clock_today()
     word = text.strip().lower()
     if word == "today":
         return today

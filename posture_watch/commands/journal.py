@@ -12,10 +12,10 @@ only in the next report: posture-watch gives no diagnosis.
 from __future__ import annotations
 
 import argparse
-import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from datetime import time as day_time
 
+from posture_watch.clock import SYSTEM, today
 from posture_watch.commands.history_cli import (
     add_history_option,
     day_start,
@@ -57,7 +57,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def entry_from_args(args: argparse.Namespace, *, now: float | None = None) -> JournalEntry:
     """Validate the options into an entry (before the history is touched)."""
-    now = time.time() if now is None else now
+    now = SYSTEM.wall() if now is None else now
     today = datetime.fromtimestamp(now).date()
     day = parse_date(args.date, "--date", today=today)
     if day > today:
@@ -108,11 +108,11 @@ def _list(args: argparse.Namespace) -> int:
         raise ConfigError(f"--list shows entries; it cannot be combined with {given[0]}")
     if args.days < 1:
         raise ConfigError(f"--days must be at least 1, got {args.days}")
-    start = day_start(date.today() - timedelta(days=args.days - 1))
+    start = day_start(today() - timedelta(days=args.days - 1))
     path = history_path(args)
     entries = []
     if path.exists():
-        with HistoryStore.open(path) as store:
+        with HistoryStore.open_readonly(path) as store:  # listing never writes
             entries = store.journal_entries(start)
     if not entries:
         print(f"no journal entries in the last {args.days} day(s)")

@@ -20,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from posture_watch import paths
+from posture_watch.clock import SYSTEM
 from posture_watch.commands import history_cli
 from posture_watch.config import load_config
 from posture_watch.core.report_builder import day_report, week_report
@@ -77,7 +78,7 @@ def local_timezone() -> tzinfo:
         with open("/etc/localtime", "rb") as f:
             return ZoneInfo.from_file(f, key="localtime")
     except (OSError, ValueError):
-        return datetime.now().astimezone().tzinfo or ZoneInfo("UTC")
+        return datetime.fromtimestamp(SYSTEM.wall()).astimezone().tzinfo or ZoneInfo("UTC")
 
 
 def parse_day(text: str, today: date) -> date:
@@ -135,7 +136,7 @@ def write_week_report(
 
 def run(args: argparse.Namespace) -> int:
     tz = local_timezone()
-    day = parse_day(args.date, datetime.now(tz).date())
+    day = parse_day(args.date, datetime.fromtimestamp(SYSTEM.wall(), tz).date())
     history_file = history_cli.history_path(args)
     sit_max = load_config(create=False).decision.sit_max
     try:
