@@ -84,12 +84,14 @@ class MonitorLoop:
         retry_max: float = 30.0,
         crash_log: Path | None = None,
         crash_limit: int = CRASH_LIMIT,
+        estimator: PoseEstimator | None = None,
     ) -> None:
         self._open_source = open_source
         self.analyzer = analyzer
         self._emit = on_event
         self._make_estimator = make_estimator
-        self._estimator: PoseEstimator | None = None
+        #: Owned from here on: closed when the loop ends, remade after a crash.
+        self._estimator: PoseEstimator | None = estimator
         self.clock = clock or SystemClock()
         self.sampler = sampler or AdaptiveSampler()
         self._retry_first, self._retry_max = retry_first, retry_max

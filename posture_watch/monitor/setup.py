@@ -93,13 +93,12 @@ class MonitorSetup:
         self, on_event: Callable[[object], None], *, crash_limit: int = CRASH_LIMIT
     ) -> MonitorLoop:
         pending = [self.first] if self.first is not None else []
-        estimators = [self.estimator]
 
         def opener() -> FrameSource:
             return pending.pop() if pending else self.reopen()
 
         def make_estimator(source: FrameSource) -> PoseEstimator:
-            return estimators.pop() if estimators else self._new_estimator(source.has_pixels)
+            return self._new_estimator(source.has_pixels)
 
         sampling = self.config.sampling
         return MonitorLoop(
@@ -110,6 +109,7 @@ class MonitorSetup:
             clock=self.clock,
             sampler=AdaptiveSampler(sampling.stable_interval, sampling.confirm_interval),
             crash_limit=crash_limit,
+            estimator=self.estimator,
         )
 
     def _new_estimator(self, pixels: bool) -> PoseEstimator:

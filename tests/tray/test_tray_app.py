@@ -417,3 +417,39 @@ def test_todays_report_from_the_menu_and_again_on_quit(
     assert report.stat().st_mtime_ns > first  # written again on Quit
     page = report.read_text()
     assert "<svg" in page or "data:image/png;base64" in page
+
+
+def test_a_webcam_missing_at_login_shows_the_camera_icon_and_ctrl_c_exits_130(
+    xsession: XSession, tray_env, settings: Path, tmp_path: Path
+):
+    """Was: exit 2 at start. The tray starts, shows the camera problem and keeps retrying."""
+    proc = start_tray(
+        tray_env, "--source", 7, "--config", settings, "--history", tmp_path / "h.sqlite3"
+    )
+    try:
+        seen = watch_states(
+            xsession, proc, time.monotonic() + 30, lambda s: s[-1] == "camera_problem"
+        )
+        assert seen[-1:] == [TrayState.CAMERA_PROBLEM], seen
+        time.sleep(3.5)  # a few retries (1 s, 2 s): still running, still the same icon
+        assert proc.poll() is None and tray_state(xsession) == TrayState.CAMERA_PROBLEM
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = finish(proc)
+    assert proc.returncode == 130, err
+    assert "waiting for it" in out
+    summaries = [n["summary"] for n in xsession.notifications()]
+    assert summaries.count("Camera unavailable") == 1, summaries
+
+
+def test_the_end_of_the_demo_writes_todays_report_as_quit_does(
+    xsession: XSession, tray_env, settings: Path, tmp_path: Path
+):
+    """Was: the icon vanished at the end of the replay and no report was written."""
+    history = tmp_path / "history.sqlite3"
+    proc = start_tray(tray_env, "--demo", "--config", settings, "--speed", 40, "--history", history)
+    out, err = finish(proc, timeout=60)
+    assert proc.returncode == 0, err
+    reports = list((Path(tray_env["XDG_DATA_HOME"]) / "posture-watch" / "reports").glob("*.html"))
+    assert len(reports) == 1 and "<svg" in reports[0].read_text()
+    assert "stopped:" in out
