@@ -6,25 +6,29 @@ bug and keeps its traceback.
 
 Ctrl-C is not a bug: wherever it arrives outside a command's own handling, the program
 says ``posture-watch: interrupted`` and exits with :data:`EXIT_INTERRUPTED` (130), never
-with a traceback. That is why this module imports the commands, and with them NumPy,
-OpenCV and MediaPipe, inside :func:`main` (in :func:`build_parser`) rather than at its
-top: the console script imports this module before it calls ``main``, and a Ctrl-C
-during a top-level import would escape every handler. What runs before this module (the
-``posture_watch`` package's own imports) is beyond its reach.
+with a traceback. That is why this module imports the commands (and with them NumPy,
+OpenCV and MediaPipe) and even argparse inside :func:`main`, in :func:`build_parser`,
+and at its top only what Python has loaded already: the console script imports this
+module before it calls ``main``, and a Ctrl-C during a top-level import would escape
+every handler. What runs before this module (the ``posture_watch`` package's own
+imports) is beyond its reach.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
 import signal
 import sys
 from collections.abc import Sequence
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from posture_watch import __version__
 from posture_watch.errors import PostureWatchError
+
+if TYPE_CHECKING:
+    import argparse
 
 EXIT_OK = 0
 EXIT_USER_ERROR = 2
@@ -37,6 +41,8 @@ EXIT_INTERRUPTED = 130
 def build_parser() -> argparse.ArgumentParser:
     """The parser with every command. Imports the commands, which take most of a second
     (NumPy, OpenCV): call it where Ctrl-C is handled, as :func:`main` does."""
+    import argparse
+
     from posture_watch.commands import (
         analyze,
         calibrate,

@@ -4,8 +4,8 @@ Each test starts the installed console script as a subprocess. Where the moment 
 exact (while a given module is being imported, during the interpreter's shutdown), a
 ``sitecustomize`` module put on the child's PYTHONPATH sends the child SIGINT itself at
 that moment; Python imports it at start-up, before anything of ours. The other tests send
-SIGINT from outside, the way a terminal does, at delays counted from the moment
-``posture_watch.cli`` starts loading (which the same hook reports in a file).
+SIGINT from outside, the way a terminal does, at delays counted from the moment the
+commands start loading inside ``main`` (which the same hook reports in a file).
 """
 
 from __future__ import annotations
@@ -26,17 +26,17 @@ INTERRUPTED = 130
 
 # Installed as sitecustomize in the child. PW_TEST_SIGINT_AT: "import:MODULE" sends
 # SIGINT as MODULE starts to be imported, "exit" during the interpreter's shutdown.
-# PW_TEST_CLI_LOADING: a file created when posture_watch.cli starts to be imported.
+# PW_TEST_COMMANDS_LOADING: a file created when posture_watch.commands starts loading.
 HOOK = """\
 import atexit, os, signal, sys
 
 _AT = os.environ.get("PW_TEST_SIGINT_AT", "")
-_MARK = os.environ.get("PW_TEST_CLI_LOADING", "")
+_MARK = os.environ.get("PW_TEST_COMMANDS_LOADING", "")
 
 
 class _Hook:
     def find_spec(self, name, path=None, target=None):
-        if _MARK and name == "posture_watch.cli":
+        if _MARK and name == "posture_watch.commands":
             open(_MARK, "w").close()
         if _AT == "import:" + name:
             os.kill(os.getpid(), signal.SIGINT)
@@ -96,6 +96,7 @@ def _assert_interrupted_quietly(code: int, err: str) -> None:
 @pytest.mark.parametrize(
     "module",
     [
+        "argparse",  # the first thing main loads, before the commands
         "posture_watch.commands",  # the commands start loading
         "cv2",  # OpenCV, loaded with the frame sources
         "mediapipe",  # loaded by analyze itself, for the first picture
@@ -132,11 +133,11 @@ def test_ctrl_c_during_the_shutdown_after_the_command(hook_env, picture: Path) -
 def test_ctrl_c_from_outside_early_in_a_run(
     hook_env, picture: Path, tmp_path: Path, delay: float
 ) -> None:
-    mark = tmp_path / "cli-loading"
-    env = {**hook_env, "PW_TEST_CLI_LOADING": str(mark)}
+    mark = tmp_path / "commands-loading"
+    env = {**hook_env, "PW_TEST_COMMANDS_LOADING": str(mark)}
     proc = _start(env, "analyze", picture, "--uncalibrated")
     try:
-        wait_for(mark.exists, 30, what="posture_watch.cli to start loading")
+        wait_for(mark.exists, 30, what="the commands to start loading")
         time.sleep(delay)
         proc.send_signal(signal.SIGINT)
         code, err = _finish(proc)
