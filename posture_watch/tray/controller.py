@@ -202,6 +202,8 @@ class TrayController:
     def _verdict(self, verdict: Verdict) -> None:
         t = verdict.t
         self._last_t = t
+        if self.exit_code == 0:
+            self.status.error = None  # a verdict: the restarted worker runs again
         self._record(verdict)  # the history takes the verdict's own events with it
         self.status.observe(t, verdict.state, verdict.sitting_since)
         problem = None

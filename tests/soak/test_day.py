@@ -662,11 +662,6 @@ def test_the_icon_showed_upright_slouch_away_and_error(day):
     assert day.icon.states[0][1] in (TrayState.STARTING, TrayState.UPRIGHT)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TrayController sets status.error on WorkerCrashed and never clears it: after a "
-    "successful restart the icon stays 'monitor error' for the rest of the session",
-)
 def test_the_icon_leaves_the_error_state_once_the_worker_restarted(day):
     crashed_at = _crashed(day).t
     after = {state for t, state in day.icon.states if t > crashed_at}
