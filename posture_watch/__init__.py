@@ -36,6 +36,7 @@ def __getattr__(name: str) -> Any:
         return getattr(importlib.import_module(_WHERE[name]), name)
     raise AttributeError(f"module 'posture_watch' has no attribute {name!r}")
 
+
 __all__ = [
     "Baseline",
     "PostureAnalyzer",
