@@ -20,6 +20,7 @@ from pathlib import Path
 
 from posture_watch.core.analyzer import Verdict
 from posture_watch.core.minutes import MinuteAggregator
+from posture_watch.core.scoring import PostureState
 from posture_watch.errors import StorageError
 from posture_watch.history.store import HistoryStore, StorageBusyError
 from posture_watch.monitor.events import (
@@ -92,9 +93,13 @@ class HistoryRecorder:
 
     def on_verdict(self, verdict: Verdict) -> None:
         """One analysed frame; completed minutes are written at once."""
-        lean = None if math.isnan(verdict.lean) else verdict.lean
-        score = None if math.isnan(verdict.score) or not verdict.person else verdict.score
-        rows = self._minutes.add(verdict.t, verdict.state, score, verdict.feature_row(), lean)
+        # only a judged frame's numbers describe posture: an unknown one (turned away, NaN
+        # landmarks) adds its time, not its geometry or a score that would read as upright
+        judged = verdict.state in (PostureState.UPRIGHT, PostureState.SLOUCH)
+        lean = None if math.isnan(verdict.lean) or not judged else verdict.lean
+        score = None if math.isnan(verdict.score) or not judged else verdict.score
+        features = verdict.feature_row() if judged else {}
+        rows = self._minutes.add(verdict.t, verdict.state, score, features, lean)
         for row in rows:
             self._queue(lambda store, row=row: store.add_minute(row))
         for event in verdict.events:

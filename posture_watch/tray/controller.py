@@ -153,6 +153,7 @@ class TrayController:
         self._camera_down = False
         self._day = self._wall().date()
         self._report_minute = 0
+        self._reported_on: date | None = None
         self._shown_tooltip = ""
         self._shown_state = None
         self._menu_key: tuple[bool, bool] | None = None
@@ -418,12 +419,16 @@ class TrayController:
         return now.hour * 60 + now.minute
 
     def _daily_report(self) -> None:
-        """Write today's report when the clock passes ``[report] daily_at``."""
+        """Write today's report when the clock passes ``[report] daily_at``, once a day
+        (the hour repeated when the clocks go back, or a clock set back, passes it again)."""
         due = self.config.report.daily_at
         now = self._minute_of_day()
         previous, self._report_minute = self._report_minute, now
-        if due is not None and (previous < due <= now or (now < previous and due <= now)):
-            path = self.actions.write_report(self._wall().date())
+        crossed = previous < due <= now or (now < previous and due <= now) if due else False
+        today = self._wall().date()
+        if due is not None and crossed and self._reported_on != today:
+            self._reported_on = today
+            path = self.actions.write_report(today)
             if path is not None:
                 self.notifier.notify("Today's posture report", f"Written to {path}")
             if self.config.report.journal_prompt:

@@ -148,3 +148,21 @@ def test_intervals_a_crashed_session_left_open_are_ended_at_its_last_minute(tmp_
         store.record(Paused(0.0, until=None), ORIGIN + 10)
     open_recorder(path, ORIGIN + 3600).close(0.0)
     assert table(path, "pauses") == [(ORIGIN + 10, ORIGIN + 60)]
+
+
+def test_a_minute_of_unknown_frames_keeps_its_time_but_no_posture_numbers(tmp_path, demo_verdicts):
+    """A person turned sideways is measured, but not judged: the minute says unknown, and
+    no score (which would read as upright) or side-on geometry is stored for it."""
+    from dataclasses import replace
+
+    from posture_watch.core.scoring import PostureState
+
+    verdicts = [replace(v, state=PostureState.UNKNOWN, events=()) for v in demo_verdicts[0][:20]]
+    assert verdicts[0].person and verdicts[0].feature_row()["head_height"] is not None
+    recorder = open_recorder(tmp_path / "h.sqlite3", ORIGIN)
+    replay(recorder, verdicts)
+    recorder.close(verdicts[-1].t + 2.0)
+    with HistoryStore.open(tmp_path / "h.sqlite3") as store:
+        (minute, *_) = store.export()["minutes"]
+    assert minute["unknown_s"] > 50 and minute["upright_s"] == 0
+    assert minute["score"] is None and minute["head_height"] is None and minute["lean"] is None

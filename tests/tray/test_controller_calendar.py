@@ -250,11 +250,6 @@ def test_a_report_set_in_the_skipped_hour_still_comes_once(journal):
     assert tray.actions.reports == [SPRING]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="controller._daily_report compares minutes of the day: when 02:00-03:00 comes "
-    "twice (autumn), a report due in that hour is written twice",
-)
 def test_a_report_set_in_the_repeated_hour_comes_once(journal):
     clock = ManualClock(at(AUTUMN, 0, 0))
     tray = make_tray(clock, journal, daily_at=2 * 60 + 30)
