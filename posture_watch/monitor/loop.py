@@ -254,8 +254,7 @@ class MonitorLoop:
             if self._pause_until is not None and self.now() >= self._pause_until:
                 self._paused = False
                 break
-            left = WAIT_SLICE if self._pause_until is None else self._pause_until - self.now()
-            self._wait(min(left, WAIT_SLICE))
+            self._wait(WAIT_SLICE)  # wakes at once for Resume or Stop
         if not self._stopping:
             self.sampler.reset()
             self._emit(Resumed(self.now()))

@@ -254,8 +254,6 @@ class TrayController:
                 self.exit_code = code
                 self.notifier.notify("posture-watch stopped", error, urgency="critical")
                 self.stopped.set()
-            case Recalibrated():
-                pass
             case CameraUnavailable(reason=reason):
                 self.status.camera_problem = True
                 self.status.interrupt()
