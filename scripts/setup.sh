@@ -47,10 +47,17 @@ if ! .venv/bin/python -c 'import tkinter' 2>/dev/null; then
   apt_install python3-tk tk
 fi
 desktop_missing=()
+# The Wayland tray tests: sway (headless), waybar's StatusNotifierItem tray, grim for
+# screenshots; stand-in D-Bus services (screensaver, logind) run on the system Python with
+# python3-gi; strace proves the monitor offline; desktop-file-validate checks our entries.
 for tool in Xvfb:xvfb trayer:trayer dunst:dunst notify-send:libnotify-bin xdotool:xdotool \
-            dbus-daemon:dbus chromium:chromium; do
+            dbus-daemon:dbus chromium:chromium sway:sway waybar:waybar grim:grim \
+            strace:strace desktop-file-validate:desktop-file-utils; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || desktop_missing+=("${tool##*:}")
 done
+if [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -c 'import gi' 2>/dev/null; then
+  desktop_missing+=(python3-gi)
+fi
 if [ "${#desktop_missing[@]}" -gt 0 ] && [ "${POSTURE_WATCH_NO_APT:-}" != 1 ]; then
   apt_install "${desktop_missing[@]}" || echo "setup: could not install ${desktop_missing[*]}; tray tests will be skipped" >&2
 fi
