@@ -73,6 +73,43 @@ class Suspended:
 
 
 @dataclass(frozen=True)
+class ScreenLocked:
+    """The screen locked (or the machine is about to sleep): the camera is released and
+    the time until :class:`ScreenUnlocked` counts as away. ``by`` names the signal's
+    source, e.g. ``"org.gnome.ScreenSaver"`` or ``"logind"``."""
+
+    t: float
+    by: str
+
+
+@dataclass(frozen=True)
+class ScreenUnlocked:
+    """The screen is unlocked again (or the machine woke): monitoring resumes."""
+
+    t: float
+    by: str
+
+
+@dataclass(frozen=True)
+class CameraBusy:
+    """Another program (a video call) uses the webcam, so we released it. The time until
+    :class:`CameraFree` is *not monitored*: neither away nor a break. ``by`` says who, as
+    far as we can tell (``"zoom (pid 4242)"``, or ``""`` when our own open failed busy);
+    the next check is in ``retry_in`` seconds."""
+
+    t: float
+    by: str
+    retry_in: float
+
+
+@dataclass(frozen=True)
+class CameraFree:
+    """The webcam is free again after :class:`CameraBusy`; monitoring resumes."""
+
+    t: float
+
+
+@dataclass(frozen=True)
 class Recalibrated:
     """A new upright reference (profile ``profile``) applies from ``t`` on."""
 
@@ -143,8 +180,18 @@ class SetBaseline:
 
 
 @dataclass(frozen=True)
+class SetLocked:
+    """From the session watcher: the screen locked (``locked``) or unlocked; ``by`` names
+    the signal's source. Independent of :class:`Pause`: unlocking never ends a pause
+    the user asked for."""
+
+    locked: bool
+    by: str = ""
+
+
+@dataclass(frozen=True)
 class Stop:
     pass
 
 
-Command = Pause | Resume | SetBaseline | Stop
+Command = Pause | Resume | SetBaseline | SetLocked | Stop

@@ -17,6 +17,8 @@ class MenuEntry:
     id: str
     label: str
     enabled: bool = True
+    #: A check item when not None (``True``: ticked), e.g. "Start at login".
+    checked: bool | None = None
 
 
 def menu_entries(*, paused: bool, calibrating: bool) -> list[MenuEntry]:
