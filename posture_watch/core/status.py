@@ -24,6 +24,8 @@ class TrayState(StrEnum):
     SLOUCH = "slouch"
     AWAY = "away"
     PAUSED = "paused"
+    LOCKED = "locked"
+    CAMERA_BUSY = "camera_busy"
     CALIBRATING = "calibrating"
     CAMERA_PROBLEM = "camera_problem"
     ERROR = "error"
@@ -35,6 +37,8 @@ LABELS: dict[TrayState, str] = {
     TrayState.SLOUCH: "slouching",
     TrayState.AWAY: "away / on a break",
     TrayState.PAUSED: "paused",
+    TrayState.LOCKED: "screen locked",
+    TrayState.CAMERA_BUSY: "camera in use by another app",
     TrayState.CALIBRATING: "calibrating",
     TrayState.CAMERA_PROBLEM: "camera unavailable",
     TrayState.ERROR: "monitor error",
@@ -52,7 +56,9 @@ class MonitorStatus:
         self.max_gap = max_gap
         self.posture = PostureState.UNKNOWN
         self.sitting_since: float | None = None
-        self.paused = self.calibrating = self.camera_problem = False
+        self.paused = self.calibrating = self.camera_problem = self.locked = False
+        #: Who holds the webcam while we yield it to them ("" when unknown); None: nobody.
+        self.camera_busy: str | None = None
         #: One line on why the monitor worker failed or is restarting (None: it is fine).
         self.error: str | None = None
         self.seconds: dict[PostureState, float] = dict.fromkeys(PostureState, 0.0)
@@ -84,6 +90,10 @@ class MonitorStatus:
             return TrayState.CALIBRATING
         if self.paused:
             return TrayState.PAUSED
+        if self.locked:
+            return TrayState.LOCKED
+        if self.camera_busy is not None:
+            return TrayState.CAMERA_BUSY
         if not self._seen_any:
             return TrayState.STARTING
         if self.posture == PostureState.SLOUCH:
@@ -116,6 +126,23 @@ class MonitorStatus:
         if share is not None:
             parts.append(f"{share:.0%} upright today")
         return " - ".join(parts)
+
+    def status_line(self, t: float, note: str | None = None) -> str:
+        """The menu's first line, for tray hosts that show no tooltip (most SNI hosts):
+        ``Upright · sitting 23 min · 87% upright today``."""
+        label = LABELS[self.state]
+        if self.state is TrayState.CAMERA_BUSY and self.camera_busy:
+            label = f"camera in use by {self.camera_busy}"
+        parts = [label[:1].upper() + label[1:]]
+        if note:
+            parts.append(note)
+        bout = self.bout_seconds(t)
+        if bout is not None:
+            parts.append(f"sitting {format_minutes(bout)}")
+        share = self.upright_share
+        if share is not None:
+            parts.append(f"{share:.0%} upright today")
+        return " · ".join(parts)
 
 
 def format_minutes(seconds: float) -> str:

@@ -2,9 +2,10 @@
 
 Each state has its own colour *and* its own glyph, so the icon reads at a glance and
 also for people who do not tell green from orange: a straight figure for upright, a bent
-one for slouching, an empty seat for away, two bars for paused, a target for calibrating,
-an exclamation mark for a camera problem and a white cross on black when the monitor
-itself failed. The colours are exported so that tests can
+one for slouching, an empty seat for away, two bars for paused, a padlock for a locked
+screen, a camera for a camera another app is using (neutral, not an error), a target for
+calibrating, an exclamation mark for a camera problem and a white cross on black when the
+monitor itself failed. The colours are exported so that tests can
 recognise the state from a screenshot of the tray.
 """
 
@@ -22,6 +23,8 @@ COLOURS: dict[TrayState, RGB] = {
     TrayState.SLOUCH: (240, 140, 0),
     TrayState.AWAY: (70, 110, 200),
     TrayState.PAUSED: (110, 110, 110),
+    TrayState.LOCKED: (60, 60, 140),
+    TrayState.CAMERA_BUSY: (0, 140, 150),
     TrayState.CALIBRATING: (150, 60, 200),
     TrayState.CAMERA_PROBLEM: (210, 30, 30),
     TrayState.ERROR: (40, 40, 40),
@@ -71,6 +74,21 @@ def _paused(draw: ImageDraw.ImageDraw, k: float) -> None:
         draw.rectangle((k * x, k * 18, k * (x + 7), k * 46), fill=GLYPH)
 
 
+def _locked(draw: ImageDraw.ImageDraw, k: float) -> None:
+    width = max(2, round(4 * k))
+    draw.arc((k * 22, k * 12, k * 42, k * 36), 180, 360, fill=GLYPH, width=width)
+    draw.line(_scale([(22, 24), (22, 30)], k), fill=GLYPH, width=width)
+    draw.line(_scale([(42, 24), (42, 30)], k), fill=GLYPH, width=width)
+    draw.rectangle((k * 17, k * 29, k * 47, k * 52), fill=GLYPH)
+
+
+def _camera_busy(draw: ImageDraw.ImageDraw, k: float) -> None:
+    """A camera body with its lens: the camera is fine, another app has it."""
+    draw.rectangle((k * 12, k * 22, k * 40, k * 44), fill=GLYPH)
+    draw.polygon(_scale([(40, 30), (52, 23), (52, 43), (40, 36)], k), fill=GLYPH)
+    draw.ellipse((k * 20, k * 27, k * 32, k * 39), fill=COLOURS[TrayState.CAMERA_BUSY])
+
+
 def _calibrating(draw: ImageDraw.ImageDraw, k: float) -> None:
     width = max(2, round(4 * k))
     draw.ellipse((k * 18, k * 18, k * 46, k * 46), outline=GLYPH, width=width)
@@ -100,6 +118,8 @@ _GLYPHS = {
     TrayState.SLOUCH: _slouch,
     TrayState.AWAY: _away,
     TrayState.PAUSED: _paused,
+    TrayState.LOCKED: _locked,
+    TrayState.CAMERA_BUSY: _camera_busy,
     TrayState.CALIBRATING: _calibrating,
     TrayState.CAMERA_PROBLEM: _camera_problem,
     TrayState.ERROR: _error,

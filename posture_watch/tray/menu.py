@@ -21,9 +21,18 @@ class MenuEntry:
     checked: bool | None = None
 
 
-def menu_entries(*, paused: bool, calibrating: bool) -> list[MenuEntry]:
-    """The menu for the current situation: Pause items while running, Resume while paused."""
+def menu_entries(
+    *, paused: bool, calibrating: bool, status: str = "", autostart: bool | None = None
+) -> list[MenuEntry]:
+    """The menu for the current situation: Pause items while running, Resume while paused.
+
+    ``status`` becomes a first, disabled line: most StatusNotifierItem hosts (GNOME's
+    AppIndicator extension, KDE) show no tooltip, so the menu is where the state is read.
+    ``autostart`` adds the "Start at login" check item (None: not offered here).
+    """
     entries: list[MenuEntry] = []
+    if status:
+        entries += [MenuEntry("status", status, enabled=False), MenuEntry(SEPARATOR, "")]
     if paused:
         entries.append(MenuEntry("resume", "Resume"))
     else:
@@ -39,6 +48,10 @@ def menu_entries(*, paused: bool, calibrating: bool) -> list[MenuEntry]:
         MenuEntry("report", "Today's report"),
         MenuEntry("journal", "Pain journal…"),
         MenuEntry("settings", "Open settings"),
+    ]
+    if autostart is not None:
+        entries.append(MenuEntry("autostart", "Start at login", checked=autostart))
+    entries += [
         MenuEntry(SEPARATOR, ""),
         MenuEntry("quit", "Quit"),
     ]

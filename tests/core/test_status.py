@@ -255,3 +255,34 @@ def test_format_minutes(seconds: float, text: str) -> None:
 
 def test_format_minutes_floors_the_seconds_under_a_minute() -> None:
     assert format_minutes(59.6) == "59 s"
+
+
+def test_screen_lock_and_camera_busy_rank_below_a_user_pause() -> None:
+    status = MonitorStatus()
+    status.observe(0.0, UP, 0.0)
+    status.camera_busy = "zoom (pid 4242)"
+    assert status.state is TrayState.CAMERA_BUSY
+    status.locked = True
+    assert status.state is TrayState.LOCKED
+    status.paused = True
+    assert status.state is TrayState.PAUSED
+    status.paused = status.locked = False
+    status.camera_busy = None
+    assert status.state is TrayState.UPRIGHT
+
+
+def test_status_line_reads_as_a_sentence_with_middle_dots() -> None:
+    status = MonitorStatus(max_gap=1e9)
+    status.observe(0.0, UP, 0.0)
+    status.observe(870.0, SLOUCH, 0.0)
+    status.observe(1000.0, UP, 0.0)
+    assert status.status_line(1380.0) == "Upright · sitting 23 min · 87% upright today"
+    assert MonitorStatus().status_line(0.0) == "Starting"
+
+
+def test_status_line_names_who_has_the_camera() -> None:
+    status = MonitorStatus()
+    status.camera_busy = "zoom (pid 4242)"
+    assert status.status_line(0.0) == "Camera in use by zoom (pid 4242)"
+    status.camera_busy = ""  # our own open failed busy: nobody to name
+    assert status.status_line(0.0) == "Camera in use by another app"

@@ -87,3 +87,20 @@ def test_the_menu_is_built_fresh_each_time() -> None:
     first = menu_entries(paused=False, calibrating=False)
     first.clear()
     assert menu_entries(paused=False, calibrating=False)
+
+
+def test_status_line_comes_first_and_cannot_be_clicked() -> None:
+    line = "Upright · sitting 23 min · 87% upright today"
+    entries = menu_entries(paused=False, calibrating=False, status=line)
+    assert entries[0] == MenuEntry("status", line, enabled=False)
+    assert entries[1].id == SEPARATOR
+    assert labels(entries)[1:] == PAUSE_LABELS + COMMON_LABELS
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_start_at_login_is_a_check_item_before_quit(enabled: bool) -> None:
+    entries = menu_entries(paused=False, calibrating=False, autostart=enabled)
+    item = by_id(entries, "autostart")
+    assert item.label == "Start at login" and item.checked is enabled
+    assert labels(entries)[-2:] == ["Start at login", "Quit"]
+    assert "autostart" not in {e.id for e in menu_entries(paused=False, calibrating=False)}
