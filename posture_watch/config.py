@@ -41,11 +41,14 @@ DAY_MINUTES = 24 * 60
 @dataclass(frozen=True)
 class CameraConfig:
     """Where frames come from: ``"auto"`` (webcam 0 if present, else the demo), a camera
-    index such as ``"0"``, or the path of a video or recording; size in pixels."""
+    index such as ``"0"``, or the path of a video or recording; size in pixels.
+    ``yield_to_calls``: release the webcam while another program (a video call) uses it,
+    and resume when it is free; off, a busy camera stops the monitor with an error."""
 
     source: str = "auto"
     width: int = 640
     height: int = 480
+    yield_to_calls: bool = True
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,8 @@ _TABLES: dict[str, tuple[str, str, dict[str, tuple[_Kind, str]]]] = {
                    'like "0", or a video/recording path'),
         "width": (_Number(160, 3840, "pixels", whole=True), "pixels requested from the webcam"),
         "height": (_Number(120, 2160, "pixels", whole=True), "pixels requested from the webcam"),
+        "yield_to_calls": (_Bool(), "true or false: let go of the webcam while a video call "
+                           "uses it"),
     }),
     "sampling": ("sampling", "how often frames are analysed", {
         "stable_interval": (_Number(0.1, 60, _SECONDS, decimal=True),

@@ -57,3 +57,16 @@ class StorageError(PostureWatchError):
 
 class TrayError(PostureWatchError):
     """The tray icon cannot be shown (no display, no tray support)."""
+
+
+class CameraBusyError(CameraError):
+    """Another program (a video call) has the webcam; ``by`` names it as far as we can tell
+    (``"zoom (pid 4242)"``, several joined by ``", "``), or is ``""`` when only our own
+    open or grab said busy. Unlike a missing camera, this is expected to pass: the monitor
+    waits for the camera to be free again instead of stopping."""
+
+    DEFAULT_HINT = "close the video call or other program using the camera, then try again"
+
+    def __init__(self, message: str, *, hint: str | None = None, by: str = "") -> None:
+        super().__init__(message, hint=self.DEFAULT_HINT if hint is None else hint)
+        self.by = by
