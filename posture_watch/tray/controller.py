@@ -32,8 +32,11 @@ from posture_watch.core.prompt_rules import (
 from posture_watch.core.prompts import PromptKind, problem_from_features
 from posture_watch.core.scoring import Baseline, PostureState
 from posture_watch.core.status import MonitorStatus, format_minutes
+from posture_watch.errors import PostureWatchError
 from posture_watch.monitor.event_log import EventLog
 from posture_watch.monitor.events import (
+    CameraBusy,
+    CameraFree,
     CameraRecovered,
     CameraUnavailable,
     Command,
@@ -43,6 +46,8 @@ from posture_watch.monitor.events import (
     Recalibrated,
     Resume,
     Resumed,
+    ScreenLocked,
+    ScreenUnlocked,
     SetBaseline,
     SourceEnded,
     Stopped,
@@ -56,6 +61,10 @@ from posture_watch.tray.menu import MenuEntry, menu_entries
 MONITOR_EVENTS = (
     CameraUnavailable,
     CameraRecovered,
+    CameraBusy,
+    CameraFree,
+    ScreenLocked,
+    ScreenUnlocked,
     FrameSkipped,
     Paused,
     Resumed,
@@ -97,6 +106,13 @@ class Worker(Protocol):
     def stop(self) -> None: ...
 
 
+class Autostart(Protocol):
+    """Start at login (``posture_watch.desktop.autostart``), for the menu's check item."""
+
+    def is_enabled(self) -> bool: ...
+    def set_enabled(self, enabled: bool) -> None: ...
+
+
 class StretchWindow(Protocol):
     def poll(self) -> object | None: ...
     def close(self) -> object | None: ...
@@ -129,6 +145,7 @@ class TrayController:
         open_history: Callable[[], HistorySink | None] | None = None,
         open_journal: Callable[[], StretchWindow] | None = None,
         save_journal: Callable[[object], bool] | None = None,
+        autostart: Autostart | None = None,
     ) -> None:
         self.loop, self.config, self.scheduler = loop, config, scheduler
         self.notifier, self.journal, self.actions = notifier, journal, actions
@@ -136,6 +153,8 @@ class TrayController:
         self._open_history = open_history
         self._open_journal, self._save_journal = open_journal, save_journal
         self._journal_window: StretchWindow | None = None
+        self._autostart = autostart
+        self._autostart_on = self._read_autostart()
         self.history: HistorySink | None = None
         self.quit_requested = False
         self.clock = clock or SystemClock()
@@ -156,7 +175,7 @@ class TrayController:
         self._reported_on: date | None = None
         self._shown_tooltip = ""
         self._shown_state = None
-        self._menu_key: tuple[bool, bool] | None = None
+        self._menu_key: tuple[bool, bool, str, bool | None] | None = None
         self._ticks = 0
         self.counts = {"slouch_alerts": 0, "long_sitting_alerts": 0, "breaks": 0, "prompts": 0}
 
@@ -266,6 +285,18 @@ class TrayController:
             case CameraRecovered():
                 self.status.camera_problem = self._camera_down = False
                 self.notifier.notify("Camera back", "posture-watch is watching again.")
+            case CameraBusy(by=by):
+                # a video call has the camera: a neutral state, no notification (it
+                # would show on a shared screen), and the time is not monitored
+                self.status.camera_busy = by
+                self.status.interrupt()
+            case CameraFree():
+                self.status.camera_busy = None
+            case ScreenLocked():
+                self.status.locked = True
+                self.status.interrupt()
+            case ScreenUnlocked():
+                self.status.locked = False
             case Paused():
                 self.status.paused = True
                 self.status.interrupt()
@@ -339,12 +370,33 @@ class TrayController:
             self._ask_journal()
         elif entry == "settings":
             self.actions.open_settings(self.notifier)
+        elif entry == "autostart":
+            self._toggle_autostart()
         elif entry == "quit":
             self.quit_requested = True  # Quit (not a signal) also writes today's report
             self.stopped.set()
         elif entry == "stop":  # a signal: stop quickly
             self.stopped.set()
         self._refresh()
+
+    def _read_autostart(self) -> bool | None:
+        if self._autostart is None:
+            return None
+        try:
+            return self._autostart.is_enabled()
+        except OSError:
+            return False
+
+    def _toggle_autostart(self) -> None:
+        if self._autostart is None:
+            return
+        want = not self._autostart_on
+        try:
+            self._autostart.set_enabled(want)
+        except (OSError, PostureWatchError) as exc:
+            reason = exc.one_line() if isinstance(exc, PostureWatchError) else str(exc)
+            self.notifier.notify("Start at login", f"Could not change it: {reason}")
+        self._autostart_on = self._read_autostart()
 
     def _calibrated(self, result: Calibrated) -> None:
         self.status.calibrating = False
@@ -464,9 +516,14 @@ class TrayController:
             image = draw_icon(state) if state != self._shown_state else None
             self.icon.update(image, tooltip)
             self._shown_state, self._shown_tooltip = state, tooltip
-        key = (self.status.paused, self.status.calibrating)
+        line = self.status.status_line(self._now(), note=self.status.error)
+        key = (self.status.paused, self.status.calibrating, line, self._autostart_on)
         if key != self._menu_key:
-            self.icon.set_menu(menu_entries(paused=key[0], calibrating=key[1]))
+            self.icon.set_menu(
+                menu_entries(
+                    paused=key[0], calibrating=key[1], status=line, autostart=self._autostart_on
+                )
+            )
             self._menu_key = key
 
     def _drain_worker(self) -> None:

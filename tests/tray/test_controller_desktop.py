@@ -1,0 +1,99 @@
+"""The controller on a desktop's day: a locked screen, a video call holding the camera,
+the menu's status line and its Start at login item. Real scheduler, journal and icon
+drawing; the icon itself records what it was told to show."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from posture_watch.core.analyzer import PostureAnalyzer
+from posture_watch.core.status import TrayState
+from posture_watch.monitor.events import CameraBusy, CameraFree, ScreenLocked, ScreenUnlocked
+from posture_watch.profiles import load_profile
+from posture_watch.tray.icons import COLOURS, nearest_state
+from posture_watch.tray.menu import MenuEntry
+from tests.tray.test_controller import Clock, controller
+from tests.tray.test_controller_calendar import PROFILE, poses  # noqa: F401 (a fixture)
+
+
+class RecordingIcon:
+    def __init__(self) -> None:
+        self.images: list[TrayState] = []
+        self.tooltips: list[str] = []
+        self.menus: list[list[MenuEntry]] = []
+
+    def update(self, image: object | None, tooltip: str) -> None:
+        if image is not None:  # read the state back from the drawn icon's colour
+            self.images.append(nearest_state(image.getpixel((32, 4))[:3]))  # type: ignore[attr-defined]
+        self.tooltips.append(tooltip)
+
+    def set_menu(self, entries: list[MenuEntry]) -> None:
+        self.menus.append(list(entries))
+
+    def keep_docked(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+
+@pytest.fixture
+def tray_with_icon(tmp_path: Path, poses):  # noqa: F811
+    """A controller fed real verdicts of an upright picture, one a minute from 10:00."""
+    clock = Clock(datetime(2026, 11, 24, 10, 0))
+    tray = controller(tmp_path, clock, daily_at=None)
+    tray.icon = RecordingIcon()
+    analyzer = PostureAnalyzer(load_profile(PROFILE))
+    t0 = clock.wall()
+
+    def upright(minutes: float) -> None:
+        for t in range(int(t0 + 60 * minutes) - 40, int(t0 + 60 * minutes) + 1, 2):
+            tray._verdict(analyzer.step(float(t), poses["upright"]))
+
+    upright(1)
+    yield tray, t0, upright
+    tray.journal.close()
+
+
+def status_line(tray) -> MenuEntry:
+    return tray.icon.menus[-1][0]
+
+
+def test_a_locked_screen_shows_a_padlock_and_says_so_first_in_the_menu(tray_with_icon):
+    tray, t0, upright = tray_with_icon
+    assert tray.icon.images[-1] is TrayState.UPRIGHT
+    tray._monitor_event(ScreenLocked(t0 + 65, "org.gnome.ScreenSaver"))
+    assert tray.icon.images[-1] is TrayState.LOCKED
+    assert status_line(tray).label.startswith("Screen locked")
+    assert not status_line(tray).enabled
+    assert "screen locked" in tray.icon.tooltips[-1]
+    tray._monitor_event(ScreenUnlocked(t0 + 600, "org.gnome.ScreenSaver"))
+    upright(11)
+    assert tray.icon.images[-1] is TrayState.UPRIGHT
+    assert tray.shown == []  # a lock is no news to the person who locked
+
+
+def test_a_video_call_gets_a_neutral_camera_state_and_no_notification(tray_with_icon):
+    tray, t0, upright = tray_with_icon
+    tray._monitor_event(CameraBusy(t0 + 65, "zoom (pid 4242)", 30.0))
+    assert tray.icon.images[-1] is TrayState.CAMERA_BUSY
+    assert COLOURS[TrayState.CAMERA_BUSY] != COLOURS[TrayState.CAMERA_PROBLEM]
+    assert status_line(tray).label.startswith("Camera in use by zoom (pid 4242)")
+    assert tray.shown == []  # a notification would pop up on a shared screen
+    tray._monitor_event(CameraFree(t0 + 600))
+    upright(11)
+    assert tray.icon.images[-1] is TrayState.UPRIGHT
+    assert tray.status.camera_busy is None
+
+
+def test_the_status_line_follows_the_sitting_time(tray_with_icon):
+    tray, _t0, upright = tray_with_icon
+    for minute in range(2, 25):
+        upright(minute)
+    line = status_line(tray)
+    assert line.id == "status" and not line.enabled
+    assert line.label.startswith("Upright · sitting 2")
+    assert line.label.endswith("% upright today")
