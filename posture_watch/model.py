@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from posture_watch.errors import ModelError
-from posture_watch.paths import REPO_MODELS_DIR, user_models_dir
+from posture_watch.paths import BUNDLED_MODELS_DIR, user_models_dir
 
 _URL_PATTERN = (
     "https://storage.googleapis.com/mediapipe-models/pose_landmarker/"
@@ -51,7 +51,7 @@ class ModelVariant:
 
     @property
     def filename(self) -> str:
-        """The file name used both in the repo's ``models/`` and the user's data folder."""
+        """The file name used both in the package's ``models/`` and the user's data folder."""
         return f"pose_landmarker_{self.name}.task"
 
 
@@ -132,8 +132,9 @@ def _existing_size(path: Path, name: str) -> int:
     if not path.is_file():
         what = "is not a file" if path.exists() else "is missing"
         hint = f"run `posture-watch model pull {name}`"
-        if (REPO_MODELS_DIR / f"pose_landmarker_{name}.task").is_file():
-            hint += f", or copy pose_landmarker_{name}.task from the repository's models/ folder"
+        bundled = BUNDLED_MODELS_DIR / f"pose_landmarker_{name}.task"
+        if bundled.is_file() and bundled != path:
+            hint += f", or use the copy that came with posture-watch: {bundled}"
         raise ModelError(f"model file {path} {what}", hint=hint)
     return path.stat().st_size
 
@@ -165,21 +166,22 @@ def locate_model(variant_name: str = "lite", explicit: Path | None = None) -> Pa
     """The verified model file to load.
 
     Order: ``explicit`` (the ``--model`` option) wins; then the user's data folder, where
-    ``model pull`` writes; then the repository's ``models/`` folder (a source checkout
-    ships the lite variant). The first file found is verified; a corrupt user copy is
-    reported rather than silently skipped, so the user learns it needs a fresh pull.
+    ``model pull`` writes; then the package's own ``models/`` folder, which carries the
+    lite variant in a source checkout, an editable install and a wheel alike. The first
+    file found is verified (size and sha256); a corrupt user copy is reported rather than
+    silently skipped, so the user learns it needs a fresh pull.
     """
     variant = get_variant(variant_name)
     if explicit is not None:
         return verify_model(explicit, None)
-    candidates = [user_models_dir() / variant.filename, REPO_MODELS_DIR / variant.filename]
+    candidates = [user_models_dir() / variant.filename, BUNDLED_MODELS_DIR / variant.filename]
     for candidate in candidates:
         if candidate.is_file():
             return verify_model(candidate, variant)
     looked = " and ".join(str(c) for c in candidates)
     hint = f"run `posture-watch model pull {variant.name}`"
     if variant.name == "lite":
-        hint += ", or copy models/pose_landmarker_lite.task from the repository"
+        hint += " (the copy that comes with posture-watch is missing: reinstall it)"
     raise ModelError(f"no {variant.name} pose model found; looked at {looked}", hint=hint)
 
 

@@ -1,4 +1,5 @@
-"""Where posture-watch keeps its files: the user's config and data folders.
+"""Where posture-watch keeps its files: the user's config and data folders, and the
+files it ships inside the package (the lite model, the demo recording).
 
 Follows the platform conventions through platformdirs (on Linux ``$XDG_CONFIG_HOME``
 and ``$XDG_DATA_HOME``), so tests point both at a temporary folder.
@@ -12,10 +13,20 @@ import platformdirs
 
 APP_NAME = "posture-watch"
 
-#: The repository's own ``models/`` folder (present in a source checkout / editable install).
-REPO_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-#: The repository's own ``samples/`` folder (landmark recordings the project made).
-SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
+#: The installed package itself. Files the app needs at run time live inside it, so a
+#: source checkout, an editable install and a wheel (pip, pipx) all find them at the same
+#: place relative to this module, whatever the current directory.
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The lite pose model that ships with every install (package data, checked by sha256).
+BUNDLED_MODELS_DIR = PACKAGE_DIR / "models"
+#: Old name of :data:`BUNDLED_MODELS_DIR` (the model used to sit in the repository's
+#: ``models/`` folder, which no wheel carries); kept so existing callers keep working.
+REPO_MODELS_DIR = BUNDLED_MODELS_DIR
+#: The demo recording and its calibration (``tray --demo`` without a webcam): package data.
+DEMO_DIR = PACKAGE_DIR / "demo"
+#: The repository's own ``samples/`` folder (landmark recordings the project made, for
+#: tests and benchmarks). Only a source checkout has it; installed apps use DEMO_DIR.
+SAMPLES_DIR = PACKAGE_DIR.parent / "samples"
 
 
 def config_dir() -> Path:

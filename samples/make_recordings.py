@@ -1,5 +1,8 @@
 """Rebuild the landmark recordings in this folder from ../shared/samples.
 
+The demo recording and its calibration are package data (``posture_watch/demo/``, so a
+wheel install can replay them); ``demo-*`` here are symlinks to them, kept for tests.
+
 Each labelled session of real webcam pictures is replayed in time order (upright pictures,
 then slouching ones, each in capture order), one picture standing for 4 s of sitting, and
 only the landmarks are written: the pictures themselves never enter the repository.
@@ -12,6 +15,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from posture_watch import paths
 from posture_watch.cli import main as main_cli
 from posture_watch.model import locate_model
 from posture_watch.pose import MediaPipeEstimator
@@ -46,6 +50,7 @@ def record_demo(model: Path) -> None:
     """The tray demo: upright, a sustained slouch, a 2.5 min break away, upright again."""
     pictures = session_pictures("slouchingornot/high")
     upright = pictures[:15]
+    demo = paths.DEMO_DIR / "demo-session.jsonl"
     plan: list[tuple[float, Path | None]] = []
     t = 0.0
     for path in pictures + [None] * DEMO_AWAY_FRAMES + upright:
@@ -53,7 +58,7 @@ def record_demo(model: Path) -> None:
         t += SECONDS_PER_PICTURE if path is not None else DEMO_AWAY_STEP
     with (
         MediaPipeEstimator(model, video=True) as estimator,
-        RecordingWriter(HERE / "demo-session.jsonl", "demo: ../shared/samples", None) as writer,
+        RecordingWriter(demo, "demo: ../shared/samples", None) as writer,
     ):
         for i, (t, path) in enumerate(plan):
             if path is None:
@@ -62,12 +67,12 @@ def record_demo(model: Path) -> None:
             landmarks = estimator.estimate_image(decode_image(path, str(path)), t)
             writer.write(i, t, path.relative_to(SHARED).as_posix(), landmarks)
     print(f"demo-session.jsonl: {len(plan)} frames, {t:.0f} s")
-    profile = HERE / "demo-profile.json"
+    profile = paths.DEMO_DIR / "demo-profile.json"
     main_cli(
         [
             "calibrate",
             "--source",
-            str(HERE / "demo-session.jsonl"),
+            str(demo),
             "--seconds",
             "8",
             "--profile",

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from posture_watch import model as model_module
+from posture_watch import paths
 from posture_watch.errors import ModelError
 from posture_watch.model import (
     VARIANTS,
@@ -24,9 +26,9 @@ from posture_watch.model import (
     verify_model,
 )
 from posture_watch.model_cli import add_model_commands, run_model_command
-from posture_watch.paths import REPO_MODELS_DIR, user_models_dir
+from posture_watch.paths import BUNDLED_MODELS_DIR, user_models_dir
 
-REPO_LITE = REPO_MODELS_DIR / "pose_landmarker_lite.task"
+BUNDLED_LITE = BUNDLED_MODELS_DIR / "pose_landmarker_lite.task"
 LITE = VARIANTS["lite"]
 PAYLOAD = os.urandom(300_000)
 PAYLOAD_SHA = hashlib.sha256(PAYLOAD).hexdigest()
@@ -137,15 +139,15 @@ def test_pinned_urls_follow_the_official_pattern() -> None:
         assert len(variant.sha256) == 64
 
 
-def test_repo_lite_copy_verifies() -> None:
-    assert verify_model(REPO_LITE, LITE) == REPO_LITE
-    assert verify_model(REPO_LITE, None) == REPO_LITE
-    assert file_sha256(REPO_LITE) == LITE.sha256
+def test_bundled_lite_copy_verifies() -> None:
+    assert verify_model(BUNDLED_LITE, LITE) == BUNDLED_LITE
+    assert verify_model(BUNDLED_LITE, None) == BUNDLED_LITE
+    assert file_sha256(BUNDLED_LITE) == LITE.sha256
 
 
 def test_truncated_copy_names_path_and_both_sizes(tmp_path: Path) -> None:
     copy = tmp_path / "pose_landmarker_lite.task"
-    copy.write_bytes(REPO_LITE.read_bytes()[:1000])
+    copy.write_bytes(BUNDLED_LITE.read_bytes()[:1000])
     with pytest.raises(ModelError) as caught:
         verify_model(copy, LITE)
     message = caught.value.one_line()
@@ -155,7 +157,7 @@ def test_truncated_copy_names_path_and_both_sizes(tmp_path: Path) -> None:
 
 
 def test_flipped_byte_copy_is_a_sha256_mismatch(tmp_path: Path) -> None:
-    data = bytearray(REPO_LITE.read_bytes())
+    data = bytearray(BUNDLED_LITE.read_bytes())
     data[len(data) // 2] ^= 0xFF
     copy = tmp_path / "pose_landmarker_lite.task"
     copy.write_bytes(data)
@@ -173,7 +175,8 @@ def test_missing_file_says_how_to_fix(tmp_path: Path) -> None:
         verify_model(missing, LITE)
     message = caught.value.one_line()
     assert str(missing) in message and "missing" in message
-    assert "posture-watch model pull lite" in message and "models/" in message
+    assert "posture-watch model pull lite" in message
+    assert f"use the copy that came with posture-watch: {BUNDLED_LITE}" in message
 
 
 def test_unknown_file_is_accepted_as_custom_model_unless_empty(tmp_path: Path) -> None:
@@ -204,13 +207,44 @@ def test_hash_is_cached_until_the_file_changes(tmp_path: Path) -> None:
 # --- locate_model ------------------------------------------------------------------------
 
 
-def test_locate_falls_back_to_the_repo_copy(user_dir: Path) -> None:
-    assert locate_model("lite") == REPO_LITE
+def test_locate_falls_back_to_the_bundled_copy(user_dir: Path) -> None:
+    assert locate_model("lite") == BUNDLED_LITE
+
+
+def test_the_bundled_copy_lives_in_the_package_only() -> None:
+    """The wheel carries the file because it sits inside the package; the repository's
+    ``models/`` folder only explains it, so git never holds two copies that could drift."""
+    assert BUNDLED_LITE.parent == paths.PACKAGE_DIR / "models"
+    assert Path(model_module.__file__).resolve().parent == paths.PACKAGE_DIR
+    repo_models = paths.PACKAGE_DIR.parent / "models"
+    if repo_models.is_dir():  # a source checkout
+        assert sorted(p.name for p in repo_models.iterdir()) == ["README.md"]
+
+
+def test_locate_checks_size_and_hash_of_the_bundled_copy(
+    user_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundled = tmp_path / "bundled"
+    bundled.mkdir()
+    monkeypatch.setattr(model_module, "BUNDLED_MODELS_DIR", bundled)
+    (bundled / LITE.filename).write_bytes(BUNDLED_LITE.read_bytes()[:-1])
+    with pytest.raises(ModelError, match="wrong size"):
+        locate_model("lite")
+    data = bytearray(BUNDLED_LITE.read_bytes())
+    data[4096] ^= 0x01
+    (bundled / LITE.filename).write_bytes(data)  # the right size now: only the hash tells
+    with pytest.raises(ModelError, match="sha256 mismatch"):
+        locate_model("lite")
+    (bundled / LITE.filename).unlink()
+    with pytest.raises(ModelError) as caught:
+        locate_model("lite")
+    message = caught.value.one_line()
+    assert str(bundled / LITE.filename) in message and "reinstall" in message
 
 
 def test_locate_prefers_the_user_copy(user_dir: Path) -> None:
     user_dir.mkdir(parents=True)
-    shutil.copyfile(REPO_LITE, user_dir / LITE.filename)
+    shutil.copyfile(BUNDLED_LITE, user_dir / LITE.filename)
     assert locate_model() == user_dir / LITE.filename
 
 
@@ -232,7 +266,7 @@ def test_locate_lists_where_it_looked(user_dir: Path) -> None:
         locate_model("heavy")
     message = caught.value.one_line()
     assert str(user_dir / "pose_landmarker_heavy.task") in message
-    assert str(REPO_MODELS_DIR / "pose_landmarker_heavy.task") in message
+    assert str(BUNDLED_MODELS_DIR / "pose_landmarker_heavy.task") in message
     assert "posture-watch model pull heavy" in message
 
 
@@ -381,15 +415,15 @@ def parse(*argv: str) -> argparse.Namespace:
 
 
 def test_cli_verify_prints_ok_path_and_hash(capsys: pytest.CaptureFixture[str]) -> None:
-    args = parse("model", "verify", "--model", str(REPO_LITE))
+    args = parse("model", "verify", "--model", str(BUNDLED_LITE))
     assert args.run is run_model_command  # the main CLI dispatches with args.run(args)
     assert run_model_command(args) == 0
-    assert capsys.readouterr().out == f"ok {REPO_LITE} {LITE.sha256}\n"
+    assert capsys.readouterr().out == f"ok {BUNDLED_LITE} {LITE.sha256}\n"
 
 
 def test_cli_verify_default_finds_lite(user_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_model_command(parse("model", "verify")) == 0
-    assert capsys.readouterr().out == f"ok {REPO_LITE} {LITE.sha256}\n"
+    assert capsys.readouterr().out == f"ok {BUNDLED_LITE} {LITE.sha256}\n"
 
 
 def test_cli_verify_missing_model_raises(tmp_path: Path) -> None:
