@@ -207,6 +207,22 @@ def test_camera_index_as_number_or_text() -> None:
     assert config_from_toml({"camera": {"source": " 0 "}}, "x").camera.source == "0"
 
 
+def test_yielding_the_camera_to_calls_is_on_unless_turned_off(tmp_path: Path) -> None:
+    assert AppConfig.default().camera.yield_to_calls is True
+    assert "\nyield_to_calls = true  # true or false: let go of the webcam" in DEFAULT_TOML
+    path = write(tmp_path / "settings.toml", "[camera]\nyield_to_calls = false\n")
+    config = load_config(path)
+    assert config.camera == CameraConfig(yield_to_calls=False)
+    assert config_from_text(to_toml(config), "again").camera.yield_to_calls is False
+    # it shares [camera] with the source, and the error for a typo points at it
+    assert config_from_toml({"camera": {"yield_to_calls": True, "source": "1"}}, "x").camera == (
+        CameraConfig(source="1")
+    )
+    error = load_error(tmp_path / "typo.toml", "[camera]\nyield_to_call = false\n")
+    assert error.hint is not None and "did you mean yield_to_calls?" in error.hint
+    assert "\n" not in error.one_line()
+
+
 def test_round_trip_of_a_changed_config() -> None:
     config = config_from_toml(
         {
@@ -247,6 +263,8 @@ def test_partial_file_keeps_other_defaults() -> None:
         ('[camera]\nsource = ""\n', "[camera] source = ''", '"auto", a camera index'),
         ("[camera]\nsource = -1\n", "[camera] source = -1", "a camera index"),
         ("[camera]\nsource = true\n", "[camera] source = True", "a camera index"),
+        ('[camera]\nyield_to_calls = "yes"\n', "[camera] yield_to_calls = 'yes'", "true or"),
+        ("[camera]\nyield_to_calls = 0\n", "[camera] yield_to_calls = 0", "true or false"),
         ("[sampling]\nstable_interval = 0\n", "[sampling] stable_interval = 0", "seconds"),
         ("[prompts]\nmax_per_hour = 0\n", "[prompts] max_per_hour = 0", "between 1 and 60"),
         ("[prompts]\nmax_per_hour = 1.5\n", "[prompts] max_per_hour = 1.5", "a whole number"),
