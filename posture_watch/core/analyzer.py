@@ -99,6 +99,17 @@ class PostureAnalyzer:
             sitting_since,
         )
 
+    def away(self, t: float) -> tuple[Event, ...]:
+        """The screen locked or unlocked at ``t``: the time between counts as away
+        (:meth:`Timeline.away <posture_watch.core.timeline.Timeline.away>`)."""
+        return self.timeline.away(t) if self.smooth else ()
+
+    def unmonitored(self, since: float, until: float) -> None:
+        """Another program had the camera from ``since`` to ``until``: neither away nor a
+        break (:meth:`Timeline.unmonitored <posture_watch.core.timeline.Timeline.unmonitored>`)."""
+        if self.smooth:
+            self.timeline.unmonitored(since, until)
+
     def finish(self, t_end: float) -> tuple[Event, ...]:
         """Close the session at ``t_end`` (end of the last frame)."""
         return self.timeline.finish(t_end) if self.smooth else ()

@@ -87,6 +87,34 @@ class Timeline:
             self._bout_start = None
         return tuple(events)
 
+    def away(self, t: float) -> tuple[Event, ...]:
+        """The screen locked (or unlocked) at ``t``: no frames come while it is locked, and
+        that time counts as away, exactly as away frames would. Called at the lock, this
+        ends the smoothing and any slouch episode (a slouch before the lock never alerts
+        after it); called again at the unlock, it ends the sitting bout at the last
+        moment the person was seen and starts a break when the lock lasted long enough,
+        before the first frame after it arrives."""
+        if self._t is not None:
+            t = max(t, self._t)
+        return self.update(t, PostureState.AWAY).events
+
+    def unmonitored(self, since: float, until: float) -> None:
+        """Nothing was seen from ``since`` to ``until`` because another program (a video
+        call) had the camera. That time is neither away nor a break: the clock of an
+        absence stands still through it, so it never starts a break or ends a bout. A
+        sitting bout open at ``since`` carries on through it (whoever is on a call sits at
+        the desk) and its time counts toward the long-sitting reminder. A break already
+        running simply goes on. Posture during the call is unknown, so smoothing and any
+        slouch episode start afresh."""
+        gap = until - since
+        if self._t is not None:
+            until = max(until, self._t)
+        self._t = until
+        self._ema = math.nan
+        self._slouch_since = self._upright_since = None
+        if gap > 0 and self._last_seen is not None and not self._on_break:
+            self._last_seen = min(self._last_seen + gap, until)
+
     # -- smoothing and hysteresis -------------------------------------------------------
 
     def _smooth(self, state: PostureState, score: float, dt: float) -> PostureState:

@@ -169,3 +169,92 @@ def test_finish_runs_the_bout_to_the_end_of_the_last_frame_when_present():
         timeline.update(float(t), S.UPRIGHT, 0.1)
     (ended,) = timeline.finish(100.0)
     assert (ended.start, ended.end) == (0.0, 100.0)
+
+
+# -- a locked screen (away) and a camera another program has (not monitored) ----------
+
+
+def run_with_gaps(segments, fps=2.0, settings=None):
+    """Like :func:`run`, with ``("lock", seconds)`` (the screen locked: away) and
+    ``("busy", seconds)`` (a video call has the camera: not monitored) segments."""
+    tl = Timeline(settings)
+    events, t = [], 0.0
+    for segment in segments:
+        if segment[0] in ("lock", "busy"):
+            kind, seconds = segment
+            if kind == "lock":
+                events += tl.away(t)
+                t += seconds
+                events += tl.away(t)
+            else:
+                tl.unmonitored(t, t + seconds)
+                t += seconds
+            continue
+        seconds, state, score = segment
+        for _ in range(round(seconds * fps)):
+            events += tl.update(t, state, score).events
+            t += 1.0 / fps
+    events += tl.finish(t)
+    return tl, events
+
+
+def of(events, kind):
+    return [e for e in events if isinstance(e, kind)]
+
+
+def test_a_ten_minute_lock_is_a_break_that_ends_the_bout_at_the_lock():
+    tl, events = run_with_gaps([(300, *UP), ("lock", 600), (60, *UP)])
+    first_bout = of(events, SittingBoutEnded)[0]
+    assert first_bout.end == pytest.approx(299.5)  # the last frame before the lock
+    (started,) = of(events, BreakStarted)
+    # the absence clock stood still through the call: it is stamped as if it began later
+    assert started.away_since == pytest.approx(299.5 + 600)
+    assert started.t == pytest.approx(900.0)  # at the unlock, before any new frame
+    (ended,) = of(events, BreakEnded)
+    assert ended.t == pytest.approx(900.0) and ended.away_since == pytest.approx(299.5)
+    assert tl.sitting_since == pytest.approx(900.0)  # the long-sitting timer restarted
+
+
+def test_a_short_lock_is_a_short_absence_not_a_break():
+    _, events = run_with_gaps([(300, *UP), ("lock", 30), (300, *UP)])
+    assert len(of(events, SittingBoutEnded)) == 1  # only the one finish() closes
+    assert not of(events, BreakStarted)
+
+
+def test_a_slouch_before_a_lock_does_not_alert_just_after_it():
+    """25 s of slouching, a 20 s lock, 10 s more: without the lock ending the episode, the
+    alert would come after 30 s of 'sustained' slouching."""
+    _, events = run_with_gaps([(60, *UP), (25, *SL), ("lock", 20), (10, *SL)])
+    assert alerts(events) == []
+    _, events = run_with_gaps([(60, *UP), (25, *SL), (20, *SL), (10, *SL)])
+    assert len(alerts(events)) == 1  # the same minute without a lock does alert
+
+
+def test_a_video_call_is_neither_away_nor_a_break_and_the_bout_carries_on():
+    tl, events = run_with_gaps([(300, *UP), ("busy", 1800), (60, *UP)])
+    assert not of(events, BreakStarted) and not of(events, BreakEnded)
+    (bout,) = of(events, SittingBoutEnded)
+    assert (bout.start, bout.end) == (0.0, pytest.approx(2160.0))
+    assert tl.sitting_since == 0.0
+
+
+def test_call_time_counts_toward_the_long_sitting_reminder():
+    _, events = run_with_gaps([(40 * 60, *UP), ("busy", 20 * 60), (60, *UP)], fps=0.5)
+    (alert,) = alerts(events, LongSittingAlert)
+    assert alert.sitting_since == 0.0 and alert.t == pytest.approx(60 * 60, abs=2)
+
+
+def test_an_absence_running_when_the_camera_is_taken_is_frozen_not_extended():
+    """50 s away, a 10-minute call, 30 s away: 80 s of absence ends the bout (over the
+    60 s grace) but is no break (under 120 s); 50 s more away makes it one."""
+    _, events = run_with_gaps([(300, *UP), (50, *AWAY), ("busy", 600), (30, *AWAY), (60, *UP)])
+    assert len(of(events, SittingBoutEnded)) == 2 and not of(events, BreakStarted)
+    _, events = run_with_gaps([(300, *UP), (50, *AWAY), ("busy", 600), (80, *AWAY), (60, *UP)])
+    (started,) = of(events, BreakStarted)
+    # the absence clock stood still through the call: it is stamped as if it began later
+    assert started.away_since == pytest.approx(299.5 + 600)
+
+
+def test_a_slouch_episode_does_not_carry_across_a_call():
+    _, events = run_with_gaps([(60, *UP), (25, *SL), ("busy", 300), (10, *SL)])
+    assert alerts(events) == []
