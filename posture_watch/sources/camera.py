@@ -5,20 +5,33 @@ and the pose model's time per frame low, so that is what we ask the camera for. 
 the V4L2 backend is tried first: it opens in milliseconds and fails fast when there is no
 camera, where the generic backend may try GStreamer and stall.
 
+A camera that fails because another program (a video call) has it is a
+:class:`~posture_watch.errors.CameraBusyError` naming that program, not the generic
+:class:`~posture_watch.errors.CameraError`: the monitor waits for a busy camera but stops
+for a missing one. OpenCV does not tell us why an open or grab failed (its V4L2 messages,
+"Device or resource busy" among them, go to its log, not to the exception), so after a
+failure we look at who else has the device node open (:mod:`.camera_users`).
+
 Frames are never written anywhere; they live only as long as the caller holds them.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import cv2
 
 from posture_watch.clock import Clock, SystemClock
-from posture_watch.errors import CameraError
+from posture_watch.errors import CameraBusyError, CameraError
 from posture_watch.sources._common import SourceMixin, quiet_opencv
 from posture_watch.sources.base import BadFrameHandler, Frame, SamplePredicate
+from posture_watch.sources.camera_users import device_for_index, other_users
+
+_EBUSY_TEXT = os.strerror(errno.EBUSY).lower()  # "device or resource busy"
 
 
 def _backends() -> list[int]:
@@ -27,13 +40,42 @@ def _backends() -> list[int]:
     return [cv2.CAP_ANY]
 
 
+def _device(index: int) -> Path | None:
+    """The node OpenCV opens for ``index`` on Linux; None elsewhere (no ``/proc`` to ask)."""
+    return device_for_index(index) if sys.platform.startswith("linux") and index >= 0 else None
+
+
+def _says_busy(exc: BaseException | None) -> bool:
+    """Whether an OpenCV or OS error itself says EBUSY (rare: OpenCV mostly only logs it)."""
+    if isinstance(exc, OSError):
+        return exc.errno == errno.EBUSY
+    return exc is not None and _EBUSY_TEXT in str(exc).lower()
+
+
+def _busy_error(
+    index: int, device: Path | None, *, said_busy: bool = False
+) -> CameraBusyError | None:
+    """The error for camera ``index`` after an open or grab failed, if it failed because
+    the camera is busy: another process of ours has ``device`` open (named in the
+    message), or the failure itself said EBUSY (``said_busy``; then we cannot say who).
+    None means "not busy": the caller reports its usual error."""
+    users = other_users(device) if device is not None else []
+    if users:
+        by = ", ".join(str(user) for user in users)
+        return CameraBusyError(f"camera {index} is in use by {by}", by=by)
+    if said_busy:
+        return CameraBusyError(f"camera {index} is in use by another program")
+    return None
+
+
 class CameraSource(SourceMixin):
     """Live frames from camera ``index``, with ``t`` in seconds since the first frame.
 
     The camera is opened and one test frame read on construction, so a missing or busy
-    camera is reported at once. ``t`` comes from the injected clock's monotonic time
-    because a live frame has no timestamp of its own; the monitor adds the time a suspend
-    took (``live`` tells it to reopen the camera after one).
+    camera is reported at once (busy: :class:`CameraBusyError`). ``device`` is the node
+    behind the index on Linux (``/dev/video0``), None elsewhere. ``t`` comes from the
+    injected clock's monotonic time because a live frame has no timestamp of its own; the
+    monitor adds the time a suspend took (``live`` tells it to reopen the camera after one).
     :meth:`frames` runs until :meth:`close` is called (or the loop is left).
     """
 
@@ -47,6 +89,7 @@ class CameraSource(SourceMixin):
         self._clock = clock or SystemClock()
         self.index = int(index)
         self.label = f"camera {self.index}"
+        self.device: Path | None = _device(self.index)
         self.width, self.height = width, height
         self._cap: cv2.VideoCapture | None = self._open()
 
@@ -66,6 +109,9 @@ class CameraSource(SourceMixin):
                 cause = exc
             if cap is not None:
                 cap.release()
+        busy = _busy_error(self.index, self.device, said_busy=_says_busy(cause))
+        if busy is not None:
+            raise busy from cause
         raise CameraError(
             f"{self.label}: cannot open (not connected or in use by another program)"
         ) from cause
@@ -88,14 +134,22 @@ class CameraSource(SourceMixin):
                 if ok and wanted:
                     ok, image = cap.retrieve()
             except cv2.error as exc:
+                self._raise_if_busy(exc)
                 raise CameraError(f"{self.label}: stopped delivering frames ({exc.err})") from exc
             if self._cap is None:
                 return  # closed while we were waiting for the frame
             if not ok or (wanted and image is None):
+                self._raise_if_busy(None)
                 raise CameraError(f"{self.label}: stopped delivering frames (unplugged?)")
             if wanted:
                 yield Frame(index=index, t=now - start, image=image)
             index += 1
+
+    def _raise_if_busy(self, cause: cv2.error | None) -> None:
+        """A grab failed mid-stream: if someone else has the camera now, say who."""
+        busy = _busy_error(self.index, self.device, said_busy=_says_busy(cause))
+        if busy is not None:
+            raise busy from cause
 
     def close(self) -> None:
         """Release the camera so other programs can use it; safe to call twice."""
