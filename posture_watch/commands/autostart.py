@@ -1,0 +1,120 @@
+"""``posture-watch autostart on|off|status`` and ``posture-watch launcher install|remove|status``.
+
+Starting the tray at login should not need a text editor or knowledge of the XDG
+autostart folders, and a venv deleted months later should not fail silently at every
+login: ``status`` says which program the login entry runs and warns when it is gone.
+
+- ``autostart on`` writes ``$XDG_CONFIG_HOME/autostart/posture-watch.desktop`` (running
+  ``<this install>/posture-watch tray``) and, unless ``--no-launcher``, the application
+  menu entry and icons, so the login item and the menu show posture-watch's icon.
+- ``autostart off`` removes only the login entry; the menu entry stays.
+- ``launcher install|remove|status`` handles the menu entry and icons alone.
+
+The work is done by :mod:`posture_watch.desktop.autostart`, which the tray's "Start at
+login" item calls too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from posture_watch.desktop import autostart
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register ``autostart`` and ``launcher``."""
+    p = sub.add_parser(
+        "autostart",
+        help="start the tray at login (on), stop that (off), or show what runs (status)",
+    )
+    p.add_argument("action", choices=("on", "off", "status"))
+    p.add_argument(
+        "--no-launcher",
+        action="store_true",
+        help="with on: do not also install the application-menu entry and icons",
+    )
+    p.set_defaults(run=run)
+
+    p = sub.add_parser(
+        "launcher",
+        help="add posture-watch to the desktop's application menu, with its icon",
+    )
+    p.add_argument("action", choices=("install", "remove", "status"))
+    p.set_defaults(run=run_launcher)
+
+
+def run(args: argparse.Namespace) -> int:
+    """``autostart on|off|status``."""
+    if args.action == "on":
+        path = autostart.enable(launcher=not args.no_launcher)
+        state = autostart.status()
+        print(f"autostart: on: {path}")
+        print(f"runs: {state.exec_line}")
+        if not args.no_launcher:
+            print(f"menu entry: {autostart.launcher_path()}")
+        return 0
+    if args.action == "off":
+        path = autostart.autostart_path()
+        if autostart.disable():
+            print(f"autostart: off: removed {path}")
+        else:
+            print(f"autostart: already off (no {path})")
+        return 0
+    state = autostart.status()
+    if state.enabled:
+        print("autostart: on")
+    elif state.present:
+        print(f"autostart: off ({state.problem})")
+    else:
+        print("autostart: off")
+    print(f"file: {state.path}{'' if state.present else ' (not present)'}")
+    if state.exec_line is not None:
+        print(f"runs: {state.exec_line}")
+    _warn_missing_target(state, "autostart on")
+    return 0
+
+
+def run_launcher(args: argparse.Namespace) -> int:
+    """``launcher install|remove|status``."""
+    if args.action == "install":
+        paths = autostart.install_launcher()
+        print(f"menu entry: {autostart.launcher_path()}")
+        print(f"runs: {autostart.launcher_status().exec_line}")
+        print(f"icons: {len(paths) - 1} in {autostart.icon_theme_dir()}")
+        return 0
+    if args.action == "remove":
+        removed = autostart.remove_launcher()
+        if removed:
+            print(f"menu entry: removed {len(removed)} files")
+        else:
+            print("menu entry: not installed")
+        return 0
+    state = autostart.launcher_status()
+    if state.present and state.problem is None:
+        print("menu entry: installed")
+    elif state.present:
+        print(f"menu entry: damaged ({state.problem})")
+    else:
+        print("menu entry: not installed")
+    print(f"file: {state.path}{'' if state.present else ' (not present)'}")
+    if state.exec_line is not None:
+        print(f"runs: {state.exec_line}")
+    total = len(state.icons) + len(state.missing_icons)
+    print(f"icons: {len(state.icons)} of {total} in {autostart.icon_theme_dir()}")
+    _warn_missing_target(state, "launcher install")
+    return 0
+
+
+def _warn_missing_target(state: autostart.EntryStatus, fix: str) -> None:
+    if state.exec_line is None or state.target_exists:
+        return
+    what = state.target if state.target is not None else (state.argv or ("nothing",))[0]
+    print(
+        f"posture-watch: warning: {what} no longer exists, so this entry starts nothing "
+        f"(run 'posture-watch {fix}' again)",
+        file=sys.stderr,
+    )
+
+
+__all__ = ["add_parser", "run", "run_launcher"]

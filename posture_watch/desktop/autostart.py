@@ -1,0 +1,624 @@
+"""Start the tray at login, and list posture-watch in the desktop's application menu.
+
+A posture monitor only helps when it runs, and people forget to start it. Every Linux
+desktop (GNOME, KDE, XFCE, MATE, Cinnamon, LXQt, and systemd's xdg-autostart generator)
+starts the programs described by desktop entries in ``$XDG_CONFIG_HOME/autostart``
+(freedesktop Desktop Application Autostart spec), and lists in its menu the entries in
+``$XDG_DATA_HOME/applications`` with their icon from ``$XDG_DATA_HOME/icons/hicolor``.
+So "start at login" is one small file, and turning it off is removing that file.
+
+The entry must keep working when nobody is looking, at the next login:
+
+- ``Exec`` is the absolute path of *this* installation's ``posture-watch`` script (the
+  one beside ``sys.executable`` in a venv or pipx install), because the login session's
+  ``PATH`` rarely contains a venv. It is quoted by the Desktop Entry spec's rules, so a
+  path with spaces or quotes survives.
+- ``TryExec`` names the same program: when the venv is deleted, the desktop skips the
+  entry silently instead of failing at every login; ``status`` warns about it.
+- ``X-GNOME-Autostart-Delay`` and ``X-KDE-autostart-after=panel`` let the panel and its
+  tray host come up first, so the icon appears reliably (the tray also re-docks when the
+  host is late).
+
+Files are written atomically (a temporary file in the same folder, then a rename), and
+an unchanged file is left alone, so ``enable`` is idempotent and a crash never leaves a
+half-written entry that the desktop would reject. Problems writing them become one
+:class:`~posture_watch.errors.StorageError` line (exit code 2).
+
+Public API for the tray's "Start at login" item: :func:`is_enabled`, :func:`enable`,
+:func:`disable`, :func:`status`, :func:`install_launcher`, :func:`remove_launcher`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import platformdirs
+
+from posture_watch.errors import ConfigError, StorageError
+
+log = logging.getLogger(__name__)
+
+#: Desktop file name (autostart and launcher) and icon name.
+APP_ID = "posture-watch"
+DESKTOP_FILE = f"{APP_ID}.desktop"
+ICON_NAME = APP_ID
+#: Seconds GNOME waits after login before starting the tray (the panel comes up first).
+AUTOSTART_DELAY = 5
+#: The command the entries run: the tray.
+TRAY_ARGS: tuple[str, ...] = ("tray",)
+#: How long a cache-refresh tool may take before it is left behind.
+TOOL_TIMEOUT = 20.0
+
+# Desktop Entry spec, "The Exec key": arguments with these characters must be quoted.
+_RESERVED = frozenset(" \t\n\"'\\><~|&;$*?#()`")
+# ... and inside double quotes these are preceded by a backslash.
+_QUOTED_ESCAPES = frozenset('"`$\\')
+
+
+# -- where the files go --------------------------------------------------------------
+
+
+def config_home() -> Path:
+    """``$XDG_CONFIG_HOME`` (default ``~/.config``)."""
+    return Path(platformdirs.user_config_dir())
+
+
+def data_home() -> Path:
+    """``$XDG_DATA_HOME`` (default ``~/.local/share``)."""
+    return Path(platformdirs.user_data_dir())
+
+
+def autostart_path() -> Path:
+    """The login entry: ``$XDG_CONFIG_HOME/autostart/posture-watch.desktop``."""
+    return config_home() / "autostart" / DESKTOP_FILE
+
+
+def launcher_path() -> Path:
+    """The menu entry: ``$XDG_DATA_HOME/applications/posture-watch.desktop``."""
+    return data_home() / "applications" / DESKTOP_FILE
+
+
+def icon_theme_dir() -> Path:
+    """The user's hicolor theme folder, where every icon theme falls back to."""
+    return data_home() / "icons" / "hicolor"
+
+
+def icon_paths() -> dict[str, Path]:
+    """Where each icon goes, by hicolor size folder (``"16x16"`` ... ``"scalable"``)."""
+    from posture_watch.desktop.app_icon import ICON_SIZES
+
+    theme = icon_theme_dir()
+    paths = {f"{n}x{n}": theme / f"{n}x{n}" / "apps" / f"{ICON_NAME}.png" for n in ICON_SIZES}
+    paths["scalable"] = theme / "scalable" / "apps" / f"{ICON_NAME}.svg"
+    return paths
+
+
+# -- which program to run -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Program:
+    """The command line that starts this installation of posture-watch (without ``tray``)."""
+
+    argv: tuple[str, ...]
+
+    @property
+    def executable(self) -> Path:
+        """The file that must exist for the entry to work (``TryExec``)."""
+        return Path(self.argv[0])
+
+
+def find_program(python: str | os.PathLike[str] | None = None) -> Program:
+    """This installation's ``posture-watch`` as an absolute command line.
+
+    In order: the ``posture-watch`` script beside ``python`` (default
+    ``sys.executable``; a venv or pipx install), the one on ``PATH``, else
+    ``python -m posture_watch.cli``. ``python`` is made absolute but not resolved: a
+    venv's ``python`` is a symlink to the system interpreter, and only the link knows
+    the venv.
+    """
+    interpreter = python if python is not None else sys.executable
+    if interpreter:
+        beside = Path(os.path.abspath(interpreter)).parent / APP_ID
+        if _is_executable(beside):
+            return Program((str(beside),))
+    found = shutil.which(APP_ID)
+    if found:
+        return Program((os.path.abspath(found),))
+    if interpreter:
+        return Program((os.path.abspath(interpreter), "-m", "posture_watch.cli"))
+    raise ConfigError(
+        "cannot find the posture-watch program to start at login",
+        hint="install it with pip or pipx so that a posture-watch script exists",
+    )
+
+
+def _is_executable(path: Path) -> bool:
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+# -- Desktop Entry syntax ------------------------------------------------------------
+
+
+def quote_exec_arg(arg: str) -> str:
+    """One ``Exec`` argument, quoted by the Desktop Entry spec's rules when needed.
+
+    The result still needs :func:`escape_string` when it goes into a file.
+    """
+    if arg and not any(c in _RESERVED for c in arg):
+        quoted = arg
+    else:
+        quoted = '"' + "".join("\\" + c if c in _QUOTED_ESCAPES else c for c in arg) + '"'
+    return quoted.replace("%", "%%")
+
+
+def exec_line(argv: Sequence[str]) -> str:
+    """The ``Exec`` value (before string escaping) that runs ``argv``."""
+    return " ".join(quote_exec_arg(_checked_text(arg)) for arg in argv)
+
+
+def escape_string(value: str) -> str:
+    """A value of type string as written in the file (``\\`` doubled, no raw newlines)."""
+    out = value.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
+    out = out.replace("\r", "\\r")
+    return "\\s" + out[1:] if out.startswith(" ") else out
+
+
+def unescape_string(value: str) -> str:
+    """The inverse of :func:`escape_string` (``\\s``, ``\\n``, ``\\t``, ``\\r``, ``\\\\``)."""
+    out: list[str] = []
+    chars = iter(value)
+    for c in chars:
+        if c != "\\":
+            out.append(c)
+            continue
+        nxt = next(chars, "")
+        out.append({"s": " ", "n": "\n", "t": "\t", "r": "\r", "\\": "\\"}.get(nxt, "\\" + nxt))
+    return "".join(out)
+
+
+def split_exec(value: str) -> list[str]:
+    """The arguments of an ``Exec`` value (after :func:`unescape_string`).
+
+    Field codes (``%f``, ``%U`` ...) are dropped, ``%%`` is a percent sign. Raises
+    :class:`ValueError` on an unterminated quote.
+    """
+    args: list[str] = []
+    current: list[str] = []
+    has_arg = False
+    quoted = False
+    i = 0
+    while i < len(value):
+        c = value[i]
+        if quoted:
+            if c == "\\" and i + 1 < len(value) and value[i + 1] in _QUOTED_ESCAPES:
+                current.append(value[i + 1])
+                i += 1
+            elif c == '"':
+                quoted = False
+            else:
+                current.append(c)
+        elif c == '"':
+            quoted = has_arg = True
+        elif c == " ":
+            if has_arg:
+                args.append("".join(current))
+            current, has_arg = [], False
+        else:
+            current.append(c)
+            has_arg = True
+        i += 1
+    if quoted:
+        raise ValueError("unterminated quote in Exec")
+    if has_arg:
+        args.append("".join(current))
+    return [arg for arg in (_drop_field_codes(a) for a in args) if arg is not None]
+
+
+def _drop_field_codes(arg: str) -> str | None:
+    out: list[str] = []
+    i = 0
+    while i < len(arg):
+        if arg[i] == "%" and i + 1 < len(arg):
+            if arg[i + 1] == "%":
+                out.append("%")
+            elif len(arg) == 2:
+                return None  # a field code alone is removed with its argument
+            i += 2
+            continue
+        out.append(arg[i])
+        i += 1
+    return "".join(out)
+
+
+def _checked_text(text: str) -> str:
+    """``text`` if a desktop file can carry it: valid UTF-8, no control characters."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfigError(
+            f"{text!r} is not valid UTF-8, which a desktop entry cannot hold",
+            hint="install posture-watch in a folder whose name is plain text",
+        ) from None
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise ConfigError(
+            f"{text!r} contains control characters, which a desktop entry cannot hold",
+            hint="install posture-watch in a folder whose name is plain text",
+        )
+    return text
+
+
+def read_entry(path: Path) -> dict[str, str]:
+    """The unlocalised keys of a file's ``[Desktop Entry]`` group, values as written.
+
+    Raises :class:`OSError` when unreadable, :class:`UnicodeDecodeError` when not UTF-8.
+    """
+    keys: dict[str, str] = {}
+    group = None
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            group = line[1:-1]
+            continue
+        if group != "Desktop Entry" or "=" not in line:
+            continue
+        key, value = raw.split("=", 1)
+        key = key.strip()
+        if "[" not in key:
+            keys.setdefault(key, value.lstrip())
+    return keys
+
+
+# -- the entries ----------------------------------------------------------------------
+
+_COMMENT = "Notices sustained slouching and long sitting, and suggests stretch breaks"
+_KEYWORDS = "posture;slouch;ergonomics;neck;back;sitting;stretch;break;webcam;"
+
+
+def _entry(program: Program, *, comment: str, extra: Sequence[str]) -> str:
+    tryexec = escape_string(_checked_text(str(program.executable)))
+    lines = [
+        "[Desktop Entry]",
+        "Type=Application",
+        "Version=1.0",
+        f"Name={APP_ID}",
+        "GenericName=Posture monitor",
+        f"Comment={comment}",
+        f"Icon={ICON_NAME}",
+        f"TryExec={tryexec}",
+        f"Exec={escape_string(exec_line([*program.argv, *TRAY_ARGS]))}",
+        "Terminal=false",
+        "StartupNotify=false",
+        *extra,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def autostart_entry(program: Program) -> str:
+    """The text of the login entry that starts ``program tray``."""
+    header = (
+        "# Written by 'posture-watch autostart on'; 'posture-watch autostart off' removes it.\n"
+    )
+    return header + _entry(
+        program,
+        comment="Start the posture monitor in the tray at login",
+        extra=[
+            "X-GNOME-Autostart-enabled=true",
+            f"X-GNOME-Autostart-Delay={AUTOSTART_DELAY}",
+            "X-KDE-autostart-after=panel",
+        ],
+    )
+
+
+def launcher_entry(program: Program) -> str:
+    """The text of the application-menu entry that starts ``program tray``."""
+    header = "# Written by 'posture-watch launcher install'; 'launcher remove' removes it.\n"
+    return header + _entry(
+        program,
+        comment=_COMMENT,
+        extra=["Categories=Utility;", f"Keywords={_KEYWORDS}"],
+    )
+
+
+# -- writing files --------------------------------------------------------------------
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Make ``path`` hold ``data``: a temporary file in the same folder, then a rename.
+
+    Returns False when the file already held exactly ``data`` (left untouched). Raises
+    :class:`StorageError` in one line when the folder cannot be created or written.
+    """
+    try:
+        if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass  # unreadable: try to replace it, and report that if it fails
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"cannot create {_where(exc, folder)} ({_reason(exc)})") from None
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o644 & ~umask)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise StorageError(f"cannot write {path} ({_reason(exc)})") from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    return True
+
+
+def _remove(path: Path) -> bool:
+    """Delete ``path``; False when it was not there. One-line error otherwise."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise StorageError(f"cannot remove {path} ({_reason(exc)})") from None
+    return True
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def _where(exc: OSError, fallback: Path) -> Path:
+    return Path(exc.filename) if isinstance(exc.filename, str) else fallback
+
+
+def _run_tool(argv: list[str]) -> None:
+    """Run a cache-refresh tool if installed; its failure is logged, never raised."""
+    exe = shutil.which(argv[0])
+    if exe is None:
+        log.debug("%s not installed; skipped", argv[0])
+        return
+    try:
+        proc = subprocess.run(
+            [exe, *argv[1:]],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=TOOL_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.info("%s failed: %s", argv[0], exc)
+        return
+    if proc.returncode != 0:
+        log.info("%s exited with %d: %s", argv[0], proc.returncode, proc.stderr.strip())
+
+
+def refresh_caches() -> None:
+    """Tell the desktop that the launcher or icons changed, with the tools it has.
+
+    ``update-desktop-database`` runs on the applications folder. The icon folder's
+    modification time is bumped, which makes GTK and Qt rescan it; the icon cache is
+    rebuilt only where one already exists (as ``xdg-icon-resource`` does), because a
+    cache created here would hide other programs' icons that never refresh it.
+    """
+    applications = launcher_path().parent
+    if applications.is_dir():
+        _run_tool(["update-desktop-database", "-q", str(applications)])
+    theme = icon_theme_dir()
+    if not theme.is_dir():
+        return
+    with contextlib.suppress(OSError):
+        os.utime(theme)
+    if (theme / "icon-theme.cache").exists():
+        index = [] if (theme / "index.theme").exists() else ["--ignore-theme-index"]
+        _run_tool(["gtk-update-icon-cache", "-q", "-f", *index, str(theme)])
+
+
+# -- the public API -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryStatus:
+    """What a desktop entry on disk runs, and whether that still exists."""
+
+    path: Path
+    #: The file is there.
+    present: bool
+    #: The ``Exec`` value (string escapes undone), or None when absent or unreadable.
+    exec_line: str | None = None
+    #: ``exec_line`` split into arguments.
+    argv: tuple[str, ...] = ()
+    #: The program it starts, as an absolute path when it can be found.
+    target: Path | None = None
+    #: That program exists and may be executed.
+    target_exists: bool = False
+    #: Why the file does not count (unreadable, not UTF-8, no Exec, turned off ...).
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class AutostartStatus(EntryStatus):
+    """The login entry: :class:`EntryStatus` plus whether the desktop will start it."""
+
+    #: Present, well-formed and not turned off (``Hidden=true`` or
+    #: ``X-GNOME-Autostart-enabled=false``, e.g. by GNOME's Startup Applications).
+    enabled: bool = False
+
+
+@dataclass(frozen=True)
+class LauncherStatus(EntryStatus):
+    """The menu entry plus its icons."""
+
+    icons: dict[str, Path] = field(default_factory=dict)
+    missing_icons: tuple[str, ...] = ()
+
+
+def _entry_status(path: Path) -> tuple[EntryStatus, dict[str, str]]:
+    try:
+        keys = read_entry(path)
+    except FileNotFoundError:
+        return EntryStatus(path, present=False), {}
+    except UnicodeDecodeError:
+        return EntryStatus(path, present=True, problem="not valid UTF-8"), {}
+    except OSError as exc:
+        return EntryStatus(path, present=True, problem=f"unreadable ({_reason(exc)})"), {}
+    if "Exec" not in keys:
+        return EntryStatus(path, present=True, problem="no Exec line"), keys
+    line = unescape_string(keys["Exec"])
+    try:
+        argv = tuple(split_exec(line))
+    except ValueError as exc:
+        return EntryStatus(path, present=True, exec_line=line, problem=str(exc)), keys
+    target: Path | None = None
+    if argv:
+        first = argv[0]
+        if os.path.isabs(first):
+            target = Path(first)
+        elif found := shutil.which(first):
+            target = Path(found)
+    exists = target is not None and _is_executable(target)
+    return EntryStatus(path, True, line, argv, target, exists), keys
+
+
+def status() -> AutostartStatus:
+    """The login entry as it is on disk (never raises for a damaged file)."""
+    base, keys = _entry_status(autostart_path())
+    problem = base.problem
+    if problem is None and keys.get("Hidden", "").strip() == "true":
+        problem = "turned off (Hidden=true)"
+    if problem is None and keys.get("X-GNOME-Autostart-enabled", "").strip() == "false":
+        problem = "turned off (X-GNOME-Autostart-enabled=false)"
+    enabled = base.present and problem is None
+    return AutostartStatus(**{**_values(base), "problem": problem}, enabled=enabled)
+
+
+def is_enabled() -> bool:
+    """Whether the desktop will start posture-watch at the next login (cheap; never raises)."""
+    try:
+        return status().enabled
+    except Exception:  # the tray's menu asks on its own thread: a check mark, not a crash
+        log.exception("cannot read the autostart entry")
+        return False
+
+
+def enable(*, launcher: bool = True, python: str | os.PathLike[str] | None = None) -> Path:
+    """Start ``posture-watch tray`` at login; returns the entry's path. Idempotent.
+
+    With ``launcher`` (the default) the application-menu entry and icons are installed
+    too, so the login item shows the icon. ``python`` picks the installation (default
+    this one, see :func:`find_program`). Raises :class:`StorageError` in one line when a
+    folder cannot be written; the login entry is written first and stays.
+    """
+    program = find_program(python)
+    path = autostart_path()
+    write_atomic(path, autostart_entry(program).encode("utf-8"))
+    if launcher:
+        try:
+            install_launcher(program)
+        except StorageError as exc:
+            raise StorageError(
+                f"start at login is on, but the menu entry failed: {exc}", hint=exc.hint
+            ) from None
+    return path
+
+
+def disable() -> bool:
+    """Stop starting posture-watch at login: removes only the login entry.
+
+    Returns False when there was none. The menu entry and icons stay.
+    """
+    return _remove(autostart_path())
+
+
+def install_launcher(program: Program | None = None) -> list[Path]:
+    """Install the application-menu entry and the icons; returns every installed path.
+
+    Idempotent: files already as they should be are left alone.
+    """
+    from posture_watch.desktop.app_icon import app_icon_png, app_icon_svg
+
+    program = program or find_program()
+    written: list[Path] = []
+    for size_dir, path in icon_paths().items():
+        if size_dir == "scalable":
+            data = app_icon_svg().encode("utf-8")
+        else:
+            data = app_icon_png(int(size_dir.split("x", 1)[0]))
+        write_atomic(path, data)
+        written.append(path)
+    # The entry last: the menu never lists posture-watch before its icon is there.
+    entry = launcher_path()
+    write_atomic(entry, launcher_entry(program).encode("utf-8"))
+    written.append(entry)
+    refresh_caches()
+    return written
+
+
+def remove_launcher() -> list[Path]:
+    """Remove the application-menu entry and the icons; returns the paths removed."""
+    removed = [p for p in [launcher_path(), *icon_paths().values()] if _remove(p)]
+    if removed:
+        refresh_caches()
+    return removed
+
+
+def launcher_status() -> LauncherStatus:
+    """The menu entry and which icons are installed."""
+    base, _keys = _entry_status(launcher_path())
+    icons = {k: p for k, p in icon_paths().items() if p.is_file()}
+    missing = tuple(k for k in icon_paths() if k not in icons)
+    return LauncherStatus(**_values(base), icons=icons, missing_icons=missing)
+
+
+def _values(entry: EntryStatus) -> dict[str, object]:
+    return {f.name: getattr(entry, f.name) for f in fields(EntryStatus)}
+
+
+__all__ = [
+    "APP_ID",
+    "AUTOSTART_DELAY",
+    "AutostartStatus",
+    "EntryStatus",
+    "LauncherStatus",
+    "Program",
+    "autostart_entry",
+    "autostart_path",
+    "disable",
+    "enable",
+    "escape_string",
+    "exec_line",
+    "find_program",
+    "icon_paths",
+    "install_launcher",
+    "is_enabled",
+    "launcher_entry",
+    "launcher_path",
+    "launcher_status",
+    "quote_exec_arg",
+    "read_entry",
+    "refresh_caches",
+    "remove_launcher",
+    "split_exec",
+    "status",
+    "unescape_string",
+    "write_atomic",
+]
