@@ -1,11 +1,18 @@
-"""The one platform adapter over pystray: show an icon, a tooltip and a menu.
+"""The tray icon: a StatusNotifierItem where a panel hosts those, else pystray.
 
-pystray picks its backend when it is imported: AppIndicator when PyGObject and the
-AppIndicator library are present (GNOME with the AppIndicator extension, KDE, most
-panels), plain X11 (xorg) otherwise, and the native ones on Windows and macOS. The xorg
-backend has no menus, only a click action, so there a click opens our own small Tk menu
-in a child process (:mod:`posture_watch.tray.popup_menu`). Everything platform-specific
-stays in this module.
+:func:`open_tray_icon` chooses at run time. On Linux, when someone owns
+``org.kde.StatusNotifierWatcher`` on the session bus (KDE, GNOME with the AppIndicator
+extension, waybar and most Wayland panels) the icon is our own StatusNotifierItem
+(:mod:`posture_watch.tray.sni`). A Wayland session without an X display also gets the
+StatusNotifierItem, which then waits for a panel: XEmbed cannot work there at all.
+Everywhere else it is pystray: its Windows and macOS backends, and on X11 its xorg
+(XEmbed) backend. That backend has no menus, only a click action, so there a click opens
+our own small Tk menu in a child process (:mod:`posture_watch.tray.popup_menu`).
+``POSTURE_WATCH_TRAY=sni|xembed`` overrides the choice (for a panel that misbehaves).
+
+Both classes have the same public API, the one the controller and ``commands/tray.py``
+use: ``(image, tooltip, on_select)``, :meth:`run`, :meth:`stop`, :meth:`update`,
+:meth:`set_menu`, :meth:`keep_docked`, :meth:`notify` and ``native_menu``.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from PIL import Image
 
@@ -26,6 +33,21 @@ from posture_watch.tray.menu import SEPARATOR, MenuEntry
 from posture_watch.tray.x11_runner import X11MainLoopRunner
 
 log = logging.getLogger(__name__)
+#: The X11 icon window's size before a tray host sets its own (hosts read it on docking).
+XEMBED_SIZE = 24
+
+
+class TrayIconBackend(Protocol):
+    """What the tray needs from an icon, whichever backend draws it."""
+
+    native_menu: bool
+
+    def run(self, setup: Callable[[], None]) -> None: ...
+    def stop(self) -> None: ...
+    def update(self, image: Image.Image | None, tooltip: str) -> None: ...
+    def set_menu(self, entries: Sequence[MenuEntry]) -> None: ...
+    def keep_docked(self) -> None: ...
+    def notify(self, title: str, body: str) -> None: ...
 
 
 def ensure_display() -> None:
@@ -37,6 +59,61 @@ def ensure_display() -> None:
             "no graphical display (DISPLAY is not set)",
             hint="run it inside your desktop session, or use `posture-watch monitor --no-tray`",
         )
+
+
+def choose_backend() -> str:
+    """``"sni"`` or ``"pystray"``, as described in the module docstring."""
+    wanted = os.environ.get("POSTURE_WATCH_TRAY", "").strip().lower()
+    if not sys.platform.startswith("linux") or wanted == "xembed":
+        return "pystray"
+    if wanted == "sni":
+        return "sni"
+    from posture_watch.tray import sni
+
+    if sni.watcher_present():
+        return "sni"
+    if not os.environ.get("DISPLAY") and sni.session_bus_available():
+        return "sni"  # Wayland only: wait for a panel rather than fail on X11
+    return "pystray"
+
+
+def open_tray_icon(
+    image: Image.Image, tooltip: str, on_select: Callable[[str], None]
+) -> TrayIconBackend:
+    """The tray icon for this desktop (see :func:`choose_backend`)."""
+    ensure_display()
+    if choose_backend() == "sni":
+        from posture_watch.tray.sni import SniTrayIcon
+
+        log.info("tray icon: StatusNotifierItem")
+        return SniTrayIcon(image, tooltip, on_select)
+    log.info("tray icon: pystray")
+    return PystrayIcon(image, tooltip, on_select)
+
+
+#: ``commands/tray.py`` calls ``TrayIcon(image, tooltip, on_select)``: the chooser.
+TrayIcon = open_tray_icon
+
+
+class _DockFailures(logging.Filter):
+    """pystray logs every failed dock (no tray host: at each host exit, and at each icon
+    change until one returns) as an error with a traceback. That is expected, and we keep
+    re-docking (:meth:`PystrayIcon.keep_docked`): say it once, at info, and drop the rest."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.said = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage() != "Failed to dock icon":
+            return True
+        if not self.said:
+            self.said = True
+            log.info("no tray host to dock the icon in; it docks again when one appears")
+        return False
+
+
+_DOCK_FAILURES = _DockFailures()
 
 
 def _import_pystray() -> Any:
@@ -52,11 +129,14 @@ def _import_pystray() -> Any:
             f"cannot start the tray icon: {exc}",
             hint="use `posture-watch monitor --no-tray` on machines without a desktop",
         ) from exc
+    pystray_log = logging.getLogger("pystray._base")
+    if _DOCK_FAILURES not in pystray_log.filters:
+        pystray_log.addFilter(_DOCK_FAILURES)
     return pystray
 
 
-class TrayIcon:
-    """A tray icon whose image, tooltip and menu can be changed from any thread."""
+class PystrayIcon:
+    """A pystray icon whose image, tooltip and menu can be changed from any thread."""
 
     def __init__(self, image: Image.Image, tooltip: str, on_select: Callable[[str], None]):
         self._pystray = _import_pystray()
@@ -68,7 +148,24 @@ class TrayIcon:
         self._runner: X11MainLoopRunner | None = None
         self._unembedded_checks = 0
         if hasattr(self._icon, "_message_handlers") and hasattr(self._icon, "_window"):
+            self._give_window_a_size()
             self._runner = X11MainLoopRunner(self._icon)  # pystray's xorg backend
+
+    def _give_window_a_size(self) -> None:
+        """pystray creates its X11 icon window 1x1 and announces a size of 0 by 0 in its
+        WM_NORMAL_HINTS. A tray host that sizes the icon from those hints (trayer, in
+        about 2 launches of 5) then keeps a 1-pixel-wide icon for good. Give the window
+        a real size, and hints that say so, before it asks to be docked."""
+        from Xlib import Xutil
+
+        window, size = self._icon._window, XEMBED_SIZE
+        window.configure(width=size, height=size)
+        window.set_wm_normal_hints(
+            flags=Xutil.PSize | Xutil.PMinSize | Xutil.PBaseSize,
+            width=size, height=size, min_width=size, min_height=size,
+            base_width=size, base_height=size,
+        )  # fmt: skip
+        self._icon._display.flush()
 
     def _on_ui_thread(self, job: Callable[[], None]) -> None:
         """Run ``job`` where the backend wants it: X11 jobs on its main loop; the other
@@ -172,7 +269,12 @@ class TrayIcon:
         items = [
             pystray.Menu.SEPARATOR
             if e.id == SEPARATOR
-            else pystray.MenuItem(e.label, self._action(e.id), enabled=e.enabled)
+            else pystray.MenuItem(
+                e.label,
+                self._action(e.id),
+                enabled=e.enabled,
+                checked=None if e.checked is None else (lambda _item, c=e.checked: c),
+            )
             for e in self._entries
         ]
         # The xorg backend has no menu: its click runs the default item, our popup.
@@ -183,9 +285,11 @@ class TrayIcon:
         return lambda: self._on_select(entry_id)
 
     def _open_popup(self) -> None:
-        """Open the Tk menu in a child process; its choice comes back on a watcher thread."""
+        """Open the Tk menu in a child process, or close it when it is open (a click on the
+        icon while the menu shows); the choice comes back on a watcher thread."""
         with self._lock:
             if self._popup is not None and self._popup.poll() is None:
+                self._popup.terminate()  # a second click on the icon closes the menu
                 return
             entries = [e.__dict__ for e in self._entries]
             self._popup = subprocess.Popen(
