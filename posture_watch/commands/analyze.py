@@ -20,6 +20,7 @@ from posture_watch.core.settings import Settings
 from posture_watch.core.summary import SessionSummary
 from posture_watch.errors import ConfigError
 from posture_watch.model import locate_model
+from posture_watch.offline import enforce_offline_in_cli
 from posture_watch.pipeline import verdict_stream
 from posture_watch.pose import open_estimator
 from posture_watch.profiles import resolve_baseline
@@ -94,6 +95,7 @@ def decision_settings(config_file: Path | None) -> Settings:
 
 
 def run(args: argparse.Namespace) -> int:
+    enforce_offline_in_cli()  # before the model loads: its telemetry cannot get out
     baseline = baseline_from_args(args)
     settings = decision_settings(args.config)
     sources = [open_source(p, fps=args.fps, stills=args.stills) for p in args.paths]

@@ -21,6 +21,7 @@ from posture_watch.core.landmarks import Landmarks
 from posture_watch.core.scoring import Baseline
 from posture_watch.errors import ConfigError
 from posture_watch.model import locate_model
+from posture_watch.offline import enforce_offline_in_cli
 from posture_watch.pipeline import landmark_stream
 from posture_watch.pose import PoseEstimator, open_estimator
 from posture_watch.profiles import profile_path, save_profile
@@ -80,6 +81,7 @@ def collect(
 
 
 def run(args: argparse.Namespace) -> int:
+    enforce_offline_in_cli()  # before the model loads: its telemetry cannot get out
     if not args.seconds > 0:
         raise ConfigError(f"--seconds must be a positive number, got {args.seconds!r}")
     out = args.out if args.out is not None else profile_path(args.profile)

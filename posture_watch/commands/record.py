@@ -12,6 +12,7 @@ from contextlib import closing
 from pathlib import Path
 
 from posture_watch.model import locate_model
+from posture_watch.offline import enforce_offline_in_cli
 from posture_watch.pipeline import landmark_stream
 from posture_watch.pose import open_estimator
 from posture_watch.progress import Progress
@@ -30,6 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    enforce_offline_in_cli()  # before the model loads: its telemetry cannot get out
     source = open_source(args.source, fps=args.fps)
     n = people = 0
     with source:
