@@ -21,7 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from posture_watch.sources.camera_users import CameraUser, device_for_index, other_users
+from posture_watch.sources.camera_users import (
+    CameraUser,
+    OpenWatch,
+    device_for_index,
+    other_users,
+)
 
 AS_NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 
@@ -209,3 +214,39 @@ def test_device_for_index() -> None:
     assert device_for_index(12) == Path("/dev/video12")
     with pytest.raises(ValueError, match="0 or more"):
         device_for_index(-1)
+
+
+# --- OpenWatch: inotify says when a scan is worth it --------------------------------------
+
+
+def test_open_watch_reports_a_holder_opening_and_closing_the_node(node: Path) -> None:
+    watch = OpenWatch.start(node)
+    assert watch is not None, "inotify should be available on Linux"
+    with watch:
+        assert watch.changed() is False  # nothing happened yet
+        with holder(node) as child:
+            assert watch.changed() is True  # opened: time to scan
+            assert other_users(node) == [CameraUser(child.pid, "sleep")]
+            assert watch.changed() is False  # said once; the scan itself opens nothing
+        assert watch.changed() is True  # the holder exited: its close is an event too
+        assert watch.changed() is False
+        node.unlink()
+        assert watch.changed() is True  # unplugged
+    assert watch.changed() is True  # closed: always worth a scan
+    with pytest.raises(ValueError, match="closed"):
+        watch.fileno()
+    watch.close()
+
+
+def test_open_watch_on_a_real_character_node() -> None:
+    watch = OpenWatch.start(Path("/dev/full"))
+    assert watch is not None
+    with watch:
+        assert not watch.changed()
+        with open("/dev/full", "rb"):
+            pass
+        assert watch.changed()
+
+
+def test_open_watch_on_a_missing_node_is_none(tmp_path: Path) -> None:
+    assert OpenWatch.start(tmp_path / "video9") is None
