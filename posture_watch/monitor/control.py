@@ -462,7 +462,8 @@ def send_request(
 
 def _exchange(sock: socket.socket, request: ControlRequest, timeout: float) -> ControlReply:
     try:
-        sock.sendall(_encode(request.to_json()))
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            sock.sendall(_encode(request.to_json()))  # refused early: read why
         line = _read_line(sock, 64 * 1024)
     except TimeoutError:
         raise NoAnswerError(
@@ -517,7 +518,9 @@ class ControlServer:
         self._log_file = log_file
         self._read_timeout = read_timeout
         self._handler_lock = threading.Lock()
-        self._slots = threading.BoundedSemaphore(MAX_CLIENTS)
+        # open connections; True once its request is read (then it is being answered)
+        self._conns: dict[socket.socket, bool] = {}
+        self._conns_changed = threading.Condition()
         self._stop = threading.Event()
         self._folder_fd: int | None = None
         self._listener: socket.socket | None = None
@@ -545,17 +548,25 @@ class ControlServer:
         return self
 
     def close(self) -> None:
-        """Stop accepting, wait for the thread (1 s at most) and remove our socket."""
+        """Stop accepting, drop clients that have not asked yet, let the answers being
+        given go out (1 s at most: a ``quit`` gets its reply) and remove our socket."""
         self._stop.set()
         if self._wake is not None:
             with contextlib.suppress(OSError):
                 self._wake[1].send(b"x")
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=1.0)
+        with self._conns_changed:
+            for conn, answering in self._conns.items():
+                if not answering:
+                    with contextlib.suppress(OSError):
+                        conn.shutdown(socket.SHUT_RDWR)
+            self._conns_changed.wait_for(lambda: not self._conns, timeout=1.0)
         self._release()
 
     def __enter__(self) -> ControlServer:
-        return self.start()
+        """Starts the server unless :meth:`start` already did."""
+        return self if self._thread is not None else self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.close()
@@ -661,7 +672,11 @@ class ControlServer:
             conn, _ = self._listener.accept()
         except (BlockingIOError, InterruptedError, ConnectionAbortedError):
             return
-        if not self._slots.acquire(blocking=False):
+        with self._conns_changed:
+            busy = len(self._conns) >= MAX_CLIENTS
+            if not busy:
+                self._conns[conn] = False
+        if busy:
             with conn:
                 _send_quietly(conn, ControlReply(False, "the monitor is busy; try again"))
             return
@@ -673,7 +688,7 @@ class ControlServer:
                 daemon=True,
             ).start()
         except BaseException:
-            self._slots.release()
+            self._forget(conn)
             conn.close()
             raise
 
@@ -688,7 +703,12 @@ class ControlServer:
             where = self._log(exc)
             self._report(f"control connection failed: {_describe(exc)} (traceback in {where})")
         finally:
-            self._slots.release()
+            self._forget(conn)
+
+    def _forget(self, conn: socket.socket) -> None:
+        with self._conns_changed:
+            self._conns.pop(conn, None)
+            self._conns_changed.notify_all()
 
     def _answer(self, conn: socket.socket) -> ControlReply | None:
         uid = _peer_uid(conn)
@@ -704,6 +724,8 @@ class ControlServer:
             return ControlReply(False, f"bad request: {exc}")
         if not line.strip():
             return None
+        with self._conns_changed:
+            self._conns[conn] = True  # from now on, closing waits for our answer
         try:
             request = ControlRequest.from_json(json.loads(line))
         except (ValueError, ProtocolError) as exc:
