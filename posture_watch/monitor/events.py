@@ -84,10 +84,12 @@ class ScreenLocked:
 
 @dataclass(frozen=True)
 class ScreenUnlocked:
-    """The screen is unlocked again (or the machine woke): monitoring resumes."""
+    """The screen is unlocked again (or the machine woke): monitoring resumes, unless
+    the user paused it too (``still_paused``): the pause then goes on until it ends."""
 
     t: float
     by: str
+    still_paused: bool = False
 
 
 @dataclass(frozen=True)

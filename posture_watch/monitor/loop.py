@@ -12,6 +12,23 @@ Nothing outside this thread reads its objects. Care for the machine and the user
   it, retries with back-off and resumes by itself; the timeline carries on;
 - a damaged frame of a file source is skipped and reported once, not retried forever;
 - while paused the source is closed, so the camera is released;
+- while the screen is locked (:class:`SetLocked` from the session watcher) the source is
+  closed too, independently of a pause, and the locked time counts as *away*
+  (:meth:`~posture_watch.core.analyzer.PostureAnalyzer.away`): a lock long enough is a
+  break. An unlock never ends the user's pause, and a resume while locked waits for the
+  unlock;
+- with ``yield_camera``, a live camera is given up to a video call: about once a second
+  the loop looks for other processes holding the device node
+  (:func:`~posture_watch.sources.camera_users.other_users`, a ``/proc`` scan of a few
+  milliseconds), and when there is one, or when our own open or grab fails busy
+  (:class:`~posture_watch.errors.CameraBusyError`), it closes the source, reports
+  :class:`CameraBusy` and checks again every 30 s (the scan, and a trial open only when
+  nobody holds the node) until :class:`CameraFree`. That time is *not monitored*,
+  neither away nor a break (:meth:`~posture_watch.core.analyzer.PostureAnalyzer.unmonitored`:
+  the sitting bout carries on through a call). Without it, a busy camera is an ordinary
+  :class:`CameraUnavailable` with back-off. A camera that fails otherwise during a
+  call (unplugged) ends the busy spell with :class:`CameraUnavailable`, no
+  :class:`CameraFree`;
 - time is true time (:class:`~posture_watch.core.true_time.TrueTime`) read from one
   injected clock: after a suspend the loop says so (:class:`Suspended`), the gap counts
   as time away and the camera is reopened;
@@ -25,16 +42,19 @@ from __future__ import annotations
 import dataclasses
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from posture_watch.clock import Clock, SystemClock
 from posture_watch.core.analyzer import PostureAnalyzer
 from posture_watch.core.sampling import AdaptiveSampler
 from posture_watch.core.true_time import TrueTime
-from posture_watch.errors import FrameError, PostureWatchError, SourceError
+from posture_watch.errors import CameraBusyError, FrameError, PostureWatchError, SourceError
 from posture_watch.monitor.crash_log import write_crash
 from posture_watch.monitor.events import (
+    CameraBusy,
+    CameraFree,
     CameraRecovered,
     CameraUnavailable,
     Command,
@@ -44,7 +64,10 @@ from posture_watch.monitor.events import (
     Recalibrated,
     Resume,
     Resumed,
+    ScreenLocked,
+    ScreenUnlocked,
     SetBaseline,
+    SetLocked,
     SourceEnded,
     Stop,
     Stopped,
@@ -55,6 +78,7 @@ from posture_watch.monitor.events import (
 from posture_watch.pipeline import frame_landmarks
 from posture_watch.pose import PoseEstimator
 from posture_watch.sources.base import Frame, FrameSource
+from posture_watch.sources.camera_users import other_users
 
 #: Longest single sleep in clock seconds, so that a suspend or a pause's end is noticed.
 WAIT_SLICE = 1.0
@@ -62,6 +86,29 @@ WAIT_SLICE = 1.0
 RESTART_FIRST, RESTART_MAX = 2.0, 60.0
 #: This many crashes within this many seconds is a crash loop: the worker gives up.
 CRASH_LIMIT, CRASH_WINDOW = 3, 600.0
+#: While a live camera runs, look for another program holding it this often (seconds)...
+BUSY_CHECK = 1.0
+#: ...and while it is held, check whether it is free again this often.
+BUSY_RETRY = 30.0
+
+
+class _CameraTaken(Exception):
+    """Raised inside a source's frame loop when another process holds the camera: leaving
+    the ``with source`` block closes it at once."""
+
+    def __init__(self, by: str) -> None:
+        super().__init__(by)
+        self.by = by
+
+
+@dataclass
+class _Busy:
+    """A spell of the camera held by another program. ``since`` is the start of the
+    stretch not monitored now (None while a lock or pause holds the camera anyway: that
+    time counts as theirs); ``next_check`` when to look again."""
+
+    since: float | None
+    next_check: float
 
 
 class MonitorLoop:
@@ -85,7 +132,15 @@ class MonitorLoop:
         crash_log: Path | None = None,
         crash_limit: int = CRASH_LIMIT,
         estimator: PoseEstimator | None = None,
+        yield_camera: bool = False,
+        camera_device: Path | None = None,
+        busy_check: float = BUSY_CHECK,
+        busy_retry: float = BUSY_RETRY,
     ) -> None:
+        """``yield_camera``: give a live camera up to another program (a video call).
+        ``camera_device`` is the camera's node when known before it opens (so a camera
+        busy at start is watched by the scan, not by trial opens); otherwise it is learnt
+        from the source's ``device``."""
         self._open_source = open_source
         self.analyzer = analyzer
         self._emit = on_event
@@ -106,6 +161,14 @@ class MonitorLoop:
         self._stopping = False
         self._paused = False
         self._pause_until: float | None = None
+        self._locked = False  # as the session watcher last said
+        self._lock_pending = False  # a lock not yet sat out (set on lock, cleared on unlock)
+        self._lock_t = 0.0
+        self._lock_by = self._unlock_by = ""
+        self._yield_camera = yield_camera
+        self._device = camera_device
+        self._busy_check, self._busy_retry = busy_check, busy_retry
+        self._busy: _Busy | None = None
         self._crashes: list[float] = []
         self._suspend_seen: tuple[float, float] | None = None
         self._slept = 0.0
@@ -171,6 +234,8 @@ class MonitorLoop:
     def _finish(self, reason: str) -> None:
         t = self.now()
         self._close_estimator()
+        if self._busy is not None and self._busy.since is not None:
+            self.analyzer.unmonitored(self._busy.since, t)  # a call still on: the bout ran on
         for event in self.analyzer.finish(t):  # the sitting bout still open
             self._emit(event)
         self._emit(Stopped(t, reason, self.frames_seen, self.frames_analysed))
@@ -182,20 +247,32 @@ class MonitorLoop:
             self._drain()
             if self._stopping:
                 return "stop"
-            if self._paused:
-                self._sit_out_pause()
+            if self._paused or self._lock_pending:
+                self._sit_out()
                 continue
+            if self._busy is not None and not self._camera_free():
+                continue  # still taken, or a command cut the wait short
             try:
                 source = self._open_source()
+                self._device = getattr(source, "device", None) or self._device
+                if self._busy is not None:
+                    self._end_busy(free=True)
                 if unavailable:
                     self._emit(CameraRecovered(self.now()))
                     unavailable, retry = False, self._retry_first
                 if self._run_source(source):
                     self._emit(SourceEnded(self.now()))
                     return "end"
+            except _CameraTaken as taken:
+                self._start_busy(taken.by)
             except FrameError:
                 raise  # a source that cannot skip damaged frames: bad input, not a camera
             except SourceError as exc:
+                if self._yield_camera and isinstance(exc, CameraBusyError):
+                    self._start_busy(exc.by or self._who())
+                    continue
+                if self._busy is not None:
+                    self._end_busy(free=False)  # not busy after all: unplugged
                 unavailable = True
                 self._emit(CameraUnavailable(self.now(), str(exc), retry))
                 self._wait(retry)
@@ -206,11 +283,11 @@ class MonitorLoop:
     def _drain(self) -> bool:
         """Apply queued commands; True when there were any."""
         applied = False
-        while True:
+        while not self._commands.empty():
             try:
                 command = self._commands.get_nowait()
             except queue.Empty:
-                return applied
+                break
             applied = True
             match command:
                 case Stop():
@@ -223,6 +300,19 @@ class MonitorLoop:
                 case SetBaseline(baseline=baseline, profile=profile):
                     self.analyzer.baseline = baseline
                     self._emit(Recalibrated(self.now(), profile))
+                case SetLocked(locked=True, by=by):
+                    if not self._locked:
+                        self._locked = self._lock_pending = True
+                        self._lock_t, self._lock_by = self.now(), by
+                case SetLocked(locked=False, by=by):
+                    self._locked, self._unlock_by = False, by
+        return applied
+
+    def _interrupted(self) -> bool:
+        """Apply queued commands; True when the open source must be left (a stop, a
+        pause or a lock). Cheap enough for every grabbed frame."""
+        self._drain()
+        return self._stopping or self._paused or self._lock_pending
 
     def _wait(self, seconds: float) -> bool:
         """Wait ``seconds`` of true time; True when a command, stop or suspend cut it short."""
@@ -248,16 +338,121 @@ class MonitorLoop:
         self._emit(Suspended(until, since))
         return True
 
-    def _sit_out_pause(self) -> None:
-        self._emit(Paused(self.now(), self._pause_until))
-        while self._paused and not self._stopping:
-            if self._pause_until is not None and self.now() >= self._pause_until:
+    def _sit_out(self) -> None:
+        """Keep the camera released while the user's pause or a screen lock lasts; each is
+        reported when it begins and ends. The two are independent: an unlock never ends a
+        pause, and a pause that ends while the screen is locked is reported as resumed
+        only after the unlock (until then nothing is monitored)."""
+        self._hold_busy(self.now())
+        locked_shown = paused_shown = False
+        while True:
+            now = self.now()
+            if self._lock_pending and not locked_shown:
+                t = max(self._lock_t, self._last_frame_t)
+                self._emit(ScreenLocked(self._lock_t, self._lock_by))
+                self._away(t)
+                locked_shown = True
+            if self._paused and not paused_shown:
+                self._emit(Paused(now, self._pause_until))
+                paused_shown = True
+            if self._paused and self._pause_until is not None and now >= self._pause_until:
                 self._paused = False
+            if self._stopping:
+                return
+            if locked_shown and not self._locked:
+                self._emit(ScreenUnlocked(now, self._unlock_by, still_paused=self._paused))
+                self._away(max(now, self._last_frame_t))
+                self._lock_pending = locked_shown = False
+            if paused_shown and not self._paused and not locked_shown:
+                self._emit(Resumed(now))
+                paused_shown = False
+            if not (self._paused or self._lock_pending):
                 break
-            self._wait(WAIT_SLICE)  # wakes at once for Resume or Stop
-        if not self._stopping:
-            self.sampler.reset()
-            self._emit(Resumed(self.now()))
+            self._wait(WAIT_SLICE)  # wakes at once for a command
+        self.sampler.reset()
+        self._resume_busy(self.now())
+
+    def _away(self, t: float) -> None:
+        """The screen locked or unlocked at ``t``: the timeline counts the time as away."""
+        self._emit_all(self.analyzer.away(t))
+        self._last_frame_t = max(self._last_frame_t, t)
+
+    def _emit_all(self, events: Iterable[object]) -> None:
+        for event in events:
+            self._emit(event)
+
+    # -- a camera another program holds --------------------------------------------------
+
+    def _who(self) -> str:
+        """Who else holds the camera, as far as the scan can tell ("" when unknown)."""
+        if self._device is None:
+            return ""
+        return ", ".join(str(user) for user in other_users(self._device))
+
+    def _start_busy(self, by: str) -> None:
+        t = self.now()
+        if self._busy is None:
+            self._busy = _Busy(since=t, next_check=t + self._busy_retry)
+            self._emit(CameraBusy(t, by, self._busy_retry))
+        else:  # a trial open failed busy: look again later
+            self._busy.next_check = t + self._busy_retry
+
+    def _camera_free(self) -> bool:
+        """Wait for the next check, then look: True when nobody else holds the camera,
+        so a trial open is worth it. False when still taken or a command came first."""
+        assert self._busy is not None
+        left = self._busy.next_check - self.now()
+        if left > 0:
+            self._wait(left)  # wakes at once for a command (lock, pause, stop)
+            return False
+        self._busy.next_check = self.now() + self._busy_retry
+        return not (self._device is not None and other_users(self._device))
+
+    def _end_busy(self, *, free: bool) -> None:
+        """The busy spell is over: the camera opened again (``free``), or it failed in
+        another way (then :class:`CameraUnavailable` follows instead of CameraFree)."""
+        assert self._busy is not None
+        t = self.now()
+        if self._busy.since is not None:
+            self.analyzer.unmonitored(self._busy.since, t)
+            self._last_frame_t = max(self._last_frame_t, t)
+        self._busy = None
+        if free:
+            self._emit(CameraFree(t))
+
+    def _hold_busy(self, t: float) -> None:
+        """A lock or pause begins during a call: the time not monitored ends here (the
+        lock's time is away, the pause's as before)."""
+        if self._busy is not None and self._busy.since is not None:
+            self.analyzer.unmonitored(self._busy.since, t)
+            self._last_frame_t = max(self._last_frame_t, t)
+            self._busy.since = None
+
+    def _resume_busy(self, t: float) -> None:
+        """The lock or pause is over and the camera was still taken: not monitored again
+        from here, and the next check is due at once."""
+        if self._busy is not None:
+            self._busy.since, self._busy.next_check = t, t
+
+    def _watcher(self, source: FrameSource) -> Callable[[], None]:
+        """A check, at most every ``busy_check`` seconds, that raises :class:`_CameraTaken`
+        when another process holds ``source``'s camera (a no-op unless yielding a live
+        camera with a known device node)."""
+        device = getattr(source, "device", None)
+        if not (self._yield_camera and getattr(source, "live", False) and device is not None):
+            return lambda: None
+        due = [self.now() + self._busy_check]
+
+        def check() -> None:
+            now = self.now()
+            if now < due[0]:
+                return
+            due[0] = now + self._busy_check
+            users = other_users(device)
+            if users:
+                raise _CameraTaken(", ".join(str(user) for user in users))
+
+        return check
 
     # -- one opened source --------------------------------------------------------------
 
@@ -272,22 +467,32 @@ class MonitorLoop:
         live = bool(getattr(source, "live", False))
         self.sampler.reset()
 
+        watch = self._watcher(source)
+
         def skipped(error: FrameError) -> None:
             self._emit(FrameSkipped(self.now(), str(error)))
+
+        def sample(ft: float) -> bool:
+            # called for every grabbed frame: a command or another program taking the
+            # camera is noticed at once, not at the next analysed frame
+            if self._interrupted():
+                return True  # the loop below leaves on this frame
+            watch()
+            return self.sampler.due(base + ft)
 
         with source:
             if self._estimator is None:
                 self._estimator = self._make_estimator(source)
-            frames = source.frames(
-                sample=lambda ft: self.sampler.due(base + ft), on_bad_frame=skipped
-            )
-            for frame in frames:
+            for frame in source.frames(sample=sample, on_bad_frame=skipped):
                 self.frames_seen += 1
+                if self._interrupted():
+                    return False
+                watch()
                 if not self.sampler.due(base + frame.t):
                     continue
                 self._pace(base + frame.t)
                 self._check_suspend()
-                if self._stopping or self._paused:
+                if self._interrupted():
                     return False
                 if self._slept:
                     base, self._slept = base + self._slept, 0.0
