@@ -357,9 +357,9 @@ def write_atomic(path: Path, data: bytes) -> bool:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o644 & ~umask)
+        # mkstemp makes 0600; desktop files are 0644. (Reading the umask would mean
+        # setting it, which races with the tray's other threads.)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
         tmp = None
     except OSError as exc:
@@ -475,7 +475,7 @@ class LauncherStatus(EntryStatus):
 def _entry_status(path: Path) -> tuple[EntryStatus, dict[str, str]]:
     try:
         keys = read_entry(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return EntryStatus(path, present=False), {}
     except UnicodeDecodeError:
         return EntryStatus(path, present=True, problem="not valid UTF-8"), {}
