@@ -279,6 +279,33 @@ def test_the_launcher_reports_a_missing_opener_and_ends_with_its_parent(tmp_path
     _wait_gone(launcher_pid)
 
 
+@linux_only
+def test_a_stopped_launcher_is_an_error_not_a_filtered_start(standin_opener) -> None:
+    """If the launcher dies, opening fails (the tray then says where the file is) rather
+    than starting the app with the filter."""
+    _, env = standin_opener
+    code = """
+        import os, signal
+        from pathlib import Path
+        from posture_watch.desktop import launcher
+        from posture_watch.desktop.open_file import open_in_default_app
+        from posture_watch.offline import enforce_offline
+        enforce_offline(launcher=True)
+        running = launcher.current_launcher()
+        os.kill(running.pid, signal.SIGKILL)
+        os.waitpid(running.pid, 0)
+        try:
+            open_in_default_app(Path(os.environ["REPORT"]))
+            print("opened")
+        except launcher.LauncherStopped as exc:
+            print("stopped:", exc)
+    """
+    done = run_child(code, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("stopped: the desktop launcher has stopped")
+    assert not Path(env["STANDIN_OUT"]).exists()  # no opener ran at all
+
+
 def test_direct_open_still_names_a_missing_opener(tmp_path, monkeypatch) -> None:
     """No launcher in this process: the opener is started directly, as before."""
     monkeypatch.setenv("PATH", str(tmp_path))
@@ -363,6 +390,8 @@ def strace_command(
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "XDG_STATE_HOME": str(tmp_path / "state"),
+        "no_proxy": "*",  # model pull: never route the local server through a proxy
+        "NO_PROXY": "*",
     }
     done = subprocess.run(
         [strace, "-f", "-qq", "-e", "trace=socket,connect", "-o", str(trace),
@@ -436,3 +465,37 @@ def test_monitor_opens_no_internet_socket(tmp_path, pictures) -> None:
         "--history", tmp_path / "history.sqlite3", "--speed", "20", "--seconds", "4",
     )  # fmt: skip
     assert_offline("monitor", done, log)
+
+
+@linux_only
+def test_model_pull_still_reaches_the_network(tmp_path) -> None:
+    """``model pull`` is the one command that may use the network: it stays unfiltered."""
+    import hashlib
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    served = tmp_path / "served"
+    served.mkdir()
+    payload = os.urandom(4096)
+    (served / "pose.task").write_bytes(payload)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(served)))
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/pose.task"
+        sha = hashlib.sha256(payload).hexdigest()
+        done, log = strace_command(tmp_path, "model", "pull", "full", "--url", url, "--sha256", sha)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 0, done.stderr
+    assert log.refused == []
+    assert log.opened, "model pull opened no internet socket"
+    assert any("127.0.0.1" in line for line in log.connects), log.connects
+    pulled = list((tmp_path / "data").rglob("*.task"))
+    assert [p.read_bytes() for p in pulled] == [payload]
