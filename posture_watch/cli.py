@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from posture_watch.commands import (
         analyze,
+        autostart,
         calibrate,
         history_cli,
         journal,
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_parser(sub)
     history_cli.add_parsers(sub)
     journal.add_parser(sub)
+    autostart.add_parser(sub)
     add_model_commands(sub)
     add_settings_command(sub)
     return parser

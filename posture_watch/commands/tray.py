@@ -70,6 +70,23 @@ def _open_history(path: Path, started: float, notifier: Notifier) -> HistorySink
     return open_recorder(path, started, report=report)
 
 
+class LoginStart:
+    """The menu's "Start at login" item over :mod:`posture_watch.desktop.autostart`."""
+
+    def is_enabled(self) -> bool:
+        from posture_watch.desktop import autostart
+
+        return autostart.is_enabled()
+
+    def set_enabled(self, enabled: bool) -> None:
+        from posture_watch.desktop import autostart
+
+        if enabled:
+            autostart.enable()
+        else:
+            autostart.disable()
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("tray", help="run the posture monitor with a tray icon (the main job)")
     add_monitor_options(p)
@@ -129,6 +146,7 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup) -> int:
         open_history=lambda: _open_history(history_file, loop.started, controller.notifier),
         open_journal=_open_journal_window,
         save_journal=lambda entry: _save_journal(history_file, entry),
+        autostart=LoginStart(),
     )
     controller.icon = icon
     worker = threading.Thread(target=loop.run, name="posture-watch-monitor", daemon=True)
