@@ -22,13 +22,13 @@ medians reported:
 It also times :meth:`OpenWatch.changed` when nothing happened (median of 10,000), the
 inotify check that lets the monitor skip most scans.
 
-Latest figures (2 cores, Intel Xeon, root, shared and busy machine; median of 50-100):
-this machine, about 90 processes with about 500 fds: 2.5 to 3.0 ms a scan; crowded, about
-290 processes with 11,100 fds: 48 to 55 ms (83 ms in one run under load), 4.4 to 5.0 us
-per fd. Most of it is the kernel's ``stat`` of each open file, which listing through a
-directory descriptor cut by about 15%. As an ordinary user, other users' processes cost
-one ``stat`` of ``/proc/PID`` each and are not looked into. ``OpenWatch.changed()`` with
-nothing new: about 2 us.
+Latest figures (2 cores, Intel Xeon, as root; median of 50-100 scans). Load average
+about 0.8: this machine, about 90 processes with about 500 fds, 2.5 to 3.0 ms a scan;
+crowded, about 290 processes with 11,100 fds, 48 to 55 ms, 4.4 to 5.0 us per fd. With
+other jobs running (load average 3.3): 8 ms and 84 ms. Most of it is the kernel's
+``stat`` of each open file, which listing through a directory descriptor cut by about
+15%. As an ordinary user, other users' processes cost one ``stat`` of ``/proc/PID`` each
+and are not looked into. ``OpenWatch.changed()`` with nothing new: 1.3 us.
 """
 
 from __future__ import annotations
