@@ -97,3 +97,66 @@ def test_the_status_line_follows_the_sitting_time(tray_with_icon):
     assert line.id == "status" and not line.enabled
     assert line.label.startswith("Upright · sitting 2")
     assert line.label.endswith("% upright today")
+
+
+def test_start_at_login_ticks_and_unticks_the_real_login_entry(tmp_path, monkeypatch, poses):  # noqa: F811
+    from posture_watch.commands.tray import LoginStart
+    from posture_watch.tray.controller import TrayController
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    entry = tmp_path / "config" / "autostart" / "posture-watch.desktop"
+    base = controller(tmp_path, Clock(datetime(2026, 11, 24, 10, 0)), daily_at=None)
+    tray = TrayController(
+        base.loop,
+        base.config,
+        base.scheduler,
+        base.notifier,
+        base.journal,
+        open_stretch=lambda prompt_id: None,
+        actions=base.actions,
+        clock=base.clock,
+        autostart=LoginStart(),
+    )
+    tray.icon = RecordingIcon()
+    tray._refresh()
+
+    def item() -> MenuEntry:
+        (found,) = [e for e in tray.icon.menus[-1] if e.id == "autostart"]
+        return found
+
+    assert item().checked is False and not entry.exists()
+    tray._menu("autostart")
+    assert item().checked is True
+    assert "Exec=" in entry.read_text() and " tray" in entry.read_text()
+    tray._menu("autostart")
+    assert item().checked is False and not entry.exists()
+    base.journal.close()
+
+
+def test_start_at_login_failing_says_why(tmp_path, monkeypatch, poses):  # noqa: F811
+    from posture_watch.commands.tray import LoginStart
+    from posture_watch.tray.controller import TrayController
+
+    blocker = tmp_path / "config"
+    blocker.write_text("a file where the config folder should be")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(blocker))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    base = controller(tmp_path, Clock(datetime(2026, 11, 24, 10, 0)), daily_at=None)
+    tray = TrayController(
+        base.loop,
+        base.config,
+        base.scheduler,
+        base.notifier,
+        base.journal,
+        open_stretch=lambda prompt_id: None,
+        actions=base.actions,
+        clock=base.clock,
+        autostart=LoginStart(),
+    )
+    tray.shown = base.shown  # type: ignore[attr-defined]
+    tray._menu("autostart")
+    ((title, body),) = base.shown
+    assert title == "Start at login" and body.startswith("Could not change it: ")
+    assert tray._autostart_on is False
+    base.journal.close()
