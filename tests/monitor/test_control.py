@@ -360,6 +360,33 @@ def test_a_peer_of_another_uid_is_refused(history: Path, runtime: Path) -> None:
     assert handler.requests == [ControlRequest("status")]
 
 
+@as_root
+def test_a_server_of_another_uid_is_refused(history: Path, runtime: Path) -> None:
+    """A socket in our folder served by someone else (here ``nobody``, let in for a
+    moment) is not our monitor: the client says so and sends nothing."""
+    folder = runtime / "posture-watch"
+    folder.mkdir(parents=True, mode=0o700)
+    for outer in (runtime.parent, runtime):
+        outer.chmod(0o755)
+    os.chown(folder, NOBODY, NOBODY)
+    with subprocess.Popen(
+        [*AS_NOBODY, sys.executable, "-m", "tests.monitor.control_standin", str(history)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    ) as other:
+        try:
+            assert other.stdout is not None
+            assert other.stdout.readline() == f"ready {control_socket_path(history)}\n"
+            os.chown(folder, 0, 0)  # our folder again, with their socket in it
+            with pytest.raises(ControlError, match="answered by uid 65534, not by you"):
+                send_request(ControlRequest("quit"), history)
+        finally:
+            other.kill()
+        assert other.stdout.read() == ""  # it was asked nothing
+
+
 def test_a_long_runtime_path_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The socket is reached through its open folder, so a runtime folder deeper than a
     socket address allows (108 bytes) is no problem."""
