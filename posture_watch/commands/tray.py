@@ -25,6 +25,7 @@ from posture_watch.errors import PostureWatchError
 from posture_watch.monitor.event_log import EventLog
 from posture_watch.monitor.instance import InstanceLock
 from posture_watch.monitor.setup import MonitorSetup, add_monitor_options, prepare
+from posture_watch.offline import enforce_offline_in_cli
 from posture_watch.prompt_library import load_prompts
 from posture_watch.tray.actions import DesktopActions
 from posture_watch.tray.backend import TrayIcon, ensure_display
@@ -98,6 +99,9 @@ def run(args: argparse.Namespace) -> int:
     history = history_path(args)
     with InstanceLock.for_history(history):  # before the camera: a second start says so
         ensure_display()
+        # before the model loads: its telemetry cannot get out; the launcher opens the
+        # report and settings in apps that are not filtered
+        enforce_offline_in_cli(launcher=True)
         setup = prepare(args)
         if setup.note:
             print(setup.note, flush=True)
