@@ -1,8 +1,11 @@
 """``posture-watch monitor --no-tray``: the monitor loop with console logging.
 
 The same loop the tray runs, for headless machines and services. It logs one line per
-state change, alert, break, camera problem and suspend. SIGTERM, SIGHUP or Ctrl-C stop it
-cleanly within about a second, releasing the camera and writing the open minute.
+state change, alert, break, camera problem, screen lock, video call and suspend. A
+:class:`~posture_watch.desktop.session_watch.SessionWatch` follows the screen lock and
+sleep on D-Bus for any source (it is one idle thread; without a bus it says so once), so a
+locked screen releases the camera. SIGTERM, SIGHUP or Ctrl-C stop it cleanly within about
+a second, releasing the camera and writing the open minute.
 """
 
 from __future__ import annotations
@@ -24,19 +27,27 @@ from posture_watch.core.events import (
     StateChanged,
 )
 from posture_watch.core.status import format_minutes
+from posture_watch.desktop.session_watch import SessionWatch
 from posture_watch.history import open_recorder
+from posture_watch.history.recorder import HistoryRecorder
 from posture_watch.monitor.events import (
+    CameraBusy,
+    CameraFree,
     CameraRecovered,
     CameraUnavailable,
     FrameSkipped,
     Paused,
     Resumed,
+    ScreenLocked,
+    ScreenUnlocked,
+    SetLocked,
     Stopped,
     Suspended,
     WorkerCrashed,
     WorkerFailed,
 )
 from posture_watch.monitor.instance import InstanceLock
+from posture_watch.monitor.loop import MonitorLoop
 from posture_watch.monitor.setup import MonitorSetup, add_monitor_options, prepare
 
 
@@ -70,6 +81,19 @@ def describe(event: object, t0: float = 0.0) -> str | None:
             return "camera available again"
         case FrameSkipped(reason=reason):
             return f"skipped a damaged frame: {reason}"
+        case ScreenLocked():
+            return "screen locked: monitoring paused"
+        case ScreenUnlocked(still_paused=still_paused):
+            if still_paused:
+                return "screen unlocked: still paused"
+            return "screen unlocked: monitoring resumed"
+        case CameraBusy(by=by, retry_in=retry):
+            return (
+                f"camera in use by {by or 'another program'}: released it, "
+                f"checking again every {retry:.0f} s"
+            )
+        case CameraFree():
+            return "camera free again: monitoring resumed"
         case Paused():
             return "paused"
         case Resumed():
@@ -130,6 +154,27 @@ def _monitor(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> in
     calibrated = "calibrated" if setup.baseline.calibrated else "uncalibrated"
     print(f"monitoring {setup.spec} ({calibrated})", flush=True)
     worker.start()
+    session = SessionWatch(
+        lambda locked, by: loop.send(SetLocked(locked, by)),
+        say=lambda line: print(line, flush=True),
+    ).start()
+    try:
+        return _follow(args, setup, loop, worker, events, recorder, received)
+    finally:
+        session.close()
+
+
+def _follow(
+    args: argparse.Namespace,
+    setup: MonitorSetup,
+    loop: MonitorLoop,
+    worker: threading.Thread,
+    events: queue.Queue[object],
+    recorder: HistoryRecorder,
+    received: list[int],
+) -> int:
+    """Log and record the worker's events until it stops; the exit code."""
+    t0 = loop.started
     start = setup.clock.monotonic()
     code = 0
     stopping = False

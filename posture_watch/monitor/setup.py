@@ -8,6 +8,7 @@ Command-line options override the settings file for one run.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,6 +27,7 @@ from posture_watch.monitor.loop import CRASH_LIMIT, MonitorLoop
 from posture_watch.pose import MediaPipeEstimator, PoseEstimator, RecordedLandmarks
 from posture_watch.sources import open_source
 from posture_watch.sources.base import FrameSource
+from posture_watch.sources.camera_users import device_for_index
 
 DEMO_SESSION = "demo-session.jsonl"
 #: Calibration made from the demo's first upright seconds (samples/make_recordings.py).
@@ -110,7 +112,18 @@ class MonitorSetup:
             sampler=AdaptiveSampler(sampling.stable_interval, sampling.confirm_interval),
             crash_limit=crash_limit,
             estimator=self.estimator,
+            yield_camera=self.config.camera.yield_to_calls,
+            camera_device=self.camera_device,
         )
+
+    @property
+    def camera_device(self) -> Path | None:
+        """The webcam's device node (``/dev/video0``) when the source is a camera index on
+        Linux, known before the camera opens: a camera busy at start is then watched by
+        the ``/proc`` scan instead of by trial opens."""
+        if self.spec.isdigit() and sys.platform.startswith("linux"):
+            return device_for_index(int(self.spec))
+        return None
 
     def _new_estimator(self, pixels: bool) -> PoseEstimator:
         if not pixels:
