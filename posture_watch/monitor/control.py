@@ -97,7 +97,7 @@ MAX_REQUEST = 4096
 READ_TIMEOUT = 1.0
 #: How long :func:`relay` waits for the controller thread to answer.
 RELAY_TIMEOUT = 2.0
-#: How long the client waits for the whole exchange.
+#: How long the client waits for the monitor to take the connection, and then to reply.
 CLIENT_TIMEOUT = 5.0
 #: Connections read at the same time; more are told the monitor is busy.
 MAX_CLIENTS = 16
@@ -497,7 +497,8 @@ class ControlServer:
 
     ``report`` receives one line for each handler failure and for a crash of the server
     thread (default: stderr); the tracebacks go to the log file (``log_file``, default
-    the user's) stamped with ``clock``'s wall time.
+    the user's) stamped with ``clock``'s wall time. :attr:`crashed` keeps the exception
+    that ended the server thread, if one did (then ``running`` is False).
     """
 
     def __init__(
