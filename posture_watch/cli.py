@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         analyze,
         autostart,
         calibrate,
+        control_cli,
         history_cli,
         journal,
         monitor,
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     history_cli.add_parsers(sub)
     journal.add_parser(sub)
     autostart.add_parser(sub)
+    control_cli.add_parsers(sub)
     add_model_commands(sub)
     add_settings_command(sub)
     return parser
@@ -96,7 +98,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    from posture_watch.commands import control_cli
+
+    words = sys.argv[1:] if argv is None else list(argv)
+    # pause/resume/status/stretch/quit run from keyboard shortcuts: their own small
+    # parser, without the other commands' NumPy, OpenCV and MediaPipe
+    fast = control_cli.is_control_command(words)
+    args = (control_cli.build_parser() if fast else build_parser()).parse_args(argv)
     try:
         return int(args.run(args))
     except PostureWatchError as exc:

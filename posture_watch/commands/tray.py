@@ -22,6 +22,7 @@ from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
 from posture_watch.core.status import TrayState
 from posture_watch.errors import PostureWatchError
+from posture_watch.monitor.control import ControlServer, relay
 from posture_watch.monitor.event_log import EventLog
 from posture_watch.monitor.instance import InstanceLock
 from posture_watch.monitor.setup import MonitorSetup, add_monitor_options, prepare
@@ -105,10 +106,10 @@ def run(args: argparse.Namespace) -> int:
         setup = prepare(args)
         if setup.note:
             print(setup.note, flush=True)
-        return _run_tray(args, setup)
+        return _run_tray(args, setup, history)
 
 
-def _run_tray(args: argparse.Namespace, setup: MonitorSetup) -> int:
+def _run_tray(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> int:
     from posture_watch.desktop.notify import notifier_for_platform
     from posture_watch.desktop.stretch_process import StretchWindowProcess
 
@@ -170,9 +171,17 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup) -> int:
         worker.start()
         control.start()
 
+    # `posture-watch pause 30m` and friends; after the instance lock, so a second tray
+    # still exits 3 before it touches the socket
+    server = ControlServer(relay(controller.post), history, clock=setup.clock)
     try:
+        try:
+            server.start()
+        except PostureWatchError as exc:  # the monitor still works without it
+            print(f"posture-watch: control commands unavailable: {exc.one_line()}", flush=True)
         icon.run(start)
     finally:
+        server.close()
         controller.post("stop")
         loop.stop()
         # Quit from the menu writes today's report after the icon has gone: wait for it

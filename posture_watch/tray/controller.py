@@ -33,6 +33,14 @@ from posture_watch.core.prompts import PromptKind, problem_from_features
 from posture_watch.core.scoring import Baseline, PostureState
 from posture_watch.core.status import MonitorStatus, format_minutes
 from posture_watch.errors import PostureWatchError
+from posture_watch.monitor.control import (
+    ControlCommand,
+    ControlReply,
+    ControlRequest,
+    PendingControl,
+    pause_message,
+    pause_seconds,
+)
 from posture_watch.monitor.event_log import EventLog
 from posture_watch.monitor.events import (
     CameraBusy,
@@ -211,6 +219,8 @@ class TrayController:
             self._verdict(item)
         elif isinstance(item, Calibrated):
             self._calibrated(item)
+        elif isinstance(item, PendingControl):
+            item.answer(self._control(item.request))
         elif isinstance(item, MONITOR_EVENTS):
             self._monitor_event(item)
         elif isinstance(item, Stopped):
@@ -378,6 +388,43 @@ class TrayController:
         elif entry == "stop":  # a signal: stop quickly
             self.stopped.set()
         self._refresh()
+
+    def _control(self, request: ControlRequest) -> ControlReply:
+        """``posture-watch pause 30m`` and friends, from the control socket: what the
+        menu's items do, with a line for the terminal."""
+        match request.command:
+            case ControlCommand.PAUSE:
+                wall = self.clock.wall()
+                self.loop.send(Pause(pause_seconds(request, wall)))
+                reply = ControlReply(True, pause_message(request, wall))
+            case ControlCommand.RESUME:
+                was_paused = self.status.paused
+                self.loop.send(Resume())
+                reply = ControlReply(True, "resumed" if was_paused else "not paused")
+            case ControlCommand.STATUS:
+                t = self._now()
+                reply = ControlReply(
+                    True,
+                    self.status.status_line(t, note=self.status.error),
+                    {
+                        "state": str(self.status.state),
+                        "paused": self.status.paused,
+                        "sitting_seconds": self.status.bout_seconds(t),
+                        "upright_share": self.status.upright_share,
+                    },
+                )
+            case ControlCommand.STRETCH:
+                if self._stretch is not None:
+                    return ControlReply(True, "a stretch window is already open")
+                self._menu("stretch")
+                reply = ControlReply(True, "stretch window opened")
+            case ControlCommand.QUIT:
+                self._menu("quit")
+                reply = ControlReply(True, "quitting")
+            case _:
+                reply = ControlReply(False, f"unknown command {request.command}")
+        self._refresh()
+        return reply
 
     def _read_autostart(self) -> bool | None:
         if self._autostart is None:

@@ -1,0 +1,88 @@
+"""``posture-watch pause|resume|status|stretch|quit`` against a real tray under Xvfb: the
+commands are separate processes, as a keyboard shortcut would start them, and what they
+do is read from the tray itself (its icon in a screenshot, its windows, its exit)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from posture_watch.core.status import TrayState
+from tests.desktop.xsession import XSession, wait_for
+from tests.tray.test_tray_app import (
+    finish,
+    settings,
+    start_tray,
+    stretch_windows,
+    tray_env,
+    watch_states,
+)
+
+__all__ = ["settings", "tray_env"]  # fixtures
+
+pytest.importorskip("tkinter", reason="the stretch window needs tkinter (python3-tk)")
+
+RUNNING = {TrayState.UPRIGHT, TrayState.SLOUCH, TrayState.AWAY}
+
+
+def control(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "posture_watch.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
+
+
+def test_pause_status_resume_stretch_and_quit_from_the_command_line(
+    xsession: XSession, tray_env, settings: Path, tmp_path: Path
+):
+    assert control(tray_env, "status").returncode == 3  # nothing running yet
+    events = tmp_path / "events.jsonl"
+    proc = start_tray(tray_env, "--demo", "--config", settings, "--speed", 2, "--events", events)
+    try:
+        seen = watch_states(xsession, proc, time.monotonic() + 30, lambda s: s[-1] in RUNNING)
+        assert seen and seen[-1] in RUNNING, seen
+        status = wait_for(
+            lambda: (r := control(tray_env, "status", "--json")).returncode == 0 and r,
+            10,
+            what="a status reply",
+        )
+        reply = json.loads(status.stdout)
+        assert reply["ok"] and reply["data"]["state"] in {str(s) for s in RUNNING}
+        assert reply["message"].split(" · ")[0] in {"Upright", "Slouching", "Away / on a break"}
+
+        paused = control(tray_env, "pause", "30m")
+        assert paused.returncode == 0, paused.stderr
+        assert paused.stdout.startswith("paused for 30 min (until ")
+        seen = watch_states(xsession, proc, time.monotonic() + 10, lambda s: s[-1] == "paused")
+        assert seen[-1:] == [TrayState.PAUSED], seen
+        assert json.loads(control(tray_env, "status", "--json").stdout)["data"]["paused"]
+
+        resumed = control(tray_env, "resume")
+        assert (resumed.returncode, resumed.stdout.strip()) == (0, "resumed")
+        seen = watch_states(xsession, proc, time.monotonic() + 10, lambda s: s[-1] in RUNNING)
+        assert seen and seen[-1] in RUNNING, seen
+
+        stretch = control(tray_env, "stretch")
+        assert (stretch.returncode, stretch.stdout.strip()) == (0, "stretch window opened")
+        wait_for(lambda: stretch_windows(xsession), 15, what="the stretch window")
+
+        quit_ = control(tray_env, "quit")
+        assert (quit_.returncode, quit_.stdout.strip()) == (0, "quitting")
+        _out, err = finish(proc)
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            finish(proc)
+    assert proc.returncode == 0, err
+    assert control(tray_env, "status").returncode == 3  # its socket went with it
+    types = [json.loads(line)["type"] for line in events.read_text().splitlines()]
+    assert types.index("Paused") < types.index("Resumed")
