@@ -152,19 +152,20 @@ class PystrayIcon:
             self._runner = X11MainLoopRunner(self._icon)  # pystray's xorg backend
 
     def _give_window_a_size(self) -> None:
-        """pystray creates its X11 icon window 1x1 and announces a size of 0 by 0 in its
-        WM_NORMAL_HINTS. A tray host that sizes the icon from those hints (trayer, in
-        about 2 launches of 5) then keeps a 1-pixel-wide icon for good. Give the window
-        a real size, and hints that say so, before it asks to be docked."""
-        from Xlib import Xutil
+        """pystray creates its X11 icon window 1x1 with WM_NORMAL_HINTS that claim a
+        program-specified size of "0 by 0" (python-xlib writes the old width and height
+        fields as padding). A tray host that sizes the icon from those (trayer, in about
+        2 launches of 5) keeps a 1-pixel-wide icon for good. Give the window a real size,
+        and hints that say so, before it asks to be docked. Written as the raw 18-field
+        WM_SIZE_HINTS, because python-xlib's helper cannot set those two fields."""
+        from Xlib import Xatom, Xutil
 
         window, size = self._icon._window, XEMBED_SIZE
         window.configure(width=size, height=size)
-        window.set_wm_normal_hints(
-            flags=Xutil.PSize | Xutil.PMinSize | Xutil.PBaseSize,
-            width=size, height=size, min_width=size, min_height=size,
-            base_width=size, base_height=size,
-        )  # fmt: skip
+        flags = Xutil.PSize | Xutil.PMinSize | Xutil.PBaseSize
+        # flags, x, y, width, height, min w/h, max w/h, increments, aspects, base w/h, gravity
+        hints = [flags, 0, 0, size, size, size, size, 0, 0, 0, 0, 0, 0, 0, 0, size, size, 0]
+        window.change_property(Xatom.WM_NORMAL_HINTS, Xatom.WM_SIZE_HINTS, 32, hints)
         self._icon._display.flush()
 
     def _on_ui_thread(self, job: Callable[[], None]) -> None:
@@ -212,7 +213,9 @@ class PystrayIcon:
         A tray host that is still starting (a panel restarting, or trayer under load)
         can own the tray selection yet drop the dock request, leaving the icon unseen.
         Called every few seconds; re-docks only after two checks found the icon window
-        still a child of the root window. X11 only; other backends manage themselves.
+        still a child of the root window (also after the host exited and another one
+        started), and asks for a real size again when the host squeezed the icon to a
+        sliver. X11 only; the StatusNotifierItem registers again by itself.
         """
         if self._runner is not None:
             self._runner.call(self._redock_if_needed)
@@ -221,10 +224,15 @@ class PystrayIcon:
         icon = self._icon
         try:
             embedded = icon._window.query_tree().parent.id != icon._display.screen().root.id
+            width = icon._window.get_geometry().width
         except Exception as exc:  # the window is going away: nothing to keep
             log.debug("cannot check the tray embedding: %s", exc)
             return
         self._unembedded_checks = 0 if embedded else self._unembedded_checks + 1
+        if embedded and width < XEMBED_SIZE // 3:
+            # docked but squeezed to a sliver: say our size again (hosts re-read the hints)
+            log.info("the tray host gave the icon no room; asking for %d px", XEMBED_SIZE)
+            self._give_window_a_size()
         if self._unembedded_checks >= 2:
             self._unembedded_checks = 0
             icon._systray_manager = None

@@ -2,8 +2,12 @@
 
 Run as ``python -m posture_watch.tray.popup_menu ENTRIES_JSON`` by the tray (a child
 process, so Tk owns its own main thread and never shares one with pystray). It prints the
-chosen entry id on stdout and exits 0; Escape, a click elsewhere or 60 s without a choice
-close it with nothing printed.
+chosen entry id on stdout and exits 0. Like any menu it goes away without a choice on
+Escape, on a click anywhere outside it (the icon included: a second click on the icon
+closes the menu instead of opening another), when it loses the keyboard focus, and after
+60 s; then it prints nothing. A click outside only reaches us because the menu grabs the
+pointer while it is open; an override-redirect window gets no focus or clicks otherwise.
+Check items ("Start at login") show a ticked or empty box before their label.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Sequence
 from posture_watch.tray.menu import SEPARATOR, MenuEntry
 
 TIMEOUT_MS = 60_000
+BOX_TICKED, BOX_EMPTY = "\u2611", "\u2610"
 
 
 def choose(entries: Sequence[MenuEntry]) -> str | None:
@@ -25,10 +30,16 @@ def choose(entries: Sequence[MenuEntry]) -> str | None:
     root.overrideredirect(True)
     root.attributes("-topmost", True)
     chosen: list[str] = []
+    closed: list[bool] = []
+
+    def close() -> None:
+        if not closed:
+            closed.append(True)
+            root.destroy()
 
     def pick(entry_id: str) -> None:
         chosen.append(entry_id)
-        root.destroy()
+        close()
 
     frame = tk.Frame(root, borderwidth=1, relief="solid", background="#f4f4f4")
     frame.pack(fill="both", expand=True)
@@ -38,18 +49,63 @@ def choose(entries: Sequence[MenuEntry]) -> str | None:
             continue
         tk.Button(
             frame,
-            text=entry.label,
+            text=_label(entry),
             anchor="w",
             relief="flat",
             state="normal" if entry.enabled else "disabled",
             command=lambda e=entry.id: pick(e),
         ).pack(fill="x")
-    root.bind("<Escape>", lambda _e: root.destroy())
+    root.bind("<Escape>", lambda _e: close())
     root.update_idletasks()
     _place_near_pointer(root)
-    root.after(TIMEOUT_MS, root.destroy)
+    root.after(TIMEOUT_MS, close)
+
+    def on_press(event: tk.Event) -> None:
+        # with the grab, a press anywhere on the screen comes here; outside: dismiss
+        x, y = event.x_root - root.winfo_rootx(), event.y_root - root.winfo_rooty()
+        if not (0 <= x < root.winfo_width() and 0 <= y < root.winfo_height()):
+            close()
+
+    def focus_elsewhere() -> None:
+        try:
+            inside = root.focus_displayof() is not None
+        except (KeyError, tk.TclError):  # focus on another program's window
+            inside = False
+        if not inside and not closed:
+            close()
+
+    def on_focus_out(event: tk.Event) -> None:
+        # after a moment: focus moving between our own widgets passes through "nowhere"
+        if event.widget is root and not closed:
+            root.after(100, focus_elsewhere)
+
+    root.bind_all("<ButtonPress>", on_press, add="+")
+    root.bind("<FocusOut>", on_focus_out)
+    _take_focus_and_pointer(root)
     root.mainloop()
     return chosen[0] if chosen else None
+
+
+def _label(entry: MenuEntry) -> str:
+    if entry.checked is None:
+        return entry.label
+    box = BOX_TICKED if entry.checked else BOX_EMPTY
+    return f"{box} {entry.label}"
+
+
+def _take_focus_and_pointer(root: tk.Tk, tries: int = 20) -> None:
+    """Keyboard focus (for Escape and focus loss) and a global pointer grab (for clicks
+    elsewhere), as soon as the window is viewable; a grab that keeps failing (another
+    program holds one) only loses the click-elsewhere dismissal."""
+    root.update()
+    root.focus_force()
+    try:
+        root.grab_set_global()
+    except tk.TclError as exc:
+        if tries > 0:
+            root.after(25, lambda: _take_focus_and_pointer(root, tries - 1))
+        else:
+            print(f"posture-watch menu: no pointer grab ({exc})", file=sys.stderr)
 
 
 def _place_near_pointer(root: tk.Tk) -> None:

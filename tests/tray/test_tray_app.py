@@ -453,3 +453,100 @@ def test_the_end_of_the_demo_writes_todays_report_as_quit_does(
     reports = list((Path(tray_env["XDG_DATA_HOME"]) / "posture-watch" / "reports").glob("*.html"))
     assert len(reports) == 1 and "<svg" in reports[0].read_text()
     assert "stopped:" in out
+
+
+# -- XEmbed: the popup menu's dismissal, the icon's size hints, a tray host restart --------
+
+
+def _menus(session: XSession) -> list[str]:
+    return session.windows("^posture-watch menu$")
+
+
+def _click_icon(session: XSession) -> None:
+    x, y, width, height = session.tray_geometry()
+    done = session.run(
+        "xdotool", "mousemove", str(x + width // 2), str(y + height // 2), "click", "1"
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def _gone(session: XSession, what: str) -> None:
+    session.wait_for(lambda: not _menus(session), 5, what)
+
+
+def test_the_popup_menu_closes_on_a_second_click_a_click_elsewhere_and_escape(
+    xsession: XSession, tray_env, settings: Path
+):
+    proc = start_tray(tray_env, "--demo", "--config", settings, "--speed", 1)
+    try:
+        seen = watch_states(xsession, proc, time.monotonic() + 30, lambda s: s[-1] != "starting")
+        assert seen and seen[-1] != TrayState.STARTING, seen
+
+        _click_icon(xsession)
+        xsession.wait_window("^posture-watch menu$")
+        _click_icon(xsession)  # the second click on the icon closes it ...
+        _gone(xsession, "the menu to close on a second click on the icon")
+        time.sleep(1.0)
+        assert _menus(xsession) == []  # ... and opens no second one
+
+        _click_icon(xsession)
+        xsession.wait_window("^posture-watch menu$")
+        time.sleep(0.3)  # a person's click comes later than xdotool's
+        done = xsession.run("xdotool", "mousemove", "300", "500", "click", "1")
+        assert done.returncode == 0, done.stderr
+        _gone(xsession, "the menu to close on a click elsewhere")
+
+        _click_icon(xsession)
+        menu = xsession.wait_window("^posture-watch menu$")
+        xsession.press(menu, "Escape")
+        _gone(xsession, "the menu to close on Escape")
+        assert proc.poll() is None
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _out, err = finish(proc)
+    assert proc.returncode == 0, err
+
+
+def test_the_icon_has_a_real_size_and_docks_again_silently_after_the_tray_host_restarts(
+    xsession: XSession, tray_env, settings: Path
+):
+    from Xlib import Xatom, display
+
+    from tests.desktop.xsession import TRAYER_ARGS
+
+    proc = start_tray(tray_env, "--demo", "--config", settings, "--speed", 1)
+    trayer: subprocess.Popen[bytes] | None = None
+    try:
+        seen = watch_states(xsession, proc, time.monotonic() + 30, lambda s: s[-1] != "starting")
+        assert seen and seen[-1] != TrayState.STARTING, seen
+        # the size pystray announced was "0 by 0", which let trayer squeeze the icon to 1 px
+        found = xsession.run("xdotool", "search", "--classname", "^posture-watchSystemTrayIcon$")
+        conn = display.Display(xsession.display)
+        try:
+            window = conn.create_resource_object("window", int(found.stdout.split()[0]))
+            hints = window.get_full_property(Xatom.WM_NORMAL_HINTS, Xatom.WM_SIZE_HINTS).value
+        finally:
+            conn.close()
+        assert list(hints[3:7]) == [24, 24, 24, 24], hints  # width, height, min width/height
+
+        os.kill(xsession.pid("trayer"), signal.SIGTERM)
+        xsession.wait_for(lambda: xsession._panel_id() is None, 5, "trayer to go")
+        time.sleep(1.0)
+        trayer = subprocess.Popen(
+            ["trayer", *TRAYER_ARGS], env=xsession.env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        xsession.wait_for(lambda: xsession._panel_id() is not None, 10, "the new trayer")
+        running = {TrayState.UPRIGHT, TrayState.SLOUCH, TrayState.AWAY}
+        seen = watch_states(xsession, proc, time.monotonic() + 15, lambda s: s[-1] in running)
+        assert seen and seen[-1] in running, seen
+        _x, _y, width, _h = xsession.tray_geometry()
+        assert width >= 20  # the icon, not a sliver
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _out, err = finish(proc)
+        if trayer is not None:
+            trayer.terminate()
+            trayer.wait(timeout=5)
+    assert proc.returncode == 0, err
+    assert "Failed to dock" not in err, err
