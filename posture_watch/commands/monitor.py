@@ -26,17 +26,31 @@ from posture_watch.core.events import (
     SlouchAlert,
     StateChanged,
 )
-from posture_watch.core.status import format_minutes
+from posture_watch.core.status import MonitorStatus, format_minutes
 from posture_watch.desktop.session_watch import SessionWatch
+from posture_watch.errors import PostureWatchError
 from posture_watch.history import open_recorder
 from posture_watch.history.recorder import HistoryRecorder
+from posture_watch.monitor.control import (
+    STRETCH_NEEDS_TRAY,
+    ControlCommand,
+    ControlReply,
+    ControlRequest,
+    ControlServer,
+    PendingControl,
+    pause_message,
+    pause_seconds,
+    relay,
+)
 from posture_watch.monitor.events import (
     CameraBusy,
     CameraFree,
     CameraRecovered,
     CameraUnavailable,
     FrameSkipped,
+    Pause,
     Paused,
+    Resume,
     Resumed,
     ScreenLocked,
     ScreenUnlocked,
@@ -49,6 +63,7 @@ from posture_watch.monitor.events import (
 from posture_watch.monitor.instance import InstanceLock
 from posture_watch.monitor.loop import MonitorLoop
 from posture_watch.monitor.setup import MonitorSetup, add_monitor_options, prepare
+from posture_watch.offline import enforce_offline_in_cli
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -118,6 +133,7 @@ def run(args: argparse.Namespace) -> int:
         from posture_watch.commands.tray import run as run_tray
 
         return run_tray(args)
+    enforce_offline_in_cli()  # before the model loads: its telemetry cannot get out
     history = history_path(args)
     with InstanceLock.for_history(history):  # before the camera: a second start says so
         setup = prepare(args)
@@ -158,10 +174,78 @@ def _monitor(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> in
         lambda locked, by: loop.send(SetLocked(locked, by)),
         say=lambda line: print(line, flush=True),
     ).start()
+    # `posture-watch pause 30m` and friends, answered on this thread between events
+    server = ControlServer(relay(events.put), history, clock=setup.clock)
+    try:
+        server.start()
+    except PostureWatchError as exc:  # the monitor still works without it
+        print(f"posture-watch: control commands unavailable: {exc.one_line()}", flush=True)
     try:
         return _follow(args, setup, loop, worker, events, recorder, received)
     finally:
+        server.close()
         session.close()
+
+
+def follow_status(status: MonitorStatus, event: object) -> None:
+    """Keep the console's status (for ``posture-watch status``) as the tray keeps its own."""
+    match event:
+        case Verdict(t=t, state=state, sitting_since=since):
+            status.observe(t, state, since)
+        case Paused():
+            status.paused = True
+            status.interrupt()
+        case Resumed():
+            status.paused = False
+        case ScreenLocked():
+            status.locked = True
+            status.interrupt()
+        case ScreenUnlocked():
+            status.locked = False
+        case CameraBusy(by=by):
+            status.camera_busy = by
+            status.interrupt()
+        case CameraFree():
+            status.camera_busy = None
+        case CameraUnavailable():
+            status.camera_busy = None
+            status.camera_problem = True
+            status.interrupt()
+        case CameraRecovered():
+            status.camera_problem = False
+        case Suspended():
+            status.interrupt()
+
+
+def answer_control(
+    request: ControlRequest, loop: MonitorLoop, status: MonitorStatus, wall: float
+) -> ControlReply:
+    """The console monitor's answers: as the tray's, but no stretch window to open, and
+    quit stops like SIGTERM."""
+    match request.command:
+        case ControlCommand.PAUSE:
+            loop.send(Pause(pause_seconds(request, wall)))
+            return ControlReply(True, pause_message(request, wall))
+        case ControlCommand.RESUME:
+            loop.send(Resume())
+            return ControlReply(True, "resumed" if status.paused else "not paused")
+        case ControlCommand.STATUS:
+            return ControlReply(
+                True,
+                status.status_line(wall),
+                {
+                    "state": str(status.state),
+                    "paused": status.paused,
+                    "sitting_seconds": status.bout_seconds(wall),
+                    "upright_share": status.upright_share,
+                },
+            )
+        case ControlCommand.STRETCH:
+            return STRETCH_NEEDS_TRAY
+        case ControlCommand.QUIT:
+            loop.stop()
+            return ControlReply(True, "stopping")
+    return ControlReply(False, f"unknown command {request.command}")
 
 
 def _follow(
@@ -178,6 +262,7 @@ def _follow(
     start = setup.clock.monotonic()
     code = 0
     stopping = False
+    status = MonitorStatus()
     while True:
         elapsed = setup.clock.monotonic() - start
         if not stopping and args.seconds is not None and elapsed >= args.seconds:
@@ -191,6 +276,10 @@ def _follow(
                 recorder.close(setup.clock.wall())
                 return 1
             continue
+        if isinstance(event, PendingControl):
+            event.answer(answer_control(event.request, loop, status, setup.clock.wall()))
+            continue
+        follow_status(status, event)
         recorder.on_event(event)
         line = describe(event, t0)
         if line:

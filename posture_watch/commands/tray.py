@@ -21,9 +21,11 @@ from posture_watch.config import settings_path
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
 from posture_watch.core.status import TrayState
+from posture_watch.desktop.session_watch import SessionWatch
 from posture_watch.errors import PostureWatchError
 from posture_watch.monitor.control import ControlServer, relay
 from posture_watch.monitor.event_log import EventLog
+from posture_watch.monitor.events import SetLocked
 from posture_watch.monitor.instance import InstanceLock
 from posture_watch.monitor.setup import MonitorSetup, add_monitor_options, prepare
 from posture_watch.offline import enforce_offline_in_cli
@@ -174,13 +176,20 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> i
     # `posture-watch pause 30m` and friends; after the instance lock, so a second tray
     # still exits 3 before it touches the socket
     server = ControlServer(relay(controller.post), history, clock=setup.clock)
+    # the screen lock and sleep release the camera (one line when a bus is missing)
+    session = SessionWatch(
+        lambda locked, by: loop.send(SetLocked(locked, by)),
+        say=lambda line: print(f"posture-watch: {line}", flush=True),
+    )
     try:
+        session.start()
         try:
             server.start()
         except PostureWatchError as exc:  # the monitor still works without it
             print(f"posture-watch: control commands unavailable: {exc.one_line()}", flush=True)
         icon.run(start)
     finally:
+        session.close()
         server.close()
         controller.post("stop")
         loop.stop()

@@ -24,9 +24,11 @@ from posture_watch.core.scoring import PostureState
 from posture_watch.errors import StorageError
 from posture_watch.history.store import HistoryStore, StorageBusyError
 from posture_watch.monitor.events import (
+    CameraBusy,
     CameraUnavailable,
     Paused,
     Recalibrated,
+    ScreenLocked,
     Suspended,
     WorkerCrashed,
 )
@@ -117,7 +119,10 @@ class HistoryRecorder:
         if isinstance(event, Suspended):  # close the open minute where the sleep began
             for row in self._minutes.flush(event.since):
                 self._queue(lambda store, row=row: store.add_minute(row))
-        if isinstance(event, Paused | CameraUnavailable | Suspended | WorkerCrashed):
+        if isinstance(
+            event,
+            Paused | CameraUnavailable | CameraBusy | ScreenLocked | Suspended | WorkerCrashed,
+        ):
             self._minutes.interrupt()  # the time until the next frame was not seen
         if isinstance(event, Recalibrated):
             self._queue(lambda store: store.add_calibration(event.t, event.profile))

@@ -30,7 +30,8 @@ from posture_watch.sources.base import FrameSource
 from posture_watch.sources.camera_users import device_for_index
 
 DEMO_SESSION = "demo-session.jsonl"
-#: Calibration made from the demo's first upright seconds (samples/make_recordings.py).
+#: Calibration made from the demo's first upright seconds (by samples/make_recordings.py,
+#: into posture_watch/demo/ like the session).
 DEMO_PROFILE = "demo-profile.json"
 #: The demo lasts about 5 minutes, so its long-sitting reminder comes after 1m45s instead
 #: of the default 50 min: anyone trying it sees a stretch break too.
@@ -67,7 +68,7 @@ def add_monitor_options(p: argparse.ArgumentParser) -> None:
 
 
 def demo_path() -> Path:
-    return paths.SAMPLES_DIR / DEMO_SESSION
+    return paths.DEMO_DIR / DEMO_SESSION
 
 
 @dataclass
@@ -167,7 +168,7 @@ def prepare(args: argparse.Namespace) -> MonitorSetup:
     try:
         demo = spec == str(demo_path())
         if demo and not (args.calibration or args.profile or args.uncalibrated):
-            args.calibration = paths.SAMPLES_DIR / DEMO_PROFILE
+            args.calibration = paths.DEMO_DIR / DEMO_PROFILE
         if demo:
             decision = config.decision
             config = replace(config, decision=decision.with_overrides(sit_max=DEMO_SIT_MAX))

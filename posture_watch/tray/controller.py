@@ -20,7 +20,14 @@ from typing import Protocol
 from posture_watch.clock import Clock, SystemClock, local_datetime
 from posture_watch.config import AppConfig
 from posture_watch.core.analyzer import Verdict
-from posture_watch.core.events import BreakStarted, LongSittingAlert, SlouchAlert
+from posture_watch.core.events import (
+    BreakEnded,
+    BreakStarted,
+    LongSittingAlert,
+    SittingBoutEnded,
+    SlouchAlert,
+    StateChanged,
+)
 from posture_watch.core.prompt_rules import (
     Answer,
     PromptDue,
@@ -82,6 +89,9 @@ MONITOR_EVENTS = (
     WorkerCrashed,
     WorkerFailed,
 )
+#: Timeline events that come on their own, outside a verdict: at a screen lock and unlock
+#: (the break a long lock makes), and the open bout at the end.
+TIMELINE_EVENTS = (StateChanged, SittingBoutEnded, BreakStarted, BreakEnded)
 TICK = 0.5
 #: How long shutdown waits for the worker's last events (the open bout, Stopped).
 STOP_WAIT = 1.5
@@ -221,6 +231,8 @@ class TrayController:
             self._calibrated(item)
         elif isinstance(item, PendingControl):
             item.answer(self._control(item.request))
+        elif isinstance(item, TIMELINE_EVENTS):
+            self._timeline_event(item)
         elif isinstance(item, MONITOR_EVENTS):
             self._monitor_event(item)
         elif isinstance(item, Stopped):
@@ -257,6 +269,25 @@ class TrayController:
                 self._journal(decision)
         self._refresh()
 
+    def _timeline_event(
+        self, event: StateChanged | SittingBoutEnded | BreakStarted | BreakEnded
+    ) -> None:
+        """A timeline event without a frame (the screen locked or unlocked): recorded,
+        counted and shown to the prompt rules like a verdict's, so a break taken while
+        the screen was locked restarts the long-sitting reminder."""
+        self._journal(event)
+        self._count(event)
+        if isinstance(event, SittingBoutEnded):
+            self.status.sitting_since = None
+        t = max(event.t, self._last_t)  # the rules never go back in time
+        self._last_t = t
+        for decision in self.scheduler.step(
+            t, PostureState.AWAY, (event,), paused=self.status.paused, quiet=self._quiet()
+        ):
+            if isinstance(decision, PromptSuppressed):  # away: nothing is shown
+                self._journal(decision)
+        self._refresh()
+
     def _count(self, event: object) -> None:
         if isinstance(event, SlouchAlert):
             self.counts["slouch_alerts"] += 1
@@ -284,6 +315,7 @@ class TrayController:
                 self.notifier.notify("posture-watch stopped", error, urgency="critical")
                 self.stopped.set()
             case CameraUnavailable(reason=reason):
+                self.status.camera_busy = None  # a busy spell can end as a real problem
                 self.status.camera_problem = True
                 self.status.interrupt()
                 if not self._camera_down:

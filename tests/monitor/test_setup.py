@@ -168,7 +168,7 @@ def test_demo_replays_the_demo_session_with_the_demo_profile() -> None:
     with prepared("--demo") as setup:
         assert setup.demo
         assert setup.spec == str(demo_path())
-        assert demo_path() == paths.SAMPLES_DIR / "demo-session.jsonl"
+        assert demo_path() == paths.DEMO_DIR / "demo-session.jsonl"
         assert setup.first.has_pixels is False
         assert setup.model is None
         assert setup.baseline.calibrated
