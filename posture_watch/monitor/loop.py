@@ -39,6 +39,7 @@ Nothing outside this thread reads its objects. Care for the machine and the user
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import queue
 import threading
@@ -78,7 +79,7 @@ from posture_watch.monitor.events import (
 from posture_watch.pipeline import frame_landmarks
 from posture_watch.pose import PoseEstimator
 from posture_watch.sources.base import Frame, FrameSource
-from posture_watch.sources.camera_users import other_users
+from posture_watch.sources.camera_users import OpenWatch, other_users
 
 #: Longest single sleep in clock seconds, so that a suspend or a pause's end is noticed.
 WAIT_SLICE = 1.0
@@ -88,6 +89,9 @@ RESTART_FIRST, RESTART_MAX = 2.0, 60.0
 CRASH_LIMIT, CRASH_WINDOW = 3, 600.0
 #: While a live camera runs, look for another program holding it this often (seconds)...
 BUSY_CHECK = 1.0
+#: With an inotify watch on the node, the /proc scan runs only after someone opened or
+#: closed it, and on this slow timer as a backstop (an open through another node).
+BUSY_BACKSTOP = 30.0
 #: ...and while it is held, check whether it is free again this often.
 BUSY_RETRY = 30.0
 
@@ -434,25 +438,13 @@ class MonitorLoop:
         if self._busy is not None:
             self._busy.since, self._busy.next_check = t, t
 
-    def _watcher(self, source: FrameSource) -> Callable[[], None]:
-        """A check, at most every ``busy_check`` seconds, that raises :class:`_CameraTaken`
-        when another process holds ``source``'s camera (a no-op unless yielding a live
-        camera with a known device node)."""
+    def _watcher(self, source: FrameSource) -> _TakenCheck:
+        """A check that raises :class:`_CameraTaken` when another process holds
+        ``source``'s camera (a no-op unless yielding a live camera with a known node)."""
         device = getattr(source, "device", None)
         if not (self._yield_camera and getattr(source, "live", False) and device is not None):
-            return lambda: None
-        due = [self.now() + self._busy_check]
-
-        def check() -> None:
-            now = self.now()
-            if now < due[0]:
-                return
-            due[0] = now + self._busy_check
-            users = other_users(device)
-            if users:
-                raise _CameraTaken(", ".join(str(user) for user in users))
-
-        return check
+            return _TakenCheck(None, self.now, self._busy_check)
+        return _TakenCheck(Path(device), self.now, self._busy_check)
 
     # -- one opened source --------------------------------------------------------------
 
@@ -480,7 +472,7 @@ class MonitorLoop:
             watch()
             return self.sampler.due(base + ft)
 
-        with source:
+        with source, contextlib.closing(watch):
             if self._estimator is None:
                 self._estimator = self._make_estimator(source)
             for frame in source.frames(sample=sample, on_bad_frame=skipped):
@@ -521,3 +513,36 @@ class MonitorLoop:
         if self._estimator is not None:
             self._estimator.close()
             self._estimator = None
+
+
+class _TakenCheck:
+    """Is another process holding the camera? Called on every grabbed frame, so it must
+    cost next to nothing: the ``/proc`` scan (a few ms, ~50 ms on a crowded desktop) runs
+    at most every ``every`` seconds, and with an inotify watch on the node only after an
+    open or close of it, plus every :data:`BUSY_BACKSTOP` seconds."""
+
+    def __init__(self, device: Path | None, now: Callable[[], float], every: float) -> None:
+        self._device, self._now, self._every = device, now, every
+        self._watch = OpenWatch.start(device) if device is not None else None
+        t = now()
+        self._next, self._backstop, self._dirty = t + every, t + BUSY_BACKSTOP, True
+        self.scans = 0
+
+    def __call__(self) -> None:
+        if self._device is None:
+            return
+        now = self._now()
+        if self._watch is None or self._watch.changed() or now >= self._backstop:
+            self._dirty = True
+        if not self._dirty or now < self._next:
+            return
+        self._next, self._backstop, self._dirty = now + self._every, now + BUSY_BACKSTOP, False
+        self.scans += 1
+        users = other_users(self._device)
+        if users:
+            raise _CameraTaken(", ".join(str(user) for user in users))
+
+    def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
