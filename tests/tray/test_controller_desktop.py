@@ -160,3 +160,26 @@ def test_start_at_login_failing_says_why(tmp_path, monkeypatch, poses):  # noqa:
     assert title == "Start at login" and body.startswith("Could not change it: ")
     assert tray._autostart_on is False
     base.journal.close()
+
+
+def test_a_long_lock_is_a_break_the_tray_counts(tray_with_icon, poses):  # noqa: F811
+    """At a lock and an unlock the loop sends the timeline's own events, outside any
+    verdict: the tray must count the break and show the bout as ended."""
+    tray, t0, _upright = tray_with_icon
+    analyzer = PostureAnalyzer(load_profile(PROFILE))
+    for t in range(int(t0) + 62, int(t0) + 600, 2):  # nine more minutes upright
+        tray._handle(analyzer.step(float(t), poses["upright"]))
+    assert tray.status.bout_seconds(t0 + 600) is not None
+    lock, unlock = t0 + 600, t0 + 600 + 15 * 60
+    tray._handle(ScreenLocked(lock, "org.gnome.ScreenSaver"))
+    for event in analyzer.away(lock):
+        tray._handle(event)
+    tray._handle(ScreenUnlocked(unlock, "org.gnome.ScreenSaver"))
+    events = analyzer.away(unlock)
+    assert any(type(e).__name__ == "BreakStarted" for e in events)
+    for event in events:
+        tray._handle(event)
+    assert tray.counts["breaks"] == 1
+    assert tray.status.sitting_since is None
+    logged = [line for line in (tray.journal.path.read_text().splitlines())]
+    assert any('"BreakStarted"' in line for line in logged)
