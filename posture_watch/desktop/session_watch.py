@@ -275,8 +275,14 @@ class SessionWatch:
     def _follow(self) -> None:
         with selectors.DefaultSelector() as selector:
             selector.register(self._wake_r, selectors.EVENT_READ)
-            for bus, conn in self._conns.items():
-                selector.register(conn.sock, selectors.EVENT_READ, bus)
+            for bus in list(self._conns):
+                # a signal that came in with a start-up call's reply may already sit in
+                # jeepney's buffer, where select() would never see it: read it out now
+                if self._receive(bus):
+                    selector.register(self._conns[bus].sock, selectors.EVENT_READ, bus)
+                else:
+                    self._conns.pop(bus).close()
+                    self._say(f"the {bus} bus closed: screen lock is no longer followed there")
             self._dispatch()
             while self._conns and not self._closing:
                 for key, _ in selector.select():
