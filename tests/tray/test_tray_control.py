@@ -86,3 +86,34 @@ def test_pause_status_resume_stretch_and_quit_from_the_command_line(
     assert control(tray_env, "status").returncode == 3  # its socket went with it
     types = [json.loads(line)["type"] for line in events.read_text().splitlines()]
     assert types.index("Paused") < types.index("Resumed")
+
+
+def test_locking_the_screen_shows_the_padlock_and_unlocking_resumes(
+    xsession: XSession, tray_env, settings: Path, tmp_path: Path
+):
+    """A stand-in GNOME screensaver on the session's own bus locks and unlocks."""
+    from tests.monitor.private_bus import StandIn, need_tools
+
+    need_tools()
+    saver = StandIn("screensaver.py", xsession.bus_address, "org.gnome.ScreenSaver")
+    events = tmp_path / "events.jsonl"
+    proc = start_tray(tray_env, "--demo", "--config", settings, "--events", events)
+    try:
+        seen = watch_states(xsession, proc, time.monotonic() + 30, lambda s: s[-1] in RUNNING)
+        assert seen and seen[-1] in RUNNING, seen
+        saver.expect("GetActive")  # the tray's watcher asked and subscribed
+        saver.send("lock")
+        seen = watch_states(xsession, proc, time.monotonic() + 10, lambda s: s[-1] == "locked")
+        assert seen[-1:] == [TrayState.LOCKED], seen
+        unlocked = time.monotonic()
+        saver.send("unlock")
+        seen = watch_states(xsession, proc, time.monotonic() + 10, lambda s: s[-1] in RUNNING)
+        assert seen and seen[-1] in RUNNING, seen
+        assert time.monotonic() - unlocked < 5.0  # resumes within 2 s; screenshots are slow
+    finally:
+        saver.close()
+        proc.send_signal(signal.SIGTERM)
+        _out, err = finish(proc)
+    assert proc.returncode == 0, err
+    types = [json.loads(line)["type"] for line in events.read_text().splitlines()]
+    assert types.index("ScreenLocked") < types.index("ScreenUnlocked")
