@@ -272,7 +272,9 @@ def choose_menu_entry(session: XSession, entry_id: str, *, paused: bool = False)
     )
     assert done.returncode == 0, done.stderr
     menu = session.wait_window("^posture-watch menu$", timeout=10)
-    entries = menu_entries(paused=paused, calibrating=False)
+    # the tray's menu: the status line first, the "Start at login" check item; only the
+    # number and order of rows matter here, not their labels
+    entries = menu_entries(paused=paused, calibrating=False, status="status", autostart=False)
     separators = sum(e.id == SEPARATOR for e in entries)
     _, _, _, menu_height = session.window_geometry(menu)
     button = (menu_height - 2 - 5 * separators) / (len(entries) - separators)
