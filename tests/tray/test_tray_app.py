@@ -35,11 +35,29 @@ TRAY = [sys.executable, "-X", "faulthandler", "-m", "posture_watch.cli", "tray"]
 SETTINGS = "schema_version = 1\n[prompts]\ncheck_every = 0\n"
 
 
+#: A stand-in ``xdg-open``: the desktop's real one may start a browser whose window takes
+#: the focus (and so closes our popup menu); this one only notes what it was asked to open.
+OPENER = """#!/bin/sh
+printf '%s\\n' "$1" >> "$(dirname "$0")/opened.txt"
+"""
+
+
 @pytest.fixture
 def tray_env(xsession: XSession, tmp_path: Path) -> dict[str, str]:
     run = tmp_path / "run"
     run.mkdir()
-    return xsession.env | {"XDG_RUNTIME_DIR": str(run)}
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "xdg-open").write_text(OPENER)
+    (bin_dir / "xdg-open").chmod(0o755)
+    path = f"{bin_dir}:{xsession.env.get('PATH', os.defpath)}"
+    return xsession.env | {"XDG_RUNTIME_DIR": str(run), "PATH": path}
+
+
+def opened(env: dict[str, str]) -> list[str]:
+    """What the tray handed to the stand-in ``xdg-open``, in order."""
+    record = Path(env["PATH"].split(":")[0]) / "opened.txt"
+    return record.read_text().splitlines() if record.exists() else []
 
 
 @pytest.fixture
@@ -409,6 +427,8 @@ def test_todays_report_from_the_menu_and_again_on_quit(
         choose_menu_entry(xsession, "report")
         xsession.wait_for(report.exists, 30, "today's report")
         first = report.stat().st_mtime_ns
+        # opened through the launcher started before the network filter
+        xsession.wait_for(lambda: opened(tray_env) == [str(report)], 10, "the report opened")
         choose_menu_entry(xsession, "quit")
         _out, err = finish(proc)
     finally:
