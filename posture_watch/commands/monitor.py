@@ -230,16 +230,7 @@ def answer_control(
             loop.send(Resume())
             return ControlReply(True, "resumed" if status.paused else "not paused")
         case ControlCommand.STATUS:
-            return ControlReply(
-                True,
-                status.status_line(wall),
-                {
-                    "state": str(status.state),
-                    "paused": status.paused,
-                    "sitting_seconds": status.bout_seconds(wall),
-                    "upright_share": status.upright_share,
-                },
-            )
+            return ControlReply(True, status.status_line(wall), status.facts(wall))
         case ControlCommand.STRETCH:
             return STRETCH_NEEDS_TRAY
         case ControlCommand.QUIT:

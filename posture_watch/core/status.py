@@ -116,16 +116,7 @@ class MonitorStatus:
 
     def tooltip(self, t: float, note: str | None = None) -> str:
         """``posture-watch: upright - sitting 23 min - 87% upright today`` (plus a note)."""
-        parts = [f"posture-watch: {LABELS[self.state]}"]
-        if note:
-            parts.append(note)
-        bout = self.bout_seconds(t)
-        if bout is not None:
-            parts.append(f"sitting {format_minutes(bout)}")
-        share = self.upright_share
-        if share is not None:
-            parts.append(f"{share:.0%} upright today")
-        return " - ".join(parts)
+        return " - ".join([f"posture-watch: {LABELS[self.state]}", *self._details(t, note)])
 
     def status_line(self, t: float, note: str | None = None) -> str:
         """The menu's first line, for tray hosts that show no tooltip (most SNI hosts):
@@ -133,16 +124,27 @@ class MonitorStatus:
         label = LABELS[self.state]
         if self.state is TrayState.CAMERA_BUSY and self.camera_busy:
             label = f"camera in use by {self.camera_busy}"
-        parts = [label[:1].upper() + label[1:]]
-        if note:
-            parts.append(note)
+        return " · ".join([label[:1].upper() + label[1:], *self._details(t, note)])
+
+    def facts(self, t: float) -> dict[str, object]:
+        """The same as numbers, for scripts (``posture-watch status --json``)."""
+        return {
+            "state": str(self.state),
+            "paused": self.paused,
+            "sitting_seconds": self.bout_seconds(t),
+            "upright_share": self.upright_share,
+        }
+
+    def _details(self, t: float, note: str | None) -> list[str]:
+        """What follows the state: the note, the sitting time, today's upright share."""
+        parts = [note] if note else []
         bout = self.bout_seconds(t)
         if bout is not None:
             parts.append(f"sitting {format_minutes(bout)}")
         share = self.upright_share
         if share is not None:
             parts.append(f"{share:.0%} upright today")
-        return " · ".join(parts)
+        return parts
 
 
 def format_minutes(seconds: float) -> str:

@@ -438,16 +438,8 @@ class TrayController:
                 reply = ControlReply(True, "resumed" if was_paused else "not paused")
             case ControlCommand.STATUS:
                 t = self._now()
-                reply = ControlReply(
-                    True,
-                    self.status.status_line(t, note=self.status.error),
-                    {
-                        "state": str(self.status.state),
-                        "paused": self.status.paused,
-                        "sitting_seconds": self.status.bout_seconds(t),
-                        "upright_share": self.status.upright_share,
-                    },
-                )
+                line = self.status.status_line(t, note=self.status.error)
+                reply = ControlReply(True, line, self.status.facts(t))
             case ControlCommand.STRETCH:
                 if self._stretch is not None:
                     return ControlReply(True, "a stretch window is already open")

@@ -99,13 +99,11 @@ def test_the_status_line_follows_the_sitting_time(tray_with_icon):
     assert line.label.endswith("% upright today")
 
 
-def test_start_at_login_ticks_and_unticks_the_real_login_entry(tmp_path, monkeypatch, poses):  # noqa: F811
+def with_login_start(tmp_path: Path):
+    """The test controller again, now with the real Start at login item."""
     from posture_watch.commands.tray import LoginStart
     from posture_watch.tray.controller import TrayController
 
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    entry = tmp_path / "config" / "autostart" / "posture-watch.desktop"
     base = controller(tmp_path, Clock(datetime(2026, 11, 24, 10, 0)), daily_at=None)
     tray = TrayController(
         base.loop,
@@ -118,6 +116,14 @@ def test_start_at_login_ticks_and_unticks_the_real_login_entry(tmp_path, monkeyp
         clock=base.clock,
         autostart=LoginStart(),
     )
+    return base, tray
+
+
+def test_start_at_login_ticks_and_unticks_the_real_login_entry(tmp_path, monkeypatch, poses):  # noqa: F811
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    entry = tmp_path / "config" / "autostart" / "posture-watch.desktop"
+    base, tray = with_login_start(tmp_path)
     tray.icon = RecordingIcon()
     tray._refresh()
 
@@ -135,25 +141,11 @@ def test_start_at_login_ticks_and_unticks_the_real_login_entry(tmp_path, monkeyp
 
 
 def test_start_at_login_failing_says_why(tmp_path, monkeypatch, poses):  # noqa: F811
-    from posture_watch.commands.tray import LoginStart
-    from posture_watch.tray.controller import TrayController
-
     blocker = tmp_path / "config"
     blocker.write_text("a file where the config folder should be")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(blocker))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    base = controller(tmp_path, Clock(datetime(2026, 11, 24, 10, 0)), daily_at=None)
-    tray = TrayController(
-        base.loop,
-        base.config,
-        base.scheduler,
-        base.notifier,
-        base.journal,
-        open_stretch=lambda prompt_id: None,
-        actions=base.actions,
-        clock=base.clock,
-        autostart=LoginStart(),
-    )
+    base, tray = with_login_start(tmp_path)
     tray.shown = base.shown  # type: ignore[attr-defined]
     tray._menu("autostart")
     ((title, body),) = base.shown

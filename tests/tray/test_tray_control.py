@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import pytest
 
 from posture_watch.core.status import TrayState
 from tests.desktop.xsession import XSession, wait_for
+from tests.monitor.test_monitor_control_cli import control
 from tests.tray.test_tray_app import (
     finish,
     settings,
@@ -29,16 +28,6 @@ __all__ = ["settings", "tray_env"]  # fixtures
 pytest.importorskip("tkinter", reason="the stretch window needs tkinter (python3-tk)")
 
 RUNNING = {TrayState.UPRIGHT, TrayState.SLOUCH, TrayState.AWAY}
-
-
-def control(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "posture_watch.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=20,
-    )
 
 
 def test_pause_status_resume_stretch_and_quit_from_the_command_line(
