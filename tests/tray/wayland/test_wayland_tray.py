@@ -30,6 +30,7 @@ class Tray:
 
     def __init__(self, desktop: WaylandDesktop, folder: Path, *args: object) -> None:
         self.desktop = desktop
+        self.folder = folder
         self.events = folder / "events.jsonl"
         settings = folder / "settings.toml"
         settings.write_text(SETTINGS)
@@ -164,13 +165,16 @@ def _run_the_session(desktop: WaylandDesktop, tray: Tray, monitor_log: Path) -> 
     wait_state(desktop, tray, lambda s: s in RUNNING, 10, seen)
 
     checks = [(n, p) for n, p in tray.layout() if p.get("toggle-type") == "checkmark"]
-    for number, props in checks:  # "Start at login", once the tray offers it
+    assert [p["label"] for _n, p in checks] == ["Start at login"], checks
+    for number, props in checks:
         before = props["toggle-state"]
         tray.menu("Event", "isvu", (number, "clicked", ("s", ""), 0))
         wait_for(
             lambda n=number, b=before: dict(tray.layout())[n]["toggle-state"] == 1 - b,
             5, f"the check item {props['label']!r} to toggle",
         )  # fmt: skip
+        entry = tray.folder / "config" / "autostart" / "posture-watch.desktop"
+        assert entry.exists() is (before == 0)  # the real login entry, written or removed
 
     tray.click("Quit")
     tray.finish()
