@@ -331,6 +331,11 @@ def _wait_gone(pid: int, timeout: float = 10.0) -> None:
         time.sleep(0.05)
 
 
+from tests.desktop.conftest import private_user_folders  # noqa: E402
+
+__all__ = ["private_user_folders"]  # a fixture
+
+
 # --- end to end: the real commands under strace ---------------------------------------
 
 SYSCALL = re.compile(r"^(?P<pid>\d+)\s+(?P<call>socket|connect)\((?P<args>.*)\)\s+=\s+(?P<ret>.*)$")
@@ -377,7 +382,7 @@ class SocketLog:
 
 
 def strace_command(
-    tmp_path: Path, *argv: str | Path
+    tmp_path: Path, *argv: str | Path, extra_env: dict[str, str] | None = None
 ) -> tuple[subprocess.CompletedProcess, SocketLog]:
     strace = shutil.which("strace")
     if strace is None:
@@ -392,7 +397,7 @@ def strace_command(
         "XDG_STATE_HOME": str(tmp_path / "state"),
         "no_proxy": "*",  # model pull: never route the local server through a proxy
         "NO_PROXY": "*",
-    }
+    } | (extra_env or {})
     done = subprocess.run(
         [strace, "-f", "-qq", "-e", "trace=socket,connect", "-o", str(trace),
          str(CONSOLE_SCRIPT), *map(str, argv)],
@@ -454,17 +459,37 @@ def test_record_opens_no_internet_socket(tmp_path, pictures) -> None:
 
 
 @linux_only
-@pytest.mark.xfail(
-    "enforce_offline" not in (REPO / "posture_watch/commands/monitor.py").read_text(),
-    reason="waits for the lead to wire enforce_offline_in_cli() into commands/monitor.py",
-    strict=True,
-)
 def test_monitor_opens_no_internet_socket(tmp_path, pictures) -> None:
     done, log = strace_command(
         tmp_path, "monitor", "--no-tray", "--source", pictures, "--uncalibrated",
         "--history", tmp_path / "history.sqlite3", "--speed", "20", "--seconds", "4",
     )  # fmt: skip
     assert_offline("monitor", done, log)
+
+
+@linux_only
+def test_the_tray_opens_no_internet_socket(tmp_path, pictures, private_user_folders) -> None:
+    """The tray on a real X desktop (Xvfb, trayer, dunst) under strace: its icon, its
+    notifications, its D-Bus watchers and its launcher, and still no internet socket."""
+    from tests.desktop.xsession import XSession
+
+    missing = XSession.missing_tools()
+    if missing:
+        pytest.skip(f"no X desktop here: {', '.join(missing)}")
+    run = tmp_path / "run"
+    run.mkdir(mode=0o700)
+    with XSession() as desktop:
+        shown = {
+            k: v for k, v in desktop.env.items() if k in ("DISPLAY", "DBUS_SESSION_BUS_ADDRESS")
+        }
+        done, log = strace_command(
+            tmp_path, "tray", "--source", pictures, "--uncalibrated",
+            "--history", tmp_path / "history.sqlite3", "--speed", "20", "--seconds", "5",
+            extra_env=shown | {"XDG_RUNTIME_DIR": str(run)},
+        )  # fmt: skip
+    assert_offline("tray", done, log)
+    assert "with a tray icon" in done.stdout
+    assert log.unix >= 3  # X11, the session bus and the control socket at least
 
 
 @linux_only
