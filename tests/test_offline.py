@@ -23,11 +23,14 @@ import pytest
 
 from posture_watch.desktop.open_file import open_in_default_app
 from posture_watch.offline import ALLOW_ENV, cli_owns_process, enforce_offline_in_cli
+from tests.desktop.conftest import private_user_folders
 
 REPO = Path(__file__).resolve().parents[1]
 CONSOLE_SCRIPT = Path(sys.executable).parent / "posture-watch"
 CHILD_TIMEOUT = 60
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="seccomp is Linux")
+
+__all__ = ["private_user_folders"]  # a fixture
 
 
 def run_child(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -329,11 +332,6 @@ def _wait_gone(pid: int, timeout: float = 10.0) -> None:
     while _alive(pid):
         assert time.monotonic() < deadline, f"launcher {pid} outlived its parent"
         time.sleep(0.05)
-
-
-from tests.desktop.conftest import private_user_folders  # noqa: E402
-
-__all__ = ["private_user_folders"]  # a fixture
 
 
 # --- end to end: the real commands under strace ---------------------------------------
