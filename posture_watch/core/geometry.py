@@ -41,6 +41,11 @@ class Features:
     shoulder_tilt: degrees, positive when the person's left shoulder is lower.
     head_roll:     degrees, positive when the person's left ear is lower.
     yaw_ratio:     nose offset from the ear midpoint, in ear spans (0 = facing the camera).
+    center_x:      shoulder midpoint across the frame, 0 = left edge, 1 = right edge.
+    center_y:      shoulder midpoint down the frame, 0 = top edge, 1 = bottom edge.
+                   Unlike the rest, these two deliberately depend on where the person sits
+                   in the picture: with the span features they tell a moved camera or
+                   another desk (:mod:`posture_watch.core.setup_drift`); no score uses them.
     frontal:       1.0 for a usable frontal view, 0.0 otherwise (float so NaN-free math works).
     """
 
@@ -53,6 +58,8 @@ class Features:
     shoulder_tilt: np.ndarray
     head_roll: np.ndarray
     yaw_ratio: np.ndarray
+    center_x: np.ndarray
+    center_y: np.ndarray
     frontal: np.ndarray
 
     def __len__(self) -> int:
@@ -106,6 +113,7 @@ def compute_features(image: np.ndarray, world: np.ndarray, size: np.ndarray) -> 
         head_pitch = (nose[:, 1] - ear_mid[:, 1]) / ear_width
         yaw_ratio = np.abs(nose[:, 0] - ear_mid[:, 0]) / ear_width
         ear_to_shoulder = ear_width / sh_width
+        center = sh_mid / np.where(size > 0, size, np.nan)
 
     frontal = (
         (ear_to_shoulder <= MAX_EAR_TO_SHOULDER)
@@ -122,6 +130,8 @@ def compute_features(image: np.ndarray, world: np.ndarray, size: np.ndarray) -> 
         shoulder_tilt=_tilt_degrees(l_sh, r_sh),
         head_roll=_tilt_degrees(l_ear, r_ear),
         yaw_ratio=yaw_ratio,
+        center_x=center[:, 0],
+        center_y=center[:, 1],
         frontal=frontal.astype(np.float64),
     )
 
