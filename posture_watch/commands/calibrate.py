@@ -3,16 +3,24 @@
 Guided in the terminal (countdown, what to do), fully usable with no display. From a
 camera it samples ``--seconds`` of live frames; from a video the first ``--seconds``; from
 an image or a folder of a few pictures, all of them (that is how tests calibrate).
+
+:func:`reference_from` turns the sampled landmarks into a profile's baseline or refuses
+with the reason (nobody, not frontal, too short, moving, clearly slouched); the tray's
+calibration window uses the same function, so both refuse the same things. A profile that
+already exists is replaced only by this explicit command, and the output says so.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import threading
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
+
+import numpy as np
 
 from posture_watch.clock import SYSTEM
 from posture_watch.core.analyzer import score_frames
@@ -66,18 +74,59 @@ def _say(text: str) -> None:
 
 def collect(
     source: FrameSource, seconds: float, estimator: PoseEstimator
-) -> list[Landmarks | None]:
-    """Landmarks of the frames within the first ``seconds`` of a sequence (all stills).
+) -> list[tuple[float, Landmarks | None]]:
+    """Time and landmarks of the frames within the first ``seconds`` of a sequence (all
+    stills).
 
     They come through the same path as ``analyze`` and the monitor, so a covered lens
     counts as nobody here too, and the profile is built from what they will measure.
     """
-    frames: list[Landmarks | None] = []
+    frames: list[tuple[float, Landmarks | None]] = []
     for frame, landmarks in landmark_stream(source, estimator):
         if source.is_sequence and frames and frame.t > seconds:
             break
-        frames.append(landmarks)
+        frames.append((frame.t, landmarks))
     return frames
+
+
+def is_live(source: FrameSource) -> bool:
+    """True for a live camera (which is sampled for seconds, never taken as stills)."""
+    return bool(getattr(source, "live", False))
+
+
+def reference_from(
+    frames: list[tuple[float, Landmarks | None]],
+    *,
+    live: bool,
+    sequence: bool,
+    profile: str,
+) -> Baseline:
+    """The upright reference from sampled ``(t, landmarks)`` frames, or CalibrationError.
+
+    A live camera must give enough frames over enough seconds; a single picture or a
+    folder or video of at most :data:`MAX_STILLS` frames may calibrate from one good frame.
+    Every refusal applies, the population check for a clearly slouched reference included.
+    """
+    person, features, _, _ = score_frames([lm for _, lm in frames], Baseline.population())
+    stills = not live and (not sequence or len(frames) <= MAX_STILLS)
+    times = np.array([t for t, _ in frames], dtype=float) if live else None
+    return calibrate(
+        person, features, stills=stills, profile=profile, live_times=times, refuse_slouched=True
+    )
+
+
+def describe(baseline: Baseline) -> str:
+    """``head height 0.62 ± 0.01 shoulder widths, 12 frames``: the reference in words."""
+    hh = baseline.stats["head_height"]
+    spread = f" ± {hh.spread:.2f}" if math.isfinite(hh.spread) and hh.spread > 0 else ""
+    frames = "frame" if baseline.n_frames == 1 else "frames"
+    return f"head height {hh.median:.2f}{spread} shoulder widths, {baseline.n_frames} {frames}"
+
+
+def profile_meta(source_label: str) -> dict[str, str]:
+    """What a profile records about its making: when, and from which source."""
+    created = datetime.fromtimestamp(SYSTEM.wall(), UTC).isoformat(timespec="seconds")
+    return {"created": created, "source": source_label}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -86,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--seconds must be a positive number, got {args.seconds!r}")
     out = args.out if args.out is not None else profile_path(args.profile)
     source = open_source(args.source, fps=args.fps)
-    is_camera = str(args.source).isdigit()
+    is_camera = is_live(source)
     countdown = args.countdown if args.countdown is not None else (3 if is_camera else 0)
     with source:
         model = locate_model(args.model_variant, args.model) if source.has_pixels else None
@@ -99,18 +148,15 @@ def run(args: argparse.Namespace) -> int:
             if is_camera:
                 _say(f"  hold still for {args.seconds:g} seconds…")
             frames = collect(source, args.seconds, estimator)
-    person, features, _, _ = score_frames(frames, Baseline.population())
-    few_pictures = not is_camera and len(frames) <= MAX_STILLS
-    stills = not source.is_sequence or few_pictures
-    baseline = calibrate(person, features, stills=stills, profile=args.profile)
-    meta = {
-        "created": datetime.fromtimestamp(SYSTEM.wall(), UTC).isoformat(timespec="seconds"),
-        "source": source.label,
-    }
-    save_profile(baseline, out, meta=meta)
+    baseline = reference_from(
+        frames, live=is_camera, sequence=source.is_sequence, profile=args.profile
+    )
+    replaced = out.exists()
+    save_profile(baseline, out, meta=profile_meta(source.label))
     hh = baseline.stats["head_height"]
+    verb = "replaced" if replaced else "calibrated"
     print(
-        f"calibrated profile '{args.profile}' from {baseline.n_frames} frame(s) "
+        f"{verb} profile '{args.profile}' from {baseline.n_frames} frame(s) "
         f"(head height {hh.median:.3f} ± {hh.spread:.3f} shoulder widths) → {out}"
     )
     return 0

@@ -12,7 +12,7 @@ from dataclasses import fields
 import numpy as np
 
 from posture_watch.core.geometry import Features
-from posture_watch.core.scoring import Baseline, FeatureStat
+from posture_watch.core.scoring import NOSE_WEIGHT, POPULATION_MEDIANS, Baseline, FeatureStat
 from posture_watch.errors import CalibrationError
 
 #: Features stored in a profile (the frontal flag is a gate, not a statistic).
@@ -25,6 +25,18 @@ MIN_USABLE_SHARE = 0.5
 MAX_HEAD_SPREAD = 0.06
 MAX_SCALE_SPREAD = 0.10
 MAD_TO_SIGMA = 1.4826
+#: A live camera must give at least this many usable frames over at least this many seconds.
+MIN_LIVE_FRAMES = 10
+MIN_LIVE_SECONDS = 2.5
+#: Spread (standard deviation) of the upright reference's drop below the population medians,
+#: the same weighted drop the uncalibrated score uses: 0.067 over the 34 upright sample
+#: pictures of three people (drops -0.09 to 0.13; their slouched pictures: 0.01 to 0.22).
+POPULATION_SPREAD = 0.065
+#: A would-be reference this many population spreads below the medians (a drop of 0.14)
+#: is clearly slouched: above every upright sample (0.128), below every slouched picture
+#: of the session whose slouch is clear (0.148 and up).
+SLOUCHED_SPREADS = 2.15
+MAX_POPULATION_DROP = SLOUCHED_SPREADS * POPULATION_SPREAD
 
 
 def _stat(values: np.ndarray) -> FeatureStat:
@@ -41,12 +53,20 @@ def calibrate(
     *,
     stills: bool = False,
     profile: str = "default",
+    live_times: np.ndarray | None = None,
+    refuse_slouched: bool = False,
 ) -> Baseline:
     """Baseline from calibration frames.
 
     ``person``: (N,) bool, a person was found in the frame. ``stills``: the frames are a
-    single image or a few pictures (then one usable frame suffices). Raises
-    :class:`CalibrationError` naming the reason when the frames cannot be trusted.
+    single image or a few pictures (then one usable frame suffices). ``live_times``: (N,)
+    seconds of each frame when they come from a live camera, which then must give
+    :data:`MIN_LIVE_FRAMES` usable frames spread over :data:`MIN_LIVE_SECONDS` (``stills``
+    is ignored). ``refuse_slouched``: also refuse a reference clearly below the
+    population's upright range (every real calibration asks for this; hand-built test
+    poses need not look like people). Raises :class:`CalibrationError` naming the reason
+    when the frames cannot be trusted: nobody seen, not frontal, too few frames, moving,
+    or clearly slouched.
     """
     n = len(person)
     if n == 0 or not np.any(person):
@@ -62,15 +82,20 @@ def calibrate(
             "frames show a side or turned view)",
             hint="place the camera in front of you and look at the screen",
         )
-    needed = 1 if stills else MIN_USABLE_FRAMES
+    live = live_times is not None
+    needed = MIN_LIVE_FRAMES if live else 1 if stills else MIN_USABLE_FRAMES
     if n_usable < needed or n_usable < MIN_USABLE_SHARE * n_person:
         raise CalibrationError(
             f"calibration refused: too few usable frames ({n_usable} of {n}, need {needed})",
             hint="calibrate for longer, facing the camera, shoulders in view",
         )
+    if live_times is not None:
+        _check_long_enough(np.asarray(live_times, dtype=float)[frontal])
     usable = features.take(frontal)
     stats = {name: _stat(getattr(usable, name)) for name in STORED_FEATURES}
     _check_still(stats)
+    if refuse_slouched:
+        _check_not_slouched(stats)
     return Baseline(stats=stats, calibrated=True, n_frames=n_usable, profile=profile)
 
 
@@ -84,3 +109,34 @@ def _check_still(stats: dict[str, FeatureStat]) -> None:
                 f"{100 * relative:.0f}%, limit {100 * limit:.0f}%)",
                 hint="sit still and upright for the whole calibration",
             )
+
+
+def _check_long_enough(times: np.ndarray) -> None:
+    span = float(np.max(times) - np.min(times)) if times.size else 0.0
+    if not span >= MIN_LIVE_SECONDS:
+        raise CalibrationError(
+            f"calibration refused: the usable frames cover only {span:.1f} s of the "
+            f"camera (need {MIN_LIVE_SECONDS:g} s)",
+            hint="sit facing the camera for the whole calibration",
+        )
+
+
+def population_drop(stats: dict[str, FeatureStat]) -> float:
+    """How far a would-be reference lies below the population's upright medians: the
+    relative drop of head height and (weighted as in the score) nose height, 0 at the
+    medians, positive below them. NaN when the head height was not measured."""
+    head = 1.0 - stats["head_height"].median / POPULATION_MEDIANS["head_height"]
+    nose = 1.0 - stats["nose_height"].median / POPULATION_MEDIANS["nose_height"]
+    if not np.isfinite(nose):
+        nose = head
+    return float((head + NOSE_WEIGHT * nose) / (1.0 + NOSE_WEIGHT))
+
+
+def _check_not_slouched(stats: dict[str, FeatureStat]) -> None:
+    drop = population_drop(stats)
+    if drop > MAX_POPULATION_DROP:
+        raise CalibrationError(
+            f"calibration refused: you look slouched (head {100 * drop:.0f}% lower than "
+            f"people sitting upright, limit {100 * MAX_POPULATION_DROP:.0f}%)",
+            hint="sit up straight, shoulders back, and look at your screen",
+        )
