@@ -111,3 +111,26 @@ def resolve_baseline(calibration: Path | None, profile: str | None) -> Baseline:
         return load_profile(path)
     default = profile_path("default")
     return load_profile(default) if default.exists() else Baseline.population()
+
+
+def saved_profiles(folder: Path | None = None) -> dict[str, Baseline]:
+    """Every readable profile in ``folder`` (default: the config folder's) by name.
+
+    For picking the profile that fits a changed set-up
+    (:func:`~posture_watch.core.setup_drift.best_profile`): a damaged or foreign file is
+    left out rather than stopping the monitor, and a missing folder means no profiles.
+    """
+    folder = paths.profiles_dir() if folder is None else folder
+    try:
+        files = sorted(folder.glob("*.json"))
+    except OSError:
+        return {}
+    found: dict[str, Baseline] = {}
+    for path in files:
+        if not _NAME.match(path.stem):
+            continue
+        try:
+            found[path.stem] = load_profile(path)
+        except CalibrationError:
+            continue
+    return found

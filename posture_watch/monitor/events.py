@@ -120,6 +120,22 @@ class Recalibrated:
 
 
 @dataclass(frozen=True)
+class SetupChanged:
+    """The set-up looks different from the calibration (camera moved, another desk, a
+    laptop pulled closer: :mod:`posture_watch.core.setup_drift`), told once per baseline.
+
+    ``matched`` names the saved profile that fits the new set-up, now in use (a
+    :class:`Recalibrated` for it comes just before); None when none fits: the frames are
+    scored uncalibrated until the user recalibrates. ``reason`` is ``"closer"``,
+    ``"farther"`` or ``"moved"`` (``""`` when a profile was found again while scoring
+    uncalibrated)."""
+
+    t: float
+    matched: str | None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class WorkerCrashed:
     """An unexpected error stopped the worker; it restarts in ``restart_in`` seconds.
 

@@ -29,6 +29,12 @@ Nothing outside this thread reads its objects. Care for the machine and the user
   :class:`CameraUnavailable` with back-off. A camera that fails otherwise during a
   call (unplugged) ends the busy spell with :class:`CameraUnavailable`, no
   :class:`CameraFree`;
+- a changed set-up (camera moved, another desk, a laptop pulled closer:
+  :mod:`~posture_watch.core.setup_drift`) is told once per baseline
+  (:class:`SetupChanged`) and never scored as leaning in: a saved profile that fits much
+  better is switched to (:class:`Recalibrated` first), else the frames are scored against
+  the population baseline until the user recalibrates (:class:`SetBaseline`) or, about
+  once a minute, a saved profile is found to fit again;
 - time is true time (:class:`~posture_watch.core.true_time.TrueTime`) read from one
   injected clock: after a suspend the loop says so (:class:`Suspended`), the gap counts
   as time away and the camera is reopened;
@@ -48,8 +54,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from posture_watch.clock import Clock, SystemClock
-from posture_watch.core.analyzer import PostureAnalyzer
+from posture_watch.core.analyzer import PostureAnalyzer, Verdict
 from posture_watch.core.sampling import AdaptiveSampler
+from posture_watch.core.scoring import Baseline
+from posture_watch.core.setup_drift import SUSTAIN, SetupDrift, best_profile
 from posture_watch.core.true_time import TrueTime
 from posture_watch.errors import CameraBusyError, FrameError, PostureWatchError, SourceError
 from posture_watch.monitor.crash_log import write_crash
@@ -69,6 +77,7 @@ from posture_watch.monitor.events import (
     ScreenUnlocked,
     SetBaseline,
     SetLocked,
+    SetupChanged,
     SourceEnded,
     Stop,
     Stopped,
@@ -94,6 +103,9 @@ BUSY_CHECK = 1.0
 BUSY_BACKSTOP = 30.0
 #: ...and while it is held, check whether it is free again this often.
 BUSY_RETRY = 30.0
+#: While scoring uncalibrated after a set-up change, look for a fitting saved profile
+#: this often (seconds).
+PROFILE_RECHECK = 60.0
 
 
 class _CameraTaken(Exception):
@@ -140,11 +152,13 @@ class MonitorLoop:
         camera_device: Path | None = None,
         busy_check: float = BUSY_CHECK,
         busy_retry: float = BUSY_RETRY,
+        profiles: Callable[[], dict[str, Baseline]] | None = None,
     ) -> None:
         """``yield_camera``: give a live camera up to another program (a video call).
         ``camera_device`` is the camera's node when known before it opens (so a camera
         busy at start is watched by the scan, not by trial opens); otherwise it is learnt
-        from the source's ``device``."""
+        from the source's ``device``. ``profiles`` gives the saved calibration profiles by
+        name, read when the set-up looks changed (none: the population baseline then)."""
         self._open_source = open_source
         self.analyzer = analyzer
         self._emit = on_event
@@ -174,6 +188,11 @@ class MonitorLoop:
         self._busy_check, self._busy_retry = busy_check, busy_retry
         self._busy: _Busy | None = None
         self._crashes: list[float] = []
+        self._profiles = profiles or dict
+        self._drift = SetupDrift(analyzer.baseline)
+        #: Since when frames are scored uncalibrated after a set-up change (None: not).
+        self._lost_since: float | None = None
+        self._next_recheck = 0.0
         self._suspend_seen: tuple[float, float] | None = None
         self._slept = 0.0
         self.frames_seen = self.frames_analysed = 0
@@ -303,6 +322,7 @@ class MonitorLoop:
                     self._paused = False
                 case SetBaseline(baseline=baseline, profile=profile):
                     self.analyzer.baseline = baseline
+                    self._drift, self._lost_since = SetupDrift(baseline), None
                     self._emit(Recalibrated(self.now(), profile))
                 case SetLocked(locked=True, by=by):
                     if not self._locked:
@@ -508,6 +528,44 @@ class MonitorLoop:
         self._last_frame_t = t
         self.sampler.analysed(t, verdict.raw_state, verdict.state)
         self._emit(verdict)
+        self._follow_setup(t, verdict)
+
+    def _follow_setup(self, t: float, verdict: Verdict) -> None:
+        """Feed the set-up tracker; on a change, switch to the saved profile that fits or
+        score uncalibrated. While uncalibrated, look for a fitting profile now and then."""
+        change = self._drift.observe(t, verdict.features, verdict.raw_state)
+        if change is not None:
+            saved = self._saved()
+            name = best_profile(self._drift.recent(), saved, self._drift.baseline)
+            if name is None:
+                self.analyzer.baseline = Baseline.population()
+                self._lost_since, self._next_recheck = t, t + SUSTAIN
+                self._emit(SetupChanged(t, None, change.reason))
+            else:
+                self._use_profile(t, name, saved[name], change.reason)
+            return
+        if self._lost_since is None or t < self._next_recheck:
+            return
+        self._next_recheck = t + PROFILE_RECHECK
+        if self._drift.seen_time(self._lost_since) < SUSTAIN:
+            return
+        saved = self._saved()
+        name = best_profile(self._drift.recent(since=self._lost_since), saved)
+        if name is not None:
+            self._use_profile(t, name, saved[name], "")
+
+    def _use_profile(self, t: float, name: str, baseline: Baseline, reason: str) -> None:
+        self.analyzer.baseline = baseline
+        self._drift, self._lost_since = SetupDrift(baseline), None
+        self._emit(Recalibrated(t, name))
+        self._emit(SetupChanged(t, name, reason))
+
+    def _saved(self) -> dict[str, Baseline]:
+        """The saved profiles; one that cannot be read is left out, never a crash."""
+        try:
+            return dict(self._profiles())
+        except (PostureWatchError, OSError):
+            return {}
 
     def _close_estimator(self) -> None:
         if self._estimator is not None:

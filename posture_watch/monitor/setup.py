@@ -25,6 +25,7 @@ from posture_watch.errors import CameraError, ConfigError, SourceError
 from posture_watch.model import locate_model
 from posture_watch.monitor.loop import CRASH_LIMIT, MonitorLoop
 from posture_watch.pose import MediaPipeEstimator, PoseEstimator, RecordedLandmarks
+from posture_watch.profiles import saved_profiles
 from posture_watch.sources import open_source
 from posture_watch.sources.base import FrameSource
 from posture_watch.sources.camera_users import device_for_index
@@ -115,6 +116,7 @@ class MonitorSetup:
             estimator=self.estimator,
             yield_camera=self.config.camera.yield_to_calls,
             camera_device=self.camera_device,
+            profiles=saved_profiles,  # read again at each set-up change: new ones count
         )
 
     @property
