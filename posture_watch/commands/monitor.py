@@ -55,6 +55,7 @@ from posture_watch.monitor.events import (
     ScreenLocked,
     ScreenUnlocked,
     SetLocked,
+    SetupChanged,
     Stopped,
     Suspended,
     WorkerCrashed,
@@ -109,6 +110,13 @@ def describe(event: object, t0: float = 0.0) -> str | None:
             )
         case CameraFree():
             return "camera free again: monitoring resumed"
+        case SetupChanged(matched=None):
+            return (
+                "your set-up looks different from your calibration: scoring uncalibrated "
+                "until you recalibrate (posture-watch calibrate)"
+            )
+        case SetupChanged(matched=name):
+            return f"your set-up matches profile {name!r}: using it"
         case Paused():
             return "paused"
         case Resumed():
