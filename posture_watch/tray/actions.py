@@ -1,28 +1,36 @@
 """The slow or platform-specific menu actions: calibrating and opening the settings file.
 
-They run off the controller thread (calibration takes about 15 s) and report back by
-posting to the controller's inbox.
+They run off the controller thread and report back by posting to the controller's inbox.
+Calibrating opens the guided calibration window (a child process, see
+:mod:`posture_watch.desktop.calibration_process`), which saves a profile only when the
+person clicks Save; its answer becomes one :class:`Calibrated` post: the saved profile, or
+``Calibrated(None, "cancelled")`` when nothing was saved.
 """
 
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 
+from posture_watch.clock import SYSTEM
 from posture_watch.config import ensure_config_file
+from posture_watch.desktop.calibration_process import (
+    CalibrationOutcome,
+    CalibrationWindowProcess,
+)
 from posture_watch.desktop.open_file import open_in_default_app
 from posture_watch.errors import PostureWatchError
-from posture_watch.profiles import load_profile, profile_path
+from posture_watch.profiles import load_profile
 from posture_watch.tray.controller import Calibrated, Notifier
 
 log = logging.getLogger(__name__)
-CALIBRATE_SECONDS = 10
-CALIBRATE_TIMEOUT = 120
+#: The error of a calibration that ended without saving: the controller resumes quietly.
+CANCELLED = "cancelled"
+#: How often the calibration thread looks at the window (seconds).
+POLL_SECONDS = 0.2
 
 
 class DesktopActions:
@@ -35,35 +43,50 @@ class DesktopActions:
         settings_file: Path,
         history_file: Path,
         sit_max: float,
+        window_env: Mapping[str, str] | None = None,
     ) -> None:
         self.source_spec, self.profile, self.settings_file = source_spec, profile, settings_file
         self.history_file, self.sit_max = history_file, sit_max
+        self.window_env = window_env  # the calibration window's environment (None: ours)
+        self._window_thread: threading.Thread | None = None
+        self._closing = threading.Event()
 
     def calibrate(self, post: Callable[[object], None]) -> None:
-        """Run ``posture-watch calibrate`` (the monitor has released the camera)."""
-        threading.Thread(target=self._calibrate, args=(post,), daemon=True).start()
+        """Open the calibration window on the monitored source (the monitor has released
+        the camera) and post :class:`Calibrated` once it closes; returns at once."""
+        if self._window_thread is not None and self._window_thread.is_alive():
+            return  # one window at a time: the open one answers
+        self._closing.clear()
+        self._window_thread = threading.Thread(
+            target=self._calibrate, args=(post,), name="calibration-window", daemon=True
+        )
+        self._window_thread.start()
+
+    def close(self) -> None:
+        """Close a calibration window still open (the tray is quitting); nothing is saved."""
+        self._closing.set()
+        thread = self._window_thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=5)
 
     def _calibrate(self, post: Callable[[object], None]) -> None:
-        command = [
-            sys.executable, "-m", "posture_watch.cli", "calibrate",
-            "--source", self.source_spec, "--profile", self.profile,
-            "--seconds", str(CALIBRATE_SECONDS),
-        ]  # fmt: skip
-        try:
-            done = subprocess.run(
-                command, capture_output=True, text=True, timeout=CALIBRATE_TIMEOUT
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            post(Calibrated(None, f"calibration did not finish: {exc}"))
+        window = CalibrationWindowProcess(self.source_spec, self.profile, self.window_env)
+        window.start()
+        result = window.poll()
+        while result is None and not SYSTEM.sleep(POLL_SECONDS, self._closing):
+            result = window.poll()
+        result = window.close()
+        if result.outcome is CalibrationOutcome.IGNORED and not self._closing.is_set():
+            post(Calibrated(None, "the calibration window closed without an answer"))
             return
-        if done.returncode != 0:
-            lines = done.stderr.strip().splitlines()
-            post(Calibrated(None, lines[-1] if lines else f"exit code {done.returncode}"))
+        if result.outcome is not CalibrationOutcome.SAVED or result.path is None:
+            post(Calibrated(None, CANCELLED))
             return
+        profile = result.profile or self.profile
         try:
-            post(Calibrated(load_profile(profile_path(self.profile)), profile=self.profile))
+            post(Calibrated(load_profile(Path(result.path)), profile=profile))
         except PostureWatchError as exc:
-            post(Calibrated(None, exc.one_line()))
+            post(Calibrated(None, exc.one_line(), profile=profile))
 
     def open_settings(self, notifier: Notifier) -> None:
         """Open the settings file in the user's editor (created with defaults if missing)."""

@@ -1,0 +1,517 @@
+"""The guided calibration window: what to do, a countdown, sampling, then the result.
+
+Run as its own process so Tk owns that process's main thread (the tray's side is
+:mod:`posture_watch.desktop.calibration_process`)::
+
+    python -m posture_watch.desktop.calibration_window --source SPEC [--profile NAME] \\
+        [--countdown 3] [--seconds 5] [--fps 2] [--model FILE] [--parent-pid PID]
+
+A reference taken in a slouch makes every later slouch read as upright, so nothing is
+saved without the person's click: the window says "Sit upright, look at your screen",
+counts down, samples for a few seconds (a progress bar), and then shows either the
+reference it measured with Save buttons, or the reason it refuses (moving, not frontal,
+clearly slouched against population norms, too short) with Try again. Saving over an
+existing profile says so on the button ("Replace 'default'"). Keys: Return = the first
+Save button (or Try again after a refusal), Escape = Cancel.
+
+The window opens the source itself (the monitor has released the camera) and runs the
+pose model on a worker thread, through the same :func:`~posture_watch.pipeline.frame_landmarks`
+and :func:`~posture_watch.commands.calibrate.reference_from` as ``posture-watch calibrate``.
+The live picture is shown scaled down; frames stay in memory and are never stored.
+
+On exit it prints one JSON line (:class:`CalibrationResult`) and exits 0. Each phase it
+enters is one line on stderr (``calibration window: countdown 3``), which is how tests
+and a curious user can follow it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import queue
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import numpy as np
+
+from posture_watch.clock import SYSTEM
+from posture_watch.core.landmarks import Landmarks
+from posture_watch.core.scoring import POPULATION_MEDIANS, Baseline
+from posture_watch.desktop.calibration_process import (
+    CalibrationOutcome,
+    CalibrationResult,
+    CalibrationWindowProcess,
+)
+from posture_watch.desktop.child_window import run_window
+from posture_watch.desktop.lifeline import add_parent_option
+from posture_watch.errors import CalibrationError, PostureWatchError
+
+INSTRUCTION = "Sit upright, look at your screen."
+#: Defaults: countdown and sampling seconds.
+COUNTDOWN, SECONDS = 3.0, 5.0
+#: The live picture fits in this box, pixels.
+PREVIEW_WIDTH, PREVIEW_HEIGHT = 320, 240
+PAD, WRAP = 8, 360
+TICK_MS = 50
+
+
+class Phase(StrEnum):
+    """Where the calibration stands."""
+
+    STARTING = "starting"  # opening the camera and loading the model
+    COUNTDOWN = "countdown"
+    SAMPLING = "sampling"
+    RESULT = "result"
+    NAMING = "naming"  # typing a new profile's name
+    REFUSED = "refused"
+
+
+def save_label(profile: str, exists: bool) -> str:
+    """The Save button's text: it says when it replaces a profile other commands use."""
+    return f"Replace '{profile}'" if exists else f"Save as '{profile}'"
+
+
+def result_text(baseline: Baseline) -> str:
+    """The measured reference in words, against people sitting upright."""
+    hh = baseline.stats["head_height"]
+    frames = "frame" if baseline.n_frames == 1 else "frames"
+    return (
+        f"Your reference: head height {hh.median:.2f} shoulder widths "
+        f"(people sitting upright: {POPULATION_MEDIANS['head_height']:.2f}), "
+        f"{baseline.n_frames} {frames}."
+    )
+
+
+def countdown_text(seconds_left: float) -> str:
+    """``Sit upright, look at your screen. Starting in 3…``."""
+    return f"{INSTRUCTION}\nStarting in {max(1, math.ceil(seconds_left))}…"
+
+
+def new_profile_name(existing: Callable[[str], bool]) -> str:
+    """The first of ``setup-2``, ``setup-3``, … that names no profile yet."""
+    n = 2
+    while existing(f"setup-{n}"):
+        n += 1
+    return f"setup-{n}"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Posted by the sampler: the share of the sampling time done, 0 to 1."""
+
+    done: float
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Posted by the sampler when it stops: a reference, or the refusal's line."""
+
+    baseline: Baseline | None
+    reason: str = ""
+
+
+class Sampler:
+    """Opens the source and the pose model and samples frames on its own thread.
+
+    Frames before :meth:`begin` only feed the preview (a live camera) or wait (a file, so
+    that its first ``seconds`` are what is sampled). Everything is posted to ``inbox``:
+    ``"ready"`` once the source and model are open, :class:`Progress`, then one
+    :class:`Outcome` (a crash is an Outcome with its reason too: never silent).
+    :attr:`preview` holds the latest frame scaled down for the window, never stored.
+    """
+
+    def __init__(
+        self, source_spec: str, fps: float, model: Path | None, seconds: float, profile: str
+    ) -> None:
+        self.source_spec, self.fps, self.model = source_spec, fps, model
+        self.seconds, self.profile = seconds, profile
+        self.inbox: queue.Queue[object] = queue.Queue()
+        self.preview: np.ndarray | None = None
+        self.preview_count = 0
+        self._go = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="calibration", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def begin(self) -> None:
+        """The countdown is over: sample from the next frame on."""
+        self._go.set()
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """Stop sampling and release the source (waits up to ``timeout`` seconds)."""
+        self._stop.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        try:
+            outcome = self._sample()
+        except PostureWatchError as exc:
+            outcome = Outcome(None, exc.one_line())
+        except Exception as exc:  # the window shows it: a crash is never silent
+            outcome = Outcome(None, f"calibration failed: {type(exc).__name__}: {exc}")
+        if outcome is not None:
+            self.inbox.put(outcome)
+
+    def _sample(self) -> Outcome | None:
+        from posture_watch.commands.calibrate import is_live, reference_from
+        from posture_watch.model import locate_model
+        from posture_watch.pipeline import frame_landmarks
+        from posture_watch.pose import open_estimator
+        from posture_watch.sources import open_source
+
+        source = open_source(self.source_spec, fps=self.fps)
+        with source:
+            model = locate_model("lite", self.model) if source.has_pixels else None
+            with closing(open_estimator(source, model)) as estimator:
+                self.inbox.put("ready")
+                live = is_live(source)
+                frames: list[tuple[float, Landmarks | None]] = []
+                start: float | None = None
+                for frame in source.frames():
+                    if self._stop.is_set():
+                        return None
+                    self._show(frame.image)
+                    if not self._go.is_set():
+                        if live:
+                            continue  # the countdown: the picture only
+                        while not self._go.wait(0.05):
+                            if self._stop.is_set():
+                                return None
+                    start = frame.t if start is None else start
+                    if frames and frame.t - start > self.seconds:
+                        break
+                    frames.append((frame.t - start, frame_landmarks(frame, estimator)))
+                    self.inbox.put(Progress(min(1.0, (frame.t - start) / self.seconds)))
+            sequence = source.is_sequence
+        if not frames:
+            raise CalibrationError("calibration refused: the source gave no frames")
+        baseline = reference_from(frames, live=live, sequence=sequence, profile=self.profile)
+        return Outcome(baseline)
+
+    def _show(self, image: np.ndarray | None) -> None:
+        if image is None:
+            return
+        import cv2
+
+        height, width = image.shape[:2]
+        scale = min(PREVIEW_WIDTH / width, PREVIEW_HEIGHT / height)
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        self.preview = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
+        self.preview_count += 1
+
+
+class CalibrationWindow:
+    """The Tk window; :meth:`run` blocks until the person saves or cancels.
+
+    Raises PostureWatchError when there is no display.
+    """
+
+    def __init__(
+        self,
+        source_spec: str,
+        profile: str = "default",
+        *,
+        countdown: float = COUNTDOWN,
+        seconds: float = SECONDS,
+        fps: float = 2.0,
+        model: Path | None = None,
+        clock: Callable[[], float] = SYSTEM.monotonic,
+    ) -> None:
+        import tkinter as tk
+        from tkinter import ttk
+
+        from posture_watch.profiles import profile_path
+
+        self.source_spec, self.profile, self.model = source_spec, profile, model
+        self.countdown, self.seconds, self.fps = countdown, seconds, fps
+        self._profile_path = profile_path  # checks the name: never a path
+        profile_path(profile)
+        self._clock = clock
+        self._result: CalibrationResult | None = None
+        self._baseline: Baseline | None = None
+        self._sampler: Sampler | None = None
+        self._phase: Phase | None = None
+        self._phase_since = 0.0
+        self._shown_preview = -1
+        self._photo: object | None = None
+        try:
+            self.root = tk.Tk(className="posture-watch")
+        except tk.TclError as exc:
+            raise PostureWatchError(f"cannot open the calibration window: {exc}") from exc
+        self.root.title("posture-watch: Calibrate")
+        self.root.resizable(False, False)
+        body = tk.Frame(self.root, padx=PAD, pady=PAD)
+        body.pack(fill="both", expand=True)
+        tk.Label(body, text="Calibrate your upright posture", font="TkHeadingFont").pack(anchor="w")
+        self._message = tk.Label(body, wraplength=WRAP, justify="left", anchor="w")
+        self._message.pack(fill="x", pady=(4, 4))
+        box = tk.Frame(body, bg="gray20", width=PREVIEW_WIDTH, height=PREVIEW_HEIGHT)
+        box.pack_propagate(False)  # pixels, whatever the picture's size
+        box.pack()
+        self._picture = tk.Label(box, bg="gray20")
+        self._picture.pack(fill="both", expand=True)
+        self._progress = ttk.Progressbar(body, maximum=1.0, length=PREVIEW_WIDTH)
+        self._progress.pack(fill="x", pady=(4, 0))
+        self._naming = tk.Frame(body)
+        self._name = tk.StringVar(value="")
+        self._name.trace_add("write", lambda *_: self._name_changed())
+        tk.Label(self._naming, text="Profile name:").pack(side="left")
+        self._entry = tk.Entry(self._naming, textvariable=self._name, width=20)
+        self._entry.pack(side="left", padx=(4, 0))
+        self._buttons = tk.Frame(body)
+        self._buttons.pack(fill="x", pady=(PAD, 0))
+        self.root.protocol("WM_DELETE_WINDOW", self.cancel)
+        self.root.bind("<Escape>", lambda _e: self.cancel())
+        self.root.bind("<Return>", lambda _e: self._default_action())
+        self._default: Callable[[], None] | None = None
+        self._start()
+
+    # -- phases -----------------------------------------------------------------------
+
+    def _enter(self, phase: Phase, message: str) -> None:
+        self._phase, self._phase_since = phase, self._clock()
+        self._message.configure(text=message)
+        _log(f"{phase.value}: {' '.join(message.splitlines())}")
+
+    def _set_buttons(self, *buttons: tuple[str, Callable[[], None]]) -> None:
+        import tkinter as tk  # the window is open: Tk is loaded
+
+        for child in self._buttons.winfo_children():
+            child.destroy()
+        for column, (text, command) in enumerate(buttons):
+            button = tk.Button(self._buttons, text=text, command=command)
+            button.grid(row=0, column=column, sticky="ew", padx=(0 if column == 0 else PAD, 0))
+            self._buttons.columnconfigure(column, weight=1)
+        self._default = buttons[0][1] if len(buttons) > 1 else None
+
+    def _start(self) -> None:
+        if self._sampler is not None:
+            self._sampler.stop()
+        self._baseline = None
+        self._progress.configure(value=0.0)
+        self._naming.pack_forget()
+        self._sampler = Sampler(self.source_spec, self.fps, self.model, self.seconds, self.profile)
+        self._sampler.start()
+        self._enter(Phase.STARTING, f"{INSTRUCTION}\nStarting the camera…")
+        self._set_buttons(("Cancel", self.cancel))
+
+    def _tick(self) -> None:
+        sampler = self._sampler
+        if sampler is not None:
+            self._drain(sampler)
+            self._show_preview(sampler)
+        if self._phase is Phase.COUNTDOWN:
+            left = self.countdown - (self._clock() - self._phase_since)
+            if left <= 0:
+                self._enter(Phase.SAMPLING, f"Hold still… sampling for {self.seconds:g} s.")
+                if sampler is not None:
+                    sampler.begin()
+            else:
+                text = countdown_text(left)
+                if text != self._message.cget("text"):
+                    self._message.configure(text=text)
+                    _log(f"countdown: {text.splitlines()[1]}")
+        self._tick_id = self.root.after(TICK_MS, self._tick)
+
+    def _drain(self, sampler: Sampler) -> None:
+        while True:
+            try:
+                item = sampler.inbox.get_nowait()
+            except queue.Empty:
+                return
+            if sampler is not self._sampler:
+                return
+            if item == "ready" and self._phase is Phase.STARTING:
+                self._enter(Phase.COUNTDOWN, countdown_text(self.countdown))
+            elif isinstance(item, Progress):
+                self._progress.configure(value=item.done)
+            elif isinstance(item, Outcome):
+                self._finished(item)
+
+    def _finished(self, outcome: Outcome) -> None:
+        if outcome.baseline is None:
+            self._enter(Phase.REFUSED, outcome.reason)
+            self._set_buttons(("Try again", self._start), ("Cancel", self.cancel))
+            return
+        self._baseline = outcome.baseline
+        self._progress.configure(value=1.0)
+        self._enter(Phase.RESULT, result_text(outcome.baseline) + "\nSave it as your reference?")
+        exists = self._profile_path(self.profile).exists()
+        self._set_buttons(
+            (save_label(self.profile, exists), lambda: self.save(self.profile)),
+            ("Save as new profile…", self._ask_name),
+            ("Try again", self._start),
+            ("Cancel", self.cancel),
+        )
+
+    def _ask_name(self) -> None:
+        if self._baseline is None:
+            return
+        self._naming.pack(fill="x", pady=(PAD, 0), before=self._buttons)
+        self._enter(Phase.NAMING, "Name the new profile (letters, digits, '.', '_', '-').")
+        self._set_buttons(("Save", self._save_named), ("Back", self._back))
+        self._name.set(new_profile_name(lambda n: self._profile_path(n).exists()))
+        self._entry.focus_set()
+        self._entry.icursor("end")
+
+    def _back(self) -> None:
+        baseline = self._baseline
+        self._naming.pack_forget()
+        if baseline is not None:
+            self._finished(Outcome(baseline))
+
+    def _name_changed(self) -> None:
+        if self._phase is not Phase.NAMING:
+            return
+        buttons = self._buttons.winfo_children()
+        if not buttons:
+            return
+        name = self._name.get().strip()
+        try:
+            text, state = save_label(name, self._profile_path(name).exists()), "normal"
+        except CalibrationError:
+            text, state = "Save", "disabled"
+        buttons[0].configure(text=text, state=state)
+
+    def _save_named(self) -> None:
+        try:
+            self._profile_path(self._name.get().strip())
+        except CalibrationError:
+            return
+        self.save(self._name.get().strip())
+
+    def _default_action(self) -> None:
+        if self._phase is Phase.REFUSED:
+            self._start()
+        elif self._phase in (Phase.RESULT, Phase.NAMING) and self._default is not None:
+            self._default()
+
+    def _show_preview(self, sampler: Sampler) -> None:
+        if sampler.preview is None or sampler.preview_count == self._shown_preview:
+            return
+        from PIL import Image, ImageTk
+
+        self._shown_preview = sampler.preview_count
+        picture = sampler.preview  # RGB, in memory only
+        self._photo = ImageTk.PhotoImage(Image.fromarray(picture), master=self.root)
+        self._picture.configure(image=self._photo)
+
+    # -- answers ----------------------------------------------------------------------
+
+    def save(self, profile: str) -> None:
+        """Save the shown reference as ``profile`` (the Save click) and close."""
+        from posture_watch.commands.calibrate import profile_meta
+        from posture_watch.profiles import save_profile
+
+        if self._baseline is None or self._result is not None:
+            return
+        path = self._profile_path(profile)
+        baseline = Baseline(
+            stats=self._baseline.stats,
+            calibrated=True,
+            n_frames=self._baseline.n_frames,
+            profile=profile,
+        )
+        try:
+            save_profile(baseline, path, meta=profile_meta(self.source_spec))
+        except PostureWatchError as exc:
+            self._enter(Phase.REFUSED, exc.one_line())
+            self._set_buttons(("Try again", self._start), ("Cancel", self.cancel))
+            return
+        self._finish(CalibrationResult(CalibrationOutcome.SAVED, profile, str(path)))
+
+    def cancel(self) -> None:
+        """Close without saving anything."""
+        self._finish(CalibrationResult(CalibrationOutcome.CANCELLED))
+
+    def _finish(self, result: CalibrationResult) -> None:
+        if self._result is not None:
+            return
+        self._result = result
+        if self._sampler is not None:
+            self._sampler.stop()
+        self.root.destroy()
+
+    def run(self) -> CalibrationResult:
+        """Show the window until the person saves or cancels, and say which."""
+        self._tick()
+        self.root.mainloop()
+        if self._sampler is not None:
+            self._sampler.stop()
+        return self._result or CalibrationResult(CalibrationOutcome.CANCELLED)
+
+
+def _log(line: str) -> None:
+    print(f"calibration window: {line}", file=sys.stderr, flush=True)
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0 or math.isinf(value):
+        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text!r}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m posture_watch.desktop.calibration_window",
+        description="Guide a calibration; print the saved profile as one JSON line.",
+    )
+    parser.add_argument("--source", required=True, help="camera index, video or folder")
+    parser.add_argument("--profile", default="default", help="profile offered for saving")
+    parser.add_argument("--countdown", type=_positive, default=COUNTDOWN, metavar="SECONDS")
+    parser.add_argument("--seconds", type=_positive, default=SECONDS, help="sampling time")
+    parser.add_argument("--fps", type=_positive, default=2.0, help="replay rate of folders")
+    parser.add_argument("--model", type=Path, metavar="FILE", help="pose model file (.task)")
+    add_parent_option(parser)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the child process; returns the exit code."""
+    from posture_watch.offline import enforce_offline
+
+    args = _parser().parse_args(argv)
+    enforce_offline()  # before the model loads: its telemetry cannot get out
+
+    def build() -> CalibrationWindow:
+        return CalibrationWindow(
+            args.source,
+            args.profile,
+            countdown=args.countdown,
+            seconds=args.seconds,
+            fps=args.fps,
+            model=args.model,
+        )
+
+    return run_window("calibration window", build, args.parent_pid)
+
+
+__all__ = [
+    "CalibrationOutcome",
+    "CalibrationResult",
+    "CalibrationWindow",
+    "CalibrationWindowProcess",
+    "Phase",
+    "Sampler",
+    "countdown_text",
+    "main",
+    "new_profile_name",
+    "result_text",
+    "save_label",
+]
+
+if __name__ == "__main__":
+    sys.exit(main())
