@@ -6,10 +6,13 @@ import json
 import numpy as np
 import pytest
 
+from posture_watch import paths
 from posture_watch.core.analyzer import score_frames
 from posture_watch.core.calibration import calibrate
+from posture_watch.core.landmarks import Landmarks
 from posture_watch.core.scoring import Baseline, PostureState
 from posture_watch.core.setup_drift import (
+    POSITION_LIMIT,
     SUSTAIN,
     SetupDrift,
     best_profile,
@@ -108,7 +111,7 @@ def test_camera_moved_for_4_minutes_is_one_change_after_3_minutes(home):
 def test_position_alone_counts_and_a_smaller_person_is_farther(home):
     shifted = SetupDrift(home)
     (change,) = run(shifted, [(240, pose(1.0, cx=460))])  # 140 px of a 640 px wide frame
-    assert change.reason == "moved" and change.shift > 0.15
+    assert change.reason == "moved" and change.shift > POSITION_LIMIT
     farther = SetupDrift(home)
     (change,) = run(farther, [(240, pose(0.6))])
     assert change.reason == "farther"
@@ -175,3 +178,22 @@ def test_tracker_recent_frames_feed_best_profile(home):
     assert len(recent) >= SUSTAIN / STEP
     assert best_profile(recent, {"home": home, "desk": desk}, current=tracker.baseline) == "desk"
     assert change.since <= 60
+
+
+def test_a_real_session_swaying_and_slouching_for_10_minutes_is_no_setup_change():
+    """The sample session's real landmarks: the person sways side to side (the shoulder
+    midpoint moves by up to 0.14 of the frame) and slouches back (a quarter smaller)."""
+    lines = (paths.SAMPLES_DIR / "slouchingornot-high.jsonl").read_text().splitlines()[1:]
+    frames = [Landmarks.from_json(json.loads(line)) for line in lines]
+    upright, slouched = frames[:15], frames[15:]
+    home = calibrated(*upright[:8])
+    for plan in (frames, slouched):
+        tracker = SetupDrift(home)
+        _, features, states = features_of(*plan)
+        drifted = 0
+        for i in range(300):  # 10 minutes at one frame per 2 s
+            k = i % len(plan)
+            row = features.take(slice(k, k + 1))
+            drifted += frame_drift(row, home)[2]
+            assert tracker.observe(i * STEP, row, states[k]) is None
+        assert drifted < 0.2 * 300
