@@ -1,0 +1,252 @@
+"""The guided calibration window as a real Tk process on Xvfb, running the real pose model
+on real sample pictures (a folder stands in for the camera), driven with xdotool.
+
+The window logs each phase it enters as one stderr line; the tests follow those lines and
+check the profile file on disk before and after the person's click.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from posture_watch.desktop.calibration_process import (
+    CalibrationOutcome,
+    CalibrationResult,
+    CalibrationWindowProcess,
+    needs_first_calibration,
+)
+from posture_watch.desktop.calibration_window import (
+    INSTRUCTION,
+    countdown_text,
+    new_profile_name,
+    save_label,
+)
+from tests.desktop.xsession import XSession, running, wait_for
+
+TITLE = "^posture-watch: Calibrate$"
+MODULE = "posture_watch.desktop.calibration_window"
+MIDDLE = "slouchingornot/images/low-isSlouching__middle-notSlouching"
+
+
+@pytest.fixture
+def desktop(xdisplay_only: XSession) -> XSession:
+    pytest.importorskip("tkinter", reason="the calibration window needs tkinter (python3-tk)")
+    return xdisplay_only
+
+
+def pictures(shared: Path, tmp_path: Path, kind: str) -> Path:
+    """A folder of three real pictures of one kind: upright, slouch or side."""
+    folder = tmp_path / kind
+    folder.mkdir()
+    if kind == "side":
+        files = sorted((shared / "sideview" / "images").glob("bad_posture_*"))[:3]
+    else:
+        sub = "notSlouching" if kind == "upright" else "isSlouching"
+        files = [shared / MIDDLE / sub / f"sample-1543068389411-{i}.jpg" for i in (3, 4, 5)]
+    for i, file in enumerate(files):
+        shutil.copy(file, folder / f"{i:03d}{file.suffix}")
+    return folder
+
+
+@dataclass
+class Child:
+    proc: subprocess.Popen[bytes]
+    err: Path
+    session: XSession
+
+    def log(self) -> str:
+        return self.err.read_text()
+
+    def wait_log(self, text: str, timeout: float = 20) -> None:
+        wait_for(lambda: text in self.log(), timeout, what=f"{text!r} in {self.log()!r}")
+
+    def window(self) -> str:
+        return self.session.wait_window(TITLE, timeout=20)
+
+    def result(self) -> CalibrationResult:
+        out, _ = self.proc.communicate(timeout=20)
+        assert self.proc.returncode == 0, self.log()
+        return CalibrationResult.from_json(out.decode().strip())
+
+
+@contextmanager
+def window(session: XSession, source: Path, *args: str) -> Iterator[Child]:
+    err = source.parent / f"{source.name}-window.log"
+    with open(err, "wb") as handle:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", MODULE, "--source", str(source), "--countdown", "1", *args],
+            stdout=subprocess.PIPE,
+            stderr=handle,
+            env=session.env,
+        )
+    try:
+        yield Child(proc, err, session)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+def profile_file(home: Path, name: str = "default") -> Path:
+    return home / "config" / "posture-watch" / "profiles" / f"{name}.json"
+
+
+def test_upright_pictures_show_the_result_and_save_only_on_the_click(
+    desktop: XSession, shared_samples: Path, tmp_path: Path, private_user_folders: Path
+) -> None:
+    saved = profile_file(private_user_folders)
+    assert needs_first_calibration()
+    with window(desktop, pictures(shared_samples, tmp_path, "upright")) as child:
+        window_id = child.window()
+        child.wait_log(f"starting: {INSTRUCTION}")
+        child.wait_log(f"countdown: {INSTRUCTION} Starting in 1…")
+        child.wait_log("sampling:")
+        child.wait_log("result: Your reference: head height 0.5")
+        assert "3 frames" in child.log()
+        assert not saved.exists() and child.proc.poll() is None  # shown, not saved
+        desktop.press(window_id, "Return")  # the first button: Save as 'default'
+        result = child.result()
+    assert result == CalibrationResult(CalibrationOutcome.SAVED, "default", str(saved))
+    doc = json.loads(saved.read_text())
+    assert doc["calibrated"] is True and doc["n_frames"] == 3
+    assert not needs_first_calibration()
+
+
+def test_slouched_pictures_are_refused_as_slouched_and_nothing_is_written(
+    desktop: XSession, shared_samples: Path, tmp_path: Path, private_user_folders: Path
+) -> None:
+    with window(desktop, pictures(shared_samples, tmp_path, "slouch")) as child:
+        window_id = child.window()
+        child.wait_log("refused: calibration refused: you look slouched")
+        desktop.press(window_id, "Escape")
+        result = child.result()
+    assert result.outcome is CalibrationOutcome.CANCELLED
+    assert not (private_user_folders / "config" / "posture-watch" / "profiles").exists()
+
+
+def test_a_side_view_is_refused_as_not_frontal(
+    desktop: XSession, shared_samples: Path, tmp_path: Path, private_user_folders: Path
+) -> None:
+    with window(desktop, pictures(shared_samples, tmp_path, "side")) as child:
+        window_id = child.window()
+        child.wait_log("refused: calibration refused: view is not frontal")
+        desktop.close_window(window_id)  # the window manager's close button: cancel
+        assert child.result().outcome is CalibrationOutcome.CANCELLED
+    assert not profile_file(private_user_folders).exists()
+
+
+def test_cancel_on_the_result_writes_nothing_and_reports_cancelled(
+    desktop: XSession, shared_samples: Path, tmp_path: Path, private_user_folders: Path
+) -> None:
+    saved = profile_file(private_user_folders)
+    saved.parent.mkdir(parents=True)
+    saved.write_text("the profile other commands use")
+    with window(desktop, pictures(shared_samples, tmp_path, "upright")) as child:
+        window_id = child.window()
+        child.wait_log("result:")
+        desktop.press(window_id, "Escape")
+        assert child.result().outcome is CalibrationOutcome.CANCELLED
+    assert saved.read_text() == "the profile other commands use"
+
+
+def test_the_tray_side_reads_a_saved_profile_and_a_killed_tray_closes_the_window(
+    desktop: XSession, shared_samples: Path, tmp_path: Path, private_user_folders: Path
+) -> None:
+    folder = pictures(shared_samples, tmp_path, "upright")
+    # the tray's side, in this process: start, answer with Return, poll the answer
+    with CalibrationWindowProcess(str(folder), "desk", desktop.env, countdown=1) as process:
+        process.start()
+        window_id = desktop.wait_window(TITLE, timeout=20)
+        wait_for(lambda: _window_wider_than(desktop, window_id, 450), 20, what="the result")
+        desktop.press(window_id, "Return")
+        result = desktop.wait_for(process.poll, 10, "the window's answer")
+    assert (result.outcome, result.profile) == (CalibrationOutcome.SAVED, "desk")
+    assert profile_file(private_user_folders, "desk").exists()
+    # a tray killed with SIGKILL: the window goes too (the lifeline)
+    tray = subprocess.Popen(
+        [sys.executable, "-c", TRAY, str(folder)], stdout=subprocess.PIPE, env=desktop.env
+    )
+    try:
+        assert tray.stdout is not None
+        pid = int(tray.stdout.readline())
+        desktop.wait_window(TITLE, timeout=20)
+        os.kill(tray.pid, signal.SIGKILL)
+        tray.wait()
+        wait_for(lambda: not running(pid), 10, what="the window process to end")
+        assert desktop.windows(TITLE) == []
+    finally:
+        if tray.poll() is None:
+            tray.kill()
+            tray.wait()
+        if tray.stdout is not None:
+            tray.stdout.close()
+
+
+TRAY = """\
+import sys, time
+from posture_watch.desktop.calibration_process import CalibrationWindowProcess
+
+window = CalibrationWindowProcess(sys.argv[1], countdown=30)
+window.start()
+print(window.pid, flush=True)
+time.sleep(120)
+"""
+
+
+def _window_wider_than(session: XSession, window_id: str, width: int) -> bool:
+    """The result row has four buttons: the window widens when they appear."""
+    return session.window_geometry(window_id)[2] > width
+
+
+# -- pure parts ------------------------------------------------------------------------
+
+
+def test_the_save_button_says_when_it_replaces_a_profile() -> None:
+    assert save_label("default", exists=False) == "Save as 'default'"
+    assert save_label("default", exists=True) == "Replace 'default'"
+
+
+def test_the_countdown_counts_whole_seconds_and_never_shows_zero() -> None:
+    assert countdown_text(3.0).endswith("Starting in 3…")
+    assert countdown_text(2.01).endswith("Starting in 3…")
+    assert countdown_text(0.2).endswith("Starting in 1…")
+    assert countdown_text(3.0).startswith(INSTRUCTION)
+
+
+def test_a_new_profile_name_is_one_not_taken() -> None:
+    taken = {"setup-2", "setup-3"}
+    assert new_profile_name(taken.__contains__) == "setup-4"
+
+
+def test_a_result_line_must_name_the_profile_it_saved() -> None:
+    with pytest.raises(ValueError, match="wrong type"):
+        CalibrationResult.from_json('{"outcome": "saved", "profile": null, "path": null}')
+    with pytest.raises(ValueError, match="names a profile"):
+        CalibrationResult.from_json('{"outcome": "cancelled", "profile": "x", "path": null}')
+    line = CalibrationResult(CalibrationOutcome.SAVED, "desk", "/p/desk.json").to_json()
+    assert CalibrationResult.from_json(line).profile == "desk"
+
+
+def test_an_invalid_profile_name_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", MODULE, "--source", str(tmp_path), "--profile", "../x"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "DISPLAY": ""},
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert "invalid profile name" in done.stderr and "Traceback" not in done.stderr
