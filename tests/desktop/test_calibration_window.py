@@ -250,3 +250,22 @@ def test_an_invalid_profile_name_is_one_line_and_exit_2(tmp_path: Path) -> None:
     )
     assert done.returncode == 2 and done.stdout == ""
     assert "invalid profile name" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_trays_calibrate_action_posts_cancelled_when_nothing_was_saved(
+    desktop: XSession, shared_samples: Path, tmp_path: Path
+) -> None:
+    import queue
+
+    from posture_watch.tray.actions import CANCELLED, DesktopActions
+    from posture_watch.tray.controller import Calibrated
+
+    folder = pictures(shared_samples, tmp_path, "upright")
+    actions = DesktopActions(
+        str(folder), "default", tmp_path / "s.toml", tmp_path / "h.db", 3000.0, desktop.env
+    )
+    posted: queue.Queue[object] = queue.Queue()
+    actions.calibrate(posted.put)
+    desktop.press(desktop.wait_window(TITLE, timeout=20), "Escape")
+    assert posted.get(timeout=20) == Calibrated(None, CANCELLED)
+    actions.close()
