@@ -378,6 +378,9 @@ class Actions:
     def write_report(self, today: date) -> None:
         self.reports.append(today)
 
+    def close(self) -> None:
+        pass
+
 
 class Window:
     """A stretch window nobody answers."""

@@ -91,6 +91,18 @@ class LoginStart:
             autostart.disable()
 
 
+def _first_run(args: argparse.Namespace, setup: MonitorSetup) -> bool:
+    """The first run with a webcam and no profile at all: calibrating is the first thing
+    to do, so the tray opens the calibration window by itself (not for replays, nor when
+    a calibration was chosen, nor while the camera is missing)."""
+    from posture_watch.desktop.calibration_process import needs_first_calibration
+
+    live = bool(getattr(setup.first, "live", False))
+    chosen = args.calibration is not None or args.profile is not None
+    chosen = chosen or bool(getattr(args, "uncalibrated", False))
+    return live and not chosen and not setup.baseline.calibrated and needs_first_calibration()
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("tray", help="run the posture monitor with a tray icon (the main job)")
     add_monitor_options(p)
@@ -172,6 +184,8 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> i
     def start() -> None:
         worker.start()
         control.start()
+        if _first_run(args, setup):
+            controller.post("calibrate")  # as the menu's Calibrate…: the guided window
 
     # `posture-watch pause 30m` and friends; after the instance lock, so a second tray
     # still exits 3 before it touches the socket

@@ -24,11 +24,10 @@ from posture_watch.desktop.calibration_process import (
 from posture_watch.desktop.open_file import open_in_default_app
 from posture_watch.errors import PostureWatchError
 from posture_watch.profiles import load_profile
-from posture_watch.tray.controller import Calibrated, Notifier
+from posture_watch.tray.controller import CANCELLED, Calibrated, Notifier
 
 log = logging.getLogger(__name__)
 #: The error of a calibration that ended without saving: the controller resumes quietly.
-CANCELLED = "cancelled"
 #: How often the calibration thread looks at the window (seconds).
 POLL_SECONDS = 0.2
 

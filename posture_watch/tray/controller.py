@@ -64,6 +64,7 @@ from posture_watch.monitor.events import (
     ScreenLocked,
     ScreenUnlocked,
     SetBaseline,
+    SetupChanged,
     SourceEnded,
     Stopped,
     Suspended,
@@ -84,6 +85,7 @@ MONITOR_EVENTS = (
     Paused,
     Resumed,
     Recalibrated,
+    SetupChanged,
     SourceEnded,
     Suspended,
     WorkerCrashed,
@@ -137,6 +139,10 @@ class Autostart(Protocol):
 class StretchWindow(Protocol):
     def poll(self) -> object | None: ...
     def close(self) -> object | None: ...
+
+
+#: The error of a :class:`Calibrated` when the user closed the calibration window.
+CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -342,6 +348,16 @@ class TrayController:
                 self.status.interrupt()
             case ScreenUnlocked():
                 self.status.locked = False
+            case SetupChanged(matched=None):
+                self.notifier.notify(
+                    "Your set-up looks different",
+                    "Your set-up looks different from your calibration — recalibrate? "
+                    "(Calibrate… in the tray menu.) Until then you are scored uncalibrated.",
+                )
+            case SetupChanged(matched=name):
+                self.notifier.notify(
+                    "Set-up recognised", f"Your set-up matches profile '{name}': using it."
+                )
             case Paused():
                 self.status.paused = True
                 self.status.interrupt()
@@ -405,9 +421,7 @@ class TrayController:
             if self._stretch is None:
                 self._show(self.scheduler.stretch_now(t))
         elif entry == "calibrate":
-            self.status.calibrating = True
-            self.loop.send(Pause(None))
-            self.actions.calibrate(self.post)
+            self.calibrate()
         elif entry == "report":
             if not self.actions.open_report(self.notifier, self._wall().date()):
                 self.notifier.notify("Today so far", self.summary())
@@ -472,12 +486,25 @@ class TrayController:
             self.notifier.notify("Start at login", f"Could not change it: {reason}")
         self._autostart_on = self._read_autostart()
 
+    def calibrate(self) -> None:
+        """Open the guided calibration window (the menu's Calibrate…, and the first run
+        without any profile); the monitor releases the camera meanwhile."""
+        if self.status.calibrating:
+            return
+        self.status.calibrating = True
+        self.loop.send(Pause(None))
+        self.actions.calibrate(self.post)
+        self._refresh()
+
     def _calibrated(self, result: Calibrated) -> None:
         self.status.calibrating = False
         if result.baseline is not None:
             self.loop.send(SetBaseline(result.baseline, result.profile))
-            self.notifier.notify("Calibrated", "Your upright posture is the new reference.")
-        else:
+            self.notifier.notify(
+                "Calibrated",
+                f"Your upright posture is the new reference (profile '{result.profile}').",
+            )
+        elif result.error != CANCELLED:  # the user closed the window: just carry on
             self.notifier.notify("Calibration failed", result.error or "unknown error")
         self.loop.send(Resume())
         self._refresh()
@@ -627,6 +654,7 @@ class TrayController:
         if self._journal_window is not None:
             self._journal_window.close()  # unanswered: nothing to save
             self._journal_window = None
+        self.actions.close()  # an open calibration window: nothing saved
         if self.history is not None:
             self.history.close(self._now())
         if self.icon is not None:
@@ -642,3 +670,4 @@ class TrayActions(Protocol):
     def open_settings(self, notifier: Notifier) -> None: ...
     def open_report(self, notifier: Notifier, today: date) -> bool: ...
     def write_report(self, today: date) -> Path | None: ...
+    def close(self) -> None: ...

@@ -103,6 +103,9 @@ class Actions:
     def write_report(self, today: date) -> None:
         self.reports.append(today)
 
+    def close(self) -> None:
+        pass
+
 
 class Window:
     def poll(self) -> None:

@@ -175,3 +175,31 @@ def test_a_long_lock_is_a_break_the_tray_counts(tray_with_icon, poses):  # noqa:
     assert tray.status.sitting_since is None
     logged = [line for line in (tray.journal.path.read_text().splitlines())]
     assert any('"BreakStarted"' in line for line in logged)
+
+
+def test_a_changed_set_up_is_told_once_with_what_to_do(tray_with_icon):
+    from posture_watch.monitor.events import Recalibrated, SetupChanged
+
+    tray, t0, _upright = tray_with_icon
+    tray._handle(SetupChanged(t0 + 300, None, "closer"))
+    ((title, body),) = tray.shown
+    assert title == "Your set-up looks different"
+    assert "recalibrate?" in body and "Calibrate…" in body
+    tray._handle(Recalibrated(t0 + 900, "desk"))
+    tray._handle(SetupChanged(t0 + 900, "desk", ""))
+    assert tray.shown[1:] == [
+        ("Set-up recognised", "Your set-up matches profile 'desk': using it.")
+    ]
+
+
+def test_a_cancelled_calibration_resumes_quietly_and_a_failed_one_says_why(tray_with_icon):
+    from posture_watch.monitor.events import Resume
+    from posture_watch.tray.controller import CANCELLED, Calibrated
+
+    tray, _t0, _upright = tray_with_icon
+    tray.status.calibrating = True
+    tray._handle(Calibrated(None, CANCELLED))
+    assert tray.shown == [] and not tray.status.calibrating
+    assert tray.loop.commands[-1] == Resume()
+    tray._handle(Calibrated(None, "calibration refused: you look slouched"))
+    assert tray.shown == [("Calibration failed", "calibration refused: you look slouched")]
