@@ -46,7 +46,7 @@ import matplotlib
 import numpy as np
 
 from posture_watch.commands.report import write_day_report
-from posture_watch.core.report import day_bounds
+from posture_watch.core.report import MINUTE_COLUMNS, day_bounds
 from posture_watch.core.report_builder import day_report, week_report
 from posture_watch.history.schema import create_or_migrate
 from posture_watch.report.html import render_day_html, render_week_html
@@ -77,7 +77,8 @@ def build_history(path: Path, days: int, seed: int = 7) -> float:
         create_or_migrate(conn)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("BEGIN")
-        conn.executemany("INSERT INTO minutes VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+        columns, marks = ", ".join(MINUTE_COLUMNS), ", ".join("?" * len(MINUTE_COLUMNS))
+        conn.executemany(f"INSERT INTO minutes ({columns}) VALUES ({marks})", rows)
         for d in range(days):
             _day_events(conn, day_bounds(first + timedelta(days=d), TZ)[0], rng)
         conn.execute("COMMIT")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -81,6 +82,8 @@ class SourceReport:
         default_factory=lambda: dict.fromkeys(PostureState, 0)
     )
     summary: SessionSummary | None = None
+    #: Frames per reason they could not be judged (see ``core.confidence``).
+    reasons: Counter[str] = field(default_factory=Counter)
 
 
 def decision_settings(config_file: Path | None) -> Settings:
@@ -145,6 +148,8 @@ def _analyze_one(
             report.frames += 1
             report.people += verdict.person
             report.still_states[verdict.state] += 1
+            if verdict.reason is not None:
+                report.reasons[str(verdict.reason)] += 1
             if summary is not None:
                 summary.add(verdict.t, verdict.state, verdict.events)
             if args.format == "jsonl":
@@ -177,6 +182,7 @@ def _frame_json(label: str, frame: Frame, v: Verdict, baseline: Baseline) -> dic
         "slouch_score": _num(v.score),
         "raw_state": v.raw_state.value,
         "raw_score": _num(v.raw_score),
+        "reason": None if v.reason is None else str(v.reason),
         "calibrated": baseline.calibrated,
         "features": v.feature_row(),
     }
@@ -206,11 +212,21 @@ def _print_table(reports: list[SourceReport], baseline: Baseline, out: TextIO) -
         out.write(f"{r.label}\n  frames: {r.frames}, person found in {r.people}\n")
         if r.summary is None:
             counts = ", ".join(f"{s.value} {n}" for s, n in r.still_states.items())
-            out.write(f"  per picture: {counts}\n\n")
+            out.write(f"  per picture: {counts}\n")
+            _write_reasons(r, out)
+            out.write("\n")
             continue
         total = sum(r.summary.seconds.values()) or 1.0
         for state, sec in r.summary.seconds.items():
             out.write(f"  {state.value:<8} {_fmt_seconds(sec):>8}  {100 * sec / total:5.1f}%\n")
+        _write_reasons(r, out)
         out.write(f"  longest sitting bout: {_fmt_seconds(r.summary.longest_bout)}\n")
         alerts = ", ".join(f"{a.kind} at {_fmt_seconds(a.t)}" for a in r.summary.alerts)
         out.write(f"  alerts: {alerts or 'none'}\n\n")
+
+
+def _write_reasons(r: SourceReport, out: TextIO) -> None:
+    """``  unknown because: too dark 3, turned away 1`` (frames), most frequent first."""
+    if r.reasons:
+        counts = ", ".join(f"{reason} {n}" for reason, n in r.reasons.most_common())
+        out.write(f"  unknown because: {counts}\n")

@@ -78,8 +78,10 @@ def describe(event: object, t0: float = 0.0) -> str | None:
     """One console line for the events worth logging (None for the rest); times inside
     the line are seconds since ``t0``, the start of the session."""
     match event:
-        case Verdict(events=events):
+        case Verdict(events=events, reason=reason):
             lines = [describe(e, t0) for e in events]
+            if reason is not None:  # "state: unknown" gains why: "state: unknown (too dark)"
+                lines = [f"{ln} ({reason})" if ln == "state: unknown" else ln for ln in lines]
             return "\n".join(line for line in lines if line) or None
         case StateChanged(state=state):
             return f"state: {state.value}"
@@ -198,8 +200,8 @@ def _monitor(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> in
 def follow_status(status: MonitorStatus, event: object) -> None:
     """Keep the console's status (for ``posture-watch status``) as the tray keeps its own."""
     match event:
-        case Verdict(t=t, state=state, sitting_since=since):
-            status.observe(t, state, since)
+        case Verdict(t=t, state=state, sitting_since=since, reason=reason):
+            status.observe(t, state, since, reason=reason)
         case Paused():
             status.paused = True
             status.interrupt()

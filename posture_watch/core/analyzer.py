@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from posture_watch.core.confidence import UnknownReason, frame_stats, gate, moved_too_much
 from posture_watch.core.events import Event
 from posture_watch.core.geometry import Features, compute_features
 from posture_watch.core.landmarks import Landmarks, stack
@@ -47,6 +48,8 @@ class Verdict:
     #: Start of the current sitting stretch after this frame (None: on a break, or stills).
     #: Carried here so that subscribers on other threads never read the timeline.
     sitting_since: float | None = None
+    #: Why the frame could not be judged (``state`` is then unknown); None otherwise.
+    reason: UnknownReason | None = None
 
     def feature_row(self) -> dict[str, float | None]:
         """Features as a JSON-ready dict, ``lean`` included (None where not measurable)."""
@@ -55,14 +58,30 @@ class Verdict:
 
 
 def score_frames(
-    frames: list[Landmarks | None], baseline: Baseline
+    frames: list[Landmarks | None], baseline: Baseline, moving: np.ndarray | None = None
 ) -> tuple[np.ndarray, Features, np.ndarray, np.ndarray]:
-    """Vectorised scoring of many frames: (person, features, scores, states)."""
+    """Vectorised scoring of many frames: (person, features, scores, states).
+
+    Frames the confidence gate rejects are ``unknown``; :func:`gate_frames` says why.
+    """
+    person, features, scores, states, _ = gate_frames(frames, baseline, moving)
+    return person, features, scores, states
+
+
+def gate_frames(
+    frames: list[Landmarks | None], baseline: Baseline, moving: np.ndarray | None = None
+) -> tuple[np.ndarray, Features, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`score_frames` plus the (N,) :class:`UnknownReason` (or None) of each frame.
+
+    ``moving`` marks frames whose landmarks jumped since the previous frame (sequences).
+    """
     image, world, size = stack(frames)
     person = np.array([f is not None for f in frames], dtype=bool)
     features = compute_features(image, world, np.nan_to_num(size, nan=1.0))
     scores = slouch_scores(features, baseline)
-    return person, features, scores, frame_states(person, features, scores)
+    luma, noise = frame_stats(frames)
+    reasons = gate(person, image, features, luma, noise, moving)
+    return person, features, scores, frame_states(person, features, scores, reasons), reasons
 
 
 class PostureAnalyzer:
@@ -75,9 +94,18 @@ class PostureAnalyzer:
         self.settings = settings or Settings()
         self.smooth = smooth
         self.timeline = Timeline(self.settings)
+        self._previous: tuple[float, Landmarks] | None = None
 
     def step(self, t: float, landmarks: Landmarks | None) -> Verdict:
-        person, features, scores, states = score_frames([landmarks], self.baseline)
+        moving = False
+        if self.smooth and landmarks is not None:
+            if self._previous is not None:
+                t0, before = self._previous
+                moving = moved_too_much(before, landmarks, t - t0)
+            self._previous = (t, landmarks)
+        person, features, scores, states, reasons = gate_frames(
+            [landmarks], self.baseline, np.array([moving])
+        )
         raw_state, raw_score = states[0], float(scores[0])
         lean = float(lean_ratio(features, self.baseline)[0])
         state, score, events = raw_state, raw_score, ()
@@ -86,6 +114,7 @@ class PostureAnalyzer:
             state, events = step.state, step.events
             score = step.score if not math.isnan(step.score) else raw_score
         sitting_since = self.timeline.sitting_since if self.smooth else None
+        reason = reasons[0] if state == PostureState.UNKNOWN else None
         return Verdict(
             t,
             bool(person[0]),
@@ -97,6 +126,7 @@ class PostureAnalyzer:
             events,
             lean,
             sitting_since,
+            reason,
         )
 
     def away(self, t: float) -> tuple[Event, ...]:

@@ -45,12 +45,17 @@ class Landmarks:
     ``image``: (33, 5) x, y in [0, 1] of the frame width/height, z, visibility, presence.
     ``world``: (33, 5) x, y, z in metres (y points down), visibility, presence.
     ``width``/``height``: frame size in pixels, so geometry works in square pixels.
+    ``luma``/``noise``: the frame's mean luminance and noise level in grey levels (0-255),
+    measured by the adapter where the pixels are (:func:`posture_watch.pipeline.
+    frame_stats`) for the confidence gate; None when there were no pixels (a recording).
     """
 
     image: np.ndarray
     world: np.ndarray
     width: int
     height: int
+    luma: float | None = None
+    noise: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "image", _checked(self.image, "image"))

@@ -34,8 +34,10 @@ class MinuteRow:
 
     ``minute`` is the epoch second the minute starts at (a multiple of 60); the four
     ``*_s`` fields are seconds seen in each smoothed state (their sum is at most 60); the
-    rest are medians over the minute's analysed frames with a person, None if there was
-    none (or the value was not measurable, e.g. ``lean`` without a calibration).
+    medians are over the minute's analysed frames with a person, None if there was none
+    (or the value was not measurable, e.g. ``lean`` without a calibration).
+    ``unknown_reason`` is the reason that covered most of ``unknown_s`` ("too dark"),
+    None when no unknown time had a reason.
     """
 
     minute: int
@@ -48,6 +50,7 @@ class MinuteRow:
     neck_angle: float | None = None
     shoulder_tilt: float | None = None
     lean: float | None = None
+    unknown_reason: str | None = None
 
     @property
     def seen_s(self) -> float:
@@ -63,6 +66,7 @@ class _Open:
         default_factory=lambda: dict.fromkeys(PostureState, 0.0)
     )
     samples: dict[str, list[float]] = field(default_factory=dict)
+    reasons: dict[str, float] = field(default_factory=dict)
 
     def sample(self, name: str, value: float | None) -> None:
         if value is not None and math.isfinite(value):
@@ -83,6 +87,7 @@ class _Open:
             median("score"),
             *(median(name) for name in MEDIAN_FEATURES),
             median("lean"),
+            _most(self.reasons),
         )
 
     @property
@@ -103,6 +108,7 @@ class MinuteAggregator:
         self._open: dict[int, _Open] = {}
         self._last_t: float | None = None
         self._last_state = PostureState.UNKNOWN
+        self._last_reason: str | None = None
 
     def add(
         self,
@@ -111,15 +117,18 @@ class MinuteAggregator:
         score: float | None,
         features: Mapping[str, float | None],
         lean: float | None,
+        reason: str | None = None,
     ) -> list[MinuteRow]:
         """One analysed frame at ``wall_t`` (epoch s); returns the minutes it completed.
 
         ``score`` is the smoothed slouch score and ``features`` a feature row (as
         :meth:`~posture_watch.core.analyzer.Verdict.feature_row` gives it); NaN or None
-        values, as for a frame without a person, are left out of the medians.
+        values, as for a frame without a person, are left out of the medians. ``reason``
+        says why an unknown frame could not be judged (``Verdict.reason``).
         """
         self._credit(wall_t)
         self._last_t, self._last_state = wall_t, state
+        self._last_reason = str(reason) if reason and state == PostureState.UNKNOWN else None
         current = self._minute_of(wall_t)
         bucket = self._bucket(current)
         bucket.sample("score", score)
@@ -155,7 +164,11 @@ class MinuteAggregator:
         while start < end:
             minute = self._minute_of(start)
             stop = min(end, minute + MINUTE)
-            self._bucket(minute).seconds[self._last_state] += stop - start
+            bucket = self._bucket(minute)
+            bucket.seconds[self._last_state] += stop - start
+            if self._last_reason is not None:
+                reasons = bucket.reasons
+                reasons[self._last_reason] = reasons.get(self._last_reason, 0.0) + stop - start
             start = stop
 
     def _take(self, done: Callable[[int], bool]) -> list[MinuteRow]:
@@ -163,3 +176,8 @@ class MinuteAggregator:
         finished = sorted(m for m in self._open if done(m))
         closed = [(m, self._open.pop(m)) for m in finished]
         return [bucket.row(m) for m, bucket in closed if not bucket.empty]
+
+
+def _most(seconds: dict[str, float]) -> str | None:
+    """The key with the most seconds (the first of equals), None for none."""
+    return max(seconds, key=lambda k: seconds[k]) if seconds else None

@@ -157,12 +157,23 @@ def lean_ratio(features: Features, baseline: Baseline) -> np.ndarray:
     return np.sqrt(ss * es)
 
 
-def frame_states(person: np.ndarray, features: Features, scores: np.ndarray) -> np.ndarray:
-    """(N,) per-frame :class:`PostureState` values (as an object array of enum members)."""
+def frame_states(
+    person: np.ndarray,
+    features: Features,
+    scores: np.ndarray,
+    reasons: np.ndarray | None = None,
+) -> np.ndarray:
+    """(N,) per-frame :class:`PostureState` values (as an object array of enum members).
+
+    ``reasons`` (from :func:`posture_watch.core.confidence.gate`) makes every frame with a
+    reason ``unknown``: a gated frame is never judged, so never ``slouch``.
+    """
     # np.full would store the StrEnum's plain ``str`` value: fill the members in instead
     states = np.empty(len(person), dtype=object)
     states.fill(PostureState.UNKNOWN)
     usable = person & (features.frontal > 0) & np.isfinite(scores)
+    if reasons is not None:
+        usable &= np.array([r is None for r in reasons], dtype=bool)
     states[usable & (scores >= 1.0)] = PostureState.SLOUCH
     states[usable & (scores < 1.0)] = PostureState.UPRIGHT
     states[~person] = PostureState.AWAY

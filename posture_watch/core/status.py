@@ -62,14 +62,24 @@ class MonitorStatus:
         #: One line on why the monitor worker failed or is restarting (None: it is fine).
         self.error: str | None = None
         self.seconds: dict[PostureState, float] = dict.fromkeys(PostureState, 0.0)
+        #: Why the current (smoothed) state is unknown, e.g. "too dark"; None otherwise.
+        self.unknown_reason: str | None = None
         self._last_t: float | None = None
         self._seen_any = False
 
-    def observe(self, t: float, state: PostureState, sitting_since: float | None) -> None:
-        """One analysed frame: its smoothed state and the timeline's sitting start."""
+    def observe(
+        self,
+        t: float,
+        state: PostureState,
+        sitting_since: float | None,
+        reason: str | None = None,
+    ) -> None:
+        """One analysed frame: its smoothed state, the timeline's sitting start and, for an
+        unknown state, why the frame could not be judged (``Verdict.reason``)."""
         if self._last_t is not None and t > self._last_t:
             self.seconds[self.posture] += min(t - self._last_t, self.max_gap)
         self._last_t, self.posture, self.sitting_since = t, state, sitting_since
+        self.unknown_reason = str(reason) if reason and state == PostureState.UNKNOWN else None
         self._seen_any = True
 
     def interrupt(self) -> None:
@@ -114,16 +124,31 @@ class MonitorStatus:
             return None
         return max(0.0, t - self.sitting_since)
 
+    @property
+    def cannot_see(self) -> str | None:
+        """The unknown reason to show, while it decides what the icon shows (the person is
+        there but cannot be judged: the icon is the away one, the words say why)."""
+        if self.unknown_reason is None or self.state is not TrayState.AWAY:
+            return None
+        return self.unknown_reason
+
+    def _label(self) -> str:
+        if self.cannot_see is not None:
+            return f"can't see you well: {self.cannot_see}"
+        if self.state is TrayState.CAMERA_BUSY and self.camera_busy:
+            return f"camera in use by {self.camera_busy}"
+        return LABELS[self.state]
+
     def tooltip(self, t: float, note: str | None = None) -> str:
         """``posture-watch: upright - sitting 23 min - 87% upright today`` (plus a note)."""
-        return " - ".join([f"posture-watch: {LABELS[self.state]}", *self._details(t, note)])
+        label = self._label() if self.cannot_see is not None else LABELS[self.state]
+        return " - ".join([f"posture-watch: {label}", *self._details(t, note)])
 
     def status_line(self, t: float, note: str | None = None) -> str:
         """The menu's first line, for tray hosts that show no tooltip (most SNI hosts):
-        ``Upright · sitting 23 min · 87% upright today``."""
-        label = LABELS[self.state]
-        if self.state is TrayState.CAMERA_BUSY and self.camera_busy:
-            label = f"camera in use by {self.camera_busy}"
+        ``Upright · sitting 23 min · 87% upright today``, or ``Can't see you well: too
+        dark`` while the person is there but cannot be judged."""
+        label = self._label()
         return " · ".join([label[:1].upper() + label[1:], *self._details(t, note)])
 
     def facts(self, t: float) -> dict[str, object]:
@@ -133,6 +158,7 @@ class MonitorStatus:
             "paused": self.paused,
             "sitting_seconds": self.bout_seconds(t),
             "upright_share": self.upright_share,
+            "unknown_reason": self.cannot_see,
         }
 
     def _details(self, t: float, note: str | None) -> list[str]:

@@ -101,7 +101,9 @@ class HistoryRecorder:
         lean = None if math.isnan(verdict.lean) or not judged else verdict.lean
         score = None if math.isnan(verdict.score) or not judged else verdict.score
         features = verdict.feature_row() if judged else {}
-        rows = self._minutes.add(verdict.t, verdict.state, score, features, lean)
+        rows = self._minutes.add(
+            verdict.t, verdict.state, score, features, lean, reason=verdict.reason
+        )
         for row in rows:
             self._queue(lambda store, row=row: store.add_minute(row))
         for event in verdict.events:

@@ -74,9 +74,15 @@ def _create_v1(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
+def _v2_unknown_reason(conn: sqlite3.Connection) -> None:
+    """Version 2: why the minute's unknown time could not be judged ("too dark"); older
+    minutes have none (NULL), which is what a minute without a reason has anyway."""
+    conn.execute("ALTER TABLE minutes ADD COLUMN unknown_reason TEXT")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 #: ``MIGRATIONS[i]`` migrates version ``i`` to ``i + 1``. Append only.
-MIGRATIONS: list[Migration] = [_create_v1]
+MIGRATIONS: list[Migration] = [_create_v1, _v2_unknown_reason]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

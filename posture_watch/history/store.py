@@ -77,10 +77,13 @@ def _merge_median(name: str) -> str:
 
 
 _UPSERT_MINUTE = (
-    "INSERT INTO minutes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (minute) DO UPDATE SET "
+    f"INSERT INTO minutes VALUES ({', '.join('?' * 11)}) ON CONFLICT (minute) DO UPDATE SET "
     + ", ".join(f"{s} = {s} + excluded.{s}" for s in ("upright_s", "slouch_s", "away_s"))
     + ", unknown_s = unknown_s + excluded.unknown_s, "
     + ", ".join(_merge_median(name) for name in _MEDIANS)
+    # the reason of the part with more unknown time (SET reads the row before the update)
+    + ", unknown_reason = CASE WHEN unknown_reason IS NULL OR excluded.unknown_s > unknown_s"
+    " THEN COALESCE(excluded.unknown_reason, unknown_reason) ELSE unknown_reason END"
 )
 #: Intervals that an event opens and a later one closes: table -> its column for the end.
 _OPEN_INTERVALS = ("breaks", "pauses", "camera_problems")
@@ -308,6 +311,7 @@ class HistoryStore:
             row.neck_angle,
             row.shoulder_tilt,
             row.lean,
+            row.unknown_reason,
         )
         with self._sql() as conn:
             conn.execute(_UPSERT_MINUTE, values)

@@ -13,7 +13,7 @@ import pytest
 from posture_watch.commands.history_cli import day_start
 from posture_watch.core.events import SlouchAlert
 from posture_watch.core.minutes import MinuteRow
-from posture_watch.history import HistoryStore
+from posture_watch.history import SCHEMA_VERSION, HistoryStore
 
 CLI = [sys.executable, "-m", "posture_watch.cli"]
 DAYS = [date(2024, 5, 1), date(2024, 5, 2), date(2024, 5, 3)]
@@ -67,7 +67,7 @@ def test_export_csv_writes_the_minutes_of_the_chosen_days(env, history):
     rows = list(csv.DictReader(io.StringIO(proc.stdout)))
     assert list(rows[0]) == [
         "local_time", "minute", "upright_s", "slouch_s", "away_s", "unknown_s",
-        "score", "head_height", "neck_angle", "shoulder_tilt", "lean",
+        "score", "head_height", "neck_angle", "shoulder_tilt", "lean", "unknown_reason",
     ]  # fmt: skip
     assert len(rows) == 4
     assert [r["local_time"][:16] for r in rows[:2]] == ["2024-05-02T09:00", "2024-05-02T09:01"]
@@ -94,7 +94,7 @@ def test_export_json_holds_every_table(env, history, tmp_path):
     proc = run(env, "export", "--format", "json", "--to", "2024-05-01", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(out.read_text())
-    assert doc["format"] == "posture-watch-history" and doc["schema_version"] == 1
+    assert doc["format"] == "posture-watch-history" and doc["schema_version"] == SCHEMA_VERSION
     assert (doc["from"], doc["to"]) == (None, "2024-05-01")
     assert set(doc["tables"]) >= {"minutes", "alerts", "journal", "prompts", "breaks"}
     assert [m["minute"] for m in doc["tables"]["minutes"]] == [

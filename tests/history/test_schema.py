@@ -18,7 +18,7 @@ def test_a_new_file_gets_every_table_and_the_current_version(tmp_path):
     path = tmp_path / "h.sqlite3"
     with connect(path) as conn:
         assert create_or_migrate(conn) == 0
-        assert user_version(conn) == SCHEMA_VERSION == 1
+        assert user_version(conn) == SCHEMA_VERSION == 2
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         assert names == set(TABLES)
@@ -31,7 +31,7 @@ def test_minutes_columns_are_the_agreed_ones(tmp_path):
     with HistoryStore.open(tmp_path / "h.sqlite3") as store:
         assert store.columns("minutes") == [
             "minute", "upright_s", "slouch_s", "away_s", "unknown_s",
-            "score", "head_height", "neck_angle", "shoulder_tilt", "lean",
+            "score", "head_height", "neck_angle", "shoulder_tilt", "lean", "unknown_reason",
         ]  # fmt: skip
         assert store.columns("prompts")[-2:] == ["answer", "answered_at"]
 
@@ -43,14 +43,15 @@ def test_a_later_migration_runs_once_on_an_older_file(tmp_path):
         conn.execute("INSERT INTO calibrations VALUES (1.0, 'desk')")
     calls = []
 
-    def v1_to_v2(conn):
+    def later(conn):
         calls.append(user_version(conn))
         conn.execute("ALTER TABLE calibrations ADD COLUMN note TEXT NOT NULL DEFAULT ''")
 
+    n = len(MIGRATIONS)
     with connect(path) as conn:
-        assert create_or_migrate(conn, [*MIGRATIONS, v1_to_v2]) == 1
-        assert create_or_migrate(conn, [*MIGRATIONS, v1_to_v2]) == 2
-        assert calls == [1] and user_version(conn) == 2
+        assert create_or_migrate(conn, [*MIGRATIONS, later]) == n
+        assert create_or_migrate(conn, [*MIGRATIONS, later]) == n + 1
+        assert calls == [n] and user_version(conn) == n + 1
         assert conn.execute("SELECT * FROM calibrations").fetchall() == [(1.0, "desk", "")]
 
 
@@ -64,7 +65,7 @@ def test_a_failed_migration_leaves_the_previous_version(tmp_path):
     with connect(path) as conn:
         with pytest.raises(sqlite3.OperationalError):
             create_or_migrate(conn, [*MIGRATIONS, broken])
-        assert user_version(conn) == 1
+        assert user_version(conn) == len(MIGRATIONS)
         assert conn.execute("SELECT name FROM sqlite_master WHERE name='extra'").fetchone() is None
 
 

@@ -135,7 +135,7 @@ def test_an_answer_goes_to_the_latest_unanswered_prompt_by_id_or_stretch(path, s
 def test_a_minute_stored_twice_adds_up(path, store):
     store.add_minute(MinuteRow(600, 20.0, 10.0, 0.0, 0.0, 0.5, 0.6, 10.0, -1.0, None))
     store.add_minute(MinuteRow(600, 10.0, 0.0, 15.0, 0.0, 1.1, None, 12.0, -1.0, 1.0))
-    ((minute, up, slouch, away, unknown, score, head, neck, tilt, lean),) = rows(path, "minutes")
+    ((minute, up, slouch, away, unknown, score, head, neck, tilt, lean, _),) = rows(path, "minutes")
     assert (minute, up, slouch, away, unknown) == (600, 30.0, 10.0, 15.0, 0.0)
     assert score == pytest.approx((0.5 * 30 + 1.1 * 10) / 40)  # weighted by time sitting
     assert (head, lean) == (0.6, 1.0)  # the part that had a value
@@ -232,7 +232,7 @@ def test_a_busy_file_is_a_storage_busy_error_and_the_write_succeeds_once_it_is_f
             assert str(path) in str(err.value) and "another program" in err.value.one_line()
             holder.execute("COMMIT")
         store.add_minute(row)
-    assert rows(path, "minutes") == [(60, 1.0, 0.0, 0.0, 0.0, None, None, None, None, None)]
+    assert rows(path, "minutes") == [(60, 1.0, 0.0, 0.0, 0.0, *[None] * 6)]
     assert rows(path, "calibrations") == [(1.0, "desk")]
 
 

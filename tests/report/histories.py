@@ -133,7 +133,8 @@ def write_history(path: Path, history: History) -> Path:
         m = history.minutes
         rows = np.stack([getattr(m, n) for n in MINUTE_COLUMNS], axis=1).tolist()
         rows = [[None if isinstance(v, float) and np.isnan(v) else v for v in r] for r in rows]
-        conn.executemany("INSERT INTO minutes VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+        columns, marks = ", ".join(MINUTE_COLUMNS), ", ".join("?" * len(MINUTE_COLUMNS))
+        conn.executemany(f"INSERT INTO minutes ({columns}) VALUES ({marks})", rows)
         for table in ("bouts", "breaks", "pauses"):
             conn.executemany(
                 f'INSERT INTO {table} (start, "end") VALUES (?, ?)',

@@ -79,7 +79,9 @@ def test_reads_while_the_monitor_writes_under_wal(history_file: Path):
     try:
         assert writer.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
         writer.execute("BEGIN IMMEDIATE")
-        writer.execute("INSERT INTO minutes VALUES (?, 60, 0, 0, 0, 0, 0, 0, 0, 0)", (at(20),))
+        writer.execute(
+            "INSERT INTO minutes VALUES (?, 60, 0, 0, 0, 0, 0, 0, 0, 0, NULL)", (at(20),)
+        )
         got = load_day(history_file, DAY, TZ)  # the uncommitted minute is not seen
         assert len(got.minutes) == 480
         writer.execute("COMMIT")
