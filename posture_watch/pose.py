@@ -18,6 +18,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, Self
 
@@ -27,8 +28,49 @@ from posture_watch.core.landmarks import Landmarks
 from posture_watch.errors import ModelError
 from posture_watch.sources.base import Frame, FrameSource
 
-#: Larger frames are shrunk first: the model itself works at 256x256.
-MAX_SIDE = 1280
+#: The frame-to-model preprocessing before issue 10: shrink to at most 1280 px, nothing else.
+LEGACY_MAX_SIDE = 1280
+
+
+@dataclass(frozen=True)
+class Preprocessing:
+    """How a frame is prepared for the model; :data:`PREPROCESSING` is the product's.
+
+    ``max_side``: frames whose long side is larger are shrunk with area averaging (never
+    enlarged). ``blur``: odd kernel size of a Gaussian blur after shrinking (0: none).
+    ``clahe``: clip limit of contrast-limited histogram equalisation of the luminance
+    (0: none). The model works at 256x256 whatever it is given and resizes without
+    averaging, so the sensor noise of a dim room reaches it at full strength unless the
+    frame is averaged down first (``benchmarks/bench_conditions.py`` measures each choice).
+    """
+
+    max_side: int = LEGACY_MAX_SIDE
+    blur: int = 0
+    clahe: float = 0.0
+
+    def apply(self, image_bgr: np.ndarray) -> np.ndarray:
+        """The RGB uint8 picture the model gets for a BGR (H, W, 3) uint8 frame."""
+        import cv2
+
+        height, width = image_bgr.shape[:2]
+        scale = self.max_side / max(height, width)
+        if scale < 1:
+            size = (max(1, round(width * scale)), max(1, round(height * scale)))
+            image_bgr = cv2.resize(image_bgr, size, interpolation=cv2.INTER_AREA)
+        if self.blur > 1:
+            image_bgr = cv2.GaussianBlur(image_bgr, (self.blur, self.blur), 0)
+        if self.clahe > 0:
+            lab = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2LAB)
+            clahe = cv2.createCLAHE(clipLimit=self.clahe, tileGridSize=(4, 4))
+            lab[:, :, 0] = clahe.apply(np.ascontiguousarray(lab[:, :, 0]))
+            return cv2.cvtColor(lab, cv2.COLOR_LAB2RGB)
+        return cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
+
+
+#: The old path, kept for the before/after benchmark.
+LEGACY_PREPROCESSING = Preprocessing()
+#: What every frame gets on its way to the model (analyze, calibrate, record, monitor).
+PREPROCESSING = Preprocessing(max_side=320)
 
 
 @contextlib.contextmanager
@@ -70,7 +112,9 @@ class MediaPipeEstimator:
     any frame is read.
     """
 
-    def __init__(self, model_path: Path, *, video: bool) -> None:
+    def __init__(
+        self, model_path: Path, *, video: bool, preprocessing: Preprocessing = PREPROCESSING
+    ) -> None:
         with _native_stderr_silenced():
             import mediapipe as mp
             from mediapipe.tasks.python import BaseOptions, vision
@@ -87,6 +131,7 @@ class MediaPipeEstimator:
             except (RuntimeError, ValueError, OSError) as exc:
                 raise ModelError(f"{model_path}: cannot load pose model: {exc}") from exc
         self.video = video
+        self.preprocessing = preprocessing
         self._last_ms = -1
         self._warm = False
 
@@ -99,15 +144,8 @@ class MediaPipeEstimator:
     def estimate_image(self, image_bgr: np.ndarray, t: float) -> Landmarks | None:
         """Landmarks of the most prominent person in a BGR (H, W, 3) uint8 picture taken
         at ``t`` seconds, or None if nobody; for callers that hold bare pixels."""
-        import cv2
-
         height, width = image_bgr.shape[:2]
-        scale = MAX_SIDE / max(height, width)
-        if scale < 1:
-            image_bgr = cv2.resize(
-                image_bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA
-            )
-        rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
+        rgb = self.preprocessing.apply(image_bgr)
         mp_image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb)
         ctx = _native_stderr_silenced() if not self._warm else contextlib.nullcontext()
         with ctx:
