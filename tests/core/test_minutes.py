@@ -89,3 +89,33 @@ def test_flush_returns_the_open_minute_once():
     (row,) = agg.flush(T0 + 3)
     assert row.upright_s == pytest.approx(3.0)
     assert agg.flush(T0 + 10) == []
+
+
+def test_unknown_reason_is_the_one_that_covered_most_unknown_time():
+    agg = MinuteAggregator()
+    unknown = PostureState.UNKNOWN
+
+    def at(t):  # frames every 2 s: 0-20 upright, 20-30 and 40-60 too dark, 30-40 turned away
+        if t < 20:
+            return UP, None
+        return unknown, "turned away" if 30 <= t < 40 else "too dark"
+
+    rows = []
+    for t in range(0, 62, 2):
+        state, reason = at(t)
+        rows += agg.add(T0 + t, state, 0.1, FEATURES, 1.0, reason=reason)
+    (row,) = rows
+    assert (row.upright_s, row.unknown_s) == (20.0, 40.0)
+    assert row.unknown_reason == "too dark"  # 30 s against 10 s
+
+
+def test_a_reason_on_a_judged_frame_is_ignored_and_minutes_without_one_have_none():
+    agg = MinuteAggregator()
+    rows = []
+    for t in range(0, 62, 2):
+        if t < 30:
+            rows += agg.add(T0 + t, UP, 0.1, FEATURES, 1.0, reason="too dark")
+        else:
+            rows += agg.add(T0 + t, PostureState.UNKNOWN, None, NOBODY, None)  # no reason
+    (row,) = rows
+    assert row.unknown_s == 30.0 and row.unknown_reason is None

@@ -286,3 +286,30 @@ def test_status_line_names_who_has_the_camera() -> None:
     assert status.status_line(0.0) == "Camera in use by zoom (pid 4242)"
     status.camera_busy = ""  # our own open failed busy: nobody to name
     assert status.status_line(0.0) == "Camera in use by another app"
+
+
+# --- can't see you well ----------------------------------------------------------------
+
+
+def test_an_unknown_state_with_a_reason_says_why_in_the_status_line() -> None:
+    status = MonitorStatus()
+    status.observe(0.0, UNKNOWN, 0.0, reason="too dark")
+    assert status.state is TrayState.AWAY  # the icon is the away one
+    assert status.status_line(1.0) == "Can't see you well: too dark"
+    assert status.tooltip(1.0) == "posture-watch: can't see you well: too dark"
+    assert status.facts(1.0)["unknown_reason"] == "too dark"
+
+
+def test_the_reason_goes_with_the_unknown_state_and_yields_to_flags() -> None:
+    status = MonitorStatus()
+    status.observe(0.0, UNKNOWN, 0.0, reason="turned away")
+    status.paused = True
+    assert (
+        status.status_line(1.0).startswith("Paused") and status.facts(1.0)["unknown_reason"] is None
+    )
+    status.paused = False
+    status.observe(2.0, UP, 0.0, reason="turned away")  # a judged frame has no reason
+    assert status.unknown_reason is None and status.status_line(3.0).startswith("Upright")
+    status.observe(4.0, UNKNOWN, 0.0)  # unknown without a reason: the plain away words
+    assert status.status_line(5.0).startswith(LABELS[TrayState.AWAY][:1].upper())
+    assert "see you" not in status.status_line(5.0)

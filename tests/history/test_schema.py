@@ -78,3 +78,26 @@ def test_a_file_from_a_newer_posture_watch_is_refused(tmp_path):
         HistoryStore.open(path)
     message = err.value.one_line()
     assert str(path) in message and "newer" in message and "upgrade posture-watch" in message
+
+
+def test_a_version_1_file_gains_the_unknown_reason_column_and_keeps_its_minutes(tmp_path):
+    from posture_watch.core.minutes import MinuteRow
+
+    path = tmp_path / "h.sqlite3"
+    with connect(path) as conn:  # a history written by the previous posture-watch
+        create_or_migrate(conn, MIGRATIONS[:1])
+        conn.execute("INSERT INTO minutes VALUES (60, 50, 0, 0, 10, 0.2, 0.6, 9, -1, NULL)")
+        assert user_version(conn) == 1
+    with HistoryStore.open(path) as store:
+        assert store.columns("minutes")[-1] == "unknown_reason"
+        old = MinuteRow(60, 50.0, 0.0, 0.0, 10.0, 0.2, 0.6, 9.0, -1.0, None, None)
+        new = MinuteRow(120, 20.0, 0.0, 0.0, 40.0, 0.3, unknown_reason="too dark")
+        store.add_minute(new)
+        assert store.minutes() == [old, new]
+        # the same minute again after a restart: the part with more unknown time names it
+        store.add_minute(MinuteRow(120, 0.0, 0.0, 0.0, 5.0, None, unknown_reason="face hidden"))
+        store.add_minute(MinuteRow(60, 0.0, 0.0, 0.0, 15.0, None, unknown_reason="turned away"))
+        got = {row.minute: row.unknown_reason for row in store.minutes()}
+    assert got == {60: "turned away", 120: "too dark"}
+    with connect(path) as conn:
+        assert user_version(conn) == SCHEMA_VERSION
