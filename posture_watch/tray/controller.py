@@ -256,7 +256,7 @@ class TrayController:
         if self.exit_code == 0:
             self.status.error = None  # a verdict: the restarted worker runs again
         self._record(verdict)  # the history takes the verdict's own events with it
-        self.status.observe(t, verdict.state, verdict.sitting_since)
+        self.status.observe(t, verdict.state, verdict.sitting_since, reason=verdict.reason)
         problem = None
         if verdict.state == PostureState.SLOUCH:
             problem = problem_from_features(verdict.feature_row(), verdict.lean)

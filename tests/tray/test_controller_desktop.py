@@ -203,3 +203,18 @@ def test_a_cancelled_calibration_resumes_quietly_and_a_failed_one_says_why(tray_
     assert tray.loop.commands[-1] == Resume()
     tray._handle(Calibrated(None, "calibration refused: you look slouched"))
     assert tray.shown == [("Calibration failed", "calibration refused: you look slouched")]
+
+
+def test_the_status_line_says_why_it_cannot_judge(tray_with_icon, poses):  # noqa: F811
+    """Real landmarks of an upright picture, measured as too dark: never slouch, and the
+    menu says why the tray cannot judge."""
+    import dataclasses
+
+    tray, t0, _upright = tray_with_icon
+    analyzer = PostureAnalyzer(load_profile(PROFILE))
+    dark = dataclasses.replace(poses["upright"], luma=6.0)
+    for t in range(int(t0) + 62, int(t0) + 120, 2):
+        verdict = analyzer.step(float(t), dark)
+        assert verdict.raw_state == "unknown" and verdict.reason == "too dark"
+        tray._handle(verdict)
+    assert status_line(tray).label.startswith("Can't see you well: too dark")
