@@ -30,6 +30,25 @@ from posture_watch.sources.base import Frame, FrameSource
 
 #: The frame-to-model preprocessing before issue 10: shrink to at most 1280 px, nothing else.
 LEGACY_MAX_SIDE = 1280
+#: Immerkaer's noise-estimation mask: the response of a 3x3 Laplacian difference, which is
+#: near zero on smooth image content and proportional to per-pixel noise.
+_NOISE_MASK = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
+
+
+def noise_sigma(image_bgr: np.ndarray) -> float:
+    """Estimated standard deviation (grey levels) of per-pixel noise in a BGR frame.
+
+    J. Immerkaer, "Fast Noise Variance Estimation" (1996): the mean absolute response of
+    :data:`_NOISE_MASK`, scaled. Clean webcam frames at 320 px measure about 0.2-1.0, a dim
+    room's auto-gain noise 3-8 (``benchmarks/bench_conditions.py``).
+    """
+    import cv2
+
+    grey = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    if min(grey.shape) < 3:
+        return 0.0
+    response = cv2.filter2D(grey, -1, _NOISE_MASK)[1:-1, 1:-1]
+    return float(np.sqrt(np.pi / 2) * np.abs(response).mean() / 6)
 
 
 @dataclass(frozen=True)
@@ -37,15 +56,17 @@ class Preprocessing:
     """How a frame is prepared for the model; :data:`PREPROCESSING` is the product's.
 
     ``max_side``: frames whose long side is larger are shrunk with area averaging (never
-    enlarged). ``blur``: odd kernel size of a Gaussian blur after shrinking (0: none).
-    ``clahe``: clip limit of contrast-limited histogram equalisation of the luminance
-    (0: none). The model works at 256x256 whatever it is given and resizes without
-    averaging, so the sensor noise of a dim room reaches it at full strength unless the
-    frame is averaged down first (``benchmarks/bench_conditions.py`` measures each choice).
+    enlarged). The model works at 256x256 whatever it is given and resizes without
+    averaging, so a large frame's sensor noise would reach it at full strength; area
+    averaging first removes much of it. ``denoise_above``: after shrinking, a frame whose
+    :func:`noise_sigma` exceeds this gets an edge-preserving bilateral filter (None: never),
+    so clean frames reach the model untouched. ``clahe``: clip limit of contrast-limited
+    histogram equalisation of the luminance (0: none; measured, not used).
+    ``benchmarks/bench_conditions.py`` measures each choice in every room condition.
     """
 
     max_side: int = LEGACY_MAX_SIDE
-    blur: int = 0
+    denoise_above: float | None = None
     clahe: float = 0.0
 
     def apply(self, image_bgr: np.ndarray) -> np.ndarray:
@@ -57,8 +78,8 @@ class Preprocessing:
         if scale < 1:
             size = (max(1, round(width * scale)), max(1, round(height * scale)))
             image_bgr = cv2.resize(image_bgr, size, interpolation=cv2.INTER_AREA)
-        if self.blur > 1:
-            image_bgr = cv2.GaussianBlur(image_bgr, (self.blur, self.blur), 0)
+        if self.denoise_above is not None and noise_sigma(image_bgr) > self.denoise_above:
+            image_bgr = cv2.bilateralFilter(image_bgr, 7, 40, 5)
         if self.clahe > 0:
             lab = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2LAB)
             clahe = cv2.createCLAHE(clipLimit=self.clahe, tileGridSize=(4, 4))
@@ -69,8 +90,9 @@ class Preprocessing:
 
 #: The old path, kept for the before/after benchmark.
 LEGACY_PREPROCESSING = Preprocessing()
-#: What every frame gets on its way to the model (analyze, calibrate, record, monitor).
-PREPROCESSING = Preprocessing(max_side=320)
+#: What every frame gets on its way to the model (analyze, calibrate, record, monitor):
+#: 320 px with area averaging, and a bilateral filter only for visibly noisy frames.
+PREPROCESSING = Preprocessing(max_side=320, denoise_above=2.0)
 
 
 @contextlib.contextmanager
@@ -144,7 +166,7 @@ class MediaPipeEstimator:
     def estimate_image(self, image_bgr: np.ndarray, t: float) -> Landmarks | None:
         """Landmarks of the most prominent person in a BGR (H, W, 3) uint8 picture taken
         at ``t`` seconds, or None if nobody; for callers that hold bare pixels."""
-        height, width = image_bgr.shape[:2]
+        height, width = image_bgr.shape[:2]  # the frame's own size, not the model input's
         rgb = self.preprocessing.apply(image_bgr)
         mp_image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb)
         ctx = _native_stderr_silenced() if not self._warm else contextlib.nullcontext()
