@@ -60,9 +60,14 @@ from posture_watch.sources.base import Frame
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 CANDIDATES = {
     "before: <=1280 px": LEGACY_PREPROCESSING,
-    "after: 320 px + denoise if noisy": PREPROCESSING,
+    "after: 320 px + denoise if noisy, brighten if dark, sharpen if soft": PREPROCESSING,
 }
 SEARCH = {
+    "320 px + denoise if noisy (part 1)": Preprocessing(max_side=320, denoise_above=2.0),
+    "part 1 + brighten if dark": Preprocessing(
+        max_side=320, denoise_above=2.0, brighten_below=110.0
+    ),
+    "part 1 + sharpen if soft": Preprocessing(max_side=320, denoise_above=2.0, sharpen_below=20.0),
     "256 px": Preprocessing(max_side=256),
     "320 px": Preprocessing(max_side=320),
     "384 px": Preprocessing(max_side=384),

@@ -62,12 +62,20 @@ class Preprocessing:
     :func:`noise_sigma` exceeds this gets an edge-preserving bilateral filter (None: never),
     so clean frames reach the model untouched. ``clahe``: clip limit of contrast-limited
     histogram equalisation of the luminance (0: none; measured, not used).
+    ``brighten_below``: a frame whose bright end (99th luminance percentile) is below this
+    is dark (an underexposed camera without gain); its luminance range is stretched
+    linearly to full scale (None: never). A dim room's auto-gained frame is not dark and is
+    left alone: stretching it amplified its noise and cost accuracy. ``sharpen_below``: a
+    frame whose Laplacian variance (after the steps above) is below this is soft (out of
+    focus) and gets an unsharp mask (None: never); clean webcam frames measure 35 and up.
     ``benchmarks/bench_conditions.py`` measures each choice in every room condition.
     """
 
     max_side: int = LEGACY_MAX_SIDE
     denoise_above: float | None = None
     clahe: float = 0.0
+    brighten_below: float | None = None
+    sharpen_below: float | None = None
 
     def apply(self, image_bgr: np.ndarray) -> np.ndarray:
         """The RGB uint8 picture the model gets for a BGR (H, W, 3) uint8 frame."""
@@ -80,6 +88,10 @@ class Preprocessing:
             image_bgr = cv2.resize(image_bgr, size, interpolation=cv2.INTER_AREA)
         if self.denoise_above is not None and noise_sigma(image_bgr) > self.denoise_above:
             image_bgr = cv2.bilateralFilter(image_bgr, 7, 40, 5)
+        if self.brighten_below is not None:
+            image_bgr = _brighten_if_dark(image_bgr, self.brighten_below)
+        if self.sharpen_below is not None:
+            image_bgr = _sharpen_if_soft(image_bgr, self.sharpen_below)
         if self.clahe > 0:
             lab = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2LAB)
             clahe = cv2.createCLAHE(clipLimit=self.clahe, tileGridSize=(4, 4))
@@ -88,11 +100,38 @@ class Preprocessing:
         return cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
 
 
+def _brighten_if_dark(image_bgr: np.ndarray, below: float) -> np.ndarray:
+    """Stretch the 1st-99th luminance percentiles to 0-255 when the 99th is below ``below``."""
+    import cv2
+
+    grey = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY)
+    cumulative = np.cumsum(cv2.calcHist([grey], [0], None, [256], [0, 256]).ravel())
+    low, high = np.searchsorted(cumulative, [0.01 * grey.size, 0.99 * grey.size])
+    if high >= below or high <= low:
+        return image_bgr
+    gain = 255.0 / float(high - low)
+    return cv2.convertScaleAbs(image_bgr, alpha=gain, beta=-float(low) * gain)
+
+
+def _sharpen_if_soft(image_bgr: np.ndarray, below: float) -> np.ndarray:
+    """Unsharp mask (amount 1.2, radius 2 px) when the Laplacian variance is below ``below``."""
+    import cv2
+
+    grey = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY)
+    if cv2.Laplacian(grey, cv2.CV_32F).var() >= below:
+        return image_bgr
+    blur = cv2.GaussianBlur(image_bgr, (0, 0), 2.0)
+    return cv2.addWeighted(image_bgr, 2.2, blur, -1.2, 0)
+
+
 #: The old path, kept for the before/after benchmark.
 LEGACY_PREPROCESSING = Preprocessing()
 #: What every frame gets on its way to the model (analyze, calibrate, record, monitor):
-#: 320 px with area averaging, and a bilateral filter only for visibly noisy frames.
-PREPROCESSING = Preprocessing(max_side=320, denoise_above=2.0)
+#: 320 px with area averaging, a bilateral filter only for visibly noisy frames, a
+#: luminance stretch only for dark ones and an unsharp mask only for soft ones.
+PREPROCESSING = Preprocessing(
+    max_side=320, denoise_above=2.0, brighten_below=110.0, sharpen_below=20.0
+)
 
 
 @contextlib.contextmanager
