@@ -333,20 +333,31 @@ def test_pause_and_resume_from_the_tray_menu(
 def test_calibrate_and_stretch_now_from_the_tray_menu(
     xsession: XSession, tray_env, settings: Path, tmp_path: Path
 ):
-    """Calibrate… samples the monitored source into the default profile while the icon
-    shows calibrating; Stretch now opens the stretch window straight away."""
+    """Calibrate… opens the guided window on the monitored source while the icon shows
+    calibrating; its result is saved into the default profile only on Save (Return), and
+    the monitor resumes with it. Stretch now opens the stretch window straight away."""
     events = tmp_path / "events.jsonl"
     proc = start_tray(tray_env, "--demo", "--config", settings, "--speed", 1, "--events", events)
     try:
         running = {TrayState.UPRIGHT, TrayState.SLOUCH, TrayState.AWAY}
         seen = watch_states(xsession, proc, time.monotonic() + 30, lambda s: s[-1] in running)
         choose_menu_entry(xsession, "calibrate")
-        seen = watch_states(xsession, proc, time.monotonic() + 60, lambda s: s[-1] in running)
-        assert TrayState.CALIBRATING in seen and seen[-1] in running, seen
+        window = xsession.wait_window("^posture-watch: Calibrate$", timeout=30)
+        seen = watch_states(xsession, proc, time.monotonic() + 10, lambda s: s[-1] == "calibrating")
+        assert seen[-1:] == [TrayState.CALIBRATING], seen
+        profile = Path(tray_env["XDG_CONFIG_HOME"]) / "posture-watch" / "profiles" / "default.json"
+        time.sleep(3)  # the countdown and a moment of sampling: nothing is saved yet
+        assert not profile.exists()
+
+        def saved() -> bool:  # Return is Save once the result shows (a no-op before)
+            xsession.press(window, "Return")
+            return profile.exists()
+
+        xsession.wait_for(saved, 40, "the profile saved from the calibration window")
+        seen = watch_states(xsession, proc, time.monotonic() + 30, lambda s: s[-1] in running)
+        assert seen and seen[-1] in running, seen
         summaries = [n["summary"] for n in xsession.notifications()]
         assert "Calibrated" in summaries, summaries
-        profile = Path(tray_env["XDG_CONFIG_HOME"]) / "posture-watch" / "profiles" / "default.json"
-        assert profile.exists()
 
         choose_menu_entry(xsession, "stretch")
         xsession.wait_for(lambda: stretch_windows(xsession), 10, "the stretch window")
