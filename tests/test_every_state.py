@@ -197,8 +197,13 @@ def test_analyze_gives_every_state_where_it_belongs(session, analyzed, user_env,
     assert "Traceback" not in table.err
     assert f"frames: {len(frames)}, person found in {len(frames) - 30}" in table.out
     for state in STATES:
-        (line,) = [ln for ln in table.out.splitlines() if ln.strip().startswith(state + " ")]
+        (line,) = [
+            ln
+            for ln in table.out.splitlines()
+            if ln.strip().startswith(state + " ") and "because" not in ln
+        ]
         assert "%" in line and not line.rstrip().endswith(" 0.0%"), line
+    assert "unknown because: " in table.out and "turned away" in table.out  # the side views
 
 
 # -- the console monitor, as a real process, and the history it writes --------------------
@@ -229,7 +234,8 @@ def test_the_console_monitor_logs_every_state(monitored, analyzed):
     proc = monitored.proc
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
-    states = re.findall(r"\] state: (\w+)$", proc.stdout, re.M)
+    states = re.findall(r"\] state: (\w+)(?: \((?:[a-z ]+)\))?$", proc.stdout, re.M)
+    assert "] state: unknown (turned away)" in proc.stdout  # unknown says why
     frames, _ = analyzed
     assert states == changes([r["state"] for r in frames])  # the same decisions as analyze
     assert set(states) == set(STATES)
