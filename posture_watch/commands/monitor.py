@@ -182,7 +182,7 @@ def _monitor(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> in
     worker.start()
     session = SessionWatch(
         lambda locked, by: loop.send(SetLocked(locked, by)),
-        say=lambda line: print(line, flush=True),
+        say=say,  # from the watcher's thread: whole lines, never mixed into ours
     ).start()
     # `posture-watch pause 30m` and friends, answered on this thread between events
     server = ControlServer(relay(events.put), history, clock=setup.clock)
@@ -195,6 +195,15 @@ def _monitor(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> in
     finally:
         server.close()
         session.close()
+
+
+def say(line: str) -> None:
+    """One whole line on stdout. ``print`` writes the text and its newline separately, so
+    two threads printing at once (the session watcher's note at start-up and the first
+    state line) could run their lines together; one write of the line and its newline
+    cannot be split."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
 
 
 def follow_status(status: MonitorStatus, event: object) -> None:
@@ -285,7 +294,7 @@ def _follow(
         line = describe(event, t0)
         if line:
             for part in line.splitlines():
-                print(f"[{event.t - t0:8.1f}s] {part}", flush=True)  # type: ignore[attr-defined]
+                say(f"[{event.t - t0:8.1f}s] {part}")  # type: ignore[attr-defined]
         if isinstance(event, WorkerFailed):
             print(f"posture-watch: {event.error}", file=sys.stderr, flush=True)
             code = event.exit_code

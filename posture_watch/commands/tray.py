@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 
 from posture_watch.commands.history_cli import history_path
-from posture_watch.commands.monitor import SIGNAL_EXIT
+from posture_watch.commands.monitor import SIGNAL_EXIT, say
 from posture_watch.config import settings_path
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
@@ -193,7 +193,7 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> i
     # the screen lock and sleep release the camera (one line when a bus is missing)
     session = SessionWatch(
         lambda locked, by: loop.send(SetLocked(locked, by)),
-        say=lambda line: print(f"posture-watch: {line}", flush=True),
+        say=lambda line: say(f"posture-watch: {line}"),  # whole lines from its thread
     )
     try:
         session.start()
