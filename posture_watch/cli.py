@@ -92,6 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(argv)
     except KeyboardInterrupt:
         return _interrupted()
+    except Exception as exc:
+        if _caused_by_ctrl_c(exc):  # a Ctrl-C that Python wrapped on its way out
+            return _interrupted()
+        raise
     finally:
         if argv is None:
             signal.signal(signal.SIGINT, _exit_interrupted)
@@ -112,6 +116,20 @@ def _run(argv: Sequence[str] | None) -> int:
         return exc.exit_code
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _caused_by_ctrl_c(exc: BaseException) -> bool:
+    """True when ``exc`` was raised because of a KeyboardInterrupt: Python wraps one that
+    arrives inside a class body being created (``RuntimeError: Error calling __set_name__``,
+    seen during matplotlib's import, which MediaPipe triggers) instead of letting it out."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _interrupted() -> int:

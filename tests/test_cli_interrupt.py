@@ -150,3 +150,30 @@ def test_the_other_exit_codes_stay_as_they_were(hook_env, tmp_path: Path) -> Non
     assert code == 2 and "invalid choice" in err
     code, err = _finish(_start(hook_env, "analyze", tmp_path / "missing.jpg"))
     assert code == 2 and err.splitlines()[-1].startswith("posture-watch: SourceError: ")
+
+
+def test_a_ctrl_c_wrapped_by_python_is_still_an_interrupt(capsys, monkeypatch) -> None:
+    """A Ctrl-C inside a class body being created (matplotlib's, during MediaPipe's import)
+    comes out as ``RuntimeError: Error calling __set_name__``: still exit 130, one line."""
+    from posture_watch import cli
+
+    class Interrupting:
+        def __set_name__(self, owner: type, name: str) -> None:
+            raise KeyboardInterrupt
+
+    def run(_argv: object) -> int:
+        type("Formatter", (), {"locs": Interrupting()})  # what the import was doing
+        return 0
+
+    with pytest.raises(RuntimeError, match="__set_name__"):
+        run(None)  # Python really does wrap it
+    monkeypatch.setattr(cli, "_run", run)
+    assert cli.main(["settings", "--path"]) == cli.EXIT_INTERRUPTED
+    assert capsys.readouterr().err == "posture-watch: interrupted\n"
+
+    def bug(_argv: object) -> int:
+        raise RuntimeError("a real bug")
+
+    monkeypatch.setattr(cli, "_run", bug)
+    with pytest.raises(RuntimeError, match="a real bug"):  # other errors keep their traceback
+        cli.main(["settings", "--path"])
