@@ -29,6 +29,8 @@ SPREAD_MULTIPLIER = 3.0
 #: Leaning in: scale growth (vs calibration) that starts to count, and the growth per unit score.
 LEAN_START = 0.10
 LEAN_PER_UNIT = 0.15
+#: Leaning in adds to the score only once the head has sunk this far (in score units).
+LEAN_NEEDS_DROP = 0.8
 
 #: Median head and nose height (shoulder widths) of people sitting upright facing a webcam.
 POPULATION_MEDIANS = {"head_height": 0.62, "nose_height": 0.55}
@@ -125,7 +127,11 @@ def slouch_scores(features: Features, baseline: Baseline) -> np.ndarray:
     nose_drop = np.where(np.isnan(nose_drop), head_drop, nose_drop)
     drop = (head_drop + NOSE_WEIGHT * nose_drop) / (1.0 + NOSE_WEIGHT)
     score = np.maximum(drop / baseline.threshold(), 0.0)
-    return score + _lean_term(features, baseline)
+    # leaning in counts on top of a sinking head, never alone: a head that is only larger
+    # than at calibration, with the neck as straight as then, is a laptop pulled closer or
+    # a moved camera (a changed set-up), not a slouch
+    lean = np.where(score >= LEAN_NEEDS_DROP, _lean_term(features, baseline), 0.0)
+    return score + lean
 
 
 def _lean_term(features: Features, baseline: Baseline) -> np.ndarray:

@@ -46,17 +46,27 @@ def test_looking_down_scores_less_than_slumping_by_the_same_nose_drop():
     assert scores[1] > 2.5 * scores[0]
 
 
-def test_leaning_in_counts_only_with_a_calibration():
+def test_leaning_in_counts_only_with_a_calibration_and_on_a_sinking_head():
     base = baseline_from(frontal_pose())
     big = 1.4  # 40% closer: every distance scales, ratios stay the same
-    closer = frontal_pose(
-        shoulder_half=100 * big, ear_rise=62 * big, ear_half=40 * big, nose_rise=55 * big
-    )
-    _, _, calibrated, _ = score_frames([closer], base)
-    _, _, population, _ = score_frames([closer], Baseline.population())
-    _, _, same, _ = score_frames([frontal_pose()], Baseline.population())
-    assert calibrated[0] == pytest.approx((0.4 - 0.10) / 0.15)
-    assert population[0] == pytest.approx(same[0])
+
+    def closer(ear_rise: float = 62, nose_rise: float = 55):
+        return frontal_pose(
+            shoulder_half=100 * big, ear_rise=ear_rise * big, ear_half=40 * big,
+            nose_rise=nose_rise * big,
+        )  # fmt: skip
+
+    _, _, alone, _ = score_frames([closer()], base)
+    # a larger head with the neck as straight as at calibration: a laptop pulled closer
+    assert alone[0] == pytest.approx(0.0)
+    sinking = closer(ear_rise=58, nose_rise=51)  # and the head sinks ~6.5%
+    _, _, lean_and_sink, _ = score_frames([sinking], base)
+    _, _, sink_only, _ = score_frames([frontal_pose(ear_rise=58, nose_rise=51)], base)
+    assert 0.8 <= sink_only[0] < 1.0  # not a slouch on its own
+    assert lean_and_sink[0] == pytest.approx(sink_only[0] + (0.4 - 0.10) / 0.15)
+    _, _, population, _ = score_frames([sinking], Baseline.population())
+    _, _, same, _ = score_frames([frontal_pose(ear_rise=58, nose_rise=51)], Baseline.population())
+    assert population[0] == pytest.approx(same[0])  # no lean-in without a calibration
 
 
 def test_side_view_is_unknown_not_a_guess():
