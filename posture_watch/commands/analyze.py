@@ -61,7 +61,18 @@ def add_baseline_options(p: argparse.ArgumentParser) -> None:
         "--uncalibrated", action="store_true", help="ignore saved profiles, use population defaults"
     )
     p.add_argument("--model", type=Path, metavar="FILE", help="pose model file (.task)")
-    p.add_argument("--model-variant", choices=("lite", "full", "heavy"), default="lite")
+    add_model_variant(p)
+
+
+def add_model_variant(p: argparse.ArgumentParser) -> None:
+    """``--model-variant``, explained the same way for every command that runs the model."""
+    p.add_argument(
+        "--model-variant",
+        choices=("lite", "full", "heavy"),
+        default="lite",
+        help="which pose model: lite (bundled, fastest), or full/heavy (slower, a little more "
+        "accurate; fetch them first with `posture-watch model pull full`)",
+    )
 
 
 def baseline_from_args(args: argparse.Namespace) -> Baseline:

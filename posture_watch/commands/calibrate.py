@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from posture_watch.clock import SYSTEM
+from posture_watch.commands.analyze import add_model_variant
 from posture_watch.core.analyzer import score_frames
 from posture_watch.core.calibration import calibrate
 from posture_watch.core.landmarks import Landmarks
@@ -64,7 +65,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--fps", type=float, default=2.0, help="replay rate of image folders")
     p.add_argument("--model", type=Path, metavar="FILE", help="pose model file (.task)")
-    p.add_argument("--model-variant", choices=("lite", "full", "heavy"), default="lite")
+    add_model_variant(p)
     p.set_defaults(run=run)
 
 

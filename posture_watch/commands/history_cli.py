@@ -84,8 +84,18 @@ def history_path(args: argparse.Namespace) -> Path:
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Add ``export`` and ``forget``."""
     p = sub.add_parser("export", help="write the history as CSV or JSON for your own analysis")
-    p.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD, local)")
-    p.add_argument("--to", dest="end", metavar="DATE", help="last day, inclusive")
+    p.add_argument(
+        "--from",
+        dest="start",
+        metavar="DATE",
+        help="first day: YYYY-MM-DD, today or yesterday (local time)",
+    )
+    p.add_argument(
+        "--to",
+        dest="end",
+        metavar="DATE",
+        help="last day, inclusive: YYYY-MM-DD, today or yesterday",
+    )
     p.add_argument("--format", choices=FORMATS, required=True)
     p.add_argument(
         "--table",

@@ -11,6 +11,7 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
+from posture_watch.commands.analyze import add_model_variant
 from posture_watch.model import locate_model
 from posture_watch.offline import enforce_offline_in_cli
 from posture_watch.pipeline import landmark_stream
@@ -26,7 +27,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fps", type=float, default=2.0, help="replay rate of image folders")
     p.add_argument("--seconds", type=float, default=None, help="stop after this long")
     p.add_argument("--model", type=Path, metavar="FILE", help="pose model file (.task)")
-    p.add_argument("--model-variant", choices=("lite", "full", "heavy"), default="lite")
+    add_model_variant(p)
     p.set_defaults(run=run)
 
 

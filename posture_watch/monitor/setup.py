@@ -49,7 +49,13 @@ def add_monitor_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--demo", action="store_true", help="replay the bundled demo session")
     p.add_argument("--config", type=Path, metavar="FILE", help="settings file to use")
-    p.add_argument("--speed", type=float, default=1.0, help="replay speed factor (tests)")
+    p.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        help="play a video, folder or recording this many times faster than real time "
+        "(default 1; a camera is always live)",
+    )
     p.add_argument("--seconds", type=float, default=None, help="stop after this session time")
     p.add_argument("--fps", type=float, default=2.0, help="replay rate of image folders")
     add_history_option(p)
@@ -57,13 +63,15 @@ def add_monitor_options(p: argparse.ArgumentParser) -> None:
         "--stable-interval",
         type=float,
         default=None,
-        help="seconds between analysed frames while the state is stable",
+        help="while your posture stays the same, analyse one frame every this many seconds "
+        "(default 2; lower reacts faster, higher saves CPU)",
     )
     p.add_argument(
         "--confirm-interval",
         type=float,
         default=None,
-        help="seconds between analysed frames while a change is confirmed",
+        help="while a change of posture is being confirmed, analyse one frame every this "
+        "many seconds (default 0.25)",
     )
     add_baseline_options(p)
 

@@ -1,0 +1,42 @@
+"""Help texts a person can act on (issue 11, item 14): every option explains itself, and
+nothing says it is only for tests."""
+
+from __future__ import annotations
+
+import argparse
+
+from posture_watch.cli import build_parser
+
+
+def subcommand(name: str) -> argparse.ArgumentParser:
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return sub.choices[name]
+
+
+def option_help(command: str, option: str) -> str:
+    (action,) = [a for a in subcommand(command)._actions if option in a.option_strings]
+    return action.help or ""
+
+
+def test_no_option_says_it_is_for_tests() -> None:
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for name, command in sub.choices.items():
+        for action in command._actions:
+            assert "(tests)" not in (action.help or ""), (name, action.option_strings)
+
+
+def test_the_sampling_options_and_the_model_variant_are_explained() -> None:
+    for command in ("monitor", "tray"):
+        assert "posture stays the same" in option_help(command, "--stable-interval")
+        assert "being confirmed" in option_help(command, "--confirm-interval")
+        assert "faster than real time" in option_help(command, "--speed")
+    for command in ("analyze", "monitor", "calibrate"):
+        assert "model pull" in option_help(command, "--model-variant")
+
+
+def test_export_dates_say_today_and_yesterday_work() -> None:
+    for option in ("--from", "--to"):
+        text = option_help("export", option)
+        assert "today" in text and "yesterday" in text and "YYYY-MM-DD" in text
