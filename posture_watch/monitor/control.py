@@ -343,13 +343,10 @@ def _open_folder(*, create: bool) -> int:
             if create:
                 base.mkdir(mode=0o700, parents=True, exist_ok=True)
             base_fd = os.open(base, _DIR_FLAGS)
-        elif create:  # a name in the shared temp folder that anyone could have taken first
-            base_fd = _private_dir(base, None)
-        else:
-            base_fd = _existing_private_dir(base, None)
+        else:  # a name in the shared temp folder that anyone could have taken first
+            base_fd = _private_dir(base, None, create=create)
         try:
-            open_dir = _private_dir if create else _existing_private_dir
-            fd = open_dir(folder, base_fd)
+            fd = _private_dir(folder, base_fd, create=create)
         finally:
             os.close(base_fd)
     except FileNotFoundError as exc:
@@ -365,27 +362,6 @@ def _open_folder(*, create: bool) -> int:
     if create:
         with contextlib.suppress(OSError):
             os.fchmod(fd, 0o700)
-    return fd
-
-
-def _existing_private_dir(path: Path, parent_fd: int | None) -> int:
-    """Like the instance lock's private folder check, but never creating anything."""
-    name = path.name if parent_fd is not None else str(path)
-    try:
-        fd = os.open(name, _DIR_FLAGS, dir_fd=parent_fd)
-    except OSError as exc:
-        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
-            raise ControlError(f"{path}: is a symbolic link or a file, not a folder") from None
-        raise
-    info = os.fstat(fd)
-    problem = None
-    if info.st_uid != os.getuid():
-        problem = f"belongs to uid {info.st_uid}, not to you (uid {os.getuid()})"
-    elif info.st_mode & 0o022:
-        problem = f"others may write to it (mode {stat.S_IMODE(info.st_mode):04o})"
-    if problem:
-        os.close(fd)
-        raise ControlError(f"{path}: {problem}; refusing to use its control socket")
     return fd
 
 

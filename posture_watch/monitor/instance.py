@@ -157,13 +157,15 @@ def _open_runtime_lock(path: Path) -> int:
         raise _cannot_create(path, exc) from exc
 
 
-def _private_dir(path: Path, parent_fd: int | None) -> int:
+def _private_dir(path: Path, parent_fd: int | None, *, create: bool = True) -> int:
     """A descriptor of folder ``path`` (``path.name`` inside ``parent_fd`` when given),
-    created 0700 if missing; refused unless it is a real folder of ours that no one
-    else may write."""
+    created 0700 if missing (unless ``create`` is False: then a missing folder raises
+    FileNotFoundError); refused unless it is a real folder of ours that no one else may
+    write."""
     name = path.name if parent_fd is not None else str(path)
-    with suppress(FileExistsError):
-        os.mkdir(name, 0o700, dir_fd=parent_fd)
+    if create:
+        with suppress(FileExistsError):
+            os.mkdir(name, 0o700, dir_fd=parent_fd)
     try:
         fd = os.open(name, _DIR_FLAGS, dir_fd=parent_fd)
     except OSError as exc:
