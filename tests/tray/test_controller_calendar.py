@@ -43,6 +43,7 @@ from posture_watch.prompt_library import builtin_prompts
 from posture_watch.sources import RecordingSource
 from posture_watch.sources.base import Frame
 from posture_watch.tray.controller import TrayController
+from tests.test_every_state import Actions, Window  # the tray's actions and a silent window
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SPRING, AUTUMN = date(2027, 3, 28), date(2027, 10, 31)  # the change days
@@ -83,36 +84,6 @@ class Worker:
 
     def stop(self) -> None:
         self.send(Stop())
-
-
-class Actions:
-    """Records the daily reports the controller asks for."""
-
-    def __init__(self) -> None:
-        self.reports: list[date] = []
-
-    def calibrate(self, post) -> None:
-        raise AssertionError("not asked for")
-
-    def open_settings(self, notifier) -> None:
-        raise AssertionError("not asked for")
-
-    def open_report(self, notifier, today: date) -> bool:
-        return False
-
-    def write_report(self, today: date) -> None:
-        self.reports.append(today)
-
-    def close(self) -> None:
-        pass
-
-
-class Window:
-    def poll(self) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
 
 
 @pytest.fixture
