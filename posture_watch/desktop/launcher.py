@@ -22,6 +22,7 @@ installed.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import select
 import shutil
@@ -142,26 +143,44 @@ def stop_launcher() -> None:
 # --- the helper process ----------------------------------------------------------------
 
 
+def default_opener() -> str:
+    """The desktop's command that opens a file in its default app."""
+    return "open" if sys.platform == "darwin" else "xdg-open"
+
+
+def start_opener(path: Path) -> None:
+    """Start the desktop's opener on ``path`` in a session of its own and return at once
+    (a thread reaps it when it exits). Raises :class:`FileNotFoundError` whose
+    ``filename`` is the opener when there is none on PATH; other start failures are the
+    :class:`OSError` of starting it."""
+    opener = default_opener()
+    exe = shutil.which(opener)
+    if exe is None:
+        raise FileNotFoundError(errno.ENOENT, f"{opener} not found", opener)
+    child = subprocess.Popen(
+        [exe, str(path)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    threading.Thread(target=child.wait, daemon=True).start()  # reap it when it exits
+
+
 def _answer(path_bytes: bytes) -> str:
     """Check one request and start the opener; the reply line (without newline)."""
     path = Path(os.fsdecode(path_bytes))
     if not path.is_absolute() or not path.is_file():
         return "refused not an absolute path to an existing file"
-    opener = "open" if sys.platform == "darwin" else "xdg-open"
-    exe = shutil.which(opener)
-    if exe is None:
-        return f"missing {opener}"
+    opener = default_opener()
     try:
-        child = subprocess.Popen(
-            [exe, str(path)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        start_opener(path)
+    except FileNotFoundError as exc:
+        if exc.filename == opener:
+            return f"missing {opener}"
+        return f"refused {opener} did not start: {exc.strerror or exc}"
     except OSError as exc:
         return f"refused {opener} did not start: {exc.strerror or exc}"
-    threading.Thread(target=child.wait, daemon=True).start()  # reap it when it exits
     return "ok"
 
 

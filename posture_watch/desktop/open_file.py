@@ -12,15 +12,11 @@ filter), the opener is run by it instead.
 
 from __future__ import annotations
 
-import errno
 import os
-import shutil
-import subprocess
 import sys
-import threading
 from pathlib import Path
 
-from posture_watch.desktop.launcher import current_launcher
+from posture_watch.desktop.launcher import current_launcher, default_opener, start_opener
 
 
 def open_in_default_app(path: Path) -> None:
@@ -35,19 +31,8 @@ def open_in_default_app(path: Path) -> None:
     if sys.platform == "win32":
         os.startfile(path)  # type: ignore[attr-defined]
         return
-    opener = "open" if sys.platform == "darwin" else "xdg-open"
     launcher = current_launcher()
     if launcher is not None:
-        launcher.open(path, opener)
+        launcher.open(path, default_opener())
         return
-    exe = shutil.which(opener)
-    if exe is None:
-        raise FileNotFoundError(errno.ENOENT, f"{opener} not found", opener)
-    child = subprocess.Popen(
-        [exe, str(path)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    threading.Thread(target=child.wait, daemon=True).start()  # reap it when it exits
+    start_opener(path)
