@@ -15,7 +15,7 @@ import numpy as np
 
 from posture_watch.core.analyzer import PostureAnalyzer, Verdict
 from posture_watch.core.landmarks import Landmarks
-from posture_watch.pose import PoseEstimator
+from posture_watch.pose import PoseEstimator, immerkaer_sigma
 from posture_watch.sources.base import Frame, FrameSource
 
 #: A frame this dark (mean of 0-255 grey levels) and this flat (their standard deviation)
@@ -55,10 +55,7 @@ def frame_stats(image: np.ndarray) -> tuple[float, float]:
     step = max(1, max(image.shape[:2]) // STATS_GRID)
     small = image[::step, ::step]
     grey = small.astype(np.float32) @ _LUMA_BGR if small.ndim == 3 else small.astype(np.float32)
-    rows = grey[:, :-2] - 2 * grey[:, 1:-1] + grey[:, 2:]
-    mask = rows[:-2] - 2 * rows[1:-1] + rows[2:]
-    noise = float(np.sqrt(np.pi / 2) * np.abs(mask).mean() / 6.0) if mask.size else 0.0
-    return float(grey.mean()), noise
+    return float(grey.mean()), immerkaer_sigma(grey)
 
 
 def frame_landmarks(frame: Frame, estimator: PoseEstimator) -> Landmarks | None:

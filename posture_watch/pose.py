@@ -30,25 +30,32 @@ from posture_watch.sources.base import Frame, FrameSource
 
 #: The frame-to-model preprocessing before issue 10: shrink to at most 1280 px, nothing else.
 LEGACY_MAX_SIDE = 1280
-#: Immerkaer's noise-estimation mask: the response of a 3x3 Laplacian difference, which is
-#: near zero on smooth image content and proportional to per-pixel noise.
-_NOISE_MASK = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
 
 
 def noise_sigma(image_bgr: np.ndarray) -> float:
     """Estimated standard deviation (grey levels) of per-pixel noise in a BGR frame.
 
-    J. Immerkaer, "Fast Noise Variance Estimation" (1996): the mean absolute response of
-    :data:`_NOISE_MASK`, scaled. Clean webcam frames at 320 px measure about 0.2-1.0, a dim
+    J. Immerkaer, "Fast Noise Variance Estimation" (1996), on the grey frame
+    (:func:`immerkaer_sigma`). Clean webcam frames at 320 px measure about 0.2-1.0, a dim
     room's auto-gain noise 3-8 (``benchmarks/bench_conditions.py``).
     """
     import cv2
 
-    grey = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY).astype(np.float32)
-    if min(grey.shape) < 3:
+    return immerkaer_sigma(cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY).astype(np.float32))
+
+
+def immerkaer_sigma(grey: np.ndarray) -> float:
+    """Immerkaer's noise estimate of a float grey image: the mean absolute response to the
+    3x3 mask ``[1 -2 1; -2 4 -2; 1 -2 1]``, which is near zero on smooth content and
+    proportional to per-pixel noise (applied as two 1-D passes: the mask is the outer
+    product of ``[1, -2, 1]`` with itself), scaled to a standard deviation; 0 for a
+    picture smaller than the mask. Shared by :func:`noise_sigma` and the confidence gate's
+    :func:`posture_watch.pipeline.frame_stats`."""
+    if min(grey.shape[:2]) < 3:
         return 0.0
-    response = cv2.filter2D(grey, -1, _NOISE_MASK)[1:-1, 1:-1]
-    return float(np.sqrt(np.pi / 2) * np.abs(response).mean() / 6)
+    rows = grey[:, :-2] - 2 * grey[:, 1:-1] + grey[:, 2:]
+    response = rows[:-2] - 2 * rows[1:-1] + rows[2:]
+    return float(np.sqrt(np.pi / 2) * np.abs(response).mean() / 6.0)
 
 
 @dataclass(frozen=True)
