@@ -112,7 +112,7 @@ def _run(argv: Sequence[str] | None) -> int:
     try:
         return int(args.run(args))
     except PostureWatchError as exc:
-        print(f"posture-watch: {type(exc).__name__}: {exc.one_line()}", file=sys.stderr)
+        print(f"posture-watch: {exc.one_line()}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:
         return EXIT_OK

@@ -432,17 +432,34 @@ _AT = re.compile(r"(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)", 
 
 def _syntax_error(exc: tomllib.TOMLDecodeError, text: str, origin: str) -> ConfigError:
     """tomllib (3.11) only puts the position into its message; take it out again."""
+    lines = text.replace("\r\n", "\n").split("\n")
     match = _AT.fullmatch(str(exc))
     if match:
-        line, col, msg = match["line"], match["col"], match["msg"]
+        line, col, msg = int(match["line"]), match["col"], match["msg"]
     else:  # "(at end of document)": point after the last character
         msg = str(exc).removesuffix(" (at end of document)")
-        lines = text.replace("\r\n", "\n").split("\n")
-        line, col = str(len(lines)), str(len(lines[-1]) + 1)
-    return ConfigError(
-        f"{origin}: line {line}, column {col}: {msg}",
-        hint='text values need quotes, e.g. start = "22:00"',
-    )
+        line, col = len(lines), str(len(lines[-1]) + 1)
+    hint = _syntax_hint(lines[line - 1]) if 0 < line <= len(lines) else None
+    return ConfigError(f"{origin}: line {line}, column {col}: {msg}", hint=hint)
+
+
+_ASSIGNMENT = re.compile(r"\s*(?P<key>[A-Za-z0-9_-]+)\s*=\s*(?P<value>([^\s\"'#][^#]*?)?)\s*(#.*)?")
+
+
+def _syntax_hint(line: str) -> str | None:
+    """A hint for the line TOML could not read, only where one applies: an unquoted
+    value of a text key (``start = 22:00``) needs quotes; a number or true/false key
+    says what it takes (``sit_max = fifty``); anything else (a missing ``]``) gets none."""
+    match = _ASSIGNMENT.fullmatch(line)
+    if match is None:
+        return None
+    key, value = match["key"], match["value"]
+    kinds = [keys[key][0] for _attr, _comment, keys in _TABLES.values() if key in keys]
+    if kinds and (not value or not isinstance(kinds[0], _Clock | _Source)):
+        return f"{key} takes {kinds[0].must}"
+    if kinds or re.fullmatch(r"[A-Za-z][\w.-]*|[0-9]{1,2}:[0-9]{2}", value):
+        return f'text values need quotes: {key} = "{value}"'
+    return None
 
 
 # --- writing ---------------------------------------------------------------------------

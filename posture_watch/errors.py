@@ -2,7 +2,7 @@
 
 Adapters translate library exceptions into these once, where they meet the library
 (``raise SourceError(...) from exc``); the CLI catches only :class:`PostureWatchError`,
-prints ``Name: message`` on one line and exits with :attr:`PostureWatchError.exit_code`.
+prints ``posture-watch: message`` on one line (a sentence, no class name) and exits with :attr:`PostureWatchError.exit_code`.
 """
 
 from __future__ import annotations

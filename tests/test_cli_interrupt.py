@@ -149,7 +149,9 @@ def test_the_other_exit_codes_stay_as_they_were(hook_env, tmp_path: Path) -> Non
     code, err = _finish(_start(hook_env, "no-such-command"))
     assert code == 2 and "invalid choice" in err
     code, err = _finish(_start(hook_env, "analyze", tmp_path / "missing.jpg"))
-    assert code == 2 and err.splitlines()[-1].startswith("posture-watch: SourceError: ")
+    assert code == 2 and err.splitlines()[-1] == (
+        f"posture-watch: {tmp_path / 'missing.jpg'}: no such file or folder"
+    )
 
 
 def test_a_ctrl_c_wrapped_by_python_is_still_an_interrupt(capsys, monkeypatch) -> None:

@@ -154,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except PostureWatchError as exc:
-        print(f"posture-watch: {type(exc).__name__}: {exc.one_line()}", file=sys.stderr)
+        print(f"posture-watch: {exc.one_line()}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("posture-watch: interrupted", file=sys.stderr)

@@ -270,8 +270,7 @@ def run_window(kind: str, build: Callable[[], _Window], parent_pid: int | None =
         try:
             window = build()
         except PostureWatchError as exc:
-            name = type(exc).__name__
-            print(f"posture-watch {kind}: {name}: {exc.one_line()}", file=sys.stderr)
+            print(f"posture-watch {kind}: {exc.one_line()}", file=sys.stderr)
             return exc.exit_code
         lifeline.watch(window.root)
         result = window.run()

@@ -386,7 +386,7 @@ STANDALONE = textwrap.dedent(
     try:
         sys.exit(args.run(args))
     except PostureWatchError as exc:
-        print(f"posture-watch: {type(exc).__name__}: {exc.one_line()}", file=sys.stderr)
+        print(f"posture-watch: {exc.one_line()}", file=sys.stderr)
         sys.exit(exc.exit_code)
     """
 )
@@ -418,6 +418,6 @@ def test_a_read_only_folder_gives_one_line_and_exit_2(sandbox: ReadOnlySandbox, 
             f"cannot create {data / 'icons'} (Permission denied)"
         )
         assert (config / "autostart" / "posture-watch.desktop").is_file()
-    assert proc.stderr.splitlines() == [f"posture-watch: StorageError: {expected}"]
+    assert proc.stderr.splitlines() == [f"posture-watch: {expected}"]
     assert proc.stdout == ""
     assert list(folder.iterdir()) == []

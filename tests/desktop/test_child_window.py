@@ -152,7 +152,7 @@ def test_run_window_prints_the_answer_or_one_error_line(capsys) -> None:
     assert run_window("test window", fail) == PostureWatchError("x").exit_code
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == "posture-watch test window: PostureWatchError: no display\n"
+    assert captured.err == "posture-watch test window: no display\n"
 
 
 class _Root:

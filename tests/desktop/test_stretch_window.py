@@ -206,7 +206,7 @@ def test_a_prompt_without_steps_is_one_line_and_exit_2() -> None:
     done = run_child("--prompt-id", "break-walk")
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
-        "posture-watch stretch window: ConfigError: prompt 'break-walk' has no steps to show"
+        "posture-watch stretch window: prompt 'break-walk' has no steps to show"
         " (pick a stretch prompt)"
     ]
 

@@ -150,7 +150,7 @@ def test_a_future_schema_is_the_same_one_line_from_report_and_export(tmp_path):
         == lines[1]
         == lines[2]
         == (
-            f"posture-watch: StorageError: {history}: history schema version {SCHEMA_VERSION + 6} "
+            f"posture-watch: {history}: history schema version {SCHEMA_VERSION + 6} "
             f"is newer than this posture-watch understands (version {SCHEMA_VERSION}) "
             "(upgrade posture-watch, or use --history with another file)\n"
         )

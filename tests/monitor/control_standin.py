@@ -48,7 +48,7 @@ def main(history: Path) -> int:
     try:
         server = ControlServer(handle, history).start()
     except PostureWatchError as exc:
-        print(f"posture-watch: {type(exc).__name__}: {exc.one_line()}", file=sys.stderr)
+        print(f"posture-watch: {exc.one_line()}", file=sys.stderr)
         return exc.exit_code
     with server:
         print(f"ready {server.path}", flush=True)

@@ -37,7 +37,7 @@ try:
         print("locked", lock.path, flush=True)
         sys.stdin.readline()
 except PostureWatchError as exc:
-    print(f"posture-watch: {type(exc).__name__}: {exc.one_line()}", file=sys.stderr)
+    print(f"posture-watch: {exc.one_line()}", file=sys.stderr)
     sys.exit(exc.exit_code)
 """
 
@@ -206,7 +206,7 @@ def test_two_processes_on_one_history_collide_whatever_their_runtime_dir(tmp_pat
         _, err = second.communicate(timeout=30)
         assert second.returncode == 3, err
         assert err == (
-            f"posture-watch: AlreadyRunningError: posture-watch is already running "
+            f"posture-watch: posture-watch is already running "
             f"(pid {first.pid}) (use its tray icon, or stop it first)\n"
         )
         other = holder(tmp_path / "data" / "other.sqlite3", tmp_path / "run-a")

@@ -113,7 +113,7 @@ def test_a_missing_or_bad_config_file_is_one_line_and_exit_2(tmp_path: Path) -> 
     assert missing.code == 2
     assert (
         missing.err.strip()
-        == f"posture-watch: ConfigError: {tmp_path / 'nope.toml'}: no such settings file"
+        == f"posture-watch: {tmp_path / 'nope.toml'}: no such settings file"
     )
     bad = tmp_path / "bad.toml"
     bad.write_text("[posture]\nslouch_after = -5\n")

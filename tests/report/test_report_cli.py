@@ -52,7 +52,7 @@ def test_bad_date_is_one_line_and_exit_2(history_file, env, bad):
     assert out.returncode == 2
     assert out.stdout == ""
     assert out.stderr.count("\n") == 1
-    assert out.stderr.startswith(f"posture-watch: ConfigError: --date {bad!r}: expected today")
+    assert out.stderr.startswith(f"posture-watch: --date {bad!r}: expected today")
 
 
 def test_today_and_yesterday():
@@ -86,8 +86,7 @@ def test_corrupt_history_is_one_line_and_exit_2(tmp_path, env):
     out = run("report", "--history", str(path), env=env)
     assert out.returncode == 2
     assert out.stderr.count("\n") == 1
-    assert out.stderr.startswith("posture-watch: StorageError: ")
-    assert "file is not a database" in out.stderr
+    assert out.stderr.startswith(f"posture-watch: {path}: file is not a database")
 
 
 def test_html_file_is_written(history_file, env, tmp_path, capsys):
