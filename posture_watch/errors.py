@@ -2,7 +2,8 @@
 
 Adapters translate library exceptions into these once, where they meet the library
 (``raise SourceError(...) from exc``); the CLI catches only :class:`PostureWatchError`,
-prints ``posture-watch: message`` on one line (a sentence, no class name) and exits with :attr:`PostureWatchError.exit_code`.
+prints ``posture-watch: message`` on one line (a sentence for a person: no class name)
+and exits with :attr:`PostureWatchError.exit_code`.
 """
 
 from __future__ import annotations
