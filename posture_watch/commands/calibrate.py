@@ -28,6 +28,7 @@ from posture_watch.core.analyzer import score_frames
 from posture_watch.core.calibration import calibrate
 from posture_watch.core.landmarks import Landmarks
 from posture_watch.core.scoring import Baseline
+from posture_watch.core.words import plural
 from posture_watch.errors import ConfigError
 from posture_watch.model import locate_model
 from posture_watch.offline import enforce_offline_in_cli
@@ -157,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
     hh = baseline.stats["head_height"]
     verb = "replaced" if replaced else "calibrated"
     print(
-        f"{verb} profile '{args.profile}' from {baseline.n_frames} frame(s) "
+        f"{verb} profile '{args.profile}' from {plural(baseline.n_frames, 'frame')} "
         f"(head height {hh.median:.3f} ± {hh.spread:.3f} shoulder widths) → {out}"
     )
     return 0

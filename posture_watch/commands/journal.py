@@ -23,6 +23,7 @@ from posture_watch.commands.history_cli import (
     parse_date,
 )
 from posture_watch.core.journal import BODY_AREAS, PAIN_MAX, JournalEntry, parse_areas
+from posture_watch.core.words import plural
 from posture_watch.errors import ConfigError
 from posture_watch.history import HistoryStore
 
@@ -115,7 +116,7 @@ def _list(args: argparse.Namespace) -> int:
         with HistoryStore.open_readonly(path) as store:  # listing never writes
             entries = store.journal_entries(start)
     if not entries:
-        print(f"no journal entries in the last {args.days} day(s)")
+        print(f"no journal entries in the last {plural(args.days, 'day')}")
     for entry in entries:
         print(format_entry(entry))
     return 0

@@ -12,6 +12,7 @@ from contextlib import closing
 from pathlib import Path
 
 from posture_watch.commands.analyze import add_model_variant
+from posture_watch.core.words import plural
 from posture_watch.model import locate_model
 from posture_watch.offline import enforce_offline_in_cli
 from posture_watch.pipeline import landmark_stream
@@ -53,5 +54,5 @@ def run(args: argparse.Namespace) -> int:
                 people += landmarks is not None
                 progress.update(n)
         progress.close()
-    print(f"recorded {n} frame(s), a person in {people}, → {args.output}")
+    print(f"recorded {plural(n, 'frame')}, a person in {people}, → {args.output}")
     return 0

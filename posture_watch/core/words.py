@@ -1,0 +1,13 @@
+"""Counted nouns for sentences a person reads: ``1 frame``, ``3 frames``, never ``3 frame(s)``.
+
+One small helper instead of ``(s)`` in every message; irregular plurals are passed in.
+"""
+
+from __future__ import annotations
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """``count`` with the noun in the right number: ``plural(1, "day")`` is ``"1 day"``,
+    ``plural(0, "day")`` is ``"0 days"``, ``plural(2, "entry", "entries")`` is ``"2 entries"``."""
+    noun = singular if count == 1 else (plural_form or f"{singular}s")
+    return f"{count} {noun}"

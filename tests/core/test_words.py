@@ -1,0 +1,21 @@
+"""Counted nouns read as English: the singular only for exactly one."""
+
+from __future__ import annotations
+
+import pytest
+
+from posture_watch.core.words import plural
+
+
+@pytest.mark.parametrize(
+    ("count", "args", "expected"),
+    [
+        (1, ("day",), "1 day"),
+        (0, ("day",), "0 days"),
+        (2, ("day",), "2 days"),
+        (1, ("entry", "entries"), "1 entry"),
+        (14, ("entry", "entries"), "14 entries"),
+    ],
+)
+def test_plural(count: int, args: tuple[str, ...], expected: str) -> None:
+    assert plural(count, *args) == expected
