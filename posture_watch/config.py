@@ -252,13 +252,13 @@ _TABLES: dict[str, tuple[str, str, dict[str, tuple[_Kind, str]]]] = {
         "sit_max": (_Number(1, 480, _MINUTES, MINUTE),
                     "minutes of sitting without a break before a reminder"),
     }),
-    "prompts": ("prompts", "check-in prompts", {
+    "prompts": ("prompts", "reminders: nudges, break reminders and posture check-ins", {
         "check_every": (_Number(0, 480, _MINUTES, MINUTE, note="0 = off"),
-                        "minutes between check-in prompts, 0 = off"),
-        "max_per_hour": (_Number(1, 60, whole=True), "at most this many prompts an hour"),
+                        "minutes between posture check-ins, 0 = off"),
+        "max_per_hour": (_Number(1, 60, whole=True), "at most this many reminders an hour"),
         "snooze": (_Number(1, 240, _MINUTES, MINUTE), "minutes of silence after a snooze"),
     }),
-    "quiet_hours": ("quiet_hours", "no prompts or alerts in this range (may wrap midnight)", {
+    "quiet_hours": ("quiet_hours", "no reminders in this range (may wrap midnight)", {
         "enabled": (_Bool(), "true or false"),
         "start": (_Clock(), '"HH:MM", 24-hour clock'),
         "end": (_Clock(), '"HH:MM", exclusive'),
