@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import http.client
 import os
+import sys
 import tempfile
 import urllib.error
 import urllib.request
@@ -111,19 +112,24 @@ def _pull_hint(name: str) -> str:
     return f"run `posture-watch model pull {name}` to download a fresh copy"
 
 
-def _check(path: Path, name: str, size: int | None, sha256: str) -> None:
-    """Raise :class:`ModelError` unless ``path`` has ``size`` bytes (if given) and ``sha256``."""
+def _check(path: Path, name: str, size: int | None, sha256: str, *, explicit: bool) -> None:
+    """Raise :class:`ModelError` unless ``path`` has ``size`` bytes (if given) and ``sha256``.
+
+    ``explicit``: the user named this file (``--model``), so the hint also mentions
+    ``--allow-own-model``; a copy we found ourselves only needs a fresh pull.
+    """
+    hint = _pull_hint(name) + (f", or {_OWN_HINT}" if explicit else "")
     actual_size = _existing_size(path, name)
     if size is not None and actual_size != size:
         raise ModelError(
             f"model file {path} has the wrong size: expected {size} bytes, found {actual_size}",
-            hint=_pull_hint(name),
+            hint=hint,
         )
     actual_sha = file_sha256(path)
     if actual_sha != sha256:
         raise ModelError(
             f"model file {path}: sha256 mismatch (expected {sha256}, found {actual_sha})",
-            hint=_pull_hint(name),
+            hint=hint,
         )
 
 
@@ -139,30 +145,113 @@ def _existing_size(path: Path, name: str) -> int:
     return path.stat().st_size
 
 
-def verify_model(path: Path, variant: ModelVariant | None) -> Path:
-    """Check ``path`` before MediaPipe loads it and return it unchanged.
+#: The ``--model-variant`` value that ``--allow-own-model`` stores: the ``--model`` file is
+#: the user's own, not one of the pinned :data:`VARIANTS`.
+OWN_MODEL = "own"
+_OWN_HINT = "add --allow-own-model to run your own model file anyway"
 
-    With a ``variant``, the size and sha256 must match the pinned values exactly. With
-    ``None`` (a ``--model`` path the user chose), a file whose size and sha256 match any
-    pinned variant is accepted as that variant; anything else is treated as a custom or
-    newer model we have no hash for, so we only refuse a missing or empty file. Refusing
-    unknown files would stop people from using retrained or updated models, and a custom
-    file that is broken still fails loudly when MediaPipe loads it.
+
+@dataclass(frozen=True)
+class ModelCheck:
+    """What :func:`check_model` found: the file, its sha256, and the pinned variant it is
+    (None: not a pinned model, accepted only because the user allowed their own)."""
+
+    path: Path
+    sha256: str
+    variant: ModelVariant | None
+
+    @property
+    def pinned(self) -> bool:
+        """Whether the file is exactly one of the pinned variants."""
+        return self.variant is not None
+
+    def own_model_warning(self) -> str:
+        """The warning line for a file that is not a pinned model."""
+        size = self.path.stat().st_size
+        return (
+            f"warning: {self.path} is not a pinned pose model (size {size} bytes, sha256 "
+            f"{self.sha256}); using it as your own model, so results may differ from the "
+            "documented ones"
+        )
+
+
+def check_model(
+    path: Path,
+    variant: ModelVariant | None = None,
+    *,
+    allow_own: bool = False,
+    expected: ModelVariant | None = None,
+) -> ModelCheck:
+    """Check ``path`` against the pinned variants before MediaPipe loads it.
+
+    With a ``variant``, the size and sha256 must match that variant's pinned values. With
+    ``None`` (a ``--model`` file the user chose), the file must be one of the pinned
+    variants, found by size and then sha256. Anything else is refused with one line saying
+    what differs (``expected``, default lite, names the variant the message compares with),
+    unless ``allow_own``: then it is accepted as the user's own model, and the caller says
+    so (:meth:`ModelCheck.own_model_warning`). A missing or empty file is refused always.
+
+    The sha256 is only computed when the size matches a pinned variant or the file is
+    accepted as the user's own; it is cached per (path, inode, mtime, size), so a second
+    check in the same process costs one ``stat``.
     """
     path = Path(path).expanduser()
-    if variant is not None:
-        _check(path, variant.name, variant.size, variant.sha256)
-        return path
-    size = _existing_size(path, "lite")
+    name = variant.name if variant is not None else (expected or VARIANTS["lite"]).name
+    size = _existing_size(path, name)
     if size == 0:
-        raise ModelError(f"model file {path} is empty", hint=_pull_hint("lite"))
-    # Only hash when the size says it could be a pinned variant: a custom file needs no hash.
-    if any(v.size == size for v in VARIANTS.values()):
-        file_sha256(path)  # warm the cache so `model verify` and later calls do not rehash
-    return path
+        raise ModelError(f"model file {path} is empty", hint=_pull_hint(name))
+    if variant is not None:
+        if not allow_own:
+            _check(path, variant.name, variant.size, variant.sha256, explicit=True)
+            return ModelCheck(path, variant.sha256, variant)
+        sha = file_sha256(path)
+        pinned = variant if (size, sha) == (variant.size, variant.sha256) else None
+        return ModelCheck(path, sha, pinned)
+    same_size = [v for v in VARIANTS.values() if v.size == size]
+    sha = file_sha256(path) if same_size or allow_own else None
+    for candidate in same_size:
+        if candidate.sha256 == sha:
+            return ModelCheck(path, candidate.sha256, candidate)
+    if allow_own:
+        assert sha is not None
+        return ModelCheck(path, sha, None)
+    compared = same_size[0] if same_size else (expected or VARIANTS["lite"])
+    if same_size:
+        found = (
+            f"it has the same size ({size} bytes) but sha256 {sha}, expected "
+            f"{compared.sha256}: a damaged or changed copy"
+        )
+    else:
+        found = f"it has {size} bytes, the pinned file {compared.size}"
+    raise ModelError(
+        f"{path} is not the pinned {compared.name} model: {found}",
+        hint=f"run `posture-watch model pull {compared.name}` for the pinned file, or " + _OWN_HINT,
+    )
 
 
-def locate_model(variant_name: str = "lite", explicit: Path | None = None) -> Path:
+def verify_model(
+    path: Path,
+    variant: ModelVariant | None,
+    *,
+    allow_own: bool = False,
+    expected: ModelVariant | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> Path:
+    """:func:`check_model`, then return ``path``; a file accepted only as the user's own
+    model is announced through ``warn`` (default: one line on stderr)."""
+    result = check_model(path, variant, allow_own=allow_own, expected=expected)
+    if not result.pinned:
+        (warn or _warn_on_stderr)(result.own_model_warning())
+    return result.path
+
+
+def _warn_on_stderr(line: str) -> None:
+    print(f"posture-watch: {line}", file=sys.stderr)
+
+
+def locate_model(
+    variant_name: str = "lite", explicit: Path | None = None, *, allow_own: bool = False
+) -> Path:
     """The verified model file to load.
 
     Order: ``explicit`` (the ``--model`` option) wins; then the user's data folder, where
@@ -170,14 +259,24 @@ def locate_model(variant_name: str = "lite", explicit: Path | None = None) -> Pa
     lite variant in a source checkout, an editable install and a wheel alike. The first
     file found is verified (size and sha256); a corrupt user copy is reported rather than
     silently skipped, so the user learns it needs a fresh pull.
+
+    An ``explicit`` file must be one of the pinned variants unless ``allow_own`` is set or
+    ``variant_name`` is :data:`OWN_MODEL` (what ``--allow-own-model`` stores, so every
+    command that passes ``args.model_variant`` honours it); then any non-empty file is run,
+    with a warning on stderr when it is not a pinned one.
     """
+    if variant_name == OWN_MODEL:
+        if explicit is None:
+            raise ModelError("--allow-own-model needs the model file: give it with --model FILE")
+        return verify_model(explicit, None, allow_own=True)
     variant = get_variant(variant_name)
     if explicit is not None:
-        return verify_model(explicit, None)
+        return verify_model(explicit, None, allow_own=allow_own, expected=variant)
     candidates = [user_models_dir() / variant.filename, BUNDLED_MODELS_DIR / variant.filename]
     for candidate in candidates:
         if candidate.is_file():
-            return verify_model(candidate, variant)
+            _check(candidate, variant.name, variant.size, variant.sha256, explicit=False)
+            return candidate
     looked = " and ".join(str(c) for c in candidates)
     hint = f"run `posture-watch model pull {variant.name}`"
     if variant.name == "lite":

@@ -3,7 +3,9 @@
 Kept apart from the main CLI so that module only wires subcommands together. Errors are
 raised as :class:`~posture_watch.errors.ModelError`; the main CLI prints them on one line.
 Results go to stdout (one line, easy to script); progress goes to stderr, and only when
-stderr is a terminal, so logs and pipes stay clean.
+stderr is a terminal, so logs and pipes stay clean. ``verify`` prints ``ok PATH SHA256``
+only for a file that is exactly a pinned variant; anything else is refused unless the
+user opts in with ``--allow-own-model`` (then ``own PATH SHA256`` and a warning line).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from posture_watch.errors import ModelError
-from posture_watch.model import VARIANTS, file_sha256, locate_model, pull_model
+from posture_watch.model import VARIANTS, check_model, locate_model, pull_model
 from posture_watch.progress import Progress
 
 
@@ -36,9 +38,23 @@ def add_model_commands(
     pull.add_argument("--sha256", help="expected sha256 (hex) of the file at --url")
     pull.add_argument("--force", action="store_true", help="download even if already present")
 
-    verify = actions.add_parser("verify", help="check the model file that would be used")
-    verify.add_argument("--variant", choices=list(VARIANTS), default="lite")
+    verify = actions.add_parser(
+        "verify", help="check a model file's size and sha256 against the pinned variants"
+    )
+    verify.add_argument(
+        "--variant",
+        choices=list(VARIANTS),
+        default=None,
+        help="the pinned variant to compare with (default: lite; with --model, whichever "
+        "pinned variant the file is)",
+    )
     verify.add_argument("--model", type=Path, metavar="PATH", help="check this file instead")
+    verify.add_argument(
+        "--allow-own-model",
+        action="store_true",
+        help="accept a --model file that is not a pinned variant: say so, and check that "
+        "the pose model library can load it",
+    )
     return model
 
 
@@ -47,10 +63,35 @@ def run_model_command(args: argparse.Namespace) -> int:
     if args.model_command == "pull":
         return _pull(args, sys.stdout, sys.stderr)
     if args.model_command == "verify":
-        path = locate_model(args.variant, explicit=args.model)
-        print(f"ok {path} {file_sha256(path)}", file=sys.stdout)
-        return 0
+        return _verify(args, sys.stdout, sys.stderr)
     raise ModelError(f"unknown model command {args.model_command!r}; choose pull or verify")
+
+
+def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``ok PATH SHA256`` for a pinned file; a file that is not pinned is refused
+    (:class:`ModelError`), or with ``--allow-own-model`` announced on stderr, loaded once
+    to show the library accepts it, and printed as ``own PATH SHA256``."""
+    variant = VARIANTS[args.variant] if args.variant is not None else None
+    if args.model is None:
+        path = locate_model(args.variant or "lite")
+        result = check_model(path, VARIANTS[args.variant or "lite"])  # cached: no rehash
+    else:
+        result = check_model(args.model, variant, allow_own=args.allow_own_model)
+    if result.pinned:
+        print(f"ok {result.path} {result.sha256}", file=out)
+        return 0
+    print(f"posture-watch: {result.own_model_warning()}", file=err)
+    _load_once(result.path)
+    print(f"own {result.path} {result.sha256}", file=out)
+    return 0
+
+
+def _load_once(path: Path) -> None:
+    """Load ``path`` with MediaPipe and close it: a file we have no hash for is only
+    known to work when the library accepts it (a :class:`ModelError` otherwise)."""
+    from posture_watch.pose import MediaPipeEstimator  # MediaPipe only when needed
+
+    MediaPipeEstimator(path, video=False).close()
 
 
 def _pull(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -8,16 +8,16 @@ holds, so a recorded session replays through exactly the same code without the m
 
 MediaPipe's VIDEO running mode is used for sequences, because it tracks the person between
 frames (cheaper and steadier) but needs strictly increasing timestamps; IMAGE mode for
-unrelated stills. MediaPipe's native logging is silenced while the graph starts and stops,
-so the CLI prints only its own lines.
+unrelated stills. MediaPipe's native logging is silenced while the graph starts, runs its
+first frame and stops (:mod:`posture_watch.native_log`), so the CLI prints only its own
+lines.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
-import os
-import sys
-from collections.abc import Iterator
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, Self
@@ -26,6 +26,7 @@ import numpy as np
 
 from posture_watch.core.landmarks import Landmarks
 from posture_watch.errors import ModelError
+from posture_watch.native_log import native_quiet
 from posture_watch.sources.base import Frame, FrameSource
 
 #: The frame-to-model preprocessing before issue 10: shrink to at most 1280 px, nothing else.
@@ -141,22 +142,15 @@ PREPROCESSING = Preprocessing(
 )
 
 
-@contextlib.contextmanager
-def _native_stderr_silenced() -> Iterator[None]:
-    """Send file descriptor 2 to /dev/null (TFLite and glog write there from C++)."""
-    if os.environ.get("POSTURE_WATCH_DEBUG"):
-        yield
-        return
-    sys.stderr.flush()
-    saved = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
+#: Estimators not closed yet: closed (quietly) at exit, before the interpreter tears down
+#: the modules MediaPipe's own ``__del__`` needs (else a TypeError traceback on stderr).
+_open_estimators: weakref.WeakSet[MediaPipeEstimator] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_left_open() -> None:
+    for estimator in list(_open_estimators):
+        estimator.close()
 
 
 class PoseEstimator(Protocol):
@@ -183,7 +177,7 @@ class MediaPipeEstimator:
     def __init__(
         self, model_path: Path, *, video: bool, preprocessing: Preprocessing = PREPROCESSING
     ) -> None:
-        with _native_stderr_silenced():
+        with native_quiet():
             import mediapipe as mp
             from mediapipe.tasks.python import BaseOptions, vision
 
@@ -202,6 +196,7 @@ class MediaPipeEstimator:
         self.preprocessing = preprocessing
         self._last_ms = -1
         self._warm = False
+        _open_estimators.add(self)
 
     def estimate(self, frame: Frame) -> Landmarks | None:
         """Landmarks of the person in ``frame.image`` at ``frame.t``, or None if nobody."""
@@ -215,7 +210,7 @@ class MediaPipeEstimator:
         height, width = image_bgr.shape[:2]  # the frame's own size, not the model input's
         rgb = self.preprocessing.apply(image_bgr)
         mp_image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb)
-        ctx = _native_stderr_silenced() if not self._warm else contextlib.nullcontext()
+        ctx = native_quiet() if not self._warm else contextlib.nullcontext()
         with ctx:
             if self.video:
                 ms = max(round(t * 1000), self._last_ms + 1)
@@ -235,8 +230,9 @@ class MediaPipeEstimator:
     def close(self) -> None:
         """Stop the MediaPipe graph (its native shutdown log is silenced); safe twice."""
         landmarker, self._landmarker = self._landmarker, None
+        _open_estimators.discard(self)
         if landmarker is not None:
-            with _native_stderr_silenced():
+            with native_quiet():
                 landmarker.close()
 
     def __enter__(self) -> Self:

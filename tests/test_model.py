@@ -19,7 +19,9 @@ from posture_watch import model as model_module
 from posture_watch import paths
 from posture_watch.errors import ModelError
 from posture_watch.model import (
+    OWN_MODEL,
     VARIANTS,
+    check_model,
     file_sha256,
     locate_model,
     pull_model,
@@ -179,16 +181,86 @@ def test_missing_file_says_how_to_fix(tmp_path: Path) -> None:
     assert f"use the copy that came with posture-watch: {BUNDLED_LITE}" in message
 
 
-def test_unknown_file_is_accepted_as_custom_model_unless_empty(tmp_path: Path) -> None:
+def lite_copy(folder: Path, name: str = "model.task", *, size: int | None = None) -> Path:
+    """A copy of the shipped lite model in ``folder``: whole, or cut to ``size`` bytes."""
+    data = BUNDLED_LITE.read_bytes()
+    copy = folder / name
+    copy.write_bytes(data if size is None else data[:size])
+    return copy
+
+
+def four_bytes_changed(folder: Path) -> Path:
+    """The shipped lite model with 4 bytes changed: the pinned size, another sha256."""
+    data = bytearray(BUNDLED_LITE.read_bytes())
+    data[100_000:100_004] = bytes(b ^ 0x5A for b in data[100_000:100_004])
+    copy = folder / "changed.task"
+    copy.write_bytes(data)
+    return copy
+
+
+def test_a_truncated_file_chosen_by_the_user_is_refused(tmp_path: Path) -> None:
+    copy = lite_copy(tmp_path, size=1000)
+    with pytest.raises(ModelError) as caught:
+        verify_model(copy, None)
+    message = caught.value.one_line()
+    assert message.startswith(f"{copy} is not the pinned lite model: it has 1000 bytes")
+    assert "5777746" in message and "--allow-own-model" in message
+    assert "model pull lite" in message
+
+
+def test_a_same_size_copy_with_4_bytes_changed_is_refused(tmp_path: Path) -> None:
+    copy = four_bytes_changed(tmp_path)
+    assert copy.stat().st_size == LITE.size
+    with pytest.raises(ModelError) as caught:
+        verify_model(copy, None)
+    message = caught.value.one_line()
+    assert f"{copy} is not the pinned lite model" in message
+    assert file_sha256(copy) in message and LITE.sha256 in message
+    assert "--allow-own-model" in message
+
+
+def test_an_explicit_copy_of_a_pinned_variant_is_accepted_as_that_variant(tmp_path: Path) -> None:
+    copy = lite_copy(tmp_path)
+    result = check_model(copy, None)
+    assert result.variant == LITE and result.pinned and result.sha256 == LITE.sha256
+    # --model-variant full with a lite file: the file is what it is, a pinned lite model
+    assert locate_model("full", explicit=copy) == copy
+
+
+def test_own_models_need_the_opt_in_and_are_announced(tmp_path: Path) -> None:
     custom = tmp_path / "custom.task"
     custom.write_bytes(b"not a pinned variant")
-    assert verify_model(custom, None) == custom
+    with pytest.raises(ModelError, match="is not the pinned lite model"):
+        verify_model(custom, None)
+    warnings: list[str] = []
+    assert verify_model(custom, None, allow_own=True, warn=warnings.append) == custom
+    (line,) = warnings
+    assert line.startswith(f"warning: {custom} is not a pinned pose model (size 20 bytes")
+    assert hashlib.sha256(b"not a pinned variant").hexdigest() in line
+    # a pinned file with the opt-in is still just a pinned file: no warning
+    assert verify_model(BUNDLED_LITE, None, allow_own=True, warn=warnings.append) == BUNDLED_LITE
+    assert len(warnings) == 1
+
+
+def test_empty_or_missing_files_are_refused_even_with_the_opt_in(tmp_path: Path) -> None:
     empty = tmp_path / "empty.task"
     empty.touch()
     with pytest.raises(ModelError, match="empty"):
-        verify_model(empty, None)
+        verify_model(empty, None, allow_own=True)
     with pytest.raises(ModelError, match="missing"):
-        verify_model(tmp_path / "absent.task", None)
+        verify_model(tmp_path / "absent.task", None, allow_own=True)
+
+
+def test_the_opt_in_reaches_locate_model_as_the_own_variant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    changed = four_bytes_changed(tmp_path)
+    with pytest.raises(ModelError, match="not the pinned lite model"):
+        locate_model("lite", explicit=changed)
+    assert locate_model(OWN_MODEL, explicit=changed) == changed
+    assert "is not a pinned pose model" in capsys.readouterr().err
+    with pytest.raises(ModelError, match="--allow-own-model needs the model file"):
+        locate_model(OWN_MODEL)
 
 
 def test_hash_is_cached_until_the_file_changes(tmp_path: Path) -> None:
@@ -258,7 +330,9 @@ def test_locate_reports_a_corrupt_user_copy(user_dir: Path) -> None:
 def test_locate_explicit_path_wins(user_dir: Path, tmp_path: Path) -> None:
     custom = tmp_path / "mine.task"
     custom.write_bytes(b"custom model")
-    assert locate_model("full", explicit=custom) == custom
+    assert locate_model("full", explicit=custom, allow_own=True) == custom
+    with pytest.raises(ModelError, match="not the pinned full model"):
+        locate_model("full", explicit=custom)
 
 
 def test_locate_lists_where_it_looked(user_dir: Path) -> None:

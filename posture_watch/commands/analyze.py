@@ -20,7 +20,7 @@ from posture_watch.core.scoring import Baseline, PostureState
 from posture_watch.core.settings import Settings
 from posture_watch.core.summary import SessionSummary
 from posture_watch.errors import ConfigError
-from posture_watch.model import locate_model
+from posture_watch.model import OWN_MODEL, locate_model
 from posture_watch.offline import enforce_offline_in_cli
 from posture_watch.pipeline import verdict_stream
 from posture_watch.pose import open_estimator
@@ -65,13 +65,28 @@ def add_baseline_options(p: argparse.ArgumentParser) -> None:
 
 
 def add_model_variant(p: argparse.ArgumentParser) -> None:
-    """``--model-variant``, explained the same way for every command that runs the model."""
-    p.add_argument(
+    """``--model-variant`` and ``--allow-own-model``, the same for every command that runs
+    the model.
+
+    ``--allow-own-model`` stores :data:`~posture_watch.model.OWN_MODEL` as the variant
+    (the two exclude each other): every command already hands ``args.model_variant`` to
+    :func:`~posture_watch.model.locate_model`, so all of them honour the opt-in.
+    """
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
         "--model-variant",
         choices=("lite", "full", "heavy"),
         default="lite",
         help="which pose model: lite (bundled, fastest), or full/heavy (slower, a little more "
         "accurate; fetch them first with `posture-watch model pull full`)",
+    )
+    which.add_argument(
+        "--allow-own-model",
+        dest="model_variant",
+        action="store_const",
+        const=OWN_MODEL,
+        help="run the --model file even though it is not one of the pinned lite, full or "
+        "heavy files (a warning says so); without it such a file is refused",
     )
 
 

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from posture_watch.errors import SourceError
+from posture_watch.native_log import quiet_ffmpeg
 from posture_watch.sources._common import (
     SourceMixin,
     checked_fps,
@@ -73,6 +74,7 @@ class VideoSource(SourceMixin):
         if empty:
             raise self._unreadable()
         cap, ok, first, cause = None, False, None, None
+        quiet_ffmpeg()  # FFmpeg's own "moov atom not found" would precede our one line
         try:
             with quiet_opencv():
                 # one decoding thread: frames the monitor skips are still decoded by
