@@ -110,6 +110,18 @@ class SourceReport:
     summary: SessionSummary | None = None
     #: Frames per reason they could not be judged (see ``core.confidence``).
     reasons: Counter[str] = field(default_factory=Counter)
+    #: One row per picture, for stills only (a sequence is summed up over time instead).
+    pictures: list[PictureRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PictureRow:
+    """One still picture's line in the table: what was decided and why."""
+
+    name: str
+    state: PostureState
+    score: float  # NaN when no score could be computed
+    reason: str | None  # why the state is unknown, else None
 
 
 def decision_settings(config_file: Path | None) -> Settings:
@@ -174,8 +186,12 @@ def _analyze_one(
             report.frames += 1
             report.people += verdict.person
             report.still_states[verdict.state] += 1
-            if verdict.reason is not None:
-                report.reasons[str(verdict.reason)] += 1
+            reason = None if verdict.reason is None else str(verdict.reason)
+            if reason is not None:
+                report.reasons[reason] += 1
+            if not source.is_sequence:
+                name = frame.name or Path(source.label).name
+                report.pictures.append(PictureRow(name, verdict.state, verdict.score, reason))
             if summary is not None:
                 summary.add(verdict.t, verdict.state, verdict.events)
             if args.format == "jsonl":
@@ -235,13 +251,10 @@ def _print_table(reports: list[SourceReport], baseline: Baseline, out: TextIO) -
     )
     out.write(f"posture-watch analyze — {how}\n\n")
     for r in reports:
-        out.write(f"{r.label}\n  frames: {r.frames}, person found in {r.people}\n")
         if r.summary is None:
-            counts = ", ".join(f"{s.value} {n}" for s, n in r.still_states.items())
-            out.write(f"  per picture: {counts}\n")
-            _write_reasons(r, out)
-            out.write("\n")
+            _write_stills(r, out)
             continue
+        out.write(f"{r.label}\n  frames: {r.frames}, person found in {r.people}\n")
         total = sum(r.summary.seconds.values()) or 1.0
         for state, sec in r.summary.seconds.items():
             out.write(f"  {state.value:<8} {_fmt_seconds(sec):>8}  {100 * sec / total:5.1f}%\n")
@@ -249,6 +262,27 @@ def _print_table(reports: list[SourceReport], baseline: Baseline, out: TextIO) -
         out.write(f"  longest sitting bout: {_fmt_seconds(r.summary.longest_bout)}\n")
         alerts = ", ".join(f"{a.kind} at {_fmt_seconds(a.t)}" for a in r.summary.alerts)
         out.write(f"  alerts: {alerts or 'none'}\n\n")
+
+
+def _write_stills(r: SourceReport, out: TextIO) -> None:
+    """One row per picture (name, state, score, why unknown), then the counts.
+
+    The score is the slouch score the state was decided from (0 = your upright, larger =
+    more slouched); a picture without one (nobody seen, not judged) shows ``-``.
+    """
+    noun = "picture" if r.frames == 1 else "pictures"
+    out.write(f"{r.label}\n  {r.frames} {noun}, person found in {r.people}\n")
+    width = max([len("picture")] + [len(row.name) for row in r.pictures])
+    out.write(f"  {'picture':<{width}}  {'state':<8} {'score':>5}  why unknown\n")
+    for row in r.pictures:
+        score = "-" if row.score != row.score else f"{row.score:.2f}"
+        reason = row.reason or ""
+        out.write(f"  {row.name:<{width}}  {row.state.value:<8} {score:>5}  {reason}".rstrip())
+        out.write("\n")
+    counts = ", ".join(f"{s.value} {n}" for s, n in r.still_states.items())
+    out.write(f"  per picture: {counts}\n")
+    _write_reasons(r, out)
+    out.write("\n")
 
 
 def _write_reasons(r: SourceReport, out: TextIO) -> None:

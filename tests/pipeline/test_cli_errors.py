@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
+from posture_watch.model import VARIANTS
+from posture_watch.paths import BUNDLED_MODELS_DIR
 from tests.pipeline.conftest import run_cli, run_process
+
+BUNDLED_LITE = BUNDLED_MODELS_DIR / "pose_landmarker_lite.task"
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess, *words: str) -> str:
@@ -132,3 +138,48 @@ def test_profile_names_cannot_be_paths(name, samples):
     first = samples["hcpostureguard"][0]
     result = run_cli("calibrate", "--source", first.path, "--profile", name)
     assert result.code == 2 and "invalid profile name" in result.err
+
+
+def pinned_lite_copies(folder: Path) -> dict[str, Path]:
+    """The shipped lite model cut to 1000 bytes, and with 4 bytes changed (same size)."""
+    data = bytearray(BUNDLED_LITE.read_bytes())
+    truncated = folder / "truncated.task"
+    truncated.write_bytes(data[:1000])
+    data[200_000:200_004] = bytes(b ^ 0xFF for b in data[200_000:200_004])
+    changed = folder / "changed.task"
+    changed.write_bytes(data)
+    assert changed.stat().st_size == VARIANTS["lite"].size
+    return {"truncated": truncated, "changed": changed}
+
+
+@pytest.mark.parametrize("kind", ["truncated", "changed"])
+def test_a_model_that_is_not_the_pinned_file_is_refused(tmp_path, kind):
+    model = pinned_lite_copies(tmp_path)[kind]
+    image = tmp_path / "setup.png"
+    cv2.imwrite(str(image), np.full((240, 320, 3), 90, np.uint8))
+    verify = run_process("model", "verify", "--model", model, env_home=tmp_path)
+    line = assert_one_line_error(verify, f"{model.name} is not the pinned lite model")
+    assert "--allow-own-model" in line and verify.stdout == ""
+    analyze = run_process("analyze", image, "--model", model, env_home=tmp_path)
+    assert_one_line_error(analyze, f"{model.name} is not the pinned lite model")
+    assert analyze.stdout == ""
+
+
+def test_own_models_run_with_the_opt_in_and_a_warning(tmp_path, shared_samples):
+    changed = pinned_lite_copies(tmp_path)["changed"]
+    image = shared_samples / "hcpostureguard/webcam_crops/setup.png"
+    argv = ("analyze", image, "--uncalibrated", "--model", changed, "--allow-own-model")
+    proc = run_process(*argv, env_home=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    (warning,) = [ln for ln in proc.stderr.splitlines() if ln.startswith("posture-watch:")]
+    assert f"{changed} is not a pinned pose model (size 5777746 bytes, sha256" in warning
+    assert len(proc.stdout.splitlines()) == 1  # the picture was analysed
+    own = ("model", "verify", "--model", changed, "--allow-own-model")
+    verify = run_process(*own, env_home=tmp_path)
+    assert verify.returncode == 0, verify.stderr
+    sha = hashlib.sha256(changed.read_bytes()).hexdigest()
+    assert verify.stdout == f"own {changed} {sha}\n"
+    assert "is not a pinned pose model" in verify.stderr
+    pinned = run_process("model", "verify", "--model", BUNDLED_LITE, env_home=tmp_path)
+    assert pinned.stdout == f"ok {BUNDLED_LITE} {VARIANTS['lite'].sha256}\n"
+    assert pinned.stderr == ""
