@@ -4,7 +4,10 @@ The pose model is a ~6-30 MB binary that MediaPipe loads blindly; a truncated or
 corrupted file fails deep inside the native library with an unhelpful message, or
 worse, loads and gives wrong landmarks. So every pinned variant carries its exact size
 and sha256, every file is checked before use, and downloads are atomic: the final name
-only ever points at a complete, verified file.
+only ever points at a complete, verified file. A file the user names with ``--model`` must
+be one of the pinned variants too: a truncated download or a copy with a few bytes
+changed would otherwise run and give results nobody measured. Retrained or newer models
+stay possible through an explicit opt-in (``--allow-own-model``), which says so on stderr.
 
 Hashing a 30 MB file on every start would be wasted work, so hashes are cached in-process
 per (path, inode, mtime, size); a file rewritten in place keeps neither the same mtime
