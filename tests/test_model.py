@@ -519,3 +519,22 @@ def test_cli_pull_into_user_folder(
 def test_cli_rejects_unknown_variant(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         parse("model", "pull", "medium")
+
+
+def test_cli_verify_compares_with_the_named_variant(tmp_path: Path) -> None:
+    lite = lite_copy(tmp_path)
+    with pytest.raises(ModelError, match="wrong size: expected 9398198 bytes, found 5777746"):
+        run_model_command(parse("model", "verify", "--variant", "full", "--model", str(lite)))
+
+
+def test_cli_verify_refuses_what_is_not_pinned_and_opts_in_on_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    truncated = lite_copy(tmp_path, "cut.task", size=1000)
+    with pytest.raises(ModelError, match=r"cut\.task is not the pinned lite model"):
+        run_model_command(parse("model", "verify", "--model", str(truncated)))
+    # with the opt-in, the file must still load: 1000 bytes of a zip archive do not
+    own = parse("model", "verify", "--model", str(truncated), "--allow-own-model")
+    with pytest.raises(ModelError, match="cannot load pose model"):
+        run_model_command(own)
+    assert "is not a pinned pose model (size 1000 bytes" in capsys.readouterr().err
