@@ -378,7 +378,7 @@ class Actions:
     def open_settings(self, notifier) -> None:
         raise AssertionError("not asked for")
 
-    def open_report(self, notifier, today: date) -> bool:
+    def open_report(self, notifier, today: date, summary: str) -> None:
         raise AssertionError("not asked for")
 
     def write_report(self, today: date) -> None:

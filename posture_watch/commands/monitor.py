@@ -26,6 +26,9 @@ from posture_watch.core.events import (
     SlouchAlert,
     StateChanged,
 )
+from posture_watch.core.prompt_rules import Reason, why_sentence
+from posture_watch.core.prompts import Problem, problem_from_features
+from posture_watch.core.scoring import PostureState
 from posture_watch.core.status import MonitorStatus, format_minutes
 from posture_watch.desktop.session_watch import SessionWatch
 from posture_watch.errors import PostureWatchError
@@ -74,21 +77,27 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def describe(event: object, t0: float = 0.0) -> str | None:
+def describe(event: object, t0: float = 0.0, problem: Problem | None = None) -> str | None:
     """One console line for the events worth logging (None for the rest); times inside
-    the line are seconds since ``t0``, the start of the session."""
+    the line are seconds since ``t0``, the start of the session. Alerts say what was seen
+    and for how long, in the words of the tray's nudges; ``problem`` is what a slouch
+    looked like (a verdict works it out from its own frame)."""
     match event:
-        case Verdict(events=events, reason=reason):
-            lines = [describe(e, t0) for e in events]
+        case Verdict(events=events, reason=reason, state=state):
+            if state == PostureState.SLOUCH:
+                problem = problem_from_features(event.feature_row(), event.lean)
+            lines = [describe(e, t0, problem) for e in events]
             if reason is not None:  # "state: unknown" gains why: "state: unknown (too dark)"
                 lines = [f"{ln} ({reason})" if ln == "state: unknown" else ln for ln in lines]
             return "\n".join(line for line in lines if line) or None
         case StateChanged(state=state):
             return f"state: {state.value}"
-        case SlouchAlert(episode_start=start):
-            return f"ALERT slouch: sustained since {start - t0:.0f}s — sit back, shoulders down"
-        case LongSittingAlert(sitting_since=since):
-            return f"ALERT long sitting: sitting since {since - t0:.0f}s — time to stand and move"
+        case SlouchAlert(t=t, episode_start=start):
+            why = _lower_first(why_sentence(Reason.SLOUCH, t - start, problem).rstrip("."))
+            return f"ALERT slouch: {why} (since {start - t0:.0f}s) — sit back, shoulders down"
+        case LongSittingAlert(t=t, sitting_since=since):
+            why = _lower_first(why_sentence(Reason.LONG_SITTING, t - since).rstrip("."))
+            return f"ALERT long sitting: {why} (since {since - t0:.0f}s) — time to stand and move"
         case BreakStarted():
             return "break: away long enough to count as a break"
         case BreakEnded(away_since=since):
@@ -131,6 +140,10 @@ def describe(event: object, t0: float = 0.0) -> str | None:
                 f"worker crashed: {error}; restarting in {restart:.0f}s (traceback in {log_file})"
             )
     return None
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 #: Exit codes after a signal: Ctrl-C is 130 as in any shell; SIGTERM and SIGHUP ask for a

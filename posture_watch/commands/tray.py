@@ -20,7 +20,7 @@ from posture_watch.commands.monitor import SIGNAL_EXIT, say
 from posture_watch.config import settings_path
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
-from posture_watch.core.status import TrayState
+from posture_watch.core.status import TrayState, format_minutes
 from posture_watch.desktop.session_watch import SessionWatch
 from posture_watch.errors import PostureWatchError
 from posture_watch.monitor.control import ControlServer, relay
@@ -32,7 +32,7 @@ from posture_watch.offline import enforce_offline_in_cli
 from posture_watch.prompt_library import load_prompts
 from posture_watch.tray.actions import DesktopActions
 from posture_watch.tray.backend import TrayIcon, ensure_display
-from posture_watch.tray.controller import HistorySink, Notifier, TrayController
+from posture_watch.tray.controller import HistorySink, Notice, Notifier, TrayController
 from posture_watch.tray.icons import draw_icon
 
 #: How long shutdown may wait for the monitor worker (the issue allows 2 s in all).
@@ -103,6 +103,41 @@ def _first_run(args: argparse.Namespace, setup: MonitorSetup) -> bool:
     return live and not chosen and not setup.baseline.calibrated and needs_first_calibration()
 
 
+#: The first-run hint: without a profile the desktop would give no sign that calibrating
+#: helps (only the terminal says "uncalibrated").
+CALIBRATE_HINT = Notice(
+    "Calibrate for better nudges",
+    "posture-watch is comparing you with typical people until you calibrate. Sit upright "
+    "and choose Calibrate… in the tray menu: it takes about 10 seconds.",
+)
+
+
+def _uncalibrated_start(args: argparse.Namespace, setup: MonitorSetup) -> bool:
+    """No profile at all, none chosen, and not the demo (which brings its own)."""
+    from posture_watch.desktop.calibration_process import needs_first_calibration
+
+    chosen = args.calibration is not None or args.profile is not None
+    chosen = chosen or bool(getattr(args, "uncalibrated", False))
+    return (
+        not setup.demo
+        and not chosen
+        and not setup.baseline.calibrated
+        and needs_first_calibration()
+    )
+
+
+def demo_notice(speed: float, slouch_after: float, sit_max: float) -> Notice:
+    """What the demo shows and when, in one line: for its first 90 s nothing happens."""
+    faster = f" {speed:g} times faster" if speed != 1 else ""
+    return Notice(
+        "posture-watch demo",
+        f"A recorded session of about 5 min plays{faster}. The icon turns orange when the "
+        f"person slouches; a nudge comes after {format_minutes(slouch_after / speed)} of "
+        f"slouching, and a break with a stretch after "
+        f"{format_minutes(sit_max / speed)} of sitting.",
+    )
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("tray", help="run the posture monitor with a tray icon (the main job)")
     add_monitor_options(p)
@@ -166,6 +201,7 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> i
         open_journal=_open_journal_window,
         save_journal=lambda entry: _save_journal(history_file, entry),
         autostart=LoginStart(),
+        first_run_hint=CALIBRATE_HINT.body if _first_run(args, setup) else None,
     )
     controller.icon = icon
     worker = threading.Thread(target=loop.run, name="posture-watch-monitor", daemon=True)
@@ -184,8 +220,14 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> i
     def start() -> None:
         worker.start()
         control.start()
+        if setup.demo:
+            controller.post(
+                demo_notice(args.speed, config.decision.slouch_after, config.decision.sit_max)
+            )
         if _first_run(args, setup):
             controller.post("calibrate")  # as the menu's Calibrate…: the guided window
+        elif _uncalibrated_start(args, setup):
+            controller.post(CALIBRATE_HINT)  # another source, or no camera yet
 
     # `posture-watch pause 30m` and friends; after the instance lock, so a second tray
     # still exits 3 before it touches the socket

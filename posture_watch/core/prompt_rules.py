@@ -26,6 +26,7 @@ from typing import Protocol
 from posture_watch.core.events import BreakStarted, LongSittingAlert, SlouchAlert
 from posture_watch.core.prompts import Problem, Prompt, PromptChooser, PromptKind
 from posture_watch.core.scoring import PostureState
+from posture_watch.core.status import format_minutes
 
 #: Width of the sliding window of the hourly limit, seconds.
 HOUR = 3600.0
@@ -110,12 +111,20 @@ class PromptDue:
 
     ``stretch`` accompanies a break (the stretch to do during it); a stretch asked for
     from the menu is the ``prompt`` itself, with ``stretch`` None.
+
+    The facts behind it, so the nudge can say why (see :func:`nudge_message`):
+    ``lasted`` is how long the slouch had lasted (``SlouchAlert.episode_start`` to ``t``),
+    how long the person had sat (``LongSittingAlert.sitting_since`` to ``t``) or, for a
+    periodic check, the seconds at the screen since the last nudge; None for a stretch
+    asked for. ``problem`` is what the slouch looked like (None: not known).
     """
 
     t: float
     reason: Reason
     prompt: Prompt
     stretch: Prompt | None = None
+    lasted: float | None = None
+    problem: Problem | None = None
 
     def shown(self) -> PromptShown:
         """The history event for this prompt, once the tray has shown it."""
@@ -234,17 +243,19 @@ class PromptScheduler:
         slouch_problem = problem if state is PostureState.SLOUCH else None
         if any(isinstance(e, BreakStarted) for e in events):
             self._seen = None
-        slouch = any(isinstance(e, SlouchAlert) for e in events)
+        slouch_alert = next((e for e in events if isinstance(e, SlouchAlert)), None)
+        sitting_alert = next((e for e in events if isinstance(e, LongSittingAlert)), None)
+        slouch = slouch_alert is not None
         if slouch:
             # the slouch score measures the head sinking: forward head unless told otherwise
             self._seen = slouch_problem or Problem.FORWARD_HEAD
         check_due = 0 < self.rules.check_every <= self._present
-        if any(isinstance(e, LongSittingAlert) for e in events):
-            reason = Reason.LONG_SITTING
-        elif slouch:
-            reason = Reason.SLOUCH
+        if sitting_alert is not None:
+            reason, lasted = Reason.LONG_SITTING, t - sitting_alert.sitting_since
+        elif slouch_alert is not None:
+            reason, lasted = Reason.SLOUCH, t - slouch_alert.episode_start
         elif check_due:
-            reason = Reason.CHECK
+            reason, lasted = Reason.CHECK, self._present
         else:
             return []
         why = self._held_back(t, state, paused, quiet)
@@ -252,7 +263,7 @@ class PromptScheduler:
             if check_due:
                 self._present = 0.0
             return [PromptSuppressed(t, reason, why)]
-        return [self._show(t, reason, slouch_problem or self._seen)]
+        return [self._show(t, reason, slouch_problem or self._seen, max(lasted, 0.0))]
 
     def stretch_now(self, t: float, problem: Problem | None = None) -> PromptDue:
         """A stretch for the tray's "Stretch now": the person asked, so no rule holds it back.
@@ -287,13 +298,15 @@ class PromptScheduler:
             return Why.RATE_LIMIT
         return None
 
-    def _show(self, t: float, reason: Reason, problem: Problem | None) -> PromptDue:
+    def _show(self, t: float, reason: Reason, problem: Problem | None, lasted: float) -> PromptDue:
         self._record(t)
         if reason is Reason.LONG_SITTING:
             pause = self._choose(PromptKind.BREAK, Problem.LONG_SITTING)
             stretch = self._choose(PromptKind.STRETCH, problem or Problem.LONG_SITTING)
-            return PromptDue(t, reason, pause, stretch)
-        return PromptDue(t, reason, self._choose(PromptKind.POSTURE_CHECK, problem))
+            return PromptDue(t, reason, pause, stretch, lasted=lasted, problem=problem)
+        prompt = self._choose(PromptKind.POSTURE_CHECK, problem)
+        seen = problem if reason is Reason.SLOUCH else None  # a check saw no slouch
+        return PromptDue(t, reason, prompt, lasted=lasted, problem=seen)
 
     def _choose(self, kind: PromptKind, problem: Problem | None) -> Prompt:
         prompt = self._chooser.choose(kind, problem)
@@ -311,3 +324,65 @@ class PromptScheduler:
         """Prompts shown in the window (t - 1 h, t]; forgets older ones."""
         del self._shown[: bisect.bisect_right(self._shown, t - HOUR)]
         return bisect.bisect_right(self._shown, t)
+
+
+# -- what the nudge says ------------------------------------------------------------------
+
+#: The notification's title per reason: what is asked, in plain words.
+TITLES = {
+    Reason.SLOUCH: "Time to sit up",
+    Reason.LONG_SITTING: "Time for a break",
+    Reason.CHECK: "Posture check",
+}
+
+#: What a slouch looked like, as the start of a sentence ("... for 40 s.").
+_SEEN = {
+    Problem.FORWARD_HEAD: "Your head has been forward",
+    Problem.TILTED_SHOULDERS: "Your shoulders have been tilted",
+    Problem.RAISED_SHOULDERS: "Your shoulders have been raised",
+}
+
+
+def why_sentence(reason: Reason, lasted: float | None, problem: Problem | None = None) -> str:
+    """What was seen and for how long, as one sentence; ``''`` when there is nothing
+    true to say (a stretch asked for, or no duration known).
+
+    >>> why_sentence(Reason.SLOUCH, 40.2, Problem.FORWARD_HEAD)
+    'Your head has been forward for 40 s.'
+    >>> why_sentence(Reason.LONG_SITTING, 52 * 60)
+    'You have been sitting for 52 min.'
+    """
+    if lasted is None or reason is Reason.MANUAL:
+        return ""
+    spell = format_minutes(lasted)
+    if reason is Reason.SLOUCH:
+        seen = _SEEN.get(problem) if problem is not None else None
+        return f"{seen or 'You have been slouching'} for {spell}."
+    if reason is Reason.LONG_SITTING:
+        return f"You have been sitting for {spell}."
+    return f"You have been at your screen for {spell} since the last nudge."
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """A notification's words: ``title`` and ``body``."""
+
+    title: str
+    body: str
+
+
+def nudge_message(due: PromptDue) -> Nudge:
+    """The notification for ``due``: why first, then the tip, then where it comes from.
+
+    ``Your head has been forward for 40 s. Screen at eye level: Your gaze should ...``
+    A break adds the stretch that the stretch window shows. A stretch asked for from the
+    menu opens its window without a notification; its message is the stretch itself.
+    """
+    prompt = due.prompt
+    why = why_sentence(due.reason, due.lasted, due.problem)
+    tip = f"{prompt.title}: {prompt.text}"
+    lines = [f"{why} {tip}" if why else tip]
+    if due.stretch is not None:
+        lines.append(f"Then a stretch: {due.stretch.title} (in the stretch window).")
+    lines.append(f"From the guide: {prompt.source}")
+    return Nudge(TITLES.get(due.reason, prompt.title), "\n".join(lines))

@@ -4,10 +4,18 @@ The tray needs three numbers besides the state: how long the current sitting str
 has lasted, and today's upright share (seconds upright over seconds seen sitting). This
 module keeps them, pure and clock-free like the rest of the core: the caller passes
 session time with every verdict, and says when a new day starts (it owns the calendar).
+
+"Today" must mean what ``posture-watch report`` says for today, not "since this launch":
+a second launch on the same day would otherwise show a different share than the report.
+So the caller reads today's figures from the history (the report's own aggregation) and
+hands them over with :meth:`MonitorStatus.set_today`, saying up to when the history holds
+whole minutes; the seconds seen since then (the minute not yet written) are added on top.
+Without a history the tallies since launch are all there is.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from posture_watch.core.scoring import PostureState
@@ -45,11 +53,22 @@ LABELS: dict[TrayState, str] = {
 }
 
 
+@dataclass(frozen=True)
+class TodayFigures:
+    """Today's seconds from the history (the report's figures), whole minutes only."""
+
+    upright_s: float
+    slouch_s: float
+    monitored_s: float
+
+
 class MonitorStatus:
     """Today's tallies and the current icon state.
 
-    ``seconds`` holds seconds per posture state since the start of the day; time between
-    two verdicts is credited to the earlier verdict's state, up to :data:`MAX_GAP`.
+    ``seconds`` holds seconds per posture state since the start of the day (or the
+    launch); time between two verdicts is credited to the earlier verdict's state, up to
+    :data:`MAX_GAP`. Once :meth:`set_today` gave the history's figures, "today" is those
+    plus the seconds credited after the history's last whole minute.
     """
 
     def __init__(self, max_gap: float = MAX_GAP) -> None:
@@ -66,6 +85,10 @@ class MonitorStatus:
         self.unknown_reason: str | None = None
         self._last_t: float | None = None
         self._seen_any = False
+        self._today: TodayFigures | None = None
+        self._written_to = 0.0  # the history holds every minute before this time
+        #: Credited spans not yet in the history: (start, end, state).
+        self._unwritten: list[tuple[float, float, PostureState]] = []
 
     def observe(
         self,
@@ -77,7 +100,11 @@ class MonitorStatus:
         """One analysed frame: its smoothed state, the timeline's sitting start and, for an
         unknown state, why the frame could not be judged (``Verdict.reason``)."""
         if self._last_t is not None and t > self._last_t:
-            self.seconds[self.posture] += min(t - self._last_t, self.max_gap)
+            end = self._last_t + min(t - self._last_t, self.max_gap)
+            self.seconds[self.posture] += end - self._last_t
+            if self._today is not None and end > self._written_to:
+                start = max(self._last_t, self._written_to)
+                self._unwritten.append((start, end, self.posture))
         self._last_t, self.posture, self.sitting_since = t, state, sitting_since
         self.unknown_reason = str(reason) if reason and state == PostureState.UNKNOWN else None
         self._seen_any = True
@@ -87,8 +114,40 @@ class MonitorStatus:
         self._last_t = None
 
     def new_day(self) -> None:
-        """Midnight: today's tallies start again (the state itself carries on)."""
+        """Midnight: today's tallies start again (the state itself carries on); the
+        history's figures are yesterday's until :meth:`set_today` is called again."""
         self.seconds = dict.fromkeys(PostureState, 0.0)
+        self._today, self._unwritten = None, []
+
+    def set_today(self, figures: TodayFigures | None, written_to: float) -> None:
+        """Today's figures as the history holds them, which covers every minute before
+        ``written_to``; time credited after it is added to them until the next call.
+        None (no history to read): the tallies since launch stand for today."""
+        self._today, self._written_to = figures, written_to
+        self._unwritten = [
+            (max(start, written_to), end, state)
+            for start, end, state in self._unwritten
+            if end > written_to
+        ]
+
+    def today_seconds(self, state: PostureState) -> float:
+        """Seconds in ``state`` today: the history's and the unwritten ones (or, without
+        a history, those since launch). Only upright and slouch are kept apart; for the
+        others use :attr:`monitored_today`."""
+        if self._today is None:
+            return self.seconds[state]
+        base = {
+            PostureState.UPRIGHT: self._today.upright_s,
+            PostureState.SLOUCH: self._today.slouch_s,
+        }
+        return base.get(state, 0.0) + sum(e - s for s, e, st in self._unwritten if st is state)
+
+    @property
+    def monitored_today(self) -> float:
+        """Seconds monitored today in any state (the report's "monitored")."""
+        if self._today is None:
+            return sum(self.seconds.values())
+        return self._today.monitored_s + sum(e - s for s, e, _ in self._unwritten)
 
     @property
     def state(self) -> TrayState:
@@ -114,9 +173,11 @@ class MonitorStatus:
 
     @property
     def upright_share(self) -> float | None:
-        """Share of today's sitting time spent upright (None before any sitting)."""
-        sitting = self.seconds[PostureState.UPRIGHT] + self.seconds[PostureState.SLOUCH]
-        return None if sitting <= 0 else self.seconds[PostureState.UPRIGHT] / sitting
+        """Share of today's sitting time spent upright (None before any sitting): the
+        report's figure for today when the history was read (see :meth:`set_today`)."""
+        upright = self.today_seconds(PostureState.UPRIGHT)
+        sitting = upright + self.today_seconds(PostureState.SLOUCH)
+        return None if sitting <= 0 else upright / sitting
 
     def bout_seconds(self, t: float) -> float | None:
         """How long the current sitting stretch has lasted at ``t`` (None if not sitting)."""

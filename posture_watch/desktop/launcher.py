@@ -8,11 +8,19 @@ goes in, the monitor starts this small helper: a separate Python process that ne
 takes the filter. It reads absolute file paths from its stdin, nothing else, and runs
 the desktop's opener (``xdg-open PATH``) for each, so the apps start unfiltered.
 
-Protocol: the parent writes a path as UTF-8 bytes (``os.fsencode``) ended by a NUL; the
-helper answers one line: ``ok``, ``missing OPENER`` (no opener on PATH) or
-``refused REASON`` (not an absolute path to an existing file, or the opener would not
-start). The helper exits when its stdin closes, which also happens when the parent dies.
-It runs in its own session, so a Ctrl-C in the terminal does not reach it.
+Protocol: the parent writes how long to wait for the opener (seconds, ASCII), a space
+and a path as bytes (``os.fsencode``), ended by a NUL; the helper answers one line:
+``ok``, ``missing OPENER`` (no opener on PATH), ``failed CODE OPENER`` (the opener
+exited with CODE within the wait) or ``refused REASON`` (not an absolute path to an
+existing file, or the opener would not start). The helper exits when its stdin closes,
+which also happens when the parent dies. It runs in its own session, so a Ctrl-C in the
+terminal does not reach it.
+
+Why wait at all: ``xdg-open`` with no handler for the file type, or with a handler that
+fails, says so only by its exit status (3: no program for it, 4: the program failed), and
+the tray must then tell the person where the file is instead of doing nothing visible. It
+returns quickly once a handler has started, so a short wait sees every failure; an
+opener still running when the wait ends has started a program and is left to run.
 
 The helper is this file run by path with ``python -I``: standard library only, so it
 starts in a few tens of milliseconds and does not depend on how the package is
@@ -31,8 +39,16 @@ import sys
 import threading
 from pathlib import Path
 
-#: How long the parent waits for an answer before giving up on the helper.
+#: How long the parent waits for an answer before giving up on the helper (beyond the
+#: wait for the opener it asked for).
 REPLY_TIMEOUT = 10.0
+#: xdg-open's exit statuses (its manual page) that mean opening failed, in plain words.
+OPENER_FAILURES = {
+    1: "the opener was called wrongly",
+    2: "the file was not found",
+    3: "no program to open it",
+    4: "the program that opens it failed",
+}
 
 _current: Launcher | None = None
 _current_lock = threading.Lock()
@@ -40,6 +56,21 @@ _current_lock = threading.Lock()
 
 class LauncherStopped(OSError):
     """The helper is gone (crashed, killed, or not answering)."""
+
+
+class OpenerFailed(OSError):
+    """The opener ran and exited with a non-zero status: nothing was opened."""
+
+    def __init__(self, opener: str, returncode: int) -> None:
+        self.opener, self.returncode = opener, returncode
+        super().__init__(f"{opener} exited with status {returncode}")
+
+    @property
+    def why(self) -> str:
+        """What went wrong in plain words, e.g. ``no program to open it``."""
+        return OPENER_FAILURES.get(
+            self.returncode, f"{self.opener} failed (exit status {self.returncode})"
+        )
 
 
 class Launcher:
@@ -57,16 +88,19 @@ class Launcher:
     def alive(self) -> bool:
         return self._process.poll() is None
 
-    def open(self, path: Path, opener: str) -> None:
-        """Have the helper run ``opener PATH``; returns once the opener has started.
+    def open(self, path: Path, opener: str, wait: float = 0.0) -> None:
+        """Have the helper run ``opener PATH``; returns once the opener has started and,
+        with ``wait`` > 0, has not failed within ``wait`` seconds.
 
         Raises :class:`FileNotFoundError` (``filename`` = the opener) when the helper finds
-        no opener, :class:`OSError` when it refuses the path, :class:`LauncherStopped`
+        no opener, :class:`OpenerFailed` when the opener exited with an error within
+        ``wait``, :class:`OSError` when it refuses the path, :class:`LauncherStopped`
         when the helper is gone.
         """
-        request = os.fsencode(str(Path(path).absolute()))
-        if b"\0" in request:
+        target = os.fsencode(str(Path(path).absolute()))
+        if b"\0" in target:
             raise OSError(f"{path!r}: not a file path")
+        request = f"{max(wait, 0.0):g} ".encode("ascii") + target
         with self._lock:
             stdin, stdout = self._process.stdin, self._process.stdout
             assert stdin is not None and stdout is not None
@@ -75,17 +109,20 @@ class Launcher:
                 stdin.flush()
             except (BrokenPipeError, ValueError) as exc:
                 raise LauncherStopped(f"the desktop launcher has stopped ({exc})") from exc
-            answer = self._read_line(stdout.fileno())
+            answer = self._read_line(stdout.fileno(), REPLY_TIMEOUT + max(wait, 0.0))
         status, _, detail = answer.partition(" ")
         if status == "ok":
             return
         if status == "missing":
             raise FileNotFoundError(2, f"{detail} not found", detail)
+        if status == "failed":
+            code, _, name = detail.partition(" ")
+            raise OpenerFailed(name or opener, int(code))
         raise OSError(f"{path}: {detail}")
 
-    def _read_line(self, fd: int) -> str:
+    def _read_line(self, fd: int, timeout: float = REPLY_TIMEOUT) -> str:
         while b"\n" not in self._buffer:
-            ready, _, _ = select.select([fd], [], [], REPLY_TIMEOUT)
+            ready, _, _ = select.select([fd], [], [], timeout)
             if not ready:
                 raise LauncherStopped("the desktop launcher does not answer")
             chunk = os.read(fd, 4096)
@@ -148,11 +185,12 @@ def default_opener() -> str:
     return "open" if sys.platform == "darwin" else "xdg-open"
 
 
-def start_opener(path: Path) -> None:
-    """Start the desktop's opener on ``path`` in a session of its own and return at once
-    (a thread reaps it when it exits). Raises :class:`FileNotFoundError` whose
-    ``filename`` is the opener when there is none on PATH; other start failures are the
-    :class:`OSError` of starting it."""
+def start_opener(path: Path, wait: float = 0.0) -> None:
+    """Start the desktop's opener on ``path`` in a session of its own; return at once, or
+    with ``wait`` > 0 after it exited or ``wait`` seconds passed (a thread reaps an opener
+    still running). Raises :class:`FileNotFoundError` whose ``filename`` is the opener
+    when there is none on PATH, :class:`OpenerFailed` when it exited with an error within
+    ``wait``; other start failures are the :class:`OSError` of starting it."""
     opener = default_opener()
     exe = shutil.which(opener)
     if exe is None:
@@ -164,17 +202,34 @@ def start_opener(path: Path) -> None:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    if wait > 0:
+        try:
+            code = child.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            pass  # still running: it started a program (or waits for one); let it be
+        else:
+            if code != 0:
+                raise OpenerFailed(opener, code)
+            return
     threading.Thread(target=child.wait, daemon=True).start()  # reap it when it exits
 
 
-def _answer(path_bytes: bytes) -> str:
-    """Check one request and start the opener; the reply line (without newline)."""
+def _answer(request: bytes) -> str:
+    """Check one request (``WAIT PATH``) and start the opener; the reply line (without
+    newline)."""
+    wait_text, _, path_bytes = request.partition(b" ")
+    try:
+        wait = min(max(float(wait_text.decode("ascii")), 0.0), REPLY_TIMEOUT / 2)
+    except (UnicodeDecodeError, ValueError):
+        return "refused not a request (WAIT PATH)"
     path = Path(os.fsdecode(path_bytes))
     if not path.is_absolute() or not path.is_file():
         return "refused not an absolute path to an existing file"
     opener = default_opener()
     try:
-        start_opener(path)
+        start_opener(path, wait)
+    except OpenerFailed as exc:
+        return f"failed {exc.returncode} {exc.opener}"
     except FileNotFoundError as exc:
         if exc.filename == opener:
             return f"missing {opener}"

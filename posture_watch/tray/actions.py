@@ -1,10 +1,16 @@
-"""The slow or platform-specific menu actions: calibrating and opening the settings file.
+"""The slow or platform-specific menu actions: calibrating, the report and the settings.
 
-They run off the controller thread and report back by posting to the controller's inbox.
+They run off the controller thread and report back by posting to the controller's inbox
+or with a notification.
 Calibrating opens the guided calibration window (a child process, see
 :mod:`posture_watch.desktop.calibration_process`), which saves a profile only when the
 person clicks Save; its answer becomes one :class:`Calibrated` post: the saved profile, or
 ``Calibrated(None, "cancelled")`` when nothing was saved.
+
+Opening the report or the settings never fails silently: when nothing opens the file (no
+``xdg-open``, no program for the file type, a program that fails) a notification says so
+and where the file is, so the person can open it themselves. The opener's exit status is
+waited for :data:`OPEN_WAIT` seconds on a thread of its own, never on the controller's.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from posture_watch.desktop.calibration_process import (
     CalibrationOutcome,
     CalibrationWindowProcess,
 )
-from posture_watch.desktop.open_file import open_in_default_app
+from posture_watch.desktop.open_file import OpenerFailed, open_in_default_app
 from posture_watch.errors import PostureWatchError
 from posture_watch.profiles import load_profile
 from posture_watch.tray.controller import CANCELLED, Calibrated, Notifier
@@ -30,6 +36,21 @@ log = logging.getLogger(__name__)
 #: The error of a calibration that ended without saving: the controller resumes quietly.
 #: How often the calibration thread looks at the window (seconds).
 POLL_SECONDS = 0.2
+#: How long the opener (xdg-open) may take to say it failed; it returns within a fraction
+#: of a second once it has started a program, so a longer run means it worked.
+OPEN_WAIT = 3.0
+
+
+def open_failure(what: str, path: Path, exc: OSError) -> str:
+    """The notification body when ``path`` could not be opened, e.g. ``Could not open the
+    report: no program to open it. The file is at /home/…/2026-11-24.html``."""
+    if isinstance(exc, OpenerFailed):
+        why = exc.why
+    elif isinstance(exc, FileNotFoundError) and exc.filename:
+        why = f"{exc.filename} is not installed"
+    else:
+        why = exc.strerror or str(exc) or type(exc).__name__
+    return f"Could not open {what}: {why}. The file is at {path}"
 
 
 class DesktopActions:
@@ -49,6 +70,8 @@ class DesktopActions:
         self.window_env = window_env  # the calibration window's environment (None: ours)
         self._window_thread: threading.Thread | None = None
         self._closing = threading.Event()
+        #: The last report or settings opening (tests join it).
+        self.opening: threading.Thread | None = None
 
     def calibrate(self, post: Callable[[object], None]) -> None:
         """Open the calibration window on the monitored source (the monitor has released
@@ -88,13 +111,29 @@ class DesktopActions:
             post(Calibrated(None, exc.one_line(), profile=profile))
 
     def open_settings(self, notifier: Notifier) -> None:
-        """Open the settings file in the user's editor (created with defaults if missing)."""
+        """Open the settings file in the user's editor (created with defaults if missing),
+        on a thread of its own; a notification says where the file is when that fails."""
+        self._in_background(self._open_settings, notifier)
+
+    def _open_settings(self, notifier: Notifier) -> None:
         try:
             ensure_config_file(self.settings_file)
-            open_in_default_app(self.settings_file)
         except (OSError, PostureWatchError) as exc:
-            notifier.notify("Settings", f"Could not open an editor ({exc}). The file is at:\n"
-                            f"{self.settings_file}")  # fmt: skip
+            reason = exc.one_line() if isinstance(exc, PostureWatchError) else str(exc)
+            notifier.notify("Settings", f"Could not create the settings file: {reason}")
+            return
+        self._open(notifier, "Settings", "the settings", self.settings_file)
+
+    def _open(self, notifier: Notifier, title: str, what: str, path: Path) -> None:
+        try:
+            open_in_default_app(path, wait=OPEN_WAIT)
+        except OSError as exc:
+            log.warning("cannot open %s: %s", path, exc)
+            notifier.notify(title, open_failure(what, path, exc))
+
+    def _in_background(self, target: Callable[..., None], *args: object) -> None:
+        self.opening = threading.Thread(target=target, args=args, name="open-file", daemon=True)
+        self.opening.start()
 
     def write_report(self, today: date) -> Path | None:
         """Write the HTML report of ``today`` (the controller's clock says which day that
@@ -109,13 +148,15 @@ class DesktopActions:
             log.error("cannot write today's report: %s", exc)
             return None
 
-    def open_report(self, notifier: Notifier, today: date) -> bool:
-        """Write today's report and open it; False when there is none to open."""
+    def open_report(self, notifier: Notifier, today: date, summary: str) -> None:
+        """Write today's report and open it, on a thread of its own; when no report can be
+        written, ``summary`` (today so far, in a few lines) is shown instead, and when it
+        cannot be opened, where the file is."""
+        self._in_background(self._open_report, notifier, today, summary)
+
+    def _open_report(self, notifier: Notifier, today: date, summary: str) -> None:
         path = self.write_report(today)
         if path is None:
-            return False
-        try:
-            open_in_default_app(path)
-        except OSError:
-            notifier.notify("Today's posture report", f"Written to {path}")
-        return True
+            notifier.notify("Today so far", summary)
+            return
+        self._open(notifier, "Today's posture report", "the report", path)

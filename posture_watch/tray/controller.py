@@ -5,15 +5,24 @@ runs on a worker; everything that changes state happens here, on the controller 
 which reads one inbox. The worker posts its events, menu clicks post their entry ids,
 and a half-second tick polls the stretch window and refreshes the tooltip. So no two
 threads ever touch the status, the prompt scheduler or the journal at once.
+
+One window at a time: the stretch, pain-journal and calibration windows would cover each
+other (at ``daily_at`` during a break the journal hid the stretch completely), so a window
+asked for while another is open waits in a queue and opens when that one closes.
+
+"Today" in the tooltip and the menu's status line is the history's today, read with the
+report's own aggregation when the tray starts and whenever the history has taken a new
+minute (about once a minute while someone is watched), so it agrees with ``report``.
 """
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Protocol
 
@@ -35,10 +44,12 @@ from posture_watch.core.prompt_rules import (
     PromptSuppressed,
     Reason,
     Why,
+    nudge_message,
 )
 from posture_watch.core.prompts import PromptKind, problem_from_features
+from posture_watch.core.report import Summary, day_bounds, summarize
 from posture_watch.core.scoring import Baseline, PostureState
-from posture_watch.core.status import MonitorStatus, format_minutes
+from posture_watch.core.status import MonitorStatus, TodayFigures, format_minutes
 from posture_watch.errors import PostureWatchError
 from posture_watch.monitor.control import (
     ControlCommand,
@@ -102,6 +113,11 @@ DOCK_CHECK_TICKS = 4  # every 2 s: see TrayIcon.keep_docked
 #: did in about 1 launch in 5) gets asked again within a second, not after four.
 DOCK_CHECK_EARLY = 20
 PAUSES = {"pause-15": 15 * 60.0, "pause-60": 60 * 60.0}
+MINUTE = 60
+#: The windows that take turns (see the module docstring).
+STRETCH, JOURNAL, CALIBRATE = "stretch", "journal", "calibrate"
+
+log = logging.getLogger(__name__)
 
 
 class Icon(Protocol):
@@ -146,6 +162,15 @@ CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
+class Notice:
+    """A notification to show from the controller thread (the first-run hint, the demo's
+    "what you'll see"); posted like a menu click."""
+
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
 class Calibrated:
     """Posted by the calibration thread: the new baseline, or the error line."""
 
@@ -173,6 +198,8 @@ class TrayController:
         open_journal: Callable[[], StretchWindow] | None = None,
         save_journal: Callable[[object], bool] | None = None,
         autostart: Autostart | None = None,
+        tz: tzinfo | None = None,
+        first_run_hint: str | None = None,
     ) -> None:
         self.loop, self.config, self.scheduler = loop, config, scheduler
         self.notifier, self.journal, self.actions = notifier, journal, actions
@@ -205,6 +232,15 @@ class TrayController:
         self._menu_key: tuple[bool, bool, str, bool | None] | None = None
         self._ticks = 0
         self.counts = {"slouch_alerts": 0, "long_sitting_alerts": 0, "breaks": 0, "prompts": 0}
+        #: The local time zone of the history's days (None: the machine's, as the report).
+        self._tz = tz
+        #: Windows waiting for the open one to close, oldest first (STRETCH carries its id).
+        self._waiting: list[tuple[str, str | None]] = []
+        self._minute: int | None = None  # the minute of the last verdict (flush detection)
+        self._today: Summary | None = None
+        self._journal_saved_on: date | None = None
+        #: Said when a first-run calibration is cancelled: how to calibrate later.
+        self._first_run_hint = first_run_hint
 
     # -- called from other threads ------------------------------------------------------
 
@@ -219,6 +255,7 @@ class TrayController:
             # opened here: SQLite connections belong to the thread that made them
             self.history = self._open_history() if self._open_history else None
             self._report_minute = self._minute_of_day()
+            self._read_today(self.clock.wall())
             self._refresh()
             while not self.stopped.is_set():
                 try:
@@ -238,6 +275,8 @@ class TrayController:
             self._verdict(item)
         elif isinstance(item, Calibrated):
             self._calibrated(item)
+        elif isinstance(item, Notice):
+            self.notifier.notify(item.title, item.body)
         elif isinstance(item, PendingControl):
             item.answer(self._control(item.request))
         elif isinstance(item, TIMELINE_EVENTS):
@@ -257,6 +296,10 @@ class TrayController:
             self.status.error = None  # a verdict: the restarted worker runs again
         self._record(verdict)  # the history takes the verdict's own events with it
         self.status.observe(t, verdict.state, verdict.sitting_since, reason=verdict.reason)
+        minute = int(t // MINUTE)
+        if self._minute is not None and minute > self._minute:
+            self._read_today(minute * MINUTE)  # the history has just taken the last minute
+        self._minute = minute
         problem = None
         if verdict.state == PostureState.SLOUCH:
             problem = problem_from_features(verdict.feature_row(), verdict.lean)
@@ -371,22 +414,50 @@ class TrayController:
     # -- prompts ------------------------------------------------------------------------
 
     def _show(self, due: PromptDue) -> None:
-        """A nudge is a notification; a break also opens the stretch window, and a stretch
-        asked for from the menu opens only the window."""
+        """A nudge is a notification that says why (:func:`nudge_message`); a break also
+        opens the stretch window, and a stretch asked for from the menu opens only the
+        window (after any other window that is open)."""
         self.counts["prompts"] += 1
         prompt = due.prompt
         stretch = due.stretch or (prompt if prompt.kind is PromptKind.STRETCH else None)
         if due.reason is not Reason.MANUAL:
-            body = f"{prompt.text}\n(from the guide: {prompt.source})"
-            if due.stretch is not None:
-                body += f"\nThen a stretch: {due.stretch.title} (in the stretch window)."
-            if not self.notifier.notify(prompt.title, body):
+            nudge = nudge_message(due)
+            if not self.notifier.notify(nudge.title, nudge.body):
                 # nobody saw it: the history must not count it as a prompt shown
                 self._journal(PromptSuppressed(due.t, due.reason, Why.NOT_SHOWN))
                 return
         self._journal(due.shown())
-        if stretch is not None and self._stretch is None:
-            self._stretch = (stretch.id, self._open_stretch(stretch.id))
+        if stretch is not None and not self._stretch_asked():
+            self._want(STRETCH, stretch.id)
+
+    # -- windows: one at a time ---------------------------------------------------------
+
+    def _window_open(self) -> bool:
+        return (
+            self._stretch is not None or self._journal_window is not None or self.status.calibrating
+        )
+
+    def _stretch_asked(self) -> bool:
+        """A stretch window is open or waiting: another one would only repeat it."""
+        return self._stretch is not None or any(k == STRETCH for k, _ in self._waiting)
+
+    def _want(self, kind: str, stretch_id: str | None = None) -> None:
+        """Open window ``kind`` now, or once the open one closes (the same kind waits
+        only once)."""
+        if any(k == kind for k, _ in self._waiting):
+            return
+        self._waiting.append((kind, stretch_id))
+        self._open_next()
+
+    def _open_next(self) -> None:
+        while self._waiting and not self._window_open():
+            kind, stretch_id = self._waiting.pop(0)
+            if kind == STRETCH and stretch_id is not None:
+                self._stretch = (stretch_id, self._open_stretch(stretch_id))
+            elif kind == JOURNAL and self._open_journal is not None:
+                self._journal_window = self._open_journal()
+            elif kind == CALIBRATE:
+                self._start_calibration()
 
     def _poll_stretch(self) -> None:
         if self._stretch is None:
@@ -396,6 +467,7 @@ class TrayController:
         if result is not None:
             self._stretch = None
             self._answered(prompt_id, str(getattr(result, "answer", "ignored")))
+            self._open_next()
 
     def _answered(self, prompt_id: str, answer: str) -> None:
         try:
@@ -418,15 +490,15 @@ class TrayController:
         elif entry == "resume":
             self.loop.send(Resume())
         elif entry == "stretch":
-            if self._stretch is None:
+            if not self._stretch_asked():
                 self._show(self.scheduler.stretch_now(t))
         elif entry == "calibrate":
             self.calibrate()
         elif entry == "report":
-            if not self.actions.open_report(self.notifier, self._wall().date()):
-                self.notifier.notify("Today so far", self.summary())
+            self._read_today(self._written_to())
+            self.actions.open_report(self.notifier, self._wall().date(), self.summary())
         elif entry == "journal":
-            self._ask_journal()
+            self._want(JOURNAL)
         elif entry == "settings":
             self.actions.open_settings(self.notifier)
         elif entry == "autostart":
@@ -457,8 +529,15 @@ class TrayController:
             case ControlCommand.STRETCH:
                 if self._stretch is not None:
                     return ControlReply(True, "a stretch window is already open")
+                if self._stretch_asked():
+                    return ControlReply(True, "a stretch window opens when the open window closes")
                 self._menu("stretch")
-                reply = ControlReply(True, "stretch window opened")
+                if self._stretch is None:
+                    reply = ControlReply(
+                        True, "the stretch window opens when the open window closes"
+                    )
+                else:
+                    reply = ControlReply(True, "stretch window opened")
             case ControlCommand.QUIT:
                 self._menu("quit")
                 reply = ControlReply(True, "quitting")
@@ -488,17 +567,22 @@ class TrayController:
 
     def calibrate(self) -> None:
         """Open the guided calibration window (the menu's Calibrate…, and the first run
-        without any profile); the monitor releases the camera meanwhile."""
+        without any profile), after any other window that is open; the monitor releases
+        the camera meanwhile."""
         if self.status.calibrating:
             return
+        self._want(CALIBRATE)
+        self._refresh()
+
+    def _start_calibration(self) -> None:
         self.status.calibrating = True
         self.loop.send(Pause(None))
         self.actions.calibrate(self.post)
-        self._refresh()
 
     def _calibrated(self, result: Calibrated) -> None:
         self.status.calibrating = False
         if result.baseline is not None:
+            self._first_run_hint = None
             self.loop.send(SetBaseline(result.baseline, result.profile))
             self.notifier.notify(
                 "Calibrated",
@@ -506,22 +590,83 @@ class TrayController:
             )
         elif result.error != CANCELLED:  # the user closed the window: just carry on
             self.notifier.notify("Calibration failed", result.error or "unknown error")
+        if result.baseline is None and self._first_run_hint is not None:
+            # the first run's calibration was skipped: say once how to do it later
+            self.notifier.notify("Not calibrated yet", self._first_run_hint)
+            self._first_run_hint = None
         self.loop.send(Resume())
+        self._open_next()
         self._refresh()
 
     def summary(self) -> str:
-        """A few lines on today so far (the full report comes with the history)."""
-        seconds = self.status.seconds
-        seen = seconds[PostureState.UPRIGHT] + seconds[PostureState.SLOUCH]
+        """A few lines on today so far, with the report's figures when there is a history
+        (the menu's Today's report shows them when no report can be written)."""
+        today = self._today
         share = self.status.upright_share
-        lines = [
-            f"Sitting time seen: {format_minutes(seen)}",
-            f"Upright: {share:.0%}" if share is not None else "Upright: not measured yet",
-            f"Slouch alerts: {self.counts['slouch_alerts']}, "
-            f"long-sitting alerts: {self.counts['long_sitting_alerts']}",
-            f"Breaks: {self.counts['breaks']}, prompts: {self.counts['prompts']}",
-        ]
+        upright = f"{share:.0%} of your sitting time" if share is not None else "not measured yet"
+        watched = format_minutes(self.status.monitored_today)
+        if today is None:  # no history: what this launch saw
+            lines = [
+                f"Watched since posture-watch started: {watched}",
+                f"Upright: {upright}",
+                f"Slouching reminders: {self.counts['slouch_alerts']}, "
+                f"break reminders: {self.counts['long_sitting_alerts']}",
+                f"Breaks taken: {self.counts['breaks']}, nudges shown: {self.counts['prompts']}",
+            ]
+        else:
+            nudges = today.prompts.asked + today.prompts.notifications
+            lines = [
+                f"Watched today: {watched}",
+                f"Upright: {upright}",
+                f"Slouching reminders: {today.slouch_alerts}, "
+                f"break reminders: {today.long_sitting_alerts}",
+                f"Breaks taken: {today.breaks}, nudges shown: {nudges}",
+            ]
         return "\n".join(lines)
+
+    # -- today, from the history --------------------------------------------------------
+
+    def _written_to(self) -> float:
+        """Up to when the history holds whole minutes (the start of the current one)."""
+        return (self._minute * MINUTE) if self._minute is not None else self.clock.wall()
+
+    def _read_today(self, written_to: float) -> None:
+        """Read today's figures from the history with the report's aggregation and hand
+        them to the status; the history covers every minute before ``written_to``."""
+        store = getattr(self.history, "store", None)
+        if store is None or not hasattr(store, "read_history"):
+            return
+        day = self._wall().date()
+        tz = self._timezone()
+        try:
+            history = store.read_history(*day_bounds(day, tz))
+        except PostureWatchError as exc:  # locked or damaged: keep the last figures
+            log.warning("cannot read today's figures from the history: %s", exc)
+            return
+        self._today = summarize(history, day, tz)
+        self.status.set_today(
+            TodayFigures(self._today.upright_s, self._today.slouch_s, self._today.monitored_s),
+            written_to,
+        )
+
+    def _timezone(self) -> tzinfo:
+        if self._tz is None:
+            from posture_watch.commands.report import local_timezone
+
+            self._tz = local_timezone()
+        return self._tz
+
+    def _journal_today(self) -> bool:
+        """Whether today already has a pain-journal entry in the history."""
+        if self._journal_saved_on == self._wall().date():
+            return True
+        store = getattr(self.history, "store", None)
+        if store is None or not hasattr(store, "journal_entries"):
+            return False
+        try:
+            return bool(store.journal_entries(*day_bounds(self._wall().date(), self._timezone())))
+        except PostureWatchError:
+            return False
 
     # -- housekeeping -------------------------------------------------------------------
 
@@ -537,6 +682,8 @@ class TrayController:
             self._day = today
             self.status.new_day()
             self.counts = dict.fromkeys(self.counts, 0)
+            self._today = None
+            self._read_today(self._written_to())
         self._daily_report()
         elapsed = self.clock.monotonic() - self._started
         if self._stop_after is not None and elapsed >= self._stop_after:
@@ -583,15 +730,10 @@ class TrayController:
             path = self.actions.write_report(today)
             if path is not None:
                 self.notifier.notify("Today's posture report", f"Written to {path}")
-            if self.config.report.journal_prompt:
-                self._ask_journal()
+            if self.config.report.journal_prompt and not self._journal_today():
+                self._want(JOURNAL)  # "How do you feel today?" once a day, not twice
 
     # -- the pain journal ---------------------------------------------------------------
-
-    def _ask_journal(self) -> None:
-        """Open the pain journal window (one at a time)."""
-        if self._open_journal is not None and self._journal_window is None:
-            self._journal_window = self._open_journal()
 
     def _poll_journal(self) -> None:
         if self._journal_window is None:
@@ -600,9 +742,11 @@ class TrayController:
         if result is None:
             return
         self._journal_window = None
+        self._open_next()
         entry = getattr(result, "entry", lambda _t: None)(self._wall().timestamp())
         if entry is not None and self._save_journal is not None:
             if self._save_journal(entry):
+                self._journal_saved_on = self._wall().date()
                 self.notifier.notify("Pain journal", "Saved. The weekly report sets it against "
                                      "your posture and sitting time.")  # fmt: skip
             else:
@@ -654,6 +798,7 @@ class TrayController:
         if self._journal_window is not None:
             self._journal_window.close()  # unanswered: nothing to save
             self._journal_window = None
+        self._waiting.clear()
         self.actions.close()  # an open calibration window: nothing saved
         if self.history is not None:
             self.history.close(self._now())
@@ -668,6 +813,6 @@ class TrayActions(Protocol):
 
     def calibrate(self, post: Callable[[object], None]) -> None: ...
     def open_settings(self, notifier: Notifier) -> None: ...
-    def open_report(self, notifier: Notifier, today: date) -> bool: ...
+    def open_report(self, notifier: Notifier, today: date, summary: str) -> None: ...
     def write_report(self, today: date) -> Path | None: ...
     def close(self) -> None: ...

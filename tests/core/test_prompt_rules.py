@@ -18,6 +18,8 @@ from posture_watch.core.prompt_rules import (
     PromptSuppressed,
     Reason,
     Why,
+    nudge_message,
+    why_sentence,
 )
 from posture_watch.core.prompts import Problem, Prompt, PromptChooser, PromptKind
 from posture_watch.core.scoring import PostureState
@@ -400,3 +402,62 @@ def test_prompt_values_come_from_the_library():
     d = due(s.step(0, UP, [sitting_alert(0)]))
     assert isinstance(d.prompt, Prompt)
     assert d.prompt in PROMPTS and d.stretch in PROMPTS
+
+
+# -- what the nudge says: why first, then the tip ------------------------------------------
+
+
+def test_a_slouch_nudge_says_what_was_seen_and_for_how_long():
+    s = scheduler()
+    item = due(s.step(100.0, SLOUCH, (SlouchAlert(100.0, 59.6),), problem=Problem.FORWARD_HEAD))
+    assert item.lasted == pytest.approx(40.4)
+    assert item.problem is Problem.FORWARD_HEAD
+    nudge = nudge_message(item)
+    assert nudge.title == "Time to sit up"
+    first, *rest = nudge.body.split("\n")
+    assert first == f"Your head has been forward for 40 s. {item.prompt.title}: {item.prompt.text}"
+    assert rest == [f"From the guide: {item.prompt.source}"]
+
+
+def test_tilted_shoulders_are_named_as_such():
+    s = scheduler()
+    alert = SlouchAlert(200.0, 110.0)
+    item = due(s.step(200.0, SLOUCH, (alert,), problem=Problem.TILTED_SHOULDERS))
+    assert nudge_message(item).body.startswith("Your shoulders have been tilted for 1 min. ")
+    assert Problem.TILTED_SHOULDERS in item.prompt.answers
+
+
+def test_a_slouch_without_a_measured_problem_is_called_forward_head_only_when_seen():
+    # the step's problem is believed only while the state is slouch; the scheduler then
+    # assumes a forward head (what the slouch score measures)
+    item = due(scheduler().step(100.0, SLOUCH, (SlouchAlert(100.0, 70.0),)))
+    assert why_sentence(item.reason, item.lasted, item.problem).startswith("Your head has been")
+    assert why_sentence(Reason.SLOUCH, 30.0, None) == "You have been slouching for 30 s."
+
+
+def test_the_break_nudge_gives_the_sitting_time_and_names_the_stretch():
+    s = scheduler()
+    t = 10_000.0
+    item = due(s.step(t, UP, (LongSittingAlert(t, t - 52 * 60 - 20),)))
+    nudge = nudge_message(item)
+    assert nudge.title == "Time for a break"
+    lines = nudge.body.split("\n")
+    assert lines[0].startswith(f"You have been sitting for 52 min. {item.prompt.title}: ")
+    assert lines[1] == f"Then a stretch: {item.stretch.title} (in the stretch window)."
+
+
+def test_a_periodic_check_says_how_long_you_have_been_at_the_screen():
+    s = scheduler(PromptRules(check_every=45 * 60, max_per_hour=60, snooze=600))
+    items = [i for i in run(s, 0.0, 45 * 60 + 2, dt=2.0) if isinstance(i, PromptDue)]
+    item = only(items)
+    assert item.reason is Reason.CHECK and item.problem is None
+    assert nudge_message(item).body.startswith(
+        "You have been at your screen for 45 min since the last nudge. "
+    )
+
+
+def test_a_stretch_asked_for_says_nothing_it_cannot_know():
+    item = scheduler().stretch_now(50.0)
+    assert item.lasted is None
+    assert why_sentence(item.reason, item.lasted) == ""
+    assert nudge_message(item).body.startswith(f"{item.prompt.title}: ")

@@ -131,6 +131,10 @@ def test_open_settings_without_an_opener_says_where_the_file_is(tmp_path, monkey
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))  # no xdg-open anywhere
     tray = controller(tmp_path, Clock(datetime(2026, 11, 24, 10, 0)), daily_at=None)
     tray._menu("settings")
+    tray.actions.opening.join(10)  # opened off the controller thread
     (title, body), *_ = tray.shown
-    assert title == "Settings" and str(tmp_path / "settings.toml") in body
+    assert title == "Settings"
+    settings = tmp_path / "settings.toml"
+    why = "xdg-open is not installed"
+    assert body == f"Could not open the settings: {why}. The file is at {settings}"
     assert (tmp_path / "settings.toml").exists()  # created with the commented defaults

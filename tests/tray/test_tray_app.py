@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -174,7 +175,11 @@ def test_icon_follows_the_session_and_the_slouch_nudge_comes_once(
     assert sum(r["type"] == "SlouchAlert" for r in records) == 1
     title = {p.id: p.title for p in builtin_prompts()}[shown[0]["prompt_id"]]
     notes = xsession.notifications()
-    assert [n["summary"] for n in notes].count(title) == 1, notes
+    nudges = [n for n in notes if n["summary"] == "Time to sit up"]
+    assert len(nudges) == 1, notes
+    # why first (what was seen, for how long: the 30 s of slouch_after), then the tip
+    why = r"(Your head has been forward|Your shoulders have been tilted) for 3\d s\. "
+    assert re.match(why + re.escape(title) + ": ", nudges[0]["body"]), nudges[0]["body"]
     assert all(n["appname"] == "posture-watch" for n in notes)
 
 
