@@ -21,7 +21,7 @@ import numpy as np
 
 from posture_watch.core.journal import SEVERE_PAIN, JournalEntry
 from posture_watch.core.prompts import Problem
-from posture_watch.core.report import Summary
+from posture_watch.core.report import Summary, counted, times
 from posture_watch.core.status import format_minutes
 
 TAKE_BREAKS = "Preventing Chronic Muscle Knots › Take breaks"
@@ -42,6 +42,8 @@ TIMING_EXCESS = 0.2
 #: A good day: at least this upright share and no sitting stretch over the limit.
 GOOD_SHARE = 0.85
 MAX_SUGGESTIONS = 2
+#: Stretches and breaks not done (skipped, snoozed, ignored) from which consistency is raised.
+MIN_DECLINED = 3
 
 _STRETCH_FOR: dict[Problem, str] = {
     Problem.FORWARD_HEAD: "a few chin tucks (hold each about half a minute)",
@@ -95,6 +97,34 @@ def suggest(summary: Summary, sit_max: float = 3000.0) -> tuple[Suggestion, ...]
     return ()
 
 
+def why_no_suggestions(summary: Summary, sit_max: float = 3000.0) -> str | None:
+    """Why :func:`suggest` has nothing to say for this period, or None when it has.
+
+    Names each rule's threshold next to the period's own figure, so "no suggestions"
+    reads as a result rather than as something missing.
+    """
+    if summary.monitored_s <= 0 or suggest(summary, sit_max):
+        return None
+    period = "this day" if summary.n_days == 1 else "this week"
+    if summary.sitting_s < MIN_SITTING_S:
+        return (
+            f"No suggestions: they need at least {MIN_SITTING_S / 60:.0f} min at the desk, "
+            f"and {period} had {format_minutes(summary.sitting_s)}."
+        )
+    tally = summary.prompts
+    text = (
+        f"No suggestions this time. They start from {MIN_SLOUCH_MIN:.0f} min of slouching "
+        f"({period}: {summary.slouch_min:.0f} min), a sitting stretch of "
+        f"{sit_max / 60:.0f} min (longest: {format_minutes(summary.longest_bout_s)}), or "
+        f"at least {MIN_DECLINED} stretches and breaks not done and fewer done "
+        f"({period}: {tally.declined} not done, {tally.done} done)."
+    )
+    share = summary.upright_share
+    if share is not None and share < GOOD_SHARE:
+        text += f" A well done needs {GOOD_SHARE:.0%} upright ({period}: {share:.0%})."
+    return text
+
+
 def slouch_timing(summary: Summary) -> tuple[str, int] | None:
     """``("after", 15)`` when slouching piles up late, ``("before", 11)`` when early.
 
@@ -132,8 +162,8 @@ def _slouch_suggestion(summary: Summary, when: str) -> tuple[float, Suggestion] 
     timing = slouch_timing(summary)
     if timing is None:
         text = (
-            f"Slouching{when} ({total:.0f} min in {summary.slouch_episodes} episodes) was "
-            "spread out: when a posture check comes, bring your ears back over your "
+            f"Slouching{when} ({total:.0f} min, {times(summary.slouch_episodes)}) was "
+            "spread out: when a posture reminder comes, bring your ears back over your "
             f"shoulders, and fit in {stretch} once or twice a day."
         )
         return total, Suggestion(text, (POSTURE_CHECKS, STRETCHING))
@@ -162,10 +192,8 @@ def _sitting_suggestion(
     weight = max(0.0, summary.longest_bout_s - sit_max) / 60.0 + 15.0 * unanswered
     text = f"Your longest stretch at the desk{when} lasted {format_minutes(summary.longest_bout_s)}"
     if summary.long_sitting_alerts:
-        text += (
-            f", and {summary.long_sitting_alerts} long-sitting reminder(s) came for "
-            f"{summary.breaks} break(s) taken"
-        )
+        reminders = counted(summary.long_sitting_alerts, "reminder")
+        text += f", and you took {counted(summary.breaks, 'break')} for {reminders} to stand up"
     text += (
         f": stand up and move for a few minutes before the {sit_max / 60:.0f}-minute mark, "
         "even a walk to refill your glass counts."
@@ -175,12 +203,12 @@ def _sitting_suggestion(
 
 def _prompt_suggestion(summary: Summary, when: str) -> tuple[float, Suggestion] | None:
     tally = summary.prompts
-    if tally.declined < 3 or tally.done >= tally.declined:
+    if tally.declined < MIN_DECLINED or tally.done >= tally.declined:
         return None
     text = (
-        f"You followed {tally.done} of {tally.asked} prompts{when}. A short stretch done "
-        "every day helps more than a long one now and then, so give the next prompt its "
-        "two minutes even on a busy day."
+        f"You did {tally.done} of the {tally.asked} stretches and breaks offered{when}. A short "
+        "stretch done every day helps more than a long one now and then, so give the next "
+        "one its two minutes even on a busy day."
     )
     return 5.0 * tally.declined, Suggestion(text, (CONSISTENCY,))
 

@@ -6,6 +6,16 @@ thread-safe, while the tray writes its daily report from a worker thread. SVG (t
 as text, ``svg.fonttype = none``) keeps the charts sharp on a phone and the HTML small.
 Ids are salted with a fixed string so the same history gives byte-identical charts.
 
+An inline SVG scales as a whole, text included, so one drawing cannot both fill a
+1,200 px desktop column and keep 12 px text on a 390 px phone. Every chart is therefore
+drawn in a few :class:`Size` s (phone, tablet, desktop), each with the font size that
+renders at 11-16 CSS px over the widths it is shown at; the page shows one of them with a
+CSS media query (see :mod:`posture_watch.report.html`). Legends are HTML beside the
+chart (:func:`timeline_legend`), sized by CSS, so they never shrink with the drawing.
+
+The time axis of the day charts is fitted to the monitored span (:func:`fit_clock_range`):
+a 14-minute session fills the chart rather than being a sliver of a fixed five hours.
+
 Colours match the tray icons, so a state reads the same everywhere.
 """
 
@@ -13,18 +23,17 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import tzinfo
-from typing import ParamSpec
+from typing import Concatenate, ParamSpec
 
 import matplotlib
 import numpy as np
-from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 
 from posture_watch.core.report import History, Interval, Summary, clock_hours, hour_edges
 from posture_watch.core.report_builder import WeekReport
@@ -40,14 +49,51 @@ BREAK_COLOUR = "#466ec8"
 PAUSE_COLOUR = "#6e6e6e"
 CAMERA_COLOUR = "#d21e1e"
 PAIN_COLOUR = "#963cc8"
+#: Reminder markers on the timeline: a stretch or break done, one not done, a tip only.
 ANSWER_COLOURS = {"done": "#1b7f3b", "declined": "#d21e1e", "notification": "#6e6e6e"}
+ANSWER_LABELS = {
+    "done": "stretch or break done",
+    "declined": "skipped, snoozed or ignored",
+    "notification": "tip (no answer asked)",
+}
+STATE_LABELS = {"upright": "upright", "slouch": "slouching", "away": "away", "unknown": "unclear"}
 _STATES = ("upright", "slouch", "away", "unknown")
 P = ParamSpec("P")
-#: Figures are narrow with large type so that they stay legible scaled down to a phone.
-WIDTH_IN = 6.4
-_RC = {"svg.fonttype": "none", "svg.hashsalt": "posture-watch", "font.size": 11}
 _SVG_START = re.compile(r"^.*?(?=<svg\b)", re.S)
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
+#: A digit's width as a share of the font size (DejaVu Sans, matplotlib's default font).
+_CHAR_EM = 0.64
+
+
+@dataclass(frozen=True)
+class Size:
+    """One drawing size of every chart: its width and font size in inches and points.
+
+    An SVG drawn ``width_in`` wide shows at ``96 * width_in`` CSS px; the page scales it
+    to the column, so text renders at ``font_pt * 4/3 * column / (96 * width_in)`` px.
+    """
+
+    name: str
+    width_in: float
+    font_pt: float
+
+    @property
+    def em_in(self) -> float:
+        """The font size in inches."""
+        return self.font_pt / 72.0
+
+    def text_in(self, chars: int) -> float:
+        """The width of ``chars`` characters of tick text, in inches."""
+        return chars * _CHAR_EM * self.em_in
+
+
+#: Phones (column up to ~600 px): 10 pt in a 4 in drawing is ~12.4 px at a 390 px screen.
+PHONE = Size("phone", 4.0, 10.0)
+#: Tablets and narrow windows (column ~600-990 px): 12-20 px.
+TABLET = Size("tablet", 7.0, 10.0)
+#: Desktops (column ~990-1170 px): 13-16 px.
+DESKTOP = Size("desktop", 11.5, 11.0)
+SIZES = (PHONE, TABLET, DESKTOP)
 
 
 def to_svg(fig: Figure) -> str:
@@ -57,51 +103,116 @@ def to_svg(fig: Figure) -> str:
     return _METADATA.sub("", _SVG_START.sub("", buf.getvalue(), count=1))
 
 
-def _styled(chart: Callable[P, str]) -> Callable[P, str]:
-    """Build the whole chart under our rcParams: matplotlib reads them as artists are made."""
+def _styled(chart: Callable[Concatenate[Size, P], str]) -> Callable[Concatenate[Size, P], str]:
+    """Build the whole chart under our rcParams for ``size``: matplotlib reads them as
+    artists are made. Ids are salted per size, so the sizes on one page never share an id
+    (a clip path in the hidden copy would not be drawn)."""
 
     @functools.wraps(chart)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> str:
-        with matplotlib.rc_context(_RC):
-            return chart(*args, **kwargs)
+    def wrapper(size: Size, *args: P.args, **kwargs: P.kwargs) -> str:
+        rc = {
+            "svg.fonttype": "none",
+            "svg.hashsalt": f"posture-watch-{size.name}",
+            "font.size": size.font_pt,
+        }
+        with matplotlib.rc_context(rc):
+            return chart(size, *args, **kwargs)
 
     return wrapper
 
 
-def _figure(height: float, *, left: float = 0.8, bottom: float = 0.45, top: float = 0.15) -> Figure:
-    """A :data:`WIDTH_IN` wide figure with fixed margins in inches.
+def _figure(size: Size, height: float, *, left: float, bottom: float, top: float) -> Figure:
+    """A ``size.width_in`` wide figure with fixed margins in inches.
 
     Fixed margins rather than a layout engine: the labels are known in advance, and
     constrained layout measures every text twice, which made each chart ~40% slower.
     """
-    fig = Figure(figsize=(WIDTH_IN, height))
+    fig = Figure(figsize=(size.width_in, height))
     fig.subplots_adjust(
-        left=left / WIDTH_IN,
-        right=1 - 0.2 / WIDTH_IN,
+        left=left / size.width_in,
+        right=1 - 0.25 / size.width_in,
         bottom=bottom / height,
         top=1 - top / height,
-        hspace=0.2,
+        hspace=0.25,
     )
     FigureCanvasAgg(fig)
     return fig
 
 
-def _clock_range(summary: Summary) -> tuple[float, float]:
-    """The monitored hours of the clock, padded, at least four hours wide."""
+# ---------------------------------------------------------------- the clock axis
+
+#: The narrowest time axis: a short session still reads as a stretch of time.
+MIN_AXIS_H = 0.5
+#: Tick spacings tried, in hours, finest first.
+_TICK_STEPS = (0.25, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0)
+
+
+def fit_clock_range(first: float, last: float, day_h: float = 24.0) -> tuple[float, float]:
+    """The time axis (clock hours) for monitoring from ``first`` to ``last`` (clock hours).
+
+    Padded by a tenth of the span (at least 5 min) on each side, at least
+    :data:`MIN_AXIS_H` wide, rounded out to the quarter hour (half hour past 3 h, hour
+    past 6 h), and kept inside the day.
+    """
+    pad = max(5.0 / 60.0, 0.1 * (last - first))
+    lo, hi = first - pad, last + pad
+    if hi - lo < MIN_AXIS_H:
+        mid = (lo + hi) / 2.0
+        lo, hi = mid - MIN_AXIS_H / 2.0, mid + MIN_AXIS_H / 2.0
+    if lo < 0.0:
+        lo, hi = 0.0, hi - lo
+    if hi > day_h:
+        lo, hi = max(0.0, lo - (hi - day_h)), day_h
+    step = 0.25 if hi - lo <= 3.0 else 0.5 if hi - lo <= 6.0 else 1.0
+    return math.floor(lo / step + 1e-9) * step, min(day_h, math.ceil(hi / step - 1e-9) * step)
+
+
+def day_clock_range(summary: Summary, tz: tzinfo) -> tuple[float, float]:
+    """:func:`fit_clock_range` for the monitored span of a one-day summary."""
+    if summary.first_seen is None or summary.last_seen is None:
+        return 0.0, 24.0
+    edges = hour_edges(summary.first_day, tz)
+    first, last = clock_hours(np.array([summary.first_seen, summary.last_seen]), edges)
+    return fit_clock_range(float(first), float(last))
+
+
+def hours_range(summary: Summary) -> tuple[float, float]:
+    """Whole clock hours from the first to the last monitored hour, at least 3 h wide."""
     hours = [c.hour for c in summary.hours if c.monitored_s > 0]
     if not hours:
         return 0.0, 24.0
-    lo, hi = max(0.0, min(hours) - 0.5), min(24.0, max(hours) + 1.5)
-    if hi - lo < 4.0:
-        lo, hi = max(0.0, lo - 1.0), min(24.0, hi + 2.0)
+    lo, hi = float(min(hours)), float(max(hours) + 1)
+    while hi - lo < 3.0:  # grow by an hour after, then before, within the day
+        if hi < 24.0:
+            hi += 1.0
+        if hi - lo < 3.0 and lo > 0.0:
+            lo -= 1.0
     return lo, hi
 
 
-def _clock_axis(ax, lo: float, hi: float) -> None:
-    step = 1 if hi - lo <= 8 else 2
-    ticks = np.arange(np.ceil(lo), np.floor(hi) + 1, step)
+def _clock_ticks(lo: float, hi: float, max_ticks: int, min_step: float = 0.0) -> np.ndarray:
+    steps = [s for s in _TICK_STEPS if s >= min_step]
+    step = next((s for s in steps if (hi - lo) / s + 1 <= max_ticks), steps[-1])
+    first = math.ceil(lo / step - 1e-9) * step
+    return np.arange(first, hi + 1e-9, step)
+
+
+def _clock_label(h: float) -> str:
+    minutes = round(h * 60)
+    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+
+
+def _clock_axis(
+    ax, size: Size, lo: float, hi: float, axis_in: float, min_step: float = 0.0
+) -> None:
+    """Clock ticks ("09:30") on ``[lo, hi]``, as many as fit in ``axis_in`` inches."""
+    max_ticks = max(2, int(axis_in / (size.text_in(5) + 0.35)) + 1)
+    ticks = _clock_ticks(lo, hi, max_ticks, min_step)
     ax.set_xlim(lo, hi)
-    ax.set_xticks(ticks, [f"{int(h) % 24:02d}:00" for h in ticks])
+    ax.set_xticks(ticks, [_clock_label(h) for h in ticks])
+
+
+# ---------------------------------------------------------------- the day charts
 
 
 def state_runs(history: History, edges: np.ndarray) -> list[tuple[str, float, float]]:
@@ -136,11 +247,55 @@ def _spans(spans: Sequence[Interval], edges: np.ndarray) -> list[tuple[float, fl
     return out
 
 
-@_styled
-def timeline_chart(history: History, summary: Summary, tz: tzinfo) -> str:
-    """The day as a coloured band of states, with breaks, pauses and prompts marked below."""
+def _answer_key(answer: str | None) -> str:
+    if answer is None:
+        return "notification"
+    return "done" if answer == "done" else "declined"
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """One legend entry for the page: ``box``, ``hatch``, ``marker`` (▼), ``dot`` or ``ring``."""
+
+    label: str
+    colour: str
+    kind: str = "box"
+
+
+def timeline_legend(history: History, summary: Summary, tz: tzinfo) -> list[LegendItem]:
+    """The timeline's legend, with only what the day's chart shows."""
     edges = hour_edges(summary.first_day, tz)
-    fig = _figure(3.0, left=0.95, bottom=1.25)
+    shown = {s for s, _, _ in state_runs(history, edges)}
+    items = [LegendItem(STATE_LABELS[s], COLOURS[s]) for s in _STATES if s in shown]
+    if _spans(history.breaks, edges):
+        items.append(LegendItem("break", BREAK_COLOUR, "hatch"))
+    if _spans(history.pauses, edges):
+        items.append(LegendItem("paused", PAUSE_COLOUR))
+    if _spans(history.camera_problems, edges):
+        items.append(LegendItem("no camera", CAMERA_COLOUR))
+    answers = {_answer_key(p.answer) for p in history.prompts if edges[0] <= p.t < edges[-1]}
+    items += [
+        LegendItem(ANSWER_LABELS[k], ANSWER_COLOURS[k], "marker")
+        for k in ANSWER_COLOURS
+        if k in answers
+    ]
+    return items
+
+
+#: The timeline's row labels, top to bottom.
+_TIMELINE_ROWS = ("posture", "breaks", "reminders")
+
+
+@_styled
+def timeline_chart(size: Size, history: History, summary: Summary, tz: tzinfo) -> str:
+    """The day as a coloured band of states, with breaks, pauses and reminders below.
+
+    The time axis spans the monitored part of the day (:func:`day_clock_range`).
+    """
+    edges = hour_edges(summary.first_day, tz)
+    left = size.text_in(max(map(len, _TIMELINE_ROWS))) + 0.25
+    bottom = 2.4 * size.em_in
+    fig = _figure(size, bottom + 0.05 + 7.2 * size.em_in, left=left, bottom=bottom, top=0.05)
     ax = fig.add_subplot()
     runs = state_runs(history, edges)
     for state in _STATES:
@@ -154,60 +309,51 @@ def timeline_chart(history: History, summary: Summary, tz: tzinfo) -> str:
         ts = [p.t for p in history.prompts if _answer_key(p.answer) == key]
         if ts:
             x = clock_hours(np.asarray(ts, dtype=np.float64), edges)
-            ax.plot(x, np.full_like(x, 0.45), "v", color=ANSWER_COLOURS[key], markersize=8)
+            ax.plot(x, np.full_like(x, 0.45), "v", color=ANSWER_COLOURS[key], markersize=9)
     ax.set_ylim(0, 3)
-    ax.set_yticks([0.45, 1.4, 2.4], ["prompts", "breaks", "posture"])
+    ax.set_yticks([2.4, 1.4, 0.45], list(_TIMELINE_ROWS))
     ax.tick_params(axis="y", length=0)
     ax.spines[["top", "right", "left"]].set_visible(False)
-    _clock_axis(ax, *_clock_range(summary))
-    handles: list[Artist] = [Patch(color=COLOURS[s], label=s) for s in _STATES]
-    handles += [
-        Patch(facecolor=BREAK_COLOUR, hatch="//", edgecolor="white", label="break"),
-        Patch(color=PAUSE_COLOUR, label="paused"),
-        Patch(color=CAMERA_COLOUR, label="no camera"),
-    ]
-    handles += [
-        Line2D([], [], linestyle="", marker="v", color=c, markersize=8, label=f"prompt {k}")
-        for k, c in ANSWER_COLOURS.items()
-    ]
-    fig.legend(handles=handles, loc="lower center", ncols=4, frameon=False)
+    _clock_axis(ax, size, *day_clock_range(summary, tz), size.width_in - left - 0.25)
     return to_svg(fig)
 
 
-def _answer_key(answer: str | None) -> str:
-    if answer is None:
-        return "notification"
-    return "done" if answer == "done" else "declined"
-
-
 @_styled
-def hourly_chart(summary: Summary) -> str:
+def hourly_chart(size: Size, summary: Summary) -> str:
     """Upright and slouch minutes per clock hour, stacked (a week: per monitored day)."""
     hours = np.arange(24) + 0.5
     days = max(summary.days_monitored, 1)
     upright = np.array([c.upright_s for c in summary.hours]) / 60.0 / days
     slouch = np.array([c.slouch_s for c in summary.hours]) / 60.0 / days
-    fig = _figure(2.8, top=0.45)
+    left = size.text_in(2) + 2.2 * size.em_in + 0.15
+    fig = _figure(size, 12 * size.em_in, left=left, bottom=2.4 * size.em_in, top=0.1)
     ax = fig.add_subplot()
-    ax.bar(hours, upright, width=0.8, color=COLOURS["upright"], label="upright")
-    ax.bar(hours, slouch, width=0.8, bottom=upright, color=COLOURS["slouch"], label="slouch")
+    ax.bar(hours, upright, width=0.8, color=COLOURS["upright"])
+    ax.bar(hours, slouch, width=0.8, bottom=upright, color=COLOURS["slouch"])
     ax.set_ylim(0, 60)
     ax.set_yticks([0, 15, 30, 45, 60])
     ax.set_ylabel("minutes" if summary.n_days == 1 else "minutes per day")
     ax.spines[["top", "right"]].set_visible(False)
-    _clock_axis(ax, *_clock_range(summary))
-    fig.legend(loc="upper center", frameon=False, ncols=2)
+    _clock_axis(ax, size, *hours_range(summary), size.width_in - left - 0.25, min_step=1.0)
     return to_svg(fig)
 
 
-@_styled
-def bouts_chart(history: History, summary: Summary, tz: tzinfo, sit_max: float) -> str:
-    """Each sitting bout as a block over its hours, as tall as it lasted (minutes).
+def hourly_legend() -> list[LegendItem]:
+    return [
+        LegendItem(STATE_LABELS["upright"], COLOURS["upright"]),
+        LegendItem(STATE_LABELS["slouch"], COLOURS["slouch"]),
+    ]
 
-    Bouts past the long-sitting limit are drawn in the slouch colour.
+
+@_styled
+def bouts_chart(size: Size, history: History, summary: Summary, tz: tzinfo, sit_max: float) -> str:
+    """Each time sitting without a break as a block over its hours, as tall as it lasted.
+
+    Those past the long-sitting limit are drawn in the slouch colour.
     """
     edges = hour_edges(summary.first_day, tz)
-    fig = _figure(2.6)
+    left = size.text_in(3) + 2.2 * size.em_in + 0.15
+    fig = _figure(size, 12 * size.em_in, left=left, bottom=2.4 * size.em_in, top=0.1)
     ax = fig.add_subplot()
     for x, w in _spans(history.bouts, edges):
         minutes = w * 60.0
@@ -215,20 +361,36 @@ def bouts_chart(history: History, summary: Summary, tz: tzinfo, sit_max: float) 
         ax.bar(x, minutes, width=w, align="edge", color=colour, edgecolor="white")
     limit = sit_max / 60.0
     ax.axhline(limit, color=CAMERA_COLOUR, linewidth=1, linestyle="--")
-    ax.text(
-        0.995,
-        limit,
-        "break due ",
-        color=CAMERA_COLOUR,
-        va="bottom",
-        ha="right",
-        transform=ax.get_yaxis_transform(),
-    )
     ax.set_ylabel("minutes sitting")
-    ax.set_ylim(0, max(limit * 1.3, summary.longest_bout_s / 60.0 * 1.1))
+    ax.set_ylim(0, max(limit * 1.35, summary.longest_bout_s / 60.0 * 1.1))
+    # The reminder's minute is a tick of its own, in its colour, instead of a label that
+    # long blocks would cover; neighbouring ticks too close to it make way.
+    top = ax.get_ylim()[1]
+    ticks = [t for t in ax.get_yticks() if 0 <= t <= top and abs(t - limit) > 0.12 * top]
+    ax.set_yticks(sorted([*ticks, limit]))
+    ax.get_yticklabels()[sorted([*ticks, limit]).index(limit)].set_color(CAMERA_COLOUR)
     ax.spines[["top", "right"]].set_visible(False)
-    _clock_axis(ax, *_clock_range(summary))
+    _clock_axis(ax, size, *day_clock_range(summary, tz), size.width_in - left - 0.25)
     return to_svg(fig)
+
+
+# ---------------------------------------------------------------- the week charts
+
+
+def _rings(ax, x: np.ndarray, y: np.ndarray, colour: str, size: float) -> None:
+    """Open circles: values of days that do not count for the week's text."""
+    if x.size:
+        ax.plot(x, y, "o", markersize=size, markerfacecolor="white", color=colour)
+
+
+def week_legend(week: WeekReport, colour: str) -> list[LegendItem]:
+    """Filled and open dots, when the week has a day too short to count."""
+    if not any(week.short_days):
+        return []
+    return [
+        LegendItem("day that counts", colour, "dot"),
+        LegendItem("too little monitored to count", colour, "ring"),
+    ]
 
 
 def _day_labels(week: WeekReport) -> list[str]:
@@ -236,15 +398,23 @@ def _day_labels(week: WeekReport) -> list[str]:
 
 
 @_styled
-def week_trend_chart(week: WeekReport) -> str:
+def week_trend_chart(size: Size, week: WeekReport) -> str:
     """Slouch minutes per day (bars) above the upright share per day (line)."""
     x = np.arange(len(week.days))
-    share = [np.nan if d.upright_share is None else d.upright_share * 100 for d in week.days]
-    fig = _figure(3.4, bottom=0.7)
+    counts = np.array(week.counts)
+    share = np.array(
+        [np.nan if d.upright_share is None else d.upright_share * 100 for d in week.days]
+    )
+    left = size.text_in(3) + 2.2 * size.em_in + 0.15
+    fig = _figure(size, 18 * size.em_in, left=left, bottom=3.6 * size.em_in, top=0.1)
     top, bottom = fig.subplots(2, 1, sharex=True)
-    top.bar(x, [d.slouch_min for d in week.days], color=COLOURS["slouch"])
+    slouch = np.array([d.slouch_min for d in week.days])
+    top.bar(x[counts], slouch[counts], color=COLOURS["slouch"])
+    top.bar(x[~counts], slouch[~counts], color="white", edgecolor=COLOURS["slouch"])
     top.set_ylabel("slouch min")
-    bottom.plot(x, share, "o-", color=COLOURS["upright"], markersize=7)
+    # The line joins the days the trend uses; a day too short to count is an open ring.
+    bottom.plot(x, np.where(counts, share, np.nan), "o-", color=COLOURS["upright"], markersize=7)
+    _rings(bottom, x[~counts], share[~counts], COLOURS["upright"], 7)
     bottom.set_ylim(0, 105)
     bottom.set_ylabel("upright %")
     bottom.set_xticks(x, _day_labels(week))
@@ -254,13 +424,17 @@ def week_trend_chart(week: WeekReport) -> str:
 
 
 @_styled
-def pain_chart(week: WeekReport) -> str:
+def pain_chart(size: Size, week: WeekReport) -> str:
     """Pain per day above slouch minutes and sitting hours per day, on a shared day axis."""
     x = np.arange(len(week.days))
     pain = np.array([np.nan if p is None else p for p in week.pain], dtype=np.float64)
-    fig = _figure(4.4, bottom=0.7)
+    left = size.text_in(3) + 2.2 * size.em_in + 0.15
+    fig = _figure(size, 24 * size.em_in, left=left, bottom=3.6 * size.em_in, top=0.1)
     ax_pain, ax_slouch, ax_sit = fig.subplots(3, 1, sharex=True)
-    ax_pain.plot(x, pain, "o-", color=PAIN_COLOUR, markersize=8)
+    counts = np.array(week.counts)
+    ax_pain.plot(x, pain, "-", color=PAIN_COLOUR)
+    ax_pain.plot(x[counts], pain[counts], "o", color=PAIN_COLOUR, markersize=8)
+    _rings(ax_pain, x[~counts], pain[~counts], PAIN_COLOUR, 8)
     ax_pain.set_ylim(-0.5, 10.5)
     ax_pain.set_yticks([0, 5, 10])
     ax_pain.set_ylabel("pain 0–10")

@@ -4,29 +4,50 @@ Self-contained means it can be mailed, kept or opened offline years later: no ex
 stylesheet, font, image or script, so nothing is fetched and nothing can break. The page
 is a single column that reflows down to a phone's width (viewport meta, fluid charts,
 wide tables scroll inside their own box rather than widening the page).
+
+The column is at most 75 rem (1,200 px) wide: wider lines of text stop being readable, and
+the charts fill it. Each chart is inlined in the sizes of :data:`charts.SIZES` and a media
+query shows the one drawn for the window's width, so chart text stays 11-16 px from a
+phone to a desktop; legends are HTML, sized like the rest of the text.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from html import escape
 
 from posture_watch.core.advice import MedicalAdvice, Suggestion
-from posture_watch.core.report import History, Summary, hour_strip
-from posture_watch.core.report_builder import DayReport, WeekReport
+from posture_watch.core.report import History, Summary, counted, hour_strip, times
+from posture_watch.core.report_builder import (
+    COUNTING_RULE,
+    MIN_DAY_MONITORED_S,
+    DayReport,
+    WeekReport,
+)
 from posture_watch.core.status import format_minutes
 from posture_watch.report import charts
 
 _CSS = """
 *{box-sizing:border-box}
-body{margin:0 auto;max-width:60rem;padding:1rem;font:16px/1.45 system-ui,-apple-system,
+body{margin:0 auto;max-width:75rem;padding:1rem;font:16px/1.45 system-ui,-apple-system,
 "Segoe UI",Roboto,sans-serif;color:#222;background:#fff}
 h1{font-size:1.4rem;margin:.2rem 0 1rem}h2{font-size:1.1rem;margin:1.6rem 0 .5rem}
-.figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.6rem}
+.figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.6rem}
 .figure{border:1px solid #ddd;border-radius:.5rem;padding:.5rem .7rem}
-.figure b{display:block;font-size:1.3rem}.figure span{color:#555;font-size:.85rem}
-figure{margin:0}figure svg{display:block;width:100%;max-width:46rem;height:auto}
+.figure b{display:block;font-size:1.3rem;white-space:nowrap}
+.figure span{color:#555;font-size:.85rem}
+figure{margin:0}figure svg{display:block;width:100%;height:auto}
+.size-tablet,.size-desktop{display:none}
+@media (min-width:40rem){.size-phone{display:none}.size-tablet{display:block}}
+@media (min-width:64rem){.size-tablet{display:none}.size-desktop{display:block}}
+.legend{list-style:none;margin:.3rem 0;padding:0;display:flex;flex-wrap:wrap;gap:.2rem 1.1rem;
+font-size:.9rem}
+.legend i{display:inline-block;width:1.1em;height:.8em;margin-right:.35em;border-radius:2px;
+vertical-align:-.05em;font-style:normal}
+.legend i.marker{width:auto;height:auto;background:none}
 figcaption{color:#555;font-size:.85rem}
+.note{color:#555}
 .hours{display:grid;grid-template-columns:repeat(auto-fill,minmax(2.1rem,1fr));gap:2px;
 margin:.6rem 0}.hours div{text-align:center;border-radius:.25rem;padding:.1rem 0;font-size:.8rem}
 .hours i{display:block;font-style:normal;color:#555;font-size:.7rem}
@@ -49,23 +70,30 @@ def render_day_html(report: DayReport, history: History, sit_max: float = 3000.0
         body.append("<p>Nothing was monitored on this day.</p>")
     else:
         body.append(_figures(s, report.pain, _span(s, report)))
-        body.append(_suggestions(report.suggestions))
+        body.append(_suggestions(report.suggestions, report.no_suggestions))
         body.append("<h2>The day</h2>")
         body.append(
             _chart(
-                charts.timeline_chart(history, s, report.tz),
-                "Posture state minute by minute, breaks and prompts (▼).",
+                lambda size: charts.timeline_chart(size, history, s, report.tz),
+                "Posture minute by minute, with breaks and reminders (▼).",
+                charts.timeline_legend(history, s, report.tz),
             )
         )
         body.append("<h2>Slouch minutes per hour</h2>")
-        body.append(_chart(charts.hourly_chart(s), "Minutes upright and slouching in each hour."))
-        body.append(_hour_strip(s))
-        body.append("<h2>Sitting bouts</h2>")
         body.append(
             _chart(
-                charts.bouts_chart(history, s, report.tz, sit_max),
-                f"Each block is one stretch of sitting; the dashed line is the "
-                f"{sit_max / 60:.0f}-minute reminder.",
+                lambda size: charts.hourly_chart(size, s),
+                "Minutes upright and slouching in each hour.",
+                charts.hourly_legend(),
+            )
+        )
+        body.append(_hour_strip(s))
+        body.append("<h2>Sitting without a break</h2>")
+        body.append(
+            _chart(
+                lambda size: charts.bouts_chart(size, history, s, report.tz, sit_max),
+                "Each block is one time you sat without a break, as tall as it lasted; "
+                f"the dashed line is the reminder to stand up after {sit_max / 60:.0f} min.",
             )
         )
     return _page(f"posture-watch · {s.first_day.isoformat()}", body)
@@ -76,17 +104,31 @@ def render_week_html(report: WeekReport) -> str:
     t = report.total
     title = f"Posture week · {t.first_day:%d %b} – {report.last_day:%d %b %Y}"
     body = [f"<h1>{escape(title)}</h1>", _advice(report.advice), _figures(t, None, "")]
-    body.append(_suggestions(report.suggestions))
+    body.append(_suggestions(report.suggestions, report.no_suggestions))
     body.append("<h2>7-day trend</h2>")
-    body.append(_chart(charts.week_trend_chart(report), escape(report.trend)))
+    body.append(f'<p class="note">{escape(COUNTING_RULE)}</p>')
+    body.append(
+        _chart(
+            lambda size: charts.week_trend_chart(size, report),
+            escape(report.trend),
+            charts.week_legend(report, charts.COLOURS["upright"]),
+        )
+    )
     body.append(_day_table(report))
     body.append("<h2>Pain, slouching and sitting</h2>")
-    body.append(_chart(charts.pain_chart(report), escape(report.pattern)))
+    body.append(
+        _chart(
+            lambda size: charts.pain_chart(size, report),
+            escape(report.pattern),
+            charts.week_legend(report, charts.PAIN_COLOUR),
+        )
+    )
     body.append("<h2>Slouch minutes per hour</h2>")
     body.append(
         _chart(
-            charts.hourly_chart(t),
+            lambda size: charts.hourly_chart(size, t),
             "Average minutes in each hour over the monitored days.",
+            charts.hourly_legend(),
         )
     )
     body.append(_hour_strip(t))
@@ -95,8 +137,9 @@ def render_week_html(report: WeekReport) -> str:
 
 def _page(title: str, body: list[str]) -> str:
     footer = (
-        "<footer>Made by posture-watch from derived numbers only; no pictures are kept. "
-        "Suggestions paraphrase the guide “Understanding Chronic Muscle Knots”.</footer>"
+        "<footer>Made by posture-watch from measurements only; no pictures are kept. "
+        "Suggestions and advice paraphrase the guide “Understanding Chronic Muscle "
+        "Knots”.</footer>"
     )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -118,18 +161,28 @@ def _span(s: Summary, report: DayReport) -> str:
 def _figures(s: Summary, pain: int | None, span: str) -> str:
     share = "–" if s.upright_share is None else f"{s.upright_share:.0%}"
     p = s.prompts
+    slouching = f"slouching, {times(s.slouch_episodes)}" if s.slouch_episodes else "slouching"
+    reminders = counted(s.long_sitting_alerts, "reminder")
     cells = [
-        (format_minutes(s.monitored_s), f"monitored {span}".strip()),
+        (format_minutes(s.monitored_s), f"monitored, {span}" if span else "monitored"),
         (share, "upright"),
-        (f"{s.slouch_min:.0f} min", f"slouching in {s.slouch_episodes} episode(s)"),
-        (format_minutes(s.longest_bout_s), "longest sitting bout"),
-        (f"{s.breaks} / {s.long_sitting_alerts}", "breaks / long-sitting alerts"),
+        (f"{s.slouch_min:.0f} min", slouching),
+        (format_minutes(s.longest_bout_s), "longest time sitting"),
         (
-            f"{p.done} / {p.asked}",
-            f"prompts followed ({p.skipped} skipped, {p.snoozed} snoozed, "
-            f"{p.ignored + p.dismissed} ignored)",
+            str(s.breaks),
+            f"{'break' if s.breaks == 1 else 'breaks'} taken; {reminders} to stand up",
         ),
     ]
+    if p.asked:
+        cells.append(
+            (
+                f"{p.done} of {p.asked}",
+                f"stretches and breaks done ({p.skipped} skipped, {p.snoozed} snoozed, "
+                f"{p.ignored + p.dismissed} ignored)",
+            )
+        )
+    else:
+        cells.append(("0", "stretches or breaks offered"))
     if pain is not None:
         cells.append((f"{pain}/10", "highest pain logged"))
     items = "".join(
@@ -157,13 +210,44 @@ def _hour_strip(s: Summary) -> str:
     return f'<div class="hours">{"".join(cells)}</div>'
 
 
-def _chart(svg: str, caption: str) -> str:
-    return f'<figure role="img">{svg}<figcaption>{caption}</figcaption></figure>'
+def _chart(
+    draw: Callable[[charts.Size], str],
+    caption: str,
+    legend: Sequence[charts.LegendItem] = (),
+) -> str:
+    """A figure with the chart in every size (CSS shows one), its legend and caption."""
+    sizes = "".join(f'<div class="size-{z.name}">{draw(z)}</div>' for z in charts.SIZES)
+    return (
+        f'<figure role="img" aria-label="{escape(caption)}">{sizes}{_legend(legend)}'
+        f"<figcaption>{caption}</figcaption></figure>"
+    )
 
 
-def _suggestions(suggestions: tuple[Suggestion, ...]) -> str:
-    if not suggestions:
+_GLYPHS = {"marker": "▼", "dot": "●", "ring": "○"}
+
+
+def _legend(items: Sequence[charts.LegendItem]) -> str:
+    if not items:
         return ""
+    out = []
+    for item in items:
+        c = escape(item.colour)
+        if item.kind in _GLYPHS:
+            swatch = f'<i class="marker" style="color:{c}">{_GLYPHS[item.kind]}</i>'
+        elif item.kind == "hatch":
+            swatch = (
+                f'<i style="background:repeating-linear-gradient(135deg,{c} 0 3px,#fff 3px 5px)">'
+                "</i>"
+            )
+        else:
+            swatch = f'<i style="background:{c}"></i>'
+        out.append(f"<li>{swatch}{escape(item.label)}</li>")
+    return f'<ul class="legend">{"".join(out)}</ul>'
+
+
+def _suggestions(suggestions: tuple[Suggestion, ...], why_none: str | None = None) -> str:
+    if not suggestions:
+        return f'<h2>Suggestions</h2><p class="note">{escape(why_none)}</p>' if why_none else ""
     items = "".join(
         f'<li>{escape(s.text)} <span class="cite">({escape(s.cite)})</span></li>'
         for s in suggestions
@@ -190,12 +274,23 @@ def _day_table(report: WeekReport) -> str:
         "<th>longest sit</th><th>breaks</th><th>pain</th></tr>"
     )
     rows = []
-    for d, pain in zip(report.days, report.pain, strict=True):
+    for d, pain, short in zip(report.days, report.pain, report.short_days, strict=True):
+        day = f"<td>{d.first_day:%a %d %b}</td>"
+        pain_cell = f"<td>{'–' if pain is None else pain}</td>"
+        if d.monitored_s <= 0:
+            rows.append(f"<tr>{day}<td>–</td>{'<td></td>' * 4}{pain_cell}</tr>")
+            continue
         share = "–" if d.upright_share is None else f"{d.upright_share:.0%}"
+        mark = '<abbr title="not counted">*</abbr>' if short else ""
         rows.append(
-            f"<tr><td>{d.first_day:%a %d %b}</td><td>{format_minutes(d.monitored_s)}</td>"
+            f"<tr>{day}<td>{format_minutes(d.monitored_s)}{mark}</td>"
             f"<td>{share}</td><td>{d.slouch_min:.0f} min</td>"
-            f"<td>{format_minutes(d.longest_bout_s)}</td><td>{d.breaks}</td>"
-            f"<td>{'–' if pain is None else pain}</td></tr>"
+            f"<td>{format_minutes(d.longest_bout_s)}</td><td>{d.breaks}</td>{pain_cell}</tr>"
         )
-    return f'<div class="table"><table>{head}{"".join(rows)}</table></div>'
+    note = ""
+    if any(report.short_days):
+        note = (
+            f'<p class="note">* under {MIN_DAY_MONITORED_S / 60:.0f} min monitored: not '
+            "counted in the trend and the pain comparison.</p>"
+        )
+    return f'<div class="table"><table>{head}{"".join(rows)}</table></div>{note}'

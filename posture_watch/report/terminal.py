@@ -11,14 +11,28 @@ import textwrap
 from datetime import datetime, tzinfo
 
 from posture_watch.core.advice import MedicalAdvice, Suggestion
-from posture_watch.core.report import STRIP_GLYPHS, STRIP_UNMONITORED, Summary, hour_strip
-from posture_watch.core.report_builder import DayReport, WeekReport
+from posture_watch.core.report import (
+    STRIP_GLYPHS,
+    STRIP_UNMONITORED,
+    Summary,
+    counted,
+    hour_strip,
+    times,
+)
+from posture_watch.core.report_builder import (
+    COUNTING_RULE,
+    MIN_DAY_MONITORED_S,
+    DayReport,
+    WeekReport,
+)
 from posture_watch.core.status import format_minutes
 
 WIDTH = 80
 _RULER = "".join(f"{h:<6d}" for h in range(0, 24, 3)).rstrip()
-#: One line of the week table: day, monitored, upright, slouch, longest sit, breaks/alerts, pain.
-_ROW = "{:<10}  {:>11}  {:>7}  {:>6}  {:>11}  {:>13}  {:>4}"
+#: One line of the week table: day, monitored, upright, slouch, longest sit, breaks, pain.
+_ROW = "{:<10}  {:>12}  {:>7}  {:>7}  {:>11}  {:>6}  {:>4}"
+#: Marks a day in the week table that was monitored too briefly to count.
+SHORT_MARK = "*"
 _LEGEND = (
     f"{STRIP_UNMONITORED} not monitored  {STRIP_GLYPHS[0]} no slouch  "
     f"{STRIP_GLYPHS[1:]} more slouch minutes"
@@ -33,7 +47,7 @@ def render_day(report: DayReport) -> str:
         lines = [title, "Nothing was monitored on this day."]
     else:
         lines = [title, *_figures(s, report.tz), "", *_strip(s)]
-    lines += _suggestions(report.suggestions)
+    lines += _suggestions(report.suggestions, report.no_suggestions)
     lines += _advice(report.advice)
     return "\n".join(lines) + "\n"
 
@@ -44,13 +58,18 @@ def render_week(report: WeekReport) -> str:
     title = f"posture-watch week · {t.first_day:%a %d %b} – {report.last_day:%a %d %b %Y}"
     lines = [title, *_figures(t, report.tz, week=True), ""]
     lines.append(
-        _ROW.format("day", "monitored", "upright", "slouch", "longest sit", "breaks/alerts", "pain")
+        _ROW.format("day", "monitored", "upright", "slouch", "longest sit", "breaks", "pain")
     )
-    for day, pain in zip(report.days, report.pain, strict=True):
-        lines.append(_day_row(day, pain))
+    for day, pain, short in zip(report.days, report.pain, report.short_days, strict=True):
+        lines.append(_day_row(day, pain, short))
+    if any(report.short_days):
+        lines += _wrap(
+            f"{SHORT_MARK} under {MIN_DAY_MONITORED_S / 60:.0f} min monitored: not counted "
+            "in the trend and the pain comparison."
+        )
     lines += ["", *_strip(t), ""]
-    lines += _wrap(report.trend) + _wrap(report.pattern)
-    lines += _suggestions(report.suggestions)
+    lines += _wrap(COUNTING_RULE) + _wrap(report.trend) + _wrap(report.pattern)
+    lines += _suggestions(report.suggestions, report.no_suggestions)
     lines += _advice(report.advice)
     return "\n".join(lines) + "\n"
 
@@ -60,18 +79,37 @@ def _figures(s: Summary, tz: tzinfo, week: bool = False) -> list[str]:
     if s.first_seen is not None and s.last_seen is not None and not week:
         span = f" ({_clock(s.first_seen, tz)}–{_clock(s.last_seen, tz)})"
     share = "–" if s.upright_share is None else f"{s.upright_share:.0%}"
-    p = s.prompts
-    prompts = f"prompts: {p.done} followed, {p.skipped} skipped, {p.snoozed} snoozed"
-    prompts += f", {p.ignored + p.dismissed} ignored"
-    if p.notifications:
-        prompts += f" (+{p.notifications} notification(s))"
-    return [
-        f"monitored {format_minutes(s.monitored_s)}{span} · upright {share} · "
-        f"slouch {s.slouch_min:.0f} min in {s.slouch_episodes} episode(s)",
-        f"longest sitting {format_minutes(s.longest_bout_s)} · breaks {s.breaks} · "
-        f"long-sitting alerts {s.long_sitting_alerts} · slouch alerts {s.slouch_alerts}",
-        prompts,
+    slouch = f"slouching {s.slouch_min:.0f} min"
+    if s.slouch_episodes:
+        slouch += f", {times(s.slouch_episodes)}"
+    first = [f"monitored {format_minutes(s.monitored_s)}{span}", f"upright {share}", slouch]
+    second = [
+        f"longest sitting {format_minutes(s.longest_bout_s)}",
+        counted(s.breaks, "break"),
+        f"reminders: {s.long_sitting_alerts} to stand up, {s.slouch_alerts} to sit up",
     ]
+    p = s.prompts
+    if p.asked:
+        third = [
+            f"stretches and breaks offered: {p.done} done, {p.skipped} skipped, "
+            f"{p.snoozed} snoozed, {p.ignored + p.dismissed} ignored"
+        ]
+    else:
+        third = ["no stretch or break offered"]
+    if p.notifications:
+        third.append(counted(p.notifications, "tip") + " shown")
+    return _joined(first) + _joined(second) + _joined(third)
+
+
+def _joined(parts: list[str], sep: str = " · ") -> list[str]:
+    """``parts`` joined by ``sep`` on as few lines of :data:`WIDTH` as they fit."""
+    lines = [parts[0]]
+    for part in parts[1:]:
+        if len(lines[-1]) + len(sep) + len(part) <= WIDTH:
+            lines[-1] += sep + part
+        else:
+            lines.append(part)
+    return lines
 
 
 def _strip(s: Summary) -> list[str]:
@@ -80,24 +118,25 @@ def _strip(s: Summary) -> list[str]:
     return [f"hour    {_RULER}", f"{label:<7} {cells}", f"        {_LEGEND}"]
 
 
-def _day_row(s: Summary, pain: int | None) -> str:
+def _day_row(s: Summary, pain: int | None, short: bool = False) -> str:
+    pain_text = "–" if pain is None else str(pain)
     if s.monitored_s <= 0:
-        return _ROW.format(f"{s.first_day:%a %d %b}", "–", "", "", "", "", "").rstrip()
+        return _ROW.format(f"{s.first_day:%a %d %b}", "–", "", "", "", "", pain_text)
     share = "–" if s.upright_share is None else f"{s.upright_share:.0%}"
     return _ROW.format(
         f"{s.first_day:%a %d %b}",
-        format_minutes(s.monitored_s),
+        format_minutes(s.monitored_s) + (SHORT_MARK if short else ""),
         share,
-        f"{s.slouch_min:.0f} m",
+        f"{s.slouch_min:.0f} min",
         format_minutes(s.longest_bout_s),
-        f"{s.breaks}/{s.long_sitting_alerts}",
-        "–" if pain is None else str(pain),
+        str(s.breaks),
+        pain_text,
     )
 
 
-def _suggestions(suggestions: tuple[Suggestion, ...]) -> list[str]:
+def _suggestions(suggestions: tuple[Suggestion, ...], why_none: str | None = None) -> list[str]:
     if not suggestions:
-        return []
+        return ["", "Suggestions", *_wrap(why_none)] if why_none else []
     lines = ["", "Suggestions"]
     for s in suggestions:
         lines += _wrap(s.text, "• ", "  ")

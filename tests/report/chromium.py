@@ -165,15 +165,17 @@ class DevToolsPage:
         raw, self._buffer = self._buffer.split(b"\0", 1)
         return json.loads(raw)
 
-    def load(self, page: Path, width: int, height: int = 900, mobile: bool = False) -> PageReport:
-        """Load ``page`` at ``width`` CSS pixels and report on it."""
+    def load(
+        self, page: Path, width: int, height: int = 900, mobile: bool = False, scale: float = 1
+    ) -> PageReport:
+        """Load ``page`` at ``width`` CSS pixels (``scale`` device pixels each) and report."""
         self.events.clear()
         self.call(
             "Emulation.setDeviceMetricsOverride",
             session=True,
             width=width,
             height=height,
-            deviceScaleFactor=1,
+            deviceScaleFactor=scale,
             mobile=mobile,
         )
         self.call("Page.navigate", session=True, url=page.resolve().as_uri())
@@ -195,6 +197,10 @@ class DevToolsPage:
             viewport_width=sizes[1],
             png=base64.b64decode(shot["data"]),
         )
+
+    def evaluate(self, expression: str) -> Any:
+        """The value of a JavaScript expression in the loaded page (JSON-serialisable)."""
+        return self._evaluate(expression)
 
     def _evaluate(self, expression: str) -> Any:
         result = self.call(

@@ -28,7 +28,7 @@ def test_long_sitting_and_late_slouching_come_first():
     assert len(tips) == 2
     sitting, slouch = tips
     assert "longest stretch at the desk lasted 4 h 15 min" in sitting.text
-    assert "2 long-sitting reminder(s) came for 1 break(s)" in sitting.text
+    assert "you took 1 break for 2 reminders to stand up" in sitting.text
     assert sitting.sources == (advice.TAKE_BREAKS,)
     assert slouch.text.startswith("Most slouching (40 of 43 min) came after 15:00")
     assert "chin tucks" in slouch.text
@@ -54,7 +54,7 @@ def test_slouching_spread_evenly_gets_posture_checks():
     s = _summary(History(*day_bounds(DAY, TZ), minutes=rows))
     assert slouch_timing(s) is None
     (tip,) = suggest(s)
-    assert "60 min in 6 episodes" in tip.text and "spread out" in tip.text
+    assert "(60 min, 6 times)" in tip.text and "spread out" in tip.text
     assert tip.sources == (advice.POSTURE_CHECKS, advice.STRETCHING)
 
 
@@ -75,7 +75,7 @@ def test_declined_prompts_get_a_consistency_nudge():
         for i, answer in enumerate(["skipped", "snoozed", "ignored", "dismissed", "done"])
     )
     (tip,) = suggest(_summary(replace(base, prompts=prompts)))
-    assert tip.text.startswith("You followed 1 of 5 prompts")
+    assert tip.text.startswith("You did 1 of the 5 stretches and breaks offered.")
     assert tip.sources == (advice.CONSISTENCY,)
 
 

@@ -74,19 +74,23 @@ def test_readable_on_a_phone(page):
 
 
 def test_day_page_has_its_three_charts_in_the_state_colours(page):
-    assert page.count("<svg") == 3
+    assert page.count("<svg") == 3 * len(charts.SIZES)
     for colour in ("upright", "slouch", "away"):
         assert charts.COLOURS[colour] in page
     assert charts.BREAK_COLOUR in page
-    for heading in ("The day", "Slouch minutes per hour", "Sitting bouts"):
+    for heading in ("The day", "Slouch minutes per hour", "Sitting without a break"):
         assert f"<h2>{heading}</h2>" in page
 
 
 def test_day_page_shows_the_figures_and_suggestions(page):
     assert "<title>posture-watch · 2025-05-12</title>" in page
     assert "<b>90%</b><span>upright</span>" in page
-    assert "slouching in 5 episode(s)" in page
-    assert "<b>1 / 2</b><span>breaks / long-sitting alerts</span>" in page
+    assert "<b>43 min</b><span>slouching, 5 times</span>" in page
+    assert "<b>1</b><span>break taken; 2 reminders to stand up</span>" in page
+    assert (
+        "<b>1 of 4</b><span>stretches and breaks done (1 skipped, 1 snoozed, 1 ignored)</span>"
+        in page
+    )
     assert "Most slouching (40 of 43 min) came after 15:00" in page
     assert "(guide: Preventing Chronic Muscle Knots › Take breaks)" in page
     assert "When to see a doctor" not in page
@@ -106,7 +110,7 @@ def test_no_medical_advice_for_mild_pain():
 
 def test_week_page_has_the_trend_and_pain_charts():
     page = week_page()
-    assert page.count("<svg") == 3
+    assert page.count("<svg") == 3 * len(charts.SIZES)
     assert "<h2>7-day trend</h2>" in page and "<h2>Pain, slouching and sitting</h2>" in page
     assert charts.PAIN_COLOUR in page
     assert page.count("<tr>") == 8  # header and seven days

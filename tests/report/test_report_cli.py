@@ -94,7 +94,7 @@ def test_html_file_is_written(history_file, env, tmp_path, capsys):
     args = ["report", "--history", str(history_file), "--date", "2025-05-12", "--html", str(out)]
     assert cli.main(args) == 0
     assert capsys.readouterr().out.endswith(f"HTML report: {out}\n")
-    assert out.read_text(encoding="utf-8").count("<svg") == 3
+    assert out.read_text(encoding="utf-8").count("<svg") == 3 * len(charts.SIZES)
     assert sorted(p.name for p in out.parent.iterdir()) == ["day.html"]  # no temp file left
 
 
@@ -191,10 +191,10 @@ def test_report_on_a_history_recorded_by_the_monitor(env, isolated_dirs, tmp_pat
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     assert lines[1].startswith("monitored 5 min")  # the demo lasts about 322 s
-    assert "slouch 1 min in 1 episode(s)" in lines[1]
-    assert lines[2].endswith("breaks 1 · long-sitting alerts 1 · slouch alerts 1")
+    assert "slouching 1 min, once" in lines[1]
+    assert lines[2].endswith("1 break · reminders: 1 to stand up, 1 to sit up")
     html = page.read_text(encoding="utf-8")
-    assert html.count("<svg") == 3
+    assert html.count("<svg") == 3 * len(charts.SIZES)
     if chromium.available():
         png = tmp_path / "recorded.png"
         assert chromium.console_lines(chromium.screenshot(page, png)) == []

@@ -21,13 +21,14 @@ def test_day_summary_shows_every_figure():
     _fits(text)
     lines = text.splitlines()
     assert lines[0] == "posture-watch report · Mon 12 May 2025"
-    assert lines[1] == (
-        "monitored 8 h 00 min (09:00–17:00) · upright 90% · slouch 43 min in 5 episode(s)"
+    assert (
+        lines[1] == "monitored 8 h 00 min (09:00–17:00) · upright 90% · slouching 43 min, 5 times"
     )
     assert lines[2] == (
-        "longest sitting 4 h 15 min · breaks 1 · long-sitting alerts 2 · slouch alerts 1"
+        "longest sitting 4 h 15 min · 1 break · reminders: 2 to stand up, 1 to sit up"
     )
-    assert lines[3] == "prompts: 1 followed, 1 skipped, 1 snoozed, 1 ignored (+1 notification(s))"
+    assert lines[3] == "stretches and breaks offered: 1 done, 1 skipped, 1 snoozed, 1 ignored"
+    assert lines[4] == "1 tip shown"
 
 
 def test_day_summary_hour_strip_lines_up_with_the_ruler():
@@ -71,7 +72,7 @@ def test_week_summary():
     _fits(text)
     lines = text.splitlines()
     assert lines[0] == "posture-watch week · Mon 12 May – Sun 18 May 2025"
-    assert "monitored 32 h 00 min · upright 90% · slouch 172 min in 20 episode(s)" in text
+    assert "monitored 32 h 00 min · upright 90% · slouching 172 min, 20 times" in text
     row = next(line for line in lines if line.startswith("Tue 13 May"))
     assert row.split() == [
         "Tue",
@@ -83,16 +84,16 @@ def test_week_summary():
         "min",
         "90%",
         "43",
-        "m",
+        "min",
         "4",
         "h",
         "15",
         "min",
-        "1/2",
+        "1",
         "3",
     ]
     assert next(line for line in lines if line.startswith("Thu 15 May")).split()[-1] == "–"
-    assert "No clear pattern yet: 1 day(s)" in text
+    assert "No clear pattern yet: 1 day has both a pain entry" in text
     assert "avg day · · · · · · · · · ▁ ▂ ▁ ▁ ▁ ▁ ▆ ▆ · · · · · · ·" in text
     header = next(line for line in lines if line.startswith("day "))
     assert header.index("pain") + 4 == len(row)

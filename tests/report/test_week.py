@@ -37,7 +37,9 @@ def test_week_has_seven_days_and_their_pain():
 
 def test_too_few_days_with_pain_is_no_clear_pattern_yet():
     week = _week([8, 12, 16, 20, 24, 28, 32], [2, None, 3, None, None, 4, 1])
-    assert week.pattern.startswith("No clear pattern yet: 4 day(s)")
+    assert week.pattern.startswith(
+        "No clear pattern yet: 4 days have both a pain entry and at least 10 min monitored;"
+    )
 
 
 def test_pain_rising_with_slouching_is_named():
@@ -65,7 +67,7 @@ def test_constant_pain_has_no_pattern():
 
 
 def test_days_without_monitoring_do_not_count_for_the_pattern():
-    assert pain_pattern([], []).startswith("No clear pattern yet: 0 day(s)")
+    assert pain_pattern([], []).startswith("No clear pattern yet: 0 days have")
 
 
 def test_upright_trend():
@@ -76,7 +78,9 @@ def test_upright_trend():
         "Upright share rose over the week"
     )
     assert _week([12] * 7, [None] * 7).trend.startswith("Upright share held steady at around 9")
-    assert upright_trend([]) == "Too few monitored days for a trend (0 of 0)."
+    assert upright_trend([]) == (
+        "Too few days for a trend: 0 of 0 days have at least 10 min monitored; 3 are needed."
+    )
 
 
 def test_week_suggestions_speak_of_the_week():
