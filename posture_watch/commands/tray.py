@@ -20,7 +20,7 @@ from posture_watch.commands.monitor import SIGNAL_EXIT, say
 from posture_watch.config import settings_path
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
-from posture_watch.core.status import TrayState, format_minutes
+from posture_watch.core.status import TrayState, format_span
 from posture_watch.desktop.session_watch import SessionWatch
 from posture_watch.errors import PostureWatchError
 from posture_watch.monitor.control import ControlServer, relay
@@ -132,9 +132,9 @@ def demo_notice(speed: float, slouch_after: float, sit_max: float) -> Notice:
     return Notice(
         "posture-watch demo",
         f"A recorded session of about 5 min plays{faster}. The icon turns orange when the "
-        f"person slouches; a nudge comes after {format_minutes(slouch_after / speed)} of "
+        f"person slouches; a nudge comes after {format_span(slouch_after / speed)} of "
         f"slouching, and a break with a stretch after "
-        f"{format_minutes(sit_max / speed)} of sitting.",
+        f"{format_span(sit_max / speed)} of sitting.",
     )
 
 

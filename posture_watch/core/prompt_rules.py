@@ -26,7 +26,7 @@ from typing import Protocol
 from posture_watch.core.events import BreakStarted, LongSittingAlert, SlouchAlert
 from posture_watch.core.prompts import Problem, Prompt, PromptChooser, PromptKind
 from posture_watch.core.scoring import PostureState
-from posture_watch.core.status import format_minutes
+from posture_watch.core.status import format_span
 
 #: Width of the sliding window of the hourly limit, seconds.
 HOUR = 3600.0
@@ -354,7 +354,7 @@ def why_sentence(reason: Reason, lasted: float | None, problem: Problem | None =
     """
     if lasted is None or reason is Reason.MANUAL:
         return ""
-    spell = format_minutes(lasted)
+    spell = format_span(lasted)
     if reason is Reason.SLOUCH:
         seen = _SEEN.get(problem) if problem is not None else None
         return f"{seen or 'You have been slouching'} for {spell}."

@@ -242,3 +242,12 @@ def format_minutes(seconds: float) -> str:
     if minutes < 60:
         return f"{minutes} min"
     return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def format_span(seconds: float) -> str:
+    """Like :func:`format_minutes`, with the seconds under 10 minutes (``'1 min 45 s'``),
+    where "1 min" would hide almost half of it; whole minutes stay ``'2 min'``."""
+    whole = int(seconds)
+    if 60 <= whole < 600 and whole % 60:
+        return f"{whole // 60} min {whole % 60} s"
+    return format_minutes(seconds)

@@ -423,7 +423,7 @@ def test_tilted_shoulders_are_named_as_such():
     s = scheduler()
     alert = SlouchAlert(200.0, 110.0)
     item = due(s.step(200.0, SLOUCH, (alert,), problem=Problem.TILTED_SHOULDERS))
-    assert nudge_message(item).body.startswith("Your shoulders have been tilted for 1 min. ")
+    assert nudge_message(item).body.startswith("Your shoulders have been tilted for 1 min 30 s. ")
     assert Problem.TILTED_SHOULDERS in item.prompt.answers
 
 

@@ -7,7 +7,14 @@ import re
 import pytest
 
 from posture_watch.core.scoring import PostureState
-from posture_watch.core.status import LABELS, MAX_GAP, MonitorStatus, TrayState, format_minutes
+from posture_watch.core.status import (
+    LABELS,
+    MAX_GAP,
+    MonitorStatus,
+    TrayState,
+    format_minutes,
+    format_span,
+)
 
 UP, SLOUCH, AWAY, UNKNOWN = (
     PostureState.UPRIGHT,
@@ -313,3 +320,12 @@ def test_the_reason_goes_with_the_unknown_state_and_yields_to_flags() -> None:
     status.observe(4.0, UNKNOWN, 0.0)  # unknown without a reason: the plain away words
     assert status.status_line(5.0).startswith(LABELS[TrayState.AWAY][:1].upper())
     assert "see you" not in status.status_line(5.0)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(40.7, "40 s"), (105, "1 min 45 s"), (120, "2 min"), (599, "9 min 59 s"), (660, "11 min"),
+     (3900, "1 h 05 min")],
+)  # fmt: skip
+def test_format_span_keeps_the_seconds_of_short_spans(seconds, text) -> None:
+    assert format_span(seconds) == text
