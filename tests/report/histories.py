@@ -178,3 +178,24 @@ def merge(*histories: History) -> History:
         minutes=concat(*(h.minutes for h in ordered)),
         **{f: tuple(x for h in ordered for x in getattr(h, f)) for f in fields},
     )
+
+
+def short_session(
+    day: date = DAY,
+    start: float = 10.1,
+    states: str = "UUUUSSSUUUUUUU",
+    pain: int | None = None,
+) -> History:
+    """One short sitting (14 minutes by default) from ``start`` with a slouch reminder.
+
+    ``pain`` adds a journal entry at 18:00 that day.
+    """
+    t0 = at(start, day)
+    return History(
+        *day_bounds(day, TZ),
+        minutes=minutes(t0, states),
+        bouts=(Interval(t0, t0 + 60.0 * len(states)),),
+        alerts=(AlertRecord(t0 + 300.0, "slouch", t0 + 240.0),),
+        prompts=(PromptRecord(t0 + 300.0, "posture-stack", "posture_check", "slouch"),),
+        journal=() if pain is None else (JournalEntry(at(18, day), pain=pain),),
+    )

@@ -11,6 +11,7 @@ from PIL import Image
 
 from posture_watch.report import charts
 from tests.report import chromium
+from tests.report.histories import DAY, TZ, short_session
 from tests.report.test_html import day_page, week_page
 
 pytestmark = pytest.mark.skipif(
@@ -30,6 +31,14 @@ def pixels_of(image: Image.Image, hex_colour: str, tolerance: int = 12) -> int:
     return int(np.count_nonzero(near.all(axis=2)))
 
 
+def _short_page() -> str:
+    from posture_watch.core.report_builder import day_report
+    from posture_watch.report.html import render_day_html
+
+    history = short_session()
+    return render_day_html(day_report(history, DAY, TZ), history)
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("pages")
@@ -37,6 +46,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "day": day_page(),
         "advice": day_page(pain=8, numbness=True),
         "week": week_page(),
+        "short": _short_page(),
     }
     paths = {}
     for name, text in out.items():
@@ -116,3 +126,52 @@ def test_a_wide_page_is_caught_as_overflow(browser, tmp_path):
     )
     report = browser.load(wide, width=400, mobile=True)
     assert report.scroll_width > 400
+
+
+#: Per figure: the shown chart's width over the column's, the smallest and largest chart
+#: text as rendered (its font size in SVG units times the drawing's scale), the smallest
+#: legend text, and how many of the chart's sizes are shown.
+_MEASURE = """
+(() => {
+  const body = getComputedStyle(document.body);
+  const column = document.body.clientWidth - parseFloat(body.paddingLeft)
+    - parseFloat(body.paddingRight);
+  return [...document.querySelectorAll('figure')].map(fig => {
+    const shown = [...fig.querySelectorAll('svg')].filter(
+      svg => svg.getBoundingClientRect().width > 0);
+    const svg = shown[0];
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const text = [...svg.querySelectorAll('text')].map(
+      t => parseFloat(getComputedStyle(t).fontSize) * scale);
+    const legend = [...fig.querySelectorAll('.legend li')].map(
+      li => parseFloat(getComputedStyle(li).fontSize));
+    return {shown: shown.length, ratio: svg.getBoundingClientRect().width / column,
+            min_text: Math.min(...text), max_text: Math.max(...text),
+            legend: legend.length ? Math.min(...legend) : null};
+  });
+})()
+"""
+
+
+@pytest.mark.parametrize("name", ["day", "short", "week"])
+def test_charts_fill_the_column_on_a_desktop(browser, pages, name):
+    browser.load(pages[name], width=1366, height=900)
+    figures = browser.evaluate(_MEASURE)
+    assert len(figures) == 3
+    for fig in figures:
+        assert fig["shown"] == 1  # one size of each chart, the desktop one
+        assert fig["ratio"] >= 0.9, fig
+
+
+@pytest.mark.parametrize(
+    ("width", "mobile"), [(390, True), (360, True), (800, False), (1366, False), (1920, False)]
+)
+def test_chart_and_legend_text_stays_readable(browser, pages, width, mobile):
+    for name in ("day", "week"):
+        browser.load(pages[name], width=width, height=900, mobile=mobile, scale=2 if mobile else 1)
+        for fig in browser.evaluate(_MEASURE):
+            assert fig["shown"] == 1
+            assert fig["ratio"] >= 0.9, (name, width, fig)
+            assert fig["min_text"] >= (10.5 if width < 390 else 11.0), (name, width, fig)
+            assert fig["max_text"] <= 22.0, (name, width, fig)
+            assert fig["legend"] is None or fig["legend"] >= 12.0, (name, width, fig)
