@@ -366,7 +366,7 @@ def bouts_chart(size: Size, history: History, summary: Summary, tz: tzinfo, sit_
     # The reminder's minute is a tick of its own, in its colour, instead of a label that
     # long blocks would cover; neighbouring ticks too close to it make way.
     top = ax.get_ylim()[1]
-    ticks = [t for t in ax.get_yticks() if 0 <= t <= top and abs(t - limit) > 0.12 * top]
+    ticks = [t for t in ax.get_yticks() if 0 <= t <= top and abs(t - limit) > 0.15 * top]
     ax.set_yticks(sorted([*ticks, limit]))
     ax.get_yticklabels()[sorted([*ticks, limit]).index(limit)].set_color(CAMERA_COLOUR)
     ax.spines[["top", "right"]].set_visible(False)

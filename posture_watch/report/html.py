@@ -54,6 +54,7 @@ margin:.6rem 0}.hours div{text-align:center;border-radius:.25rem;padding:.1rem 0
 .table{overflow-x:auto}table{border-collapse:collapse;font-size:.9rem;width:100%}
 td,th{padding:.25rem .5rem;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}
 td:first-child,th:first-child{text-align:left}
+@media (max-width:40rem){table{font-size:.85rem}td,th{padding:.25rem .3rem}th{white-space:normal}}
 .cite{color:#555;font-size:.85rem}
 .advice{border:2px solid #d21e1e;border-radius:.5rem;padding:.6rem 1rem;background:#fff6f6;
 margin-bottom:1rem}
@@ -269,23 +270,24 @@ def _advice(advice: MedicalAdvice | None) -> str:
 
 
 def _day_table(report: WeekReport) -> str:
+    """One row per day; pain comes third so that a phone shows it without scrolling."""
     head = (
-        "<tr><th>day</th><th>monitored</th><th>upright</th><th>slouch</th>"
-        "<th>longest sit</th><th>breaks</th><th>pain</th></tr>"
+        "<tr><th>day</th><th>monitored</th><th>pain</th><th>upright</th><th>slouch</th>"
+        "<th>longest sit</th><th>breaks</th></tr>"
     )
     rows = []
     for d, pain, short in zip(report.days, report.pain, report.short_days, strict=True):
         day = f"<td>{d.first_day:%a %d %b}</td>"
         pain_cell = f"<td>{'–' if pain is None else pain}</td>"
         if d.monitored_s <= 0:
-            rows.append(f"<tr>{day}<td>–</td>{'<td></td>' * 4}{pain_cell}</tr>")
+            rows.append(f"<tr>{day}<td>–</td>{pain_cell}{'<td></td>' * 4}</tr>")
             continue
         share = "–" if d.upright_share is None else f"{d.upright_share:.0%}"
         mark = '<abbr title="not counted">*</abbr>' if short else ""
         rows.append(
-            f"<tr>{day}<td>{format_minutes(d.monitored_s)}{mark}</td>"
+            f"<tr>{day}<td>{format_minutes(d.monitored_s)}{mark}</td>{pain_cell}"
             f"<td>{share}</td><td>{d.slouch_min:.0f} min</td>"
-            f"<td>{format_minutes(d.longest_bout_s)}</td><td>{d.breaks}</td>{pain_cell}</tr>"
+            f"<td>{format_minutes(d.longest_bout_s)}</td><td>{d.breaks}</td></tr>"
         )
     note = ""
     if any(report.short_days):

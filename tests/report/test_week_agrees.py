@@ -68,11 +68,11 @@ def _terminal_rows(text: str) -> list[dict[str, str]]:
 def _html_rows(page: str) -> list[dict[str, str]]:
     table = re.search(r"<table>(.*?)</table>", page, re.S).group(1)  # type: ignore[union-attr]
     rows = []
-    for tr in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]:
+    head, *body = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    names = re.findall(r"<th>(.*?)</th>", head)
+    for tr in body:
         cells = [unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td>(.*?)</td>", tr)]
-        rows.append(
-            {"day": cells[0], "monitored": cells[1], "upright": cells[2], "pain": cells[-1]}
-        )
+        rows.append(dict(zip(names, cells, strict=True)))
     return rows
 
 
