@@ -212,7 +212,10 @@ def test_long_sitting_opens_the_stretch_window_and_done_is_recorded(
     shown = [r for r in journal(events) if r["type"] == "PromptShown"]
     breaks = [r for r in shown if r["reason"] == "long_sitting"]
     assert breaks and breaks[0]["stretch_id"] == answered[0]["prompt_id"]
-    assert any(n["summary"] for n in xsession.notifications())
+    notes = {n["summary"]: n["body"] for n in xsession.notifications()}
+    # the demo says at once what it will show; the break says how long you sat
+    assert notes["posture-watch demo"].startswith("A recorded session of about 5 min plays 10")
+    assert re.match(r"You have been sitting for 1 min \d+ s\. ", notes["Time for a break"]), notes
     # the same story in the SQLite history, for the report
     with closing(sqlite3.connect(history)) as db:
         rows = db.execute(
