@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from posture_watch.clock import today as clock_today
+from posture_watch.core.words import plural
 from posture_watch.errors import ConfigError, StorageError
 from posture_watch.history import SCHEMA_VERSION, TABLES, HistoryStore, default_history_path
 
@@ -163,7 +164,7 @@ def run_export(args: argparse.Namespace) -> int:
         ((table, rows),) = tables.items()
         _write(args.out, _csv(columns[table], rows))
     if args.out is not None:
-        counts = ", ".join(f"{len(rows)} {table}" for table, rows in tables.items())
+        counts = ", ".join(_rows(table, len(rows)) for table, rows in tables.items())
         print(f"exported {counts} → {args.out}", file=sys.stderr)
     return 0
 
@@ -189,8 +190,28 @@ def _write(path: Path | None, text: str, stdout: TextIO | None = None) -> None:
 # -- forget -------------------------------------------------------------------------------
 
 
+#: What one row of each table is, in words (singular, plural), for the lines a person reads.
+_ROW_NOUNS: dict[str, tuple[str, str]] = {
+    "minutes": ("minute", "minutes"),
+    "bouts": ("sitting stretch", "sitting stretches"),
+    "breaks": ("break", "breaks"),
+    "alerts": ("alert", "alerts"),
+    "prompts": ("reminder", "reminders"),
+    "suppressed": ("reminder held back", "reminders held back"),
+    "pauses": ("pause", "pauses"),
+    "camera_problems": ("camera problem", "camera problems"),
+    "calibrations": ("calibration", "calibrations"),
+    "journal": ("journal entry", "journal entries"),
+}
+
+
+def _rows(table: str, n: int) -> str:
+    one, many = _ROW_NOUNS.get(table, (table.replace("_", " "), table.replace("_", " ")))
+    return plural(n, one, many)
+
+
 def _describe(counts: dict[str, int]) -> str:
-    parts = [f"{n} {table.replace('_', ' ')}" for table, n in counts.items() if n]
+    parts = [_rows(table, n) for table, n in counts.items() if n]
     return ", ".join(parts) if parts else "nothing"
 
 

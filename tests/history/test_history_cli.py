@@ -135,7 +135,7 @@ def test_forget_before_a_day_and_then_all(env, history):
             day_start(DAYS[2]) + 9 * 3600 + 60,
         ]
     proc = run(env, "forget", "--all", "--yes")
-    assert proc.stdout.strip() == "deleted all history: 2 minutes, 1 alerts"
+    assert proc.stdout.strip() == "deleted all history: 2 minutes, 1 alert"
     assert run(env, "forget", "--all", "--yes").stdout.startswith("nothing to forget")
     with HistoryStore.open(history) as store:
         assert store.count() == dict.fromkeys(store.count(), 0)
