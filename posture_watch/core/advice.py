@@ -21,8 +21,9 @@ import numpy as np
 
 from posture_watch.core.journal import SEVERE_PAIN, JournalEntry
 from posture_watch.core.prompts import Problem
-from posture_watch.core.report import Summary, counted, times
+from posture_watch.core.report import Summary
 from posture_watch.core.status import format_minutes
+from posture_watch.core.words import plural, times
 
 TAKE_BREAKS = "Preventing Chronic Muscle Knots › Take breaks"
 STAY_ACTIVE = "Preventing Chronic Muscle Knots › Stay active"
@@ -192,8 +193,8 @@ def _sitting_suggestion(
     weight = max(0.0, summary.longest_bout_s - sit_max) / 60.0 + 15.0 * unanswered
     text = f"Your longest stretch at the desk{when} lasted {format_minutes(summary.longest_bout_s)}"
     if summary.long_sitting_alerts:
-        reminders = counted(summary.long_sitting_alerts, "reminder")
-        text += f", and you took {counted(summary.breaks, 'break')} for {reminders} to stand up"
+        reminders = plural(summary.long_sitting_alerts, "reminder")
+        text += f", and you took {plural(summary.breaks, 'break')} for {reminders} to stand up"
     text += (
         f": stand up and move for a few minutes before the {sit_max / 60:.0f}-minute mark, "
         "even a walk to refill your glass counts."

@@ -382,20 +382,6 @@ def strip_glyph(cell: HourCell, n_days: int = 1) -> str:
     return STRIP_GLYPHS[1 + int(np.searchsorted(STRIP_LIMITS, minutes, side="right"))]
 
 
-def counted(n: int, one: str, many: str | None = None) -> str:
-    """``"1 break"``, ``"3 breaks"``: a number with its noun in the right number.
-
-    The report never writes "break(s)"; ``many`` is for irregular plurals ("1 day has",
-    "2 days have" is the caller's business).
-    """
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def times(n: int) -> str:
-    """``"once"``, ``"twice"``, ``"5 times"``: how often something happened, in words."""
-    return {1: "once", 2: "twice"}.get(n, f"{n} times")
-
-
 def hour_strip(summary: Summary) -> str:
     """The 24 glyphs of :func:`strip_glyph`, hour 0 first (per monitored day for a week)."""
     return "".join(strip_glyph(cell, summary.days_monitored) for cell in summary.hours)

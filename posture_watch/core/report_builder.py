@@ -27,8 +27,9 @@ from posture_watch.core.advice import (
     suggest,
     why_no_suggestions,
 )
-from posture_watch.core.report import History, Summary, counted, day_bounds, summarize
+from posture_watch.core.report import History, Summary, day_bounds, summarize
 from posture_watch.core.status import format_minutes
+from posture_watch.core.words import plural
 
 WEEK_DAYS = 7
 #: Days with both a pain entry and monitoring needed before talking about a pattern.
@@ -149,7 +150,7 @@ def pain_pattern(days: Sequence[Summary], pain: Sequence[int | None]) -> str:
     if len(both) < MIN_PATTERN_DAYS:
         have = "has" if len(both) == 1 else "have"
         text = (
-            f"No clear pattern yet: {counted(len(both), 'day')} {have} both a pain entry "
+            f"No clear pattern yet: {plural(len(both), 'day')} {have} both a pain entry "
             f"and at least {MIN_DAY_MONITORED_S / 60:.0f} min monitored; about "
             f"{MIN_PATTERN_DAYS} are needed to compare."
         )
@@ -206,7 +207,7 @@ def upright_trend(days: Sequence[Summary]) -> str:
     if len(points) < MIN_TREND_DAYS:
         n = len(points)
         text = (
-            f"Too few days for a trend: {n} of {counted(len(days), 'day')} "
+            f"Too few days for a trend: {n} of {plural(len(days), 'day')} "
             f"{'has' if n == 1 else 'have'} at least {MIN_DAY_MONITORED_S / 60:.0f} min "
             f"monitored; {MIN_TREND_DAYS} are needed."
         )

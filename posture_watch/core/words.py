@@ -11,3 +11,8 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     ``plural(0, "day")`` is ``"0 days"``, ``plural(2, "entry", "entries")`` is ``"2 entries"``."""
     noun = singular if count == 1 else (plural_form or f"{singular}s")
     return f"{count} {noun}"
+
+
+def times(count: int) -> str:
+    """``"once"``, ``"twice"``, ``"5 times"``: how often something happened, in words."""
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")

@@ -18,7 +18,7 @@ from datetime import datetime
 from html import escape
 
 from posture_watch.core.advice import MedicalAdvice, Suggestion
-from posture_watch.core.report import History, Summary, counted, hour_strip, times
+from posture_watch.core.report import History, Summary, hour_strip
 from posture_watch.core.report_builder import (
     COUNTING_RULE,
     MIN_DAY_MONITORED_S,
@@ -26,6 +26,7 @@ from posture_watch.core.report_builder import (
     WeekReport,
 )
 from posture_watch.core.status import format_minutes
+from posture_watch.core.words import plural, times
 from posture_watch.report import charts
 
 _CSS = """
@@ -163,7 +164,7 @@ def _figures(s: Summary, pain: int | None, span: str) -> str:
     share = "–" if s.upright_share is None else f"{s.upright_share:.0%}"
     p = s.prompts
     slouching = f"slouching, {times(s.slouch_episodes)}" if s.slouch_episodes else "slouching"
-    reminders = counted(s.long_sitting_alerts, "reminder")
+    reminders = plural(s.long_sitting_alerts, "reminder")
     cells = [
         (format_minutes(s.monitored_s), f"monitored, {span}" if span else "monitored"),
         (share, "upright"),

@@ -15,9 +15,7 @@ from posture_watch.core.report import (
     STRIP_GLYPHS,
     STRIP_UNMONITORED,
     Summary,
-    counted,
     hour_strip,
-    times,
 )
 from posture_watch.core.report_builder import (
     COUNTING_RULE,
@@ -26,6 +24,7 @@ from posture_watch.core.report_builder import (
     WeekReport,
 )
 from posture_watch.core.status import format_minutes
+from posture_watch.core.words import plural, times
 
 WIDTH = 80
 _RULER = "".join(f"{h:<6d}" for h in range(0, 24, 3)).rstrip()
@@ -85,7 +84,7 @@ def _figures(s: Summary, tz: tzinfo, week: bool = False) -> list[str]:
     first = [f"monitored {format_minutes(s.monitored_s)}{span}", f"upright {share}", slouch]
     second = [
         f"longest sitting {format_minutes(s.longest_bout_s)}",
-        counted(s.breaks, "break"),
+        plural(s.breaks, "break"),
         f"reminders: {s.long_sitting_alerts} to stand up, {s.slouch_alerts} to sit up",
     ]
     p = s.prompts
@@ -97,7 +96,7 @@ def _figures(s: Summary, tz: tzinfo, week: bool = False) -> list[str]:
     else:
         third = ["no stretch or break offered"]
     if p.notifications:
-        third.append(counted(p.notifications, "tip") + " shown")
+        third.append(plural(p.notifications, "tip") + " shown")
     return _joined(first) + _joined(second) + _joined(third)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from posture_watch.core.words import plural
+from posture_watch.core.words import plural, times
 
 
 @pytest.mark.parametrize(
@@ -19,3 +19,10 @@ from posture_watch.core.words import plural
 )
 def test_plural(count: int, args: tuple[str, ...], expected: str) -> None:
     assert plural(count, *args) == expected
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"), [(1, "once"), (2, "twice"), (0, "0 times"), (5, "5 times")]
+)
+def test_times(count: int, expected: str) -> None:
+    assert times(count) == expected

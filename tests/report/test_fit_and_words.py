@@ -12,8 +12,9 @@ import pytest
 
 from posture_watch.core import advice
 from posture_watch.core.journal import JournalEntry
-from posture_watch.core.report import History, counted, day_bounds, summarize, times
+from posture_watch.core.report import History, day_bounds, summarize
 from posture_watch.core.report_builder import day_report, week_report
+from posture_watch.core.words import plural, times
 from posture_watch.report import charts
 from posture_watch.report.html import render_day_html, render_week_html
 from posture_watch.report.terminal import render_day, render_week
@@ -170,6 +171,6 @@ def test_the_banned_patterns_catch_the_old_wording():
 
 
 def test_counted_and_times():
-    assert [counted(n, "break") for n in (0, 1, 2)] == ["0 breaks", "1 break", "2 breaks"]
-    assert counted(1, "day", "days") == "1 day"
+    assert [plural(n, "break") for n in (0, 1, 2)] == ["0 breaks", "1 break", "2 breaks"]
+    assert plural(1, "day", "days") == "1 day"
     assert [times(n) for n in (1, 2, 5)] == ["once", "twice", "5 times"]
