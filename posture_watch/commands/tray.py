@@ -127,14 +127,14 @@ def _uncalibrated_start(args: argparse.Namespace, setup: MonitorSetup) -> bool:
 
 
 def demo_notice(speed: float, slouch_after: float, sit_max: float) -> Notice:
-    """What the demo shows and when, in one line: for its first 90 s nothing happens."""
+    """What the demo shows and when, in one line: for its first minute nothing happens.
+    The times are the recording's, as the nudges themselves give them."""
     faster = f" {speed:g} times faster" if speed != 1 else ""
     return Notice(
         "posture-watch demo",
         f"A recorded session of about 5 min plays{faster}. The icon turns orange when the "
-        f"person slouches; a nudge comes after {format_span(slouch_after / speed)} of "
-        f"slouching, and a break with a stretch after "
-        f"{format_span(sit_max / speed)} of sitting.",
+        f"person slouches; a nudge comes after {format_span(slouch_after)} of slouching, "
+        f"and a break with a stretch after {format_span(sit_max)} of sitting.",
     )
 
 

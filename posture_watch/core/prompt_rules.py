@@ -383,6 +383,6 @@ def nudge_message(due: PromptDue) -> Nudge:
     tip = f"{prompt.title}: {prompt.text}"
     lines = [f"{why} {tip}" if why else tip]
     if due.stretch is not None:
-        lines.append(f"Then a stretch: {due.stretch.title} (in the stretch window).")
+        lines.append(f"Then a stretch in the stretch window: {due.stretch.title}.")
     lines.append(f"From the guide: {prompt.source}")
     return Nudge(TITLES.get(due.reason, prompt.title), "\n".join(lines))

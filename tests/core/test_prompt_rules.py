@@ -443,7 +443,7 @@ def test_the_break_nudge_gives_the_sitting_time_and_names_the_stretch():
     assert nudge.title == "Time for a break"
     lines = nudge.body.split("\n")
     assert lines[0].startswith(f"You have been sitting for 52 min. {item.prompt.title}: ")
-    assert lines[1] == f"Then a stretch: {item.stretch.title} (in the stretch window)."
+    assert lines[1] == f"Then a stretch in the stretch window: {item.stretch.title}."
 
 
 def test_a_periodic_check_says_how_long_you_have_been_at_the_screen():
