@@ -24,12 +24,17 @@ from posture_watch.clock import SYSTEM
 from posture_watch.commands import history_cli
 from posture_watch.config import load_config
 from posture_watch.core.report_builder import day_report, week_report
-from posture_watch.desktop.open_file import open_in_default_app
+from posture_watch.desktop.open_file import OpenerFailed, open_in_default_app
 from posture_watch.errors import ConfigError, StorageError
 from posture_watch.report.load import NoHistoryError, load_day, load_week
 from posture_watch.report.terminal import render_day, render_week
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+#: How long ``--open`` waits for the opener's exit status (``xdg-open`` exits 3 when no
+#: program opens HTML, 4 when that program failed); a viewer still running is left alone.
+OPEN_WAIT = 2.0
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -162,11 +167,16 @@ def run(args: argparse.Namespace) -> int:
     print(f"HTML report: {out}")
     if args.open:
         try:
-            open_in_default_app(out)
+            open_in_default_app(out, wait=OPEN_WAIT)
         except FileNotFoundError as exc:
             print(
                 f"posture-watch: cannot open the report ({exc.filename} not found); "
                 f"open {out} yourself",
+                file=sys.stderr,
+            )
+        except OpenerFailed as exc:
+            print(
+                f"posture-watch: could not open the report: {exc.why}; open {out} yourself",
                 file=sys.stderr,
             )
     return 0

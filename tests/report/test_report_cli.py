@@ -145,6 +145,24 @@ def test_open_without_a_desktop_opener_still_writes(history_file, env, isolated_
     assert "xdg-open not found" in out.stderr
 
 
+@pytest.mark.parametrize(("status", "why"), [(3, "no program to open it"), (4, "failed")])
+def test_open_says_when_the_opener_fails(history_file, env, isolated_dirs, status, why):
+    """xdg-open that finds no program (exit 3) or whose program failed (4): one line with
+    the file's path, and the report is still written (exit 0)."""
+    bin_dir = isolated_dirs / "bin"
+    bin_dir.mkdir()
+    viewer = bin_dir / "xdg-open"
+    viewer.write_text(f"#!/bin/sh\nexit {status}\n")
+    viewer.chmod(0o755)
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
+    out = run("report", "--history", str(history_file), "--date", "2025-05-12", "--open", env=env)
+    expected = isolated_dirs / "data" / "posture-watch" / "reports" / "2025-05-12.html"
+    assert out.returncode == 0 and expected.is_file()
+    (line,) = out.stderr.splitlines()
+    assert line.startswith("posture-watch: could not open the report: ") and why in line
+    assert line.endswith(f"; open {expected} yourself")
+
+
 def test_write_day_report_for_the_tray(history_file, tmp_path):
     out = write_day_report(history_file, DAY, tmp_path / "reports" / "today.html", tz=TZ)
     assert out == tmp_path / "reports" / "today.html"
