@@ -111,10 +111,7 @@ def test_the_users_settings_file_is_used_without_config(profile: Path) -> None:
 def test_a_missing_or_bad_config_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
     missing = run_cli("analyze", SESSION, "--config", tmp_path / "nope.toml")
     assert missing.code == 2
-    assert (
-        missing.err.strip()
-        == f"posture-watch: {tmp_path / 'nope.toml'}: no such settings file"
-    )
+    assert missing.err.strip() == f"posture-watch: {tmp_path / 'nope.toml'}: no such settings file"
     bad = tmp_path / "bad.toml"
     bad.write_text("[posture]\nslouch_after = -5\n")
     result = run_cli("analyze", SESSION, "--config", bad)
