@@ -27,20 +27,31 @@ def env(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def test_a_corrupt_model_exits_2_with_one_line(env, tmp_path, shared_samples):
-    """Was: a thread traceback, "stopped: 0 frames analysed", exit 0."""
+@pytest.mark.parametrize(
+    ("own", "says"),
+    [
+        ((), "corrupt.task is not the pinned lite model: it has 4096 bytes"),
+        (("--allow-own-model",), "cannot load pose model"),
+    ],
+)
+def test_a_corrupt_model_exits_2_with_one_line(env, tmp_path, shared_samples, own, says):
+    """Was: a thread traceback, "stopped: 0 frames analysed", exit 0. Now the pin check
+    refuses it before loading; with --allow-own-model the load itself fails in one line
+    (after the one warning that it is not a pinned model)."""
     bad = tmp_path / "corrupt.task"
     bad.write_bytes(os.urandom(4096))
     picture = next((shared_samples / "sideview" / "images").glob("*.jpg"))
     proc = subprocess.run(
-        [*CLI, "--source", str(picture.parent), "--model", str(bad), "--seconds", "5"],
+        [*CLI, "--source", str(picture.parent), "--model", str(bad), *own, "--seconds", "5"],
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert proc.returncode == 2
-    assert proc.stderr.count("\n") == 1 and "cannot load pose model" in proc.stderr
+    *warning, error = proc.stderr.splitlines()
+    assert len(warning) == len(own) and says in error and error.startswith("posture-watch: ")
+    assert all("is not a pinned pose model" in line for line in warning)
     assert "Traceback" not in proc.stderr + proc.stdout
 
 
