@@ -18,6 +18,7 @@ from posture_watch.config import load_config
 from posture_watch.core.analyzer import PostureAnalyzer, Verdict
 from posture_watch.core.scoring import Baseline, PostureState
 from posture_watch.core.settings import Settings
+from posture_watch.core.status import format_span
 from posture_watch.core.summary import SessionSummary
 from posture_watch.errors import ConfigError
 from posture_watch.model import OWN_MODEL, locate_model
@@ -238,11 +239,6 @@ def _summary_json(label: str, summary: SessionSummary) -> dict:
     }
 
 
-def _fmt_seconds(seconds: float) -> str:
-    minutes, sec = divmod(round(seconds), 60)
-    return f"{minutes}m{sec:02d}s" if minutes else f"{sec}s"
-
-
 def _print_table(reports: list[SourceReport], baseline: Baseline, out: TextIO) -> None:
     how = (
         f"calibrated (profile {baseline.profile or 'file'})"
@@ -257,10 +253,13 @@ def _print_table(reports: list[SourceReport], baseline: Baseline, out: TextIO) -
         out.write(f"{r.label}\n  frames: {r.frames}, person found in {r.people}\n")
         total = sum(r.summary.seconds.values()) or 1.0
         for state, sec in r.summary.seconds.items():
-            out.write(f"  {state.value:<8} {_fmt_seconds(sec):>8}  {100 * sec / total:5.1f}%\n")
+            out.write(f"  {state.value:<8} {format_span(sec):>11}  {100 * sec / total:5.1f}%\n")
         _write_reasons(r, out)
-        out.write(f"  longest sitting bout: {_fmt_seconds(r.summary.longest_bout)}\n")
-        alerts = ", ".join(f"{a.kind} at {_fmt_seconds(a.t)}" for a in r.summary.alerts)
+        longest = format_span(r.summary.longest_bout)
+        out.write(f"  longest time sitting without a break: {longest}\n")
+        alerts = ", ".join(
+            f"{a.kind.replace('_', ' ')} at {format_span(a.t)}" for a in r.summary.alerts
+        )
         out.write(f"  alerts: {alerts or 'none'}\n\n")
 
 
@@ -280,7 +279,7 @@ def _write_stills(r: SourceReport, out: TextIO) -> None:
         out.write(f"  {row.name:<{width}}  {row.state.value:<8} {score:>5}  {reason}".rstrip())
         out.write("\n")
     counts = ", ".join(f"{s.value} {n}" for s, n in r.still_states.items())
-    out.write(f"  per picture: {counts}\n")
+    out.write(f"  in all: {counts}\n")
     _write_reasons(r, out)
     out.write("\n")
 

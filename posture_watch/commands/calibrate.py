@@ -121,8 +121,8 @@ def describe(baseline: Baseline) -> str:
     """``head height 0.62 ± 0.01 shoulder widths, 12 frames``: the reference in words."""
     hh = baseline.stats["head_height"]
     spread = f" ± {hh.spread:.2f}" if math.isfinite(hh.spread) and hh.spread > 0 else ""
-    frames = "frame" if baseline.n_frames == 1 else "frames"
-    return f"head height {hh.median:.2f}{spread} shoulder widths, {baseline.n_frames} {frames}"
+    frames = plural(baseline.n_frames, "frame")
+    return f"head height {hh.median:.2f}{spread} shoulder widths, {frames}"
 
 
 def profile_meta(source_label: str) -> dict[str, str]:

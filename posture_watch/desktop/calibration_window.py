@@ -42,6 +42,7 @@ import numpy as np
 from posture_watch.clock import SYSTEM
 from posture_watch.core.landmarks import Landmarks
 from posture_watch.core.scoring import POPULATION_MEDIANS, Baseline
+from posture_watch.core.words import plural
 from posture_watch.desktop.calibration_process import (
     CalibrationOutcome,
     CalibrationResult,
@@ -79,11 +80,10 @@ def save_label(profile: str, exists: bool) -> str:
 def result_text(baseline: Baseline) -> str:
     """The measured reference in words, against people sitting upright."""
     hh = baseline.stats["head_height"]
-    frames = "frame" if baseline.n_frames == 1 else "frames"
     return (
         f"Your reference: head height {hh.median:.2f} shoulder widths "
         f"(people sitting upright: {POPULATION_MEDIANS['head_height']:.2f}), "
-        f"{baseline.n_frames} {frames}."
+        f"{plural(baseline.n_frames, 'frame')}."
     )
 
 

@@ -32,7 +32,7 @@ def table_rows(out: str) -> tuple[list[list[str]], str]:
     """The picture rows (name, state, score[, reason]) and the counts line of one source."""
     lines = out.splitlines()
     header = next(i for i, ln in enumerate(lines) if ln.split()[:2] == ["picture", "state"])
-    counts = next(i for i, ln in enumerate(lines) if ln.startswith("  per picture: "))
+    counts = next(i for i, ln in enumerate(lines) if ln.startswith("  in all: "))
     rows = [ln.split(maxsplit=3) for ln in lines[header + 1 : counts]]
     return rows, lines[counts]
 
@@ -61,7 +61,7 @@ def test_the_table_has_one_row_per_picture_agreeing_with_jsonl(tmp_path, samples
 
     states = [row[1] for row in rows]
     wanted = {s: states.count(s) for s in ("upright", "slouch", "away", "unknown")}
-    assert counts == "  per picture: " + ", ".join(f"{s} {n}" for s, n in wanted.items())
+    assert counts == "  in all: " + ", ".join(f"{s} {n}" for s, n in wanted.items())
 
 
 def test_a_single_picture_is_one_row(tmp_path, samples):

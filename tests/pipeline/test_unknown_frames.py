@@ -70,9 +70,9 @@ def test_side_view_table_counts_every_picture_as_unknown_or_away(
     proc = run_process("analyze", "--stills", "--format", "table", *side_views, env_home=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
-    rows = [line.strip() for line in proc.stdout.splitlines() if "per picture:" in line]
+    rows = [line.strip() for line in proc.stdout.splitlines() if "in all:" in line]
     assert len(rows) == 27
-    assert all(row.startswith("per picture: upright 0, slouch 0,") for row in rows), rows
+    assert all(row.startswith("in all: upright 0, slouch 0,") for row in rows), rows
     unknown = sum(row.endswith("unknown 1") for row in rows)
     assert unknown == sum(r["state"] == "unknown" for r in stills_jsonl)
 
