@@ -23,6 +23,7 @@ from posture_watch.core.prompts import PromptChooser
 from posture_watch.core.status import TrayState, format_span
 from posture_watch.desktop.session_watch import SessionWatch
 from posture_watch.errors import PostureWatchError
+from posture_watch.model import OWN_MODEL
 from posture_watch.monitor.control import ControlServer, relay
 from posture_watch.monitor.event_log import EventLog
 from posture_watch.monitor.events import SetLocked
@@ -194,6 +195,8 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> i
             args.config or settings_path(),
             history_file,
             config.decision.sit_max,
+            model=setup.model,
+            allow_own_model=args.model_variant == OWN_MODEL,
         ),
         clock=setup.clock,
         stop_after=args.seconds,

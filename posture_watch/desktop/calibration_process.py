@@ -73,7 +73,9 @@ class CalibrationWindowProcess(ChildWindowProcess[CalibrationResult]):
     ``source_spec`` is what the monitor watches (a camera index, or a video or folder in
     tests); the monitor must have released the camera. ``profile`` is the profile the
     window offers to save (it says "Replace" when that one exists). ``countdown``,
-    ``seconds`` and ``fps`` override the window's defaults; ``model`` the pose model file.
+    ``seconds`` and ``fps`` override the window's defaults; ``model`` is the pose model file
+    the monitor runs (a reference measured by another model would not fit its scores), and
+    ``allow_own`` passes ``--allow-own-model`` for a file that is not a pinned variant.
     """
 
     window_module = WINDOW_MODULE
@@ -90,12 +92,14 @@ class CalibrationWindowProcess(ChildWindowProcess[CalibrationResult]):
         seconds: float | None = None,
         fps: float | None = None,
         model: Path | None = None,
+        allow_own: bool = False,
         python: str = sys.executable,
         clock: Callable[[], float] = SYSTEM.monotonic,
     ) -> None:
         super().__init__(env, python, clock)
         self.source_spec, self.profile = source_spec, profile
         self.countdown, self.seconds, self.fps, self.model = countdown, seconds, fps, model
+        self.allow_own = allow_own
 
     def arguments(self) -> list[str]:
         """``--source``, ``--profile`` and the overrides that are set."""
@@ -109,6 +113,8 @@ class CalibrationWindowProcess(ChildWindowProcess[CalibrationResult]):
                 argv += [option, f"{value:g}"]
         if self.model is not None:
             argv += ["--model", str(self.model)]
+            if self.allow_own:
+                argv.append("--allow-own-model")
         return argv
 
     def parse_line(self, line: str) -> CalibrationResult:

@@ -126,9 +126,16 @@ class Sampler:
     """
 
     def __init__(
-        self, source_spec: str, fps: float, model: Path | None, seconds: float, profile: str
+        self,
+        source_spec: str,
+        fps: float,
+        model: Path | None,
+        seconds: float,
+        profile: str,
+        allow_own: bool = False,
     ) -> None:
         self.source_spec, self.fps, self.model = source_spec, fps, model
+        self.allow_own = allow_own
         self.seconds, self.profile = seconds, profile
         self.inbox: queue.Queue[object] = queue.Queue()
         self.preview: np.ndarray | None = None
@@ -162,14 +169,15 @@ class Sampler:
 
     def _sample(self) -> Outcome | None:
         from posture_watch.commands.calibrate import is_live, reference_from
-        from posture_watch.model import locate_model
+        from posture_watch.model import OWN_MODEL, locate_model
         from posture_watch.pipeline import frame_landmarks
         from posture_watch.pose import open_estimator
         from posture_watch.sources import open_source
 
         source = open_source(self.source_spec, fps=self.fps)
         with source:
-            model = locate_model("lite", self.model) if source.has_pixels else None
+            variant = OWN_MODEL if self.allow_own and self.model else "lite"
+            model = locate_model(variant, self.model) if source.has_pixels else None
             with closing(open_estimator(source, model)) as estimator:
                 self.inbox.put("ready")
                 live = is_live(source)
@@ -224,6 +232,7 @@ class CalibrationWindow:
         seconds: float = SECONDS,
         fps: float = 2.0,
         model: Path | None = None,
+        allow_own: bool = False,
         clock: Callable[[], float] = SYSTEM.monotonic,
     ) -> None:
         import tkinter as tk
@@ -232,6 +241,7 @@ class CalibrationWindow:
         from posture_watch.profiles import profile_path
 
         self.source_spec, self.profile, self.model = source_spec, profile, model
+        self.allow_own = allow_own
         self.countdown, self.seconds, self.fps = countdown, seconds, fps
         self._profile_path = profile_path  # checks the name: never a path
         profile_path(profile)
@@ -299,7 +309,9 @@ class CalibrationWindow:
         self._baseline = None
         self._progress.configure(value=0.0)
         self._naming.pack_forget()
-        self._sampler = Sampler(self.source_spec, self.fps, self.model, self.seconds, self.profile)
+        self._sampler = Sampler(
+            self.source_spec, self.fps, self.model, self.seconds, self.profile, self.allow_own
+        )
         self._sampler.start()
         self._enter(Phase.STARTING, f"{INSTRUCTION}\nStarting the camera…")
         self._set_buttons(("Cancel", self.cancel))
@@ -475,6 +487,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seconds", type=_positive, default=SECONDS, help="sampling time")
     parser.add_argument("--fps", type=_positive, default=2.0, help="replay rate of folders")
     parser.add_argument("--model", type=Path, metavar="FILE", help="pose model file (.task)")
+    parser.add_argument(
+        "--allow-own-model", action="store_true", help="run a --model file that is not pinned"
+    )
     add_parent_option(parser)
     return parser
 
@@ -494,6 +509,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             seconds=args.seconds,
             fps=args.fps,
             model=args.model,
+            allow_own=args.allow_own_model,
         )
 
     return run_window("calibration window", build, args.parent_pid)

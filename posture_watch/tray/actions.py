@@ -64,8 +64,13 @@ class DesktopActions:
         history_file: Path,
         sit_max: float,
         window_env: Mapping[str, str] | None = None,
+        *,
+        model: Path | None = None,
+        allow_own_model: bool = False,
     ) -> None:
         self.source_spec, self.profile, self.settings_file = source_spec, profile, settings_file
+        # the model the monitor runs: a reference measured by another one would not fit
+        self.model, self.allow_own_model = model, allow_own_model
         self.history_file, self.sit_max = history_file, sit_max
         self.window_env = window_env  # the calibration window's environment (None: ours)
         self._window_thread: threading.Thread | None = None
@@ -92,7 +97,13 @@ class DesktopActions:
             thread.join(timeout=5)
 
     def _calibrate(self, post: Callable[[object], None]) -> None:
-        window = CalibrationWindowProcess(self.source_spec, self.profile, self.window_env)
+        window = CalibrationWindowProcess(
+            self.source_spec,
+            self.profile,
+            self.window_env,
+            model=self.model,
+            allow_own=self.allow_own_model,
+        )
         window.start()
         result = window.poll()
         while result is None and not SYSTEM.sleep(POLL_SECONDS, self._closing):

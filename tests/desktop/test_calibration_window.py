@@ -32,6 +32,7 @@ from posture_watch.desktop.calibration_window import (
     new_profile_name,
     save_label,
 )
+from posture_watch.paths import BUNDLED_MODELS_DIR
 from tests.desktop.xsession import XSession, running, wait_for
 
 TITLE = "^posture-watch: Calibrate$"
@@ -269,3 +270,26 @@ def test_the_trays_calibrate_action_posts_cancelled_when_nothing_was_saved(
     desktop.press(desktop.wait_window(TITLE, timeout=20), "Escape")
     assert posted.get(timeout=20) == Calibrated(None, CANCELLED)
     actions.close()
+
+
+def test_the_window_calibrates_with_the_model_the_monitor_runs(
+    desktop: XSession, shared_samples: Path, tmp_path: Path, private_user_folders: Path
+) -> None:
+    """The tray passes its own --model (and --allow-own-model) on: a reference measured by
+    another model than the monitor's would not fit its scores. An own model file is
+    refused without the opt-in, as on the command line, and used with it."""
+    own = tmp_path / "own.task"
+    data = bytearray((BUNDLED_MODELS_DIR / "pose_landmarker_lite.task").read_bytes())
+    data[100_000:100_004] = b"own!"  # same size, another sha256: not the pinned file
+    own.write_bytes(bytes(data))
+    folder = pictures(shared_samples, tmp_path, "upright")
+    process = CalibrationWindowProcess(str(folder), "desk", desktop.env, model=own)
+    assert process.arguments()[-2:] == ["--model", str(own)]
+    with window(desktop, folder, *process.arguments()[2:]) as child:
+        child.window()
+        child.wait_log("is not the pinned lite model")
+    process = CalibrationWindowProcess(str(folder), "desk", desktop.env, model=own, allow_own=True)
+    assert process.arguments()[-3:] == ["--model", str(own), "--allow-own-model"]
+    with window(desktop, folder, *process.arguments()[2:]) as child:
+        child.wait_log("result: Your reference: head height 0.5")
+    assert not profile_file(private_user_folders, "desk").exists()  # shown, never saved
