@@ -8,6 +8,11 @@ an image or a folder of a few pictures, all of them (that is how tests calibrate
 with the reason (nobody, not frontal, too short, moving, clearly slouched); the tray's
 calibration window uses the same function, so both refuse the same things. A profile that
 already exists is replaced only by this explicit command, and the output says so.
+
+Only "you look slouched" may be overruled: a person whose upright head sits low in the
+picture (a camera high above the screen) would otherwise be refused forever, so that
+refusal names :data:`ACCEPT_LOW_OPTION`, and with it the profile is saved with one warning
+line and marked in its meta. Nobody, not frontal, too short and moving stay refusals.
 """
 
 from __future__ import annotations
@@ -25,11 +30,15 @@ import numpy as np
 from posture_watch.clock import SYSTEM
 from posture_watch.commands.analyze import add_model_variant
 from posture_watch.core.analyzer import score_frames
-from posture_watch.core.calibration import calibrate
+from posture_watch.core.calibration import (
+    SlouchedReferenceError,
+    calibrate,
+    low_reference_warning,
+)
 from posture_watch.core.landmarks import Landmarks
 from posture_watch.core.scoring import Baseline
 from posture_watch.core.words import plural
-from posture_watch.errors import ConfigError
+from posture_watch.errors import CalibrationError, ConfigError
 from posture_watch.model import locate_model
 from posture_watch.offline import enforce_offline_in_cli
 from posture_watch.pipeline import landmark_stream
@@ -40,6 +49,8 @@ from posture_watch.sources.base import FrameSource
 
 #: A folder or video with at most this many frames is a few pictures: one good frame suffices.
 MAX_STILLS = 4
+#: The option that keeps a reference refused only because it looks slouched.
+ACCEPT_LOW_OPTION = "--accept-low-head"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -66,6 +77,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--fps", type=float, default=2.0, help="replay rate of image folders")
     p.add_argument("--model", type=Path, metavar="FILE", help="pose model file (.task)")
+    p.add_argument(
+        ACCEPT_LOW_OPTION,
+        dest="accept_low",
+        action="store_true",
+        help="you are sitting upright, but your head sits low in the picture (a camera high "
+        "above the screen, a laptop's angle), so calibration says you look slouched: save "
+        "the reference anyway, with a warning; slouch alerts are then measured from it",
+    )
     add_model_variant(p)
     p.set_defaults(run=run)
 
@@ -102,18 +121,27 @@ def reference_from(
     live: bool,
     sequence: bool,
     profile: str,
+    accept_low: bool = False,
 ) -> Baseline:
     """The upright reference from sampled ``(t, landmarks)`` frames, or CalibrationError.
 
     A live camera must give enough frames over enough seconds; a single picture or a
     folder or video of at most :data:`MAX_STILLS` frames may calibrate from one good frame.
-    Every refusal applies, the population check for a clearly slouched reference included.
+    Every refusal applies, the population check for a clearly slouched reference included
+    (:class:`~posture_watch.core.calibration.SlouchedReferenceError`) unless
+    ``accept_low``: then such a reference is returned, marked in its meta.
     """
     person, features, _, _ = score_frames([lm for _, lm in frames], Baseline.population())
     stills = not live and (not sequence or len(frames) <= MAX_STILLS)
     times = np.array([t for t, _ in frames], dtype=float) if live else None
     return calibrate(
-        person, features, stills=stills, profile=profile, live_times=times, refuse_slouched=True
+        person,
+        features,
+        stills=stills,
+        profile=profile,
+        live_times=times,
+        refuse_slouched=True,
+        accept_low=accept_low,
     )
 
 
@@ -150,9 +178,20 @@ def run(args: argparse.Namespace) -> int:
             if is_camera:
                 _say(f"  hold still for {args.seconds:g} seconds…")
             frames = collect(source, args.seconds, estimator)
-    baseline = reference_from(
-        frames, live=is_camera, sequence=source.is_sequence, profile=args.profile
-    )
+    try:
+        baseline = reference_from(
+            frames,
+            live=is_camera,
+            sequence=source.is_sequence,
+            profile=args.profile,
+            accept_low=args.accept_low,
+        )
+    except SlouchedReferenceError as exc:
+        raise CalibrationError(
+            str(exc),
+            hint=f"{exc.hint}; if you are sitting upright and your camera sits high, "
+            f"run again with {ACCEPT_LOW_OPTION}",
+        ) from exc
     replaced = out.exists()
     save_profile(baseline, out, meta=profile_meta(source.label))
     hh = baseline.stats["head_height"]
@@ -161,4 +200,7 @@ def run(args: argparse.Namespace) -> int:
         f"{verb} profile '{args.profile}' from {plural(baseline.n_frames, 'frame')} "
         f"(head height {hh.median:.3f} ± {hh.spread:.3f} shoulder widths) → {out}"
     )
+    warning = low_reference_warning(baseline)
+    if warning is not None:
+        _say(f"posture-watch: warning: {warning}")
     return 0

@@ -3,11 +3,18 @@
 Robust statistics (median and scaled MAD) keep one blurred frame or a quick glance away
 from moving the reference. A calibration taken while the person was away, turned sideways
 or fidgeting would make every later score wrong, so it is refused with the reason instead.
+
+One refusal is a judgement rather than a fact: "you look slouched" compares the head with
+people sitting upright, and a person whose upright head sits low in the picture (a camera
+high above the screen, a laptop's angle, a long neck) would be refused on every try. That
+refusal alone (:class:`SlouchedReferenceError`) may be overruled by the person
+(``accept_low``); the reference then records it in its meta (:data:`ACCEPTED_LOW`), so a
+profile says it was taken below the usual range on purpose.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 
 import numpy as np
 
@@ -37,6 +44,23 @@ POPULATION_SPREAD = 0.065
 #: of the session whose slouch is clear (0.148 and up).
 SLOUCHED_SPREADS = 2.15
 MAX_POPULATION_DROP = SLOUCHED_SPREADS * POPULATION_SPREAD
+#: Profile meta keys of a reference the person kept although it looked slouched: ``"true"``,
+#: and its drop below the population's upright medians (``"0.183"``).
+ACCEPTED_LOW = "accepted_low"
+POPULATION_DROP = "population_drop"
+
+
+class SlouchedReferenceError(CalibrationError):
+    """The "you look slouched" refusal: the only one a person may overrule.
+
+    ``baseline`` is the reference the frames would give if the person says they sit
+    upright (its meta already marks it :data:`ACCEPTED_LOW`), ``drop`` its population drop;
+    a window can offer it without sampling again.
+    """
+
+    def __init__(self, message: str, *, hint: str, baseline: Baseline, drop: float) -> None:
+        super().__init__(message, hint=hint)
+        self.baseline, self.drop = baseline, drop
 
 
 def _stat(values: np.ndarray) -> FeatureStat:
@@ -55,6 +79,7 @@ def calibrate(
     profile: str = "default",
     live_times: np.ndarray | None = None,
     refuse_slouched: bool = False,
+    accept_low: bool = False,
 ) -> Baseline:
     """Baseline from calibration frames.
 
@@ -64,9 +89,11 @@ def calibrate(
     :data:`MIN_LIVE_FRAMES` usable frames spread over :data:`MIN_LIVE_SECONDS` (``stills``
     is ignored). ``refuse_slouched``: also refuse a reference clearly below the
     population's upright range (every real calibration asks for this; hand-built test
-    poses need not look like people). Raises :class:`CalibrationError` naming the reason
-    when the frames cannot be trusted: nobody seen, not frontal, too few frames, moving,
-    or clearly slouched.
+    poses need not look like people). ``accept_low``: the person says they sit upright,
+    so a reference that looks clearly slouched is kept, marked :data:`ACCEPTED_LOW` in its
+    meta (every other refusal still applies). Raises :class:`CalibrationError` naming the
+    reason when the frames cannot be trusted: nobody seen, not frontal, too few frames,
+    moving, or clearly slouched (then :class:`SlouchedReferenceError`).
     """
     n = len(person)
     if n == 0 or not np.any(person):
@@ -94,9 +121,21 @@ def calibrate(
     usable = features.take(frontal)
     stats = {name: _stat(getattr(usable, name)) for name in STORED_FEATURES}
     _check_still(stats)
+    baseline = Baseline(stats=stats, calibrated=True, n_frames=n_usable, profile=profile)
     if refuse_slouched:
-        _check_not_slouched(stats)
-    return Baseline(stats=stats, calibrated=True, n_frames=n_usable, profile=profile)
+        drop = population_drop(stats)
+        if drop > MAX_POPULATION_DROP:
+            low = replace(baseline, meta={ACCEPTED_LOW: "true", POPULATION_DROP: f"{drop:.3f}"})
+            if not accept_low:
+                raise SlouchedReferenceError(
+                    f"calibration refused: you look slouched (head {100 * drop:.0f}% lower "
+                    f"than people sitting upright, limit {100 * MAX_POPULATION_DROP:.0f}%)",
+                    hint="sit up straight, shoulders back, and look at your screen",
+                    baseline=low,
+                    drop=drop,
+                )
+            return low
+    return baseline
 
 
 def _check_still(stats: dict[str, FeatureStat]) -> None:
@@ -132,11 +171,26 @@ def population_drop(stats: dict[str, FeatureStat]) -> float:
     return float((head + NOSE_WEIGHT * nose) / (1.0 + NOSE_WEIGHT))
 
 
-def _check_not_slouched(stats: dict[str, FeatureStat]) -> None:
-    drop = population_drop(stats)
-    if drop > MAX_POPULATION_DROP:
-        raise CalibrationError(
-            f"calibration refused: you look slouched (head {100 * drop:.0f}% lower than "
-            f"people sitting upright, limit {100 * MAX_POPULATION_DROP:.0f}%)",
-            hint="sit up straight, shoulders back, and look at your screen",
-        )
+def accepted_low(baseline: Baseline) -> float | None:
+    """The population drop of a reference kept although it looked slouched (from its
+    meta), or None for an ordinary one. A damaged number reads as the limit itself."""
+    if baseline.meta.get(ACCEPTED_LOW) != "true":
+        return None
+    try:
+        drop = float(baseline.meta.get(POPULATION_DROP, ""))
+    except ValueError:
+        return MAX_POPULATION_DROP
+    return drop if np.isfinite(drop) else MAX_POPULATION_DROP
+
+
+def low_reference_warning(baseline: Baseline) -> str | None:
+    """One line for a reference kept below the usual range, or None for an ordinary one:
+    it is lower than usual, and slouch alerts are measured from it."""
+    drop = accepted_low(baseline)
+    if drop is None:
+        return None
+    return (
+        f"this reference is lower than usual (head {100 * drop:.0f}% lower than people "
+        f"sitting upright, limit {100 * MAX_POPULATION_DROP:.0f}%): kept because you said you "
+        "sit upright; slouch alerts are measured from it"
+    )

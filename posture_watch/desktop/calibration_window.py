@@ -14,6 +14,12 @@ clearly slouched against population norms, too short) with Try again. Saving ove
 existing profile says so on the button ("Replace 'default'"). Keys: Return = the first
 Save button (or Try again after a refusal), Escape = Cancel.
 
+"You look slouched" is the one refusal the person may overrule: someone whose upright head
+sits low in the picture (a camera high above the screen) would be refused on every try.
+Beside Try again it offers :data:`USE_LOW`, which shows that same reference with a warning
+and the usual Save buttons; still nothing is saved before the click, Return on the
+refusal still means Try again, and the saved profile is marked in its meta.
+
 The window opens the source itself (the monitor has released the camera) and runs the
 pose model on a worker thread, through the same :func:`~posture_watch.pipeline.frame_landmarks`
 and :func:`~posture_watch.commands.calibrate.reference_from` as ``posture-watch calibrate``.
@@ -33,13 +39,14 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
 
 from posture_watch.clock import SYSTEM
+from posture_watch.core.calibration import SlouchedReferenceError, low_reference_warning
 from posture_watch.core.landmarks import Landmarks
 from posture_watch.core.scoring import POPULATION_MEDIANS, Baseline
 from posture_watch.core.words import plural
@@ -53,6 +60,13 @@ from posture_watch.desktop.lifeline import add_parent_option
 from posture_watch.errors import CalibrationError, PostureWatchError
 
 INSTRUCTION = "Sit upright, look at your screen."
+#: The button that keeps a reference refused only because it looks slouched.
+USE_LOW = "I'm sitting upright — use it"
+#: Under that refusal: when the button is the right answer.
+LOW_EXPLAINED = (
+    "If you are sitting upright and your camera sits high above the screen, "
+    "you can use this reference anyway."
+)
 #: Defaults: countdown and sampling seconds.
 COUNTDOWN, SECONDS = 3.0, 5.0
 #: The live picture fits in this box, pixels.
@@ -78,13 +92,18 @@ def save_label(profile: str, exists: bool) -> str:
 
 
 def result_text(baseline: Baseline) -> str:
-    """The measured reference in words, against people sitting upright."""
+    """The measured reference in words, against people sitting upright (and a warning
+    line when it is kept below their usual range)."""
     hh = baseline.stats["head_height"]
-    return (
+    text = (
         f"Your reference: head height {hh.median:.2f} shoulder widths "
         f"(people sitting upright: {POPULATION_MEDIANS['head_height']:.2f}), "
         f"{plural(baseline.n_frames, 'frame')}."
     )
+    warning = low_reference_warning(baseline)
+    if warning is not None:
+        text += f"\nNote: {warning[0].upper()}{warning[1:]}."
+    return text
 
 
 def countdown_text(seconds_left: float) -> str:
@@ -109,10 +128,15 @@ class Progress:
 
 @dataclass(frozen=True)
 class Outcome:
-    """Posted by the sampler when it stops: a reference, or the refusal's line."""
+    """Posted by the sampler when it stops: a reference, or the refusal's line.
+
+    ``low`` comes with the "you look slouched" refusal: the reference the person may
+    keep anyway when they say they sit upright.
+    """
 
     baseline: Baseline | None
     reason: str = ""
+    low: Baseline | None = None
 
 
 class Sampler:
@@ -160,6 +184,8 @@ class Sampler:
     def _run(self) -> None:
         try:
             outcome = self._sample()
+        except SlouchedReferenceError as exc:
+            outcome = Outcome(None, exc.one_line(), low=exc.baseline)
         except PostureWatchError as exc:
             outcome = Outcome(None, exc.one_line())
         except Exception as exc:  # the window shows it: a crash is never silent
@@ -351,8 +377,17 @@ class CalibrationWindow:
 
     def _finished(self, outcome: Outcome) -> None:
         if outcome.baseline is None:
-            self._enter(Phase.REFUSED, outcome.reason)
-            self._set_buttons(("Try again", self._start), ("Cancel", self.cancel))
+            low = outcome.low
+            if low is None:
+                self._enter(Phase.REFUSED, outcome.reason)
+                self._set_buttons(("Try again", self._start), ("Cancel", self.cancel))
+                return
+            self._enter(Phase.REFUSED, f"{outcome.reason}\n{LOW_EXPLAINED}")
+            self._set_buttons(
+                ("Try again", self._start),
+                (USE_LOW, lambda: self._use_low(low)),
+                ("Cancel", self.cancel),
+            )
             return
         self._baseline = outcome.baseline
         self._progress.configure(value=1.0)
@@ -364,6 +399,11 @@ class CalibrationWindow:
             ("Try again", self._start),
             ("Cancel", self.cancel),
         )
+
+    def _use_low(self, low: Baseline) -> None:
+        """The person says they sit upright: show the refused reference to save."""
+        if self._phase is Phase.REFUSED:
+            self._finished(Outcome(low))
 
     def _ask_name(self) -> None:
         if self._baseline is None:
@@ -427,12 +467,7 @@ class CalibrationWindow:
         if self._baseline is None or self._result is not None:
             return
         path = self._profile_path(profile)
-        baseline = Baseline(
-            stats=self._baseline.stats,
-            calibrated=True,
-            n_frames=self._baseline.n_frames,
-            profile=profile,
-        )
+        baseline = replace(self._baseline, calibrated=True, profile=profile)  # meta kept
         try:
             save_profile(baseline, path, meta=profile_meta(self.source_spec))
         except PostureWatchError as exc:
@@ -516,6 +551,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 __all__ = [
+    "LOW_EXPLAINED",
+    "USE_LOW",
     "CalibrationOutcome",
     "CalibrationResult",
     "CalibrationWindow",

@@ -1,9 +1,11 @@
 """Calibration refusals: a clearly slouched reference (on the real sample pictures, through
-the real pose model) and a live camera sampled too briefly (on hand-built poses)."""
+the real pose model) and a live camera sampled too briefly (on hand-built poses); and the
+person's override of the slouched refusal alone (``accept_low``), on the same pictures."""
 
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,10 +13,15 @@ import pytest
 
 from posture_watch.core.analyzer import score_frames
 from posture_watch.core.calibration import (
+    ACCEPTED_LOW,
     MAX_POPULATION_DROP,
     MIN_LIVE_FRAMES,
     MIN_LIVE_SECONDS,
+    POPULATION_DROP,
+    SlouchedReferenceError,
+    accepted_low,
     calibrate,
+    low_reference_warning,
     population_drop,
 )
 from posture_watch.core.landmarks import Landmarks
@@ -45,9 +52,13 @@ def landmarks(shared_samples: Path) -> dict[str, list[tuple[str, Landmarks | Non
     return found
 
 
-def reference(poses: list[Landmarks | None]) -> Baseline:
+def reference(poses: list[Landmarks | None], *, accept_low: bool = False) -> Baseline:
     person, features, _, _ = score_frames(poses, Baseline.population())
-    return calibrate(person, features, stills=True, refuse_slouched=True)
+    return calibrate(person, features, stills=True, refuse_slouched=True, accept_low=accept_low)
+
+
+def clear_slouches(landmarks) -> list[Landmarks | None]:
+    return [pose for label, pose in landmarks["slouchingornot/middle"] if label == "slouch"]
 
 
 def test_no_upright_picture_is_refused_as_slouched(landmarks) -> None:
@@ -58,7 +69,7 @@ def test_no_upright_picture_is_refused_as_slouched(landmarks) -> None:
 
 
 def test_the_clear_slouches_are_refused_one_by_one_and_as_a_session(landmarks) -> None:
-    clear = [pose for label, pose in landmarks["slouchingornot/middle"] if label == "slouch"]
+    clear = clear_slouches(landmarks)
     assert len(clear) == 19
     for pose in clear:
         with pytest.raises(CalibrationError, match="you look slouched"):
@@ -114,3 +125,67 @@ def test_a_live_camera_must_be_sampled_for_seconds() -> None:
     enough = np.linspace(0.0, MIN_LIVE_SECONDS + 0.5, n)
     base = calibrate(person, features, live_times=enough, refuse_slouched=True)
     assert base.n_frames == n
+
+
+# -- the person's override: "I am sitting upright, my camera sits high" --------------------
+
+
+def test_a_person_sitting_upright_may_keep_a_reference_that_looks_slouched(landmarks) -> None:
+    poses = clear_slouches(landmarks)[:4]
+    with pytest.raises(SlouchedReferenceError) as refused:
+        reference(poses)
+    kept = reference(poses, accept_low=True)
+    assert kept.calibrated and kept.n_frames == 4
+    drop = population_drop(kept.stats)
+    assert drop > MAX_POPULATION_DROP
+    assert kept.meta == {ACCEPTED_LOW: "true", POPULATION_DROP: f"{drop:.3f}"}
+    assert accepted_low(kept) == pytest.approx(drop, abs=5e-4)
+    # the refusal carries the very reference the override gives (a window offers it)
+    assert refused.value.baseline == kept and refused.value.drop == drop
+    warning = low_reference_warning(kept)
+    assert warning is not None and f"head {100 * drop:.0f}% lower" in warning
+    assert "slouch alerts are measured from it" in warning
+
+
+def test_an_upright_reference_is_not_marked_low(landmarks) -> None:
+    upright = [pose for label, pose in landmarks["slouchingornot/middle"] if label == "upright"]
+    base = reference(upright[:3], accept_low=True)
+    assert base.meta == {} and accepted_low(base) is None
+    assert low_reference_warning(base) is None
+
+
+def test_accepting_a_low_head_overrules_no_other_refusal(landmarks) -> None:
+    clear = clear_slouches(landmarks)
+    person, features, _, _ = score_frames(clear[:6], Baseline.population())
+
+    def refused(match: str, **kwargs) -> None:
+        kwargs = {"person": person, "features": features, "stills": True, **kwargs}
+        with pytest.raises(CalibrationError, match=match) as caught:
+            calibrate(**kwargs, refuse_slouched=True, accept_low=True)
+        assert not isinstance(caught.value, SlouchedReferenceError)
+
+    refused("no person found", person=np.zeros_like(person))
+    side = replace(features, frontal=np.zeros_like(features.frontal))
+    refused("view is not frontal", features=side)
+    refused("too few usable frames", live_times=np.linspace(0.0, 5.0, 6))
+    many, many_features, _, _ = score_frames(clear[:4] * 4, Baseline.population())
+    refused(r"cover only 1\.0 s", person=many, features=many_features,
+            live_times=np.linspace(0.0, 1.0, 16))  # fmt: skip
+    upright = [pose for label, pose in landmarks["slouchingornot/middle"] if label == "upright"]
+    mixed, mixed_features, _, _ = score_frames(upright[:4] + clear[:4], Baseline.population())
+    refused("too much movement", person=mixed, features=mixed_features)
+
+
+def test_a_kept_low_reference_says_so_after_a_round_trip_through_its_file(
+    landmarks, tmp_path: Path
+) -> None:
+    from posture_watch.profiles import load_profile, save_profile
+
+    kept = reference(clear_slouches(landmarks)[:3], accept_low=True)
+    path = save_profile(kept, tmp_path / "low.json", meta={"source": "three pictures"})
+    loaded = load_profile(path)
+    assert loaded.meta[ACCEPTED_LOW] == "true" and loaded.meta["source"] == "three pictures"
+    assert low_reference_warning(loaded) == low_reference_warning(kept)
+    damaged = replace(loaded, meta={ACCEPTED_LOW: "true", POPULATION_DROP: "lots"})
+    assert accepted_low(damaged) == MAX_POPULATION_DROP  # still says it was kept low
+    assert accepted_low(replace(loaded, meta={ACCEPTED_LOW: "false"})) is None
