@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from Xlib import display
 
+from posture_watch.core.calibration import ACCEPTED_LOW, MAX_POPULATION_DROP, POPULATION_DROP
 from posture_watch.desktop.calibration_process import (
     CalibrationOutcome,
     CalibrationResult,
@@ -28,8 +30,11 @@ from posture_watch.desktop.calibration_process import (
 )
 from posture_watch.desktop.calibration_window import (
     INSTRUCTION,
+    LOW_EXPLAINED,
+    USE_LOW,
     countdown_text,
     new_profile_name,
+    result_text,
     save_label,
 )
 from posture_watch.paths import BUNDLED_MODELS_DIR
@@ -138,12 +143,81 @@ def test_slouched_pictures_are_refused_as_slouched_and_nothing_is_written(
     assert not (private_user_folders / "config" / "posture-watch" / "profiles").exists()
 
 
+def buttons(session: XSession, window_id: str) -> list[tuple[int, int, int, int]]:
+    """The boxes ``(x, y, width, height)`` of the window's bottom row of buttons, left to
+    right, in the window's own coordinates. Every Tk widget is an X window: wrapper →
+    toplevel → body frame → the button row, the body's lowest mapped child."""
+    conn = display.Display(session.display)
+    try:
+        wrapper = conn.create_resource_object("window", int(window_id))
+        [toplevel] = wrapper.query_tree().children
+
+        def shown(parent) -> list:
+            return [w for w in parent.query_tree().children if w.get_attributes().map_state]
+
+        def box(widget) -> tuple[int, int, int, int]:
+            at, size = widget.translate_coords(wrapper, 0, 0), widget.get_geometry()
+            return -at.x, -at.y, size.width, size.height  # where the wrapper's 0,0 is
+
+        [body] = shown(toplevel)
+        row = max(shown(body), key=lambda w: box(w)[1])
+        return sorted(box(button) for button in shown(row))
+    finally:
+        conn.close()
+
+
+def save_shot(session: XSession, window_id: str, name: str) -> None:
+    """With POSTURE_WATCH_SHOTS=FOLDER, the window as a PNG there, for a person to look at."""
+    folder = os.environ.get("POSTURE_WATCH_SHOTS")
+    if folder:
+        x, y, width, height = session.window_geometry(window_id)
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        picture = session.screenshot().crop((x, y, x + width, y + height))
+        picture.save(Path(folder) / f"{name}.png")
+
+
+def test_sitting_upright_with_a_low_head_the_person_may_keep_the_refused_reference(
+    desktop: XSession, shared_samples: Path, tmp_path: Path, private_user_folders: Path
+) -> None:
+    """Refused as slouched: Return still tries again (the safe default); the override
+    button shows that reference with a warning and the Save buttons; Return saves it,
+    marked in the profile."""
+    saved = profile_file(private_user_folders)
+    with window(desktop, pictures(shared_samples, tmp_path, "slouch")) as child:
+        window_id = child.window()
+        refused = "refused: calibration refused: you look slouched"
+        child.wait_log(refused)
+        assert LOW_EXPLAINED in child.log()
+        desktop.press(window_id, "Return")  # Try again, not the override
+        wait_for(lambda: child.log().count(refused) == 2, 20, what="a second refusal")
+        assert child.log().count("sampling:") == 2 and not saved.exists()
+        row = wait_for(lambda: len(b := buttons(desktop, window_id)) == 3 and b, 10, what="row")
+        save_shot(desktop, window_id, "refused-slouched")
+        x, y, width, height = row[1]  # Try again | I'm sitting upright — use it | Cancel
+        desktop.click(window_id, x + width // 2, y + height // 2)
+        child.wait_log("result: Your reference: head height")
+        assert "Note: This reference is lower than usual" in child.log()
+        wait_for(lambda: len(buttons(desktop, window_id)) == 4, 10, what="the Save buttons")
+        save_shot(desktop, window_id, "kept-low-result")
+        assert not saved.exists() and child.proc.poll() is None  # shown, not saved
+        desktop.press(window_id, "Return")  # the first button: Save as 'default'
+        result = child.result()
+    assert result == CalibrationResult(CalibrationOutcome.SAVED, "default", str(saved))
+    doc = json.loads(saved.read_text())
+    assert doc["calibrated"] is True and doc["n_frames"] == 3
+    assert doc["meta"][ACCEPTED_LOW] == "true"
+    assert float(doc["meta"][POPULATION_DROP]) > MAX_POPULATION_DROP
+    assert doc["meta"]["source"] == str(tmp_path / "slouch")
+
+
 def test_a_side_view_is_refused_as_not_frontal(
     desktop: XSession, shared_samples: Path, tmp_path: Path, private_user_folders: Path
 ) -> None:
     with window(desktop, pictures(shared_samples, tmp_path, "side")) as child:
         window_id = child.window()
         child.wait_log("refused: calibration refused: view is not frontal")
+        assert LOW_EXPLAINED not in child.log()
+        assert len(wait_for(lambda: buttons(desktop, window_id), 10, what="buttons")) == 2
         desktop.close_window(window_id)  # the window manager's close button: cancel
         assert child.result().outcome is CalibrationOutcome.CANCELLED
     assert not profile_file(private_user_folders).exists()
@@ -225,6 +299,20 @@ def test_the_countdown_counts_whole_seconds_and_never_shows_zero() -> None:
     assert countdown_text(2.01).endswith("Starting in 3…")
     assert countdown_text(0.2).endswith("Starting in 1…")
     assert countdown_text(3.0).startswith(INSTRUCTION)
+
+
+def test_the_result_of_a_kept_low_reference_carries_the_warning() -> None:
+    from posture_watch.core.scoring import Baseline
+
+    ordinary = Baseline.population()
+    low = Baseline(ordinary.stats, True, 3, meta={ACCEPTED_LOW: "true", POPULATION_DROP: "0.2"})
+    assert "Note:" not in result_text(ordinary)
+    assert result_text(low).endswith(
+        "Note: This reference is lower than usual (head 20% lower than people sitting "
+        "upright, limit 14%): kept because you said you sit upright; slouch alerts are "
+        "measured from it."
+    )
+    assert "sitting upright" in USE_LOW
 
 
 def test_a_new_profile_name_is_one_not_taken() -> None:
