@@ -382,6 +382,7 @@ class CalibrationWindow:
                 self._enter(Phase.REFUSED, outcome.reason)
                 self._set_buttons(("Try again", self._start), ("Cancel", self.cancel))
                 return
+            self._progress.configure(value=1.0)  # sampled to the end, judged slouched
             self._enter(Phase.REFUSED, f"{outcome.reason}\n{LOW_EXPLAINED}")
             self._set_buttons(
                 ("Try again", self._start),
