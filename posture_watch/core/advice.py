@@ -108,9 +108,12 @@ def why_no_suggestions(summary: Summary, sit_max: float = 3000.0) -> str | None:
         return None
     period = "this day" if summary.n_days == 1 else "this week"
     if summary.sitting_s < MIN_SITTING_S:
+        had = format_minutes(summary.sitting_s)
+        if summary.monitored_s - summary.sitting_s >= 60:  # away or unclear time as well
+            had += f" (of {format_minutes(summary.monitored_s)} monitored)"
         return (
-            f"No suggestions: they need at least {MIN_SITTING_S / 60:.0f} min at the desk, "
-            f"and {period} had {format_minutes(summary.sitting_s)}."
+            f"No suggestions: they need at least {MIN_SITTING_S / 60:.0f} min of sitting in "
+            f"view, and {period} had {had}."
         )
     tally = summary.prompts
     text = (
@@ -122,7 +125,7 @@ def why_no_suggestions(summary: Summary, sit_max: float = 3000.0) -> str | None:
     )
     share = summary.upright_share
     if share is not None and share < GOOD_SHARE:
-        text += f" A well done needs {GOOD_SHARE:.0%} upright ({period}: {share:.0%})."
+        text += f" Praise for good posture needs {GOOD_SHARE:.0%} upright ({period}: {share:.0%})."
     return text
 
 

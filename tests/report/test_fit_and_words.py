@@ -66,10 +66,21 @@ def test_too_little_sitting_says_the_rule_and_the_day():
     report = day_report(short_session(), DAY, TZ)
     assert report.suggestions == ()
     assert report.no_suggestions == (
-        "No suggestions: they need at least 15 min at the desk, and this day had 14 min."
+        "No suggestions: they need at least 15 min of sitting in view, and this day had 14 min."
     )
     assert report.no_suggestions in " ".join(render_day(report).split())
     assert report.no_suggestions in render_day_html(report, short_session())
+
+
+def test_too_little_sitting_also_says_the_monitored_time_when_it_differs():
+    """2 min seen sitting in 5 min monitored: both figures, so the card's "monitored
+    5 min" and the note's "2 min" do not read as a contradiction."""
+    away = History(*day_bounds(DAY, TZ), minutes=minutes(at(9), "UUAAA"))
+    report = day_report(away, DAY, TZ)
+    assert report.no_suggestions == (
+        "No suggestions: they need at least 15 min of sitting in view, "
+        "and this day had 2 min (of 5 min monitored)."
+    )
 
 
 def test_a_quiet_day_names_each_rule_with_its_threshold_and_the_days_figure():
@@ -81,7 +92,7 @@ def test_a_quiet_day_names_each_rule_with_its_threshold_and_the_days_figure():
     assert f"{advice.MIN_SLOUCH_MIN:.0f} min of slouching (this day: 2 min)" in text
     assert "sitting stretch of 50 min (longest: 0 s)" in text
     assert "(this day: 0 not done, 0 done)" in text
-    assert "A well done needs 85% upright (this day: 83%)." in text
+    assert "Praise for good posture needs 85% upright (this day: 83%)." in text
 
 
 def test_no_note_when_there_are_suggestions_or_nothing_was_monitored():
@@ -96,7 +107,7 @@ def test_the_week_says_why_too():
     week = week_report(merge(*(short_session(d, states="U" * 2) for d in days)), days[-1], TZ)
     assert week.suggestions == ()
     assert week.no_suggestions == (
-        "No suggestions: they need at least 15 min at the desk, and this week had 14 min."
+        "No suggestions: they need at least 15 min of sitting in view, and this week had 14 min."
     )
     assert week.no_suggestions in " ".join(render_week(week).split())
 
