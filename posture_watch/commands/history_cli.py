@@ -193,7 +193,7 @@ def _write(path: Path | None, text: str, stdout: TextIO | None = None) -> None:
 #: What one row of each table is, in words (singular, plural), for the lines a person reads.
 _ROW_NOUNS: dict[str, tuple[str, str]] = {
     "minutes": ("minute", "minutes"),
-    "bouts": ("sitting stretch", "sitting stretches"),
+    "bouts": ("sitting spell", "sitting spells"),
     "breaks": ("break", "breaks"),
     "alerts": ("alert", "alerts"),
     "prompts": ("reminder", "reminders"),

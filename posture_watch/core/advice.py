@@ -118,8 +118,8 @@ def why_no_suggestions(summary: Summary, sit_max: float = 3000.0) -> str | None:
     tally = summary.prompts
     text = (
         f"No suggestions this time. They start from {MIN_SLOUCH_MIN:.0f} min of slouching "
-        f"({period}: {summary.slouch_min:.0f} min), a sitting stretch of "
-        f"{sit_max / 60:.0f} min (longest: {format_minutes(summary.longest_bout_s)}), or "
+        f"({period}: {summary.slouch_min:.0f} min), sitting {sit_max / 60:.0f} min without "
+        f"a break (longest: {format_minutes(summary.longest_bout_s)}), or "
         f"at least {MIN_DECLINED} stretches and breaks not done and fewer done "
         f"({period}: {tally.declined} not done, {tally.done} done)."
     )

@@ -90,7 +90,7 @@ def test_a_quiet_day_names_each_rule_with_its_threshold_and_the_days_figure():
     text = report.no_suggestions
     assert text is not None
     assert f"{advice.MIN_SLOUCH_MIN:.0f} min of slouching (this day: 2 min)" in text
-    assert "sitting stretch of 50 min (longest: 0 s)" in text
+    assert "sitting 50 min without a break (longest: 0 s)" in text
     assert "(this day: 0 not done, 0 done)" in text
     assert "Praise for good posture needs 85% upright (this day: 83%)." in text
 
