@@ -194,7 +194,7 @@ def _sitting_suggestion(
     if summary.longest_bout_s < sit_max and unanswered == 0:
         return None
     weight = max(0.0, summary.longest_bout_s - sit_max) / 60.0 + 15.0 * unanswered
-    text = f"Your longest stretch at the desk{when} lasted {format_minutes(summary.longest_bout_s)}"
+    text = f"Your longest spell at the desk{when} lasted {format_minutes(summary.longest_bout_s)}"
     if summary.long_sitting_alerts:
         reminders = plural(summary.long_sitting_alerts, "reminder")
         text += f", and you took {plural(summary.breaks, 'break')} for {reminders} to stand up"
