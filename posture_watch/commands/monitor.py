@@ -29,7 +29,7 @@ from posture_watch.core.events import (
 from posture_watch.core.prompt_rules import Reason, why_sentence
 from posture_watch.core.prompts import Problem, problem_from_features
 from posture_watch.core.scoring import PostureState
-from posture_watch.core.status import MonitorStatus, format_minutes
+from posture_watch.core.status import MonitorStatus, format_minutes, format_span
 from posture_watch.desktop.session_watch import SessionWatch
 from posture_watch.errors import PostureWatchError
 from posture_watch.history import open_recorder
@@ -77,16 +77,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def describe(event: object, t0: float = 0.0, problem: Problem | None = None) -> str | None:
-    """One console line for the events worth logging (None for the rest); times inside
-    the line are seconds since ``t0``, the start of the session. Alerts say what was seen
+def describe(event: object, problem: Problem | None = None) -> str | None:
+    """One console line for the events worth logging (None for the rest); the caller
+    puts the session time in front. Alerts say what was seen
     and for how long, in the words of the tray's nudges; ``problem`` is what a slouch
     looked like (a verdict works it out from its own frame)."""
     match event:
         case Verdict(events=events, reason=reason, state=state):
             if state == PostureState.SLOUCH:
                 problem = problem_from_features(event.feature_row(), event.lean)
-            lines = [describe(e, t0, problem) for e in events]
+            lines = [describe(e, problem) for e in events]
             if reason is not None:  # "state: unknown" gains why: "state: unknown (too dark)"
                 lines = [f"{ln} ({reason})" if ln == "state: unknown" else ln for ln in lines]
             return "\n".join(line for line in lines if line) or None
@@ -94,16 +94,16 @@ def describe(event: object, t0: float = 0.0, problem: Problem | None = None) -> 
             return f"state: {state.value}"
         case SlouchAlert(t=t, episode_start=start):
             why = _lower_first(why_sentence(Reason.SLOUCH, t - start, problem).rstrip("."))
-            return f"ALERT slouch: {why} (since {start - t0:.0f}s) — sit back, shoulders down"
+            return f"ALERT slouch: {why} — sit back, shoulders down"
         case LongSittingAlert(t=t, sitting_since=since):
             why = _lower_first(why_sentence(Reason.LONG_SITTING, t - since).rstrip("."))
-            return f"ALERT long sitting: {why} (since {since - t0:.0f}s) — time to stand and move"
+            return f"ALERT long sitting: {why} — time to stand and move"
         case BreakStarted():
             return "break: away long enough to count as a break"
-        case BreakEnded(away_since=since):
-            return f"back from a break that began at {since - t0:.0f}s"
+        case BreakEnded(t=t, away_since=since):
+            return f"back from a break of {format_span(t - since)}"
         case CameraUnavailable(reason=reason, retry_in=retry):
-            return f"camera unavailable: {reason}; retrying in {retry:.0f}s"
+            return f"camera unavailable: {reason}; retrying in {retry:.0f} s"
         case CameraRecovered():
             return "camera available again"
         case FrameSkipped(reason=reason):
@@ -134,10 +134,10 @@ def describe(event: object, t0: float = 0.0, problem: Problem | None = None) -> 
             return "resumed"
         case Suspended(since=since):
             slept = format_minutes(event.slept)
-            return f"the computer slept for {slept} (since {since - t0:.0f}s): counted as away"
+            return f"the computer slept for {slept}: counted as away"
         case WorkerCrashed(error=error, restart_in=restart, log_file=log_file):
             return (
-                f"worker crashed: {error}; restarting in {restart:.0f}s (traceback in {log_file})"
+                f"worker crashed: {error}; restarting in {restart:.0f} s (traceback in {log_file})"
             )
     return None
 
@@ -304,7 +304,7 @@ def _follow(
             continue
         follow_status(status, event)
         recorder.on_event(event)
-        line = describe(event, t0)
+        line = describe(event)
         if line:
             for part in line.splitlines():
                 say(f"[{event.t - t0:8.1f}s] {part}")  # type: ignore[attr-defined]

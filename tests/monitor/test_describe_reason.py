@@ -6,6 +6,8 @@ import dataclasses
 
 from posture_watch.commands.monitor import describe
 from posture_watch.core.analyzer import PostureAnalyzer
+from posture_watch.core.events import BreakEnded, LongSittingAlert, SlouchAlert
+from posture_watch.core.prompts import Problem
 from posture_watch.core.scoring import Baseline
 from tests.core.helpers import frontal_pose
 
@@ -18,3 +20,15 @@ def test_the_state_line_for_unknown_gives_the_reason() -> None:
     assert describe(dark) == "state: unknown (too dark)"
     assert describe(analyzer.step(2.0, dataclasses.replace(upright, luma=4.0))) is None
     assert describe(analyzer.step(3.0, None)) == "state: away"
+
+
+def test_alert_and_break_lines_say_how_long_in_words() -> None:
+    """Durations, not session timestamps: "for 32 s", "a break of 2 min 30 s"."""
+    t0 = 1_700_000_000.0
+    assert describe(SlouchAlert(t0 + 92, t0 + 60), Problem.FORWARD_HEAD) == (
+        "ALERT slouch: your head has been forward for 32 s — sit back, shoulders down"
+    )
+    assert describe(LongSittingAlert(t0 + 3120, t0)) == (
+        "ALERT long sitting: you have been sitting for 52 min — time to stand and move"
+    )
+    assert describe(BreakEnded(t0 + 150, t0)) == "back from a break of 2 min 30 s"

@@ -96,4 +96,4 @@ def test_a_camera_missing_at_start_is_waited_for(env, tmp_path):
         proc.kill()
     assert proc.returncode == 0, err
     assert any("waiting for it" in line for line in lines)
-    assert "retrying in 1s" in "".join(lines) and "retrying in 2s" in "".join(lines)
+    assert "retrying in 1 s" in "".join(lines) and "retrying in 2 s" in "".join(lines)

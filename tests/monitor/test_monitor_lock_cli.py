@@ -119,17 +119,17 @@ def test_locking_the_screen_pauses_the_console_monitor_and_unlocking_resumes_it(
 
 def test_console_lines_for_lock_and_camera_events():
     t0 = 1_790_000_000.0
-    assert describe(ScreenLocked(t0, "org.gnome.ScreenSaver"), t0) == (
+    assert describe(ScreenLocked(t0, "org.gnome.ScreenSaver")) == (
         "screen locked: monitoring paused"
     )
-    assert describe(ScreenUnlocked(t0, "logind"), t0) == "screen unlocked: monitoring resumed"
-    assert describe(ScreenUnlocked(t0, "logind", still_paused=True), t0) == (
+    assert describe(ScreenUnlocked(t0, "logind")) == "screen unlocked: monitoring resumed"
+    assert describe(ScreenUnlocked(t0, "logind", still_paused=True)) == (
         "screen unlocked: still paused"
     )
-    assert describe(CameraBusy(t0, "zoom (pid 4242)", 30.0), t0) == (
+    assert describe(CameraBusy(t0, "zoom (pid 4242)", 30.0)) == (
         "camera in use by zoom (pid 4242): released it, checking again every 30 s"
     )
-    assert describe(CameraBusy(t0, "", 30.0), t0) == (
+    assert describe(CameraBusy(t0, "", 30.0)) == (
         "camera in use by another program: released it, checking again every 30 s"
     )
-    assert describe(CameraFree(t0), t0) == "camera free again: monitoring resumed"
+    assert describe(CameraFree(t0)) == "camera free again: monitoring resumed"
