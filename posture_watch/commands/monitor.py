@@ -15,6 +15,7 @@ import queue
 import signal
 import sys
 import threading
+from datetime import datetime
 from pathlib import Path
 
 from posture_watch.commands.history_cli import history_path
@@ -210,6 +211,15 @@ def _monitor(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> in
         session.close()
 
 
+def line_time(t: float, t0: float, live: bool) -> str:
+    """The time in front of a console line: the local clock time (``10:42:13``) for a
+    live webcam, whose log is read against the day; seconds into the session
+    (``    92.0s``) for a video, a recording or the demo, whose own times are what count."""
+    if live:
+        return datetime.fromtimestamp(t).strftime("%H:%M:%S")
+    return f"{t - t0:8.1f}s"
+
+
 def say(line: str) -> None:
     """One whole line on stdout. ``print`` writes the text and its newline separately, so
     two threads printing at once (the session watcher's note at start-up and the first
@@ -282,6 +292,7 @@ def _follow(
 ) -> int:
     """Log and record the worker's events until it stops; the exit code."""
     t0 = loop.started
+    live = setup.spec.isdigit()  # a webcam: lines read next to the day, by clock time
     start = setup.clock.monotonic()
     code = 0
     stopping = False
@@ -307,7 +318,7 @@ def _follow(
         line = describe(event)
         if line:
             for part in line.splitlines():
-                say(f"[{event.t - t0:8.1f}s] {part}")  # type: ignore[attr-defined]
+                say(f"[{line_time(event.t, t0, live)}] {part}")  # type: ignore[attr-defined]
         if isinstance(event, WorkerFailed):
             print(f"posture-watch: {event.error}", file=sys.stderr, flush=True)
             code = event.exit_code
