@@ -106,6 +106,17 @@ def window(session: XSession, source: Path, *args: str) -> Iterator[Child]:
             proc.stdout.close()
 
 
+def save_shown_result(desktop: XSession, window_id: str, child: Child, saved: Path) -> dict:
+    """Return on a shown result saves it as 'default' (nothing before): the profile read
+    back, after checking the window's answer and the three frames it was made of."""
+    assert not saved.exists() and child.proc.poll() is None  # shown, not saved
+    desktop.press(window_id, "Return")  # the first button: Save as 'default'
+    assert child.result() == CalibrationResult(CalibrationOutcome.SAVED, "default", str(saved))
+    doc = json.loads(saved.read_text())
+    assert doc["calibrated"] is True and doc["n_frames"] == 3
+    return doc
+
+
 def profile_file(home: Path, name: str = "default") -> Path:
     return home / "config" / "posture-watch" / "profiles" / f"{name}.json"
 
@@ -122,12 +133,7 @@ def test_upright_pictures_show_the_result_and_save_only_on_the_click(
         child.wait_log("sampling:")
         child.wait_log("result: Your reference: head height 0.5")
         assert "3 frames" in child.log()
-        assert not saved.exists() and child.proc.poll() is None  # shown, not saved
-        desktop.press(window_id, "Return")  # the first button: Save as 'default'
-        result = child.result()
-    assert result == CalibrationResult(CalibrationOutcome.SAVED, "default", str(saved))
-    doc = json.loads(saved.read_text())
-    assert doc["calibrated"] is True and doc["n_frames"] == 3
+        save_shown_result(desktop, window_id, child, saved)
     assert not needs_first_calibration()
 
 
@@ -199,12 +205,7 @@ def test_sitting_upright_with_a_low_head_the_person_may_keep_the_refused_referen
         assert "Note: This reference is lower than usual" in child.log()
         wait_for(lambda: len(buttons(desktop, window_id)) == 4, 10, what="the Save buttons")
         save_shot(desktop, window_id, "kept-low-result")
-        assert not saved.exists() and child.proc.poll() is None  # shown, not saved
-        desktop.press(window_id, "Return")  # the first button: Save as 'default'
-        result = child.result()
-    assert result == CalibrationResult(CalibrationOutcome.SAVED, "default", str(saved))
-    doc = json.loads(saved.read_text())
-    assert doc["calibrated"] is True and doc["n_frames"] == 3
+        doc = save_shown_result(desktop, window_id, child, saved)
     assert doc["meta"][ACCEPTED_LOW] == "true"
     assert float(doc["meta"][POPULATION_DROP]) > MAX_POPULATION_DROP
     assert doc["meta"]["source"] == str(tmp_path / "slouch")
