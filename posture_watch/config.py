@@ -549,7 +549,8 @@ def _publish(tmp: str, path: Path) -> bool:
 def add_settings_command(
     subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
 ) -> argparse.ArgumentParser:
-    """Add ``settings [--path | --check]``; ``args.run`` is :func:`run_settings_command`."""
+    """Add ``settings [--path | --check] [--config FILE]``; ``args.run`` is
+    :func:`run_settings_command`."""
     parser = subparsers.add_parser(
         "settings",
         help="show the effective settings, or locate or check the settings file",
@@ -566,14 +567,28 @@ def add_settings_command(
     which.add_argument(
         "--check", action="store_true", help="validate the settings file; print 'ok PATH'"
     )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="show, locate or check this settings file instead of your settings.toml "
+        "(the file other commands take with --config)",
+    )
     return parser
 
 
 def run_settings_command(args: argparse.Namespace) -> int:
-    """Run ``posture-watch settings``; returns the exit code (0), errors are ConfigError."""
-    path = settings_path()
+    """Run ``posture-watch settings``; returns the exit code (0), errors are ConfigError.
+
+    A file named with ``--config`` is never created: one that does not exist is an error,
+    where the user's own missing file means the defaults (and ``--path`` creates it)."""
+    named = args.config is not None
+    path = args.config if named else settings_path()
+    if named and not path.is_file():
+        raise ConfigError(f"{path}: no such settings file")
     if args.show_path:
-        ensure_config_file(path)
+        if not named:
+            ensure_config_file(path)
         print(path)
     elif args.check:
         load_config(path, create=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import tomllib
 from pathlib import Path
 
@@ -478,6 +479,30 @@ def test_settings_prints_the_effective_settings(
     assert config_from_text(out, "stdout").decision.sit_max == 2400.0
 
 
+def test_settings_with_config_checks_shows_and_locates_that_file_and_never_creates_it(
+    config_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file other commands take with --config can be checked before they use it."""
+    named = tmp_path / "desk.toml"
+    with pytest.raises(ConfigError, match=rf"^{re.escape(str(named))}: no such settings file$"):
+        run_cli("--check", "--config", str(named))
+    with pytest.raises(ConfigError, match="no such settings file"):
+        run_cli("--path", "--config", str(named))
+    assert not named.exists() and not config_home.exists()
+    write(named, "[sitting]\nsit_max = fifty\n")
+    with pytest.raises(ConfigError) as info:
+        run_cli("--check", "--config", str(named))
+    assert info.value.hint == "sit_max takes a number of minutes between 1 and 480"
+    write(named, "[sitting]\nsit_max = 40\n")
+    assert run_cli("--check", "--config", str(named)) == 0
+    assert capsys.readouterr().out == f"ok {named}\n"
+    assert run_cli("--config", str(named)) == 0
+    assert "sit_max = 40" in capsys.readouterr().out
+    assert run_cli("--path", "--config", str(named)) == 0
+    assert capsys.readouterr().out == f"{named}\n"
+    assert not config_home.exists()  # the user's own file was never touched
+
+
 def test_settings_options_exclude_each_other(config_home: Path) -> None:
     with pytest.raises(SystemExit):
         run_cli("--path", "--check")
@@ -486,14 +511,9 @@ def test_settings_options_exclude_each_other(config_home: Path) -> None:
 def test_main_cli_reports_config_errors_in_one_line(
     config_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Through the real CLI, once the lead has wired the command in (skipped until then)."""
+    """Through the real CLI: one line, exit 2."""
     from posture_watch import cli
 
-    parser = cli.build_parser()
-    try:
-        parser.parse_args(["settings", "--check"])
-    except SystemExit:
-        pytest.skip("the settings command is not wired into posture_watch.cli yet")
     write(config_home, "[sitting]\nsit_max = 0\n")
     assert cli.main(["settings", "--check"]) == 2
     err = capsys.readouterr().err
