@@ -55,7 +55,7 @@ from posture_watch.desktop.calibration_process import (
     CalibrationResult,
     CalibrationWindowProcess,
 )
-from posture_watch.desktop.child_window import run_window
+from posture_watch.desktop.child_window import positive_number, run_window
 from posture_watch.desktop.lifeline import add_parent_option
 from posture_watch.errors import CalibrationError, PostureWatchError
 
@@ -502,16 +502,6 @@ def _log(line: str) -> None:
     print(f"calibration window: {line}", file=sys.stderr, flush=True)
 
 
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0 or math.isinf(value):
-        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text!r}")
-    return value
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m posture_watch.desktop.calibration_window",
@@ -519,9 +509,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--source", required=True, help="camera index, video or folder")
     parser.add_argument("--profile", default="default", help="profile offered for saving")
-    parser.add_argument("--countdown", type=_positive, default=COUNTDOWN, metavar="SECONDS")
-    parser.add_argument("--seconds", type=_positive, default=SECONDS, help="sampling time")
-    parser.add_argument("--fps", type=_positive, default=2.0, help="replay rate of folders")
+    parser.add_argument("--countdown", type=positive_number, default=COUNTDOWN, metavar="SECONDS")
+    parser.add_argument("--seconds", type=positive_number, default=SECONDS, help="sampling time")
+    parser.add_argument("--fps", type=positive_number, default=2.0, help="replay rate of folders")
     parser.add_argument("--model", type=Path, metavar="FILE", help="pose model file (.task)")
     parser.add_argument(
         "--allow-own-model", action="store_true", help="run a --model file that is not pinned"

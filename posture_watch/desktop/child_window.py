@@ -19,9 +19,11 @@ pid (``--parent-pid``) and :func:`run_window` keeps the window on a
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import logging
+import math
 import os
 import signal
 import subprocess
@@ -256,6 +258,18 @@ class _Window(Protocol):
     @property
     def root(self) -> Root: ...
     def run(self) -> _Result: ...
+
+
+def positive_number(text: str) -> float:
+    """An argparse ``type`` for the windows' options in seconds, minutes or frames a
+    second: a finite number above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0 or math.isinf(value):
+        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text!r}")
+    return value
 
 
 def run_window(kind: str, build: Callable[[], _Window], parent_pid: int | None = None) -> int:

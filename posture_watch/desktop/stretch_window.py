@@ -31,7 +31,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from posture_watch.core.prompts import Prompt
-from posture_watch.desktop.child_window import place_in_corner, run_window
+from posture_watch.desktop.child_window import place_in_corner, positive_number, run_window
 from posture_watch.desktop.lifeline import add_parent_option
 from posture_watch.desktop.stretch_process import (
     StretchAnswer,
@@ -278,22 +278,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Show one stretch prompt; print the answer as one JSON line.",
     )
     parser.add_argument("--prompt-id", required=True, help="id of a prompt with steps")
-    parser.add_argument("--snooze-minutes", type=_positive, default=10.0, metavar="MINUTES")
+    parser.add_argument("--snooze-minutes", type=positive_number, default=10.0, metavar="MINUTES")
     parser.add_argument(
-        "--hold-seconds", type=_positive, metavar="N", help="override the hold time (tests)"
+        "--hold-seconds", type=positive_number, metavar="N", help="override the hold time (tests)"
     )
     add_parent_option(parser)
     return parser
-
-
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0 or math.isinf(value):
-        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text!r}")
-    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
