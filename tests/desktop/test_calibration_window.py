@@ -99,11 +99,16 @@ def window(session: XSession, source: Path, *args: str) -> Iterator[Child]:
     try:
         yield Child(proc, err, session)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
+        reap(proc)
+
+
+def reap(proc: subprocess.Popen[bytes]) -> None:
+    """Kill ``proc`` if it still runs, wait for it and close its stdout pipe."""
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    if proc.stdout is not None:
+        proc.stdout.close()
 
 
 def save_shown_result(desktop: XSession, window_id: str, child: Child, saved: Path) -> dict:
@@ -264,11 +269,7 @@ def test_the_tray_side_reads_a_saved_profile_and_a_killed_tray_closes_the_window
         wait_for(lambda: not running(pid), 10, what="the window process to end")
         assert desktop.windows(TITLE) == []
     finally:
-        if tray.poll() is None:
-            tray.kill()
-            tray.wait()
-        if tray.stdout is not None:
-            tray.stdout.close()
+        reap(tray)
 
 
 TRAY = """\

@@ -5,6 +5,7 @@ child process opening the node is still caught at the next check."""
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,37 +20,38 @@ def run_for(check: _TakenCheck, clock: ManualClock, seconds: float, fps: float =
         check()
 
 
-def test_an_idle_camera_is_scanned_only_on_the_backstop_timer(tmp_path: Path):
+@pytest.fixture
+def watched(tmp_path: Path) -> Iterator[tuple[Path, ManualClock, _TakenCheck]]:
+    """A stand-in camera node, the clock and the check that watches the node."""
     node = tmp_path / "video0"
     node.write_bytes(b"")
     clock = ManualClock(1_800_000_000.0)
     check = _TakenCheck(node, clock.monotonic, every=1.0)
     try:
-        run_for(check, clock, 300)  # five minutes of frames at 10 fps, nobody else
-        assert check.scans <= 300 / BUSY_BACKSTOP + 2  # not 300 scans at one a second
+        yield node, clock, check
     finally:
         check.close()
 
 
-def test_a_process_opening_the_node_is_caught_within_a_second(tmp_path: Path):
-    node = tmp_path / "video0"
-    node.write_bytes(b"")
-    clock = ManualClock(1_800_000_000.0)
-    check = _TakenCheck(node, clock.monotonic, every=1.0)
+def test_an_idle_camera_is_scanned_only_on_the_backstop_timer(watched):
+    _node, clock, check = watched
+    run_for(check, clock, 300)  # five minutes of frames at 10 fps, nobody else
+    assert check.scans <= 300 / BUSY_BACKSTOP + 2  # not 300 scans at one a second
+
+
+def test_a_process_opening_the_node_is_caught_within_a_second(watched):
+    node, clock, check = watched
+    run_for(check, clock, 5)
+    before = check.scans
+    with node.open("rb") as held:
+        child = subprocess.Popen(["sleep", "30"], stdin=held)
     try:
-        run_for(check, clock, 5)
-        before = check.scans
-        with node.open("rb") as held:
-            child = subprocess.Popen(["sleep", "30"], stdin=held)
-        try:
-            with pytest.raises(_CameraTaken, match=r"sleep \(pid \d+\)"):
-                run_for(check, clock, 1.1)
-            assert check.scans == before + 1  # the open woke exactly one scan
-        finally:
-            child.kill()
-            child.wait()
+        with pytest.raises(_CameraTaken, match=r"sleep \(pid \d+\)"):
+            run_for(check, clock, 1.1)
+        assert check.scans == before + 1  # the open woke exactly one scan
     finally:
-        check.close()
+        child.kill()
+        child.wait()
 
 
 def test_without_a_device_nothing_is_checked():
