@@ -18,10 +18,12 @@ soon as ``wake`` is set (a command or a stop request arrived).
 
 from __future__ import annotations
 
+import os
 import threading
 import time
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class Clock(Protocol):
@@ -123,3 +125,22 @@ SYSTEM = SystemClock()
 def today(clock: Clock = SYSTEM) -> date:
     """The local date on ``clock``."""
     return local_datetime(clock).date()
+
+
+def local_timezone() -> tzinfo:
+    """The machine's time zone with its daylight-saving rules, not just today's offset.
+
+    ``$TZ`` first, then ``/etc/localtime``; where neither names a zone (Windows), the
+    current fixed offset.
+    """
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    try:
+        with open("/etc/localtime", "rb") as f:
+            return ZoneInfo.from_file(f, key="localtime")
+    except (OSError, ValueError):
+        return datetime.fromtimestamp(SYSTEM.wall()).astimezone().tzinfo or ZoneInfo("UTC")

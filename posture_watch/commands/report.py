@@ -17,10 +17,9 @@ import sys
 import tempfile
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from posture_watch import paths
-from posture_watch.clock import SYSTEM
+from posture_watch.clock import SYSTEM, local_timezone
 from posture_watch.commands import history_cli
 from posture_watch.config import load_config
 from posture_watch.core.report_builder import day_report, week_report
@@ -65,25 +64,6 @@ def reports_dir() -> Path:
 def report_path(day: date, *, week: bool = False) -> Path:
     """The report file of ``day`` (or of the week ending with it) in :func:`reports_dir`."""
     return reports_dir() / f"{day.isoformat()}{'-week' if week else ''}.html"
-
-
-def local_timezone() -> tzinfo:
-    """The machine's time zone with its daylight-saving rules, not just today's offset.
-
-    ``$TZ`` first, then ``/etc/localtime``; where neither names a zone (Windows), the
-    current fixed offset.
-    """
-    name = os.environ.get("TZ", "").lstrip(":")
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    try:
-        with open("/etc/localtime", "rb") as f:
-            return ZoneInfo.from_file(f, key="localtime")
-    except (OSError, ValueError):
-        return datetime.fromtimestamp(SYSTEM.wall()).astimezone().tzinfo or ZoneInfo("UTC")
 
 
 def parse_day(text: str, today: date) -> date:

@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Protocol
 
-from posture_watch.clock import Clock, SystemClock, local_datetime
+from posture_watch.clock import Clock, SystemClock, local_datetime, local_timezone
 from posture_watch.config import AppConfig
 from posture_watch.core.analyzer import Verdict
 from posture_watch.core.events import (
@@ -651,8 +651,6 @@ class TrayController:
 
     def _timezone(self) -> tzinfo:
         if self._tz is None:
-            from posture_watch.commands.report import local_timezone
-
             self._tz = local_timezone()
         return self._tz
 

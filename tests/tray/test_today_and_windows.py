@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from posture_watch.clock import ManualClock
-from posture_watch.commands.report import local_timezone
+from posture_watch.clock import ManualClock, local_timezone
 from posture_watch.config import AppConfig, ReportConfig
 from posture_watch.core.analyzer import PostureAnalyzer
 from posture_watch.core.events import LongSittingAlert
