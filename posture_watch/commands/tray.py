@@ -92,29 +92,9 @@ class LoginStart:
             autostart.disable()
 
 
-def _first_run(args: argparse.Namespace, setup: MonitorSetup) -> bool:
-    """The first run with a webcam and no profile at all: calibrating is the first thing
-    to do, so the tray opens the calibration window by itself (not for replays, nor when
-    a calibration was chosen, nor while the camera is missing)."""
-    from posture_watch.desktop.calibration_process import needs_first_calibration
-
-    live = bool(getattr(setup.first, "live", False))
-    chosen = args.calibration is not None or args.profile is not None
-    chosen = chosen or bool(getattr(args, "uncalibrated", False))
-    return live and not chosen and not setup.baseline.calibrated and needs_first_calibration()
-
-
-#: The first-run hint: without a profile the desktop would give no sign that calibrating
-#: helps (only the terminal says "uncalibrated").
-CALIBRATE_HINT = Notice(
-    "Calibrate for better nudges",
-    "posture-watch is comparing you with typical people until you calibrate. Sit upright "
-    "and choose Calibrate… in the tray menu: it takes about 10 seconds.",
-)
-
-
 def _uncalibrated_start(args: argparse.Namespace, setup: MonitorSetup) -> bool:
-    """No profile at all, none chosen, and not the demo (which brings its own)."""
+    """No profile at all, none chosen, and not the demo (which brings its own): the
+    desktop should say that calibrating helps."""
     from posture_watch.desktop.calibration_process import needs_first_calibration
 
     chosen = args.calibration is not None or args.profile is not None
@@ -125,6 +105,22 @@ def _uncalibrated_start(args: argparse.Namespace, setup: MonitorSetup) -> bool:
         and not setup.baseline.calibrated
         and needs_first_calibration()
     )
+
+
+def _first_run(setup: MonitorSetup, uncalibrated: bool) -> bool:
+    """The first run with a webcam and no profile at all: calibrating is the first thing
+    to do, so the tray opens the calibration window by itself (not for replays, nor when
+    a calibration was chosen, nor while the camera is missing)."""
+    return uncalibrated and bool(getattr(setup.first, "live", False))
+
+
+#: The first-run hint: without a profile the desktop would give no sign that calibrating
+#: helps (only the terminal says "uncalibrated").
+CALIBRATE_HINT = Notice(
+    "Calibrate for better nudges",
+    "posture-watch is comparing you with typical people until you calibrate. Sit upright "
+    "and choose Calibrate… in the tray menu: it takes about 10 seconds.",
+)
 
 
 def demo_notice(speed: float, slouch_after: float, sit_max: float) -> Notice:
@@ -164,6 +160,8 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> i
     from posture_watch.desktop.stretch_process import StretchWindowProcess
 
     config = setup.config
+    uncalibrated = _uncalibrated_start(args, setup)
+    first_run = _first_run(setup, uncalibrated)
     scheduler = PromptScheduler(
         PromptRules.from_config(config.prompts),
         PromptChooser(load_prompts(), seed=random.randrange(2**32)),
@@ -204,7 +202,7 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> i
         open_journal=_open_journal_window,
         save_journal=lambda entry: _save_journal(history_file, entry),
         autostart=LoginStart(),
-        first_run_hint=CALIBRATE_HINT.body if _first_run(args, setup) else None,
+        first_run_hint=CALIBRATE_HINT.body if first_run else None,
     )
     controller.icon = icon
     worker = threading.Thread(target=loop.run, name="posture-watch-monitor", daemon=True)
@@ -227,9 +225,9 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> i
             controller.post(
                 demo_notice(args.speed, config.decision.slouch_after, config.decision.sit_max)
             )
-        if _first_run(args, setup):
+        if first_run:
             controller.post("calibrate")  # as the menu's Calibrate…: the guided window
-        elif _uncalibrated_start(args, setup):
+        elif uncalibrated:
             controller.post(CALIBRATE_HINT)  # another source, or no camera yet
 
     # `posture-watch pause 30m` and friends; after the instance lock, so a second tray
