@@ -181,6 +181,7 @@ def test_icon_follows_the_session_and_the_slouch_nudge_comes_once(
     why = r"(Your head has been forward|Your shoulders have been tilted) for 3\d s\. "
     assert re.match(why + re.escape(title) + ": ", nudges[0]["body"]), nudges[0]["body"]
     assert all(n["appname"] == "posture-watch" for n in notes)
+    assert "Calibrate for better nudges" not in [n["summary"] for n in notes]  # one chosen
 
 
 # -- the stretch window, answered with xdotool ---------------------------------------------
@@ -481,6 +482,9 @@ def test_a_webcam_missing_at_login_shows_the_camera_icon_and_ctrl_c_exits_130(
     assert "waiting for it" in out
     summaries = [n["summary"] for n in xsession.notifications()]
     assert summaries.count("Camera unavailable") == 1, summaries
+    # no profile and none chosen: the desktop says once that calibrating helps (the
+    # guided window cannot open while the camera is missing)
+    assert summaries.count("Calibrate for better nudges") == 1, summaries
 
 
 def test_the_end_of_the_demo_writes_todays_report_as_quit_does(
