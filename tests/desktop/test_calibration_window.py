@@ -177,16 +177,6 @@ def buttons(session: XSession, window_id: str) -> list[tuple[int, int, int, int]
         conn.close()
 
 
-def save_shot(session: XSession, window_id: str, name: str) -> None:
-    """With POSTURE_WATCH_SHOTS=FOLDER, the window as a PNG there, for a person to look at."""
-    folder = os.environ.get("POSTURE_WATCH_SHOTS")
-    if folder:
-        x, y, width, height = session.window_geometry(window_id)
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        picture = session.screenshot().crop((x, y, x + width, y + height))
-        picture.save(Path(folder) / f"{name}.png")
-
-
 def test_sitting_upright_with_a_low_head_the_person_may_keep_the_refused_reference(
     desktop: XSession, shared_samples: Path, tmp_path: Path, private_user_folders: Path
 ) -> None:
@@ -203,13 +193,11 @@ def test_sitting_upright_with_a_low_head_the_person_may_keep_the_refused_referen
         wait_for(lambda: child.log().count(refused) == 2, 20, what="a second refusal")
         assert child.log().count("sampling:") == 2 and not saved.exists()
         row = wait_for(lambda: len(b := buttons(desktop, window_id)) == 3 and b, 10, what="row")
-        save_shot(desktop, window_id, "refused-slouched")
         x, y, width, height = row[1]  # Try again | I'm sitting upright — use it | Cancel
         desktop.click(window_id, x + width // 2, y + height // 2)
         child.wait_log("result: Your reference: head height")
         assert "Note: This reference is lower than usual" in child.log()
         wait_for(lambda: len(buttons(desktop, window_id)) == 4, 10, what="the Save buttons")
-        save_shot(desktop, window_id, "kept-low-result")
         doc = save_shown_result(desktop, window_id, child, saved)
     assert doc["meta"][ACCEPTED_LOW] == "true"
     assert float(doc["meta"][POPULATION_DROP]) > MAX_POPULATION_DROP
