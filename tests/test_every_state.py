@@ -33,6 +33,7 @@ from posture_watch import paths
 from posture_watch.clock import ManualClock
 from posture_watch.config import AppConfig, ReportConfig
 from posture_watch.core.analyzer import PostureAnalyzer
+from posture_watch.core.dates import long_date
 from posture_watch.core.minutes import MinuteRow
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
@@ -298,7 +299,7 @@ def test_report_shows_the_day_in_the_terminal_and_as_html(monitored, tmp_path):
         assert f"upright {share}" in proc.stdout
         assert f"HTML report: {html}" in proc.stdout
         page = html.read_text()
-        assert f"{day:%A} {day.day} {day:%B %Y}</h1>" in page
+        assert f"{long_date(day)}</h1>" in page
         assert f"<b>{format_minutes(monitored_s)}</b><span>monitored" in page
         assert f"<b>{share}</b><span>upright" in page
         # the day's band: one bar colour per state that filled a minute (minute runs

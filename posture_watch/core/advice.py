@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 
 import numpy as np
 
+from posture_watch.core.dates import epoch_day, short_date
 from posture_watch.core.journal import SEVERE_PAIN, JournalEntry
 from posture_watch.core.prompts import Problem
 from posture_watch.core.report import Summary
@@ -308,4 +309,4 @@ def _no_improvement(entries: list[JournalEntry], end: float) -> tuple[float, flo
 
 
 def _day(t: float, tz: tzinfo) -> str:
-    return datetime.fromtimestamp(t, tz).strftime("%a %d %b")
+    return short_date(epoch_day(t, tz))

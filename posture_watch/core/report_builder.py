@@ -27,6 +27,7 @@ from posture_watch.core.advice import (
     suggest,
     why_no_suggestions,
 )
+from posture_watch.core.dates import short_date
 from posture_watch.core.report import History, Summary, day_bounds, summarize
 from posture_watch.core.status import format_minutes
 from posture_watch.core.words import plural
@@ -155,7 +156,7 @@ def pain_pattern(days: Sequence[Summary], pain: Sequence[int | None]) -> str:
             f"{MIN_PATTERN_DAYS} are needed to compare."
         )
         short = [
-            f"{d.first_day:%a %d %b} ({format_minutes(d.monitored_s)})"
+            f"{short_date(d.first_day)} ({format_minutes(d.monitored_s)})"
             for d, p in zip(days, pain, strict=True)
             if p is not None and 0 < d.monitored_s < MIN_DAY_MONITORED_S
         ]
@@ -212,7 +213,7 @@ def upright_trend(days: Sequence[Summary]) -> str:
             f"monitored; {MIN_TREND_DAYS} are needed."
         )
         away = [
-            f"{d.first_day:%a %d %b}" for d in days if day_counts(d) and d.upright_share is None
+            f"{short_date(d.first_day)}" for d in days if day_counts(d) and d.upright_share is None
         ]
         if away:
             text += f" {_and(away)}: monitored, but no time at the desk, so no upright share."

@@ -79,12 +79,13 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
 from posture_watch.clock import SYSTEM, Clock
+from posture_watch.core.dates import midnight_after
 from posture_watch.errors import PostureWatchError
 from posture_watch.monitor.instance import _private_dir, runtime_dir
 
@@ -282,7 +283,7 @@ def pause_seconds(request: ControlRequest, wall: float) -> float:
     midnight (right on the days the clocks change, as the tray's menu reckons it)."""
     if request.seconds is not None:
         return float(request.seconds)
-    return _midnight_after(wall).timestamp() - wall
+    return midnight_after(wall) - wall
 
 
 def pause_message(request: ControlRequest, wall: float) -> str:
@@ -304,11 +305,6 @@ def format_duration(seconds: float) -> str:
     if secs or not parts:
         parts.append(f"{secs} s")
     return " ".join(parts)
-
-
-def _midnight_after(wall: float) -> datetime:
-    now = datetime.fromtimestamp(wall)
-    return datetime.combine(now.date() + timedelta(days=1), time())
 
 
 def _one_line(text: str) -> str:

@@ -18,6 +18,7 @@ from datetime import datetime
 from html import escape
 
 from posture_watch.core.advice import MedicalAdvice, Suggestion
+from posture_watch.core.dates import long_date, short_date
 from posture_watch.core.report import History, Summary, hour_strip
 from posture_watch.core.report_builder import (
     COUNTING_RULE,
@@ -66,7 +67,7 @@ footer{margin-top:2rem;color:#777;font-size:.8rem}
 def render_day_html(report: DayReport, history: History, sit_max: float = 3000.0) -> str:
     """The day report page; ``history`` is the day's rows (for the timeline and bouts)."""
     s = report.summary
-    body = [f"<h1>Posture report · {s.first_day:%A %d %B %Y}</h1>"]
+    body = [f"<h1>Posture report · {long_date(s.first_day)}</h1>"]
     body.append(_advice(report.advice))
     if s.monitored_s <= 0:
         body.append("<p>Nothing was monitored on this day.</p>")
@@ -278,7 +279,7 @@ def _day_table(report: WeekReport) -> str:
     )
     rows = []
     for d, pain, short in zip(report.days, report.pain, report.short_days, strict=True):
-        day = f"<td>{d.first_day:%a %d %b}</td>"
+        day = f"<td>{short_date(d.first_day)}</td>"
         pain_cell = f"<td>{'–' if pain is None else pain}</td>"
         if d.monitored_s <= 0:
             rows.append(f"<tr>{day}<td>–</td>{pain_cell}{'<td></td>' * 4}</tr>")

@@ -11,6 +11,7 @@ import textwrap
 from datetime import datetime, tzinfo
 
 from posture_watch.core.advice import MedicalAdvice, Suggestion
+from posture_watch.core.dates import short_date
 from posture_watch.core.report import (
     STRIP_GLYPHS,
     STRIP_UNMONITORED,
@@ -41,7 +42,7 @@ _LEGEND = (
 def render_day(report: DayReport) -> str:
     """The day summary as lines of at most :data:`WIDTH` characters."""
     s = report.summary
-    title = f"posture-watch report · {s.first_day:%a %d %b %Y}"
+    title = f"posture-watch report · {short_date(s.first_day, year=True)}"
     if s.monitored_s <= 0:
         lines = [title, "Nothing was monitored on this day."]
     else:
@@ -54,7 +55,9 @@ def render_day(report: DayReport) -> str:
 def render_week(report: WeekReport) -> str:
     """The seven days: one line each, the week's strip, the pain pattern and the trend."""
     t = report.total
-    title = f"posture-watch week · {t.first_day:%a %d %b} – {report.last_day:%a %d %b %Y}"
+    title = (
+        f"posture-watch week · {short_date(t.first_day)} – {short_date(report.last_day, year=True)}"
+    )
     lines = [title, *_figures(t, report.tz, week=True), ""]
     lines.append(
         _ROW.format("day", "monitored", "upright", "slouch", "longest sit", "breaks", "pain")
@@ -120,10 +123,10 @@ def _strip(s: Summary) -> list[str]:
 def _day_row(s: Summary, pain: int | None, short: bool = False) -> str:
     pain_text = "–" if pain is None else str(pain)
     if s.monitored_s <= 0:
-        return _ROW.format(f"{s.first_day:%a %d %b}", "–", "", "", "", "", pain_text)
+        return _ROW.format(short_date(s.first_day), "–", "", "", "", "", pain_text)
     share = "–" if s.upright_share is None else f"{s.upright_share:.0%}"
     return _ROW.format(
-        f"{s.first_day:%a %d %b}",
+        short_date(s.first_day),
         format_minutes(s.monitored_s) + (SHORT_MARK if short else ""),
         share,
         f"{s.slouch_min:.0f} min",

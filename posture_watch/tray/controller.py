@@ -22,13 +22,14 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Protocol
 
 from posture_watch.clock import Clock, SystemClock, local_datetime, local_timezone
 from posture_watch.config import AppConfig
 from posture_watch.core.analyzer import Verdict
+from posture_watch.core.dates import midnight_after
 from posture_watch.core.events import (
     BreakEnded,
     BreakStarted,
@@ -483,10 +484,8 @@ class TrayController:
         if entry in PAUSES:
             self.loop.send(Pause(PAUSES[entry]))
         elif entry == "pause-tomorrow":
-            now = self._wall()
-            midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
-            # local midnight as epoch seconds: right on the days the clocks change too
-            self.loop.send(Pause(midnight.timestamp() - self.clock.wall()))
+            wall = self.clock.wall()
+            self.loop.send(Pause(midnight_after(wall) - wall))
         elif entry == "resume":
             self.loop.send(Resume())
         elif entry == "stretch":

@@ -119,7 +119,7 @@ def test_numbness_and_weakness_call_for_advice():
     numb = medical_advice([_entry(0, pain=2, numbness=True)], END, TZ)
     weak = medical_advice([_entry(3, weakness=True)], END, TZ)
     assert numb is not None and numb.reasons == ("numbness noted on Mon 12 May",)
-    assert weak is not None and weak.reasons == ("weakness noted on Fri 09 May",)
+    assert weak is not None and weak.reasons == ("weakness noted on Fri 9 May",)
 
 
 def test_mild_pain_does_not():
