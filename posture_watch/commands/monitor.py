@@ -31,22 +31,7 @@ from posture_watch.core.prompt_rules import Reason, why_sentence
 from posture_watch.core.prompts import Problem, problem_from_features
 from posture_watch.core.scoring import PostureState
 from posture_watch.core.status import MonitorStatus, format_minutes, format_span
-from posture_watch.desktop.session_watch import SessionWatch
-from posture_watch.errors import PostureWatchError
-from posture_watch.history import open_recorder
-from posture_watch.history.recorder import HistoryRecorder
-from posture_watch.monitor.control import (
-    STRETCH_NEEDS_TRAY,
-    ControlCommand,
-    ControlReply,
-    ControlRequest,
-    ControlServer,
-    PendingControl,
-    pause_message,
-    pause_seconds,
-    relay,
-)
-from posture_watch.monitor.events import (
+from posture_watch.core.worker_events import (
     CameraBusy,
     CameraFree,
     CameraRecovered,
@@ -64,6 +49,21 @@ from posture_watch.monitor.events import (
     Suspended,
     WorkerCrashed,
     WorkerFailed,
+)
+from posture_watch.desktop.session_watch import SessionWatch
+from posture_watch.errors import PostureWatchError
+from posture_watch.history import open_recorder
+from posture_watch.history.recorder import HistoryRecorder
+from posture_watch.monitor.control import (
+    STRETCH_NEEDS_TRAY,
+    ControlCommand,
+    ControlReply,
+    ControlRequest,
+    ControlServer,
+    PendingControl,
+    pause_message,
+    pause_seconds,
+    relay,
 )
 from posture_watch.monitor.instance import InstanceLock
 from posture_watch.monitor.loop import MonitorLoop

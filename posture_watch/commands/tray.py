@@ -21,12 +21,12 @@ from posture_watch.config import settings_path
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
 from posture_watch.core.status import TrayState, format_span
+from posture_watch.core.worker_events import SetLocked
 from posture_watch.desktop.session_watch import SessionWatch
 from posture_watch.errors import PostureWatchError
 from posture_watch.model import OWN_MODEL
 from posture_watch.monitor.control import ControlServer, relay
 from posture_watch.monitor.event_log import EventLog
-from posture_watch.monitor.events import SetLocked
 from posture_watch.monitor.instance import InstanceLock
 from posture_watch.monitor.setup import MonitorSetup, add_monitor_options, prepare
 from posture_watch.offline import enforce_offline_in_cli

@@ -21,9 +21,7 @@ from pathlib import Path
 from posture_watch.core.analyzer import Verdict
 from posture_watch.core.minutes import MinuteAggregator
 from posture_watch.core.scoring import PostureState
-from posture_watch.errors import StorageError
-from posture_watch.history.store import HistoryStore, StorageBusyError
-from posture_watch.monitor.events import (
+from posture_watch.core.worker_events import (
     CameraBusy,
     CameraUnavailable,
     Paused,
@@ -32,6 +30,8 @@ from posture_watch.monitor.events import (
     Suspended,
     WorkerCrashed,
 )
+from posture_watch.errors import StorageError
+from posture_watch.history.store import HistoryStore, StorageBusyError
 
 log = logging.getLogger(__name__)
 

@@ -48,9 +48,9 @@ from posture_watch.core.report import (
     MinuteRows,
     PromptRecord,
 )
+from posture_watch.core.worker_events import CameraRecovered, CameraUnavailable, Paused, Resumed
 from posture_watch.errors import ConfigError, StorageError
 from posture_watch.history.schema import TABLES, create_or_migrate, readable_version
-from posture_watch.monitor.events import CameraRecovered, CameraUnavailable, Paused, Resumed
 
 FILE_NAME = "history.sqlite3"
 #: Seconds a write waits for another connection's lock before it fails.

@@ -59,9 +59,7 @@ from posture_watch.core.sampling import AdaptiveSampler
 from posture_watch.core.scoring import Baseline
 from posture_watch.core.setup_drift import SUSTAIN, SetupDrift, best_profile
 from posture_watch.core.true_time import TrueTime
-from posture_watch.errors import CameraBusyError, FrameError, PostureWatchError, SourceError
-from posture_watch.monitor.crash_log import write_crash
-from posture_watch.monitor.events import (
+from posture_watch.core.worker_events import (
     CameraBusy,
     CameraFree,
     CameraRecovered,
@@ -85,6 +83,8 @@ from posture_watch.monitor.events import (
     WorkerCrashed,
     WorkerFailed,
 )
+from posture_watch.errors import CameraBusyError, FrameError, PostureWatchError, SourceError
+from posture_watch.monitor.crash_log import write_crash
 from posture_watch.pipeline import frame_landmarks
 from posture_watch.pose import PoseEstimator
 from posture_watch.sources.base import Frame, FrameSource

@@ -51,17 +51,7 @@ from posture_watch.core.prompts import PromptKind, problem_from_features
 from posture_watch.core.report import Summary, day_bounds, summarize
 from posture_watch.core.scoring import Baseline, PostureState
 from posture_watch.core.status import MonitorStatus, TodayFigures, format_minutes
-from posture_watch.errors import PostureWatchError
-from posture_watch.monitor.control import (
-    ControlCommand,
-    ControlReply,
-    ControlRequest,
-    PendingControl,
-    pause_message,
-    pause_seconds,
-)
-from posture_watch.monitor.event_log import EventLog
-from posture_watch.monitor.events import (
+from posture_watch.core.worker_events import (
     CameraBusy,
     CameraFree,
     CameraRecovered,
@@ -83,6 +73,16 @@ from posture_watch.monitor.events import (
     WorkerCrashed,
     WorkerFailed,
 )
+from posture_watch.errors import PostureWatchError
+from posture_watch.monitor.control import (
+    ControlCommand,
+    ControlReply,
+    ControlRequest,
+    PendingControl,
+    pause_message,
+    pause_seconds,
+)
+from posture_watch.monitor.event_log import EventLog
 from posture_watch.tray.icons import draw_icon
 from posture_watch.tray.menu import MenuEntry, menu_entries
 

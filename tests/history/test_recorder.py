@@ -13,8 +13,8 @@ from posture_watch.core.analyzer import PostureAnalyzer
 from posture_watch.core.events import SlouchAlert
 from posture_watch.core.minutes import MinuteRow
 from posture_watch.core.settings import Settings
+from posture_watch.core.worker_events import Paused, Resumed
 from posture_watch.history import HistoryStore, open_recorder
-from posture_watch.monitor.events import Paused, Resumed
 from posture_watch.profiles import load_profile
 from posture_watch.sources import open_source
 

@@ -29,16 +29,16 @@ from posture_watch.core.prompt_rules import (
 )
 from posture_watch.core.prompts import PromptKind
 from posture_watch.core.scoring import PostureState
-from posture_watch.errors import StorageError
-from posture_watch.history import HistoryStore
-from posture_watch.history.store import StorageBusyError
-from posture_watch.monitor.events import (
+from posture_watch.core.worker_events import (
     CameraRecovered,
     CameraUnavailable,
     Paused,
     Resumed,
     SourceEnded,
 )
+from posture_watch.errors import StorageError
+from posture_watch.history import HistoryStore
+from posture_watch.history.store import StorageBusyError
 
 ORIGIN = 1_700_000_000.0
 

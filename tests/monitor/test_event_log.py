@@ -17,6 +17,7 @@ from posture_watch.core.events import SlouchAlert, StateChanged
 from posture_watch.core.prompt_rules import Answer, PromptAnswered, PromptShown, Reason
 from posture_watch.core.prompts import PromptKind
 from posture_watch.core.scoring import PostureState
+from posture_watch.core.worker_events import CameraUnavailable, Paused
 from posture_watch.monitor.event_log import (
     FILE_NAME,
     EventLog,
@@ -24,7 +25,6 @@ from posture_watch.monitor.event_log import (
     event_record,
     read_events,
 )
-from posture_watch.monitor.events import CameraUnavailable, Paused
 
 WALL = datetime(2026, 3, 14, 9, 26, 53, 589793, tzinfo=UTC)
 
@@ -260,7 +260,7 @@ def test_non_dataclass_is_a_type_error(path: Path, value: object) -> None:
 
 
 def test_infinities_are_written_as_null_so_every_line_is_valid_json(tmp_path) -> None:
-    from posture_watch.monitor.events import Paused
+    from posture_watch.core.worker_events import Paused
 
     log = EventLog(tmp_path / "events.jsonl")
     log.write(Paused(1.0, float("inf")), WALL)

@@ -25,9 +25,7 @@ from posture_watch.core.events import (
 from posture_watch.core.sampling import AdaptiveSampler
 from posture_watch.core.scoring import Baseline, PostureState
 from posture_watch.core.settings import Settings
-from posture_watch.errors import CameraError, ModelError
-from posture_watch.model import locate_model
-from posture_watch.monitor.events import (
+from posture_watch.core.worker_events import (
     CameraRecovered,
     CameraUnavailable,
     FrameSkipped,
@@ -41,6 +39,8 @@ from posture_watch.monitor.events import (
     WorkerCrashed,
     WorkerFailed,
 )
+from posture_watch.errors import CameraError, ModelError
+from posture_watch.model import locate_model
 from posture_watch.monitor.loop import MonitorLoop
 from posture_watch.pipeline import is_covered
 from posture_watch.pose import open_estimator

@@ -21,7 +21,7 @@ from posture_watch.core.landmarks import Landmarks
 from posture_watch.core.sampling import AdaptiveSampler
 from posture_watch.core.scoring import Baseline, PostureState
 from posture_watch.core.setup_drift import SUSTAIN
-from posture_watch.monitor.events import Recalibrated, SetBaseline, SetupChanged, Stopped
+from posture_watch.core.worker_events import Recalibrated, SetBaseline, SetupChanged, Stopped
 from posture_watch.monitor.loop import MonitorLoop
 from posture_watch.pose import RecordedLandmarks
 from posture_watch.profiles import save_profile, saved_profiles

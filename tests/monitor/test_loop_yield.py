@@ -24,8 +24,7 @@ from posture_watch.core.events import (
     SittingBoutEnded,
 )
 from posture_watch.core.scoring import PostureState
-from posture_watch.errors import CameraBusyError
-from posture_watch.monitor.events import (
+from posture_watch.core.worker_events import (
     CameraBusy,
     CameraFree,
     CameraUnavailable,
@@ -37,6 +36,7 @@ from posture_watch.monitor.events import (
     ScreenUnlocked,
     SetLocked,
 )
+from posture_watch.errors import CameraBusyError
 from posture_watch.monitor.loop import MonitorLoop
 from posture_watch.sources import RecordingSource
 from posture_watch.sources.base import Frame

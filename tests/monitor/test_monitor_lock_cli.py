@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from posture_watch.commands.monitor import describe
-from posture_watch.monitor.events import CameraBusy, CameraFree, ScreenLocked, ScreenUnlocked
+from posture_watch.core.worker_events import CameraBusy, CameraFree, ScreenLocked, ScreenUnlocked
 from tests.monitor.private_bus import PrivateBus, StandIn, need_tools
 from tests.monitor.test_monitor_cli import CLI
 

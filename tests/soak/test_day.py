@@ -51,9 +51,9 @@ from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
 from posture_watch.core.sampling import AdaptiveSampler
 from posture_watch.core.status import TrayState
+from posture_watch.core.worker_events import SourceEnded, Stopped, Suspended, WorkerCrashed
 from posture_watch.history import HistoryRecorder, open_recorder
 from posture_watch.monitor.event_log import EventLog, read_events
-from posture_watch.monitor.events import SourceEnded, Stopped, Suspended, WorkerCrashed
 from posture_watch.monitor.loop import MonitorLoop
 from posture_watch.pose import RecordedLandmarks
 from posture_watch.profiles import load_profile

@@ -19,10 +19,10 @@ from posture_watch.config import AppConfig, QuietHours, ReportConfig
 from posture_watch.core.minutes import MinuteRow
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
+from posture_watch.core.worker_events import Pause, Stop
 from posture_watch.desktop.notify import CallbackNotifier
 from posture_watch.history.store import HistoryStore
 from posture_watch.monitor.event_log import EventLog
-from posture_watch.monitor.events import Pause, Stop
 from posture_watch.prompt_library import builtin_prompts
 from posture_watch.tray.actions import DesktopActions
 from posture_watch.tray.controller import TrayController

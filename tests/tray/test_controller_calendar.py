@@ -31,11 +31,11 @@ from posture_watch.core.landmarks import Landmarks
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
 from posture_watch.core.scoring import PostureState
+from posture_watch.core.worker_events import Pause, Stop, Stopped, Suspended
 from posture_watch.desktop.notify import CallbackNotifier
 from posture_watch.history import open_recorder
 from posture_watch.history.store import HistoryStore
 from posture_watch.monitor.event_log import EventLog
-from posture_watch.monitor.events import Pause, Stop, Stopped, Suspended
 from posture_watch.monitor.loop import MonitorLoop
 from posture_watch.pose import RecordedLandmarks
 from posture_watch.profiles import load_profile

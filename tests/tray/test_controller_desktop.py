@@ -11,7 +11,7 @@ import pytest
 
 from posture_watch.core.analyzer import PostureAnalyzer
 from posture_watch.core.status import TrayState
-from posture_watch.monitor.events import CameraBusy, CameraFree, ScreenLocked, ScreenUnlocked
+from posture_watch.core.worker_events import CameraBusy, CameraFree, ScreenLocked, ScreenUnlocked
 from posture_watch.profiles import load_profile
 from posture_watch.tray.icons import COLOURS, nearest_state
 from posture_watch.tray.menu import MenuEntry
@@ -178,7 +178,7 @@ def test_a_long_lock_is_a_break_the_tray_counts(tray_with_icon, poses):  # noqa:
 
 
 def test_a_changed_set_up_is_told_once_with_what_to_do(tray_with_icon):
-    from posture_watch.monitor.events import Recalibrated, SetupChanged
+    from posture_watch.core.worker_events import Recalibrated, SetupChanged
 
     tray, t0, _upright = tray_with_icon
     tray._handle(SetupChanged(t0 + 300, None, "closer"))
@@ -193,7 +193,7 @@ def test_a_changed_set_up_is_told_once_with_what_to_do(tray_with_icon):
 
 
 def test_a_cancelled_calibration_resumes_quietly_and_a_failed_one_says_why(tray_with_icon):
-    from posture_watch.monitor.events import Resume
+    from posture_watch.core.worker_events import Resume
     from posture_watch.tray.controller import CANCELLED, Calibrated
 
     tray, _t0, _upright = tray_with_icon

@@ -1,4 +1,4 @@
-"""Events the monitor loop posts besides the core's timeline events, and its commands.
+"""Events the monitor worker posts besides the timeline's own, and the commands it takes.
 
 All times are true time in epoch seconds (:class:`~posture_watch.core.true_time.TrueTime`):
 stamped on the worker where the event is made, so every subscriber (console, tray,
