@@ -78,20 +78,28 @@ import struct
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
 
 from posture_watch.clock import SYSTEM, Clock
-from posture_watch.core.dates import midnight_after
+from posture_watch.core.control_protocol import (
+    COMMANDS,
+    MAX_PAUSE,
+    STRETCH_NEEDS_TRAY,
+    UNTIL_TOMORROW,
+    ControlCommand,
+    ControlHandler,
+    ControlReply,
+    ControlRequest,
+    ProtocolError,
+    encode_line,
+    one_line,
+)
+from posture_watch.core.durations import format_duration
+from posture_watch.core.pause_rules import pause_message, pause_seconds
 from posture_watch.errors import PostureWatchError
 from posture_watch.monitor.instance import _private_dir, runtime_dir
 
 FOLDER = "posture-watch"
-#: The longest pause a request may ask for (a longer one is surely a typo).
-MAX_PAUSE = 24 * 3600.0
 #: A request line longer than this is refused (a real one is under 100 bytes).
 MAX_REQUEST = 4096
 #: How long the server waits for a client's request line (per receive).
@@ -105,24 +113,6 @@ MAX_CLIENTS = 16
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _PEERCRED = struct.Struct("3i")  # struct ucred: pid, uid, gid
-
-
-class ControlCommand(StrEnum):
-    """What a client may ask the running monitor."""
-
-    PAUSE = "pause"
-    RESUME = "resume"
-    STATUS = "status"
-    STRETCH = "stretch"
-    QUIT = "quit"
-
-
-COMMANDS: tuple[str, ...] = tuple(c.value for c in ControlCommand)
-UNTIL_TOMORROW = "tomorrow"
-
-
-class ProtocolError(ValueError):
-    """A request or reply that does not follow the protocol (one line says why)."""
 
 
 class ControlError(PostureWatchError):
@@ -145,100 +135,6 @@ class ControlSocketBusyError(ControlError):
     """Another live posture-watch already answers on this control socket."""
 
     exit_code = 3
-
-
-@dataclass(frozen=True)
-class ControlRequest:
-    """One command for the running monitor.
-
-    ``pause`` needs exactly one of ``seconds`` (0 < seconds <= :data:`MAX_PAUSE`) or
-    ``until="tomorrow"``; the other commands take neither. Invalid combinations raise
-    :class:`ProtocolError`.
-    """
-
-    command: ControlCommand
-    seconds: float | None = None
-    until: str | None = None
-
-    def __post_init__(self) -> None:
-        try:
-            object.__setattr__(self, "command", ControlCommand(self.command))
-        except ValueError:
-            raise ProtocolError(
-                f"unknown command {self.command!r} (known: {', '.join(COMMANDS)})"
-            ) from None
-        if self.command is ControlCommand.PAUSE:
-            if (self.seconds is None) == (self.until is None):
-                raise ProtocolError('pause needs "seconds" or "until": "tomorrow"')
-            if self.until is not None and self.until != UNTIL_TOMORROW:
-                raise ProtocolError(f'pause: "until" must be "tomorrow", not {self.until!r}')
-            if self.seconds is not None:
-                if isinstance(self.seconds, bool) or not isinstance(self.seconds, int | float):
-                    raise ProtocolError(f'pause: "seconds" must be a number, not {self.seconds!r}')
-                if not 0 < self.seconds <= MAX_PAUSE:
-                    raise ProtocolError(
-                        f"pause: {self.seconds!r} s is not between 0 and {MAX_PAUSE:.0f} s"
-                    )
-        elif self.seconds is not None or self.until is not None:
-            raise ProtocolError(f"{self.command.value} takes no duration")
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"command": self.command.value}
-        if self.seconds is not None:
-            out["seconds"] = self.seconds
-        if self.until is not None:
-            out["until"] = self.until
-        return out
-
-    @classmethod
-    def from_json(cls, obj: object) -> ControlRequest:
-        """Parse a decoded request object; :class:`ProtocolError` if it is not one."""
-        if not isinstance(obj, dict):
-            raise ProtocolError("a request is a JSON object")
-        extra = set(obj) - {"command", "seconds", "until"}
-        if extra:
-            raise ProtocolError(f"unknown field(s): {', '.join(sorted(extra))}")
-        if not isinstance(obj.get("command"), str):
-            raise ProtocolError('a request needs "command"')
-        return cls(obj["command"], obj.get("seconds"), obj.get("until"))
-
-
-@dataclass(frozen=True)
-class ControlReply:
-    """The monitor's answer: ``ok`` and one line for a person; ``data`` for scripts."""
-
-    ok: bool
-    message: str
-    data: dict[str, Any] | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"ok": self.ok, "message": _one_line(self.message)}
-        if self.data is not None:
-            out["data"] = self.data
-        return out
-
-    @classmethod
-    def from_json(cls, obj: object) -> ControlReply:
-        if not (
-            isinstance(obj, dict)
-            and isinstance(obj.get("ok"), bool)
-            and isinstance(obj.get("message"), str)
-            and isinstance(obj.get("data"), dict | None)
-        ):
-            raise ProtocolError('a reply is {"ok": bool, "message": str}')
-        return cls(obj["ok"], obj["message"], obj.get("data"))
-
-
-class ControlHandler(Protocol):
-    """Answers one request. Runs on the server's threads, one call at a time."""
-
-    def __call__(self, request: ControlRequest) -> ControlReply: ...
-
-
-#: The console monitor's answer to ``stretch``: the stretch window belongs to the tray.
-STRETCH_NEEDS_TRAY = ControlReply(
-    False, "stretch needs the tray: this monitor runs with --no-tray (no stretch window)"
-)
 
 
 # -- helpers for handlers -----------------------------------------------------------------
@@ -276,39 +172,6 @@ def relay(post: Callable[[object], None], timeout: float = RELAY_TIMEOUT) -> Con
         return reply
 
     return handle
-
-
-def pause_seconds(request: ControlRequest, wall: float) -> float:
-    """How long the pause lasts from ``wall`` (epoch s): its seconds, or until local
-    midnight (right on the days the clocks change, as the tray's menu reckons it)."""
-    if request.seconds is not None:
-        return float(request.seconds)
-    return midnight_after(wall) - wall
-
-
-def pause_message(request: ControlRequest, wall: float) -> str:
-    """``paused for 30 min (until 14:32)``, or ``paused until tomorrow (00:00)``."""
-    end = datetime.fromtimestamp(wall + pause_seconds(request, wall))
-    if request.until is not None:
-        return f"paused until tomorrow ({end:%H:%M})"
-    return f"paused for {format_duration(pause_seconds(request, wall))} (until {end:%H:%M})"
-
-
-def format_duration(seconds: float) -> str:
-    """``90 s`` → ``1 min 30 s``; ``1800`` → ``30 min``; ``5400`` → ``1 h 30 min``."""
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = [f"{hours} h"] if hours else []
-    if minutes:
-        parts.append(f"{minutes} min")
-    if secs or not parts:
-        parts.append(f"{secs} s")
-    return " ".join(parts)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.splitlines()).strip()
 
 
 # -- where ----------------------------------------------------------------------------------
@@ -386,10 +249,6 @@ def _read_line(sock: socket.socket, limit: int) -> bytes:
     return data.split(b"\n", 1)[0]
 
 
-def _encode(obj: dict[str, Any]) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, separators=(", ", ": ")).encode() + b"\n"
-
-
 # -- client ---------------------------------------------------------------------------------
 
 
@@ -435,7 +294,7 @@ def send_request(
 def _exchange(sock: socket.socket, request: ControlRequest, timeout: float) -> ControlReply:
     try:
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            sock.sendall(_encode(request.to_json()))  # refused early: read why
+            sock.sendall(encode_line(request.to_json()))  # refused early: read why
         line = _read_line(sock, 64 * 1024)
     except TimeoutError:
         raise NoAnswerError(
@@ -708,7 +567,7 @@ class ControlServer:
                 reply = self.handler(request)
                 if not isinstance(reply, ControlReply):
                     raise TypeError(f"the handler returned {type(reply).__name__}")
-                _encode(reply.to_json())  # data that JSON cannot carry fails here, not later
+                encode_line(reply.to_json())  # data that JSON cannot carry fails here, not later
             except Exception as exc:
                 where = self._log(exc)
                 line_ = f"the monitor failed on {request.command.value}: {_describe(exc)}"
@@ -727,13 +586,13 @@ class ControlServer:
 
 
 def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {_one_line(str(exc))}" if str(exc) else type(exc).__name__
+    return f"{type(exc).__name__}: {one_line(str(exc))}" if str(exc) else type(exc).__name__
 
 
 def _send_quietly(conn: socket.socket, reply: ControlReply) -> None:
     """Send the reply; a client that has gone away is no error of ours."""
     with contextlib.suppress(OSError):
-        conn.sendall(_encode(reply.to_json()))
+        conn.sendall(encode_line(reply.to_json()))
 
 
 __all__ = [

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -35,11 +35,7 @@ from posture_watch.monitor.control import (
     ControlSocketBusyError,
     NotRunningError,
     PendingControl,
-    ProtocolError,
     control_socket_path,
-    format_duration,
-    pause_message,
-    pause_seconds,
     relay,
     send_request,
 )
@@ -523,44 +519,6 @@ def test_relay_waits_for_the_owning_thread(history: Path) -> None:
 def test_relay_gives_up_when_no_one_answers() -> None:
     reply = relay(lambda _item: None, timeout=0.05)(ControlRequest("status"))
     assert reply == ControlReply(False, "the monitor did not answer within 0.05 s")
-
-
-def test_pause_until_tomorrow_ends_at_local_midnight() -> None:
-    tomorrow = ControlRequest("pause", until="tomorrow")
-    for hour in (0, 9, 14, 23):
-        now = datetime(2024, 3, 30, hour, 17, 5)
-        seconds = pause_seconds(tomorrow, now.timestamp())
-        end = datetime.fromtimestamp(now.timestamp() + seconds)
-        assert end == datetime(2024, 3, 31)
-        assert pause_message(tomorrow, now.timestamp()) == "paused until tomorrow (00:00)"
-    now = datetime(2024, 3, 30, 14, 2).timestamp()
-    half_hour = ControlRequest("pause", seconds=1800)
-    assert pause_seconds(half_hour, now) == 1800
-    assert pause_message(half_hour, now) == "paused for 30 min (until 14:32)"
-    assert (datetime.fromtimestamp(now) + timedelta(seconds=1800)).strftime("%H:%M") == "14:32"
-
-
-def test_format_duration() -> None:
-    assert [format_duration(s) for s in (45, 90, 1800, 3600, 5400, 86400)] == [
-        "45 s",
-        "1 min 30 s",
-        "30 min",
-        "1 h",
-        "1 h 30 min",
-        "24 h",
-    ]
-
-
-def test_requests_are_checked_where_they_are_made() -> None:
-    with pytest.raises(ProtocolError):
-        ControlRequest("pause")
-    with pytest.raises(ProtocolError):
-        ControlRequest("pause", seconds=10, until="tomorrow")
-    with pytest.raises(ProtocolError):
-        ControlRequest("pause", seconds=True)
-    with pytest.raises(ProtocolError):
-        ControlRequest("resume", seconds=10)
-    assert ControlRequest.from_json({"command": "pause", "seconds": 90}).seconds == 90
 
 
 # -- real processes ------------------------------------------------------------------------------

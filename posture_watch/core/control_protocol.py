@@ -1,0 +1,166 @@
+"""What a client may ask the running monitor, and what it answers: the control protocol.
+
+``posture-watch pause 30m`` (and ``resume``, ``status``, ``stretch``, ``quit``) talk to the
+running monitor over a Unix socket (:mod:`posture_watch.monitor.control_server`). The
+words of that conversation are pure values, checked where they are made, so the session
+rules that answer them (pause lengths, replies) can be stepped in tests without a socket.
+
+One JSON line each way, then the server closes the connection::
+
+    → {"command": "pause", "seconds": 1800}
+    ← {"ok": true, "message": "paused for 30 min (until 14:32)"}
+
+``pause`` carries ``"seconds"`` (more than 0, at most 24 h) or ``"until": "tomorrow"``
+(local midnight, reckoned by the monitor on its own clock). A reply may carry ``"data"``,
+an object for scripts (``status --json``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Protocol
+
+#: The longest pause a request may ask for (a longer one is surely a typo).
+MAX_PAUSE = 24 * 3600.0
+
+
+class ControlCommand(StrEnum):
+    """What a client may ask the running monitor."""
+
+    PAUSE = "pause"
+    RESUME = "resume"
+    STATUS = "status"
+    STRETCH = "stretch"
+    QUIT = "quit"
+
+
+COMMANDS: tuple[str, ...] = tuple(c.value for c in ControlCommand)
+UNTIL_TOMORROW = "tomorrow"
+
+
+class ProtocolError(ValueError):
+    """A request or reply that does not follow the protocol (one line says why)."""
+
+
+@dataclass(frozen=True)
+class ControlRequest:
+    """One command for the running monitor.
+
+    ``pause`` needs exactly one of ``seconds`` (0 < seconds <= :data:`MAX_PAUSE`) or
+    ``until="tomorrow"``; the other commands take neither. Invalid combinations raise
+    :class:`ProtocolError`.
+    """
+
+    command: ControlCommand
+    seconds: float | None = None
+    until: str | None = None
+
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "command", ControlCommand(self.command))
+        except ValueError:
+            raise ProtocolError(
+                f"unknown command {self.command!r} (known: {', '.join(COMMANDS)})"
+            ) from None
+        if self.command is ControlCommand.PAUSE:
+            self._check_pause()
+        elif self.seconds is not None or self.until is not None:
+            raise ProtocolError(f"{self.command.value} takes no duration")
+
+    def _check_pause(self) -> None:
+        if (self.seconds is None) == (self.until is None):
+            raise ProtocolError('pause needs "seconds" or "until": "tomorrow"')
+        if self.until is not None and self.until != UNTIL_TOMORROW:
+            raise ProtocolError(f'pause: "until" must be "tomorrow", not {self.until!r}')
+        if self.seconds is not None:
+            if isinstance(self.seconds, bool) or not isinstance(self.seconds, int | float):
+                raise ProtocolError(f'pause: "seconds" must be a number, not {self.seconds!r}')
+            if not 0 < self.seconds <= MAX_PAUSE:
+                raise ProtocolError(
+                    f"pause: {self.seconds!r} s is not between 0 and {MAX_PAUSE:.0f} s"
+                )
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"command": self.command.value}
+        if self.seconds is not None:
+            out["seconds"] = self.seconds
+        if self.until is not None:
+            out["until"] = self.until
+        return out
+
+    @classmethod
+    def from_json(cls, obj: object) -> ControlRequest:
+        """Parse a decoded request object; :class:`ProtocolError` if it is not one."""
+        if not isinstance(obj, dict):
+            raise ProtocolError("a request is a JSON object")
+        extra = set(obj) - {"command", "seconds", "until"}
+        if extra:
+            raise ProtocolError(f"unknown field(s): {', '.join(sorted(extra))}")
+        if not isinstance(obj.get("command"), str):
+            raise ProtocolError('a request needs "command"')
+        return cls(obj["command"], obj.get("seconds"), obj.get("until"))
+
+
+@dataclass(frozen=True)
+class ControlReply:
+    """The monitor's answer: ``ok`` and one line for a person; ``data`` for scripts."""
+
+    ok: bool
+    message: str
+    data: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"ok": self.ok, "message": one_line(self.message)}
+        if self.data is not None:
+            out["data"] = self.data
+        return out
+
+    @classmethod
+    def from_json(cls, obj: object) -> ControlReply:
+        if not (
+            isinstance(obj, dict)
+            and isinstance(obj.get("ok"), bool)
+            and isinstance(obj.get("message"), str)
+            and isinstance(obj.get("data"), dict | None)
+        ):
+            raise ProtocolError('a reply is {"ok": bool, "message": str}')
+        return cls(obj["ok"], obj["message"], obj.get("data"))
+
+
+class ControlHandler(Protocol):
+    """Answers one request. Runs on the server's threads, one call at a time."""
+
+    def __call__(self, request: ControlRequest) -> ControlReply: ...
+
+
+#: The console monitor's answer to ``stretch``: the stretch window belongs to the tray.
+STRETCH_NEEDS_TRAY = ControlReply(
+    False, "stretch needs the tray: this monitor runs with --no-tray (no stretch window)"
+)
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks turned into spaces: a reply is one line."""
+    return " ".join(text.splitlines()).strip()
+
+
+def encode_line(obj: dict[str, Any]) -> bytes:
+    """One JSON object as one UTF-8 line, as it travels over the socket."""
+    return json.dumps(obj, ensure_ascii=False, separators=(", ", ": ")).encode() + b"\n"
+
+
+__all__ = [
+    "COMMANDS",
+    "MAX_PAUSE",
+    "STRETCH_NEEDS_TRAY",
+    "UNTIL_TOMORROW",
+    "ControlCommand",
+    "ControlHandler",
+    "ControlReply",
+    "ControlRequest",
+    "ProtocolError",
+    "encode_line",
+    "one_line",
+]

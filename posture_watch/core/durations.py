@@ -1,0 +1,56 @@
+"""How a person reads a length of time: one style, with the precision the caller needs.
+
+Three formatters once disagreed ("1 h 05 min" in the tray's tooltip, "1 h 5 min" in the
+control socket's replies). There is one style now, the one dates use too: no padded
+numbers, and no zero parts ("1 h", not "1 h 0 min"). What differs between callers is only
+how fine the figure is, so that is a parameter of one function:
+
+- a tooltip or a report shows whole minutes once a minute has passed ("12 min");
+- a span a person is told about (a break, a sitting stretch) keeps its seconds under
+  ten minutes, where "1 min" would hide almost half of "1 min 45 s";
+- a pause that was asked for keeps every second ("1 min 30 s", "1 h 30 min").
+
+Seconds are floored, never rounded: 59.6 s is "59 s", never "60 s" or "1 min".
+"""
+
+from __future__ import annotations
+
+import math
+
+#: Seconds kept below this many seconds by :func:`format_minutes` (a minute).
+MINUTES = 60.0
+#: Seconds kept below this many seconds by :func:`format_span` (ten minutes).
+SPAN_SECONDS = 600.0
+
+
+def format_duration(seconds: float, *, seconds_below: float = math.inf) -> str:
+    """``45 s``, ``1 min 30 s``, ``30 min``, ``1 h``, ``1 h 5 min``.
+
+    The seconds are shown while ``seconds`` is under ``seconds_below`` (always, by
+    default); above it the figure is in whole minutes. Under a minute the seconds always
+    show, whatever ``seconds_below`` says, so nothing reads as "0 min". Negative lengths
+    read as ``0 s``.
+    """
+    whole = max(0, int(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{hours} h"] if hours else []
+    if minutes:
+        parts.append(f"{minutes} min")
+    if (whole < max(seconds_below, MINUTES) and secs) or not parts:
+        parts.append(f"{secs} s")
+    return " ".join(parts)
+
+
+def format_minutes(seconds: float) -> str:
+    """``45 s``, ``12 min``, ``1 h 5 min``: whole minutes, short enough for a tooltip."""
+    return format_duration(seconds, seconds_below=MINUTES)
+
+
+def format_span(seconds: float) -> str:
+    """Like :func:`format_minutes`, with the seconds under ten minutes (``1 min 45 s``);
+    whole minutes stay ``2 min``."""
+    return format_duration(seconds, seconds_below=SPAN_SECONDS)
+
+
+__all__ = ["format_duration", "format_minutes", "format_span"]
