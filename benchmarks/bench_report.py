@@ -45,10 +45,10 @@ from zoneinfo import ZoneInfo
 import matplotlib
 import numpy as np
 
-from posture_watch.commands.report import write_day_report
 from posture_watch.core.report import MINUTE_COLUMNS, day_bounds
 from posture_watch.core.report_builder import day_report, week_report
 from posture_watch.history.schema import create_or_migrate
+from posture_watch.report.files import write_day_report
 from posture_watch.report.html import render_day_html, render_week_html
 from posture_watch.report.load import load_day, load_week
 from posture_watch.report.terminal import render_day, render_week

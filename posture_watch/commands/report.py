@@ -5,26 +5,25 @@
 page, and ``--open`` shows it with the desktop's default app (written to
 ``<data folder>/reports/`` when no ``--html`` is given). Days are local calendar days.
 
-:func:`write_day_report` is what the tray calls at the configured time and on Quit.
+:func:`~posture_watch.report.files.write_day_report` is what the tray calls at the
+configured time and on Quit; this command writes its files the same way.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
-import tempfile
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from posture_watch import paths
 from posture_watch.clock import SYSTEM, local_timezone
 from posture_watch.commands import history_cli
 from posture_watch.config import load_config
 from posture_watch.core.report_builder import day_report, week_report
 from posture_watch.desktop.open_file import OpenerFailed, open_in_default_app
-from posture_watch.errors import ConfigError, StorageError
+from posture_watch.errors import ConfigError
+from posture_watch.report.files import report_path, write_page
 from posture_watch.report.load import NoHistoryError, load_day, load_week
 from posture_watch.report.terminal import render_day, render_week
 
@@ -56,16 +55,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def reports_dir() -> Path:
-    """Where reports go when no ``--html`` path is given (``--open``, the tray)."""
-    return paths.data_dir() / "reports"
-
-
-def report_path(day: date, *, week: bool = False) -> Path:
-    """The report file of ``day`` (or of the week ending with it) in :func:`reports_dir`."""
-    return reports_dir() / f"{day.isoformat()}{'-week' if week else ''}.html"
-
-
 def parse_day(text: str, today: date) -> date:
     """``today``, ``yesterday`` or ``YYYY-MM-DD``; anything else is a ConfigError."""
     if text == "today":
@@ -78,45 +67,6 @@ def parse_day(text: str, today: date) -> date:
     except ValueError:
         pass
     raise ConfigError(f"--date {text!r}: expected today, yesterday or a date like 2025-05-12")
-
-
-def write_day_report(
-    history_path: Path,
-    day: date,
-    out_path: Path,
-    *,
-    tz: tzinfo | None = None,
-    sit_max: float = 3000.0,
-) -> Path:
-    """Write the HTML report of local ``day`` to ``out_path`` and return that path.
-
-    The file is replaced atomically, so a browser never sees half a report. For the tray:
-    call it from a worker (it takes a few hundred ms, mostly matplotlib). Raises
-    :class:`~posture_watch.report.load.NoHistoryError` when there is no history yet and
-    :class:`~posture_watch.errors.StorageError` for a damaged one or an unwritable path.
-    """
-    from posture_watch.report.html import render_day_html
-
-    tz = tz or local_timezone()
-    history = load_day(history_path, day, tz)
-    page = render_day_html(day_report(history, day, tz, sit_max), history, sit_max)
-    return _write_atomic(out_path, page)
-
-
-def write_week_report(
-    history_path: Path,
-    last_day: date,
-    out_path: Path,
-    *,
-    tz: tzinfo | None = None,
-    sit_max: float = 3000.0,
-) -> Path:
-    """Write the HTML report of the 7 local days ending with ``last_day``."""
-    from posture_watch.report.html import render_week_html
-
-    tz = tz or local_timezone()
-    history = load_week(history_path, last_day, tz)
-    return _write_atomic(out_path, render_week_html(week_report(history, last_day, tz, sit_max)))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -143,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     from posture_watch.report.html import render_day_html, render_week_html
 
     page = render_week_html(week) if args.week else render_day_html(report, history, sit_max)
-    _write_atomic(out, page)
+    write_page(out, page)
     print(f"HTML report: {out}")
     if args.open:
         try:
@@ -160,18 +110,3 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     return 0
-
-
-def _write_atomic(out_path: Path, text: str) -> Path:
-    tmp: str | None = None
-    try:
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", dir=out_path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, out_path)
-    except OSError as exc:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise StorageError(f"{out_path}: cannot write the report ({exc.strerror})") from exc
-    return out_path

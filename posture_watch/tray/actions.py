@@ -149,7 +149,7 @@ class DesktopActions:
     def write_report(self, today: date) -> Path | None:
         """Write the HTML report of ``today`` (the controller's clock says which day that
         is); None (and one logged line) when it cannot be made."""
-        from posture_watch.commands.report import report_path, write_day_report
+        from posture_watch.report.files import report_path, write_day_report
 
         try:
             return write_day_report(

@@ -15,10 +15,11 @@ import pytest
 from PIL import Image
 
 from posture_watch import cli
-from posture_watch.commands.report import parse_day, write_day_report
+from posture_watch.commands.report import parse_day
 from posture_watch.core.report import History, day_bounds
 from posture_watch.errors import ConfigError
 from posture_watch.report import charts
+from posture_watch.report.files import write_day_report
 from posture_watch.report.load import NoHistoryError
 from tests.report import chromium
 from tests.report.histories import DAY, TZ, at, minutes, working_day, write_history

@@ -1,0 +1,86 @@
+"""Report files: where the HTML reports go and how they are written.
+
+Shared by the ``report`` command (``--html``, ``--open``) and the tray (at the configured
+time, on Quit, from the menu), so both write the same file the same way. The HTML
+renderer is imported inside the writers: it pulls in matplotlib, which importing this
+module for a path must not.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date, tzinfo
+from pathlib import Path
+
+from posture_watch import paths
+from posture_watch.clock import local_timezone
+from posture_watch.core.report_builder import day_report, week_report
+from posture_watch.errors import StorageError
+from posture_watch.report.load import load_day, load_week
+
+
+def reports_dir() -> Path:
+    """Where reports go when no ``--html`` path is given (``--open``, the tray)."""
+    return paths.data_dir() / "reports"
+
+
+def report_path(day: date, *, week: bool = False) -> Path:
+    """The report file of ``day`` (or of the week ending with it) in :func:`reports_dir`."""
+    return reports_dir() / f"{day.isoformat()}{'-week' if week else ''}.html"
+
+
+def write_day_report(
+    history_path: Path,
+    day: date,
+    out_path: Path,
+    *,
+    tz: tzinfo | None = None,
+    sit_max: float = 3000.0,
+) -> Path:
+    """Write the HTML report of local ``day`` to ``out_path`` and return that path.
+
+    The file is replaced atomically, so a browser never sees half a report. For the tray:
+    call it from a worker (it takes a few hundred ms, mostly matplotlib). Raises
+    :class:`~posture_watch.report.load.NoHistoryError` when there is no history yet and
+    :class:`~posture_watch.errors.StorageError` for a damaged one or an unwritable path.
+    """
+    from posture_watch.report.html import render_day_html
+
+    tz = tz or local_timezone()
+    history = load_day(history_path, day, tz)
+    page = render_day_html(day_report(history, day, tz, sit_max), history, sit_max)
+    return write_page(out_path, page)
+
+
+def write_week_report(
+    history_path: Path,
+    last_day: date,
+    out_path: Path,
+    *,
+    tz: tzinfo | None = None,
+    sit_max: float = 3000.0,
+) -> Path:
+    """Write the HTML report of the 7 local days ending with ``last_day``."""
+    from posture_watch.report.html import render_week_html
+
+    tz = tz or local_timezone()
+    history = load_week(history_path, last_day, tz)
+    return write_page(out_path, render_week_html(week_report(history, last_day, tz, sit_max)))
+
+
+def write_page(out_path: Path, text: str) -> Path:
+    """Replace ``out_path`` with ``text`` atomically (its folder is made when missing);
+    an unwritable path is a :class:`~posture_watch.errors.StorageError`."""
+    tmp: str | None = None
+    try:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", dir=out_path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, out_path)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise StorageError(f"{out_path}: cannot write the report ({exc.strerror})") from exc
+    return out_path
