@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from posture_watch.commands.history_cli import history_path
+from posture_watch.commands.monitor_options import add_monitor_options, setup_request
 from posture_watch.core.analyzer import Verdict
 from posture_watch.core.events import (
     BreakEnded,
@@ -67,7 +68,7 @@ from posture_watch.monitor.control import (
 )
 from posture_watch.monitor.instance import InstanceLock
 from posture_watch.monitor.loop import MonitorLoop
-from posture_watch.monitor.setup import MonitorSetup, add_monitor_options, prepare
+from posture_watch.monitor.setup import MonitorSetup, prepare
 from posture_watch.offline import enforce_offline_in_cli
 
 
@@ -160,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
     enforce_offline_in_cli()  # before the model loads: its telemetry cannot get out
     history = history_path(args)
     with InstanceLock.for_history(history):  # before the camera: a second start says so
-        setup = prepare(args)
+        setup = prepare(setup_request(args))
         if setup.note:
             print(setup.note, flush=True)
         return _monitor(args, setup, history)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from posture_watch.commands.history_cli import history_path
 from posture_watch.commands.monitor import SIGNAL_EXIT, say
+from posture_watch.commands.monitor_options import add_monitor_options, setup_request
 from posture_watch.config import settings_path
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
@@ -28,7 +29,7 @@ from posture_watch.model import OWN_MODEL
 from posture_watch.monitor.control import ControlServer, relay
 from posture_watch.monitor.event_log import EventLog
 from posture_watch.monitor.instance import InstanceLock
-from posture_watch.monitor.setup import MonitorSetup, add_monitor_options, prepare
+from posture_watch.monitor.setup import MonitorSetup, prepare
 from posture_watch.offline import enforce_offline_in_cli
 from posture_watch.prompt_library import load_prompts
 from posture_watch.tray.actions import DesktopActions
@@ -149,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
         # before the model loads: its telemetry cannot get out; the launcher opens the
         # report and settings in apps that are not filtered
         enforce_offline_in_cli(launcher=True)
-        setup = prepare(args)
+        setup = prepare(setup_request(args))
         if setup.note:
             print(setup.note, flush=True)
         return _run_tray(args, setup, history)

@@ -2,12 +2,13 @@
 
 Reads the settings file, opens the first source (webcam, else the demo when the source is
 ``auto``), finds the calibration and the model, and builds the :class:`MonitorLoop`.
-Command-line options override the settings file for one run.
+Command-line options override the settings file for one run: the commands turn them into
+a :class:`SetupRequest` of plain values (``posture_watch.commands.monitor_options``), so
+this module knows nothing of argparse.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -15,8 +16,6 @@ from pathlib import Path
 
 from posture_watch import paths
 from posture_watch.clock import Clock, ScaledClock, SystemClock
-from posture_watch.commands.analyze import add_baseline_options, baseline_from_args
-from posture_watch.commands.history_cli import add_history_option
 from posture_watch.config import AppConfig, load_config
 from posture_watch.core.analyzer import PostureAnalyzer
 from posture_watch.core.sampling import AdaptiveSampler
@@ -25,7 +24,7 @@ from posture_watch.errors import CameraError, ConfigError, SourceError
 from posture_watch.model import locate_model
 from posture_watch.monitor.loop import CRASH_LIMIT, MonitorLoop
 from posture_watch.pose import MediaPipeEstimator, PoseEstimator, RecordedLandmarks
-from posture_watch.profiles import saved_profiles
+from posture_watch.profiles import resolve_baseline, saved_profiles
 from posture_watch.sources import open_source
 from posture_watch.sources.base import FrameSource
 from posture_watch.sources.camera_users import device_for_index
@@ -39,45 +38,37 @@ DEMO_PROFILE = "demo-profile.json"
 DEMO_SIT_MAX = 105.0
 
 
-def add_monitor_options(p: argparse.ArgumentParser) -> None:
-    """Options of ``tray`` and ``monitor``; unset ones come from the settings file."""
-    p.add_argument(
-        "--source",
-        default=None,
-        help="'auto' (camera 0, else the demo), a camera index, or a video/recording/folder "
-        "(default: the settings file's camera.source)",
-    )
-    p.add_argument("--demo", action="store_true", help="replay the bundled demo session")
-    p.add_argument("--config", type=Path, metavar="FILE", help="settings file to use")
-    p.add_argument(
-        "--speed",
-        type=float,
-        default=1.0,
-        help="play a video, folder or recording this many times faster than real time "
-        "(default 1; a camera is always live)",
-    )
-    p.add_argument("--seconds", type=float, default=None, help="stop after this session time")
-    p.add_argument("--fps", type=float, default=2.0, help="replay rate of image folders")
-    add_history_option(p)
-    p.add_argument(
-        "--stable-interval",
-        type=float,
-        default=None,
-        help="while your posture stays the same, analyse one frame every this many seconds "
-        "(default 2; lower reacts faster, higher saves CPU)",
-    )
-    p.add_argument(
-        "--confirm-interval",
-        type=float,
-        default=None,
-        help="while a change of posture is being confirmed, analyse one frame every this "
-        "many seconds (default 0.25)",
-    )
-    add_baseline_options(p)
-
-
 def demo_path() -> Path:
     return paths.DEMO_DIR / DEMO_SESSION
+
+
+@dataclass(frozen=True)
+class SetupRequest:
+    """What the person asked for when starting ``tray`` or ``monitor``.
+
+    None means "not given": the settings file decides (``source``, the two sampling
+    intervals) or the saved profiles do (``calibration``, ``profile``). ``speed`` and
+    ``fps`` are replay rates; ``model_variant`` is what :func:`locate_model` takes.
+    """
+
+    source: str | None = None
+    demo: bool = False
+    config_file: Path | None = None
+    speed: float = 1.0
+    fps: float = 2.0
+    stable_interval: float | None = None
+    confirm_interval: float | None = None
+    calibration: Path | None = None
+    profile: str | None = None
+    uncalibrated: bool = False
+    model: Path | None = None
+    model_variant: str = "lite"
+
+    def baseline(self) -> Baseline:
+        """The reference posture asked for: population defaults when uncalibrated."""
+        if self.uncalibrated:
+            return Baseline.population()
+        return resolve_baseline(self.calibration, self.profile)
 
 
 @dataclass
@@ -147,12 +138,12 @@ class MonitorSetup:
         return open_source(self.spec, fps=self.fps, size=(camera.width, camera.height))
 
 
-def _with_cli_overrides(config: AppConfig, args: argparse.Namespace) -> AppConfig:
+def _with_cli_overrides(config: AppConfig, request: SetupRequest) -> AppConfig:
     sampling = config.sampling
-    if args.stable_interval is not None:
-        sampling = replace(sampling, stable_interval=args.stable_interval)
-    if args.confirm_interval is not None:
-        sampling = replace(sampling, confirm_interval=args.confirm_interval)
+    if request.stable_interval is not None:
+        sampling = replace(sampling, stable_interval=request.stable_interval)
+    if request.confirm_interval is not None:
+        sampling = replace(sampling, confirm_interval=request.confirm_interval)
     for name in ("stable_interval", "confirm_interval"):
         if not getattr(sampling, name) > 0:
             raise ConfigError(f"--{name.replace('_', '-')} must be positive")
@@ -166,32 +157,32 @@ def _with_cli_overrides(config: AppConfig, args: argparse.Namespace) -> AppConfi
     return replace(config, sampling=sampling)
 
 
-def prepare(args: argparse.Namespace) -> MonitorSetup:
+def prepare(request: SetupRequest) -> MonitorSetup:
     """Read settings, open the first source, find calibration and model (call under the
     instance lock, so a second start says "already running", not "camera busy")."""
-    if not args.speed > 0:
-        raise ConfigError(f"--speed must be positive, got {args.speed!r}")
-    config = _with_cli_overrides(load_config(args.config), args)
-    spec = args.source or config.camera.source
-    first, spec, note = _open_first(spec, args.demo, args.fps, config)
+    if not request.speed > 0:
+        raise ConfigError(f"--speed must be positive, got {request.speed!r}")
+    config = _with_cli_overrides(load_config(request.config_file), request)
+    spec = request.source or config.camera.source
+    first, spec, note = _open_first(spec, request.demo, request.fps, config)
     pixels = first.has_pixels if first is not None else True
     try:
         demo = spec == str(demo_path())
-        if demo and not (args.calibration or args.profile or args.uncalibrated):
-            args.calibration = paths.DEMO_DIR / DEMO_PROFILE
+        if demo and not (request.calibration or request.profile or request.uncalibrated):
+            request = replace(request, calibration=paths.DEMO_DIR / DEMO_PROFILE)
         if demo:
             decision = config.decision
             config = replace(config, decision=decision.with_overrides(sit_max=DEMO_SIT_MAX))
-        baseline = baseline_from_args(args)
-        model = locate_model(args.model_variant, args.model) if pixels else None
+        baseline = request.baseline()
+        model = locate_model(request.model_variant, request.model) if pixels else None
         estimator = MediaPipeEstimator(model, video=True) if model else RecordedLandmarks()
     except BaseException:
         if first is not None:
             first.close()
         raise
-    clock = ScaledClock(args.speed) if args.speed != 1 else SystemClock()
+    clock = ScaledClock(request.speed) if request.speed != 1 else SystemClock()
     return MonitorSetup(
-        config, first, spec, baseline, model, demo, note, args.fps, clock, estimator
+        config, first, spec, baseline, model, demo, note, request.fps, clock, estimator
     )
 
 

@@ -1,12 +1,12 @@
-"""``prepare(args)``: the settings file and the command line reach the loop it builds.
+"""``prepare(request)``: the settings file and the command line reach the loop it builds.
 
-Arguments come from the real parser, so a renamed option fails here too. Sources are
+Arguments come from the real parser and reach ``prepare`` through the commands'
+``setup_request``, so a renamed option fails here too. Sources are
 landmark recordings (no webcam, no model needed); every opened source is closed.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +16,7 @@ import pytest
 
 from posture_watch import paths
 from posture_watch.cli import build_parser
+from posture_watch.commands.monitor_options import setup_request
 from posture_watch.core.settings import Settings
 from posture_watch.errors import ConfigError, SourceError
 from posture_watch.monitor.loop import MonitorLoop
@@ -23,6 +24,7 @@ from posture_watch.monitor.setup import (
     DEMO_PROFILE,
     DEMO_SIT_MAX,
     MonitorSetup,
+    SetupRequest,
     demo_path,
     prepare,
 )
@@ -31,8 +33,9 @@ from posture_watch.monitor.setup import (
 RECORDING = paths.SAMPLES_DIR / "slouchingornot-high.jsonl"
 
 
-def parse(*argv: str | Path) -> argparse.Namespace:
-    return build_parser().parse_args(["monitor", "--no-tray", *map(str, argv)])
+def parse(*argv: str | Path) -> SetupRequest:
+    args = build_parser().parse_args(["monitor", "--no-tray", *map(str, argv)])
+    return setup_request(args)
 
 
 @contextmanager
@@ -200,3 +203,13 @@ def test_demo_uncalibrated_when_asked() -> None:
         assert setup.demo
         assert not setup.baseline.calibrated
         assert setup.config.decision.sit_max == DEMO_SIT_MAX
+
+
+def test_the_demo_leaves_the_request_as_it_was() -> None:
+    """The demo's profile is chosen inside ``prepare``; the caller's request is not
+    written into (it used to set ``args.calibration`` on the namespace)."""
+    request = parse("--demo")
+    setup = prepare(request)
+    setup.first.close()
+    assert setup.baseline.calibrated
+    assert request.calibration is None
