@@ -1,8 +1,13 @@
-"""Fixtures shared by all test folders."""
+"""Fixtures shared by all test folders; the harness's fixtures are registered here."""
 
 from pathlib import Path
 
 import pytest
+
+from tests.harness.nobody import nobody_python
+from tests.harness.read_only import sandbox
+
+__all__ = ["nobody_python", "sandbox"]
 
 SHARED_SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 

@@ -5,9 +5,7 @@ the folder, also when the tests run as root)."""
 from __future__ import annotations
 
 from posture_watch.config import DEFAULT_TOML, AppConfig, config_from_text
-from tests.history.read_only import ReadOnlySandbox, posture_watch, sandbox
-
-__all__ = ["sandbox"]
+from tests.harness.read_only import ReadOnlySandbox, posture_watch
 
 
 def read_only_config(sandbox: ReadOnlySandbox) -> dict[str, str]:

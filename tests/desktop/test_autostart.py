@@ -28,9 +28,7 @@ from posture_watch.commands import autostart as command
 from posture_watch.desktop import autostart
 from posture_watch.desktop.app_icon import ICON_SIZES
 from posture_watch.errors import ConfigError
-from tests.history.read_only import ReadOnlySandbox, sandbox
-
-__all__ = ["sandbox"]
+from tests.harness.read_only import ReadOnlySandbox
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 #: A folder name with the characters the Exec quoting rules escape. (Not "%": the spec

@@ -1,9 +1,10 @@
 """Run a command on folders it really cannot write, also when the tests run as root.
 
 ``chmod`` does not stop root, so as root the command runs as the unprivileged user
-``nobody`` (through ``setpriv``) in a root-owned sandbox: the kernel then refuses its
-writes to frozen folders exactly as it would for a user whose data folder is read-only.
-As any other user the frozen folders and files simply lose their write bits.
+``nobody`` (through ``setpriv``, on the world-readable copy of the package from
+:mod:`tests.harness.nobody`) in a root-owned sandbox: the kernel then refuses its writes to
+frozen folders exactly as it would for a user whose data folder is read-only. As any other
+user the frozen folders and files simply lose their write bits.
 :meth:`ReadOnlySandbox.check` proves, before a test relies on it, that a frozen folder
 refuses a new file.
 """
@@ -21,16 +22,16 @@ from pathlib import Path
 
 import pytest
 
-NOBODY = 65534
-AS_NOBODY = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+from tests.harness.nobody import NOBODY, NobodyPython
 
 
 class ReadOnlySandbox:
     """A folder tree in which :meth:`run` runs commands that cannot write frozen paths."""
 
-    def __init__(self, base: Path, *, as_root: bool) -> None:
+    def __init__(self, base: Path, *, nobody: NobodyPython | None = None) -> None:
         self.base = base
-        self.as_root = as_root
+        self.nobody = nobody
+        self.as_root = nobody is not None
         self._frozen: list[Path] = []
 
     def folder(self, *parts: str, writable: bool = False) -> Path:
@@ -64,8 +65,9 @@ class ReadOnlySandbox:
         }
 
     def command(self, argv: Sequence[str]) -> list[str]:
-        """``argv`` as the sandbox's user (for ``subprocess.Popen`` with ``cwd=base``)."""
-        return [*AS_NOBODY, *argv] if self.as_root else list(argv)
+        """``argv`` as the sandbox's user (for ``subprocess.Popen`` with ``cwd=base``); as
+        ``nobody``, ``sys.executable`` becomes the interpreter ``nobody`` can run."""
+        return self.nobody.argv(argv) if self.nobody is not None else list(argv)
 
     def run(
         self, argv: Sequence[str], env: dict[str, str], timeout: float = 120
@@ -97,19 +99,18 @@ def posture_watch(*args: str) -> list[str]:
 
 
 @pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[ReadOnlySandbox]:
+def sandbox(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[ReadOnlySandbox]:
     """A :class:`ReadOnlySandbox`; as root it lives in the temp folder (``tmp_path`` is
-    private to root) and needs ``setpriv``."""
+    private to root) and runs commands as ``nobody`` (a skip without ``setpriv``)."""
     if os.geteuid() != 0:
-        box = ReadOnlySandbox(tmp_path, as_root=False)
+        box = ReadOnlySandbox(tmp_path)
         yield box
         box.restore()
         return
-    if shutil.which("setpriv") is None:
-        pytest.skip("running as root without setpriv: cannot make a folder read-only")
+    nobody = request.getfixturevalue("nobody_python")
     base = Path(tempfile.mkdtemp(prefix="posture-watch-ro-"))
     base.chmod(0o755)
     try:
-        yield ReadOnlySandbox(base, as_root=True)
+        yield ReadOnlySandbox(base, nobody=nobody)
     finally:
         shutil.rmtree(base)

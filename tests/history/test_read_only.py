@@ -17,10 +17,8 @@ from posture_watch.core.minutes import MinuteRow
 from posture_watch.errors import StorageError
 from posture_watch.history import SCHEMA_VERSION, HistoryStore
 from posture_watch.history.store import HistoryMissingError
-from tests.history.read_only import ReadOnlySandbox, posture_watch, sandbox
+from tests.harness.read_only import ReadOnlySandbox, posture_watch
 from tests.report.histories import DAY, TZ, at, working_day, write_history
-
-__all__ = ["sandbox"]
 
 CRASH_AFTER_WRITE = """
 import os, sys

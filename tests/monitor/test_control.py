@@ -39,11 +39,9 @@ from posture_watch.monitor.control import (
     relay,
     send_request,
 )
+from tests.harness.nobody import NOBODY, REPO, NobodyPython
 from tests.monitor.control_standin import WALL
 
-REPO = Path(__file__).resolve().parents[2]
-NOBODY = 65534
-AS_NOBODY = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
 as_root = pytest.mark.skipif(os.geteuid() != 0, reason="only root can act as another uid")
 NOT_RUNNING = control_cli.NOT_RUNNING_LINE
 
@@ -334,7 +332,9 @@ with socket.socket(socket.AF_UNIX) as s:
 
 
 @as_root
-def test_a_peer_of_another_uid_is_refused(history: Path, runtime: Path) -> None:
+def test_a_peer_of_another_uid_is_refused(
+    history: Path, runtime: Path, nobody_python: NobodyPython
+) -> None:
     """Even with the folder and socket opened up to everyone, the uid check holds."""
     handler = Recorder()
     with ControlServer(handler, history) as server:
@@ -342,7 +342,7 @@ def test_a_peer_of_another_uid_is_refused(history: Path, runtime: Path) -> None:
             folder.chmod(0o711)
         server.path.chmod(0o666)
         peer = subprocess.run(
-            [*AS_NOBODY, "/usr/bin/python3", "-c", PEER, str(server.path)],
+            nobody_python.argv([sys.executable, "-c", PEER, str(server.path)]),
             capture_output=True,
             text=True,
             timeout=60,
@@ -357,7 +357,9 @@ def test_a_peer_of_another_uid_is_refused(history: Path, runtime: Path) -> None:
 
 
 @as_root
-def test_a_server_of_another_uid_is_refused(history: Path, runtime: Path) -> None:
+def test_a_server_of_another_uid_is_refused(
+    history: Path, runtime: Path, nobody_python: NobodyPython
+) -> None:
     """A socket in our folder served by someone else (here ``nobody``, let in for a
     moment) is not our monitor: the client says so and sends nothing."""
     folder = runtime / "posture-watch"
@@ -366,11 +368,11 @@ def test_a_server_of_another_uid_is_refused(history: Path, runtime: Path) -> Non
         outer.chmod(0o755)
     os.chown(folder, NOBODY, NOBODY)
     with subprocess.Popen(
-        [*AS_NOBODY, sys.executable, "-m", "tests.monitor.control_standin", str(history)],
+        nobody_python.argv([sys.executable, "-m", "tests.monitor.control_standin", str(history)]),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
-        cwd=REPO,
+        cwd=nobody_python.root,
     ) as other:
         try:
             assert other.stdout is not None

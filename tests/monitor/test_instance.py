@@ -20,10 +20,9 @@ from posture_watch.monitor.instance import (
     history_lock_path,
     lock_path,
 )
-from tests.history.read_only import ReadOnlySandbox, sandbox
+from tests.harness.nobody import NOBODY
+from tests.harness.read_only import ReadOnlySandbox
 
-__all__ = ["sandbox"]
-NOBODY = 65534
 as_root = pytest.mark.skipif(os.geteuid() != 0, reason="only root can make files of another uid")
 
 HOLDER = """

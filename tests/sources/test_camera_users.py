@@ -27,8 +27,7 @@ from posture_watch.sources.camera_users import (
     device_for_index,
     other_users,
 )
-
-AS_NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+from tests.harness.nobody import AS_NOBODY
 
 
 @contextmanager
