@@ -23,6 +23,7 @@ from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
 from posture_watch.core.status import TrayState, format_span
 from posture_watch.core.worker_events import SetLocked
+from posture_watch.desktop.icons import draw_icon
 from posture_watch.desktop.session_watch import SessionWatch
 from posture_watch.errors import PostureWatchError
 from posture_watch.model import OWN_MODEL
@@ -35,7 +36,6 @@ from posture_watch.prompt_library import load_prompts
 from posture_watch.tray.actions import DesktopActions
 from posture_watch.tray.backend import TrayIcon, ensure_display
 from posture_watch.tray.controller import HistorySink, Notice, Notifier, TrayController
-from posture_watch.tray.icons import draw_icon
 
 #: How long shutdown may wait for the monitor worker (the issue allows 2 s in all).
 JOIN_TIMEOUT = 1.5

@@ -1,6 +1,6 @@
 """The application icon, for the desktop's menu and its list of login items.
 
-The tray's icons (:mod:`posture_watch.tray.icons`) show states; the upright one, a dot
+The tray's icons (:mod:`posture_watch.desktop.icons`) show states; the upright one, a dot
 over a bar on a green disc, reads as "information" at menu sizes. The application icon
 keeps the tray's green disc and white glyph colours, so the menu, the login items and
 the tray clearly belong together, but shows a person sitting upright, which says what
@@ -10,7 +10,8 @@ The same shapes (:data:`HEAD`, :data:`STROKES`, on the tray icons' 64-unit grid)
 both the PNGs and the scalable SVG, so the two cannot drift apart. The PNGs are drawn at
 four times their size and scaled down, for smooth edges from 16 to 256 pixels.
 
-The tray's icon module (and with it NumPy) is imported only when an icon is drawn, so
+The palette comes from the icon module, which the tray draws its state icons with: one
+place for the colours. It (and with it NumPy) is imported only when an icon is drawn, so
 asking :mod:`posture_watch.desktop.autostart` whether autostart is on stays cheap.
 """
 
@@ -39,7 +40,7 @@ STROKES: tuple[tuple[tuple[tuple[float, float], ...], float], ...] = (
 
 def _colours() -> tuple[tuple[int, int, int], tuple[int, int, int]]:
     from posture_watch.core.status import TrayState
-    from posture_watch.tray.icons import COLOURS, GLYPH
+    from posture_watch.desktop.icons import COLOURS, GLYPH
 
     return COLOURS[TrayState.UPRIGHT], GLYPH
 

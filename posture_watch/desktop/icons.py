@@ -7,6 +7,10 @@ screen, a camera for a camera another app is using (neutral, not an error), a ta
 calibrating, an exclamation mark for a camera problem and a white cross on black when the
 monitor itself failed. The colours are exported so that tests can
 recognise the state from a screenshot of the tray.
+
+The application icon (:mod:`posture_watch.desktop.app_icon`) takes its disc and glyph
+colours from here, so it lives in ``desktop/`` with them: the tray draws with the desktop
+layer below it, never the other way round.
 """
 
 from __future__ import annotations

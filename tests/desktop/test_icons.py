@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from posture_watch.core.status import TrayState
-from posture_watch.tray.icons import COLOURS, GLYPH, colour_distance, draw_icon, nearest_state
+from posture_watch.desktop.icons import COLOURS, GLYPH, colour_distance, draw_icon, nearest_state
 
 #: Sizes a tray asks for (GNOME/KDE panels use 16 to 24 px, trayer and HiDPI more).
 SIZES = (16, 22, 24, 32, 64)

@@ -52,6 +52,7 @@ from posture_watch.core.prompts import PromptChooser
 from posture_watch.core.sampling import AdaptiveSampler
 from posture_watch.core.status import TrayState
 from posture_watch.core.worker_events import SourceEnded, Stopped, Suspended, WorkerCrashed
+from posture_watch.desktop.icons import COLOURS
 from posture_watch.history import HistoryRecorder, open_recorder
 from posture_watch.monitor.event_log import EventLog, read_events
 from posture_watch.monitor.loop import MonitorLoop
@@ -62,7 +63,6 @@ from posture_watch.sources import RecordingSource
 from posture_watch.sources.base import Frame
 from posture_watch.tray.actions import DesktopActions
 from posture_watch.tray.controller import TrayController
-from posture_watch.tray.icons import COLOURS
 
 HOUR = 3600
 #: 08:00 local time on an arbitrary day: the day ends at 16:00, before the 17:30 report.

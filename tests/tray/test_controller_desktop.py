@@ -12,8 +12,8 @@ import pytest
 from posture_watch.core.analyzer import PostureAnalyzer
 from posture_watch.core.status import TrayState
 from posture_watch.core.worker_events import CameraBusy, CameraFree, ScreenLocked, ScreenUnlocked
+from posture_watch.desktop.icons import COLOURS, nearest_state
 from posture_watch.profiles import load_profile
-from posture_watch.tray.icons import COLOURS, nearest_state
 from posture_watch.tray.menu import MenuEntry
 from tests.tray.test_controller import Clock, controller
 from tests.tray.test_controller_calendar import PROFILE, poses  # noqa: F401 (a fixture)

@@ -27,8 +27,8 @@ from jeepney.wrappers import new_method_return
 from PIL import Image
 
 from posture_watch.core.status import TrayState
+from posture_watch.desktop.icons import draw_icon
 from posture_watch.tray import backend
-from posture_watch.tray.icons import draw_icon
 from posture_watch.tray.menu import SEPARATOR, MenuEntry
 from posture_watch.tray.sni import ICON_SIZES, SniTrayIcon, icon_pixmaps
 from tests.tray.wayland.desktop import wait_for

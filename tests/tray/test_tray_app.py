@@ -21,9 +21,9 @@ import numpy as np
 import pytest
 
 from posture_watch.core.status import TrayState
+from posture_watch.desktop.icons import COLOURS, colour_distance, nearest_state
 from posture_watch.desktop.stretch_window import PAD
 from posture_watch.prompt_library import builtin_prompts
-from posture_watch.tray.icons import COLOURS, colour_distance, nearest_state
 from posture_watch.tray.menu import SEPARATOR, menu_entries
 from tests.desktop.xsession import XSession
 from tests.pipeline.conftest import run_cli, time_ordered, write_session_video

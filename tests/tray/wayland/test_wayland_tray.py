@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from posture_watch.core.status import TrayState
-from posture_watch.tray.icons import COLOURS
+from posture_watch.desktop.icons import COLOURS
 from tests.tray.wayland.desktop import WaylandDesktop, wait_for
 
 TRAY = [sys.executable, "-X", "faulthandler", "-m", "posture_watch.cli", "tray"]
