@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from posture_watch.core.status import TrayState
+from tests.commands.test_control_cli import control
 from tests.desktop.xsession import XSession, wait_for
-from tests.monitor.test_monitor_control_cli import control
 from tests.tray.test_tray_app import (
     finish,
     settings,

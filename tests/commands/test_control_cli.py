@@ -8,8 +8,8 @@ import subprocess
 import sys
 import time
 
-from tests.monitor.test_monitor_cli import env, start
-from tests.monitor.test_monitor_lock_cli import Output
+from tests.commands.test_monitor import env, start
+from tests.commands.test_monitor_lock import Output
 
 __all__ = ["env"]  # a fixture
 

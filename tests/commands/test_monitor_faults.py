@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.monitor.test_monitor_cli import CLI, start, wait_for_line
+from tests.commands.test_monitor import CLI, start, wait_for_line
 
 
 @pytest.fixture
