@@ -270,7 +270,9 @@ def _as_features(frames: Sequence[_Seen]) -> Features:
     return Features(**columns)
 
 
-def _rows(recent: Features | Sequence[Mapping[str, float | None]]) -> list[tuple]:
+def _rows(
+    recent: Features | Sequence[Mapping[str, float | None]],
+) -> list[tuple[tuple[float, ...], bool]]:
     if isinstance(recent, Features):
         return [_values(recent.take(slice(i, i + 1))) for i in range(len(recent))]
     return [_values(row) for row in recent]

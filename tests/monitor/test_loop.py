@@ -112,19 +112,14 @@ def make_loop(
     )
 
 
-def collect(loop: MonitorLoop, timeout: float = 60) -> list[object]:
-    events: list[object] = loop._emit.__self__  # type: ignore[attr-defined]
+def run_loop(opener, timeout: float = 60, **kwargs) -> tuple[MonitorLoop, list[object]]:
+    """Run a loop on a worker thread to its end; the loop and the events it posted."""
+    events: list[object] = []
+    loop = make_loop(opener, events.append, **kwargs)
     worker = threading.Thread(target=loop.run)
     worker.start()
     worker.join(timeout)
     assert not worker.is_alive()
-    return events
-
-
-def run_loop(opener, **kwargs) -> tuple[MonitorLoop, list[object]]:
-    events: list[object] = []
-    loop = make_loop(opener, events.append, **kwargs)
-    collect(loop)
     return loop, events
 
 
@@ -183,12 +178,15 @@ def test_adaptive_sampling_analyses_about_one_frame_a_second(pictures, tmp_path)
     write_session_video(pictures, video, fps=30.0, hold=4.0)
     loop, events = run_loop(lambda: VideoSource(video))
     duration = len(pictures) * 4.0
-    assert loop.frames_analysed <= 1.3 * duration  # vs 30 * duration frames in the file
-    assert loop.frames_analysed >= duration * 0.9
+    counts = loop.counts()
+    assert counts.analysed <= 1.3 * duration  # vs 30 * duration frames in the file
+    assert counts.analysed >= duration * 0.9
+    assert counts.seen >= counts.analysed
     assert PostureState.UPRIGHT in {v.state for v in verdicts(events)}
     stopped = events[-1]
     assert isinstance(stopped, Stopped) and stopped.reason == "end"
-    assert stopped.frames_analysed == loop.frames_analysed
+    assert (stopped.frames_seen, stopped.frames_analysed) == (counts.seen, counts.analysed)
+    assert (loop.frames_seen, loop.frames_analysed) == (counts.seen, counts.analysed)
 
 
 def test_a_covered_camera_reads_as_away(pictures):

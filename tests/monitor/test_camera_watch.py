@@ -11,22 +11,22 @@ from pathlib import Path
 import pytest
 
 from posture_watch.clock import ManualClock
-from posture_watch.monitor.loop import BUSY_BACKSTOP, _CameraTaken, _TakenCheck
+from posture_watch.monitor.camera_watch import BUSY_BACKSTOP, CameraTaken, TakenCheck
 
 
-def run_for(check: _TakenCheck, clock: ManualClock, seconds: float, fps: float = 10) -> None:
+def run_for(check: TakenCheck, clock: ManualClock, seconds: float, fps: float = 10) -> None:
     for _ in range(round(seconds * fps)):
         clock.advance(1 / fps)
         check()
 
 
 @pytest.fixture
-def watched(tmp_path: Path) -> Iterator[tuple[Path, ManualClock, _TakenCheck]]:
+def watched(tmp_path: Path) -> Iterator[tuple[Path, ManualClock, TakenCheck]]:
     """A stand-in camera node, the clock and the check that watches the node."""
     node = tmp_path / "video0"
     node.write_bytes(b"")
     clock = ManualClock(1_800_000_000.0)
-    check = _TakenCheck(node, clock.monotonic, every=1.0)
+    check = TakenCheck(node, clock.monotonic, every=1.0)
     try:
         yield node, clock, check
     finally:
@@ -46,7 +46,7 @@ def test_a_process_opening_the_node_is_caught_within_a_second(watched):
     with node.open("rb") as held:
         child = subprocess.Popen(["sleep", "30"], stdin=held)
     try:
-        with pytest.raises(_CameraTaken, match=r"sleep \(pid \d+\)"):
+        with pytest.raises(CameraTaken, match=r"sleep \(pid \d+\)"):
             run_for(check, clock, 1.1)
         assert check.scans == before + 1  # the open woke exactly one scan
     finally:
@@ -56,7 +56,7 @@ def test_a_process_opening_the_node_is_caught_within_a_second(watched):
 
 def test_without_a_device_nothing_is_checked():
     clock = ManualClock(1_800_000_000.0)
-    check = _TakenCheck(None, clock.monotonic, every=1.0)
+    check = TakenCheck(None, clock.monotonic, every=1.0)
     run_for(check, clock, 60)
     assert check.scans == 0
     check.close()
