@@ -1,9 +1,12 @@
 """How a person reads a length of time: one style, with the precision the caller needs.
 
-Three formatters once disagreed ("1 h 05 min" in the tray's tooltip, "1 h 5 min" in the
-control socket's replies). There is one style now, the one dates use too: no padded
-numbers, and no zero parts ("1 h", not "1 h 0 min"). What differs between callers is only
-how fine the figure is, so that is a parameter of one function:
+Three formatters once disagreed: 3,900 s read "1 h 05 min" in the tray's tooltip and the
+reports, and "1 h 5 min" in the control socket's replies. There is one style now, the one
+the reports and the tooltip already used: after the hours the minutes always follow with
+two digits, as on a clock ("1 h 05 min", "8 h 00 min"), so the columns of a week table
+line up and an hour never stands alone as a bare "h" (the reports' plain-words rule).
+What differs between callers is only how fine the figure is, so that is a parameter of
+one function:
 
 - a tooltip or a report shows whole minutes once a minute has passed ("12 min");
 - a span a person is told about (a break, a sitting stretch) keeps its seconds under
@@ -24,26 +27,27 @@ SPAN_SECONDS = 600.0
 
 
 def format_duration(seconds: float, *, seconds_below: float = math.inf) -> str:
-    """``45 s``, ``1 min 30 s``, ``30 min``, ``1 h``, ``1 h 5 min``.
+    """``45 s``, ``1 min 30 s``, ``30 min``, ``1 h 00 min``, ``1 h 05 min``.
 
     The seconds are shown while ``seconds`` is under ``seconds_below`` (always, by
-    default); above it the figure is in whole minutes. Under a minute the seconds always
-    show, whatever ``seconds_below`` says, so nothing reads as "0 min". Negative lengths
-    read as ``0 s``.
+    default) and are not zero; above it the figure is in whole minutes. Under a minute the
+    seconds always show, whatever ``seconds_below`` says, so nothing reads as "0 min".
+    Negative lengths read as ``0 s``.
     """
     whole = max(0, int(seconds))
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
-    parts = [f"{hours} h"] if hours else []
-    if minutes:
-        parts.append(f"{minutes} min")
+    if hours:
+        parts = [f"{hours} h", f"{minutes:02d} min"]
+    else:
+        parts = [f"{minutes} min"] if minutes else []
     if (whole < max(seconds_below, MINUTES) and secs) or not parts:
         parts.append(f"{secs} s")
     return " ".join(parts)
 
 
 def format_minutes(seconds: float) -> str:
-    """``45 s``, ``12 min``, ``1 h 5 min``: whole minutes, short enough for a tooltip."""
+    """``45 s``, ``12 min``, ``1 h 05 min``: whole minutes, short enough for a tooltip."""
     return format_duration(seconds, seconds_below=MINUTES)
 
 

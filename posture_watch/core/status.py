@@ -18,6 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+# format_span is re-exported for callers that still import it from here; new code imports
+# both from posture_watch.core.durations.
+from posture_watch.core.durations import format_minutes
+from posture_watch.core.durations import format_span as format_span
 from posture_watch.core.scoring import PostureState
 
 #: A gap longer than this between two verdicts (pause, camera trouble) is not counted.
@@ -232,22 +236,3 @@ class MonitorStatus:
         if share is not None:
             parts.append(f"{share:.0%} upright today")
         return parts
-
-
-def format_minutes(seconds: float) -> str:
-    """``'45 s'``, ``'12 min'``, ``'1 h 05 min'``: short enough for a tooltip."""
-    if seconds < 60:
-        return f"{int(seconds)} s"  # floor, so 59.6 s never shows as "60 s"
-    minutes = int(seconds // 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
-
-
-def format_span(seconds: float) -> str:
-    """Like :func:`format_minutes`, with the seconds under 10 minutes (``'1 min 45 s'``),
-    where "1 min" would hide almost half of it; whole minutes stay ``'2 min'``."""
-    whole = int(seconds)
-    if 60 <= whole < 600 and whole % 60:
-        return f"{whole // 60} min {whole % 60} s"
-    return format_minutes(seconds)

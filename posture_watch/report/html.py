@@ -26,7 +26,7 @@ from posture_watch.core.report_builder import (
     DayReport,
     WeekReport,
 )
-from posture_watch.core.status import format_minutes
+from posture_watch.core.durations import format_minutes
 from posture_watch.core.words import plural, times
 from posture_watch.report import charts
 

@@ -24,7 +24,7 @@ from posture_watch.core.report_builder import (
     DayReport,
     WeekReport,
 )
-from posture_watch.core.status import format_minutes
+from posture_watch.core.durations import format_minutes
 from posture_watch.core.words import plural, times
 
 WIDTH = 80

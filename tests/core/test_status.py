@@ -12,8 +12,6 @@ from posture_watch.core.status import (
     MAX_GAP,
     MonitorStatus,
     TrayState,
-    format_minutes,
-    format_span,
 )
 
 UP, SLOUCH, AWAY, UNKNOWN = (
@@ -240,30 +238,6 @@ def test_tooltip_while_away_or_paused_drops_the_bout_but_keeps_the_share() -> No
     assert parts(status.tooltip(60.0))[0] == "posture-watch: camera unavailable"
 
 
-# --- format_minutes ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"),
-    [
-        (0.0, "0 s"),
-        (59.0, "59 s"),
-        (60.0, "1 min"),
-        (119.9, "1 min"),
-        (3599.0, "59 min"),
-        (3600.0, "1 h 00 min"),
-        (3660.0, "1 h 01 min"),
-        (36000.0 + 45 * 60, "10 h 45 min"),
-    ],
-)
-def test_format_minutes(seconds: float, text: str) -> None:
-    assert format_minutes(seconds) == text
-
-
-def test_format_minutes_floors_the_seconds_under_a_minute() -> None:
-    assert format_minutes(59.6) == "59 s"
-
-
 def test_screen_lock_and_camera_busy_rank_below_a_user_pause() -> None:
     status = MonitorStatus()
     status.observe(0.0, UP, 0.0)
@@ -320,12 +294,3 @@ def test_the_reason_goes_with_the_unknown_state_and_yields_to_flags() -> None:
     status.observe(4.0, UNKNOWN, 0.0)  # unknown without a reason: the plain away words
     assert status.status_line(5.0).startswith(LABELS[TrayState.AWAY][:1].upper())
     assert "see you" not in status.status_line(5.0)
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"),
-    [(40.7, "40 s"), (105, "1 min 45 s"), (120, "2 min"), (599, "9 min 59 s"), (660, "11 min"),
-     (3900, "1 h 05 min")],
-)  # fmt: skip
-def test_format_span_keeps_the_seconds_of_short_spans(seconds, text) -> None:
-    assert format_span(seconds) == text
