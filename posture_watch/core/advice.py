@@ -20,10 +20,10 @@ from datetime import tzinfo
 import numpy as np
 
 from posture_watch.core.dates import epoch_day, short_date
+from posture_watch.core.durations import format_minutes
 from posture_watch.core.journal import SEVERE_PAIN, JournalEntry
 from posture_watch.core.prompts import Problem
 from posture_watch.core.report import Summary
-from posture_watch.core.durations import format_minutes
 from posture_watch.core.words import plural, times
 
 TAKE_BREAKS = "Preventing Chronic Muscle Knots › Take breaks"

@@ -37,10 +37,9 @@ def format_duration(seconds: float, *, seconds_below: float = math.inf) -> str:
     whole = max(0, int(seconds))
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
-    if hours:
-        parts = [f"{hours} h", f"{minutes:02d} min"]
-    else:
-        parts = [f"{minutes} min"] if minutes else []
+    parts = [f"{hours} h", f"{minutes:02d} min"] if hours else []
+    if minutes and not hours:
+        parts.append(f"{minutes} min")
     if (whole < max(seconds_below, MINUTES) and secs) or not parts:
         parts.append(f"{secs} s")
     return " ".join(parts)

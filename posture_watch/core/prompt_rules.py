@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from posture_watch.core.durations import format_span
 from posture_watch.core.events import BreakStarted, LongSittingAlert, SlouchAlert
 from posture_watch.core.prompts import Problem, Prompt, PromptChooser, PromptKind
 from posture_watch.core.scoring import PostureState
-from posture_watch.core.durations import format_span
 
 #: Width of the sliding window of the hourly limit, seconds.
 HOUR = 3600.0

@@ -28,8 +28,8 @@ from posture_watch.core.advice import (
     why_no_suggestions,
 )
 from posture_watch.core.dates import short_date
-from posture_watch.core.report import History, Summary, day_bounds, summarize
 from posture_watch.core.durations import format_minutes
+from posture_watch.core.report import History, Summary, day_bounds, summarize
 from posture_watch.core.words import plural
 
 WEEK_DAYS = 7

@@ -19,6 +19,7 @@ from html import escape
 
 from posture_watch.core.advice import MedicalAdvice, Suggestion
 from posture_watch.core.dates import long_date, short_date
+from posture_watch.core.durations import format_minutes
 from posture_watch.core.report import History, Summary, hour_strip
 from posture_watch.core.report_builder import (
     COUNTING_RULE,
@@ -26,7 +27,6 @@ from posture_watch.core.report_builder import (
     DayReport,
     WeekReport,
 )
-from posture_watch.core.durations import format_minutes
 from posture_watch.core.words import plural, times
 from posture_watch.report import charts
 

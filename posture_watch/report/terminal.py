@@ -12,6 +12,7 @@ from datetime import datetime, tzinfo
 
 from posture_watch.core.advice import MedicalAdvice, Suggestion
 from posture_watch.core.dates import short_date
+from posture_watch.core.durations import format_minutes
 from posture_watch.core.report import (
     STRIP_GLYPHS,
     STRIP_UNMONITORED,
@@ -24,7 +25,6 @@ from posture_watch.core.report_builder import (
     DayReport,
     WeekReport,
 )
-from posture_watch.core.durations import format_minutes
 from posture_watch.core.words import plural, times
 
 WIDTH = 80
