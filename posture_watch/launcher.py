@@ -24,7 +24,8 @@ opener still running when the wait ends has started a program and is left to run
 
 The helper is this file run by path with ``python -I``: standard library only, so it
 starts in a few tens of milliseconds and does not depend on how the package is
-installed.
+installed. It lives beside :mod:`posture_watch.offline`, which starts it, below the
+``desktop`` package that opens files through it (:mod:`posture_watch.desktop.open_file`).
 """
 
 from __future__ import annotations

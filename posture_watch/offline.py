@@ -38,7 +38,7 @@ monitor starts need an internet socket.
 A filter is inherited by child processes, which would cripple a web browser started to
 show the report. So a process that hands files to the desktop starts an unfiltered
 launcher first (``enforce_offline(launcher=True)``, see
-:mod:`posture_watch.desktop.launcher`).
+:mod:`posture_watch.launcher`).
 """
 
 from __future__ import annotations
@@ -180,7 +180,7 @@ def enforce_offline(*, launcher: bool = False) -> bool:
             log.debug("no offline filter for machine %r: sockets stay allowed", platform.machine())
             return False
         if launcher:
-            from posture_watch.desktop.launcher import start_launcher
+            from posture_watch.launcher import start_launcher
 
             try:
                 start_launcher()

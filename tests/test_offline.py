@@ -182,7 +182,7 @@ with open(os.environ["STANDIN_OUT"], "a") as out:
 LAUNCH = """
     import json, os, time
     from pathlib import Path
-    from posture_watch.desktop import launcher
+    from posture_watch import launcher
     from posture_watch.desktop.open_file import open_in_default_app
     from posture_watch.offline import enforce_offline
 
@@ -264,7 +264,7 @@ def test_the_launcher_reports_a_missing_opener_and_ends_with_its_parent(tmp_path
     code = f"""
         import os, sys
         from pathlib import Path
-        from posture_watch.desktop import launcher
+        from posture_watch import launcher
         from posture_watch.desktop.open_file import open_in_default_app
         from posture_watch.offline import enforce_offline
         enforce_offline(launcher=True)
@@ -290,7 +290,7 @@ def test_a_stopped_launcher_is_an_error_not_a_filtered_start(standin_opener) -> 
     code = """
         import os, signal
         from pathlib import Path
-        from posture_watch.desktop import launcher
+        from posture_watch import launcher
         from posture_watch.desktop.open_file import open_in_default_app
         from posture_watch.offline import enforce_offline
         enforce_offline(launcher=True)

@@ -6,12 +6,12 @@ both hand files to the desktop this way: ``xdg-open`` on Linux, ``open`` on macO
 
 A monitor kept offline (:mod:`posture_watch.offline`) passes every child the filter that
 refuses internet sockets; a browser it started would be crippled. So when an unfiltered
-launcher runs in this process (:mod:`posture_watch.desktop.launcher`, started before the
+launcher runs in this process (:mod:`posture_watch.launcher`, started before the
 filter), the opener is run by it instead.
 
 With ``wait``, the opener's own exit status is waited for that long: ``xdg-open`` with no
 program for the file type exits 3, with a program that failed 4, and the caller must be
-able to say so (:class:`~posture_watch.desktop.launcher.OpenerFailed`).
+able to say so (:class:`~posture_watch.launcher.OpenerFailed`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-from posture_watch.desktop.launcher import (
+from posture_watch.launcher import (
     OpenerFailed,
     current_launcher,
     default_opener,
@@ -38,7 +38,7 @@ def open_in_default_app(path: Path, *, wait: float = 0.0) -> None:
     none (e.g. no ``xdg-open`` on a minimal system), so callers can say what is missing,
     and :class:`OpenerFailed` when the opener exited with an error within ``wait``.
     Through a launcher, any other failure is an :class:`OSError` too (a launcher that has
-    stopped is :class:`~posture_watch.desktop.launcher.LauncherStopped`): never a direct
+    stopped is :class:`~posture_watch.launcher.LauncherStopped`): never a direct
     start, which would hand the opener this process's filter.
     """
     if sys.platform == "win32":

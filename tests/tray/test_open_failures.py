@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from posture_watch.desktop import launcher
+from posture_watch import launcher
 from posture_watch.desktop.open_file import OpenerFailed, open_in_default_app
 from posture_watch.tray.actions import OPEN_WAIT
 from tests.tray.test_controller import Clock, controller
