@@ -6,33 +6,26 @@ Nothing outside this thread reads its objects; the frame counts are published as
 frozen :class:`FrameCounts` any thread may read (:meth:`MonitorLoop.counts`).
 
 This module is the I/O around pure rules: it reads frames, runs the estimator, waits on
-the injected clock and posts events. What the rules decide lives in ``core/``:
+the injected clock and posts events. The rules live in ``core/``, stepped with time:
 
 - :class:`~posture_watch.core.worker_state.WorkerState`: pause, screen lock, a video
-  call holding the camera (``yield_camera``) and the back-off after a camera failure;
-  which of the day is away, not monitored or watched, and the events that say so;
+  call holding the camera (``yield_camera``), the back-off after a camera failure;
 - :class:`~posture_watch.core.setup_follow.SetupFollower`: what to score against once
-  the set-up has changed (:mod:`~posture_watch.core.setup_drift`);
+  the set-up has changed;
+- :class:`~posture_watch.core.supervision.Supervisor`: restart after a crash (logged
+  with its traceback), or give up on a crash loop;
 - :class:`~posture_watch.core.sampling.AdaptiveSampler`: the pose model runs about once
-  every two seconds while the state is stable, faster only while a change is being
-  confirmed; frames in between are only grabbed, never retrieved.
+  every two seconds while the state is stable; other frames are grabbed, not retrieved.
 
-Care for the machine and the user, here:
-
-- a dark, flat frame (a covered camera) reads as *away*, without running the model;
-- a damaged frame of a file source is skipped and reported once, not retried forever;
-- while paused or locked the source is closed, so the camera is released;
-- with ``yield_camera``, a live camera is checked about once a second for another
-  process holding its node (:class:`~posture_watch.monitor.camera_watch.TakenCheck`),
-  and a busy camera is scanned, not trial-opened, until it is free;
-- time is true time (:class:`~posture_watch.core.true_time.TrueTime`) read from one
-  injected clock, and every wait takes its timeout from that clock
-  (``clock.sleep(seconds, wake)``), so a test on a manual clock never waits on real time:
-  after a suspend the loop says so (:class:`Suspended`), the gap counts as time away
-  and the camera is reopened;
-- the worker is supervised: an unexpected exception is logged with its traceback, reported
-  (:class:`WorkerCrashed`) and the loop restarts with back-off; a crash loop, or a fatal
-  error such as a bad model, ends it with :class:`WorkerFailed`.
+Here: a dark, flat frame (a covered camera) reads as *away* without running the model; a
+damaged frame of a file source is skipped and reported once; while paused or locked the
+source is closed; with ``yield_camera`` a live camera is checked about once a second for
+another process holding its node (:class:`~posture_watch.monitor.camera_watch.TakenCheck`).
+Time is true time (:class:`~posture_watch.core.true_time.TrueTime`) from one injected
+clock, and every wait takes its timeout from that clock (``clock.sleep(seconds, wake)``),
+so a test on a manual clock never waits on real time. After a suspend the loop says so
+(:class:`Suspended`), the gap counts as away and a camera is reopened. A fatal error (a
+bad model) ends the worker with :class:`WorkerFailed`.
 """
 
 from __future__ import annotations
@@ -50,6 +43,7 @@ from posture_watch.core.analyzer import PostureAnalyzer
 from posture_watch.core.sampling import AdaptiveSampler
 from posture_watch.core.scoring import Baseline
 from posture_watch.core.setup_follow import SetupFollower, Switch
+from posture_watch.core.supervision import CRASH_LIMIT, Supervisor
 from posture_watch.core.true_time import TrueTime
 from posture_watch.core.worker_events import (
     Command,
@@ -59,7 +53,6 @@ from posture_watch.core.worker_events import (
     Stop,
     Stopped,
     Suspended,
-    WorkerCrashed,
     WorkerFailed,
 )
 from posture_watch.core.worker_state import (
@@ -80,11 +73,7 @@ from posture_watch.pose import PoseEstimator
 from posture_watch.sources.base import Frame, FrameSource
 
 #: Longest single sleep in clock seconds, so that a suspend or a pause's end is noticed.
-WAIT_SLICE = 1.0
-#: Restarts after a crash wait this long, doubling each time.
-RESTART_FIRST, RESTART_MAX = 2.0, 60.0
-#: This many crashes within this many seconds is a crash loop: the worker gives up.
-CRASH_LIMIT, CRASH_WINDOW = 3, 600.0
+SLEEP_SLICE = 1.0
 
 
 @dataclass(frozen=True)
@@ -137,7 +126,7 @@ class MonitorLoop:
         self.clock = clock or SystemClock()
         self.sampler = sampler or AdaptiveSampler()
         self._crash_log = crash_log
-        self._crash_limit = crash_limit
+        self._supervisor = Supervisor(crash_limit)
         self._true = TrueTime(self.clock.monotonic(), self.clock.wall())
         #: True time when the loop was made: the console shows times relative to it.
         self.started = self._true.read(self.clock.monotonic(), self.clock.wall()).t
@@ -150,7 +139,6 @@ class MonitorLoop:
         self._yield_camera = yield_camera
         self._device = camera_device
         self._busy_check = busy_check
-        self._crashes: list[float] = []
         self._profiles = profiles or dict
         self._suspend_seen: tuple[float, float] | None = None
         self._slept = 0.0
@@ -195,7 +183,6 @@ class MonitorLoop:
         The last event is always :class:`Stopped`.
         """
         reason = "stop"
-        restart = RESTART_FIRST
         while True:
             try:
                 reason = self._run()
@@ -208,27 +195,16 @@ class MonitorLoop:
                 t = self.now()
                 log_file = write_crash(self._crash_log, exc, self.clock.wall())
                 self._close_estimator()
-                self._crashes = [c for c in self._crashes if t - c < CRASH_WINDOW] + [t]
-                line = f"{type(exc).__name__}: {exc}"
-                if len(self._crashes) >= self._crash_limit:
-                    self._emit(WorkerFailed(t, self._gave_up(line, log_file), 1))
+                told = self._supervisor.crashed(t, f"{type(exc).__name__}: {exc}", str(log_file))
+                self._emit(told)
+                if isinstance(told, WorkerFailed):
                     reason = "failed"
                     break
-                self._emit(WorkerCrashed(t, line, restart, str(log_file)))
-                self._wait(restart)
-                restart = min(restart * 2, RESTART_MAX)
+                self._wait(told.restart_in)
                 self._state.restarted()
                 if self._state.stopping:
                     break
         self._finish(reason)
-
-    def _gave_up(self, line: str, log_file: Path | None) -> str:
-        if self._crash_limit > 1:
-            return (
-                f"the monitor crashed {len(self._crashes)} times in "
-                f"{CRASH_WINDOW / 60:.0f} min ({line}); details in {log_file}"
-            )
-        return f"the monitor stopped on an error ({line}); details in {log_file}"
 
     def _finish(self, reason: str) -> None:
         t = self.now()
@@ -324,7 +300,7 @@ class MonitorLoop:
             left = deadline - self.now()
             if left <= 0:
                 return False
-            if self.clock.sleep(min(left, WAIT_SLICE), self._wake):
+            if self.clock.sleep(min(left, SLEEP_SLICE), self._wake):
                 self._wake.clear()
 
     def _check_suspend(self) -> bool:
