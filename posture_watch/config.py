@@ -19,7 +19,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from posture_watch import paths
+from posture_watch.atomic_file import write_atomic
 from posture_watch.core.settings import Settings
 from posture_watch.errors import ConfigError, StorageError
 
@@ -511,15 +511,7 @@ def _create_defaults(path: Path) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
     except FileExistsError:  # a file where the folder should be: say that, not "exists"
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)) from None
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(DEFAULT_TOML)
-            fh.flush()
-            os.fsync(fh.fileno())
-        return _publish(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    return write_atomic(path, DEFAULT_TOML, replace=False)
 
 
 def _shown(path: Path) -> str:
@@ -528,19 +520,6 @@ def _shown(path: Path) -> str:
         return "~/" + str(path.relative_to(Path.home()))
     except (ValueError, RuntimeError):  # not under home, or no home at all
         return str(path)
-
-
-def _publish(tmp: str, path: Path) -> bool:
-    """Give the finished file its name unless someone created ``path`` meanwhile."""
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        return False
-    except OSError:  # no hard links on this file system
-        if path.exists():
-            return False
-        os.replace(tmp, path)
-    return True
 
 
 # --- the ``posture-watch settings`` command --------------------------------------------

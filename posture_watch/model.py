@@ -20,14 +20,14 @@ import hashlib
 import http.client
 import os
 import sys
-import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
+from posture_watch.atomic_file import SHARED, AtomicFile
 from posture_watch.errors import ModelError
 from posture_watch.paths import BUNDLED_MODELS_DIR, user_models_dir
 
@@ -207,9 +207,9 @@ def check_model(
         if not allow_own:
             _check(path, variant.name, variant.size, variant.sha256, explicit=True)
             return ModelCheck(path, variant.sha256, variant)
-        sha = file_sha256(path)
-        pinned = variant if (size, sha) == (variant.size, variant.sha256) else None
-        return ModelCheck(path, sha, pinned)
+        own_sha = file_sha256(path)
+        pinned = variant if (size, own_sha) == (variant.size, variant.sha256) else None
+        return ModelCheck(path, own_sha, pinned)
     same_size = [v for v in VARIANTS.values() if v.size == size]
     sha = file_sha256(path) if same_size or allow_own else None
     for candidate in same_size:
@@ -315,24 +315,14 @@ def pull_model(
     target = dest / variant.filename
     if not force and _matches(target, size, expected_sha):
         return target  # a stale or corrupt copy falls through and is replaced
-    tmp: Path | None = None
     try:
         dest.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            dir=dest, prefix=f".{variant.filename}.", suffix=".part", delete=False
-        ) as out:
-            tmp = Path(out.name)
-            _download(variant.name, source, out, size, expected_sha, timeout, progress)
-        tmp.chmod(0o644)  # temp files are created private; a model file is not a secret
-        os.replace(tmp, target)
-    except BaseException as exc:
-        # Anything, including Ctrl-C, leaves the destination as it was before the pull.
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise ModelError(f"cannot write model file into {dest}: {_reason(exc)}") from exc
-        raise
-    _fsync_dir(dest)
+        # Anything, including Ctrl-C, leaves the destination as it was before the pull;
+        # only a verified file is made durable and published (a model is not a secret).
+        with AtomicFile(target, mode=SHARED, text=False, suffix=".part") as out:
+            _download(variant.name, source, out.file, size, expected_sha, timeout, progress)
+    except OSError as exc:
+        raise ModelError(f"cannot write model file into {dest}: {_reason(exc)}") from exc
     _hash_cache[_cache_key(target, target.stat())] = expected_sha
     return target
 
@@ -354,7 +344,7 @@ def _normalise_sha(value: str) -> str:
 def _download(
     name: str,
     url: str,
-    out: BinaryIO,
+    out: IO[bytes],
     size: int | None,
     sha256: str,
     timeout: float,
@@ -402,12 +392,6 @@ def _download(
             f"(expected {sha256}, found {digest.hexdigest()})",
             hint="the server sent a different file; try again, or check --url and --sha256",
         )
-    # Only a verified file is worth making durable before the rename publishes it.
-    try:
-        out.flush()
-        os.fsync(out.fileno())
-    except OSError as exc:
-        raise ModelError(f"cannot write model file {out.name}: {_reason(exc)}") from exc
 
 
 def _content_length(response: http.client.HTTPResponse) -> int | None:
@@ -426,16 +410,3 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc) or type(exc).__name__
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable; POSIX only (Windows cannot open a folder for fsync)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems refuse fsync on folders; the file itself is already synced
-    finally:
-        os.close(fd)

@@ -8,12 +8,11 @@ Writes are atomic so an interrupted calibration never leaves a half-written prof
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from posture_watch import paths
+from posture_watch.atomic_file import write_atomic
 from posture_watch.core.scoring import Baseline
 from posture_watch.errors import CalibrationError, StorageError
 
@@ -38,16 +37,7 @@ def save_profile(baseline: Baseline, path: Path, *, meta: dict[str, str]) -> Pat
     doc["meta"] = {**doc.get("meta", {}), **meta}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(doc, fh, indent=2)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(path, json.dumps(doc, indent=2))
     except OSError as exc:
         raise StorageError(f"{path}: cannot write calibration profile: {exc.strerror}") from exc
     return path

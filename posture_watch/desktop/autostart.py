@@ -19,10 +19,11 @@ The entry must keep working when nobody is looking, at the next login:
   tray host come up first, so the icon appears reliably (the tray also re-docks when the
   host is late).
 
-Files are written atomically (a temporary file in the same folder, then a rename), and
-an unchanged file is left alone, so ``enable`` is idempotent and a crash never leaves a
-half-written entry that the desktop would reject. Problems writing them become one
-:class:`~posture_watch.errors.StorageError` line (exit code 2).
+Files are written atomically and an unchanged file is left alone
+(:mod:`posture_watch.desktop.desktop_files`), so ``enable`` is idempotent and a crash never
+leaves a half-written entry that the desktop would reject. Problems writing them become
+one :class:`~posture_watch.errors.StorageError` line (exit code 2). The quoting rules of
+the files live in :mod:`posture_watch.desktop.desktop_entry`.
 
 Public API for the tray's "Start at login" item: :func:`is_enabled`, :func:`enable`,
 :func:`disable`, :func:`status`, :func:`install_launcher`, :func:`remove_launcher`.
@@ -30,19 +31,27 @@ Public API for the tray's "Start at login" item: :func:`is_enabled`, :func:`enab
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
+from posture_watch.desktop.desktop_entry import (
+    checked_text,
+    escape_string,
+    exec_line,
+    read_entry,
+    split_exec,
+    unescape_string,
+)
+from posture_watch.desktop.desktop_files import reason, remove_file, update_file
+from posture_watch.desktop.desktop_files import refresh_caches as refresh_folders
 from posture_watch.errors import ConfigError, StorageError
 
 log = logging.getLogger(__name__)
@@ -55,13 +64,6 @@ ICON_NAME = APP_ID
 AUTOSTART_DELAY = 5
 #: The command the entries run: the tray.
 TRAY_ARGS: tuple[str, ...] = ("tray",)
-#: How long a cache-refresh tool may take before it is left behind.
-TOOL_TIMEOUT = 20.0
-
-# Desktop Entry spec, "The Exec key": arguments with these characters must be quoted.
-_RESERVED = frozenset(" \t\n\"'\\><~|&;$*?#()`")
-# ... and inside double quotes these are preceded by a backslash.
-_QUOTED_ESCAPES = frozenset('"`$\\')
 
 
 # -- where the files go --------------------------------------------------------------
@@ -146,140 +148,6 @@ def _is_executable(path: Path) -> bool:
     return path.is_file() and os.access(path, os.X_OK)
 
 
-# -- Desktop Entry syntax ------------------------------------------------------------
-
-
-def quote_exec_arg(arg: str) -> str:
-    """One ``Exec`` argument, quoted by the Desktop Entry spec's rules when needed.
-
-    The result still needs :func:`escape_string` when it goes into a file.
-    """
-    if arg and not any(c in _RESERVED for c in arg):
-        quoted = arg
-    else:
-        quoted = '"' + "".join("\\" + c if c in _QUOTED_ESCAPES else c for c in arg) + '"'
-    return quoted.replace("%", "%%")
-
-
-def exec_line(argv: Sequence[str]) -> str:
-    """The ``Exec`` value (before string escaping) that runs ``argv``."""
-    return " ".join(quote_exec_arg(_checked_text(arg)) for arg in argv)
-
-
-def escape_string(value: str) -> str:
-    """A value of type string as written in the file (``\\`` doubled, no raw newlines)."""
-    out = value.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
-    out = out.replace("\r", "\\r")
-    return "\\s" + out[1:] if out.startswith(" ") else out
-
-
-def unescape_string(value: str) -> str:
-    """The inverse of :func:`escape_string` (``\\s``, ``\\n``, ``\\t``, ``\\r``, ``\\\\``)."""
-    out: list[str] = []
-    chars = iter(value)
-    for c in chars:
-        if c != "\\":
-            out.append(c)
-            continue
-        nxt = next(chars, "")
-        out.append({"s": " ", "n": "\n", "t": "\t", "r": "\r", "\\": "\\"}.get(nxt, "\\" + nxt))
-    return "".join(out)
-
-
-def split_exec(value: str) -> list[str]:
-    """The arguments of an ``Exec`` value (after :func:`unescape_string`).
-
-    Field codes (``%f``, ``%U`` ...) are dropped, ``%%`` is a percent sign. Raises
-    :class:`ValueError` on an unterminated quote.
-    """
-    args: list[str] = []
-    current: list[str] = []
-    has_arg = False
-    quoted = False
-    i = 0
-    while i < len(value):
-        c = value[i]
-        if quoted:
-            if c == "\\" and i + 1 < len(value) and value[i + 1] in _QUOTED_ESCAPES:
-                current.append(value[i + 1])
-                i += 1
-            elif c == '"':
-                quoted = False
-            else:
-                current.append(c)
-        elif c == '"':
-            quoted = has_arg = True
-        elif c == " ":
-            if has_arg:
-                args.append("".join(current))
-            current, has_arg = [], False
-        else:
-            current.append(c)
-            has_arg = True
-        i += 1
-    if quoted:
-        raise ValueError("unterminated quote in Exec")
-    if has_arg:
-        args.append("".join(current))
-    return [arg for arg in (_drop_field_codes(a) for a in args) if arg is not None]
-
-
-def _drop_field_codes(arg: str) -> str | None:
-    out: list[str] = []
-    i = 0
-    while i < len(arg):
-        if arg[i] == "%" and i + 1 < len(arg):
-            if arg[i + 1] == "%":
-                out.append("%")
-            elif len(arg) == 2:
-                return None  # a field code alone is removed with its argument
-            i += 2
-            continue
-        out.append(arg[i])
-        i += 1
-    return "".join(out)
-
-
-def _checked_text(text: str) -> str:
-    """``text`` if a desktop file can carry it: valid UTF-8, no control characters."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ConfigError(
-            f"{text!r} is not valid UTF-8, which a desktop entry cannot hold",
-            hint="install posture-watch in a folder whose name is plain text",
-        ) from None
-    if any(ord(c) < 32 or ord(c) == 127 for c in text):
-        raise ConfigError(
-            f"{text!r} contains control characters, which a desktop entry cannot hold",
-            hint="install posture-watch in a folder whose name is plain text",
-        )
-    return text
-
-
-def read_entry(path: Path) -> dict[str, str]:
-    """The unlocalised keys of a file's ``[Desktop Entry]`` group, values as written.
-
-    Raises :class:`OSError` when unreadable, :class:`UnicodeDecodeError` when not UTF-8.
-    """
-    keys: dict[str, str] = {}
-    group = None
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            group = line[1:-1]
-            continue
-        if group != "Desktop Entry" or "=" not in line:
-            continue
-        key, value = raw.split("=", 1)
-        key = key.strip()
-        if "[" not in key:
-            keys.setdefault(key, value.lstrip())
-    return keys
-
-
 # -- the entries ----------------------------------------------------------------------
 
 _COMMENT = "Notices sustained slouching and long sitting, and suggests stretch breaks"
@@ -287,7 +155,7 @@ _KEYWORDS = "posture;slouch;ergonomics;neck;back;sitting;stretch;break;webcam;"
 
 
 def _entry(program: Program, *, comment: str, extra: Sequence[str]) -> str:
-    tryexec = escape_string(_checked_text(str(program.executable)))
+    tryexec = escape_string(checked_text(str(program.executable)))
     lines = [
         "[Desktop Entry]",
         "Type=Application",
@@ -331,108 +199,6 @@ def launcher_entry(program: Program) -> str:
     )
 
 
-# -- writing files --------------------------------------------------------------------
-
-
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Make ``path`` hold ``data``: a temporary file in the same folder, then a rename.
-
-    Returns False when the file already held exactly ``data`` (left untouched). Raises
-    :class:`StorageError` in one line when the folder cannot be created or written.
-    """
-    try:
-        if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass  # unreadable: try to replace it, and report that if it fails
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StorageError(f"cannot create {_where(exc, folder)} ({_reason(exc)})") from None
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        # mkstemp makes 0600; desktop files are 0644. (Reading the umask would mean
-        # setting it, which races with the tray's other threads.)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise StorageError(f"cannot write {path} ({_reason(exc)})") from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-    return True
-
-
-def _remove(path: Path) -> bool:
-    """Delete ``path``; False when it was not there. One-line error otherwise."""
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        return False
-    except OSError as exc:
-        raise StorageError(f"cannot remove {path} ({_reason(exc)})") from None
-    return True
-
-
-def _reason(exc: OSError) -> str:
-    return exc.strerror or type(exc).__name__
-
-
-def _where(exc: OSError, fallback: Path) -> Path:
-    return Path(exc.filename) if isinstance(exc.filename, str) else fallback
-
-
-def _run_tool(argv: list[str]) -> None:
-    """Run a cache-refresh tool if installed; its failure is logged, never raised."""
-    exe = shutil.which(argv[0])
-    if exe is None:
-        log.debug("%s not installed; skipped", argv[0])
-        return
-    try:
-        proc = subprocess.run(
-            [exe, *argv[1:]],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=TOOL_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        log.info("%s failed: %s", argv[0], exc)
-        return
-    if proc.returncode != 0:
-        log.info("%s exited with %d: %s", argv[0], proc.returncode, proc.stderr.strip())
-
-
-def refresh_caches() -> None:
-    """Tell the desktop that the launcher or icons changed, with the tools it has.
-
-    ``update-desktop-database`` runs on the applications folder. The icon folder's
-    modification time is bumped, which makes GTK and Qt rescan it; the icon cache is
-    rebuilt only where one already exists (as ``xdg-icon-resource`` does), because a
-    cache created here would hide other programs' icons that never refresh it.
-    """
-    applications = launcher_path().parent
-    if applications.is_dir():
-        _run_tool(["update-desktop-database", "-q", str(applications)])
-    theme = icon_theme_dir()
-    if not theme.is_dir():
-        return
-    with contextlib.suppress(OSError):
-        os.utime(theme)
-    if (theme / "icon-theme.cache").exists():
-        index = [] if (theme / "index.theme").exists() else ["--ignore-theme-index"]
-        _run_tool(["gtk-update-icon-cache", "-q", "-f", *index, str(theme)])
-
-
 # -- the public API -----------------------------------------------------------------
 
 
@@ -472,6 +238,12 @@ class LauncherStatus(EntryStatus):
     missing_icons: tuple[str, ...] = ()
 
 
+def refresh_caches() -> None:
+    """Tell the desktop that the menu entry or the icons changed (see
+    :func:`posture_watch.desktop.desktop_files.refresh_caches`)."""
+    refresh_folders(launcher_path().parent, icon_theme_dir())
+
+
 def _entry_status(path: Path) -> tuple[EntryStatus, dict[str, str]]:
     try:
         keys = read_entry(path)
@@ -480,7 +252,7 @@ def _entry_status(path: Path) -> tuple[EntryStatus, dict[str, str]]:
     except UnicodeDecodeError:
         return EntryStatus(path, present=True, problem="not valid UTF-8"), {}
     except OSError as exc:
-        return EntryStatus(path, present=True, problem=f"unreadable ({_reason(exc)})"), {}
+        return EntryStatus(path, present=True, problem=f"unreadable ({reason(exc)})"), {}
     if "Exec" not in keys:
         return EntryStatus(path, present=True, problem="no Exec line"), keys
     line = unescape_string(keys["Exec"])
@@ -530,7 +302,7 @@ def enable(*, launcher: bool = True, python: str | os.PathLike[str] | None = Non
     """
     program = find_program(python)
     path = autostart_path()
-    write_atomic(path, autostart_entry(program).encode("utf-8"))
+    update_file(path, autostart_entry(program).encode("utf-8"))
     if launcher:
         try:
             install_launcher(program)
@@ -546,7 +318,7 @@ def disable() -> bool:
 
     Returns False when there was none. The menu entry and icons stay.
     """
-    return _remove(autostart_path())
+    return remove_file(autostart_path())
 
 
 def install_launcher(program: Program | None = None) -> list[Path]:
@@ -563,11 +335,11 @@ def install_launcher(program: Program | None = None) -> list[Path]:
             data = app_icon_svg().encode("utf-8")
         else:
             data = app_icon_png(int(size_dir.split("x", 1)[0]))
-        write_atomic(path, data)
+        update_file(path, data)
         written.append(path)
     # The entry last: the menu never lists posture-watch before its icon is there.
     entry = launcher_path()
-    write_atomic(entry, launcher_entry(program).encode("utf-8"))
+    update_file(entry, launcher_entry(program).encode("utf-8"))
     written.append(entry)
     refresh_caches()
     return written
@@ -575,7 +347,7 @@ def install_launcher(program: Program | None = None) -> list[Path]:
 
 def remove_launcher() -> list[Path]:
     """Remove the application-menu entry and the icons; returns the paths removed."""
-    removed = [p for p in [launcher_path(), *icon_paths().values()] if _remove(p)]
+    removed = [p for p in [launcher_path(), *icon_paths().values()] if remove_file(p)]
     if removed:
         refresh_caches()
     return removed
@@ -589,7 +361,7 @@ def launcher_status() -> LauncherStatus:
     return LauncherStatus(**_values(base), icons=icons, missing_icons=missing)
 
 
-def _values(entry: EntryStatus) -> dict[str, object]:
+def _values(entry: EntryStatus) -> dict[str, Any]:
     return {f.name: getattr(entry, f.name) for f in fields(EntryStatus)}
 
 
@@ -604,8 +376,6 @@ __all__ = [
     "autostart_path",
     "disable",
     "enable",
-    "escape_string",
-    "exec_line",
     "find_program",
     "icon_paths",
     "install_launcher",
@@ -613,12 +383,7 @@ __all__ = [
     "launcher_entry",
     "launcher_path",
     "launcher_status",
-    "quote_exec_arg",
-    "read_entry",
     "refresh_caches",
     "remove_launcher",
-    "split_exec",
     "status",
-    "unescape_string",
-    "write_atomic",
 ]

@@ -17,12 +17,11 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from collections.abc import Iterator
-from contextlib import suppress
 from pathlib import Path
 from typing import IO, Self
 
+from posture_watch.atomic_file import AtomicFile
 from posture_watch.core.landmarks import Landmarks
 from posture_watch.errors import SourceError, StorageError
 from posture_watch.sources._common import SourceMixin, existing_file, label_of
@@ -148,10 +147,11 @@ class RecordingSource(SourceMixin):
 class RecordingWriter:
     """Writes a landmark recording atomically: the file appears only on :meth:`close`.
 
-    Lines go to a hidden temporary file beside the target, which :meth:`close` renames
-    over it with ``os.replace``; leaving a ``with`` block by an exception (or calling
-    :meth:`discard`) deletes the temporary file, so a failed run leaves no half file and
-    never clobbers an earlier recording. Only landmarks are written, never pixels.
+    Lines go to a hidden temporary file beside the target, which :meth:`close` syncs and
+    renames over it (:class:`~posture_watch.atomic_file.AtomicFile`); leaving a ``with``
+    block by an exception (or calling :meth:`discard`) deletes the temporary file, so a
+    failed run leaves no half file and never clobbers an earlier recording. Only
+    landmarks are written, never pixels.
     """
 
     def __init__(self, path: str | os.PathLike[str], source_label: str, fps: float | None) -> None:
@@ -159,21 +159,17 @@ class RecordingWriter:
         self._label = label_of(path)
         self._previous_t = -math.inf
         try:
-            fd, tmp = tempfile.mkstemp(
-                dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".part"
-            )
+            self._out: AtomicFile | None = AtomicFile(self.path, suffix=".part", newline="\n")
         except OSError as exc:
             raise StorageError(f"{self._label}: cannot write ({exc.strerror or exc})") from exc
-        self._tmp = Path(tmp)
-        self._file: IO[str] | None = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         header = {"format": FORMAT, "version": VERSION, "source": source_label, "fps": fps}
         self._write_line(header)
 
     def _write_line(self, obj: dict) -> None:
-        if self._file is None:
+        if self._out is None:
             raise StorageError(f"{self._label}: recording is already closed")
         try:
-            self._file.write(json.dumps(obj, separators=(",", ":")) + "\n")
+            self._out.write(json.dumps(obj, separators=(",", ":")) + "\n")
         except OSError as exc:
             self.discard()
             raise StorageError(f"{self._label}: cannot write ({exc.strerror or exc})") from exc
@@ -191,23 +187,19 @@ class RecordingWriter:
 
     def close(self) -> None:
         """Finish the file and move it into place; safe to call twice."""
-        file, self._file = self._file, None
-        if file is None:
+        out, self._out = self._out, None
+        if out is None:
             return
         try:
-            file.close()
-            os.replace(self._tmp, self.path)
+            out.commit()
         except OSError as exc:
-            self._tmp.unlink(missing_ok=True)
             raise StorageError(f"{self._label}: cannot write ({exc.strerror or exc})") from exc
 
     def discard(self) -> None:
         """Drop everything written so far; the target file is left untouched."""
-        file, self._file = self._file, None
-        if file is not None:
-            with suppress(OSError):  # the data is being thrown away; only the unlink matters
-                file.close()
-            self._tmp.unlink(missing_ok=True)
+        out, self._out = self._out, None
+        if out is not None:
+            out.discard()
 
     def __enter__(self) -> Self:
         return self
