@@ -4,10 +4,11 @@ Guided in the terminal (countdown, what to do), fully usable with no display. Fr
 camera it samples ``--seconds`` of live frames; from a video the first ``--seconds``; from
 an image or a folder of a few pictures, all of them (that is how tests calibrate).
 
-:func:`reference_from` turns the sampled landmarks into a profile's baseline or refuses
-with the reason (nobody, not frontal, too short, moving, clearly slouched); the tray's
-calibration window uses the same function, so both refuse the same things. A profile that
-already exists is replaced only by this explicit command, and the output says so.
+The sampling and the judging are a
+:class:`~posture_watch.calibration_session.CalibrationSession`, the same as in the tray's
+calibration window, so both refuse the same things (nobody, not frontal, too short,
+moving, clearly slouched). A profile that already exists is replaced only by this explicit
+command, and the output says so.
 
 Only "you look slouched" may be overruled: a person whose upright head sits low in the
 picture (a camera high above the screen) would otherwise be refused forever, so that
@@ -21,34 +22,18 @@ import argparse
 import math
 import sys
 import threading
-from contextlib import closing
-from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
-
+from posture_watch.calibration_session import CalibrationSession, save_reference
 from posture_watch.clock import SYSTEM
 from posture_watch.commands.analyze import add_model_variant
-from posture_watch.core.analyzer import score_frames
-from posture_watch.core.calibration import (
-    SlouchedReferenceError,
-    calibrate,
-    low_reference_warning,
-)
-from posture_watch.core.landmarks import Landmarks
+from posture_watch.core.calibration import SlouchedReferenceError, low_reference_warning
 from posture_watch.core.scoring import Baseline
 from posture_watch.core.words import plural
 from posture_watch.errors import CalibrationError, ConfigError
-from posture_watch.model import locate_model
 from posture_watch.offline import enforce_offline_in_cli
-from posture_watch.pipeline import landmark_stream
-from posture_watch.pose import PoseEstimator, open_estimator
-from posture_watch.profiles import profile_path, save_profile
-from posture_watch.sources import open_source
-from posture_watch.sources.base import FrameSource
+from posture_watch.profiles import profile_path
 
-#: A folder or video with at most this many frames is a few pictures: one good frame suffices.
-MAX_STILLS = 4
 #: The option that keeps a reference refused only because it looks slouched.
 ACCEPT_LOW_OPTION = "--accept-low-head"
 
@@ -93,58 +78,6 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def collect(
-    source: FrameSource, seconds: float, estimator: PoseEstimator
-) -> list[tuple[float, Landmarks | None]]:
-    """Time and landmarks of the frames within the first ``seconds`` of a sequence (all
-    stills).
-
-    They come through the same path as ``analyze`` and the monitor, so a covered lens
-    counts as nobody here too, and the profile is built from what they will measure.
-    """
-    frames: list[tuple[float, Landmarks | None]] = []
-    for frame, landmarks in landmark_stream(source, estimator):
-        if source.is_sequence and frames and frame.t > seconds:
-            break
-        frames.append((frame.t, landmarks))
-    return frames
-
-
-def is_live(source: FrameSource) -> bool:
-    """True for a live camera (which is sampled for seconds, never taken as stills)."""
-    return bool(getattr(source, "live", False))
-
-
-def reference_from(
-    frames: list[tuple[float, Landmarks | None]],
-    *,
-    live: bool,
-    sequence: bool,
-    profile: str,
-    accept_low: bool = False,
-) -> Baseline:
-    """The upright reference from sampled ``(t, landmarks)`` frames, or CalibrationError.
-
-    A live camera must give enough frames over enough seconds; a single picture or a
-    folder or video of at most :data:`MAX_STILLS` frames may calibrate from one good frame.
-    Every refusal applies, the population check for a clearly slouched reference included
-    (:class:`~posture_watch.core.calibration.SlouchedReferenceError`) unless
-    ``accept_low``: then such a reference is returned, marked in its meta.
-    """
-    person, features, _, _ = score_frames([lm for _, lm in frames], Baseline.population())
-    stills = not live and (not sequence or len(frames) <= MAX_STILLS)
-    times = np.array([t for t, _ in frames], dtype=float) if live else None
-    return calibrate(
-        person,
-        features,
-        stills=stills,
-        profile=profile,
-        live_times=times,
-        refuse_slouched=True,
-        accept_low=accept_low,
-    )
-
-
 def describe(baseline: Baseline) -> str:
     """``head height 0.62 ± 0.01 shoulder widths, 12 frames``: the reference in words."""
     hh = baseline.stats["head_height"]
@@ -153,39 +86,29 @@ def describe(baseline: Baseline) -> str:
     return f"head height {hh.median:.2f}{spread} shoulder widths, {frames}"
 
 
-def profile_meta(source_label: str) -> dict[str, str]:
-    """What a profile records about its making: when, and from which source."""
-    created = datetime.fromtimestamp(SYSTEM.wall(), UTC).isoformat(timespec="seconds")
-    return {"created": created, "source": source_label}
-
-
 def run(args: argparse.Namespace) -> int:
     enforce_offline_in_cli()  # before the model loads: its telemetry cannot get out
     if not args.seconds > 0:
         raise ConfigError(f"--seconds must be a positive number, got {args.seconds!r}")
     out = args.out if args.out is not None else profile_path(args.profile)
-    source = open_source(args.source, fps=args.fps)
-    is_camera = is_live(source)
-    countdown = args.countdown if args.countdown is not None else (3 if is_camera else 0)
-    with source:
-        model = locate_model(args.model_variant, args.model) if source.has_pixels else None
-        # the model loads before the countdown: a bad model file fails before the user poses
-        with closing(open_estimator(source, model)) as estimator:
-            _say("Calibration: sit upright, shoulders relaxed, and look at your screen.")
-            for n in range(countdown, 0, -1):
-                _say(f"  starting in {n}…")
-                SYSTEM.sleep(1.0, threading.Event())
-            if is_camera:
-                _say(f"  hold still for {args.seconds:g} seconds…")
-            frames = collect(source, args.seconds, estimator)
+    opened = CalibrationSession.open(
+        args.source,
+        profile=args.profile,
+        fps=args.fps,
+        model=args.model,
+        model_variant=args.model_variant,
+    )
+    with opened as session:
+        countdown = args.countdown if args.countdown is not None else (3 if session.live else 0)
+        _say("Calibration: sit upright, shoulders relaxed, and look at your screen.")
+        for n in range(countdown, 0, -1):
+            _say(f"  starting in {n}…")
+            SYSTEM.sleep(1.0, threading.Event())
+        if session.live:
+            _say(f"  hold still for {args.seconds:g} seconds…")
+        frames = session.sample(args.seconds) or []
     try:
-        baseline = reference_from(
-            frames,
-            live=is_camera,
-            sequence=source.is_sequence,
-            profile=args.profile,
-            accept_low=args.accept_low,
-        )
+        baseline = session.reference(frames, accept_low=args.accept_low)
     except SlouchedReferenceError as exc:
         raise CalibrationError(
             str(exc),
@@ -193,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
             f"run again with {ACCEPT_LOW_OPTION}",
         ) from exc
     replaced = out.exists()
-    save_profile(baseline, out, meta=profile_meta(source.label))
+    save_reference(baseline, out, session.source.label)
     hh = baseline.stats["head_height"]
     verb = "replaced" if replaced else "calibrated"
     print(

@@ -21,9 +21,10 @@ and the usual Save buttons; still nothing is saved before the click, Return on t
 refusal still means Try again, and the saved profile is marked in its meta.
 
 The window opens the source itself (the monitor has released the camera) and runs the
-pose model on a worker thread, through the same :func:`~posture_watch.pipeline.frame_landmarks`
-and :func:`~posture_watch.commands.calibrate.reference_from` as ``posture-watch calibrate``.
-The live picture is shown scaled down; frames stay in memory and are never stored.
+pose model on a worker thread, in the same
+:class:`~posture_watch.calibration_session.CalibrationSession` as ``posture-watch
+calibrate``: the same sampling, the same refusals. The live picture is shown scaled down;
+frames stay in memory and are never stored.
 
 On exit it prints one JSON line (:class:`CalibrationResult`) and exits 0. Each phase it
 enters is one line on stderr (``calibration window: countdown 3``), which is how tests
@@ -38,7 +39,6 @@ import queue
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from contextlib import closing
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -47,7 +47,6 @@ import numpy as np
 
 from posture_watch.clock import SYSTEM
 from posture_watch.core.calibration import SlouchedReferenceError, low_reference_warning
-from posture_watch.core.landmarks import Landmarks
 from posture_watch.core.scoring import POPULATION_MEDIANS, Baseline
 from posture_watch.core.words import plural
 from posture_watch.desktop.calibration_process import (
@@ -146,7 +145,8 @@ class Sampler:
     that its first ``seconds`` are what is sampled). Everything is posted to ``inbox``:
     ``"ready"`` once the source and model are open, :class:`Progress`, then one
     :class:`Outcome` (a crash is an Outcome with its reason too: never silent).
-    :attr:`preview` holds the latest frame scaled down for the window, never stored.
+    :meth:`preview` gives the latest frame scaled down for the window, never stored; it is
+    handed over under a lock, as the sampler's thread makes it and Tk's thread shows it.
     """
 
     def __init__(
@@ -162,8 +162,8 @@ class Sampler:
         self.allow_own = allow_own
         self.seconds, self.profile = seconds, profile
         self.inbox: queue.Queue[object] = queue.Queue()
-        self.preview: np.ndarray | None = None
-        self.preview_count = 0
+        self._preview: tuple[int, np.ndarray] | None = None
+        self._preview_lock = threading.Lock()
         self._go = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="calibration", daemon=True)
@@ -194,41 +194,30 @@ class Sampler:
             self.inbox.put(outcome)
 
     def _sample(self) -> Outcome | None:
-        from posture_watch.commands.calibrate import is_live, reference_from
-        from posture_watch.model import OWN_MODEL, locate_model
-        from posture_watch.pipeline import frame_landmarks
-        from posture_watch.pose import open_estimator
-        from posture_watch.sources import open_source
+        from posture_watch.calibration_session import CalibrationSession
+        from posture_watch.model import OWN_MODEL
 
-        source = open_source(self.source_spec, fps=self.fps)
-        with source:
-            variant = OWN_MODEL if self.allow_own and self.model else "lite"
-            model = locate_model(variant, self.model) if source.has_pixels else None
-            with closing(open_estimator(source, model)) as estimator:
-                self.inbox.put("ready")
-                live = is_live(source)
-                frames: list[tuple[float, Landmarks | None]] = []
-                start: float | None = None
-                for frame in source.frames():
-                    if self._stop.is_set():
-                        return None
-                    self._show(frame.image)
-                    if not self._go.is_set():
-                        if live:
-                            continue  # the countdown: the picture only
-                        while not self._go.wait(0.05):
-                            if self._stop.is_set():
-                                return None
-                    start = frame.t if start is None else start
-                    if frames and frame.t - start > self.seconds:
-                        break
-                    frames.append((frame.t - start, frame_landmarks(frame, estimator)))
-                    self.inbox.put(Progress(min(1.0, (frame.t - start) / self.seconds)))
-            sequence = source.is_sequence
+        opened = CalibrationSession.open(
+            self.source_spec,
+            profile=self.profile,
+            fps=self.fps,
+            model=self.model,
+            model_variant=OWN_MODEL if self.allow_own and self.model else "lite",
+        )
+        with opened as session:
+            self.inbox.put("ready")
+            frames = session.sample(
+                self.seconds,
+                begin=self._go,
+                stop=self._stop,
+                on_frame=lambda frame: self._show(frame.image),
+                on_progress=lambda done: self.inbox.put(Progress(done)),
+            )
+        if frames is None:
+            return None
         if not frames:
             raise CalibrationError("calibration refused: the source gave no frames")
-        baseline = reference_from(frames, live=live, sequence=sequence, profile=self.profile)
-        return Outcome(baseline)
+        return Outcome(session.reference(frames))
 
     def _show(self, image: np.ndarray | None) -> None:
         if image is None:
@@ -239,8 +228,16 @@ class Sampler:
         scale = min(PREVIEW_WIDTH / width, PREVIEW_HEIGHT / height)
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
         small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-        self.preview = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
-        self.preview_count += 1
+        picture = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
+        with self._preview_lock:
+            count = self._preview[0] + 1 if self._preview is not None else 1
+            self._preview = (count, picture)
+
+    def preview(self) -> tuple[int, np.ndarray] | None:
+        """``(n, picture)``: the latest preview (RGB, ``PREVIEW_WIDTH`` x
+        ``PREVIEW_HEIGHT`` at most) and how many were made so far; None before the first."""
+        with self._preview_lock:
+            return self._preview
 
 
 class CalibrationWindow:
@@ -449,12 +446,12 @@ class CalibrationWindow:
             self._default()
 
     def _show_preview(self, sampler: Sampler) -> None:
-        if sampler.preview is None or sampler.preview_count == self._shown_preview:
+        latest = sampler.preview()
+        if latest is None or latest[0] == self._shown_preview:
             return
         from PIL import Image, ImageTk
 
-        self._shown_preview = sampler.preview_count
-        picture = sampler.preview  # RGB, in memory only
+        self._shown_preview, picture = latest  # RGB, in memory only
         self._photo = ImageTk.PhotoImage(Image.fromarray(picture), master=self.root)
         self._picture.configure(image=self._photo)
 
@@ -462,15 +459,14 @@ class CalibrationWindow:
 
     def save(self, profile: str) -> None:
         """Save the shown reference as ``profile`` (the Save click) and close."""
-        from posture_watch.commands.calibrate import profile_meta
-        from posture_watch.profiles import save_profile
+        from posture_watch.calibration_session import save_reference
 
         if self._baseline is None or self._result is not None:
             return
         path = self._profile_path(profile)
         baseline = replace(self._baseline, calibrated=True, profile=profile)  # meta kept
         try:
-            save_profile(baseline, path, meta=profile_meta(self.source_spec))
+            save_reference(baseline, path, self.source_spec)
         except PostureWatchError as exc:
             self._enter(Phase.REFUSED, exc.one_line())
             self._set_buttons(("Try again", self._start), ("Cancel", self.cancel))
