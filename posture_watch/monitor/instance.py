@@ -23,14 +23,18 @@ import errno
 import fcntl
 import os
 import stat
-import tempfile
-from contextlib import suppress
 from pathlib import Path
 
 from posture_watch.errors import PostureWatchError
+from posture_watch.monitor.private_folder import (
+    FOLDER,
+    UnsafeFolderError,
+    open_private_dir,
+    open_runtime_folder,
+    runtime_dir,
+)
 
 LOCK_NAME = "monitor.lock"
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _FILE_FLAGS = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NOCTTY | os.O_NONBLOCK
 
 
@@ -45,15 +49,9 @@ class LockFileError(PostureWatchError):
     folder others may write) or cannot be created at all."""
 
 
-def runtime_dir() -> Path:
-    """``$XDG_RUNTIME_DIR``, or ``runtime-<uid>`` in the temp folder when it is not set."""
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    return Path(runtime) if runtime else Path(tempfile.gettempdir()) / f"runtime-{os.getuid()}"
-
-
 def lock_path() -> Path:
     """The runtime lock: ``<runtime folder>/posture-watch/monitor.lock``."""
-    return runtime_dir() / "posture-watch" / LOCK_NAME
+    return runtime_dir() / FOLDER / LOCK_NAME
 
 
 def history_lock_path(history: Path) -> Path:
@@ -136,52 +134,26 @@ def _open_beside(path: Path) -> int:
 
 
 def _open_runtime_lock(path: Path) -> int:
-    """Open the runtime lock, its folders created 0700 and checked to be private."""
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    base = path.parent.parent
+    """Open the runtime lock ``path``, its folders created 0700 and checked to be private."""
     try:
-        if runtime:  # the session's own folder: created if missing, not second-guessed
-            base.mkdir(mode=0o700, parents=True, exist_ok=True)
-            base_fd = os.open(base, _DIR_FLAGS)
-        else:  # a name in the shared temp folder that anyone could have taken first
-            base_fd = _private_dir(base, None)
-        try:
-            folder_fd = _private_dir(path.parent, base_fd)
-        finally:
-            os.close(base_fd)
+        folder_fd = open_runtime_folder()
         try:
             return _open_lock_file(path, path.name, folder_fd)
         finally:
             os.close(folder_fd)
+    except UnsafeFolderError as exc:
+        raise _unsafe(exc.path, exc.problem) from None
     except OSError as exc:
         raise _cannot_create(path, exc) from exc
 
 
 def _private_dir(path: Path, parent_fd: int | None, *, create: bool = True) -> int:
-    """A descriptor of folder ``path`` (``path.name`` inside ``parent_fd`` when given),
-    created 0700 if missing (unless ``create`` is False: then a missing folder raises
-    FileNotFoundError); refused unless it is a real folder of ours that no one else may
-    write."""
-    name = path.name if parent_fd is not None else str(path)
-    if create:
-        with suppress(FileExistsError):
-            os.mkdir(name, 0o700, dir_fd=parent_fd)
+    """Transitional alias of :func:`~posture_watch.monitor.private_folder.open_private_dir`
+    with the lock file's wording, kept only until ``monitor/control.py`` imports that."""
     try:
-        fd = os.open(name, _DIR_FLAGS, dir_fd=parent_fd)
-    except OSError as exc:
-        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
-            raise _unsafe(path, "is a symbolic link or a file, not a folder") from None
-        raise
-    info = os.fstat(fd)
-    problem = None
-    if info.st_uid != os.getuid():
-        problem = f"belongs to uid {info.st_uid}, not to you (uid {os.getuid()})"
-    elif info.st_mode & 0o022:
-        problem = f"others may write to it (mode {stat.S_IMODE(info.st_mode):04o})"
-    if problem:
-        os.close(fd)
-        raise _unsafe(path, problem)
-    return fd
+        return open_private_dir(path, parent_fd, create=create)
+    except UnsafeFolderError as exc:
+        raise _unsafe(exc.path, exc.problem) from None
 
 
 def _open_lock_file(path: Path, name: str, dir_fd: int | None) -> int:
