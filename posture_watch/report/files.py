@@ -8,12 +8,11 @@ module for a path must not.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date, tzinfo
 from pathlib import Path
 
 from posture_watch import paths
+from posture_watch.atomic_file import write_atomic
 from posture_watch.clock import local_timezone
 from posture_watch.core.report_builder import day_report, week_report
 from posture_watch.errors import StorageError
@@ -72,15 +71,9 @@ def write_week_report(
 def write_page(out_path: Path, text: str) -> Path:
     """Replace ``out_path`` with ``text`` atomically (its folder is made when missing);
     an unwritable path is a :class:`~posture_watch.errors.StorageError`."""
-    tmp: str | None = None
     try:
         out_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", dir=out_path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, out_path)
+        write_atomic(out_path, text)
     except OSError as exc:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
         raise StorageError(f"{out_path}: cannot write the report ({exc.strerror})") from exc
     return out_path
