@@ -50,7 +50,7 @@ from posture_watch.prompt_library import builtin_prompts
 from posture_watch.report.charts import COLOURS
 from posture_watch.sources import RecordingSource
 from posture_watch.tray.controller import TrayController
-from tests.pipeline.conftest import run_cli
+from tests.harness.cli import run_cli
 
 DEMO = paths.SAMPLES_DIR / "demo-session.jsonl"
 PROFILE = paths.SAMPLES_DIR / "demo-profile.json"

@@ -23,7 +23,7 @@ import pytest
 
 from posture_watch.desktop.open_file import open_in_default_app
 from posture_watch.offline import ALLOW_ENV, cli_owns_process, enforce_offline_in_cli
-from tests.desktop.conftest import private_user_folders
+from tests.harness.fixtures import private_user_folders
 
 REPO = Path(__file__).resolve().parents[1]
 CONSOLE_SCRIPT = Path(sys.executable).parent / "posture-watch"
@@ -469,7 +469,7 @@ def test_monitor_opens_no_internet_socket(tmp_path, pictures) -> None:
 def test_the_tray_opens_no_internet_socket(tmp_path, pictures, private_user_folders) -> None:
     """The tray on a real X desktop (Xvfb, trayer, dunst) under strace: its icon, its
     notifications, its D-Bus watchers and its launcher, and still no internet socket."""
-    from tests.desktop.xsession import XSession
+    from tests.harness.xsession import XSession
 
     missing = XSession.missing_tools()
     if missing:

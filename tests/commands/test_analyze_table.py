@@ -13,7 +13,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from tests.pipeline.conftest import Sample, run_cli
+from tests.harness.cli import run_cli
+from tests.harness.samples import Sample
 
 
 def stills_folder(tmp_path: Path, samples: dict[str, list[Sample]]) -> Path:

@@ -15,7 +15,7 @@ import pytest
 from posture_watch.cli import build_parser
 from posture_watch.commands.calibrate import ACCEPT_LOW_OPTION
 from posture_watch.core.calibration import ACCEPTED_LOW, MAX_POPULATION_DROP, POPULATION_DROP
-from tests.pipeline.conftest import run_cli, run_process
+from tests.harness.cli import run_cli, run_process
 
 MIDDLE = "slouchingornot/images/low-isSlouching__middle-notSlouching"
 

@@ -15,7 +15,7 @@ import pytest
 
 from posture_watch.model import VARIANTS
 from posture_watch.paths import BUNDLED_MODELS_DIR
-from tests.pipeline.conftest import run_cli, run_process
+from tests.harness.cli import run_cli, run_process
 
 BUNDLED_LITE = BUNDLED_MODELS_DIR / "pose_landmarker_lite.task"
 

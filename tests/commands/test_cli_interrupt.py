@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.desktop.xsession import wait_for
+from tests.harness.processes import wait_for
 
 SCRIPT = Path(sys.executable).with_name("posture-watch")
 INTERRUPTED = 130

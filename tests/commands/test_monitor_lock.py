@@ -15,7 +15,8 @@ import pytest
 from posture_watch.commands.monitor import describe
 from posture_watch.core.worker_events import CameraBusy, CameraFree, ScreenLocked, ScreenUnlocked
 from tests.commands.test_monitor import CLI
-from tests.monitor.private_bus import PrivateBus, StandIn, need_tools
+from tests.harness.bus import PrivateBus
+from tests.harness.standins import StandIn, need_tools
 
 
 class Output:

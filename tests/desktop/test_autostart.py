@@ -29,8 +29,8 @@ from posture_watch.desktop import autostart
 from posture_watch.desktop.app_icon import ICON_SIZES
 from posture_watch.errors import ConfigError
 from tests.harness.read_only import ReadOnlySandbox
+from tests.harness.standins import SYSTEM_PYTHON, need_system_gi
 
-SYSTEM_PYTHON = "/usr/bin/python3"
 #: A folder name with the characters the Exec quoting rules escape. (Not "%": the spec
 #: writes it "%%", and GLib looks for the program before it undoes that, so GNOME would
 #: skip such an entry; the percent is checked against our own parser below.)
@@ -124,9 +124,7 @@ def validate(*paths: Path) -> None:
 
 def system_gi(script: str, *args: str) -> object:
     """Run ``script`` in the system Python with PyGObject; its JSON answer."""
-    probe = [SYSTEM_PYTHON, "-c", "import gi; gi.require_version('Gtk', '3.0')"]
-    if not Path(SYSTEM_PYTHON).exists() or subprocess.run(probe, check=False).returncode:
-        pytest.skip("the system python3 has no PyGObject with GTK 3 (python3-gi)")
+    need_system_gi("Gtk", "3.0")
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     proc = subprocess.run(
         [SYSTEM_PYTHON, "-c", script, *args],

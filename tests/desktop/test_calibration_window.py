@@ -38,7 +38,8 @@ from posture_watch.desktop.calibration_window import (
     save_label,
 )
 from posture_watch.paths import BUNDLED_MODELS_DIR
-from tests.desktop.xsession import XSession, running, wait_for
+from tests.harness.processes import running, wait_for
+from tests.harness.xsession import XSession
 
 TITLE = "^posture-watch: Calibrate$"
 MODULE = "posture_watch.desktop.calibration_window"

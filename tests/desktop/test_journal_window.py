@@ -29,7 +29,8 @@ from posture_watch.desktop.journal_window import (
     pain_choice,
     save_problem,
 )
-from tests.desktop.xsession import SCREEN, XSession, wait_for
+from tests.harness.processes import wait_for
+from tests.harness.xsession import SCREEN, XSession
 
 TITLE_REGEX = "^posture-watch: how do you feel today\\?$"
 MODULE = "posture_watch.desktop.journal_window"

@@ -19,7 +19,8 @@ from posture_watch.desktop.notify import (
     NotifySendNotifier,
     notifier_for_platform,
 )
-from tests.desktop.xsession import XSession, processes, running, wait_for
+from tests.harness.processes import processes, running, wait_for
+from tests.harness.xsession import XSession
 
 
 @pytest.fixture

@@ -30,7 +30,8 @@ from posture_watch.desktop.stretch_window import (
     answer_buttons,
     hold_texts,
 )
-from tests.desktop.xsession import SCREEN, XSession, wait_for
+from tests.harness.processes import wait_for
+from tests.harness.xsession import SCREEN, XSession
 
 TITLE = "^posture-watch: Chin tucks$"
 MODULE = "posture_watch.desktop.stretch_window"

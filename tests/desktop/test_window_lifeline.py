@@ -22,7 +22,8 @@ from posture_watch.desktop.child_window import ChildWindowProcess
 from posture_watch.desktop.journal_process import JournalWindowProcess
 from posture_watch.desktop.lifeline import PARENT_POLL_MS
 from posture_watch.desktop.stretch_process import StretchWindowProcess
-from tests.desktop.xsession import XSession, running
+from tests.harness.processes import running
+from tests.harness.xsession import XSession
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Real Unix sockets in a temporary ``$XDG_RUNTIME_DIR`` and a real :class:`ControlServer`
 with a handler that records what it was asked; the end-to-end tests run the command line
-and a stand-in monitor (``tests/monitor/control_standin.py``) as separate processes.
+and a stand-in monitor (``tests/harness/control_standin.py``) as separate processes.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ from posture_watch.monitor.control import (
     relay,
     send_request,
 )
+from tests.harness.control_standin import WALL
 from tests.harness.nobody import NOBODY, REPO, NobodyPython
-from tests.monitor.control_standin import WALL
 
 as_root = pytest.mark.skipif(os.geteuid() != 0, reason="only root can act as another uid")
 NOT_RUNNING = control_cli.NOT_RUNNING_LINE
@@ -226,7 +226,7 @@ def test_a_live_socket_is_never_stolen(history: Path) -> None:
 
 def test_a_live_socket_is_never_stolen_across_processes(history: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    args = [sys.executable, "-m", "tests.monitor.control_standin", str(history)]
+    args = [sys.executable, "-m", "tests.harness.control_standin", str(history)]
     with ControlServer(Recorder(), history):
         second = subprocess.run(args, capture_output=True, text=True, timeout=60, env=env)
     assert second.returncode == 3
@@ -368,7 +368,7 @@ def test_a_server_of_another_uid_is_refused(
         outer.chmod(0o755)
     os.chown(folder, NOBODY, NOBODY)
     with subprocess.Popen(
-        nobody_python.argv([sys.executable, "-m", "tests.monitor.control_standin", str(history)]),
+        nobody_python.argv([sys.executable, "-m", "tests.harness.control_standin", str(history)]),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -593,7 +593,7 @@ def test_killed_monitor_then_a_new_one(history: Path, entry: str) -> None:
 def standin(history: Path) -> Iterator[subprocess.Popen[str]]:
     """The stand-in monitor as a process; killed (SIGKILL) at the end if still running."""
     with subprocess.Popen(
-        [sys.executable, "-m", "tests.monitor.control_standin", str(history)],
+        [sys.executable, "-m", "tests.harness.control_standin", str(history)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

@@ -47,7 +47,7 @@ from posture_watch.pose import open_estimator
 from posture_watch.profiles import load_profile
 from posture_watch.sources import FolderSource, RecordingSource, VideoSource
 from posture_watch.sources.base import Frame
-from tests.pipeline.conftest import time_ordered, write_session_video
+from tests.harness.samples import time_ordered, write_session_video
 
 START = 1_790_000_000.0  # an arbitrary epoch second: no test depends on today's date
 DEMO = paths.SAMPLES_DIR / "demo-session.jsonl"

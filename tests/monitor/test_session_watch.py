@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from posture_watch.desktop.session_watch import SessionWatch
-from tests.monitor.private_bus import PrivateBus, StandIn, need_tools
+from tests.harness.bus import PrivateBus
+from tests.harness.standins import StandIn, need_tools
 
 SESSION_ID = "7"
 

@@ -23,7 +23,7 @@ from posture_watch.core.scoring import Baseline, PostureState
 from posture_watch.pipeline import frame_landmarks, frame_stats
 from posture_watch.pose import MediaPipeEstimator
 from posture_watch.sources.base import Frame
-from tests.pipeline.conftest import run_cli
+from tests.harness.cli import run_cli
 
 WIDTH, HEIGHT = 640, 480
 

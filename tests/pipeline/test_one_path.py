@@ -17,7 +17,8 @@ import pytest
 
 from posture_watch.config import settings_path
 from posture_watch.paths import SAMPLES_DIR
-from tests.pipeline.conftest import darkened, run_cli
+from tests.harness.cli import run_cli
+from tests.harness.samples import darkened
 
 SESSION = SAMPLES_DIR / "slouchingornot-high.jsonl"  # 29 frames 4 s apart, slouch from 60 s
 

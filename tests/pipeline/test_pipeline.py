@@ -16,7 +16,7 @@ from posture_watch.pipeline import frame_landmarks, is_covered, verdict_stream
 from posture_watch.pose import MediaPipeEstimator, RecordedLandmarks, open_estimator
 from posture_watch.sources import FolderSource
 from posture_watch.sources.base import Frame
-from tests.pipeline.conftest import darkened
+from tests.harness.samples import darkened
 
 
 class CountingEstimator:

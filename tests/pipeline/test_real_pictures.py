@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.pipeline.conftest import run_cli
+from tests.harness.cli import run_cli
 
 
 def roc_auc(neg: list[float], pos: list[float]) -> float:

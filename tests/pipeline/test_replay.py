@@ -13,7 +13,8 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.pipeline.conftest import run_cli, time_ordered, write_session_video
+from tests.harness.cli import run_cli
+from tests.harness.samples import time_ordered, write_session_video
 
 SECONDS_PER_PICTURE = 4.0
 SESSION = "slouchingornot/high"

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from posture_watch.paths import SAMPLES_DIR
-from tests.pipeline.conftest import run_cli, run_process
+from tests.harness.cli import run_cli, run_process
 
 ABSTAINED = {"unknown", "away"}
 NAN_FRAMES = (5, 6, 20)  # every landmark value NaN

@@ -10,8 +10,6 @@ menu's layout, clicks, check items and errors, and the backend chooser.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,37 +29,20 @@ from posture_watch.desktop.icons import draw_icon
 from posture_watch.tray import backend
 from posture_watch.tray.menu import SEPARATOR, MenuEntry
 from posture_watch.tray.sni import ICON_SIZES, SniTrayIcon, icon_pixmaps
-from tests.tray.wayland.desktop import wait_for
+from tests.harness.bus import PrivateBus, need_dbus
+from tests.harness.processes import wait_for
 
 WATCHER = "org.kde.StatusNotifierWatcher"
 MENU = "com.canonical.dbusmenu"
-BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig><type>session</type><listen>unix:dir={folder}</listen><auth>EXTERNAL</auth>
-<policy context="default"><allow send_destination="*"/><allow receive_sender="*"/>
-<allow own="*"/></policy></busconfig>
-"""
 
 
 @pytest.fixture
 def bus(tmp_path: Path, monkeypatch) -> Iterator[str]:
     """A private session bus; DBUS_SESSION_BUS_ADDRESS points at it for the test."""
-    if shutil.which("dbus-daemon") is None:
-        pytest.skip("needs dbus-daemon (not found on PATH)")
-    config = tmp_path / "bus.conf"
-    config.write_text(BUS_CONFIG.format(folder=tmp_path))
-    proc = subprocess.Popen(
-        ["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    try:
-        address = proc.stdout.readline().strip()  # type: ignore[union-attr]
-        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
-        yield address
-    finally:
-        proc.terminate()
-        proc.wait(timeout=5)
-        proc.stdout.close()  # type: ignore[union-attr]
+    need_dbus()
+    with PrivateBus(tmp_path) as private:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", private.address)
+        yield private.address
 
 
 class Watcher:

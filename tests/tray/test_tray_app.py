@@ -25,8 +25,9 @@ from posture_watch.desktop.icons import COLOURS, colour_distance, nearest_state
 from posture_watch.desktop.stretch_window import PAD
 from posture_watch.prompt_library import builtin_prompts
 from posture_watch.tray.menu import SEPARATOR, menu_entries
-from tests.desktop.xsession import XSession
-from tests.pipeline.conftest import run_cli, time_ordered, write_session_video
+from tests.harness.cli import run_cli
+from tests.harness.samples import time_ordered, write_session_video
+from tests.harness.xsession import XSession
 
 pytest.importorskip("tkinter", reason="the stretch window needs tkinter (python3-tk)")
 
@@ -557,7 +558,7 @@ def test_the_icon_has_a_real_size_and_docks_again_silently_after_the_tray_host_r
 ):
     from Xlib import Xatom, display
 
-    from tests.desktop.xsession import TRAYER_ARGS
+    from tests.harness.xsession import TRAYER_ARGS
 
     proc = start_tray(tray_env, "--demo", "--config", settings, "--speed", 1)
     trayer: subprocess.Popen[bytes] | None = None

@@ -13,7 +13,8 @@ import pytest
 
 from posture_watch.core.status import TrayState
 from tests.commands.test_control_cli import control
-from tests.desktop.xsession import XSession, wait_for
+from tests.harness.processes import wait_for
+from tests.harness.xsession import XSession
 from tests.tray.test_tray_app import (
     finish,
     settings,
@@ -81,7 +82,7 @@ def test_locking_the_screen_shows_the_padlock_and_unlocking_resumes(
     xsession: XSession, tray_env, settings: Path, tmp_path: Path
 ):
     """A stand-in GNOME screensaver on the session's own bus locks and unlocks."""
-    from tests.monitor.private_bus import StandIn, need_tools
+    from tests.harness.standins import StandIn, need_tools
 
     need_tools()
     saver = StandIn("screensaver.py", xsession.bus_address, "org.gnome.ScreenSaver")

@@ -17,7 +17,8 @@ import pytest
 
 from posture_watch.core.status import TrayState
 from posture_watch.desktop.icons import COLOURS
-from tests.tray.wayland.desktop import WaylandDesktop, wait_for
+from tests.harness.processes import wait_for
+from tests.harness.wayland import WaylandDesktop
 
 TRAY = [sys.executable, "-X", "faulthandler", "-m", "posture_watch.cli", "tray"]
 SETTINGS = "schema_version = 1\n[prompts]\ncheck_every = 0\n"

@@ -1,6 +1,6 @@
 """A stand-in for the monitor's end of the control socket, as a real process.
 
-``python -m tests.monitor.control_standin HISTORY`` serves the control socket of
+``python -m tests.harness.control_standin HISTORY`` serves the control socket of
 ``HISTORY`` with a handler that answers as a console monitor would (``stretch`` needs the
 tray) and prints each request it receives as one JSON line on stdout. It prints
 ``ready <socket path>`` once it listens, and stops after a ``quit`` request or when its

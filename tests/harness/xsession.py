@@ -37,6 +37,9 @@ from PIL import Image, ImageGrab
 from Xlib import X, display
 from Xlib.protocol import event
 
+from tests.harness.bus import PrivateBus
+from tests.harness.processes import stop, wait_for
+
 T = TypeVar("T")
 
 SCREEN = (1024, 768)
@@ -74,42 +77,9 @@ _URGENCY_SCRIPT = """\
 printf '%s %s\\n' "$DUNST_ID" "$DUNST_URGENCY" >> "{log}"
 """
 
-_BUS_CONFIG = """\
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir={folder}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"""
-
 
 class XSessionError(RuntimeError):
     """A desktop program did not start, or did not become ready in time."""
-
-
-def wait_for(predicate: Callable[[], T], timeout: float, *, what: str = "condition") -> T:
-    """Poll ``predicate`` until it returns something truthy, and return that value.
-
-    Raises TimeoutError naming ``what`` after ``timeout`` seconds. Polling starts fast
-    (10 ms) and backs off to 100 ms, so ready things are seen at once without busy-waiting.
-    """
-    deadline = time.monotonic() + timeout
-    delay = 0.01
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise TimeoutError(f"timed out after {timeout:g} s waiting for {what}")
-        time.sleep(delay)
-        delay = min(delay * 1.5, 0.1)
 
 
 class XSession:
@@ -174,7 +144,7 @@ class XSession:
         """Stop everything this session started, newest first, and delete its files."""
         while self._procs:
             _, proc = self._procs.pop()
-            _stop(proc)
+            stop(proc)
         while self._logs:
             self._logs.pop().close()
         if self._folder is not None:
@@ -228,10 +198,9 @@ class XSession:
         self.display = f":{number}"
 
     def _start_dbus(self) -> None:
-        config = self.folder / "bus.conf"
-        config.write_text(_BUS_CONFIG.format(folder=self.folder))
-        argv = ["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address={fd}"]
-        self.bus_address = self._read_announcement("dbus-daemon", argv)
+        bus = PrivateBus(self.folder, "dbus-daemon", timeout=self.timeout)
+        self._procs.append(("dbus-daemon", bus.proc))
+        self.bus_address = bus.address
 
     def _read_announcement(self, name: str, argv: list[str]) -> str:
         """Start ``name`` with a pipe for ``{fd}`` in ``argv``; return the line it writes there."""
@@ -434,47 +403,9 @@ class XSession:
         return dict((line.split()[0], line.split()[1].lower()) for line in lines if " " in line)
 
 
-def processes() -> dict[int, tuple[str, str, int]]:
-    """Every process on the machine: pid -> (name, state letter, parent pid), from /proc.
-
-    For tests that check no process was left behind: a zombie (state ``Z``) has ended but
-    was not reaped by its parent.
-    """
-    found = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:  # it ended while we looked
-            continue
-        name = text[text.index("(") + 1 : text.rindex(")")]
-        state, ppid = text[text.rindex(")") + 2 :].split()[:2]
-        found[int(stat.parent.name)] = (name, state, int(ppid))
-    return found
-
-
-def running(pid: int) -> bool:
-    """True while ``pid`` runs or is stopped; False once it has ended (gone or a zombie)."""
-    entry = processes().get(pid)
-    return entry is not None and entry[1] != "Z"
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """Terminate politely, kill after 5 s, and always reap (no zombies)."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 __all__ = [
     "SCREEN",
     "TRAYER_ARGS",
     "XSession",
     "XSessionError",
-    "processes",
-    "running",
-    "wait_for",
 ]

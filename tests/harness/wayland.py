@@ -25,17 +25,17 @@ import pwd
 import shutil
 import subprocess
 import tempfile
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 
 from jeepney import DBusAddress, MessageType, new_method_call
 from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from PIL import Image
 
-T = TypeVar("T")
+from tests.harness.bus import BusError, PrivateBus
+from tests.harness.processes import stop, wait_for
 
 USER = "pwtray"
 SIZE = (800, 600)
@@ -43,21 +43,6 @@ BAR_HEIGHT = 30
 TOOLS = ("sway", "waybar", "grim", "dbus-daemon", "dbus-monitor", "setpriv")
 WATCHER = "org.kde.StatusNotifierWatcher"
 
-_BUS_CONFIG = """\
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path={socket}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"""
 _SWAY_CONFIG = f"""\
 xwayland disable
 output HEADLESS-1 resolution {SIZE[0]}x{SIZE[1]} background #404040 solid_color
@@ -75,20 +60,6 @@ class DesktopError(RuntimeError):
 
 def missing_tools() -> list[str]:
     return [tool for tool in TOOLS if shutil.which(tool) is None]
-
-
-def wait_for(predicate: Callable[[], T], timeout: float, what: str) -> T:
-    """Poll ``predicate`` (10 ms backing off to 100 ms) until truthy; TimeoutError after."""
-    deadline = time.monotonic() + timeout
-    delay = 0.01
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise TimeoutError(f"timed out after {timeout:g} s waiting for {what}")
-        time.sleep(delay)
-        delay = min(delay * 1.5, 0.1)
 
 
 def ensure_user() -> pwd.struct_passwd:
@@ -203,23 +174,16 @@ class WaylandDesktop:
     def stop(self, name: str) -> None:
         """Terminate one started program (``waybar``, ``sway``, ``dbus``) and reap it."""
         proc = self._procs.pop(name, None)
-        if proc is None or proc.poll() is not None:
-            return
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        if proc is not None:
+            stop(proc)
 
     def _start_bus(self) -> None:
-        socket = self.folder / "bus"
-        config = self.folder / "bus.conf"
-        config.write_text(_BUS_CONFIG.format(socket=socket))
-        argv = ["dbus-daemon", f"--config-file={config}", "--nofork"]
-        self._spawn("dbus", argv, {"PATH": os.environ.get("PATH", "/usr/bin:/bin")})
-        self.bus_address = f"unix:path={socket}"
-        wait_for(lambda: self._check("dbus") or socket.exists(), self.timeout, "dbus-daemon")
+        try:
+            bus = PrivateBus(self.folder, "dbus", any_user=True, timeout=self.timeout)
+        except BusError as exc:
+            raise DesktopError(str(exc)) from None
+        self._procs["dbus"] = bus.proc
+        self.bus_address = bus.address
 
     def _start_sway(self) -> None:
         config = self.folder / "sway.conf"

@@ -1,0 +1,50 @@
+"""Running ``posture-watch``: in-process through the real CLI code path, or as a child
+process exactly as a user's shell would."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from posture_watch.cli import main
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+    def records(self) -> list[dict]:
+        return [json.loads(line) for line in self.out.splitlines() if line.strip()]
+
+
+def run_cli(*argv: str | Path) -> CliResult:
+    """Run ``posture-watch`` in-process (the real CLI code path) and capture its output."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in argv])
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def run_process(*argv: str | Path, env_home: Path) -> subprocess.CompletedProcess:
+    """Run ``posture-watch`` as a real child process, with its user folders in ``env_home``:
+    what a user's shell sees, down to the exit code and every byte on stderr."""
+    env = {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(env_home / "c"),
+        "XDG_DATA_HOME": str(env_home / "d"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "posture_watch.cli", *map(str, argv)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
