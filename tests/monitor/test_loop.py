@@ -47,40 +47,11 @@ from posture_watch.pose import open_estimator
 from posture_watch.profiles import load_profile
 from posture_watch.sources import FolderSource, RecordingSource, VideoSource
 from posture_watch.sources.base import Frame
+from tests.harness.fakes import FlakyCamera, SuspendingSource
 from tests.harness.samples import time_ordered, write_session_video
 
 START = 1_790_000_000.0  # an arbitrary epoch second: no test depends on today's date
 DEMO = paths.SAMPLES_DIR / "demo-session.jsonl"
-
-
-class FlakyCamera:
-    """Stands in for a webcam (none exists here): real pictures at 2 fps, and it can
-    'unplug' after some frames."""
-
-    is_sequence, has_pixels, live = True, True, True
-
-    def __init__(self, pictures: list[np.ndarray], fail_after: int | None = None) -> None:
-        self.label = "camera 0"
-        self.pictures, self.fail_after = pictures, fail_after
-        self.closed = False
-
-    def frames(self, sample=None, on_bad_frame=None) -> Iterator[Frame]:
-        for i, image in enumerate(self.pictures):
-            if self.fail_after is not None and i == self.fail_after:
-                raise CameraError("camera 0: stopped delivering frames (unplugged?)")
-            yield Frame(index=i, t=i * 0.5, image=image)
-
-    def __iter__(self) -> Iterator[Frame]:
-        return self.frames()
-
-    def close(self) -> None:
-        self.closed = True
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 @pytest.fixture(scope="module")
@@ -248,31 +219,6 @@ def test_slouch_alert_from_a_replayed_recording():
     assert 88 <= alert.t - loop.started <= 100
 
 
-class SuspendingSource:
-    """A replay that puts the machine to sleep for ``hours`` after ``after`` frames: the
-    wall clock jumps, the monotonic clock does not (what ``CLOCK_MONOTONIC`` does)."""
-
-    def __init__(self, inner, clock: ManualClock, after: int, hours: float, live: bool):
-        self.inner, self.clock, self.after, self.hours = inner, clock, after, hours
-        self.label, self.is_sequence, self.has_pixels = inner.label, True, inner.has_pixels
-        self.live = live
-
-    def frames(self, sample=None, on_bad_frame=None) -> Iterator[Frame]:
-        for i, frame in enumerate(self.inner.frames(sample)):
-            if i == self.after:
-                self.clock.suspend(self.hours * 3600)
-            yield frame
-
-    def close(self) -> None:
-        self.inner.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
 def test_an_eight_hour_suspend_mid_bout_counts_as_away_and_restarts_the_sitting_timer():
     """The demo, asleep for 8 hours mid-way through its first sitting bout: the gap is a
     break, the bout ends where the sleep began, the long-sitting timer starts again, and
@@ -281,7 +227,7 @@ def test_an_eight_hour_suspend_mid_bout_counts_as_away_and_restarts_the_sitting_
     baseline = load_profile(paths.SAMPLES_DIR / "demo-profile.json")
     settings = Settings().with_overrides(sit_max=105.0)
     _loop, events = run_loop(
-        lambda: SuspendingSource(RecordingSource(DEMO), clock, 20, 8, live=False),
+        lambda: SuspendingSource(RecordingSource(DEMO), clock, 20, 8),
         clock=clock,
         baseline=baseline,
         settings=settings,
