@@ -5,4 +5,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check posture_watch tests benchmarks
 .venv/bin/ruff format --check posture_watch tests benchmarks
+# The layers (pyproject.toml [tool.importlinter]): no module imports a layer above its own.
+.venv/bin/lint-imports --no-cache
 exec .venv/bin/python -m pytest -q "$@"
