@@ -1,17 +1,18 @@
 """The ``posture-watch`` command line.
 
 Only :class:`~posture_watch.errors.PostureWatchError` is caught: it becomes one line on
-stderr (``posture-watch: Name: message (hint)``) and its exit code (2). Anything else is a
-bug and keeps its traceback.
+stderr (``posture-watch: message (hint)``) and its exit code (2). Anything else is a
+bug and keeps its traceback. That translation is :func:`posture_watch.errors.run_command`,
+shared with the control commands run alone.
 
 Ctrl-C is not a bug: wherever it arrives outside a command's own handling, the program
 says ``posture-watch: interrupted`` and exits with :data:`EXIT_INTERRUPTED` (130), never
 with a traceback. That is why this module imports the commands (and with them NumPy,
 OpenCV and MediaPipe) and even argparse inside :func:`main`, in :func:`build_parser`,
-and at its top only what Python has loaded already: the console script imports this
-module before it calls ``main``, and a Ctrl-C during a top-level import would escape
-every handler. What runs before this module (the ``posture_watch`` package's own
-imports) is beyond its reach.
+and at its top only what Python has loaded already and the small error module: the
+console script imports this module before it calls ``main``, and a Ctrl-C during a
+top-level import would escape every handler. What runs before this module (the
+``posture_watch`` package's own imports) is beyond its reach.
 """
 
 from __future__ import annotations
@@ -25,17 +26,10 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from posture_watch import __version__
-from posture_watch.errors import PostureWatchError
+from posture_watch.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USER_ERROR, run_command
 
 if TYPE_CHECKING:
     import argparse
-
-EXIT_OK = 0
-EXIT_USER_ERROR = 2
-#: The exit code after Ctrl-C (128 + SIGINT, what a shell reports for it); also for the
-#: commands that handle SIGINT themselves (``monitor``, ``tray``) to return once they
-#: have shut down cleanly.
-EXIT_INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,13 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     embedding) it leaves the signal handlers alone.
     """
     try:
-        return _run(argv)
-    except KeyboardInterrupt:
-        return _interrupted()
-    except Exception as exc:
-        if _caused_by_ctrl_c(exc):  # a Ctrl-C that Python wrapped on its way out
-            return _interrupted()
-        raise
+        return run_command(lambda: _run(argv))
     finally:
         if argv is None:
             signal.signal(signal.SIGINT, _exit_interrupted)
@@ -109,33 +97,7 @@ def _run(argv: Sequence[str] | None) -> int:
     # parser, without the other commands' NumPy, OpenCV and MediaPipe
     fast = control_cli.is_control_command(words)
     args = (control_cli.build_parser() if fast else build_parser()).parse_args(argv)
-    try:
-        return int(args.run(args))
-    except PostureWatchError as exc:
-        print(f"posture-watch: {exc.one_line()}", file=sys.stderr)
-        return exc.exit_code
-    except BrokenPipeError:
-        return EXIT_OK
-
-
-def _caused_by_ctrl_c(exc: BaseException) -> bool:
-    """True when ``exc`` was raised because of a KeyboardInterrupt: Python wraps one that
-    arrives inside a class body being created (``RuntimeError: Error calling __set_name__``,
-    seen during matplotlib's import, which MediaPipe triggers) instead of letting it out."""
-    seen: set[int] = set()
-    cause: BaseException | None = exc
-    while cause is not None and id(cause) not in seen:
-        if isinstance(cause, KeyboardInterrupt):
-            return True
-        seen.add(id(cause))
-        cause = cause.__cause__ or cause.__context__
-    return False
-
-
-def _interrupted() -> int:
-    with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C while we say so
-        print("posture-watch: interrupted", file=sys.stderr, flush=True)
-    return EXIT_INTERRUPTED
+    return int(args.run(args))
 
 
 def _exit_interrupted(_signum: int, _frame: FrameType | None) -> None:

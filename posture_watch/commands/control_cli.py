@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from posture_watch import paths
-from posture_watch.errors import ConfigError, PostureWatchError
+from posture_watch.errors import ConfigError, run_command
 from posture_watch.monitor.control import (
     COMMANDS,
     MAX_PAUSE,
@@ -151,14 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with the CLI's one-line errors; the console script reaches them through
     :func:`posture_watch.cli.main`."""
     args = build_parser().parse_args(argv)
-    try:
-        return int(args.run(args))
-    except PostureWatchError as exc:
-        print(f"posture-watch: {exc.one_line()}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("posture-watch: interrupted", file=sys.stderr)
-        return 130
+    return run_command(lambda: int(args.run(args)))
 
 
 if __name__ == "__main__":
