@@ -1,0 +1,242 @@
+"""The typed stream above the worker: what the session takes in and what it gives back.
+
+The monitor worker posts :data:`MonitorEvent` values (a frame's
+:class:`~posture_watch.core.analyzer.Verdict`, the timeline's events outside a frame, and
+the worker's own events); the menu posts :class:`MenuAction` values; the control socket,
+the windows, the notifier and the slow jobs post the small inputs below. All of them
+together are a :data:`SessionInput`, which :meth:`posture_watch.core.session.Session.step`
+takes with a :class:`Now`, and answers with a list of effects
+(:mod:`posture_watch.core.effects`) for its executor (the tray controller or the console
+monitor) to carry out. Dispatch is by type, so a value outside these unions is a type
+error rather than a silent ``hasattr`` match.
+
+Feedback inputs (:class:`NudgeResult`, :class:`JournalSaved`, :class:`ReportWritten`,
+:class:`AutostartState`, :class:`HistoryWritten`) carry what only the executor can learn:
+whether the desktop showed a notification, whether a file was written, when the history
+has taken a record. They let the rules that depend on those outcomes stay in the session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from posture_watch.core.analyzer import Verdict
+from posture_watch.core.control_protocol import ControlRequest
+from posture_watch.core.events import Event as TimelineEvent
+from posture_watch.core.journal import JournalEntry
+from posture_watch.core.menu import MenuAction
+from posture_watch.core.prompt_rules import (
+    PromptAnswered,
+    PromptDue,
+    PromptShown,
+    PromptSuppressed,
+)
+from posture_watch.core.scoring import Baseline
+from posture_watch.core.worker_events import (
+    CameraBusy,
+    CameraFree,
+    CameraRecovered,
+    CameraUnavailable,
+    Command,
+    FrameSkipped,
+    Paused,
+    Recalibrated,
+    Resumed,
+    ScreenLocked,
+    ScreenUnlocked,
+    SetupChanged,
+    SourceEnded,
+    Stopped,
+    Suspended,
+    WorkerCrashed,
+    WorkerFailed,
+)
+
+#: What the worker posts besides verdicts and timeline events.
+WorkerEvent = (
+    CameraUnavailable
+    | CameraRecovered
+    | CameraBusy
+    | CameraFree
+    | ScreenLocked
+    | ScreenUnlocked
+    | FrameSkipped
+    | Paused
+    | Resumed
+    | Recalibrated
+    | SetupChanged
+    | SourceEnded
+    | Suspended
+    | WorkerCrashed
+    | WorkerFailed
+    | Stopped
+)
+#: What the prompt rules make of the stream (recorded like the worker's events).
+PromptEvent = PromptShown | PromptAnswered | PromptSuppressed
+#: Everything that goes to the event log and the history.
+MonitorEvent = Verdict | TimelineEvent | WorkerEvent | PromptEvent
+
+
+@dataclass(frozen=True)
+class Now:
+    """The instant of a step, read by the executor from its clock: wall time (epoch s),
+    monotonic time (s) and the local date and time of ``wall`` (naive, the process's
+    zone), which decides quiet hours, the daily report and the day."""
+
+    wall: float
+    mono: float
+    local: datetime
+
+    @classmethod
+    def at(cls, wall: float, mono: float) -> Now:
+        """The instant ``wall``/``mono`` with its local date and time."""
+        return cls(wall, mono, datetime.fromtimestamp(wall))
+
+    @property
+    def minute_of_day(self) -> int:
+        return self.local.hour * 60 + self.local.minute
+
+
+class WindowKind(StrEnum):
+    """The windows that take turns: one open at a time (they would cover each other)."""
+
+    STRETCH = "stretch"
+    JOURNAL = "journal"
+    CALIBRATE = "calibrate"
+
+
+#: The error of a :class:`Calibrated` when the user closed the calibration window.
+CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notification to show (the first-run hint, the demo's "what you'll see")."""
+
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Calibrated:
+    """The calibration window closed: the new baseline, or the error line
+    (:data:`CANCELLED` when the user closed it without saving)."""
+
+    baseline: Baseline | None
+    error: str | None = None
+    profile: str = "default"
+
+
+@dataclass(frozen=True)
+class ControlAsked:
+    """``posture-watch pause 30m`` and friends, from the control socket."""
+
+    request: ControlRequest
+
+
+@dataclass(frozen=True)
+class Tick:
+    """Time passed (about every half second): the day, the daily report, the tooltip."""
+
+
+@dataclass(frozen=True)
+class StopAsked:
+    """A signal (SIGTERM, Ctrl-C): stop quickly, without today's report."""
+
+
+@dataclass(frozen=True)
+class WorkerLost:
+    """The worker thread ended without its last event: the monitor cannot go on."""
+
+
+@dataclass(frozen=True)
+class WindowClosed:
+    """A window of :class:`WindowKind` closed: the stretch's answer (``done``,
+    ``snoozed``…, None: unanswered), the journal's entry (None: nothing to save)."""
+
+    kind: WindowKind
+    answer: str | None = None
+    entry: JournalEntry | None = None
+
+
+@dataclass(frozen=True)
+class NudgeResult:
+    """Whether the desktop showed the nudge of ``due`` (a frozen or missing notification
+    server shows nothing, and then it must not count as a prompt shown)."""
+
+    due: PromptDue
+    shown: bool
+
+
+@dataclass(frozen=True)
+class JournalSaved:
+    ok: bool
+
+
+@dataclass(frozen=True)
+class HistoryWritten:
+    """The history holds every minute before ``written_to`` (the answer to
+    :class:`~posture_watch.core.effects.ReadToday`)."""
+
+    written_to: float
+
+
+@dataclass(frozen=True)
+class ReportWritten:
+    """The daily report of ``day`` was written to ``path`` (None: it could not be)."""
+
+    day: date
+    path: str | None
+
+
+@dataclass(frozen=True)
+class AutostartState:
+    """Start at login as it now is (None: not offered), and why changing it failed."""
+
+    enabled: bool | None
+    error: str | None = None
+
+
+SessionInput = (
+    MonitorEvent
+    | MenuAction
+    | Notice
+    | Calibrated
+    | ControlAsked
+    | Tick
+    | StopAsked
+    | WorkerLost
+    | WindowClosed
+    | NudgeResult
+    | JournalSaved
+    | HistoryWritten
+    | ReportWritten
+    | AutostartState
+)
+
+__all__ = [
+    "CANCELLED",
+    "AutostartState",
+    "Calibrated",
+    "Command",
+    "ControlAsked",
+    "HistoryWritten",
+    "JournalSaved",
+    "MenuAction",
+    "MonitorEvent",
+    "Notice",
+    "Now",
+    "NudgeResult",
+    "PromptEvent",
+    "ReportWritten",
+    "SessionInput",
+    "StopAsked",
+    "Tick",
+    "TimelineEvent",
+    "WindowClosed",
+    "WindowKind",
+    "WorkerEvent",
+    "WorkerLost",
+]

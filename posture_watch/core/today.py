@@ -1,0 +1,102 @@
+"""Today's figures: the history's, read with the report's own aggregation, and this
+launch's counts.
+
+"Today" in the tooltip and the menu's status line must mean what ``posture-watch report``
+says for today, not "since this launch", so the session reads the history's figures
+through a :class:`TodayReader` when it starts and whenever the history has taken a new
+minute (about once a minute while someone is watched), and hands them to the status.
+Without a history the counts of this launch are all there is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, tzinfo
+from typing import Protocol
+
+from posture_watch.core.durations import format_minutes
+from posture_watch.core.report import Summary
+from posture_watch.core.status import MonitorStatus, TodayFigures
+
+MINUTE = 60
+
+
+class TodayReader(Protocol):
+    """Today's figures from the history (``posture_watch.history.today``)."""
+
+    def day_summary(self, day: date, tz: tzinfo) -> Summary | None:
+        """The figures of ``day``; None when the history cannot be read now."""
+        ...
+
+    def has_journal_entry(self, day: date, tz: tzinfo) -> bool: ...
+
+
+@dataclass
+class Counts:
+    """What this launch counted today (the menu's summary without a history)."""
+
+    slouch_alerts: int = 0
+    long_sitting_alerts: int = 0
+    breaks: int = 0
+    prompts: int = 0
+
+
+class Today:
+    """Today's figures as the history holds them, and up to when it holds them."""
+
+    def __init__(self, tz: tzinfo, reader: TodayReader | None = None) -> None:
+        self.tz, self.reader = tz, reader
+        self.summary: Summary | None = None
+        #: The minute (epoch s // 60) of the last verdict: a new one means the history
+        #: has just taken the previous minute.
+        self.minute: int | None = None
+        self.journal_saved_on: date | None = None
+
+    def written_to(self, wall: float) -> float:
+        """Up to when the history holds whole minutes (the start of the current one)."""
+        return (self.minute * MINUTE) if self.minute is not None else wall
+
+    def read(self, status: MonitorStatus, day: date, written_to: float) -> None:
+        """Read ``day``'s figures and hand them to ``status``; the history covers every
+        minute before ``written_to``. Unreadable (locked, damaged): the last ones stay."""
+        if self.reader is None:
+            return
+        summary = self.reader.day_summary(day, self.tz)
+        if summary is None:
+            return
+        self.summary = summary
+        figures = TodayFigures(summary.upright_s, summary.slouch_s, summary.monitored_s)
+        status.set_today(figures, written_to)
+
+    def has_journal_entry(self, day: date) -> bool:
+        """Whether ``day`` already has a pain-journal entry."""
+        if self.journal_saved_on == day:
+            return True
+        return self.reader is not None and self.reader.has_journal_entry(day, self.tz)
+
+    def text(self, status: MonitorStatus, counts: Counts) -> str:
+        """A few lines on today so far, with the report's figures when there is a
+        history (the menu's Today's report shows them when no report can be written)."""
+        summary = self.summary
+        share = status.upright_share
+        upright = f"{share:.0%} of your sitting time" if share is not None else "not measured yet"
+        watched = format_minutes(status.monitored_today)
+        if summary is None:  # no history: what this launch saw
+            return "\n".join([
+                f"Watched since posture-watch started: {watched}",
+                f"Upright: {upright}",
+                f"Slouching reminders: {counts.slouch_alerts}, "
+                f"break reminders: {counts.long_sitting_alerts}",
+                f"Breaks taken: {counts.breaks}, nudges shown: {counts.prompts}",
+            ])  # fmt: skip
+        nudges = summary.prompts.asked + summary.prompts.notifications
+        return "\n".join([
+            f"Watched today: {watched}",
+            f"Upright: {upright}",
+            f"Slouching reminders: {summary.slouch_alerts}, "
+            f"break reminders: {summary.long_sitting_alerts}",
+            f"Breaks taken: {summary.breaks}, nudges shown: {nudges}",
+        ])  # fmt: skip
+
+
+__all__ = ["Counts", "Today", "TodayReader"]
