@@ -108,7 +108,8 @@ class PostureAnalyzer:
         )
         raw_state, raw_score = states[0], float(scores[0])
         lean = float(lean_ratio(features, self.baseline)[0])
-        state, score, events = raw_state, raw_score, ()
+        state, score = raw_state, raw_score
+        events: tuple[Event, ...] = ()
         if self.smooth:
             step = self.timeline.update(t, raw_state, raw_score)
             state, events = step.state, step.events

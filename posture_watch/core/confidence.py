@@ -16,6 +16,7 @@ reads correctly and the first where it starts to call upright people slouched.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 
 import numpy as np
@@ -64,7 +65,7 @@ _SHOULDERS = [L.LEFT_SHOULDER, L.RIGHT_SHOULDER]
 _EARS = [L.LEFT_EAR, L.RIGHT_EAR]
 
 
-def _seen(image: np.ndarray, idx: list[int]) -> np.ndarray:
+def _seen(image: np.ndarray, idx: Sequence[int]) -> np.ndarray:
     """(N,) True where every landmark in ``idx`` is visible and present (NaN counts unseen)."""
     vis = image[:, idx, 3]
     pres = image[:, idx, 4]
@@ -74,7 +75,8 @@ def _seen(image: np.ndarray, idx: list[int]) -> np.ndarray:
             & (pres >= MIN_PRESENCE)
             & np.isfinite(image[:, idx, :2]).all(-1)
         )
-    return ok.all(axis=1)
+    seen: np.ndarray = ok.all(axis=1)
+    return seen
 
 
 def gate(
@@ -136,9 +138,11 @@ def frame_reason(
     if landmarks is None:
         return None
     luma, noise = frame_stats([landmarks])
-    return gate(np.array([True]), landmarks.image[None], features, luma, noise, np.array([moving]))[
-        0
-    ]
+    reasons = gate(
+        np.array([True]), landmarks.image[None], features, luma, noise, np.array([moving])
+    )
+    reason: UnknownReason | None = reasons[0]  # an object array of reasons and None
+    return reason
 
 
 def _shoulders(lm: Landmarks) -> tuple[np.ndarray, float] | None:

@@ -91,7 +91,8 @@ def _tilt_degrees(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     Uses the absolute horizontal distance, so a mirrored camera gives the same sign.
     """
     d = left - right
-    return np.degrees(np.arctan2(d[:, 1], np.abs(d[:, 0])))
+    degrees: np.ndarray = np.degrees(np.arctan2(d[:, 1], np.abs(d[:, 0])))
+    return degrees
 
 
 def compute_features(image: np.ndarray, world: np.ndarray, size: np.ndarray) -> Features:

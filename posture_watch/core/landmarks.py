@@ -9,10 +9,13 @@ be measured in square pixels, not in normalised units that stretch with the aspe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 N_LANDMARKS = 33
 N_COLUMNS = 5  # x, y, z, visibility, presence
@@ -30,7 +33,7 @@ class Landmark(IntEnum):
     RIGHT_SHOULDER = 12
 
 
-def _checked(array: np.ndarray | list, name: str) -> np.ndarray:
+def _checked(array: npt.ArrayLike, name: str) -> np.ndarray:
     out = np.asarray(array, dtype=np.float64)
     if out.shape != (N_LANDMARKS, N_COLUMNS):
         raise ValueError(f"{name} landmarks must have shape (33, 5), got {out.shape}")
@@ -63,7 +66,7 @@ class Landmarks:
         if self.width <= 0 or self.height <= 0:
             raise ValueError(f"frame size must be positive, got {self.width}x{self.height}")
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """Plain lists for a JSON line (rounded: 6 decimals are far below landmark noise)."""
         return {
             "size": [self.width, self.height],
@@ -72,7 +75,7 @@ class Landmarks:
         }
 
     @classmethod
-    def from_json(cls, obj: dict) -> Landmarks:
+    def from_json(cls, obj: Mapping[str, Any]) -> Landmarks:
         width, height = obj["size"]
         return cls(image=obj["image"], world=obj["world"], width=int(width), height=int(height))
 

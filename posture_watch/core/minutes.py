@@ -84,10 +84,12 @@ class _Open:
             round(s[PostureState.SLOUCH], 6),
             round(s[PostureState.AWAY], 6),
             round(s[PostureState.UNKNOWN], 6),
-            median("score"),
-            *(median(name) for name in MEDIAN_FEATURES),
-            median("lean"),
-            _most(self.reasons),
+            score=median("score"),
+            head_height=median("head_height"),
+            neck_angle=median("neck_angle"),
+            shoulder_tilt=median("shoulder_tilt"),
+            lean=median("lean"),
+            unknown_reason=_most(self.reasons),
         )
 
     @property

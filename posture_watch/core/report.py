@@ -81,7 +81,8 @@ class MinuteRows:
 
     @property
     def monitored_s(self) -> np.ndarray:
-        return self.upright_s + self.slouch_s + self.away_s + self.unknown_s
+        total: np.ndarray = self.upright_s + self.slouch_s + self.away_s + self.unknown_s
+        return total
 
 
 #: The ``minutes`` table's columns, in table order: the fields of :class:`MinuteRows`.
@@ -263,7 +264,8 @@ def clock_hours(t: np.ndarray, edges: np.ndarray) -> np.ndarray:
 
     Interpolating between the hour edges keeps a daylight-saving day's clock right.
     """
-    return np.interp(t, edges, np.arange(edges.shape[0], dtype=np.float64))
+    hours: np.ndarray = np.interp(t, edges, np.arange(edges.shape[0], dtype=np.float64))
+    return hours
 
 
 def summarize(history: History, first_day: date, tz: tzinfo, n_days: int = 1) -> Summary:

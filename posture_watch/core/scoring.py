@@ -11,8 +11,10 @@ the screen (shoulders and ears much larger than at calibration) adds on top.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 
@@ -84,7 +86,7 @@ class Baseline:
         relative_spread = hh.spread / hh.median if hh.median > 0 else 0.0
         return max(CALIBRATED_THRESHOLD, SPREAD_MULTIPLIER * relative_spread)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "calibrated": self.calibrated,
             "n_frames": self.n_frames,
@@ -96,7 +98,7 @@ class Baseline:
         }
 
     @classmethod
-    def from_json(cls, obj: dict) -> Baseline:
+    def from_json(cls, obj: Mapping[str, Any]) -> Baseline:
         """Inverse of :meth:`to_json`; raises KeyError/TypeError/ValueError when malformed."""
         stats = {
             str(k): FeatureStat(float(v["median"]), float(v["spread"]))

@@ -51,8 +51,10 @@ class SessionSummary:
     def longest_bout(self) -> float:
         return max((end - start for start, end in self.bouts), default=0.0)
 
-    def to_json(self) -> dict:
-        out = {f"seconds_{s.value}": round(v, 3) for s, v in self.seconds.items()}
+    def to_json(self) -> dict[str, float | int]:
+        out: dict[str, float | int] = {
+            f"seconds_{s.value}": round(v, 3) for s, v in self.seconds.items()
+        }
         out["longest_sitting_bout"] = round(self.longest_bout, 3)
         out["sitting_bouts"] = len(self.bouts)
         return out
