@@ -1,8 +1,8 @@
 """``posture-watch pause|resume|status|stretch|quit``: ask the running monitor.
 
 Each is a one-shot process made for keyboard shortcuts and scripts: it sends one request
-over the control socket (:mod:`posture_watch.monitor.control`), prints the monitor's one
-line and exits with a code a script can branch on:
+over the control socket (:mod:`posture_watch.monitor.control_client`), prints the
+monitor's one line and exits with a code a script can branch on:
 
 - 0: done (the reply's message on stdout; ``--json`` prints the raw reply instead);
 - 1: the monitor refused (``ok: false``, e.g. ``stretch`` with ``monitor --no-tray``) or
@@ -26,16 +26,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from posture_watch import paths
-from posture_watch.errors import ConfigError, run_command
-from posture_watch.monitor.control import (
+from posture_watch.core.control_protocol import (
     COMMANDS,
     MAX_PAUSE,
     UNTIL_TOMORROW,
+    ControlCommand,
     ControlReply,
     ControlRequest,
-    NotRunningError,
-    send_request,
 )
+from posture_watch.errors import ConfigError, run_command
+from posture_watch.monitor.control_client import send_request
+from posture_watch.monitor.control_socket import NotRunningError
 
 #: The history file's name in the data folder (``posture_watch.history.store.FILE_NAME``,
 #: which cannot be imported here without NumPy).
@@ -58,7 +59,7 @@ def parse_duration(text: str) -> ControlRequest:
     ``until-tomorrow``; a :class:`ConfigError` (one line, exit 2) for anything else."""
     word = text.strip().lower().replace(" ", "")
     if word in ("until-tomorrow", "tomorrow"):
-        return ControlRequest("pause", until=UNTIL_TOMORROW)
+        return ControlRequest(ControlCommand.PAUSE, until=UNTIL_TOMORROW)
     if word.isdigit():
         seconds = int(word) * 60
     else:
@@ -77,7 +78,7 @@ def parse_duration(text: str) -> ControlRequest:
             f"pause: {text!r} is longer than {MAX_PAUSE / 3600:.0f} h",
             hint="use until-tomorrow, or quit the monitor",
         )
-    return ControlRequest("pause", seconds=seconds)
+    return ControlRequest(ControlCommand.PAUSE, seconds=seconds)
 
 
 def history_path(args: argparse.Namespace) -> Path:
@@ -126,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
     if args.control == "pause":
         request = parse_duration(args.duration)
     else:
-        request = ControlRequest(args.control)
+        request = ControlRequest(ControlCommand(args.control))
     try:
         reply = send_request(request, history_path(args))
     except NotRunningError:

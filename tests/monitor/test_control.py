@@ -612,7 +612,8 @@ def test_the_commands_load_no_numpy_opencv_or_mediapipe(history: Path, entry: st
     lines = result.stderr.splitlines()
     assert lines[-1] == NOT_RUNNING
     loaded = {line.rsplit("|", 1)[-1].strip() for line in lines if line.startswith("import time:")}
-    assert "posture_watch.monitor.control" in loaded
+    assert "posture_watch.monitor.control_client" in loaded
+    assert "posture_watch.monitor.control_server" not in loaded  # no server threads either
     heavy = {m for m in loaded if m.split(".")[0] in ("numpy", "cv2", "mediapipe", "matplotlib")}
     assert heavy == set()
     assert "posture_watch.history" not in loaded
