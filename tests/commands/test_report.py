@@ -114,12 +114,18 @@ def test_open_writes_to_the_data_folder_and_does_not_wait(history_file, env, iso
     bin_dir.mkdir()
     opened = isolated_dirs / "opened.txt"
     viewer = bin_dir / "xdg-open"
-    viewer.write_text(f'#!/bin/sh\necho "$1" > {opened}\nsleep 8\n')
+    release, closed = isolated_dirs / "release", isolated_dirs / "closed.txt"
+    # a viewer that stays open until the test lets it go (or a minute has passed)
+    viewer.write_text(
+        f'#!/bin/sh\necho "$1" > {opened}\ni=0\n'
+        f"while [ ! -e {release} ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done\n"
+        f"echo closed > {closed}\n"
+    )
     viewer.chmod(0o755)
     env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
-    start = time.monotonic()
     out = run("report", "--history", str(history_file), "--date", "2025-05-12", "--open", env=env)
-    took = time.monotonic() - start
+    viewer_still_open = not closed.exists()
+    release.touch()
     assert out.returncode == 0, out.stderr
     expected = isolated_dirs / "data" / "posture-watch" / "reports" / "2025-05-12.html"
     assert expected.is_file()
@@ -128,7 +134,7 @@ def test_open_writes_to_the_data_folder_and_does_not_wait(history_file, env, iso
     while not (opened.is_file() and opened.read_text().strip()) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert opened.read_text().strip() == str(expected)
-    assert took < 6  # the 8 s viewer was not waited for
+    assert viewer_still_open  # the command returned while the viewer was still open
 
 
 def test_open_without_a_desktop_opener_still_writes(history_file, env, isolated_dirs):
@@ -173,14 +179,15 @@ def test_write_day_report_for_the_tray(history_file, tmp_path):
     assert not (tmp_path / "x.html").exists()
 
 
-def test_a_full_day_reports_in_under_a_second(tmp_path):
-    """1,440 minute rows: load, figures and the HTML page with its charts."""
+def test_a_full_day_reports_with_its_charts(tmp_path):
+    """1,440 minute rows: load, figures and the HTML page with its charts. (How fast:
+    ``benchmarks/bench_report.py`` times this same call, write_day_report on a full day.)"""
     full = minutes(at(0), ("U" * 50 + "S" * 10) * 24)
     path = write_history(tmp_path / "h.sqlite3", History(*day_bounds(DAY, TZ), minutes=full))
-    write_day_report(path, DAY, tmp_path / "warm.html", tz=TZ)  # imports, font cache
-    start = time.perf_counter()
-    write_day_report(path, DAY, tmp_path / "day.html", tz=TZ)
-    assert time.perf_counter() - start < 1.0
+    page = write_day_report(path, DAY, tmp_path / "day.html", tz=TZ)
+    html = page.read_text(encoding="utf-8")
+    assert "Posture report · Monday 12 May 2025" in html
+    assert html.count("<svg") >= 2  # the charts, inline
 
 
 def _monitor_history(path: Path, env: dict[str, str]) -> date:

@@ -80,15 +80,15 @@ def test_a_title_that_looks_like_an_option_is_shown_as_text(
 def test_no_notification_server_gives_false_and_one_log_line(
     xsession_without_notifications: XSession, caplog: pytest.LogCaptureFixture, notify_send
 ) -> None:
-    notifier = NotifySendNotifier(env=xsession_without_notifications.env, timeout=2.0)
+    # a timeout far beyond the test's patience: the answer comes from the bus, not from it
+    notifier = NotifySendNotifier(env=xsession_without_notifications.env, timeout=60.0)
 
     with caplog.at_level(logging.WARNING, logger="posture_watch.desktop.notify"):
-        started = time.monotonic()
         assert notifier.notify("Sit up", "nobody is listening") is False
-        assert time.monotonic() - started < 2.5
 
     [record] = caplog.records
     assert "notification not shown" in record.getMessage()
+    assert "no answer within" not in record.getMessage()
     assert "\n" not in record.getMessage()
 
 
@@ -106,15 +106,13 @@ def test_a_dead_bus_socket_on_a_real_display_gives_false_at_once(
 ) -> None:
     # a display but a bus address whose socket nobody serves (the tray started from a
     # shell whose session bus has gone): no autolaunch, no waiting for the timeout
-    notifier = NotifySendNotifier(env=xdisplay_only.env, timeout=2.0)
+    notifier = NotifySendNotifier(env=xdisplay_only.env, timeout=60.0)
 
     with caplog.at_level(logging.WARNING, logger="posture_watch.desktop.notify"):
-        started = time.monotonic()
         assert notifier.notify("Sit up", "the bus has gone") is False
-        assert time.monotonic() - started < 0.5
 
     [record] = caplog.records
-    assert "Could not connect" in record.getMessage()
+    assert "Could not connect" in record.getMessage()  # the bus said so: no timeout
 
 
 def _command_lines_with(text: str) -> list[int]:
@@ -134,7 +132,7 @@ def test_a_frozen_server_gives_false_within_the_timeout_and_no_process_is_left(
 ) -> None:
     dunst = xsession.pid("dunst")
     title = f"frozen-{uuid.uuid4().hex}"  # finds this call's notify-send in /proc
-    notifier = NotifySendNotifier(env=xsession.env, timeout=1.0)
+    notifier = NotifySendNotifier(env=xsession.env, timeout=3.0)
     answers: list[bool] = []
     call = threading.Thread(target=lambda: answers.append(notifier.notify(title, "up")))
     os.kill(dunst, signal.SIGSTOP)  # owns the name but cannot reply
@@ -142,7 +140,7 @@ def test_a_frozen_server_gives_false_within_the_timeout_and_no_process_is_left(
         with caplog.at_level(logging.WARNING, logger="posture_watch.desktop.notify"):
             started = time.monotonic()
             call.start()
-            [child] = wait_for(lambda: _command_lines_with(title), 0.9, what="notify-send")
+            [child] = wait_for(lambda: _command_lines_with(title), 2.9, what="notify-send")
             assert processes()[child][2] == os.getpid()  # ours to reap
             call.join(timeout=5)
             elapsed = time.monotonic() - started
@@ -150,11 +148,11 @@ def test_a_frozen_server_gives_false_within_the_timeout_and_no_process_is_left(
         os.kill(dunst, signal.SIGCONT)
 
     assert answers == [False]
-    assert 1.0 <= elapsed < 1.5
+    assert elapsed >= 3.0  # it waited for its timeout (a loaded machine only adds to that)
     assert child not in processes()  # killed and reaped: not even a zombie is left
     assert _command_lines_with(title) == []
     [record] = caplog.records
-    assert "no answer within 1 s" in record.getMessage()
+    assert "no answer within 3 s" in record.getMessage()
     # dunst, running again, never shows the bubble the tray did not record as shown
     assert all(shown["summary"] != title for shown in xsession.notifications())
 
@@ -191,9 +189,10 @@ def test_a_helper_left_running_by_notify_send_does_not_hold_the_answer_up(tmp_pa
     pid_file = tmp_path / "helper.pid"
     fake = _fake_notify_send(tmp_path, f"sleep 30 & echo $! > {pid_file}; echo 7; exit 0")
     try:
-        started = time.monotonic()
-        assert NotifySendNotifier(executable=fake, timeout=2.0).notify("Sit up", "now")
-        assert time.monotonic() - started < 1.0
+        # the answer (id 7) counts, not the timeout: a notifier that waited for the
+        # helper's end would reach its timeout first and say False
+        assert NotifySendNotifier(executable=fake, timeout=20.0).notify("Sit up", "now")
+        assert running(int(pid_file.read_text()))  # the helper still holds the output
     finally:
         os.kill(int(pid_file.read_text()), signal.SIGKILL)
 
@@ -203,13 +202,12 @@ def test_on_a_timeout_what_notify_send_started_is_killed_too(tmp_path, caplog) -
     fake = _fake_notify_send(tmp_path, f"trap '' TERM; sleep 30 & echo $! > {pid_file}; wait")
 
     with caplog.at_level(logging.WARNING, logger="posture_watch.desktop.notify"):
-        started = time.monotonic()
         assert NotifySendNotifier(executable=fake, timeout=0.5).notify("Sit up", "now") is False
-        assert time.monotonic() - started < 1.0
 
     helper = int(pid_file.read_text())
-    wait_for(lambda: not running(helper), 1.0, what="the helper to die")
-    assert len(caplog.records) == 1
+    wait_for(lambda: not running(helper), 10.0, what="the helper to die")  # not its 30 s
+    [record] = caplog.records
+    assert "no answer within 0.5 s" in record.getMessage()
 
 
 def test_missing_notify_send_gives_false(tmp_path, caplog) -> None:

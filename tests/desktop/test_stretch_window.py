@@ -154,9 +154,8 @@ def test_a_finished_hold_counts_a_repetition_and_one_under_way_does_not(
 
 def test_close_while_open_answers_ignored_and_ends_the_process(desktop: XSession) -> None:
     with stretch_window(desktop) as window:
-        started = time.monotonic()
+        # the window stays open until close(): a poll that waited for it would never return
         assert window.process.poll() is None
-        assert time.monotonic() - started < 0.1  # poll never waits for the window
         result = window.process.close()
         assert result.answer is StretchAnswer.IGNORED
         assert window.process.close() is result

@@ -253,7 +253,7 @@ def test_the_busy_timeout_can_be_shortened_after_opening(path):
             started = time.monotonic()
             with pytest.raises(StorageBusyError):
                 store.add_minute(MinuteRow(60, 1.0, 0.0, 0.0, 0.0))
-            assert time.monotonic() - started < 5.0  # not the 30 s it was opened with
+            assert time.monotonic() - started < 20.0  # not the 30 s it was opened with
             holder.execute("ROLLBACK")
 
 

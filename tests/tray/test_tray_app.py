@@ -266,7 +266,7 @@ def test_a_pulled_camera_shows_the_problem_and_recovers_then_sigterm_is_clean(
         asked = time.monotonic()
         proc.send_signal(signal.SIGTERM)
         out, err = finish(proc)
-    assert time.monotonic() - asked < 2.0
+    assert time.monotonic() - asked < 10.0  # promptly, though the machine may be loaded
     assert proc.returncode == 0, err
     assert "stopped:" in out
     types = [r["type"] for r in journal(events)]

@@ -99,7 +99,8 @@ def test_locking_the_screen_shows_the_padlock_and_unlocking_resumes(
         saver.send("unlock")
         seen = watch_states(xsession, proc, time.monotonic() + 10, lambda s: s[-1] in RUNNING)
         assert seen and seen[-1] in RUNNING, seen
-        assert time.monotonic() - unlocked < 5.0  # resumes within 2 s; screenshots are slow
+        # resumes soon after the unlock (about 2 s idle); generous for a loaded machine
+        assert time.monotonic() - unlocked < 15.0
     finally:
         saver.close()
         proc.send_signal(signal.SIGTERM)
