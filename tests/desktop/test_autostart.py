@@ -27,7 +27,7 @@ from posture_watch import __version__
 from posture_watch.commands import autostart as command
 from posture_watch.desktop import autostart
 from posture_watch.desktop.app_icon import ICON_SIZES
-from posture_watch.errors import ConfigError
+from posture_watch.desktop.desktop_entry import read_entry
 from tests.harness.read_only import ReadOnlySandbox
 from tests.harness.standins import SYSTEM_PYTHON, need_system_gi
 
@@ -35,8 +35,6 @@ from tests.harness.standins import SYSTEM_PYTHON, need_system_gi
 #: writes it "%%", and GLib looks for the program before it undoes that, so GNOME would
 #: skip such an entry; the percent is checked against our own parser below.)
 AWKWARD = 'my apps "v2" $HOME `x` back\\slash'
-#: Arguments for the quoting round trip.
-NASTY = ["/a b/c", 'q"uote', "d$ollar", "back`tick", "back\\slash", "100%", "", "a=b;c", "~/x"]
 DESKTOP_FILE_VALIDATE = shutil.which("desktop-file-validate")
 
 # Reads desktop entries the way GNOME does, in the system Python with PyGObject.
@@ -189,7 +187,7 @@ def test_on_writes_valid_entries_that_run_this_posture_watch(capsys) -> None:
     assert out.splitlines()[0] == f"autostart: on: {login}"
     validate(login, menu)
 
-    keys = autostart.read_entry(login)
+    keys = read_entry(login)
     assert keys["X-GNOME-Autostart-enabled"] == "true"
     assert int(keys["X-GNOME-Autostart-Delay"]) > 0
     program = Path(sys.executable).parent / "posture-watch"
@@ -200,7 +198,7 @@ def test_on_writes_valid_entries_that_run_this_posture_watch(capsys) -> None:
         assert Path(argv[0]).is_absolute() and os.access(argv[0], os.X_OK)
         assert argv == [str(program), "tray"]
         assert run_version(argv) == f"posture-watch {__version__}"
-    assert autostart.read_entry(menu)["Icon"] == "posture-watch"
+    assert read_entry(menu)["Icon"] == "posture-watch"
 
     for size in ICON_SIZES:
         path = autostart.icon_paths()[f"{size}x{size}"]
@@ -261,25 +259,12 @@ def test_a_path_with_spaces_and_quotes_survives(tmp_path) -> None:
     script = python.parent / "posture-watch"
     path = autostart.enable(python=python)
     validate(path, autostart.launcher_path())
-    exec_value = autostart.read_entry(path)["Exec"]
+    exec_value = read_entry(path)["Exec"]
     assert exec_value.startswith('"') and "\\\\slash" in exec_value
     assert autostart.status().argv == (str(script), "tray")
     argv = glib_argv(path)
     assert argv == [str(script), "tray"]
     assert run_version(argv) == f"posture-watch {__version__}"
-
-
-def test_exec_quoting_round_trip() -> None:
-    line = autostart.exec_line(NASTY)
-    assert "%%" in line and " 100% " not in line
-    written = autostart.escape_string(line)
-    assert "\n" not in written
-    assert autostart.split_exec(autostart.unescape_string(written)) == NASTY
-    assert autostart.split_exec('a "b c" %U d%%e') == ["a", "b c", "d%e"]
-    with pytest.raises(ValueError, match="unterminated"):
-        autostart.split_exec('"open')
-    with pytest.raises(ConfigError, match="control characters"):
-        autostart.exec_line(["/a\nb"])
 
 
 def test_status_warns_when_the_program_is_gone(tmp_path, capsys) -> None:
