@@ -47,9 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
         monitor,
         record,
         report,
+        settings,
         tray,
     )
-    from posture_watch.config import add_settings_command
     from posture_watch.model_cli import add_model_commands
 
     parser = argparse.ArgumentParser(
@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     autostart.add_parser(sub)
     control_cli.add_parsers(sub)
     add_model_commands(sub)
-    add_settings_command(sub)
+    settings.add_parser(sub)
     return parser
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from posture_watch.commands import settings as settings_command
 from posture_watch.config import (
     DEFAULT_TOML,
     SCHEMA_VERSION,
@@ -18,7 +19,6 @@ from posture_watch.config import (
     QuietHours,
     ReportConfig,
     SamplingConfig,
-    add_settings_command,
     config_from_text,
     config_from_toml,
     ensure_config_file,
@@ -443,7 +443,7 @@ def test_quiet_hours_within_a_day_and_disabled() -> None:
 def run_cli(*argv: str) -> int:
     parser = argparse.ArgumentParser(prog="posture-watch")
     sub = parser.add_subparsers(dest="command", required=True)
-    add_settings_command(sub)
+    settings_command.add_parser(sub)
     args = parser.parse_args(["settings", *argv])
     return int(args.run(args))
 

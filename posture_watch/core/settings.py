@@ -1,15 +1,21 @@
-"""All thresholds of the decision logic, in one typed value with documented defaults.
+"""Everything the settings file controls, as typed values with documented defaults.
 
-The same :class:`Settings` object drives ``posture-watch analyze`` and, later, the tray
-monitor, so a replayed video and a live session make identical decisions.
+:class:`Settings` holds all thresholds of the decision logic: the same object drives
+``posture-watch analyze``, the console monitor and the tray, so a replayed video and a
+live session make identical decisions. :class:`AppConfig` adds what the rest of the
+program reads from the file (camera, sampling, prompts, quiet hours, the daily report).
+Times are seconds (quiet hours and the report time: minutes after midnight), whatever
+unit the file uses; what the file allows is :mod:`posture_watch.core.settings_schema`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 SCHEMA_VERSION = 1
+MINUTE = 60.0
+DAY_MINUTES = 24 * 60
 
 
 @dataclass(frozen=True)
@@ -53,3 +59,80 @@ class Settings:
 
     def to_dict(self) -> dict[str, float]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class CameraConfig:
+    """Where frames come from: ``"auto"`` (webcam 0 if present, else the demo), a camera
+    index such as ``"0"``, or the path of a video or recording; size in pixels.
+    ``yield_to_calls``: release the webcam while another program (a video call) uses it,
+    and resume when it is free; off, a busy camera stops the monitor with an error."""
+
+    source: str = "auto"
+    width: int = 640
+    height: int = 480
+    yield_to_calls: bool = True
+
+
+@dataclass(frozen=True)
+class SamplingConfig:
+    """Seconds between analysed frames: while the state is stable, and while a change is
+    being confirmed (denser, so alerts are neither late nor triggered by one frame)."""
+
+    stable_interval: float = 2.0
+    confirm_interval: float = 0.25
+
+
+@dataclass(frozen=True)
+class PromptConfig:
+    """Check-in prompts: every ``check_every`` seconds (0 = off), at most ``max_per_hour``
+    an hour; ``snooze`` seconds of silence when the user snoozes."""
+
+    check_every: float = 45 * MINUTE
+    max_per_hour: int = 4
+    snooze: float = 10 * MINUTE
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """No prompts or alerts from ``start`` (inclusive) to ``end`` (exclusive), both minutes
+    after midnight; the range may wrap midnight (22:00 to 07:00)."""
+
+    enabled: bool = False
+    start: int = 22 * 60
+    end: int = 7 * 60
+
+    def contains(self, minute_of_day: int) -> bool:
+        """Whether quiet hours are in force at ``minute_of_day`` (0-1439); False if disabled."""
+        if not 0 <= minute_of_day < DAY_MINUTES:
+            raise ValueError(f"minute_of_day must be 0 to {DAY_MINUTES - 1}, got {minute_of_day}")
+        if not self.enabled:
+            return False
+        if self.start <= self.end:
+            return self.start <= minute_of_day < self.end
+        return minute_of_day >= self.start or minute_of_day < self.end
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """The daily report: minutes after midnight, or None when turned off; and whether the
+    tray then also asks how you feel (the pain journal window)."""
+
+    daily_at: int | None = 17 * 60 + 30
+    journal_prompt: bool = True
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """Everything the settings file controls; ``decision`` drives the core state machine."""
+
+    decision: Settings = field(default_factory=Settings)
+    camera: CameraConfig = field(default_factory=CameraConfig)
+    sampling: SamplingConfig = field(default_factory=SamplingConfig)
+    prompts: PromptConfig = field(default_factory=PromptConfig)
+    quiet_hours: QuietHours = field(default_factory=QuietHours)
+    report: ReportConfig = field(default_factory=ReportConfig)
+
+    @classmethod
+    def default(cls) -> AppConfig:
+        return cls()

@@ -1,0 +1,74 @@
+"""``posture-watch settings``: show the effective settings, or locate or check the file.
+
+Without an option it prints the effective settings as commented TOML (what the monitor
+would use, defaults included); ``--path`` prints where the file is, creating it with the
+defaults when missing, so an editor can open it; ``--check`` validates it and prints
+``ok PATH``. A file named with ``--config`` is never created.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from posture_watch.config import ensure_config_file, load_config, settings_path
+from posture_watch.core.settings_schema import to_toml
+from posture_watch.errors import ConfigError
+
+
+def add_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
+    """Add ``settings [--path | --check] [--config FILE]``; ``args.run`` is
+    :func:`run`."""
+    parser = subparsers.add_parser(
+        "settings",
+        help="show the effective settings, or locate or check the settings file",
+        description="Without an option: print the effective settings as TOML.",
+    )
+    parser.set_defaults(run=run)
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
+        "--path",
+        dest="show_path",
+        action="store_true",
+        help="print the settings file's path (creating it with the defaults if missing)",
+    )
+    which.add_argument(
+        "--check", action="store_true", help="validate the settings file; print 'ok PATH'"
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="show, locate or check this settings file instead of your settings.toml "
+        "(the file other commands take with --config)",
+    )
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``posture-watch settings``; returns the exit code (0), errors are ConfigError.
+
+    A file named with ``--config`` is never created: one that does not exist is an error,
+    where the user's own missing file means the defaults (and ``--path`` creates it)."""
+    named = args.config is not None
+    path = args.config if named else settings_path()
+    if named and not path.is_file():
+        raise ConfigError(f"{path}: no such settings file")
+    if args.show_path:
+        if not named:
+            ensure_config_file(path)
+        print(path)
+    elif args.check:
+        load_config(path, create=False)
+        missing = "" if path.exists() else " (no file yet: the defaults apply)"
+        print(f"ok {path}{missing}")
+    else:
+        config = load_config(path)
+        sys.stdout.write(to_toml(config, header=f"effective settings from {path}"))
+    return 0
+
+
+__all__ = ["add_parser", "run"]
