@@ -306,6 +306,7 @@ class CalibrationWindow:
         self.root.bind("<Escape>", lambda _e: self.cancel())
         self.root.bind("<Return>", lambda _e: self._default_action())
         self._default: Callable[[], None] | None = None
+        self._first_button: tk.Button | None = None  # Save, when naming a profile
         self._start()
 
     # -- phases -----------------------------------------------------------------------
@@ -320,10 +321,13 @@ class CalibrationWindow:
 
         for child in self._buttons.winfo_children():
             child.destroy()
+        self._first_button = None
         for column, (text, command) in enumerate(buttons):
             button = tk.Button(self._buttons, text=text, command=command)
             button.grid(row=0, column=column, sticky="ew", padx=(0 if column == 0 else PAD, 0))
             self._buttons.columnconfigure(column, weight=1)
+            if column == 0:
+                self._first_button = button
         self._default = buttons[0][1] if len(buttons) > 1 else None
 
     def _start(self) -> None:
@@ -422,15 +426,16 @@ class CalibrationWindow:
     def _name_changed(self) -> None:
         if self._phase is not Phase.NAMING:
             return
-        buttons = self._buttons.winfo_children()
-        if not buttons:
+        button = self._first_button
+        if button is None:
             return
         name = self._name.get().strip()
         try:
-            text, state = save_label(name, self._profile_path(name).exists()), "normal"
+            label = save_label(name, self._profile_path(name).exists())
         except CalibrationError:
-            text, state = "Save", "disabled"
-        buttons[0].configure(text=text, state=state)
+            button.configure(text="Save", state="disabled")
+        else:
+            button.configure(text=label, state="normal")
 
     def _save_named(self) -> None:
         try:

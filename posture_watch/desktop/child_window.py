@@ -313,10 +313,19 @@ def place_in_corner(root: tk.Tk, margin_right: int, margin_bottom: int) -> None:
     root.deiconify()
 
 
+def paragraph(parent: tk.Misc, text: str, wrap: int, **style: Any) -> tk.Label:
+    """A label of running text: left-aligned and wrapped at ``wrap`` pixels; ``style`` are
+    further label options (``font``, ``fg``). Tk is loaded: ``parent`` is a widget."""
+    import tkinter as tk
+
+    return tk.Label(parent, text=text, wraplength=wrap, justify="left", anchor="w", **style)
+
+
 __all__ = [
     "CLOSE_TIMEOUT",
     "ChildWindowProcess",
     "exit_reason",
+    "paragraph",
     "place_in_corner",
     "result_object",
     "run_window",

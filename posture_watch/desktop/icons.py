@@ -15,6 +15,8 @@ layer below it, never the other way round.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PIL import Image, ImageDraw
 
 from posture_watch.core.status import TrayState
@@ -45,7 +47,7 @@ def draw_icon(state: TrayState, size: int = 64) -> Image.Image:
     return image
 
 
-def _scale(points: list[tuple[float, float]], k: float) -> list[tuple[float, float]]:
+def _scale(points: Sequence[tuple[float, float]], k: float) -> list[tuple[float, float]]:
     return [(x * k, y * k) for x, y in points]
 
 

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from posture_watch.core.journal import BODY_AREAS, PAIN_MAX, PAIN_MIN
-from posture_watch.desktop.child_window import place_in_corner, run_window
+from posture_watch.desktop.child_window import paragraph, place_in_corner, run_window
 from posture_watch.desktop.journal_process import (
     JournalAnswer,
     JournalResult,
@@ -145,10 +145,9 @@ class JournalWindow:
     def _add_questions(self, body: tk.Frame) -> None:
         import tkinter as tk
 
-        label = {"wraplength": WRAP, "justify": "left", "anchor": "w"}
-        tk.Label(body, text="How do you feel today?", font="TkHeadingFont", **label).pack(fill="x")
+        paragraph(body, "How do you feel today?", WRAP, font="TkHeadingFont").pack(fill="x")
         question = "Pain today, 0 = none to 10 = worst imaginable (leave it if unsure):"
-        tk.Label(body, text=question, **label).pack(fill="x", pady=(4, 2))
+        paragraph(body, question, WRAP).pack(fill="x", pady=(4, 2))
         pain_row = tk.Frame(body)
         pain_row.pack(fill="x")
         pain_buttons = [
@@ -156,7 +155,7 @@ class JournalWindow:
             for n in range(PAIN_MIN, PAIN_MAX + 1)
         ]
         _grid(pain_row, pain_buttons, columns=len(pain_buttons))
-        tk.Label(body, text="Where?", **label).pack(fill="x", pady=(PAD, 0))
+        paragraph(body, "Where?", WRAP).pack(fill="x", pady=(PAD, 0))
         areas = tk.Frame(body)
         areas.pack(fill="x")
         checks = [
@@ -176,13 +175,10 @@ class JournalWindow:
             tk.Checkbutton(signs, text=text, variable=var).pack(side="left")
 
     def _add_advice(self, body: tk.Frame) -> None:
-        import tkinter as tk
-
-        label = {"wraplength": WRAP, "justify": "left", "anchor": "w"}
-        tk.Label(body, text=ADVICE, **label).pack(fill="x", pady=(PAD, 0))
+        paragraph(body, ADVICE, WRAP).pack(fill="x", pady=(PAD, 0))
         source = f"From the guide: {ADVICE_SOURCE}"
-        tk.Label(body, text=source, fg="gray35", font="TkSmallCaptionFont", **label).pack(fill="x")
-        self._hint = tk.Label(body, text="", fg="red3", **label)
+        paragraph(body, source, WRAP, fg="gray35", font="TkSmallCaptionFont").pack(fill="x")
+        self._hint = paragraph(body, "", WRAP, fg="red3")
         self._hint.pack(fill="x", pady=(4, 0))
 
     def _add_answers(self, body: tk.Frame) -> None:

@@ -22,6 +22,7 @@ tkinter is imported only when a window is built, so the tray can import this mod
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import sys
 import time
@@ -31,7 +32,12 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from posture_watch.core.prompts import Prompt
-from posture_watch.desktop.child_window import place_in_corner, positive_number, run_window
+from posture_watch.desktop.child_window import (
+    paragraph,
+    place_in_corner,
+    positive_number,
+    run_window,
+)
 from posture_watch.desktop.lifeline import add_parent_option
 from posture_watch.desktop.stretch_process import (
     StretchAnswer,
@@ -193,15 +199,12 @@ class StretchWindow:
         self._place()
 
     def _add_texts(self, body: tk.Frame) -> None:
-        import tkinter as tk
-
-        label = {"wraplength": WRAP, "justify": "left", "anchor": "w"}
-        tk.Label(body, text=self.prompt.title, font="TkHeadingFont", **label).pack(fill="x")
-        tk.Label(body, text=self.prompt.text, **label).pack(fill="x", pady=(4, 4))
+        paragraph(body, self.prompt.title, WRAP, font="TkHeadingFont").pack(fill="x")
+        paragraph(body, self.prompt.text, WRAP).pack(fill="x", pady=(4, 4))
         for number, step in enumerate(self.prompt.steps, 1):
-            tk.Label(body, text=f"{number}. {step}", **label).pack(fill="x")
+            paragraph(body, f"{number}. {step}", WRAP).pack(fill="x")
         source = f"From the guide: {self.prompt.source}"
-        tk.Label(body, text=source, fg="gray35", font="TkSmallCaptionFont", **label).pack(
+        paragraph(body, source, WRAP, fg="gray35", font="TkSmallCaptionFont").pack(
             fill="x", pady=(4, 0)
         )
 
@@ -224,7 +227,7 @@ class StretchWindow:
         row = tk.Frame(body)
         row.pack(fill="x", pady=(PAD, 0))
         for column, (text, answer) in enumerate(answer_buttons(snooze_minutes)):
-            button = tk.Button(row, text=text, command=lambda a=answer: self.finish(a))
+            button = tk.Button(row, text=text, command=functools.partial(self.finish, answer))
             button.grid(row=0, column=column, sticky="ew", padx=(0 if column == 0 else PAD, 0))
             row.columnconfigure(column, weight=1, uniform="answers")
 
@@ -246,8 +249,7 @@ class StretchWindow:
         repetition, seconds = hold_texts(status)
         self._repetition.configure(text=repetition)
         self._seconds.configure(text=seconds)
-        state = "normal" if status.phase is HoldPhase.READY else "disabled"
-        self._start.configure(state=state)
+        self._start.configure(state="normal" if status.phase is HoldPhase.READY else "disabled")
 
     def _tick(self) -> None:
         self._refresh()
