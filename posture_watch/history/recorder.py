@@ -12,14 +12,15 @@ the program quits. Minutes already in the file stay there.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
 
 from posture_watch.core.analyzer import Verdict
-from posture_watch.core.minutes import MinuteAggregator
+from posture_watch.core.minutes import MinuteAggregator, MinuteRow
 from posture_watch.core.scoring import PostureState
 from posture_watch.core.worker_events import (
     CameraBusy,
@@ -104,8 +105,7 @@ class HistoryRecorder:
         rows = self._minutes.add(
             verdict.t, verdict.state, score, features, lean, reason=verdict.reason
         )
-        for row in rows:
-            self._queue(lambda store, row=row: store.add_minute(row))
+        self._queue_minutes(rows)
         for event in verdict.events:
             self._record(event)
         self._flush(verdict.t)
@@ -119,8 +119,7 @@ class HistoryRecorder:
             self.on_verdict(event)
             return
         if isinstance(event, Suspended):  # close the open minute where the sleep began
-            for row in self._minutes.flush(event.since):
-                self._queue(lambda store, row=row: store.add_minute(row))
+            self._queue_minutes(self._minutes.flush(event.since))
         if isinstance(
             event,
             Paused | CameraUnavailable | CameraBusy | ScreenLocked | Suspended | WorkerCrashed,
@@ -138,8 +137,7 @@ class HistoryRecorder:
         """End of the session at ``t_end``: write the open minute, end open breaks, pauses
         and camera problems, and close the store. A file still locked is waited for a
         few more seconds; what still cannot be written is said in one line."""
-        for row in self._minutes.flush(t_end):
-            self._queue(lambda store, row=row: store.add_minute(row))
+        self._queue_minutes(self._minutes.flush(t_end))
         self._queue(lambda store: store.close_open(t_end))
         for _ in range(CLOSE_ATTEMPTS):
             self._flush(t_end, force=True)
@@ -158,6 +156,10 @@ class HistoryRecorder:
         t = getattr(event, "t", None)
         if t is not None:
             self._queue(lambda store: store.record(event, float(t)))
+
+    def _queue_minutes(self, rows: Iterable[MinuteRow]) -> None:
+        for row in rows:
+            self._queue(functools.partial(HistoryStore.add_minute, row=row))
 
     def _queue(self, action: Callable[[HistoryStore], object]) -> None:
         self._pending.append(action)

@@ -404,7 +404,8 @@ class HistoryStore:
     def last_minute_end(self, before: float | None = None) -> float | None:
         """End of the latest stored minute (starting before ``before``): the last moment
         a crashed session is known to have run."""
-        query, args = "SELECT MAX(minute) FROM minutes", ()
+        query = "SELECT MAX(minute) FROM minutes"
+        args: tuple[float, ...] = ()
         if before is not None:
             query, args = query + " WHERE minute < ?", (before,)
         with self._sql() as conn:

@@ -110,12 +110,13 @@ def _styled(chart: Callable[Concatenate[Size, P], str]) -> Callable[Concatenate[
 
     @functools.wraps(chart)
     def wrapper(size: Size, *args: P.args, **kwargs: P.kwargs) -> str:
-        rc = {
-            "svg.fonttype": "none",
-            "svg.hashsalt": f"posture-watch-{size.name}",
-            "font.size": size.font_pt,
-        }
-        with matplotlib.rc_context(rc):
+        with matplotlib.rc_context(
+            {
+                "svg.fonttype": "none",
+                "svg.hashsalt": f"posture-watch-{size.name}",
+                "font.size": size.font_pt,
+            }
+        ):
             return chart(size, *args, **kwargs)
 
     return wrapper

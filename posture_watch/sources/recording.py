@@ -19,7 +19,7 @@ import math
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Self
+from typing import IO, Self, TypeGuard
 
 from posture_watch.atomic_file import AtomicFile
 from posture_watch.core.landmarks import Landmarks
@@ -46,7 +46,7 @@ def _header(obj: object) -> tuple[str, float | None]:
     return str(obj.get("source", "")), None if fps is None else float(fps)
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 

@@ -146,12 +146,11 @@ class VideoSource(SourceMixin):
             raise SourceError(f"{self.label}: video stream broke off ({exc.err})") from exc
 
     def _retrieve(self, cap: cv2.VideoCapture, number: int) -> np.ndarray:
+        cause: cv2.error | None = None
         try:
             ok, image = cap.retrieve()
         except cv2.error as exc:
             ok, image, cause = False, None, exc
-        else:
-            cause = None
         if not ok or image is None:
             raise SourceError(
                 f"{self.label}: cannot decode frame {number} (corrupt video?)"

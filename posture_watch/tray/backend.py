@@ -40,7 +40,10 @@ XEMBED_SIZE = 24
 class TrayIconBackend(Protocol):
     """What the tray needs from an icon, whichever backend draws it."""
 
-    native_menu: bool
+    @property
+    def native_menu(self) -> bool:
+        """True when the desktop draws the menu itself (StatusNotifierItem)."""
+        ...
 
     def run(self, setup: Callable[[], None]) -> None: ...
     def stop(self) -> None: ...

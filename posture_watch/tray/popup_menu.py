@@ -12,6 +12,7 @@ Check items ("Start at login") show a ticked or empty box before their label.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import tkinter as tk
@@ -53,7 +54,7 @@ def choose(entries: Sequence[MenuEntry]) -> str | None:
             anchor="w",
             relief="flat",
             state="normal" if entry.enabled else "disabled",
-            command=lambda e=entry.id: pick(e),
+            command=functools.partial(pick, entry.id),
         ).pack(fill="x")
     root.bind("<Escape>", lambda _e: close())
     root.update_idletasks()

@@ -112,7 +112,11 @@ def icon_pixmaps(image: Image.Image, sizes: Sequence[int] = ICON_SIZES) -> list[
     rgba = image.convert("RGBA")
     pixmaps = []
     for size in sizes:
-        scaled = rgba if rgba.size == (size, size) else rgba.resize((size, size), Image.LANCZOS)
+        scaled = (
+            rgba
+            if rgba.size == (size, size)
+            else rgba.resize((size, size), Image.Resampling.LANCZOS)
+        )
         r, g, b, a = scaled.split()
         pixmaps.append((size, size, Image.merge("RGBA", (a, r, g, b)).tobytes()))
     return pixmaps
