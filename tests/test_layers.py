@@ -1,5 +1,6 @@
 """The package's layers hold (``[tool.importlinter]`` in pyproject.toml), so an upward
-import fails the fast tier too, not only ``lint-imports`` in scripts/test.sh.
+import fails the fast tier too, not only ``lint-imports`` in scripts/test.sh; and no module
+takes a private name from another.
 
 The contracts say which layer may import which: ``cli`` on top, then the commands, the
 tray, the desktop and the report, the monitor, ... down to the pure ``core`` and the
@@ -9,12 +10,16 @@ nothing is imported and no cache is written.
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from importlinter.cli import lint_imports
 
 PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
+PACKAGE = "posture_watch"
+SOURCE = PYPROJECT.parent / PACKAGE
 
 
 def test_the_import_contracts_hold(capsys: pytest.CaptureFixture[str]) -> None:
@@ -22,3 +27,45 @@ def test_the_import_contracts_hold(capsys: pytest.CaptureFixture[str]) -> None:
     report = capsys.readouterr().out
     assert status == 0, report
     assert "0 broken" in report
+
+
+def _private_uses(tree: ast.Module) -> Iterator[tuple[int, str]]:
+    """``(line, what)`` for each private name this module takes from another of ours:
+    ``from posture_watch.x import _y`` and ``x._y`` on an imported module of ours."""
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(PACKAGE):
+            for alias in node.names:
+                if _private(alias.name):
+                    yield node.lineno, f"from {node.module} import {alias.name}"
+                else:
+                    modules.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            modules.update(
+                alias.asname or alias.name.split(".")[0]
+                for alias in node.names
+                if alias.name.startswith(PACKAGE)
+            )
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and _private(node.attr)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+        ):
+            yield node.lineno, f"{node.value.id}.{node.attr}"
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def test_no_module_takes_a_private_name_from_another() -> None:
+    """A name with a leading underscore belongs to its module: what another module needs
+    is made public (or moved) instead."""
+    found = [
+        f"{path.relative_to(SOURCE.parent)}:{line}: {what}"
+        for path in sorted(SOURCE.rglob("*.py"))
+        for line, what in _private_uses(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert found == []

@@ -29,7 +29,6 @@ from posture_watch.errors import PostureWatchError
 from posture_watch.monitor.private_folder import (
     FOLDER,
     UnsafeFolderError,
-    open_private_dir,
     open_runtime_folder,
     runtime_dir,
 )
@@ -145,15 +144,6 @@ def _open_runtime_lock(path: Path) -> int:
         raise _unsafe(exc.path, exc.problem) from None
     except OSError as exc:
         raise _cannot_create(path, exc) from exc
-
-
-def _private_dir(path: Path, parent_fd: int | None, *, create: bool = True) -> int:
-    """Transitional alias of :func:`~posture_watch.monitor.private_folder.open_private_dir`
-    with the lock file's wording, kept only until ``monitor/control.py`` imports that."""
-    try:
-        return open_private_dir(path, parent_fd, create=create)
-    except UnsafeFolderError as exc:
-        raise _unsafe(exc.path, exc.problem) from None
 
 
 def _open_lock_file(path: Path, name: str, dir_fd: int | None) -> int:
