@@ -13,17 +13,29 @@ the suite passes on any date. Three implementations:
 
 ``sleep(seconds, wake)`` is part of the clock because only the clock knows how long a
 second of its time takes: it waits up to ``seconds`` of clock time and returns True as
-soon as ``wake`` is set (a command or a stop request arrived).
+soon as ``wake`` is set (a command or a stop request arrived). ``take(inbox, seconds)``
+is the same for a queue: the tray controller and the console monitor wait on their inbox
+with it, so under a :class:`ManualClock` they never wait on real time.
 """
 
 from __future__ import annotations
 
 import os
+import queue
 import threading
 import time
 from datetime import date, datetime, tzinfo
-from typing import Protocol
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+T = TypeVar("T")
+
+
+def _take(inbox: queue.Queue[T], real_seconds: float) -> T | None:
+    try:
+        return inbox.get(timeout=max(0.0, real_seconds))
+    except queue.Empty:
+        return None
 
 
 class Clock(Protocol):
@@ -34,6 +46,8 @@ class Clock(Protocol):
     def wall(self) -> float: ...
 
     def sleep(self, seconds: float, wake: threading.Event) -> bool: ...
+
+    def take(self, inbox: queue.Queue[T], seconds: float) -> T | None: ...
 
 
 def local_datetime(clock: Clock) -> datetime:
@@ -52,6 +66,10 @@ class SystemClock:
 
     def sleep(self, seconds: float, wake: threading.Event) -> bool:
         return wake.wait(max(0.0, seconds))
+
+    def take(self, inbox: queue.Queue[T], seconds: float) -> T | None:
+        """The next item of ``inbox``, waiting up to ``seconds``; None if none came."""
+        return _take(inbox, seconds)
 
 
 class ScaledClock:
@@ -72,6 +90,9 @@ class ScaledClock:
 
     def sleep(self, seconds: float, wake: threading.Event) -> bool:
         return self.base.sleep(seconds / self.speed, wake)
+
+    def take(self, inbox: queue.Queue[T], seconds: float) -> T | None:
+        return self.base.take(inbox, seconds / self.speed)
 
 
 class ManualClock:
@@ -115,6 +136,12 @@ class ManualClock:
             return True
         self.advance(max(0.0, seconds))
         return wake.wait(0.0005)
+
+    def take(self, inbox: queue.Queue[T], seconds: float) -> T | None:
+        """The next item of ``inbox`` if one is there (after yielding the processor);
+        None at once otherwise: no real waiting, and the clock does not move (the test,
+        or a sleeping worker, moves it)."""
+        return _take(inbox, 0.0005)
 
 
 #: The clock of this process, for the command-line commands that ask what day it is.

@@ -355,7 +355,8 @@ class Icon:
 
     def update(self, image: object | None, tooltip: str) -> None:
         assert self.tray is not None
-        self.shown.append((self.tray.status.posture, self.tray.status.state, tooltip))
+        status = self.tray.session.status  # on the controller thread, as the icon is
+        self.shown.append((status.posture, status.state, tooltip))
 
     def set_menu(self, entries: list) -> None:
         assert entries
@@ -423,6 +424,7 @@ def test_the_tray_controller_takes_every_state(session, tmp_path):
         actions=actions,
         clock=clock,
         open_history=lambda: open_recorder(history, loop.started),
+        worker_alive=lambda: worker.is_alive(),
     )
     tray.icon, icon.tray = icon, tray
     worker = threading.Thread(target=loop.run, daemon=True)
@@ -434,8 +436,8 @@ def test_the_tray_controller_takes_every_state(session, tmp_path):
     journal.close()  # as commands/tray.py does after the controller's run
     assert not controller.is_alive() and not worker.is_alive()
 
-    assert tray.exit_code == 0 and tray.status.error is None
-    assert icon.stopped and tray.quit_requested  # the replay's end is a Quit
+    assert tray.finished.is_set() and tray.exit_code == 0 and tray.error is None
+    assert icon.stopped and tray.quit_requested.is_set()  # the replay's end is a Quit
     assert actions.reports == [datetime.fromtimestamp(clock.wall()).date()]
     postures = {posture for posture, _, _ in icon.shown}
     assert postures == {*PostureState}
@@ -449,8 +451,8 @@ def test_the_tray_controller_takes_every_state(session, tmp_path):
         # a side view or damaged landmarks: not judged, shown as away, today's share kept
         if posture == PostureState.UNKNOWN and state != TrayState.STARTING:
             assert state == TrayState.AWAY and "upright today" in tooltip, tooltip
-    assert tray.counts["slouch_alerts"] == 1
-    assert all(tray.status.seconds[state] > 0 for state in PostureState)
+    assert tray.session.counts.slouch_alerts == 1
+    assert all(tray.session.status.seconds[state] > 0 for state in PostureState)
 
     minutes = history_minutes(history)
     assert all(any(getattr(m, f"{s}_s") > 0 for m in minutes) for s in STATES)

@@ -6,6 +6,10 @@ state change, alert, break, camera problem, screen lock, video call and suspend.
 sleep on D-Bus for any source (it is one idle thread; without a bus it says so once), so a
 locked screen releases the camera. SIGTERM, SIGHUP or Ctrl-C stop it cleanly within about
 a second, releasing the camera and writing the open minute.
+
+The status ``posture-watch status`` reads and the control socket's answers come from the
+same :class:`~posture_watch.core.session.Session` the tray steps, with windows off: this
+module only carries out what a console can (record, reply, stop) and prints the lines.
 """
 
 from __future__ import annotations
@@ -18,9 +22,13 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
+from posture_watch.clock import local_timezone
+from posture_watch.commands.foreground import SIGNAL_EXIT, say
 from posture_watch.commands.history_cli import history_path
 from posture_watch.commands.monitor_options import add_monitor_options, setup_request
+from posture_watch.core import effects as fx
 from posture_watch.core.analyzer import Verdict
+from posture_watch.core.durations import format_minutes, format_span
 from posture_watch.core.events import (
     BreakEnded,
     BreakStarted,
@@ -31,16 +39,15 @@ from posture_watch.core.events import (
 from posture_watch.core.prompt_rules import Reason, why_sentence
 from posture_watch.core.prompts import Problem, problem_from_features
 from posture_watch.core.scoring import PostureState
-from posture_watch.core.status import MonitorStatus, format_minutes, format_span
+from posture_watch.core.session import Session, SessionSettings
+from posture_watch.core.stream import ControlAsked, Now, Tick
 from posture_watch.core.worker_events import (
     CameraBusy,
     CameraFree,
     CameraRecovered,
     CameraUnavailable,
     FrameSkipped,
-    Pause,
     Paused,
-    Resume,
     Resumed,
     ScreenLocked,
     ScreenUnlocked,
@@ -55,17 +62,7 @@ from posture_watch.desktop.session_watch import SessionWatch
 from posture_watch.errors import PostureWatchError
 from posture_watch.history import open_recorder
 from posture_watch.history.recorder import HistoryRecorder
-from posture_watch.monitor.control import (
-    STRETCH_NEEDS_TRAY,
-    ControlCommand,
-    ControlReply,
-    ControlRequest,
-    ControlServer,
-    PendingControl,
-    pause_message,
-    pause_seconds,
-    relay,
-)
+from posture_watch.monitor.control import ControlServer, PendingControl, relay
 from posture_watch.monitor.instance import InstanceLock
 from posture_watch.monitor.loop import MonitorLoop
 from posture_watch.monitor.setup import MonitorSetup, prepare
@@ -148,11 +145,6 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-#: Exit codes after a signal: Ctrl-C is 130 as in any shell; SIGTERM and SIGHUP ask for a
-#: normal stop (a service manager or a closed terminal), so they exit 0 after a clean stop.
-SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 0, signal.SIGHUP: 0}
-
-
 def run(args: argparse.Namespace) -> int:
     if not args.no_tray:
         from posture_watch.commands.tray import run as run_tray
@@ -221,67 +213,6 @@ def line_time(t: float, t0: float, live: bool) -> str:
     return f"{t - t0:8.1f}s"
 
 
-def say(line: str) -> None:
-    """One whole line on stdout. ``print`` writes the text and its newline separately, so
-    two threads printing at once (the session watcher's note at start-up and the first
-    state line) could run their lines together; one write of the line and its newline
-    cannot be split."""
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-
-
-def follow_status(status: MonitorStatus, event: object) -> None:
-    """Keep the console's status (for ``posture-watch status``) as the tray keeps its own."""
-    match event:
-        case Verdict(t=t, state=state, sitting_since=since, reason=reason):
-            status.observe(t, state, since, reason=reason)
-        case Paused():
-            status.paused = True
-            status.interrupt()
-        case Resumed():
-            status.paused = False
-        case ScreenLocked():
-            status.locked = True
-            status.interrupt()
-        case ScreenUnlocked():
-            status.locked = False
-        case CameraBusy(by=by):
-            status.camera_busy = by
-            status.interrupt()
-        case CameraFree():
-            status.camera_busy = None
-        case CameraUnavailable():
-            status.camera_busy = None
-            status.camera_problem = True
-            status.interrupt()
-        case CameraRecovered():
-            status.camera_problem = False
-        case Suspended():
-            status.interrupt()
-
-
-def answer_control(
-    request: ControlRequest, loop: MonitorLoop, status: MonitorStatus, wall: float
-) -> ControlReply:
-    """The console monitor's answers: as the tray's, but no stretch window to open, and
-    quit stops like SIGTERM."""
-    match request.command:
-        case ControlCommand.PAUSE:
-            loop.send(Pause(pause_seconds(request, wall)))
-            return ControlReply(True, pause_message(request, wall))
-        case ControlCommand.RESUME:
-            loop.send(Resume())
-            return ControlReply(True, "resumed" if status.paused else "not paused")
-        case ControlCommand.STATUS:
-            return ControlReply(True, status.status_line(wall), status.facts(wall))
-        case ControlCommand.STRETCH:
-            return STRETCH_NEEDS_TRAY
-        case ControlCommand.QUIT:
-            loop.stop()
-            return ControlReply(True, "stopping")
-    return ControlReply(False, f"unknown command {request.command}")
-
-
 def _follow(
     args: argparse.Namespace,
     setup: MonitorSetup,
@@ -291,31 +222,33 @@ def _follow(
     recorder: HistoryRecorder,
     received: list[int],
 ) -> int:
-    """Log and record the worker's events until it stops; the exit code."""
-    t0 = loop.started
+    """Step the session with the worker's events until the worker stops, carrying out
+    what a console can (record, reply, stop) and printing a line for each event worth
+    it; the exit code."""
+    clock, t0 = setup.clock, loop.started
     live = setup.spec.isdigit()  # a webcam: lines read next to the day, by clock time
-    start = setup.clock.monotonic()
+
+    def now() -> Now:
+        return Now.at(clock.wall(), clock.monotonic())
+
+    settings = SessionSettings(tray=False, stop_after=args.seconds)
+    session = Session(settings, None, now(), local_timezone())  # no prompts, no windows
+    session.start(now())
     code = 0
-    stopping = False
-    status = MonitorStatus()
     while True:
-        elapsed = setup.clock.monotonic() - start
-        if not stopping and args.seconds is not None and elapsed >= args.seconds:
-            loop.stop()
-            stopping = True
-        try:
-            event = events.get(timeout=0.1)
-        except queue.Empty:
+        _carry_out(session.step(Tick(), now()), loop, recorder)  # --seconds
+        event = clock.take(events, 0.1)
+        if event is None:
             if not worker.is_alive() and events.empty():  # run() always ends with Stopped
                 print("posture-watch: the monitor worker ended unexpectedly", file=sys.stderr)
-                recorder.close(setup.clock.wall())
+                recorder.close(clock.wall())
                 return 1
             continue
         if isinstance(event, PendingControl):
-            event.answer(answer_control(event.request, loop, status, setup.clock.wall()))
+            asked = ControlAsked(event.request)
+            _carry_out(session.step(asked, now()), loop, recorder, event)
             continue
-        follow_status(status, event)
-        recorder.on_event(event)
+        _carry_out(session.step(event, now()), loop, recorder)  # type: ignore[arg-type]
         line = describe(event)
         if line:
             for part in line.splitlines():
@@ -334,3 +267,23 @@ def _follow(
     if received and code == 0:
         code = SIGNAL_EXIT.get(signal.Signals(received[0]), 0)
     return code
+
+
+def _carry_out(
+    effects: list[fx.Effect],
+    loop: MonitorLoop,
+    recorder: HistoryRecorder,
+    pending: PendingControl | None = None,
+) -> None:
+    """The console's part of the session's effects: it has no icon, windows or
+    notifications (its lines come from :func:`describe`)."""
+    for effect in effects:
+        match effect:
+            case fx.Record(event=event):
+                recorder.on_event(event)
+            case fx.Send(command=command):
+                loop.send(command)
+            case fx.Reply(reply=reply) if pending is not None:
+                pending.answer(reply)
+            case fx.Stop():
+                loop.stop()

@@ -15,13 +15,16 @@ import sys
 import threading
 from pathlib import Path
 
+from posture_watch.commands.foreground import SIGNAL_EXIT, say
 from posture_watch.commands.history_cli import history_path
-from posture_watch.commands.monitor import SIGNAL_EXIT, say
 from posture_watch.commands.monitor_options import add_monitor_options, setup_request
 from posture_watch.config import settings_path
+from posture_watch.core.durations import format_span
+from posture_watch.core.menu import MenuAction
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
-from posture_watch.core.status import TrayState, format_span
+from posture_watch.core.status import TrayState
+from posture_watch.core.stream import Notice, StopAsked
 from posture_watch.core.worker_events import SetLocked
 from posture_watch.desktop.icons import draw_icon
 from posture_watch.desktop.session_watch import SessionWatch
@@ -35,7 +38,8 @@ from posture_watch.offline import enforce_offline_in_cli
 from posture_watch.prompt_library import load_prompts
 from posture_watch.tray.actions import DesktopActions
 from posture_watch.tray.backend import TrayIcon, ensure_display
-from posture_watch.tray.controller import HistorySink, Notice, Notifier, TrayController
+from posture_watch.tray.controller import TrayController
+from posture_watch.tray.ports import HistorySink, Notifier, Window
 
 #: How long shutdown may wait for the monitor worker (the issue allows 2 s in all).
 JOIN_TIMEOUT = 1.5
@@ -43,7 +47,7 @@ JOIN_TIMEOUT = 1.5
 REPORT_TIMEOUT = 30.0
 
 
-def _open_journal_window() -> object:
+def _open_journal_window() -> Window:
     from posture_watch.desktop.journal_process import JournalWindowProcess
 
     window = JournalWindowProcess()
@@ -170,13 +174,14 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> i
     journal = EventLog(getattr(args, "events", None))
     snooze_minutes = config.prompts.snooze / 60
 
-    def open_stretch(prompt_id: str) -> object:
+    def open_stretch(prompt_id: str) -> Window:
         window = StretchWindowProcess(prompt_id, snooze_minutes=snooze_minutes)
         window.start()
         return window
 
     history_file = history_path(args)
     controller: TrayController
+    worker: threading.Thread
     icon = TrayIcon(
         draw_icon(TrayState.STARTING), "posture-watch: starting", lambda e: controller.post(e)
     )
@@ -204,6 +209,7 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> i
         save_journal=lambda entry: _save_journal(history_file, entry),
         autostart=LoginStart(),
         first_run_hint=CALIBRATE_HINT.body if first_run else None,
+        worker_alive=lambda: worker.is_alive(),
     )
     controller.icon = icon
     worker = threading.Thread(target=loop.run, name="posture-watch-monitor", daemon=True)
@@ -212,7 +218,7 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> i
 
     def on_signal(number: int, _frame: object) -> None:
         received.append(number)
-        controller.post("stop")  # like Quit, but without the report: exit stays quick
+        controller.post(StopAsked())  # like Quit, but without the report: exit stays quick
 
     for sig in SIGNAL_EXIT:
         signal.signal(sig, on_signal)
@@ -227,7 +233,7 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> i
                 demo_notice(args.speed, config.decision.slouch_after, config.decision.sit_max)
             )
         if first_run:
-            controller.post("calibrate")  # as the menu's Calibrate…: the guided window
+            controller.post(MenuAction.CALIBRATE)  # as the menu's Calibrate…: the window
         elif uncalibrated:
             controller.post(CALIBRATE_HINT)  # another source, or no camera yet
 
@@ -249,14 +255,14 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> i
     finally:
         session.close()
         server.close()
-        controller.post("stop")
+        controller.post(StopAsked())
         loop.stop()
         # Quit from the menu writes today's report after the icon has gone: wait for it
-        control.join(REPORT_TIMEOUT if controller.quit_requested else JOIN_TIMEOUT)
+        control.join(REPORT_TIMEOUT if controller.quit_requested.is_set() else JOIN_TIMEOUT)
         worker.join(JOIN_TIMEOUT)
         journal.close()
     print(f"stopped: {loop.frames_analysed} frames analysed of {loop.frames_seen} read", flush=True)
-    if controller.exit_code:
-        print(f"posture-watch: {controller.status.error}", file=sys.stderr, flush=True)
+    if controller.finished.is_set() and controller.exit_code:  # its results are final
+        print(f"posture-watch: {controller.error}", file=sys.stderr, flush=True)
         return controller.exit_code
     return SIGNAL_EXIT.get(signal.Signals(received[0]), 0) if received else 0

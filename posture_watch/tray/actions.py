@@ -23,6 +23,7 @@ from pathlib import Path
 
 from posture_watch.clock import SYSTEM
 from posture_watch.config import ensure_config_file
+from posture_watch.core.stream import CANCELLED, Calibrated
 from posture_watch.desktop.calibration_process import (
     CalibrationOutcome,
     CalibrationWindowProcess,
@@ -30,7 +31,7 @@ from posture_watch.desktop.calibration_process import (
 from posture_watch.desktop.open_file import OpenerFailed, open_in_default_app
 from posture_watch.errors import PostureWatchError
 from posture_watch.profiles import load_profile
-from posture_watch.tray.controller import CANCELLED, Calibrated, Notifier
+from posture_watch.tray.ports import Notifier
 
 log = logging.getLogger(__name__)
 #: The error of a calibration that ended without saving: the controller resumes quietly.

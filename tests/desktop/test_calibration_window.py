@@ -337,8 +337,8 @@ def test_the_trays_calibrate_action_posts_cancelled_when_nothing_was_saved(
 ) -> None:
     import queue
 
-    from posture_watch.tray.actions import CANCELLED, DesktopActions
-    from posture_watch.tray.controller import Calibrated
+    from posture_watch.core.stream import CANCELLED, Calibrated
+    from posture_watch.tray.actions import DesktopActions
 
     folder = pictures(shared_samples, tmp_path, "upright")
     actions = DesktopActions(

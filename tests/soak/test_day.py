@@ -460,6 +460,7 @@ def run_day(tmp: Path) -> DayRun:
     journal = EventLog(tmp / "events.jsonl")
     day, stream, gate, lines = Day(clock), Stream(), LockGate(), []
     controller: TrayController
+    worker: threading.Thread  # made below, read by the controller once it runs
 
     def emit(event: object) -> None:  # the worker thread's one callback
         stream.note(event)
@@ -492,6 +493,7 @@ def run_day(tmp: Path) -> DayRun:
         open_history=lambda: tap.attach(
             open_recorder(history, loop.started, report=lines.append, busy_timeout=0.05)
         ),
+        worker_alive=lambda: worker.is_alive(),
     )
     controller.icon = icon
     errors: list[threading.ExceptHookArgs] = []
@@ -623,7 +625,8 @@ def test_no_thread_died_unnoticed(day):
     # restarted by reopening the source, which carried on from the frame it broke at
     assert day.day.opened_at == [0, CRASH_AT]
     assert day.day.backwards == 0 and day.day.cursor == MONITORED
-    assert day.controller.exit_code == 0 and day.controller.quit_requested
+    assert day.controller.finished.is_set() and day.controller.exit_code == 0
+    assert day.controller.quit_requested.is_set()
     assert day.icon.stopped
 
 

@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from posture_watch import launcher
+from posture_watch.core.menu import MenuAction
 from posture_watch.desktop.open_file import OpenerFailed, open_in_default_app
 from posture_watch.tray.actions import OPEN_WAIT
-from tests.tray.test_controller import Clock, controller
+from tests.tray.test_controller import Clock, Running, seed_history, wait_for
 
 DAY = datetime(2026, 11, 24, 18, 0)
 
@@ -47,13 +48,19 @@ def use_path(monkeypatch, folder: Path, how: str, *, system: bool = True) -> Non
         launcher.start_launcher()
 
 
+@pytest.fixture
 def tray_on(tmp_path: Path, monkeypatch):
+    """A tray controller running on its thread, with a few minutes of history today."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    return controller(tmp_path, Clock(DAY), daily_at=None)
+    seed_history(tmp_path)
+    run = Running(tmp_path, Clock(DAY))
+    yield run
+    run.stop()
 
 
-def click(tray, entry: str) -> list[tuple[str, str]]:
-    tray._menu(entry)
+def click(tray: Running, entry: MenuAction) -> list[tuple[str, str]]:
+    tray.controller.post(entry)
+    wait_for(lambda: tray.actions.opening is not None, "start opening")
     tray.actions.opening.join(OPEN_WAIT + 15)  # the opening runs off the controller thread
     assert not tray.actions.opening.is_alive()
     return tray.shown
@@ -63,12 +70,11 @@ def click(tray, entry: str) -> list[tuple[str, str]]:
     ("code", "why"), [(3, "no program to open it"), (4, "the program that opens it failed")]
 )
 def test_a_failing_opener_gives_a_notification_with_the_report_path(
-    tmp_path, monkeypatch, how, code, why
+    tmp_path, monkeypatch, how, code, why, tray_on
 ):
     bin_dir = standin(tmp_path / "bin", f"exit {code}")
     use_path(monkeypatch, bin_dir, how)
-    tray = tray_on(tmp_path, monkeypatch)
-    ((title, body),) = click(tray, "report")
+    ((title, body),) = click(tray_on, MenuAction.REPORT)
     report = tmp_path / "data" / "posture-watch" / "reports" / "2026-11-24.html"
     assert report.is_file()  # written, only not shown
     assert (bin_dir / "opened").read_text().strip() == str(report)  # the opener was asked
@@ -76,10 +82,9 @@ def test_a_failing_opener_gives_a_notification_with_the_report_path(
     assert body == f"Could not open the report: {why}. The file is at {report}"
 
 
-def test_settings_with_no_opener_say_where_the_file_is(tmp_path, monkeypatch, how):
+def test_settings_with_no_opener_say_where_the_file_is(tmp_path, monkeypatch, how, tray_on):
     use_path(monkeypatch, tmp_path / "empty", how, system=False)  # no xdg-open anywhere
-    tray = tray_on(tmp_path, monkeypatch)
-    ((title, body),) = click(tray, "settings")
+    ((title, body),) = click(tray_on, MenuAction.SETTINGS)
     settings = tmp_path / "settings.toml"
     assert title == "Settings"
     assert body == (
@@ -87,11 +92,10 @@ def test_settings_with_no_opener_say_where_the_file_is(tmp_path, monkeypatch, ho
     )
 
 
-def test_an_opener_that_works_gives_no_notification(tmp_path, monkeypatch, how):
+def test_an_opener_that_works_gives_no_notification(tmp_path, monkeypatch, how, tray_on):
     bin_dir = standin(tmp_path / "bin", "exit 0")
     use_path(monkeypatch, bin_dir, how)
-    tray = tray_on(tmp_path, monkeypatch)
-    assert click(tray, "settings") == []
+    assert click(tray_on, MenuAction.SETTINGS) == []
     assert (bin_dir / "opened").read_text().strip() == str(tmp_path / "settings.toml")
 
 

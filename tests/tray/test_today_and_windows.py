@@ -1,8 +1,9 @@
-"""The tray's "today", its windows and its hints (issue 11, items 3-5).
+"""The tray's "today" is the report's, and its first-run hints (issue 11, items 4-5).
 
 Real parts throughout: the prompt scheduler, the SQLite history written by the real
 recorder, the report's own aggregation, real verdicts of real landmarks from the demo
-session; only the windows and the notifier are stand-ins that record what they were told.
+session; only the icon and the notifier are stand-ins. The one-window-at-a-time rules and
+the first calibration's hint (items 3 and 5) are stepped in tests/core/test_session.py.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import pytest
 from posture_watch.clock import ManualClock, local_timezone
 from posture_watch.config import AppConfig, ReportConfig
 from posture_watch.core.analyzer import PostureAnalyzer
-from posture_watch.core.events import LongSittingAlert
 from posture_watch.core.journal import JournalEntry
 from posture_watch.core.minutes import MinuteRow
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
@@ -26,16 +26,19 @@ from posture_watch.core.prompts import PromptChooser
 from posture_watch.core.report import summarize
 from posture_watch.core.report_builder import day_report
 from posture_watch.core.scoring import PostureState
+from posture_watch.core.stream import StopAsked, Tick, WindowKind
 from posture_watch.desktop.notify import CallbackNotifier
 from posture_watch.history import open_recorder
 from posture_watch.history.store import HistoryStore
+from posture_watch.history.today import RecorderToday
 from posture_watch.monitor.event_log import EventLog
 from posture_watch.profiles import load_profile
 from posture_watch.prompt_library import builtin_prompts
 from posture_watch.report.load import load_day
 from posture_watch.report.terminal import render_day
-from posture_watch.tray.controller import CANCELLED, Calibrated, Notice, TrayController
-from tests.tray.test_controller_calendar import PROFILE, Worker, poses  # noqa: F401
+from posture_watch.tray.controller import TrayController
+from tests.core.test_session import PROFILE, make, poses  # noqa: F401
+from tests.tray.test_controller import Worker
 
 DAY = date(2026, 11, 24)
 
@@ -44,34 +47,11 @@ def at(hour: int, minute: int = 0, second: int = 0) -> float:
     return datetime(DAY.year, DAY.month, DAY.day, hour, minute, second).timestamp()
 
 
-class Win:
-    """A window stand-in: open until the test gives it an answer."""
-
-    def __init__(self, kind: str, opened: list[str]) -> None:
-        self.kind, self.result = kind, None
-        opened.append(kind)
-
-    def poll(self):
-        return self.result
-
-    def close(self):
-        return self.result
-
-
-class Answer:
-    def __init__(self, answer: str) -> None:
-        self.answer = answer
-
-    def entry(self, t: float):
-        return None
-
-
 class Actions:
-    def __init__(self, opened: list[str]) -> None:
-        self.opened = opened
+    """Nothing slow is asked for: no window, no report."""
 
     def calibrate(self, post) -> None:
-        self.opened.append("calibrate")
+        raise AssertionError("not asked for")
 
     def open_settings(self, notifier) -> None:
         raise AssertionError("not asked for")
@@ -104,28 +84,17 @@ class Icon:
 
 
 def make_tray(tmp_path: Path, clock: ManualClock, **kw) -> TrayController:
-    opened: list[str] = []
-    windows: dict[str, Win] = {}
-    shown: list[tuple[str, str]] = []
-
-    def window(kind: str) -> Win:
-        windows[kind] = Win(kind, opened)
-        return windows[kind]
-
-    config = replace(AppConfig(), report=kw.pop("report", ReportConfig(daily_at=None)))
     tray = TrayController(
         Worker(),
-        config,
+        replace(AppConfig(), report=ReportConfig(daily_at=None)),
         PromptScheduler(PromptRules(), PromptChooser(builtin_prompts())),
-        CallbackNotifier(lambda body, title: shown.append((title, body))),
+        CallbackNotifier(lambda body, title: None),
         EventLog(tmp_path / "events.jsonl"),
-        open_stretch=lambda prompt_id: window("stretch"),
-        open_journal=lambda: window("journal"),
-        actions=Actions(opened),
+        open_stretch=lambda prompt_id: None,  # type: ignore[arg-type,return-value]
+        actions=Actions(),
         clock=clock,
         **kw,
     )
-    tray.opened, tray.windows, tray.shown = opened, windows, shown  # type: ignore[attr-defined]
     tray.icon = Icon()
     return tray
 
@@ -147,7 +116,7 @@ def launch(tmp_path, history, clock, poses, frames) -> TrayController:  # noqa: 
             clock.set_wall(t)
             tray.post(analyzer.step(t, poses[pose]))
             t += 2.0
-    tray.post("stop")
+    tray.post(StopAsked())
     thread.join(30)
     assert not thread.is_alive()
     tray.journal.close()
@@ -177,13 +146,13 @@ def test_two_launches_on_one_day_the_tooltip_says_what_the_report_says(tmp_path,
     assert today != after_first and today != "100%"
     assert second.icon.tooltips[-1].endswith(f"{today} upright today"), second.icon.tooltips
     # the second launch alone was all upright: "since this launch" would have said 100%
-    since_launch = second.status.seconds
+    since_launch = second.session.status.seconds
     assert since_launch[PostureState.SLOUCH] == 0 and since_launch[PostureState.UPRIGHT] > 0
     # and the terminal report prints the same figure
     tz = local_timezone()
     text = render_day(day_report(load_day(history, DAY, tz), DAY, tz))
     assert f"upright {today}" in text
-    assert re.search(r"Watched today: \d+ min", second.summary())
+    assert re.search(r"Watched today: \d+ min", second.session.summary())
 
 
 def test_the_unwritten_minute_counts_until_the_history_has_it(tmp_path, poses):  # noqa: F811
@@ -191,74 +160,28 @@ def test_the_unwritten_minute_counts_until_the_history_has_it(tmp_path, poses): 
     with HistoryStore.open(history) as store:  # ten minutes of an earlier launch, at 8:00
         for minute in range(int(at(8, 0)), int(at(8, 10)), 60):
             store.add_minute(MinuteRow(minute, 50.0, 10.0, 0.0, 0.0))
-    clock = ManualClock(at(9, 0))
-    tray = make_tray(tmp_path, clock, open_history=lambda: open_recorder(history, at(9, 0)))
-    tray.history = tray._open_history()
-    tray._read_today(clock.wall())
+    recorder = open_recorder(history, at(9, 0))
+    reads: list[date] = []
+
+    class Counted(RecorderToday):
+        def day_summary(self, day, tz):
+            reads.append(day)
+            return super().day_summary(day, tz)
+
+    run = make(at(9, 0), reader=Counted(recorder))
+    run.record = recorder.on_event  # the controller's part: the history
     analyzer = PostureAnalyzer(load_profile(PROFILE))
-    reads = 0
-    real = tray._read_today
-
-    def counted(written_to: float) -> None:
-        nonlocal reads
-        reads += 1
-        real(written_to)
-
-    tray._read_today = counted  # type: ignore[method-assign]
     for t in range(int(at(9, 0)), int(at(9, 3, 30)), 2):
-        clock.set_wall(float(t))
-        tray._handle(analyzer.step(float(t), poses["upright"]))
-    assert reads == 3  # at 9:01, 9:02 and 9:03: once a minute, not on every frame
+        run.step(analyzer.step(float(t), poses["upright"]), float(t))
+    assert reads == [DAY] * 4  # at the start, then at 9:01, 9:02 and 9:03: not every frame
     # the earlier 10 minutes and 3 whole ones in the history, the half minute since on top
-    assert tray.status.monitored_today == pytest.approx(600 + 3 * 60 + 28, abs=0.01)
-    assert tray.status.upright_share == pytest.approx((500 + 208) / (600 + 208), abs=1e-6)
-    tray.history.close(clock.wall())
-    tray.journal.close()
+    status = run.session.status
+    assert status.monitored_today == pytest.approx(600 + 3 * 60 + 28, abs=0.01)
+    assert status.upright_share == pytest.approx((500 + 208) / (600 + 208), abs=1e-6)
+    recorder.close(run.wall)
 
 
-# -- item 3: one window at a time ------------------------------------------------------------
-
-
-def test_the_journal_waits_for_the_stretch_window_and_opens_when_it_closes(tmp_path):
-    clock = ManualClock(at(17, 29))
-    tray = make_tray(tmp_path, clock)
-    tray._menu("stretch")
-    tray._menu("journal")
-    assert tray.opened == ["stretch"]  # the journal waits, not on top of the stretch
-    tray._tick()
-    assert tray.opened == ["stretch"]
-    tray.windows["stretch"].result = Answer("done")
-    tray._tick()
-    assert tray.opened == ["stretch", "journal"]
-    tray._menu("stretch")  # now the stretch waits for the journal
-    assert tray.opened == ["stretch", "journal"]
-    tray.windows["journal"].result = Answer("dismissed")
-    tray._tick()
-    assert tray.opened == ["stretch", "journal", "stretch"]
-    tray.journal.close()
-
-
-def test_a_break_during_the_journal_queues_its_stretch_and_calibration_waits(tmp_path, poses):  # noqa: F811
-    clock = ManualClock(at(17, 30))
-    tray = make_tray(tmp_path, clock)
-    tray._menu("journal")
-    analyzer = PostureAnalyzer(load_profile(PROFILE))
-    verdict = analyzer.step(clock.wall(), poses["upright"])
-    verdict = replace(verdict, events=(LongSittingAlert(clock.wall(), clock.wall() - 3000),))
-    tray._handle(verdict)
-    assert [title for title, _ in tray.shown] == ["Time for a break"]
-    assert tray.shown[0][1].startswith("You have been sitting for 50 min. ")
-    tray._menu("calibrate")
-    assert tray.opened == ["journal"] and not tray.status.calibrating
-    tray.windows["journal"].result = Answer("dismissed")
-    tray._tick()
-    assert tray.opened == ["journal", "stretch"]
-    tray.windows["stretch"].result = Answer("done")
-    tray._tick()
-    assert tray.opened == ["journal", "stretch", "calibrate"] and tray.status.calibrating
-    tray._handle(Calibrated(None, CANCELLED))
-    assert not tray.status.calibrating
-    tray.journal.close()
+# -- the daily journal question reads the real history ---------------------------------------
 
 
 @pytest.mark.parametrize("entry_today", [False, True])
@@ -268,37 +191,15 @@ def test_the_daily_journal_question_is_skipped_when_today_has_an_entry(tmp_path,
         store.add_journal(JournalEntry(at(8, 0) - 86400, pain=3))  # yesterday's: no matter
         if entry_today:
             store.add_journal(JournalEntry(at(12, 15), pain=2, note="after lunch"))
-    clock = ManualClock(at(17, 29))
-    tray = make_tray(
-        tmp_path,
-        clock,
-        report=ReportConfig(daily_at=17 * 60 + 30, journal_prompt=True),
-        open_history=lambda: open_recorder(history, at(17, 29)),
-    )
-    tray.history = tray._open_history()
-    tray._report_minute = tray._minute_of_day()
-    clock.set_wall(at(17, 30, 5))
-    tray._tick()
-    assert tray.opened == ([] if entry_today else ["journal"])
-    tray.history.close(clock.wall())
-    tray.journal.close()
+    recorder = open_recorder(history, at(17, 29))
+    run = make(at(17, 29), reader=RecorderToday(recorder),
+               daily_at=17 * 60 + 30, journal_prompt=True)  # fmt: skip
+    run.step(Tick(), at(17, 30, 5))
+    assert run.opened == ([] if entry_today else [WindowKind.JOURNAL])
+    recorder.close(run.wall)
 
 
-# -- item 5: first run and the demo --------------------------------------------------------
-
-
-def test_a_skipped_first_calibration_says_how_to_calibrate_later(tmp_path):
-    clock = ManualClock(at(9, 0))
-    tray = make_tray(tmp_path, clock, first_run_hint="Choose Calibrate… in the tray menu.")
-    tray._menu("calibrate")
-    tray._handle(Calibrated(None, CANCELLED))
-    assert tray.shown == [("Not calibrated yet", "Choose Calibrate… in the tray menu.")]
-    tray._menu("calibrate")
-    tray._handle(Calibrated(None, CANCELLED))  # said once, not after every cancel
-    assert len(tray.shown) == 1
-    tray._handle(Notice("posture-watch demo", "A recorded session plays."))
-    assert tray.shown[-1] == ("posture-watch demo", "A recorded session plays.")
-    tray.journal.close()
+# -- item 5: the demo --------------------------------------------------------------------------
 
 
 def test_the_demo_notice_gives_the_times_at_the_chosen_speed():
