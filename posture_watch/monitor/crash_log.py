@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from posture_watch import paths
+from posture_watch.atomic_file import write_atomic
 
 #: The log is cut back to its newer half once it grows past this many bytes.
 MAX_BYTES = 1_000_000
@@ -29,7 +30,7 @@ def write_crash(path: Path | None, error: BaseException, wall: float) -> Path | 
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists() and path.stat().st_size > MAX_BYTES:
             kept = path.read_bytes()[-MAX_BYTES // 2 :]
-            path.write_bytes(kept)
+            write_atomic(path, kept)  # a crash while cutting never loses the whole log
         with path.open("a", encoding="utf-8") as log:
             log.write(entry)
     except OSError:
