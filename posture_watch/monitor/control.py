@@ -85,7 +85,6 @@ from posture_watch.core.control_protocol import (
     ControlRequest,
     ProtocolError,
 )
-from posture_watch.core.durations import format_duration
 from posture_watch.core.pause_rules import pause_message, pause_seconds
 from posture_watch.monitor.control_client import CLIENT_TIMEOUT, send_request
 from posture_watch.monitor.control_server import (
@@ -126,7 +125,6 @@ __all__ = [
     "PendingControl",
     "ProtocolError",
     "control_socket_path",
-    "format_duration",
     "pause_message",
     "pause_seconds",
     "relay",
