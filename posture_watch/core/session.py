@@ -19,10 +19,9 @@ the tooltip agrees with ``posture-watch report``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Protocol
 
+from posture_watch.core import effects as fx
 from posture_watch.core.analyzer import Verdict
 from posture_watch.core.control_protocol import (
     STRETCH_NEEDS_TRAY,
@@ -32,27 +31,8 @@ from posture_watch.core.control_protocol import (
 )
 from posture_watch.core.dates import midnight_after
 from posture_watch.core.day_timer import DayTimer
-from posture_watch.core.effects import (
-    Effect,
-    Log,
-    Notify,
-    OpenReport,
-    OpenSettings,
-    OpenWindow,
-    ReadToday,
-    Record,
-    Reply,
-    SaveJournal,
-    Send,
-    SetAutostart,
-    Stop,
-    WriteReport,
-)
 from posture_watch.core.events import (
-    BreakStarted,
-    LongSittingAlert,
     SittingBoutEnded,
-    SlouchAlert,
 )
 from posture_watch.core.menu import MenuAction
 from posture_watch.core.pause_rules import pause_message, pause_seconds
@@ -67,6 +47,7 @@ from posture_watch.core.prompt_rules import (
 )
 from posture_watch.core.prompts import PromptKind, problem_from_features
 from posture_watch.core.scoring import PostureState
+from posture_watch.core.session_settings import QuietRule, SessionSettings
 from posture_watch.core.status import MonitorStatus
 from posture_watch.core.status_rules import follow_worker
 from posture_watch.core.stream import (
@@ -80,6 +61,7 @@ from posture_watch.core.stream import (
     Notice,
     Now,
     NudgeResult,
+    PromptEvent,
     ReportWritten,
     SessionInput,
     StopAsked,
@@ -99,31 +81,6 @@ MINUTE = 60
 PAUSES = {MenuAction.PAUSE_15: 15 * 60.0, MenuAction.PAUSE_60: 60 * 60.0}
 #: The error of a worker thread that ended without saying so.
 WORKER_LOST = "the monitor worker ended unexpectedly"
-
-
-class QuietRule(Protocol):
-    """Quiet hours (``config.QuietHours``): whether they are in force at a minute of day."""
-
-    def contains(self, minute_of_day: int) -> bool: ...
-
-
-@dataclass(frozen=True)
-class SessionSettings:
-    """What the session is told once. ``tray`` False is the console monitor: no icon, no
-    windows, ``stretch`` needs the tray and ``quit`` stops as a signal does."""
-
-    tray: bool = True
-    quiet_hours: QuietRule | None = None
-    #: Minutes after midnight for the daily report (None: none).
-    daily_at: int | None = None
-    #: Ask "How do you feel today?" (the pain journal) with the daily report.
-    journal_prompt: bool = False
-    #: Stop after this many seconds of monotonic time (``--seconds``).
-    stop_after: float | None = None
-    #: Said when a first-run calibration is cancelled: how to calibrate later.
-    first_run_hint: str | None = None
-    #: Start at login as it is at launch (None: not offered).
-    autostart: bool | None = None
 
 
 class Session:
@@ -157,30 +114,30 @@ class Session:
 
     # -- the API ---------------------------------------------------------------------
 
-    def start(self, now: Now, reader: TodayReader | None = None) -> list[Effect]:
+    def start(self, now: Now, reader: TodayReader | None = None) -> list[fx.Effect]:
         """Begin (the history is open): read today's figures, show the icon."""
         self.today.reader = reader
         self._timer = DayTimer(now.local, self.settings.daily_at)
         self._started = now.mono
         self._read_today(now, now.wall)
-        out: list[Effect] = []
+        out: list[fx.Effect] = []
         self._refresh(now, out)
         return out
 
-    def step(self, item: SessionInput, now: Now) -> list[Effect]:
+    def step(self, item: SessionInput, now: Now) -> list[fx.Effect]:
         """Take one input at ``now``; the effects to carry out, in order."""
-        out: list[Effect] = []
+        out: list[fx.Effect] = []
         match item:
             case Verdict():
                 self._verdict(item, now, out)
             case MenuAction():
                 self._menu(item, now, out)
             case ControlAsked(request=request):
-                out.append(Reply(self._control(request, now, out)))
+                out.append(fx.Reply(self._control(request, now, out)))
             case Tick():
                 self._tick(now, out)
             case Notice(title=title, body=body):
-                out.append(Notify(title, body))
+                out.append(fx.Notify(title, body))
             case Calibrated():
                 self._calibrated(item, out)
             case WindowClosed():
@@ -193,16 +150,16 @@ class Session:
                 self._read_today(now, written_to)
             case ReportWritten(path=path):
                 if path is not None:
-                    out.append(Notify("Today's posture report", f"Written to {path}"))
+                    out.append(fx.Notify("Today's posture report", f"Written to {path}"))
             case AutostartState(enabled=enabled, error=error):
                 if error is not None:
-                    out.append(Notify("Start at login", f"Could not change it: {error}"))
+                    out.append(fx.Notify("Start at login", f"Could not change it: {error}"))
                 self.autostart = enabled
             case StopAsked():
                 self._stop(out)
             case WorkerLost():
                 self.status.error, self.exit_code = WORKER_LOST, 1
-                out.append(Notify("posture-watch stopped", WORKER_LOST, urgency="critical"))
+                out.append(fx.Notify("posture-watch stopped", WORKER_LOST, urgency="critical"))
                 self._stop(out, exit_code=1)
             case _:
                 self._event(item, now, out)
@@ -221,8 +178,8 @@ class Session:
 
     # -- the monitor's events --------------------------------------------------------
 
-    def _verdict(self, verdict: Verdict, now: Now, out: list[Effect]) -> None:
-        out.append(Record(verdict))  # the history takes the verdict's own events with it
+    def _verdict(self, verdict: Verdict, now: Now, out: list[fx.Effect]) -> None:
+        out.append(fx.Record(verdict))  # the history takes the verdict's own events with it
         if self.stopped:  # no prompts any more, but the minutes count
             return
         t = self.last_t = verdict.t
@@ -231,14 +188,14 @@ class Session:
         self.status.observe(t, verdict.state, verdict.sitting_since, reason=verdict.reason)
         minute = int(t // MINUTE)
         if self.today.minute is not None and minute > self.today.minute:
-            out.append(ReadToday(minute * MINUTE))  # the history takes the last minute
+            out.append(fx.ReadToday(minute * MINUTE))  # the history takes the last minute
         self.today.minute = minute
         problem = None
         if verdict.state == PostureState.SLOUCH:
             problem = problem_from_features(verdict.feature_row(), verdict.lean)
         for event in verdict.events:
-            out.append(Log(event))
-            self._count(event)
+            out.append(fx.Log(event))
+            self.counts.count(event)
         if self.scheduler is None:
             return
         paused, quiet = self.status.paused, self.quiet(now)
@@ -250,17 +207,16 @@ class Session:
             else:
                 self._journal(decision, out)
 
-    def _event(self, event: TimelineEvent | WorkerEvent | MonitorEvent, now: Now,
-               out: list[Effect]) -> None:  # fmt: skip
+    def _event(
+        self, event: TimelineEvent | WorkerEvent | PromptEvent, now: Now, out: list[fx.Effect]
+    ) -> None:
         """An event on its own: recorded, then what it means for the status."""
-        if isinstance(event, Verdict):  # pragma: no cover - dispatched in step()
-            return
         if isinstance(event, TimelineEvent):
             self._timeline_event(event, now, out)
             return
         if isinstance(event, Stopped):  # the worker's last event: for the history only
             self.worker_done = True
-            out.append(Record(event))
+            out.append(fx.Record(event))
             return
         self._journal(event, out)
         if isinstance(event, WorkerEvent):
@@ -271,12 +227,12 @@ class Session:
                 self.exit_code = outcome.stop.exit_code or self.exit_code
                 self._stop(out, report=outcome.stop.report, exit_code=self.exit_code)
 
-    def _timeline_event(self, event: TimelineEvent, now: Now, out: list[Effect]) -> None:
+    def _timeline_event(self, event: TimelineEvent, now: Now, out: list[fx.Effect]) -> None:
         """A timeline event without a frame (the screen locked or unlocked): recorded,
         counted and shown to the prompt rules like a verdict's, so a break taken while
         the screen was locked restarts the long-sitting reminder."""
         self._journal(event, out)
-        self._count(event)
+        self.counts.count(event)
         if isinstance(event, SittingBoutEnded):
             self.status.sitting_since = None
         t = self.last_t = max(event.t, self.last_t)  # the rules never go back in time
@@ -289,21 +245,13 @@ class Session:
             if isinstance(decision, PromptSuppressed):  # away: nothing is shown
                 self._journal(decision, out)
 
-    def _count(self, event: object) -> None:
-        if isinstance(event, SlouchAlert):
-            self.counts.slouch_alerts += 1
-        elif isinstance(event, LongSittingAlert):
-            self.counts.long_sitting_alerts += 1
-        elif isinstance(event, BreakStarted):
-            self.counts.breaks += 1
-
-    def _journal(self, event: MonitorEvent, out: list[Effect]) -> None:
+    def _journal(self, event: MonitorEvent, out: list[fx.Effect]) -> None:
         """Every event goes to the event log and to the history."""
-        out += [Log(event), Record(event)]
+        out += [fx.Log(event), fx.Record(event)]
 
     # -- prompts and windows ---------------------------------------------------------
 
-    def _show(self, due: PromptDue, out: list[Effect]) -> None:
+    def _show(self, due: PromptDue, out: list[fx.Effect]) -> None:
         """A nudge is a notification that says why (:func:`nudge_message`), recorded
         once the desktop showed it; a stretch asked for opens only the window."""
         self.counts.prompts += 1
@@ -311,15 +259,15 @@ class Session:
             self._shown_prompt(due, out)
             return
         nudge = nudge_message(due)
-        out.append(Notify(nudge.title, nudge.body, nudge=due))
+        out.append(fx.Notify(nudge.title, nudge.body, nudge=due))
 
-    def _nudge_result(self, due: PromptDue, shown: bool, out: list[Effect]) -> None:
+    def _nudge_result(self, due: PromptDue, shown: bool, out: list[fx.Effect]) -> None:
         if not shown:  # nobody saw it: the history must not count it as a prompt shown
             self._journal(PromptSuppressed(due.t, due.reason, Why.NOT_SHOWN), out)
             return
         self._shown_prompt(due, out)
 
-    def _shown_prompt(self, due: PromptDue, out: list[Effect]) -> None:
+    def _shown_prompt(self, due: PromptDue, out: list[fx.Effect]) -> None:
         """Recorded as shown; a break also opens its stretch window."""
         self._journal(due.shown(), out)
         prompt = due.prompt
@@ -327,18 +275,18 @@ class Session:
         if stretch is not None and not self.windows.asked(WindowKind.STRETCH):
             self._want(WindowKind.STRETCH, out, stretch.id)
 
-    def _want(self, kind: WindowKind, out: list[Effect], stretch_id: str | None = None) -> None:
+    def _want(self, kind: WindowKind, out: list[fx.Effect], stretch_id: str | None = None) -> None:
         if self.settings.tray:
             self._open(self.windows.want(kind, stretch_id), out)
 
-    def _open(self, windows: list[Waiting], out: list[Effect]) -> None:
+    def _open(self, windows: list[Waiting], out: list[fx.Effect]) -> None:
         for window in windows:
             if window.kind is WindowKind.CALIBRATE:  # the window needs the camera
                 self.status.calibrating = True
-                out.append(Send(Pause(None)))
-            out.append(OpenWindow(window.kind, window.stretch_id))
+                out.append(fx.Send(Pause(None)))
+            out.append(fx.OpenWindow(window.kind, window.stretch_id))
 
-    def _window_closed(self, closed: WindowClosed, now: Now, out: list[Effect]) -> None:
+    def _window_closed(self, closed: WindowClosed, now: Now, out: list[fx.Effect]) -> None:
         opened = self.windows.open
         if opened is None or opened.kind is not closed.kind:
             return
@@ -352,45 +300,45 @@ class Session:
             self._journal(self.scheduler.answered(self.time(now), prompt_id, answer), out)
         self._open(self.windows.next(), out)
         if closed.entry is not None:
-            out.append(SaveJournal(closed.entry))
+            out.append(fx.SaveJournal(closed.entry))
 
-    def _journal_saved(self, ok: bool, now: Now, out: list[Effect]) -> None:
+    def _journal_saved(self, ok: bool, now: Now, out: list[fx.Effect]) -> None:
         if ok:
             self.today.journal_saved_on = now.local.date()
             body = "Saved. The weekly report sets it against your posture and sitting time."
         else:
             body = "Could not save the entry (see the log)."
-        out.append(Notify("Pain journal", body))
+        out.append(fx.Notify("Pain journal", body))
 
-    def _calibrated(self, result: Calibrated, out: list[Effect]) -> None:
+    def _calibrated(self, result: Calibrated, out: list[fx.Effect]) -> None:
         self.status.calibrating = False
         self.windows.close(WindowKind.CALIBRATE)
         if result.baseline is not None:
             self._hint = None
-            out.append(Send(SetBaseline(result.baseline, result.profile)))
+            out.append(fx.Send(SetBaseline(result.baseline, result.profile)))
             body = f"Your upright posture is the new reference (profile '{result.profile}')."
-            out.append(Notify("Calibrated", body))
+            out.append(fx.Notify("Calibrated", body))
         elif result.error != CANCELLED:  # the user closed the window: just carry on
-            out.append(Notify("Calibration failed", result.error or "unknown error"))
+            out.append(fx.Notify("Calibration failed", result.error or "unknown error"))
         if result.baseline is None and self._hint is not None:
             # the first run's calibration was skipped: say once how to do it later
-            out.append(Notify("Not calibrated yet", self._hint))
+            out.append(fx.Notify("Not calibrated yet", self._hint))
             self._hint = None
-        out.append(Send(Resume()))
+        out.append(fx.Send(Resume()))
         self._open(self.windows.next(), out)
 
     # -- the menu and the control socket ---------------------------------------------
 
-    def _menu(self, action: MenuAction, now: Now, out: list[Effect]) -> None:
+    def _menu(self, action: MenuAction, now: Now, out: list[fx.Effect]) -> None:
         if self.stopped:  # clicks after Quit are dropped
             return
         match action:
             case MenuAction.PAUSE_15 | MenuAction.PAUSE_60:
-                out.append(Send(Pause(PAUSES[action])))
+                out.append(fx.Send(Pause(PAUSES[action])))
             case MenuAction.PAUSE_TOMORROW:
-                out.append(Send(Pause(midnight_after(now.wall) - now.wall)))
+                out.append(fx.Send(Pause(midnight_after(now.wall) - now.wall)))
             case MenuAction.RESUME:
-                out.append(Send(Resume()))
+                out.append(fx.Send(Resume()))
             case MenuAction.STRETCH:
                 asked = self.windows.asked(WindowKind.STRETCH)
                 if self.scheduler is not None and self.settings.tray and not asked:
@@ -400,26 +348,26 @@ class Session:
                     self._want(WindowKind.CALIBRATE, out)
             case MenuAction.REPORT:
                 self._read_today(now, self.today.written_to(now.wall))
-                out.append(OpenReport(now.local.date(), self.summary()))
+                out.append(fx.OpenReport(now.local.date(), self.summary()))
             case MenuAction.JOURNAL:
                 self._want(WindowKind.JOURNAL, out)
             case MenuAction.SETTINGS:
-                out.append(OpenSettings())
+                out.append(fx.OpenSettings())
             case MenuAction.AUTOSTART:
                 if self.autostart is not None:
-                    out.append(SetAutostart(not self.autostart))
+                    out.append(fx.SetAutostart(not self.autostart))
             case MenuAction.QUIT:  # Quit (not a signal) also writes today's report
                 self._stop(out, report=True)
 
-    def _control(self, request: ControlRequest, now: Now, out: list[Effect]) -> ControlReply:
+    def _control(self, request: ControlRequest, now: Now, out: list[fx.Effect]) -> ControlReply:
         """``posture-watch pause 30m`` and friends: what the menu's items do, with a line
         for the terminal."""
         match request.command:
             case ControlCommand.PAUSE:
-                out.append(Send(Pause(pause_seconds(request, now.wall))))
+                out.append(fx.Send(Pause(pause_seconds(request, now.wall))))
                 return ControlReply(True, pause_message(request, now.wall))
             case ControlCommand.RESUME:
-                out.append(Send(Resume()))
+                out.append(fx.Send(Resume()))
                 return ControlReply(True, "resumed" if self.status.paused else "not paused")
             case ControlCommand.STATUS:
                 t = self.time(now)
@@ -435,7 +383,7 @@ class Session:
                 return ControlReply(True, "quitting")
         return ControlReply(False, f"unknown command {request.command}")
 
-    def _control_stretch(self, now: Now, out: list[Effect]) -> ControlReply:
+    def _control_stretch(self, now: Now, out: list[fx.Effect]) -> ControlReply:
         if not self.settings.tray:
             return STRETCH_NEEDS_TRAY
         if self.windows.stretch_open:
@@ -447,14 +395,14 @@ class Session:
             return ControlReply(True, "the stretch window opens when the open window closes")
         return ControlReply(True, "stretch window opened")
 
-    def _stop(self, out: list[Effect], *, report: bool = False, exit_code: int = 0) -> None:
+    def _stop(self, out: list[fx.Effect], *, report: bool = False, exit_code: int = 0) -> None:
         self.stopped = True
         self.windows.close_all()
-        out.append(Stop(report, exit_code))
+        out.append(fx.Stop(report, exit_code))
 
     # -- time ------------------------------------------------------------------------
 
-    def _tick(self, now: Now, out: list[Effect]) -> None:
+    def _tick(self, now: Now, out: list[fx.Effect]) -> None:
         """The day, the daily report and ``--seconds``, by the clock."""
         if self._timer.new_day(now.local):
             self.status.new_day()
@@ -462,7 +410,7 @@ class Session:
             self.today.summary = None
             self._read_today(now, self.today.written_to(now.wall))
         if self._timer.report_due(now.local):
-            out.append(WriteReport(now.local.date()))
+            out.append(fx.WriteReport(now.local.date()))
             if self.settings.journal_prompt and not self.today.has_journal_entry(now.local.date()):
                 self._want(WindowKind.JOURNAL, out)  # "How do you feel today?" once a day
         stop_after = self.settings.stop_after
@@ -479,7 +427,7 @@ class Session:
 
     # -- what the tray shows ---------------------------------------------------------
 
-    def _refresh(self, now: Now, out: list[Effect]) -> None:
+    def _refresh(self, now: Now, out: list[fx.Effect]) -> None:
         """The icon, tooltip and menu, when they changed (the console shows none)."""
         if self.settings.tray:
             out += self._view.changes(self.status, self.time(now), self.autostart)

@@ -15,6 +15,7 @@ from datetime import date, tzinfo
 from typing import Protocol
 
 from posture_watch.core.durations import format_minutes
+from posture_watch.core.events import BreakStarted, LongSittingAlert, SlouchAlert
 from posture_watch.core.report import Summary
 from posture_watch.core.status import MonitorStatus, TodayFigures
 
@@ -39,6 +40,15 @@ class Counts:
     long_sitting_alerts: int = 0
     breaks: int = 0
     prompts: int = 0
+
+    def count(self, event: object) -> None:
+        """Count a timeline event: the two alerts and the breaks."""
+        if isinstance(event, SlouchAlert):
+            self.slouch_alerts += 1
+        elif isinstance(event, LongSittingAlert):
+            self.long_sitting_alerts += 1
+        elif isinstance(event, BreakStarted):
+            self.breaks += 1
 
 
 class Today:
