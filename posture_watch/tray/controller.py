@@ -51,8 +51,8 @@ from posture_watch.tray.ports import (
     HistorySink,
     Icon,
     Notifier,
-    StretchWindow,
     TrayActions,
+    Window,
     Worker,
 )
 
@@ -78,12 +78,12 @@ class TrayController:
         notifier: Notifier,
         journal: EventLog,
         *,
-        open_stretch: Callable[[str], StretchWindow],
+        open_stretch: Callable[[str], Window],
         actions: TrayActions,
         clock: Clock | None = None,
         stop_after: float | None = None,
         open_history: Callable[[], HistorySink | None] | None = None,
-        open_journal: Callable[[], StretchWindow] | None = None,
+        open_journal: Callable[[], Window] | None = None,
         save_journal: Callable[[object], bool] | None = None,
         autostart: Autostart | None = None,
         tz: tzinfo | None = None,
@@ -105,7 +105,7 @@ class TrayController:
         self.finished = threading.Event()
         self.exit_code = 0
         self.error: str | None = None
-        self.windows: dict[WindowKind, StretchWindow] = {}
+        self.windows: dict[WindowKind, Window] = {}
         settings = SessionSettings(
             quiet_hours=config.quiet_hours,
             daily_at=config.report.daily_at,

@@ -55,10 +55,6 @@ class Window(Protocol):
     def close(self) -> object | None: ...
 
 
-#: The old name of :class:`Window`.
-StretchWindow = Window
-
-
 class TrayActions(Protocol):
     """Slow or platform-specific menu actions, run off the controller thread."""
 
@@ -74,7 +70,6 @@ __all__ = [
     "HistorySink",
     "Icon",
     "Notifier",
-    "StretchWindow",
     "TrayActions",
     "Window",
     "Worker",
