@@ -1,4 +1,19 @@
-"""Fixtures shared by all test folders; the harness's fixtures are registered here."""
+"""Fixtures shared by all test folders, and the markers that split the suite in tiers.
+
+Two markers (registered in pyproject.toml) make the tiers:
+
+- ``desktop``: the test starts desktop programs (Xvfb, sway, a D-Bus daemon, dunst,
+  Chromium). Every desktop test is also ``slow``.
+- ``slow``: the test runs ``posture-watch`` or Python as a child process, runs the real
+  pose model over many pictures, or does seconds of work.
+
+The fast tier is ``pytest -m "not slow"`` (pure and in-process, well under a minute); the
+full tier is everything (``.ci/run``). The markers are given here by rule, so a new test
+lands in the right tier without thinking about it: by the fixtures a test uses (an X
+session, the Wayland desktop, a run as ``nobody``), by folder (``tests/commands/`` starts
+the CLI, ``tests/pipeline/`` runs the model, ``tests/soak/``) and by module for the rest.
+A test may also carry ``@pytest.mark.slow`` itself, in an otherwise fast module.
+"""
 
 from pathlib import Path
 
@@ -9,7 +24,72 @@ from tests.harness.read_only import sandbox
 
 __all__ = ["nobody_python", "sandbox"]
 
-SHARED_SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
+TESTS = Path(__file__).resolve().parent
+SHARED_SAMPLES = TESTS.parent.parent / "shared" / "samples"
+
+DESKTOP_FIXTURES = {
+    "xsession",
+    "xdisplay_only",
+    "xsession_without_notifications",
+    "wayland_desktop",
+}
+DESKTOP_MODULES = {
+    "commands/test_monitor_lock.py",  # private buses and stand-in services
+    "monitor/test_session_watch.py",
+    "report/test_chromium.py",
+    "tray/test_sni.py",
+    "tray/test_tray_app.py",
+    "tray/test_tray_control.py",
+}
+DESKTOP_FOLDERS = ("tray/wayland/",)
+SLOW_FIXTURES = {"nobody_python", "sandbox"}
+SLOW_FOLDERS = ("commands/", "pipeline/", "soak/")
+FAST_MODULES = {  # in-process exceptions in the slow folders
+    "commands/test_cli_help.py",
+    "commands/test_monitor_describe.py",
+    "pipeline/test_pipeline.py",
+    "pipeline/test_pose.py",
+}
+SLOW_MODULES = {
+    "core/test_calibration.py",  # the real model over the sample sessions
+    "desktop/test_autostart.py",  # desktop-file-validate, GLib and the CLI as processes
+    "history/test_read_only.py",
+    "monitor/test_loop.py",  # minutes of replay through the real model
+    "monitor/test_loop_drift.py",
+    "monitor/test_loop_yield.py",
+    "report/test_week_agrees.py",
+    "test_config_read_only.py",
+    "test_every_state.py",
+    "test_native_log.py",
+    "test_offline.py",
+    "test_wheel_install.py",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        try:
+            module = item.path.resolve().relative_to(TESTS).as_posix()
+        except ValueError:  # a test from outside tests/
+            module = ""
+        fixtures = set(getattr(item, "fixturenames", ()))
+        desktop = (
+            bool(fixtures & DESKTOP_FIXTURES)
+            or module in DESKTOP_MODULES
+            or module.startswith(DESKTOP_FOLDERS)
+        )
+        slow = (
+            desktop
+            or bool(fixtures & SLOW_FIXTURES)
+            or module in SLOW_MODULES
+            or (module.startswith(SLOW_FOLDERS) and module not in FAST_MODULES)
+        )
+        if desktop:
+            item.add_marker(pytest.mark.desktop)
+        if slow:
+            item.add_marker(pytest.mark.slow)
+        if module.startswith("tray/wayland/"):  # one sway per session: on one xdist worker
+            item.add_marker(pytest.mark.xdist_group("wayland"))
 
 
 @pytest.fixture(scope="session")

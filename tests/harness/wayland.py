@@ -67,11 +67,14 @@ def ensure_user() -> pwd.struct_passwd:
     try:
         return pwd.getpwnam(USER)
     except KeyError:
-        subprocess.run(
+        done = subprocess.run(
             ["useradd", "--system", "--create-home", "--shell", "/usr/sbin/nologin", USER],
-            check=True, capture_output=True, timeout=30,
+            check=False, capture_output=True, text=True, timeout=30,
         )  # fmt: skip
+    try:  # another test process (a pytest-xdist worker) may have made it meanwhile
         return pwd.getpwnam(USER)
+    except KeyError:
+        raise DesktopError(f"useradd {USER} failed: {done.stderr.strip()}") from None
 
 
 class WaylandDesktop:

@@ -224,6 +224,7 @@ def test_a_live_socket_is_never_stolen(history: Path) -> None:
     assert second.requests == []
 
 
+@pytest.mark.slow  # real processes
 def test_a_live_socket_is_never_stolen_across_processes(history: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     args = [sys.executable, "-m", "tests.harness.control_standin", str(history)]
@@ -549,6 +550,7 @@ def run_cli(entry: str, history: Path, *argv: str, **kw: object) -> subprocess.C
     )
 
 
+@pytest.mark.slow  # real processes
 def test_end_to_end_through_real_processes(history: Path, entry: str) -> None:
     """A stand-in monitor process; ``posture-watch pause 30m`` etc. as real processes."""
     with standin(history) as monitor:
@@ -575,6 +577,7 @@ def test_end_to_end_through_real_processes(history: Path, entry: str) -> None:
     assert (after.returncode, after.stdout, after.stderr) == (3, "", NOT_RUNNING + "\n")
 
 
+@pytest.mark.slow  # real processes
 def test_killed_monitor_then_a_new_one(history: Path, entry: str) -> None:
     """``kill -9`` leaves the socket file: nothing runs (exit 3), and the next monitor
     takes the name over."""
@@ -605,6 +608,7 @@ def standin(history: Path) -> Iterator[subprocess.Popen[str]]:
             process.kill()
 
 
+@pytest.mark.slow  # real processes
 def test_the_commands_load_no_numpy_opencv_or_mediapipe(history: Path, entry: str) -> None:
     """They run from keyboard shortcuts: ``-X importtime`` lists every module loaded."""
     result = run_cli(entry, history, "status", flags=("-X", "importtime"))

@@ -196,6 +196,7 @@ def holder(
     )
 
 
+@pytest.mark.slow  # real processes
 def test_two_processes_on_one_history_collide_whatever_their_runtime_dir(tmp_path):
     history = tmp_path / "data" / "history.sqlite3"
     first = holder(history, tmp_path / "run-a")
