@@ -16,7 +16,7 @@ import queue
 import threading
 from collections.abc import Callable
 from datetime import date, tzinfo
-from typing import Any
+from typing import Any, cast
 
 from posture_watch.clock import Clock, SystemClock, local_datetime, local_timezone
 from posture_watch.config import AppConfig
@@ -152,11 +152,11 @@ class TrayController:
         """One inbox item: menu ids come as strings, control requests wait for a reply."""
         if isinstance(item, PendingControl):
             self.carry_out(self.session.step(ControlAsked(item.request), self.now()), item)
-        elif isinstance(item, str):
-            if item in MenuAction.__members__.values():
+        elif isinstance(item, str):  # the entry id a backend hands back
+            if item in list(MenuAction):
                 self.step(MenuAction(item))
         else:
-            self.step(item)  # type: ignore[arg-type]  # the worker's and our own inputs
+            self.step(cast(SessionInput, item))  # the worker's events and our own inputs
 
     def step(self, item: SessionInput) -> None:
         self.carry_out(self.session.step(item, self.now()))
