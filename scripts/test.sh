@@ -7,4 +7,6 @@ bash scripts/setup.sh
 .venv/bin/ruff format --check posture_watch tests benchmarks
 # The layers (pyproject.toml [tool.importlinter]): no module imports a layer above its own.
 .venv/bin/lint-imports --no-cache
+# Types (pyproject.toml [tool.mypy]): the whole package, core/ with the flags of --strict.
+.venv/bin/mypy
 exec .venv/bin/python -m pytest -q "$@"
