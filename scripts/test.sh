@@ -9,4 +9,11 @@ bash scripts/setup.sh
 .venv/bin/lint-imports --no-cache
 # Types (pyproject.toml [tool.mypy]): the whole package, core/ with the flags of --strict.
 .venv/bin/mypy
-exec .venv/bin/python -m pytest -q "$@"
+# Tiers (README, "Running the tests"): --fast runs the fast tier alone (pytest -m "not slow":
+# pure and in-process, about half a minute); the full tier runs on two workers (pytest-xdist,
+# one test module per worker at a time, so module fixtures start once).
+if [ "${1:-}" = --fast ]; then
+  shift
+  exec .venv/bin/python -m pytest -q -m "not slow" "$@"
+fi
+exec .venv/bin/python -m pytest -q -n 2 --dist loadscope "$@"
