@@ -12,6 +12,7 @@ on real time. The main thread learns how it ended through :attr:`finished`.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from collections.abc import Callable
@@ -27,10 +28,10 @@ from posture_watch.core.menu import MenuAction
 from posture_watch.core.prompt_rules import PromptScheduler
 from posture_watch.core.session import Session, SessionSettings
 from posture_watch.core.stream import (
-    AutostartState,
     ControlAsked,
     HistoryWritten,
     JournalSaved,
+    Notice,
     Now,
     NudgeResult,
     ReportWritten,
@@ -41,11 +42,11 @@ from posture_watch.core.stream import (
     WorkerLost,
 )
 from posture_watch.desktop.icons import draw_icon
-from posture_watch.errors import PostureWatchError
 from posture_watch.history.recorder import HistoryRecorder
 from posture_watch.history.today import RecorderToday
 from posture_watch.monitor.control import PendingControl
 from posture_watch.monitor.event_log import EventLog
+from posture_watch.tray.login_start import autostart_enabled, change_autostart
 from posture_watch.tray.ports import (
     Autostart,
     HistorySink,
@@ -65,6 +66,7 @@ DOCK_CHECK_TICKS = 4  # every 2 s: see TrayIcon.keep_docked
 DOCK_CHECK_EARLY = 20
 
 __all__ = ["TrayController"]
+log = logging.getLogger(__name__)
 
 
 class TrayController:
@@ -112,7 +114,7 @@ class TrayController:
             journal_prompt=config.report.journal_prompt,
             stop_after=stop_after,
             first_run_hint=first_run_hint,
-            autostart=self.read_autostart(),
+            autostart=autostart_enabled(autostart),
         )
         self.session = Session(settings, scheduler, self.now(), tz or local_timezone())
 
@@ -180,15 +182,16 @@ class TrayController:
                 case fx.OpenWindow(kind=kind, stretch_id=stretch_id):
                     self.open_window(kind, stretch_id)
                 case fx.WriteReport(day=day):
-                    self.in_background(self.write_report, day)
+                    failed = Notice("Today's posture report", "Could not write it; see the log.")
+                    self.in_background(self.write_report, day, failed)
                 case fx.OpenReport(day=day, summary=summary):
                     self.actions.open_report(self.notifier, day, summary)
                 case fx.OpenSettings():
                     self.actions.open_settings(self.notifier)
                 case fx.SetAutostart(enabled=enabled):
-                    self.step(self.set_autostart(enabled))
+                    self.step(change_autostart(self.autostart, enabled))
                 case fx.SaveJournal(entry=entry) if self.save_journal is not None:
-                    self.in_background(self.save_entry, entry)
+                    self.in_background(self.save_entry, entry, JournalSaved(False))
                 case fx.ShowIcon(state=state, tooltip=tooltip, redraw=redraw) if self.icon:
                     self.icon.update(draw_icon(state) if redraw else None, tooltip)
                 case fx.ShowMenu(entries=entries) if self.icon:
@@ -236,25 +239,20 @@ class TrayController:
     def save_entry(self, entry: JournalEntry) -> JournalSaved:
         return JournalSaved(self.save_journal is not None and self.save_journal(entry))
 
-    def in_background(self, job: Callable[[Any], SessionInput], arg: object) -> None:
-        """Run ``job(arg)`` off this thread; its result comes back through the inbox."""
-        threading.Thread(target=lambda: self.post(job(arg)), name="tray-job", daemon=True).start()
+    def in_background(
+        self, job: Callable[[Any], SessionInput], arg: object, failed: SessionInput
+    ) -> None:
+        """Run ``job(arg)`` off this thread; its result comes back through the inbox. One
+        that raises is never silent: the log gets its traceback, the session ``failed``."""
 
-    def read_autostart(self) -> bool | None:
-        if self.autostart is None:
-            return None
-        try:
-            return self.autostart.is_enabled()
-        except OSError:
-            return False
+        def run() -> None:
+            try:
+                self.post(job(arg))
+            except Exception:
+                log.exception("tray: %s failed", getattr(job, "__name__", "a job"))
+                self.post(failed)
 
-    def set_autostart(self, enabled: bool) -> AutostartState:
-        error = None
-        try:
-            self.autostart.set_enabled(enabled)  # type: ignore[union-attr]
-        except (OSError, PostureWatchError) as exc:
-            error = exc.one_line() if isinstance(exc, PostureWatchError) else str(exc)
-        return AutostartState(self.read_autostart(), error)
+        threading.Thread(target=run, name="tray-job", daemon=True).start()
 
     # -- the end -----------------------------------------------------------------------
 

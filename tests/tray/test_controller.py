@@ -180,6 +180,30 @@ def test_the_daily_report_is_written_off_the_controller_thread_and_said_so(
     assert run.icon.stopped and not run.controller.quit_requested.is_set()
 
 
+def test_a_report_job_that_crashes_is_said_and_logged_not_silent(
+    running, tmp_path, monkeypatch, caplog
+):
+    """A slow job runs off the controller thread; if it raises (here a drawing library's
+    error, not an OSError the writer expects) the person is told and the log keeps the
+    traceback, and the controller goes on."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    run = running(datetime(2026, 11, 24, 17, 28), daily_at=17 * 60 + 30)
+
+    def broken(day: object) -> None:
+        raise ValueError("the chart library gave up")
+
+    monkeypatch.setattr(run.actions, "write_report", broken)
+    wait_for(lambda: run.icon.tooltips, "show the icon")
+    run.clock.now = datetime(2026, 11, 24, 17, 30, 5)
+    wait_for(lambda: run.shown, "say the report failed")
+    assert run.shown == [("Today's posture report", "Could not write it; see the log.")]
+    assert "the chart library gave up" in caplog.text
+    assert run.thread.is_alive()  # the controller goes on
+    run.controller.post(MenuAction.PAUSE_15)
+    wait_for(lambda: run.worker.commands, "pause the worker after the failure")
+    run.stop()
+
+
 def test_the_menu_reaches_the_worker_and_quit_writes_todays_report(running, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     seed_history(tmp_path)
