@@ -50,6 +50,7 @@ from posture_watch.prompt_library import builtin_prompts
 from posture_watch.report.charts import COLOURS
 from posture_watch.sources import RecordingSource
 from posture_watch.tray.controller import TrayController
+from tests.harness import fakes
 from tests.harness.cli import run_cli
 
 DEMO = paths.SAMPLES_DIR / "demo-session.jsonl"
@@ -345,66 +346,26 @@ def test_export_writes_every_state_as_csv_and_json(monitored):
 # -- the tray controller, in-process ------------------------------------------------------
 
 
-class Icon:
-    """Stands in for the pystray icon: records each state and tooltip it is given."""
+class Icon(fakes.Icon):
+    """The tray icon: also records the session's posture and state with each tooltip."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.tray: TrayController | None = None
         self.shown: list[tuple[PostureState, TrayState, str]] = []
-        self.stopped = False
 
     def update(self, image: object | None, tooltip: str) -> None:
+        super().update(image, tooltip)
         assert self.tray is not None
         status = self.tray.session.status  # on the controller thread, as the icon is
         self.shown.append((status.posture, status.state, tooltip))
-
-    def set_menu(self, entries: list) -> None:
-        assert entries
-
-    def keep_docked(self) -> None:
-        pass
-
-    def stop(self) -> None:
-        self.stopped = True
-
-
-class Actions:
-    """The tray's slow actions: only the report on Quit (the end of the replay) is expected."""
-
-    def __init__(self) -> None:
-        self.reports: list[date] = []
-
-    def calibrate(self, post) -> None:
-        raise AssertionError("not asked for")
-
-    def open_settings(self, notifier) -> None:
-        raise AssertionError("not asked for")
-
-    def open_report(self, notifier, today: date, summary: str) -> None:
-        raise AssertionError("not asked for")
-
-    def write_report(self, today: date) -> None:
-        self.reports.append(today)
-
-    def close(self) -> None:
-        pass
-
-
-class Window:
-    """A stretch window nobody answers."""
-
-    def poll(self) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
 
 
 def test_the_tray_controller_takes_every_state(session, tmp_path):
     clock = ManualClock(START)  # one clock for the worker and the controller, as in the app
     history = tmp_path / "tray-history.sqlite3"
     shown: list[tuple[str, str]] = []
-    icon, actions = Icon(), Actions()
+    icon, actions = Icon(), fakes.Actions()
     journal = EventLog(tmp_path / "events.jsonl")
     tray: TrayController
     loop = MonitorLoop(
@@ -420,7 +381,7 @@ def test_the_tray_controller_takes_every_state(session, tmp_path):
         PromptScheduler(PromptRules(), PromptChooser(builtin_prompts())),
         CallbackNotifier(lambda body, title: shown.append((title, body))),
         journal,
-        open_stretch=lambda prompt_id: Window(),
+        open_stretch=lambda prompt_id: fakes.UnansweredWindow(),
         actions=actions,
         clock=clock,
         open_history=lambda: open_recorder(history, loop.started),

@@ -3,12 +3,16 @@
 There is no webcam and no machine to put to sleep, so :class:`FlakyCamera` stands in for
 a webcam (real pictures, and it can be unplugged) and :class:`SuspendingSource` wraps any
 source and jumps the injected clock's wall time mid-replay, as a suspend does. The
-:class:`Worker` is the controller's side of the monitor worker: the commands it was sent.
+:class:`Worker` is the controller's side of the monitor worker (the commands it was sent);
+:class:`Icon`, :class:`Actions` and :class:`UnansweredWindow` stand in for the tray's
+icon, its slow actions and a child window, recording what the controller asked of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from pathlib import Path
 
 import numpy as np
 
@@ -89,3 +93,60 @@ class Worker:
 
     def stop(self) -> None:
         self.send(Stop())
+
+
+class Icon:
+    """Stands in for the tray icon: records each tooltip it is given, the menus set, the
+    re-docks asked for and the stop. Subclasses record more from ``update``."""
+
+    def __init__(self) -> None:
+        self.tooltips: list[str] = []
+        self.menus = self.docked = 0
+        self.stopped = False
+
+    def update(self, image: object | None, tooltip: str) -> None:
+        self.tooltips.append(tooltip)
+
+    def set_menu(self, entries: Sequence[object]) -> None:
+        assert entries
+        self.menus += 1
+
+    def keep_docked(self) -> None:
+        self.docked += 1
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+class Actions:
+    """The tray's slow actions when none but the report is expected: the days whose report
+    was written are recorded (no file is), anything else fails the test."""
+
+    def __init__(self) -> None:
+        self.reports: list[date] = []
+
+    def calibrate(self, post: Callable[[object], None]) -> None:
+        raise AssertionError("not asked for")
+
+    def open_settings(self, notifier: object) -> None:
+        raise AssertionError("not asked for")
+
+    def open_report(self, notifier: object, today: date, summary: str) -> None:
+        raise AssertionError("not asked for")
+
+    def write_report(self, today: date) -> Path | None:
+        self.reports.append(today)
+        return None
+
+    def close(self) -> None:
+        pass
+
+
+class UnansweredWindow:
+    """A child window (stretch, journal) that stays open: nobody answers it."""
+
+    def poll(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None

@@ -63,6 +63,7 @@ from posture_watch.sources import RecordingSource
 from posture_watch.sources.base import Frame
 from posture_watch.tray.actions import DesktopActions
 from posture_watch.tray.controller import TrayController
+from tests.harness import fakes
 
 HOUR = 3600
 #: 08:00 local time on an arbitrary day: the day ends at 16:00, before the 17:30 report.
@@ -393,32 +394,21 @@ class StretchWindow:
         return None
 
 
-class Icon:
-    """The tray icon: records each new picture's state (read from its colour, as a
+class Icon(fakes.Icon):
+    """The tray icon: also records each new picture's state (read from its colour, as a
     screenshot would) with the event time the controller had reached."""
 
     def __init__(self, tap: HistoryTap) -> None:
+        super().__init__()
         self.tap = tap
         self.states: list[tuple[float, TrayState]] = []
-        self.tooltip = ""
-        self.menus = self.docked = 0
-        self.stopped = False
         self._by_colour = {colour: state for state, colour in COLOURS.items()}
 
     def update(self, image: object | None, tooltip: str) -> None:
+        super().update(image, tooltip)
         if image is not None:
             pixel = image.getpixel((4, 32))  # type: ignore[attr-defined]
             self.states.append((self.tap.t, self._by_colour[tuple(pixel[:3])]))
-        self.tooltip = tooltip
-
-    def set_menu(self, entries: list) -> None:
-        self.menus += 1
-
-    def keep_docked(self) -> None:
-        self.docked += 1
-
-    def stop(self) -> None:
-        self.stopped = True
 
 
 # -- the day -------------------------------------------------------------------------------

@@ -38,49 +38,13 @@ from posture_watch.report.load import load_day
 from posture_watch.report.terminal import render_day
 from posture_watch.tray.controller import TrayController
 from tests.core.test_session import PROFILE, make, poses  # noqa: F401
-from tests.tray.test_controller import Worker
+from tests.harness.fakes import Actions, Icon, Worker
 
 DAY = date(2026, 11, 24)
 
 
 def at(hour: int, minute: int = 0, second: int = 0) -> float:
     return datetime(DAY.year, DAY.month, DAY.day, hour, minute, second).timestamp()
-
-
-class Actions:
-    """Nothing slow is asked for: no window, no report."""
-
-    def calibrate(self, post) -> None:
-        raise AssertionError("not asked for")
-
-    def open_settings(self, notifier) -> None:
-        raise AssertionError("not asked for")
-
-    def open_report(self, notifier, today, summary) -> None:
-        raise AssertionError("not asked for")
-
-    def write_report(self, today):
-        return None
-
-    def close(self) -> None:
-        pass
-
-
-class Icon:
-    def __init__(self) -> None:
-        self.tooltips: list[str] = []
-
-    def update(self, image, tooltip: str) -> None:
-        self.tooltips.append(tooltip)
-
-    def set_menu(self, entries) -> None:
-        pass
-
-    def keep_docked(self) -> None:
-        pass
-
-    def stop(self) -> None:
-        pass
 
 
 def make_tray(tmp_path: Path, clock: ManualClock, **kw) -> TrayController:
