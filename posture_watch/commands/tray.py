@@ -261,7 +261,8 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> i
         control.join(REPORT_TIMEOUT if controller.quit_requested.is_set() else JOIN_TIMEOUT)
         worker.join(JOIN_TIMEOUT)
         journal.close()
-    print(f"stopped: {loop.frames_analysed} frames analysed of {loop.frames_seen} read", flush=True)
+    counts = loop.counts()  # one snapshot, safe even if the worker has not ended yet
+    print(f"stopped: {counts.analysed} frames analysed of {counts.seen} read", flush=True)
     if controller.finished.is_set() and controller.exit_code:  # its results are final
         print(f"posture-watch: {controller.error}", file=sys.stderr, flush=True)
         return controller.exit_code
