@@ -46,12 +46,6 @@ MODULE = "posture_watch.desktop.calibration_window"
 MIDDLE = "slouchingornot/images/low-isSlouching__middle-notSlouching"
 
 
-@pytest.fixture
-def desktop(xdisplay_only: XSession) -> XSession:
-    pytest.importorskip("tkinter", reason="the calibration window needs tkinter (python3-tk)")
-    return xdisplay_only
-
-
 def pictures(shared: Path, tmp_path: Path, kind: str) -> Path:
     """A folder of three real pictures of one kind: upright, slouch or side."""
     folder = tmp_path / kind

@@ -65,13 +65,6 @@ class OpenWindow:
         return session.wait_for(self.process.poll, timeout=10, what="the window's answer")
 
 
-@pytest.fixture
-def desktop(xdisplay_only: XSession) -> XSession:
-    """An X display for the window; skipped without tkinter (the window's child needs it)."""
-    pytest.importorskip("tkinter", reason="the stretch window needs tkinter (python3-tk)")
-    return xdisplay_only
-
-
 @contextmanager
 def stretch_window(session: XSession, **options: float) -> Iterator[OpenWindow]:
     with StretchWindowProcess("chin-tuck", env=session.env, **options) as process:

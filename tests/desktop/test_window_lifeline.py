@@ -68,13 +68,6 @@ time.sleep(120)
 """
 
 
-@pytest.fixture
-def desktop(xdisplay_only: XSession) -> XSession:
-    """An X display for the windows; skipped without tkinter (the children need it)."""
-    pytest.importorskip("tkinter", reason="the windows need tkinter (python3-tk)")
-    return xdisplay_only
-
-
 @WINDOWS
 def test_the_window_closes_when_the_tray_is_killed_with_sigkill(
     desktop: XSession, window: Window

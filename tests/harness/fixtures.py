@@ -62,6 +62,13 @@ def xsession_without_notifications(private_user_folders: Path) -> Iterator[XSess
     yield from _session(dbus=True, dunst=False, trayer=False)
 
 
+@pytest.fixture
+def desktop(xdisplay_only: XSession) -> XSession:
+    """An X display for the Tk windows; skipped without tkinter (the window children need it)."""
+    pytest.importorskip("tkinter", reason="the windows need tkinter (python3-tk)")
+    return xdisplay_only
+
+
 @pytest.fixture(scope="session")
 def wayland_desktop() -> Iterator[WaylandDesktop]:
     """One headless sway + waybar desktop with a private bus, for the whole session."""
