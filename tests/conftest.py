@@ -13,6 +13,10 @@ lands in the right tier without thinking about it: by the fixtures a test uses (
 session, the Wayland desktop, a run as ``nobody``), by folder (``tests/commands/`` starts
 the CLI, ``tests/pipeline/`` runs the model, ``tests/soak/``) and by module for the rest.
 A test may also carry ``@pytest.mark.slow`` itself, in an otherwise fast module.
+
+``scripts/test.sh`` runs the full tier on two pytest-xdist workers with ``--dist
+loadscope``: a module runs on one worker, so module fixtures (a browser, the model run over
+a session) start once and the Wayland desktop, a session fixture, starts on one worker only.
 """
 
 from pathlib import Path
@@ -88,8 +92,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.desktop)
         if slow:
             item.add_marker(pytest.mark.slow)
-        if module.startswith("tray/wayland/"):  # one sway per session: on one xdist worker
-            item.add_marker(pytest.mark.xdist_group("wayland"))
 
 
 @pytest.fixture(scope="session")
