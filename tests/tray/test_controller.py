@@ -11,7 +11,6 @@ history, the settings file, the Start at login entry, the drawn icon.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
@@ -38,6 +37,8 @@ from posture_watch.monitor.event_log import EventLog
 from posture_watch.prompt_library import builtin_prompts
 from posture_watch.tray.actions import DesktopActions
 from posture_watch.tray.controller import TrayController
+from tests.harness import processes
+from tests.harness.fakes import Worker
 
 #: How long a test waits for the controller thread to act: generous, a loaded machine
 #: still takes milliseconds; only a hang reaches it.
@@ -45,10 +46,7 @@ PATIENCE = 30.0
 
 
 def wait_for(check: Callable[[], object], what: str) -> None:
-    deadline = time.monotonic() + PATIENCE
-    while not check():
-        assert time.monotonic() < deadline, f"the controller did not {what}"
-        time.sleep(0.005)
+    processes.wait_for(check, PATIENCE, f"the controller to {what}")
 
 
 class Clock(ManualClock):
@@ -64,19 +62,6 @@ class Clock(ManualClock):
     @now.setter
     def now(self, value: datetime) -> None:
         self.set_wall(value.timestamp())
-
-
-class Worker:
-    """The controller's side of the monitor loop: its command queue."""
-
-    def __init__(self) -> None:
-        self.commands: list[object] = []
-
-    def send(self, command: object) -> None:
-        self.commands.append(command)
-
-    def stop(self) -> None:
-        self.send(Stop())
 
 
 class RecordingIcon:

@@ -34,7 +34,6 @@ from posture_watch.monitor.loop import MonitorLoop
 from posture_watch.pose import RecordedLandmarks
 from posture_watch.profiles import load_profile
 from posture_watch.sources import RecordingSource
-from posture_watch.sources.base import Frame
 from tests.core.test_session import (
     BERLIN,
     DEMO,
@@ -46,34 +45,9 @@ from tests.core.test_session import (
     make,
 )
 from tests.core.test_session import berlin as at
+from tests.harness.fakes import SuspendingSource
 
 # -- an 8-hour suspend mid-bout, over midnight and the spring change ------------------------
-
-
-class SuspendingSource:
-    """A replay during which the machine sleeps ``hours`` after ``after`` frames: the wall
-    clock jumps, the monotonic clock does not (as ``CLOCK_MONOTONIC`` on a laptop)."""
-
-    is_sequence, has_pixels = True, False
-
-    def __init__(self, clock: ManualClock, after: int, hours: float) -> None:
-        self.inner, self.clock, self.after, self.hours = RecordingSource(DEMO), clock, after, hours
-        self.label = self.inner.label
-
-    def frames(self, sample=None, on_bad_frame=None) -> Iterator[Frame]:
-        for i, frame in enumerate(self.inner.frames(sample)):
-            if i == self.after:
-                self.clock.suspend(self.hours * HOUR)
-            yield frame
-
-    def close(self) -> None:
-        self.inner.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 @pytest.fixture
@@ -98,7 +72,7 @@ def test_an_eight_hour_suspend_over_midnight_and_the_clock_change(
     worker_clock = ManualClock(at(eve, 21, 0))
     events: list[object] = []
     loop = MonitorLoop(
-        lambda: SuspendingSource(worker_clock, 20, 8),
+        lambda: SuspendingSource(RecordingSource(DEMO), worker_clock, 20, 8),
         PostureAnalyzer(load_profile(PROFILE)),
         events.append,
         make_estimator=lambda source: RecordedLandmarks(),
