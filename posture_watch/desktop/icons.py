@@ -19,22 +19,11 @@ from collections.abc import Sequence
 
 from PIL import Image, ImageDraw
 
+from posture_watch.core.palette import RGB, STATE_COLOURS
 from posture_watch.core.status import TrayState
 
-RGB = tuple[int, int, int]
-
-COLOURS: dict[TrayState, RGB] = {
-    TrayState.STARTING: (150, 150, 150),
-    TrayState.UPRIGHT: (40, 167, 69),
-    TrayState.SLOUCH: (240, 140, 0),
-    TrayState.AWAY: (70, 110, 200),
-    TrayState.PAUSED: (110, 110, 110),
-    TrayState.LOCKED: (60, 60, 140),
-    TrayState.CAMERA_BUSY: (0, 140, 150),
-    TrayState.CALIBRATING: (150, 60, 200),
-    TrayState.CAMERA_PROBLEM: (210, 30, 30),
-    TrayState.ERROR: (40, 40, 40),
-}
+#: The state colours (:mod:`posture_watch.core.palette`), under the name tests use.
+COLOURS = STATE_COLOURS
 GLYPH: RGB = (255, 255, 255)
 
 

@@ -35,19 +35,22 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from posture_watch.core.palette import state_hex
 from posture_watch.core.report import History, Interval, Summary, clock_hours, hour_edges
 from posture_watch.core.report_builder import WeekReport
+from posture_watch.core.status import TrayState
 
-#: State colours (the tray's icon colours), also what tests look for in screenshots.
+#: State colours (the tray's icon colours, :mod:`posture_watch.core.palette`), also what
+#: tests look for in screenshots; "unknown" is the icon's grey of a state not yet known.
 COLOURS: dict[str, str] = {
-    "upright": "#28a745",
-    "slouch": "#f08c00",
-    "away": "#466ec8",
-    "unknown": "#969696",
+    "upright": state_hex(TrayState.UPRIGHT),
+    "slouch": state_hex(TrayState.SLOUCH),
+    "away": state_hex(TrayState.AWAY),
+    "unknown": state_hex(TrayState.STARTING),
 }
-BREAK_COLOUR = "#466ec8"
-PAUSE_COLOUR = "#6e6e6e"
-CAMERA_COLOUR = "#d21e1e"
+BREAK_COLOUR = state_hex(TrayState.AWAY)
+PAUSE_COLOUR = state_hex(TrayState.PAUSED)
+CAMERA_COLOUR = state_hex(TrayState.CAMERA_PROBLEM)
 PAIN_COLOUR = "#963cc8"
 #: Reminder markers on the timeline: a stretch or break done, one not done, a tip only.
 ANSWER_COLOURS = {"done": "#1b7f3b", "declined": "#d21e1e", "notification": "#6e6e6e"}
