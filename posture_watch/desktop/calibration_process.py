@@ -18,13 +18,13 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from posture_watch import paths
-from posture_watch.clock import SYSTEM
+from posture_watch.clock import SYSTEM, Clock
 from posture_watch.desktop.child_window import ChildWindowProcess, result_object, typed_field
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ class CalibrationWindowProcess(ChildWindowProcess[CalibrationResult]):
         model: Path | None = None,
         allow_own: bool = False,
         python: str = sys.executable,
-        clock: Callable[[], float] = SYSTEM.monotonic,
+        clock: Clock = SYSTEM,
     ) -> None:
         super().__init__(env, python, clock)
         self.source_spec, self.profile = source_spec, profile

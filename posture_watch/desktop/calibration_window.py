@@ -45,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-from posture_watch.clock import SYSTEM
+from posture_watch.clock import SYSTEM, Clock
 from posture_watch.core.calibration import SlouchedReferenceError, low_reference_warning
 from posture_watch.core.scoring import POPULATION_MEDIANS, Baseline
 from posture_watch.core.words import plural
@@ -256,7 +256,7 @@ class CalibrationWindow:
         fps: float = 2.0,
         model: Path | None = None,
         allow_own: bool = False,
-        clock: Callable[[], float] = SYSTEM.monotonic,
+        clock: Clock = SYSTEM,
     ) -> None:
         import tkinter as tk
         from tkinter import ttk
@@ -312,7 +312,7 @@ class CalibrationWindow:
     # -- phases -----------------------------------------------------------------------
 
     def _enter(self, phase: Phase, message: str) -> None:
-        self._phase, self._phase_since = phase, self._clock()
+        self._phase, self._phase_since = phase, self._clock.monotonic()
         self._message.configure(text=message)
         _log(f"{phase.value}: {' '.join(message.splitlines())}")
 
@@ -349,7 +349,7 @@ class CalibrationWindow:
             self._drain(sampler)
             self._show_preview(sampler)
         if self._phase is Phase.COUNTDOWN:
-            left = self.countdown - (self._clock() - self._phase_since)
+            left = self.countdown - (self._clock.monotonic() - self._phase_since)
             if left <= 0:
                 self._enter(Phase.SAMPLING, f"Hold still… sampling for {self.seconds:g} s.")
                 if sampler is not None:

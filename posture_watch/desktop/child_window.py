@@ -29,11 +29,11 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Generic, Protocol, Self, TypeVar
 
+from posture_watch.clock import SYSTEM, Clock
 from posture_watch.desktop.lifeline import Lifeline, Root
 from posture_watch.errors import PostureWatchError
 
@@ -65,7 +65,7 @@ class ChildWindowProcess(Generic[ResultT]):
         self,
         env: Mapping[str, str] | None,
         python: str,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock = SYSTEM,
     ) -> None:
         self.env = dict(env) if env is not None else None
         self.python = python
@@ -111,7 +111,7 @@ class ChildWindowProcess(Generic[ResultT]):
         """Open the window (returns at once; the window appears a moment later)."""
         if self._proc is not None or self._result is not None:
             raise RuntimeError(f"this {self.kind} was already started")
-        self._started_at = self._clock()
+        self._started_at = self._clock.monotonic()
         # files, not pipes: nothing can block while the tray is busy; closed in _release()
         self._out = tempfile.TemporaryFile()  # noqa: SIM115
         self._err = tempfile.TemporaryFile()  # noqa: SIM115
@@ -188,7 +188,7 @@ class ChildWindowProcess(Generic[ResultT]):
     def _ignored(self, problem: str | None) -> ResultT:
         if problem is not None:
             self.log.warning("%s gave no answer: %s", self.describe(), problem)
-        return self.ignored_result(round(max(0.0, self._clock() - self._started_at), 3))
+        return self.ignored_result(round(max(0.0, self._clock.monotonic() - self._started_at), 3))
 
     def _release(self) -> None:
         for handle in (self._out, self._err):

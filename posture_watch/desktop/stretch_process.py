@@ -16,12 +16,12 @@ from __future__ import annotations
 import json
 import logging
 import sys
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 # still importable from here, where it used to live
+from posture_watch.clock import SYSTEM, Clock
 from posture_watch.desktop.child_window import CLOSE_TIMEOUT as CLOSE_TIMEOUT
 from posture_watch.desktop.child_window import (
     ChildWindowProcess,
@@ -90,7 +90,7 @@ class StretchWindowProcess(ChildWindowProcess[StretchResult]):
         *,
         hold_seconds: float | None = None,
         python: str = sys.executable,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock = SYSTEM,
     ) -> None:
         super().__init__(env, python, clock)
         self.prompt_id = prompt_id

@@ -25,12 +25,12 @@ import argparse
 import functools
 import math
 import sys
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from posture_watch.clock import SYSTEM, Clock
 from posture_watch.core.prompts import Prompt
 from posture_watch.desktop.child_window import (
     paragraph,
@@ -168,13 +168,13 @@ class StretchWindow:
         *,
         snooze_minutes: float = 10,
         hold_seconds: float | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock = SYSTEM,
     ) -> None:
         import tkinter as tk  # here, not at the top: see the module docstring
 
         self.prompt = prompt
         self._clock = clock
-        self._opened_at = clock()
+        self._opened_at = clock.monotonic()
         self._answer: StretchAnswer | None = None
         hold = prompt.hold_seconds if hold_seconds is None else hold_seconds
         has_holds = hold > 0 and prompt.repetitions > 0
@@ -237,13 +237,13 @@ class StretchWindow:
     def start_hold(self) -> None:
         """Start the next hold (the Start hold button)."""
         if self.countdown is not None:
-            self.countdown = self.countdown.start(self._clock())
+            self.countdown = self.countdown.start(self._clock.monotonic())
             self._refresh()
 
     def _refresh(self) -> None:
         if self.countdown is None:
             return
-        now = self._clock()
+        now = self._clock.monotonic()
         self.countdown = self.countdown.settle(now)
         status = self.countdown.status(now)
         repetition, seconds = hold_texts(status)
@@ -268,7 +268,7 @@ class StretchWindow:
         """Show the window until it is answered, and say how."""
         self._tick()
         self.root.mainloop()
-        now = self._clock()
+        now = self._clock.monotonic()
         done = self.countdown.settle(now).done if self.countdown is not None else 0
         answer = self._answer or StretchAnswer.DISMISSED
         return StretchResult(self.prompt.id, answer, done, round(now - self._opened_at, 3))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from posture_watch.clock import SYSTEM, Clock, ManualClock
 from posture_watch.desktop.child_window import (
     ChildWindowProcess,
     exit_reason,
@@ -46,7 +47,7 @@ class ScriptProcess(ChildWindowProcess[Answer]):
     kind = "test window"
     log = log
 
-    def __init__(self, script: str, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, script: str, clock: Clock = SYSTEM) -> None:
         super().__init__(None, sys.executable, clock)
         self.script = script
 
@@ -91,10 +92,11 @@ def test_a_child_that_ignores_sigterm_is_killed_after_the_timeout(caplog) -> Non
         "print('ready', flush=True)\n"
         "time.sleep(60)\n"
     )
-    times = iter([10.0, 12.5])
-    process = ScriptProcess(script, clock=lambda: next(times))
+    clock = ManualClock(wall=0.0, monotonic=10.0)
+    process = ScriptProcess(script, clock=clock)
     process.start()
     _wait_for_output(process)  # the child has set up its handler
+    clock.advance(2.5)  # the window was open for 2.5 s of the clock's time
     with caplog.at_level(logging.WARNING):
         result = process.close(timeout=0.2)
     assert result == Answer("ignored", 2.5)
