@@ -10,7 +10,8 @@ It owns: the status the icon, the tooltip and ``posture-watch status`` show
 (:class:`~posture_watch.core.status.MonitorStatus`); the prompt scheduler and today's
 counts; the one-window-at-a-time queue (:mod:`posture_watch.core.window_queue`); the day
 change and the daily report (:mod:`posture_watch.core.day_timer`); quiet hours; pauses and
-the control socket's answers (:mod:`posture_watch.core.pause_rules`).
+the menu's and the control socket's answers
+(:mod:`posture_watch.core.session_commands`, with :mod:`posture_watch.core.pause_rules`).
 
 "Today" is the history's today, read through a :class:`TodayReader` with the report's own
 aggregation when the session starts and whenever the history has taken a new minute, so
@@ -23,19 +24,11 @@ from datetime import tzinfo
 
 from posture_watch.core import effects as fx
 from posture_watch.core.analyzer import Verdict
-from posture_watch.core.control_protocol import (
-    STRETCH_NEEDS_TRAY,
-    ControlCommand,
-    ControlReply,
-    ControlRequest,
-)
-from posture_watch.core.dates import midnight_after
 from posture_watch.core.day_timer import DayTimer
 from posture_watch.core.events import (
     SittingBoutEnded,
 )
 from posture_watch.core.menu import MenuAction
-from posture_watch.core.pause_rules import pause_message, pause_seconds
 from posture_watch.core.prompt_rules import (
     Answer,
     PromptDue,
@@ -47,6 +40,7 @@ from posture_watch.core.prompt_rules import (
 )
 from posture_watch.core.prompts import PromptKind, problem_from_features
 from posture_watch.core.scoring import PostureState
+from posture_watch.core.session_commands import control, menu
 from posture_watch.core.session_settings import QuietRule, SessionSettings
 from posture_watch.core.status import MonitorStatus
 from posture_watch.core.status_rules import follow_worker
@@ -78,7 +72,6 @@ from posture_watch.core.window_queue import Waiting, WindowQueue
 from posture_watch.core.worker_events import Pause, Resume, SetBaseline, Stopped
 
 MINUTE = 60
-PAUSES = {MenuAction.PAUSE_15: 15 * 60.0, MenuAction.PAUSE_60: 60 * 60.0}
 #: The error of a worker thread that ended without saying so.
 WORKER_LOST = "the monitor worker ended unexpectedly"
 
@@ -119,7 +112,7 @@ class Session:
         self.today.reader = reader
         self._timer = DayTimer(now.local, self.settings.daily_at)
         self._started = now.mono
-        self._read_today(now, now.wall)
+        self.read_today(now, now.wall)
         out: list[fx.Effect] = []
         self._refresh(now, out)
         return out
@@ -131,9 +124,9 @@ class Session:
             case Verdict():
                 self._verdict(item, now, out)
             case MenuAction():
-                self._menu(item, now, out)
+                menu(self, item, now, out)
             case ControlAsked(request=request):
-                out.append(fx.Reply(self._control(request, now, out)))
+                out.append(fx.Reply(control(self, request, now, out)))
             case Tick():
                 self._tick(now, out)
             case Notice(title=title, body=body):
@@ -147,7 +140,7 @@ class Session:
             case JournalSaved(ok=ok):
                 self._journal_saved(ok, now, out)
             case HistoryWritten(written_to=written_to):
-                self._read_today(now, written_to)
+                self.read_today(now, written_to)
             case ReportWritten(path=path):
                 if path is not None:
                     out.append(fx.Notify("Today's posture report", f"Written to {path}"))
@@ -156,11 +149,11 @@ class Session:
                     out.append(fx.Notify("Start at login", f"Could not change it: {error}"))
                 self.autostart = enabled
             case StopAsked():
-                self._stop(out)
+                self.stop(out)
             case WorkerLost():
                 self.status.error, self.exit_code = WORKER_LOST, 1
                 out.append(fx.Notify("posture-watch stopped", WORKER_LOST, urgency="critical"))
-                self._stop(out, exit_code=1)
+                self.stop(out, exit_code=1)
             case _:
                 self._event(item, now, out)
         self._refresh(now, out)
@@ -203,7 +196,7 @@ class Session:
             t, verdict.state, verdict.events, paused=paused, quiet=quiet, problem=problem
         ):
             if isinstance(decision, PromptDue):
-                self._show(decision, out)
+                self.show(decision, out)
             else:
                 self._journal(decision, out)
 
@@ -225,7 +218,7 @@ class Session:
             out += outcome.notify
             if outcome.stop is not None:
                 self.exit_code = outcome.stop.exit_code or self.exit_code
-                self._stop(out, report=outcome.stop.report, exit_code=self.exit_code)
+                self.stop(out, report=outcome.stop.report, exit_code=self.exit_code)
 
     def _timeline_event(self, event: TimelineEvent, now: Now, out: list[fx.Effect]) -> None:
         """A timeline event without a frame (the screen locked or unlocked): recorded,
@@ -251,7 +244,7 @@ class Session:
 
     # -- prompts and windows ---------------------------------------------------------
 
-    def _show(self, due: PromptDue, out: list[fx.Effect]) -> None:
+    def show(self, due: PromptDue, out: list[fx.Effect]) -> None:
         """A nudge is a notification that says why (:func:`nudge_message`), recorded
         once the desktop showed it; a stretch asked for opens only the window."""
         self.counts.prompts += 1
@@ -273,9 +266,10 @@ class Session:
         prompt = due.prompt
         stretch = due.stretch or (prompt if prompt.kind is PromptKind.STRETCH else None)
         if stretch is not None and not self.windows.asked(WindowKind.STRETCH):
-            self._want(WindowKind.STRETCH, out, stretch.id)
+            self.want(WindowKind.STRETCH, out, stretch.id)
 
-    def _want(self, kind: WindowKind, out: list[fx.Effect], stretch_id: str | None = None) -> None:
+    def want(self, kind: WindowKind, out: list[fx.Effect], stretch_id: str | None = None) -> None:
+        """Ask for a window: it opens now or when the open one closes (tray only)."""
         if self.settings.tray:
             self._open(self.windows.want(kind, stretch_id), out)
 
@@ -327,75 +321,8 @@ class Session:
         out.append(fx.Send(Resume()))
         self._open(self.windows.next(), out)
 
-    # -- the menu and the control socket ---------------------------------------------
-
-    def _menu(self, action: MenuAction, now: Now, out: list[fx.Effect]) -> None:
-        if self.stopped:  # clicks after Quit are dropped
-            return
-        match action:
-            case MenuAction.PAUSE_15 | MenuAction.PAUSE_60:
-                out.append(fx.Send(Pause(PAUSES[action])))
-            case MenuAction.PAUSE_TOMORROW:
-                out.append(fx.Send(Pause(midnight_after(now.wall) - now.wall)))
-            case MenuAction.RESUME:
-                out.append(fx.Send(Resume()))
-            case MenuAction.STRETCH:
-                asked = self.windows.asked(WindowKind.STRETCH)
-                if self.scheduler is not None and self.settings.tray and not asked:
-                    self._show(self.scheduler.stretch_now(self.time(now)), out)
-            case MenuAction.CALIBRATE:
-                if not self.status.calibrating:
-                    self._want(WindowKind.CALIBRATE, out)
-            case MenuAction.REPORT:
-                self._read_today(now, self.today.written_to(now.wall))
-                out.append(fx.OpenReport(now.local.date(), self.summary()))
-            case MenuAction.JOURNAL:
-                self._want(WindowKind.JOURNAL, out)
-            case MenuAction.SETTINGS:
-                out.append(fx.OpenSettings())
-            case MenuAction.AUTOSTART:
-                if self.autostart is not None:
-                    out.append(fx.SetAutostart(not self.autostart))
-            case MenuAction.QUIT:  # Quit (not a signal) also writes today's report
-                self._stop(out, report=True)
-
-    def _control(self, request: ControlRequest, now: Now, out: list[fx.Effect]) -> ControlReply:
-        """``posture-watch pause 30m`` and friends: what the menu's items do, with a line
-        for the terminal."""
-        match request.command:
-            case ControlCommand.PAUSE:
-                out.append(fx.Send(Pause(pause_seconds(request, now.wall))))
-                return ControlReply(True, pause_message(request, now.wall))
-            case ControlCommand.RESUME:
-                out.append(fx.Send(Resume()))
-                return ControlReply(True, "resumed" if self.status.paused else "not paused")
-            case ControlCommand.STATUS:
-                t = self.time(now)
-                line = self.status.status_line(t, note=self.status.error)
-                return ControlReply(True, line, self.status.facts(t))
-            case ControlCommand.STRETCH:
-                return self._control_stretch(now, out)
-            case ControlCommand.QUIT if not self.settings.tray:
-                self._stop(out)  # the console stops as on SIGTERM
-                return ControlReply(True, "stopping")
-            case ControlCommand.QUIT:
-                self._menu(MenuAction.QUIT, now, out)
-                return ControlReply(True, "quitting")
-        return ControlReply(False, f"unknown command {request.command}")
-
-    def _control_stretch(self, now: Now, out: list[fx.Effect]) -> ControlReply:
-        if not self.settings.tray:
-            return STRETCH_NEEDS_TRAY
-        if self.windows.stretch_open:
-            return ControlReply(True, "a stretch window is already open")
-        if self.windows.asked(WindowKind.STRETCH):
-            return ControlReply(True, "a stretch window opens when the open window closes")
-        self._menu(MenuAction.STRETCH, now, out)
-        if not self.windows.stretch_open:
-            return ControlReply(True, "the stretch window opens when the open window closes")
-        return ControlReply(True, "stretch window opened")
-
-    def _stop(self, out: list[fx.Effect], *, report: bool = False, exit_code: int = 0) -> None:
+    def stop(self, out: list[fx.Effect], *, report: bool = False, exit_code: int = 0) -> None:
+        """End the session: windows stay shut; ``report`` writes today's report at the end."""
         self.stopped = True
         self.windows.close_all()
         out.append(fx.Stop(report, exit_code))
@@ -408,21 +335,22 @@ class Session:
             self.status.new_day()
             self.counts = Counts()
             self.today.summary = None
-            self._read_today(now, self.today.written_to(now.wall))
+            self.read_today(now, self.today.written_to(now.wall))
         if self._timer.report_due(now.local):
             out.append(fx.WriteReport(now.local.date()))
             if self.settings.journal_prompt and not self.today.has_journal_entry(now.local.date()):
-                self._want(WindowKind.JOURNAL, out)  # "How do you feel today?" once a day
+                self.want(WindowKind.JOURNAL, out)  # "How do you feel today?" once a day
         stop_after = self.settings.stop_after
         if not self.stopped and stop_after is not None and now.mono - self._started >= stop_after:
-            self._stop(out)
+            self.stop(out)
 
     def quiet(self, now: Now) -> bool:
         """Whether quiet hours are in force at ``now`` (by the clock on the wall)."""
         quiet = self.settings.quiet_hours
         return quiet is not None and quiet.contains(now.minute_of_day)
 
-    def _read_today(self, now: Now, written_to: float) -> None:
+    def read_today(self, now: Now, written_to: float) -> None:
+        """Today's figures from the history, written up to ``written_to`` (epoch s)."""
         self.today.read(self.status, now.local.date(), written_to)
 
     # -- what the tray shows ---------------------------------------------------------

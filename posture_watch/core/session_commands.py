@@ -1,0 +1,102 @@
+"""The session's answers to the tray menu and the control socket.
+
+``posture-watch pause 30m`` and the menu's "Pause for 30 minutes" must do the same thing,
+so both are decided here, on the :class:`~posture_watch.core.session.Session` they step,
+and the control socket's answers are the menu's actions with a line for the terminal.
+Pure, like the session: the effects go to ``out`` for the executor.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from posture_watch.core import effects as fx
+from posture_watch.core.control_protocol import (
+    STRETCH_NEEDS_TRAY,
+    ControlCommand,
+    ControlReply,
+    ControlRequest,
+)
+from posture_watch.core.dates import midnight_after
+from posture_watch.core.menu import MenuAction
+from posture_watch.core.pause_rules import pause_message, pause_seconds
+from posture_watch.core.stream import Now, WindowKind
+from posture_watch.core.worker_events import Pause, Resume
+
+if TYPE_CHECKING:
+    from posture_watch.core.session import Session
+
+#: The menu's timed pauses, in seconds.
+PAUSES = {MenuAction.PAUSE_15: 15 * 60.0, MenuAction.PAUSE_60: 60 * 60.0}
+
+
+def menu(session: Session, action: MenuAction, now: Now, out: list[fx.Effect]) -> None:
+    """A click on the tray menu: the worker commands, windows and reports it asks for."""
+    if session.stopped:  # clicks after Quit are dropped
+        return
+    match action:
+        case MenuAction.PAUSE_15 | MenuAction.PAUSE_60:
+            out.append(fx.Send(Pause(PAUSES[action])))
+        case MenuAction.PAUSE_TOMORROW:
+            out.append(fx.Send(Pause(midnight_after(now.wall) - now.wall)))
+        case MenuAction.RESUME:
+            out.append(fx.Send(Resume()))
+        case MenuAction.STRETCH:
+            asked = session.windows.asked(WindowKind.STRETCH)
+            if session.scheduler is not None and session.settings.tray and not asked:
+                session.show(session.scheduler.stretch_now(session.time(now)), out)
+        case MenuAction.CALIBRATE:
+            if not session.status.calibrating:
+                session.want(WindowKind.CALIBRATE, out)
+        case MenuAction.REPORT:
+            session.read_today(now, session.today.written_to(now.wall))
+            out.append(fx.OpenReport(now.local.date(), session.summary()))
+        case MenuAction.JOURNAL:
+            session.want(WindowKind.JOURNAL, out)
+        case MenuAction.SETTINGS:
+            out.append(fx.OpenSettings())
+        case MenuAction.AUTOSTART:
+            if session.autostart is not None:
+                out.append(fx.SetAutostart(not session.autostart))
+        case MenuAction.QUIT:  # Quit (not a signal) also writes today's report
+            session.stop(out, report=True)
+
+
+def control(
+    session: Session, request: ControlRequest, now: Now, out: list[fx.Effect]
+) -> ControlReply:
+    """``posture-watch pause 30m`` and friends: what the menu's items do, with a line
+    for the terminal."""
+    match request.command:
+        case ControlCommand.PAUSE:
+            out.append(fx.Send(Pause(pause_seconds(request, now.wall))))
+            return ControlReply(True, pause_message(request, now.wall))
+        case ControlCommand.RESUME:
+            out.append(fx.Send(Resume()))
+            return ControlReply(True, "resumed" if session.status.paused else "not paused")
+        case ControlCommand.STATUS:
+            t = session.time(now)
+            line = session.status.status_line(t, note=session.status.error)
+            return ControlReply(True, line, session.status.facts(t))
+        case ControlCommand.STRETCH:
+            return _stretch(session, now, out)
+        case ControlCommand.QUIT if not session.settings.tray:
+            session.stop(out)  # the console stops as on SIGTERM
+            return ControlReply(True, "stopping")
+        case ControlCommand.QUIT:
+            menu(session, MenuAction.QUIT, now, out)
+            return ControlReply(True, "quitting")
+    return ControlReply(False, f"unknown command {request.command}")
+
+
+def _stretch(session: Session, now: Now, out: list[fx.Effect]) -> ControlReply:
+    if not session.settings.tray:
+        return STRETCH_NEEDS_TRAY
+    if session.windows.stretch_open:
+        return ControlReply(True, "a stretch window is already open")
+    if session.windows.asked(WindowKind.STRETCH):
+        return ControlReply(True, "a stretch window opens when the open window closes")
+    menu(session, MenuAction.STRETCH, now, out)
+    if not session.windows.stretch_open:
+        return ControlReply(True, "the stretch window opens when the open window closes")
+    return ControlReply(True, "stretch window opened")
