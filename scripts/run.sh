@@ -7,6 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+if ! command -v posture-watch >/dev/null 2>&1; then
+  echo "run: to have 'posture-watch' on your PATH, install it as an app: pipx install ." >&2
+fi
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec .venv/bin/posture-watch tray "$@"
 fi

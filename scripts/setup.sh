@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
 # Set up (or refresh) the project's virtual environment in .venv; safe to run repeatedly.
 # Needs Python 3.11+ on PATH (python3.11, python3.12, ... or python3).
+#
+#   scripts/setup.sh                   what the app needs (scripts/run.sh): the venv, libGL,
+#                                      Tk and a notification client
+#   scripts/setup.sh --test-desktops   also the desktops the tests start (scripts/test.sh):
+#                                      Xvfb, trayer, sway, waybar, dunst, Chromium, ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
+test_desktops=0
+if [ "${1:-}" = --test-desktops ]; then
+  test_desktops=1
+fi
 
 pick_python() {
   for candidate in python3.13 python3.12 python3.11 python3; do
@@ -40,17 +49,25 @@ if ! .venv/bin/python -c 'import cv2' 2>/dev/null; then
   apt_install libgl1 libglib2.0-0
   .venv/bin/python -c 'import cv2'
 fi
-# The desktop parts: Tk for the stretch window. Tests of the tray also need an X server,
-# a tray host, a notification daemon and D-Bus, and the report tests a headless Chromium;
-# installed here when missing (CI is root).
+# The desktop parts the app itself uses: Tk for the stretch, journal and calibration
+# windows, and notify-send (libnotify), which shows its notifications.
 if ! .venv/bin/python -c 'import tkinter' 2>/dev/null; then
   apt_install python3-tk tk
 fi
+if ! command -v notify-send >/dev/null 2>&1; then
+  apt_install libnotify-bin || echo "setup: notify-send is missing: no desktop notifications" >&2
+fi
+if [ "$test_desktops" != 1 ]; then
+  exit 0
+fi
+# The tests' desktops (scripts/test.sh only): an X server, a tray host, a notification
+# daemon and D-Bus, and the report tests a headless Chromium; installed here when missing
+# (CI is root).
 desktop_missing=()
 # The Wayland tray tests: sway (headless), waybar's StatusNotifierItem tray, grim for
 # screenshots; stand-in D-Bus services (screensaver, logind) run on the system Python with
 # python3-gi; strace proves the monitor offline; desktop-file-validate checks our entries.
-for tool in Xvfb:xvfb trayer:trayer dunst:dunst notify-send:libnotify-bin xdotool:xdotool \
+for tool in Xvfb:xvfb trayer:trayer dunst:dunst xdotool:xdotool \
             dbus-daemon:dbus chromium:chromium sway:sway waybar:waybar grim:grim \
             strace:strace desktop-file-validate:desktop-file-utils; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || desktop_missing+=("${tool##*:}")

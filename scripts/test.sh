@@ -2,7 +2,7 @@
 # The whole test suite: set up, lint, then pytest. Real pictures come from ../shared/samples.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --test-desktops
 .venv/bin/ruff check posture_watch tests benchmarks
 .venv/bin/ruff format --check posture_watch tests benchmarks
 # The layers (pyproject.toml [tool.importlinter]): no module imports a layer above its own.
