@@ -50,14 +50,17 @@ def build_parser() -> argparse.ArgumentParser:
         settings,
         tray,
     )
+    from posture_watch.commands.did_you_mean import CommandParser
     from posture_watch.model_cli import add_model_commands
 
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="posture-watch",
         description="A quiet posture monitor: notices sustained slouching and long sitting.",
     )
     parser.add_argument("--version", action="version", version=f"posture-watch {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=argparse.ArgumentParser
+    )
     analyze.add_parser(sub)
     calibrate.add_parser(sub)
     record.add_parser(sub)

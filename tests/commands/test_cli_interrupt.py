@@ -147,7 +147,7 @@ def test_ctrl_c_from_outside_early_in_a_run(
 def test_the_other_exit_codes_stay_as_they_were(hook_env, tmp_path: Path) -> None:
     assert _finish(_start(hook_env, "--version"))[0] == 0
     code, err = _finish(_start(hook_env, "no-such-command"))
-    assert code == 2 and "invalid choice" in err
+    assert code == 2 and "unknown command 'no-such-command'" in err
     code, err = _finish(_start(hook_env, "analyze", tmp_path / "missing.jpg"))
     assert code == 2 and err.splitlines()[-1] == (
         f"posture-watch: {tmp_path / 'missing.jpg'}: no such file or folder"
