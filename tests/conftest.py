@@ -25,8 +25,9 @@ import pytest
 
 from tests.harness.nobody import nobody_python
 from tests.harness.read_only import sandbox
+from tests.harness.settings_files import config_home
 
-__all__ = ["nobody_python", "sandbox"]
+__all__ = ["config_home", "nobody_python", "sandbox"]
 
 TESTS = Path(__file__).resolve().parent
 SHARED_SAMPLES = TESTS.parent.parent / "shared" / "samples"

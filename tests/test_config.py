@@ -20,26 +20,11 @@ from posture_watch.config import (
     config_from_toml,
     ensure_config_file,
     load_config,
-    settings_path,
     to_toml,
 )
 from posture_watch.core.settings import Settings
 from posture_watch.errors import ConfigError, StorageError
-
-
-@pytest.fixture
-def config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point the user's config folder at ``tmp_path``; returns the settings file path."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    path = settings_path()
-    assert path == tmp_path / "xdg" / "posture-watch" / "settings.toml"
-    return path
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+from tests.harness.settings_files import write
 
 
 def load_error(path: Path, text: str) -> ConfigError:

@@ -9,23 +9,9 @@ from pathlib import Path
 import pytest
 
 from posture_watch.commands import settings as settings_command
-from posture_watch.config import DEFAULT_TOML, config_from_text, settings_path
+from posture_watch.config import DEFAULT_TOML, config_from_text
 from posture_watch.errors import ConfigError
-
-
-@pytest.fixture
-def config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point the user's config folder at ``tmp_path``; returns the settings file path."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    path = settings_path()
-    assert path == tmp_path / "xdg" / "posture-watch" / "settings.toml"
-    return path
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+from tests.harness.settings_files import write
 
 
 def run_cli(*argv: str) -> int:
