@@ -5,9 +5,10 @@ made the report's title differ from the words the rest of the app used on days 1
 place that shows a date (terminal and HTML reports, the week tables, advice) takes it from
 here, and tests build their expectations from the same functions.
 
-Midnight is where days, pauses "until tomorrow" and the daily report change; on the days
-the clocks change a day is 23 or 25 hours long, so it is reckoned in the time zone, never
-as ``+ 86400``. Nothing here reads the clock: the caller passes the instant.
+Times of day are kept as minutes after midnight (:func:`minute_of_day`). Midnight is
+where days, pauses "until tomorrow" and the daily report change; on the days the clocks
+change a day is 23 or 25 hours long, so it is reckoned in the time zone, never as
+``+ 86400``. Nothing here reads the clock: the caller passes the instant.
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ def short_date(day: date, *, year: bool = False) -> str:
     """``Mon 7 Dec`` (``Mon 7 Dec 2026`` with ``year``): table rows and lists of days."""
     text = f"{day:%a} {day.day} {day:%b}"
     return f"{text} {day:%Y}" if year else text
+
+
+def minute_of_day(moment: datetime | time) -> int:
+    """Minutes after midnight on the wall clock (0-1439): how quiet hours and the daily
+    report's time are kept, and how a local time is compared with them."""
+    return moment.hour * 60 + moment.minute
 
 
 def epoch_day(t: float, tz: tzinfo | None = None) -> date:

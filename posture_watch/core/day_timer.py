@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from posture_watch.core.dates import minute_of_day
+
 
 class DayTimer:
     """Tracks the local day and whether ``daily_at`` (minutes after midnight, None:
@@ -44,8 +46,4 @@ class DayTimer:
         return True
 
 
-def minute_of_day(local: datetime) -> int:
-    return local.hour * 60 + local.minute
-
-
-__all__ = ["DayTimer", "minute_of_day"]
+__all__ = ["DayTimer"]

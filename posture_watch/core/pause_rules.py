@@ -15,12 +15,18 @@ from posture_watch.core.dates import midnight_after
 from posture_watch.core.durations import format_duration
 
 
+def until_tomorrow(wall: float) -> float:
+    """Seconds from ``wall`` (epoch s) to local midnight: "Pause until tomorrow" in the
+    menu and ``posture-watch pause until-tomorrow`` (right on the days the clocks change)."""
+    return midnight_after(wall) - wall
+
+
 def pause_seconds(request: ControlRequest, wall: float) -> float:
-    """How long the pause lasts from ``wall`` (epoch s): its seconds, or until local
-    midnight (right on the days the clocks change, as the tray's menu reckons it)."""
+    """How long the pause lasts from ``wall`` (epoch s): its seconds, or
+    :func:`until_tomorrow`, as the tray's menu reckons it."""
     if request.seconds is not None:
         return float(request.seconds)
-    return midnight_after(wall) - wall
+    return until_tomorrow(wall)
 
 
 def pause_message(request: ControlRequest, wall: float) -> str:
@@ -32,4 +38,4 @@ def pause_message(request: ControlRequest, wall: float) -> str:
     return f"paused for {format_duration(seconds)} (until {end:%H:%M})"
 
 
-__all__ = ["pause_message", "pause_seconds"]
+__all__ = ["pause_message", "pause_seconds", "until_tomorrow"]

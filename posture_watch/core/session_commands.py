@@ -17,9 +17,8 @@ from posture_watch.core.control_protocol import (
     ControlReply,
     ControlRequest,
 )
-from posture_watch.core.dates import midnight_after
 from posture_watch.core.menu import MenuAction
-from posture_watch.core.pause_rules import pause_message, pause_seconds
+from posture_watch.core.pause_rules import pause_message, pause_seconds, until_tomorrow
 from posture_watch.core.stream import Now, WindowKind
 from posture_watch.core.worker_events import Pause, Resume
 
@@ -38,7 +37,7 @@ def menu(session: Session, action: MenuAction, now: Now, out: list[fx.Effect]) -
         case MenuAction.PAUSE_15 | MenuAction.PAUSE_60:
             out.append(fx.Send(Pause(PAUSES[action])))
         case MenuAction.PAUSE_TOMORROW:
-            out.append(fx.Send(Pause(midnight_after(now.wall) - now.wall)))
+            out.append(fx.Send(Pause(until_tomorrow(now.wall))))
         case MenuAction.RESUME:
             out.append(fx.Send(Resume()))
         case MenuAction.STRETCH:

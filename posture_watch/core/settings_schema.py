@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import time as dtime
 
+from posture_watch.core.dates import minute_of_day
 from posture_watch.core.settings import MINUTE, AppConfig
 
 #: Version of the settings file layout; a newer file is refused, not misread.
@@ -96,7 +97,7 @@ class ClockKey:
         if isinstance(value, dtime):  # TOML local time, 22:00:00
             if value.second or value.microsecond or value.tzinfo:
                 raise InvalidValue(self.must)
-            return value.hour * 60 + value.minute
+            return minute_of_day(value)
         match = _HHMM.fullmatch(value) if isinstance(value, str) else None
         if match is None or int(match[1]) > 23 or int(match[2]) > 59:
             raise InvalidValue(self.must)

@@ -24,6 +24,7 @@ from enum import StrEnum
 
 from posture_watch.core.analyzer import Verdict
 from posture_watch.core.control_protocol import ControlRequest
+from posture_watch.core.dates import minute_of_day
 from posture_watch.core.events import Event as TimelineEvent
 from posture_watch.core.journal import JournalEntry
 from posture_watch.core.menu import MenuAction
@@ -96,7 +97,7 @@ class Now:
 
     @property
     def minute_of_day(self) -> int:
-        return self.local.hour * 60 + self.local.minute
+        return minute_of_day(self.local)
 
 
 class WindowKind(StrEnum):

@@ -1,9 +1,15 @@
 """One date style and one local midnight (core/dates.py)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from posture_watch.core.dates import epoch_day, long_date, midnight_after, short_date
+from posture_watch.core.dates import (
+    epoch_day,
+    long_date,
+    midnight_after,
+    minute_of_day,
+    short_date,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -26,3 +32,9 @@ def test_midnight_after_is_local_and_right_on_clock_change_days():
     t = datetime(2027, 10, 31, 0, 30, tzinfo=BERLIN).timestamp()
     assert midnight_after(t, BERLIN) - t == 24.5 * 3600
     assert epoch_day(midnight_after(t, BERLIN), BERLIN) == date(2027, 11, 1)
+
+
+def test_a_time_of_day_is_minutes_after_midnight_for_a_time_and_a_datetime():
+    assert minute_of_day(time(0, 0)) == 0
+    assert minute_of_day(time(22, 30, 59)) == 22 * 60 + 30  # seconds do not count
+    assert minute_of_day(datetime(2027, 3, 28, 23, 59)) == 1439
