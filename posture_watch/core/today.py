@@ -87,25 +87,27 @@ class Today:
     def text(self, status: MonitorStatus, counts: Counts) -> str:
         """A few lines on today so far, with the report's figures when there is a
         history (the menu's Today's report shows them when no report can be written)."""
-        summary = self.summary
         share = status.upright_share
         upright = f"{share:.0%} of your sitting time" if share is not None else "not measured yet"
         watched = format_minutes(status.monitored_today)
+        summary = self.summary
         if summary is None:  # no history: what this launch saw
-            return "\n".join([
-                f"Watched since posture-watch started: {watched}",
-                f"Upright: {upright}",
-                f"Slouching reminders: {counts.slouch_alerts}, "
-                f"break reminders: {counts.long_sitting_alerts}",
-                f"Breaks taken: {counts.breaks}, nudges shown: {counts.prompts}",
-            ])  # fmt: skip
-        nudges = summary.prompts.asked + summary.prompts.notifications
+            since = "since posture-watch started"
+            slouch, sitting, breaks = (
+                counts.slouch_alerts, counts.long_sitting_alerts, counts.breaks
+            )  # fmt: skip
+            nudges = counts.prompts
+        else:
+            since = "today"
+            slouch, sitting, breaks = (
+                summary.slouch_alerts, summary.long_sitting_alerts, summary.breaks
+            )  # fmt: skip
+            nudges = summary.prompts.asked + summary.prompts.notifications
         return "\n".join([
-            f"Watched today: {watched}",
+            f"Watched {since}: {watched}",
             f"Upright: {upright}",
-            f"Slouching reminders: {summary.slouch_alerts}, "
-            f"break reminders: {summary.long_sitting_alerts}",
-            f"Breaks taken: {summary.breaks}, nudges shown: {nudges}",
+            f"Slouching reminders: {slouch}, break reminders: {sitting}",
+            f"Breaks taken: {breaks}, nudges shown: {nudges}",
         ])  # fmt: skip
 
 
