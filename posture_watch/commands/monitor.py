@@ -40,7 +40,7 @@ from posture_watch.core.prompt_rules import Reason, why_sentence
 from posture_watch.core.prompts import Problem, problem_from_features
 from posture_watch.core.scoring import PostureState
 from posture_watch.core.session import Session, SessionSettings
-from posture_watch.core.stream import ControlAsked, Now, Tick
+from posture_watch.core.stream import ControlAsked, Now, Tick, WorkerLost
 from posture_watch.core.worker_events import (
     CameraBusy,
     CameraFree,
@@ -198,7 +198,7 @@ def _monitor(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> in
     except PostureWatchError as exc:  # the monitor still works without it
         print(f"posture-watch: control commands unavailable: {exc.one_line()}", flush=True)
     try:
-        return _follow(args, setup, loop, worker, events, recorder, received)
+        return follow(args, setup, loop, worker, events, recorder, received)
     finally:
         server.close()
         session.close()
@@ -213,7 +213,7 @@ def line_time(t: float, t0: float, live: bool) -> str:
     return f"{t - t0:8.1f}s"
 
 
-def _follow(
+def follow(
     args: argparse.Namespace,
     setup: MonitorSetup,
     loop: MonitorLoop,
@@ -240,9 +240,10 @@ def _follow(
         event = clock.take(events, 0.1)
         if event is None:
             if not worker.is_alive() and events.empty():  # run() always ends with Stopped
-                print("posture-watch: the monitor worker ended unexpectedly", file=sys.stderr)
+                _carry_out(session.step(WorkerLost(), now()), loop, recorder)
+                print(f"posture-watch: {session.status.error}", file=sys.stderr)
                 recorder.close(clock.wall())
-                return 1
+                return session.exit_code
             continue
         if isinstance(event, PendingControl):
             asked = ControlAsked(event.request)

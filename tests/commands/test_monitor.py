@@ -95,3 +95,54 @@ def test_missing_source_file_is_one_line_and_exit_2(env, tmp_path):
     )
     assert proc.returncode == 2
     assert "gone.mp4" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_worker_that_ends_without_its_last_event_stops_the_console_with_exit_1(tmp_path, capsys):
+    """The console notices a dead worker as the tray does: through the same session
+    (its WorkerLost rule), with the same words, exit 1, and the history closed."""
+    import queue
+    import threading
+    from types import SimpleNamespace
+
+    from posture_watch.clock import ManualClock
+    from posture_watch.commands.monitor import follow
+    from posture_watch.core.session import WORKER_LOST
+    from posture_watch.core.worker_events import Stop
+    from posture_watch.history import open_recorder
+
+    clock = ManualClock(1_700_000_000.0)
+
+    class Loop:  # the worker's command queue; its thread below never runs it
+        started = clock.wall()
+
+        def __init__(self) -> None:
+            self.commands: list[object] = []
+
+        def send(self, command: object) -> None:
+            self.commands.append(command)
+
+        def stop(self) -> None:
+            self.send(Stop())
+
+    worker = threading.Thread(target=lambda: None)  # ends at once, saying nothing
+    worker.start()
+    worker.join()
+    real = open_recorder(tmp_path / "history.sqlite3", clock.wall())
+    closed: list[float] = []
+
+    class Recorder:  # the real history, and when it was closed
+        def on_event(self, event: object) -> None:
+            real.on_event(event)
+
+        def close(self, t_end: float) -> None:
+            closed.append(t_end)
+            real.close(t_end)
+
+    loop = Loop()
+    setup = SimpleNamespace(clock=clock, spec="demo")
+    args = SimpleNamespace(seconds=None)
+    code = follow(args, setup, loop, worker, queue.Queue(), Recorder(), [])  # type: ignore[arg-type]
+    assert code == 1
+    assert capsys.readouterr().err == f"posture-watch: {WORKER_LOST}\n"
+    assert loop.commands == [Stop()]  # the session's Stop reached the worker
+    assert closed == [clock.wall()]  # the open minute was written, the history closed
