@@ -109,20 +109,12 @@ def test_a_worker_that_ends_without_its_last_event_stops_the_console_with_exit_1
     from posture_watch.core.session import WORKER_LOST
     from posture_watch.core.worker_events import Stop
     from posture_watch.history import open_recorder
+    from tests.harness.fakes import Worker
 
     clock = ManualClock(1_700_000_000.0)
 
-    class Loop:  # the worker's command queue; its thread below never runs it
+    class Loop(Worker):  # the worker's command queue; its thread below never runs it
         started = clock.wall()
-
-        def __init__(self) -> None:
-            self.commands: list[object] = []
-
-        def send(self, command: object) -> None:
-            self.commands.append(command)
-
-        def stop(self) -> None:
-            self.send(Stop())
 
     worker = threading.Thread(target=lambda: None)  # ends at once, saying nothing
     worker.start()

@@ -8,7 +8,6 @@ import os
 import stat
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -46,18 +45,6 @@ def runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "run"
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
     return folder
-
-
-@pytest.fixture
-def temp_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No ``$XDG_RUNTIME_DIR``; the temp folder is ``tmp_path/tmp`` (sticky, world-writable,
-    like ``/tmp``). Returns the ``runtime-<uid>`` folder the lock would use."""
-    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
-    shared = tmp_path / "tmp"
-    shared.mkdir()
-    shared.chmod(0o1777)
-    monkeypatch.setattr(tempfile, "tempdir", str(shared))
-    return shared / f"runtime-{os.getuid()}"
 
 
 def mode(path: Path) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,17 +16,6 @@ from posture_watch.monitor.private_folder import (
     open_runtime_folder,
     runtime_dir,
 )
-
-
-@pytest.fixture
-def temp_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No ``$XDG_RUNTIME_DIR``; a sticky, world-writable temp folder like ``/tmp``."""
-    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
-    shared = tmp_path / "tmp"
-    shared.mkdir()
-    shared.chmod(0o1777)
-    monkeypatch.setattr(tempfile, "tempdir", str(shared))
-    return shared / f"runtime-{os.getuid()}"
 
 
 def mode(path: Path) -> int:
