@@ -57,3 +57,16 @@ def state_dir() -> Path:
 def log_file() -> Path:
     """Where tracebacks of unexpected errors go (never to the user's face)."""
     return state_dir() / "posture-watch.log"
+
+
+def cache_dir() -> Path:
+    """The user's cache folder (``$XDG_CACHE_HOME/posture-watch``): only throw-away files
+    that can be made again, such as the demo's own data folder."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def demo_data_root() -> Path:
+    """The demo's throw-away data folder: the demo's history, event log, reports and
+    calibration go here, never into the person's own folders. Each demo starts it afresh;
+    ``uninstall`` removes it with the rest of the cache."""
+    return cache_dir() / "demo"
