@@ -13,7 +13,11 @@ one function:
   ten minutes, where "1 min" would hide almost half of "1 min 45 s";
 - a pause that was asked for keeps every second ("1 min 30 s", "1 h 30 min").
 
-Seconds are floored, never rounded: 59.6 s is "59 s", never "60 s" or "1 min".
+Figures are rounded to the nearest unit shown, half up, never truncated: 31.6 s is
+"32 s", a sitting spell of 1 min 52 s shown in whole minutes is "2 min", 59.5 s is "1 min"
+and 89.5 min is "1 h 30 min". A truncated figure once said "longest sitting 1 min" for
+1:52, and "31 s" beside a JSON 32.0. :func:`round_half_up` is that rule for any other
+figure a person reads (minutes, percentages).
 """
 
 from __future__ import annotations
@@ -26,6 +30,12 @@ MINUTES = 60.0
 SPAN_SECONDS = 600.0
 
 
+def round_half_up(value: float) -> int:
+    """The nearest whole number, halves going up: 31.5 is 32, 2.5 is 3 (Python's
+    ``round`` and ``format(x, ".0f")`` send halves to the even neighbour: 2.5 is 2)."""
+    return math.floor(value + 0.5)
+
+
 def format_duration(seconds: float, *, seconds_below: float = math.inf) -> str:
     """``45 s``, ``1 min 30 s``, ``30 min``, ``1 h 00 min``, ``1 h 05 min``.
 
@@ -34,13 +44,15 @@ def format_duration(seconds: float, *, seconds_below: float = math.inf) -> str:
     seconds always show, whatever ``seconds_below`` says, so nothing reads as "0 min".
     Negative lengths read as ``0 s``.
     """
-    whole = max(0, int(seconds))
+    whole = max(0, round_half_up(seconds))
+    if whole >= max(seconds_below, MINUTES):  # whole minutes: round the minutes themselves
+        whole = round_half_up(seconds / MINUTES) * 60
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     parts = [f"{hours} h", f"{minutes:02d} min"] if hours else []
     if minutes and not hours:
         parts.append(f"{minutes} min")
-    if (whole < max(seconds_below, MINUTES) and secs) or not parts:
+    if secs or not parts:
         parts.append(f"{secs} s")
     return " ".join(parts)
 
@@ -56,4 +68,4 @@ def format_span(seconds: float) -> str:
     return format_duration(seconds, seconds_below=SPAN_SECONDS)
 
 
-__all__ = ["format_duration", "format_minutes", "format_span"]
+__all__ = ["format_duration", "format_minutes", "format_span", "round_half_up"]
