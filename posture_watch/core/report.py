@@ -174,6 +174,11 @@ class PromptTally:
     dismissed: int = 0
     ignored: int = 0
     notifications: int = 0  # shown without asking for an answer
+    #: Nudges shown, by what they were for: a slouch seen or a posture check, a long
+    #: sitting spell, a stretch the person asked for (the prompts' stored reasons).
+    posture_nudges: int = 0
+    break_nudges: int = 0
+    asked_for: int = 0
 
     @property
     def declined(self) -> int:
@@ -351,16 +356,32 @@ def slouch_problem(rows: MinuteRows) -> Problem | None:
     return Problem.FORWARD_HEAD
 
 
+#: The stored reasons of prompts (``prompt_rules.Reason`` values) per kind of nudge.
+POSTURE_REASONS = frozenset({"slouch", "check"})
+BREAK_REASONS = frozenset({"long_sitting"})
+ASKED_REASONS = frozenset({"manual"})
+
+
 def tally_prompts(prompts: Iterable[PromptRecord]) -> PromptTally:
-    """Count answers of an iterable of :class:`PromptRecord`; unknown answers are ignored."""
+    """Count answers of an iterable of :class:`PromptRecord`, and the nudges by kind (each
+    prompt shown is one nudge, counted once); unknown answers and reasons are ignored."""
     counts = dict.fromkeys(ANSWERS, 0)
-    notifications = 0
+    notifications = posture = breaks = asked = 0
     for prompt in prompts:
+        posture += prompt.reason in POSTURE_REASONS
+        breaks += prompt.reason in BREAK_REASONS
+        asked += prompt.reason in ASKED_REASONS
         if prompt.answer is None:
             notifications += 1
         elif prompt.answer in counts:
             counts[prompt.answer] += 1
-    return PromptTally(**counts, notifications=notifications)
+    return PromptTally(
+        **counts,
+        notifications=notifications,
+        posture_nudges=posture,
+        break_nudges=breaks,
+        asked_for=asked,
+    )
 
 
 #: Glyphs of the hour strip: '·' not monitored, then slouch minutes in that hour.

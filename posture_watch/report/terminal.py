@@ -12,7 +12,7 @@ from datetime import datetime, tzinfo
 
 from posture_watch.core.advice import MedicalAdvice, Suggestion
 from posture_watch.core.dates import short_date
-from posture_watch.core.durations import format_minutes
+from posture_watch.core.durations import format_minutes, round_half_up
 from posture_watch.core.report import (
     STRIP_GLYPHS,
     STRIP_UNMONITORED,
@@ -25,7 +25,7 @@ from posture_watch.core.report_builder import (
     DayReport,
     WeekReport,
 )
-from posture_watch.core.words import plural, times
+from posture_watch.core.words import percent, plural, times
 
 WIDTH = 80
 _RULER = "".join(f"{h:<6d}" for h in range(0, 24, 3)).rstrip()
@@ -80,15 +80,15 @@ def _figures(s: Summary, tz: tzinfo, week: bool = False) -> list[str]:
     span = ""
     if s.first_seen is not None and s.last_seen is not None and not week:
         span = f" ({_clock(s.first_seen, tz)}–{_clock(s.last_seen, tz)})"
-    share = "–" if s.upright_share is None else f"{s.upright_share:.0%}"
-    slouch = f"slouching {s.slouch_min:.0f} min"
+    share = "–" if s.upright_share is None else percent(s.upright_share)
+    slouch = f"slouching {round_half_up(s.slouch_min)} min"
     if s.slouch_episodes:
         slouch += f", {times(s.slouch_episodes)}"
     first = [f"monitored {format_minutes(s.monitored_s)}{span}", f"upright {share}", slouch]
     second = [
-        f"longest sitting {format_minutes(s.longest_bout_s)}",
+        f"longest sitting spell {format_minutes(s.longest_bout_s)}",
         plural(s.breaks, "break"),
-        f"reminders: {s.long_sitting_alerts} to stand up, {s.slouch_alerts} to sit up",
+        _nudges(s),
     ]
     p = s.prompts
     if p.asked:
@@ -98,9 +98,25 @@ def _figures(s: Summary, tz: tzinfo, week: bool = False) -> list[str]:
         ]
     else:
         third = ["no stretch or break offered"]
-    if p.notifications:
-        third.append(plural(p.notifications, "tip") + " shown")
     return _joined(first) + _joined(second) + _joined(third)
+
+
+def _nudges(s: Summary) -> str:
+    """``nudges: 2 posture, 1 break``: each nudge shown counted once, by kind. Without a
+    nudge shown, the slouches and long sitting spells noticed (a quiet hour, a monitor
+    without a tray icon) are said as such, so they never read as nudges."""
+    p = s.prompts
+    kinds = [(p.posture_nudges, "posture"), (p.break_nudges, "break")]
+    kinds.append((p.asked_for, "stretch you asked for" if p.asked_for == 1 else "asked for"))
+    shown = [f"{n} {kind}" for n, kind in kinds if n]
+    if shown:
+        return "nudges: " + ", ".join(shown)
+    noticed = [plural(s.slouch_alerts, "slouch", "slouches")] if s.slouch_alerts else []
+    if s.long_sitting_alerts:
+        noticed.append(plural(s.long_sitting_alerts, "long sitting spell"))
+    if noticed:
+        return "no nudge shown (noticed " + " and ".join(noticed) + ")"
+    return "no nudge"
 
 
 def _joined(parts: list[str], sep: str = " · ") -> list[str]:
@@ -124,12 +140,12 @@ def _day_row(s: Summary, pain: int | None, short: bool = False) -> str:
     pain_text = "–" if pain is None else str(pain)
     if s.monitored_s <= 0:
         return _ROW.format(short_date(s.first_day), "–", "", "", "", "", pain_text)
-    share = "–" if s.upright_share is None else f"{s.upright_share:.0%}"
+    share = "–" if s.upright_share is None else percent(s.upright_share)
     return _ROW.format(
         short_date(s.first_day),
         format_minutes(s.monitored_s) + (SHORT_MARK if short else ""),
         share,
-        f"{s.slouch_min:.0f} min",
+        f"{round_half_up(s.slouch_min)} min",
         format_minutes(s.longest_bout_s),
         str(s.breaks),
         pain_text,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from posture_watch.core.words import plural, times
+from posture_watch.core.words import percent, plural, times
 
 
 @pytest.mark.parametrize(
@@ -26,3 +26,13 @@ def test_plural(count: int, args: tuple[str, ...], expected: str) -> None:
 )
 def test_times(count: int, expected: str) -> None:
     assert times(count) == expected
+
+
+def test_percent_rounds_half_up() -> None:
+    assert [percent(x) for x in (0.125, 0.5, 0.994, 0.995, 1.0)] == [
+        "13%",
+        "50%",
+        "99%",
+        "100%",
+        "100%",
+    ]

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from posture_watch.core.journal import JournalEntry
-from posture_watch.core.report import History, day_bounds
+from posture_watch.core.report import History, Interval, day_bounds
 from posture_watch.core.report_builder import day_report, week_report
 from posture_watch.report.terminal import WIDTH, render_day, render_week
 from tests.report.histories import DAY, TZ, at, merge, working_day
@@ -24,11 +24,35 @@ def test_day_summary_shows_every_figure():
     assert (
         lines[1] == "monitored 8 h 00 min (09:00–17:00) · upright 90% · slouching 43 min, 5 times"
     )
-    assert lines[2] == (
-        "longest sitting 4 h 15 min · 1 break · reminders: 2 to stand up, 1 to sit up"
-    )
+    assert lines[2] == "longest sitting spell 4 h 15 min · 1 break · nudges: 3 posture, 2 break"
     assert lines[3] == "stretches and breaks offered: 1 done, 1 skipped, 1 snoozed, 1 ignored"
-    assert lines[4] == "1 tip shown"
+    assert lines[4] == ""  # each nudge counted once: no second count of the same ones
+
+
+def test_one_slouch_nudge_is_counted_once():
+    """Issue 17: one slouch nudge read "reminders: 1 to stand up, 1 to sit up" plus
+    "1 tip shown"; it is one posture nudge now."""
+    day = working_day()
+    one = replace(day, alerts=day.alerts[:1], prompts=day.prompts[:1])
+    lines = render_day(day_report(one, DAY, TZ)).splitlines()
+    assert lines[2] == "longest sitting spell 4 h 15 min · 1 break · nudges: 1 posture"
+    assert lines[3] == "no stretch or break offered"
+    assert "tip" not in " ".join(lines[:5]) and "reminder" not in " ".join(lines[:5])
+
+
+def test_slouches_noticed_without_a_nudge_are_not_called_nudges():
+    day = working_day()
+    text = render_day(day_report(replace(day, prompts=()), DAY, TZ))
+    assert "\nno nudge shown (noticed 1 slouch and 2 long sitting spells)" in text
+    assert "nudges:" not in text
+
+
+def test_a_sitting_spell_of_1_52_reads_2_min():
+    """Issue 17: "longest sitting 1 min" for a spell of 1:52."""
+    day = working_day()
+    spell = Interval(at(9), at(9) + 112)
+    text = render_day(day_report(replace(day, bouts=(spell,)), DAY, TZ))
+    assert "longest sitting spell 2 min ·" in text
 
 
 def test_day_summary_hour_strip_lines_up_with_the_ruler():
