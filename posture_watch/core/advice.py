@@ -168,7 +168,7 @@ def _slouch_suggestion(summary: Summary, when: str) -> tuple[float, Suggestion] 
     if timing is None:
         text = (
             f"Slouching{when} ({total:.0f} min, {times(summary.slouch_episodes)}) was "
-            "spread out: when a posture reminder comes, bring your ears back over your "
+            "spread out: when a posture nudge comes, bring your ears back over your "
             f"shoulders, and fit in {stretch} once or twice a day."
         )
         return total, Suggestion(text, (POSTURE_CHECKS, STRETCHING))
@@ -195,12 +195,12 @@ def _sitting_suggestion(
     if summary.longest_bout_s < sit_max and unanswered == 0:
         return None
     weight = max(0.0, summary.longest_bout_s - sit_max) / 60.0 + 15.0 * unanswered
-    text = f"Your longest spell at the desk{when} lasted {format_minutes(summary.longest_bout_s)}"
+    text = f"Your longest sitting spell{when} lasted {format_minutes(summary.longest_bout_s)}"
     if summary.long_sitting_alerts:
-        reminders = plural(summary.long_sitting_alerts, "reminder")
-        text += f", and you took {plural(summary.breaks, 'break')} for {reminders} to stand up"
+        nudges = plural(summary.long_sitting_alerts, "break nudge")
+        text += f", and you took {plural(summary.breaks, 'break')} for {nudges}"
     text += (
-        f": stand up and move for a few minutes before the {sit_max / 60:.0f}-minute mark, "
+        f". Stand up and move for a few minutes before the {sit_max / 60:.0f}-minute mark; "
         "even a walk to refill your glass counts."
     )
     return weight, Suggestion(text, (TAKE_BREAKS,))

@@ -34,10 +34,11 @@ import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from posture_watch.core.palette import state_hex
 from posture_watch.core.report import History, Interval, Summary, clock_hours, hour_edges
-from posture_watch.core.report_builder import WeekReport
+from posture_watch.core.report_builder import MIN_DAY_MONITORED_S, WeekReport
 from posture_watch.core.status import TrayState
 
 #: State colours (the tray's icon colours, :mod:`posture_watch.core.palette`), also what
@@ -52,13 +53,15 @@ BREAK_COLOUR = state_hex(TrayState.AWAY)
 PAUSE_COLOUR = state_hex(TrayState.PAUSED)
 CAMERA_COLOUR = state_hex(TrayState.CAMERA_PROBLEM)
 PAIN_COLOUR = "#963cc8"
-#: Reminder markers on the timeline: a stretch or break done, one not done, a tip only.
+#: Nudge markers on the timeline: a stretch or break done, one not done, a posture nudge.
 ANSWER_COLOURS = {"done": "#1b7f3b", "declined": "#d21e1e", "notification": "#6e6e6e"}
 ANSWER_LABELS = {
-    "done": "stretch or break done",
-    "declined": "skipped, snoozed or ignored",
-    "notification": "tip (no answer asked)",
+    "done": "nudge followed (stretch or break done)",
+    "declined": "nudge skipped, snoozed or ignored",
+    "notification": "posture nudge (no answer asked)",
 }
+#: Colours the charts use for text (tick labels); each keeps 4.5:1 on white (tested).
+TEXT_COLOURS = {"ink": "#222222", "limit": CAMERA_COLOUR}
 STATE_LABELS = {"upright": "upright", "slouch": "slouching", "away": "away", "unknown": "unclear"}
 _STATES = ("upright", "slouch", "away", "unknown")
 P = ParamSpec("P")
@@ -118,6 +121,10 @@ def _styled(chart: Callable[Concatenate[Size, P], str]) -> Callable[Concatenate[
                 "svg.fonttype": "none",
                 "svg.hashsalt": f"posture-watch-{size.name}",
                 "font.size": size.font_pt,
+                "text.color": TEXT_COLOURS["ink"],
+                "axes.labelcolor": TEXT_COLOURS["ink"],
+                "xtick.labelcolor": TEXT_COLOURS["ink"],
+                "ytick.labelcolor": TEXT_COLOURS["ink"],
             }
         ):
             return chart(size, *args, **kwargs)
@@ -180,8 +187,9 @@ def day_clock_range(summary: Summary, tz: tzinfo) -> tuple[float, float]:
     return fit_clock_range(float(first), float(last))
 
 
-def hours_range(summary: Summary) -> tuple[float, float]:
-    """Whole clock hours from the first to the last monitored hour, at least 3 h wide."""
+def week_clock_range(summary: Summary) -> tuple[float, float]:
+    """The week's hour chart: whole clock hours from the first to the last hour monitored
+    on any day, at least 3 h wide (a week has no single span to fit, unlike a day)."""
     hours = [c.hour for c in summary.hours if c.monitored_s > 0]
     if not hours:
         return 0.0, 24.0
@@ -287,14 +295,21 @@ def timeline_legend(history: History, summary: Summary, tz: tzinfo) -> list[Lege
 
 
 #: The timeline's row labels, top to bottom.
-_TIMELINE_ROWS = ("posture", "breaks", "reminders")
+_TIMELINE_ROWS = ("posture", "breaks", "nudges")
 
 
 @_styled
-def timeline_chart(size: Size, history: History, summary: Summary, tz: tzinfo) -> str:
-    """The day as a coloured band of states, with breaks, pauses and reminders below.
+def timeline_chart(
+    size: Size,
+    history: History,
+    summary: Summary,
+    tz: tzinfo,
+    clock: tuple[float, float] | None = None,
+) -> str:
+    """The day as a coloured band of states, with breaks, pauses and nudges below.
 
-    The time axis spans the monitored part of the day (:func:`day_clock_range`).
+    The time axis ``clock`` defaults to the monitored part of the day
+    (:func:`day_clock_range`); the page passes the same one to every chart of the day.
     """
     edges = hour_edges(summary.first_day, tz)
     left = size.text_in(max(map(len, _TIMELINE_ROWS))) + 0.25
@@ -318,13 +333,19 @@ def timeline_chart(size: Size, history: History, summary: Summary, tz: tzinfo) -
     ax.set_yticks([2.4, 1.4, 0.45], list(_TIMELINE_ROWS))
     ax.tick_params(axis="y", length=0)
     ax.spines[["top", "right", "left"]].set_visible(False)
-    _clock_axis(ax, size, *day_clock_range(summary, tz), size.width_in - left - 0.25)
+    clock = clock or day_clock_range(summary, tz)
+    _clock_axis(ax, size, *clock, size.width_in - left - 0.25)
     return to_svg(fig)
 
 
 @_styled
-def hourly_chart(size: Size, summary: Summary) -> str:
-    """Upright and slouch minutes per clock hour, stacked (a week: per monitored day)."""
+def hourly_chart(size: Size, summary: Summary, clock: tuple[float, float]) -> str:
+    """Upright and slouching minutes per clock hour, stacked (a week: per monitored day).
+
+    ``clock`` is the time axis: for a day the timeline's own (:func:`day_clock_range`), so
+    the two charts of a day always show the same stretch of the clock; an hour cut by the
+    axis shows the part inside it.
+    """
     hours = np.arange(24) + 0.5
     days = max(summary.days_monitored, 1)
     upright = np.array([c.upright_s for c in summary.hours]) / 60.0 / days
@@ -338,22 +359,34 @@ def hourly_chart(size: Size, summary: Summary) -> str:
     ax.set_yticks([0, 15, 30, 45, 60])
     ax.set_ylabel("minutes" if summary.n_days == 1 else "minutes per day")
     ax.spines[["top", "right"]].set_visible(False)
-    _clock_axis(ax, size, *hours_range(summary), size.width_in - left - 0.25, min_step=1.0)
+    _clock_axis(ax, size, *clock, size.width_in - left - 0.25, min_step=_hour_step(*clock))
     return to_svg(fig)
+
+
+def _hour_step(lo: float, hi: float) -> float:
+    """Whole-hour ticks for the hour chart, unless its axis is under 2 h (as the timeline's)."""
+    return 1.0 if hi - lo >= 2.0 else 0.0
 
 
 def hourly_legend() -> list[LegendItem]:
     return [
-        LegendItem(STATE_LABELS["upright"], COLOURS["upright"]),
-        LegendItem(STATE_LABELS["slouch"], COLOURS["slouch"]),
+        LegendItem(f"minutes {STATE_LABELS['upright']}", COLOURS["upright"]),
+        LegendItem(f"minutes {STATE_LABELS['slouch']}", COLOURS["slouch"]),
     ]
 
 
 @_styled
-def bouts_chart(size: Size, history: History, summary: Summary, tz: tzinfo, sit_max: float) -> str:
-    """Each time sitting without a break as a block over its hours, as tall as it lasted.
+def spells_chart(
+    size: Size,
+    history: History,
+    summary: Summary,
+    tz: tzinfo,
+    clock: tuple[float, float],
+    sit_max: float,
+) -> str:
+    """Each sitting spell as a block over its hours, as tall as it lasted.
 
-    Those past the long-sitting limit are drawn in the slouch colour.
+    Spells that reached the break nudge's limit are drawn in the slouch colour.
     """
     edges = hour_edges(summary.first_day, tz)
     left = size.text_in(3) + 2.2 * size.em_in + 0.15
@@ -364,36 +397,118 @@ def bouts_chart(size: Size, history: History, summary: Summary, tz: tzinfo, sit_
         colour = COLOURS["slouch"] if minutes * 60.0 >= sit_max else COLOURS["upright"]
         ax.bar(x, minutes, width=w, align="edge", color=colour, edgecolor="white")
     limit = sit_max / 60.0
-    ax.axhline(limit, color=CAMERA_COLOUR, linewidth=1, linestyle="--")
+    ax.axhline(limit, color=CAMERA_COLOUR, linewidth=1.5, linestyle="--")
     ax.set_ylabel("minutes sitting")
     ax.set_ylim(0, max(limit * 1.35, summary.longest_bout_s / 60.0 * 1.1))
-    # The reminder's minute is a tick of its own, in its colour, instead of a label that
+    # The nudge's minute is a tick of its own, in its colour, instead of a label that
     # long blocks would cover; neighbouring ticks too close to it make way.
     top = ax.get_ylim()[1]
     ticks = [t for t in ax.get_yticks() if 0 <= t <= top and abs(t - limit) > 0.15 * top]
     ax.set_yticks(sorted([*ticks, limit]))
     ax.get_yticklabels()[sorted([*ticks, limit]).index(limit)].set_color(CAMERA_COLOUR)
     ax.spines[["top", "right"]].set_visible(False)
-    _clock_axis(ax, size, *day_clock_range(summary, tz), size.width_in - left - 0.25)
+    _clock_axis(ax, size, *clock, size.width_in - left - 0.25)
     return to_svg(fig)
 
 
+def spells_legend(
+    history: History, summary: Summary, tz: tzinfo, sit_max: float
+) -> list[LegendItem]:
+    """The spells chart's legend, with the kinds of spell the day has and the limit's line."""
+    limit = f"{sit_max / 60:.0f} min"
+    long = {
+        w * 3600.0 >= sit_max for _, w in _spans(history.bouts, hour_edges(summary.first_day, tz))
+    }
+    items = [LegendItem("sitting spell", COLOURS["upright"])] if False in long else []
+    if True in long:
+        items.append(LegendItem(f"sitting spell of {limit} or more", COLOURS["slouch"]))
+    return [*items, LegendItem(f"break nudge after {limit}", CAMERA_COLOUR, "line")]
+
+
 # ---------------------------------------------------------------- the week charts
+#
+# One rule for a short day (monitored, but under the counting minimum) in every week
+# chart: it is drawn hollow (open bar, open ring), a day that counts is filled, and the
+# legend says so (:func:`week_legend`).
 
 
-def _rings(ax, x: np.ndarray, y: np.ndarray, colour: str, size: float) -> None:
-    """Open circles: values of days that do not count for the week's text."""
-    if x.size:
-        ax.plot(x, y, "o", markersize=size, markerfacecolor="white", color=colour)
+def _week_bars(ax, x: np.ndarray, y: np.ndarray, counts: np.ndarray, colour: str) -> None:
+    """Filled bars for days that count, hollow ones for the others; NaN draws nothing."""
+    seen = ~np.isnan(y)
+    ax.bar(x[counts & seen], y[counts & seen], color=colour, width=0.7)
+    hollow = ~counts & seen
+    ax.bar(x[hollow], y[hollow], color="white", edgecolor=colour, linewidth=1.5, width=0.7)
 
 
-def week_legend(week: WeekReport, colour: str) -> list[LegendItem]:
-    """Filled and open dots, when the week has a day too short to count."""
-    if not any(week.short_days):
-        return []
+def _monitored(week: WeekReport, values: Sequence[float]) -> np.ndarray:
+    """``values`` per day, NaN for a day without monitoring (no bar, not even a hollow one)."""
+    return np.array(
+        [v if d.monitored_s > 0 else np.nan for d, v in zip(week.days, values, strict=True)]
+    )
+
+
+def _week_dots(ax, x: np.ndarray, y: np.ndarray, counts: np.ndarray, colour: str) -> None:
+    ax.plot(x, np.where(counts, y, np.nan), "-", color=colour)
+    ax.plot(x[counts], y[counts], "o", color=colour, markersize=7)
+    if (~counts).any():
+        ax.plot(
+            x[~counts],
+            y[~counts],
+            "o",
+            markersize=7,
+            markerfacecolor="white",
+            markeredgewidth=1.5,
+            color=colour,
+        )
+
+
+def _minutes_axis(ax, values: np.ndarray, label: str) -> None:
+    """A minutes axis from 0 with a few whole-number ticks, at least 0-5 min."""
+    ax.set_ylim(0, max(5.0, float(np.nanmax(values, initial=0.0)) * 1.1))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True, min_n_ticks=2))
+    ax.set_ylabel(label)
+
+
+def sitting_scale(week: WeekReport) -> tuple[float, str]:
+    """Seconds per unit and the unit's name for the sitting axis: minutes while no day
+    reaches an hour (a 14-minute day must not be 0.23 h on an axis of 0.00-0.25)."""
+    longest = max((d.sitting_s for d in week.days), default=0.0)
+    return (60.0, "min") if longest < 3600.0 else (3600.0, "hours")
+
+
+def week_legend(week: WeekReport, series: Sequence[LegendItem]) -> list[LegendItem]:
+    """The chart's ``series``, then filled against hollow when a day is too short to count."""
+    items = list(series)
+    hollow = [
+        not counts and (d.monitored_s > 0 or pain is not None)
+        for d, pain, counts in zip(week.days, week.pain, week.counts, strict=True)
+    ]
+    if any(hollow):
+        colour = TEXT_COLOURS["ink"]
+        items += [
+            LegendItem("filled: a day that counts", colour, "box"),
+            LegendItem(
+                f"hollow: under {MIN_DAY_MONITORED_S / 60:.0f} min monitored, not counted",
+                colour,
+                "hollow",
+            ),
+        ]
+    return items
+
+
+def trend_series() -> list[LegendItem]:
     return [
-        LegendItem("day that counts", colour, "dot"),
-        LegendItem("too little monitored to count", colour, "ring"),
+        LegendItem("minutes slouching", COLOURS["slouch"]),
+        LegendItem("share of sitting time upright", COLOURS["upright"], "dot"),
+    ]
+
+
+def pain_series(week: WeekReport) -> list[LegendItem]:
+    unit = sitting_scale(week)[1]
+    return [
+        LegendItem("highest pain logged (0–10)", PAIN_COLOUR, "dot"),
+        LegendItem("minutes slouching", COLOURS["slouch"]),
+        LegendItem(f"time sitting ({unit})", COLOURS["unknown"]),
     ]
 
 
@@ -403,7 +518,7 @@ def _day_labels(week: WeekReport) -> list[str]:
 
 @_styled
 def week_trend_chart(size: Size, week: WeekReport) -> str:
-    """Slouch minutes per day (bars) above the upright share per day (line)."""
+    """Slouching minutes per day (bars) above the upright share per day (dots)."""
     x = np.arange(len(week.days))
     counts = np.array(week.counts)
     share = np.array(
@@ -412,15 +527,14 @@ def week_trend_chart(size: Size, week: WeekReport) -> str:
     left = size.text_in(3) + 2.2 * size.em_in + 0.15
     fig = _figure(size, 18 * size.em_in, left=left, bottom=3.6 * size.em_in, top=0.1)
     top, bottom = fig.subplots(2, 1, sharex=True)
-    slouch = np.array([d.slouch_min for d in week.days])
-    top.bar(x[counts], slouch[counts], color=COLOURS["slouch"])
-    top.bar(x[~counts], slouch[~counts], color="white", edgecolor=COLOURS["slouch"])
-    top.set_ylabel("slouch min")
+    slouch = _monitored(week, [d.slouch_min for d in week.days])
+    _week_bars(top, x, slouch, counts, COLOURS["slouch"])
+    _minutes_axis(top, slouch, "slouching\n(min)")
     # The line joins the days the trend uses; a day too short to count is an open ring.
-    bottom.plot(x, np.where(counts, share, np.nan), "o-", color=COLOURS["upright"], markersize=7)
-    _rings(bottom, x[~counts], share[~counts], COLOURS["upright"], 7)
+    _week_dots(bottom, x, share, counts, COLOURS["upright"])
     bottom.set_ylim(0, 105)
-    bottom.set_ylabel("upright %")
+    bottom.set_yticks([0, 50, 100])
+    bottom.set_ylabel("upright\n(%)")
     bottom.set_xticks(x, _day_labels(week))
     for ax in (top, bottom):
         ax.spines[["top", "right"]].set_visible(False)
@@ -429,23 +543,29 @@ def week_trend_chart(size: Size, week: WeekReport) -> str:
 
 @_styled
 def pain_chart(size: Size, week: WeekReport) -> str:
-    """Pain per day above slouch minutes and sitting hours per day, on a shared day axis."""
+    """Pain per day above slouching minutes and sitting time per day, on a shared day axis."""
     x = np.arange(len(week.days))
     pain = np.array([np.nan if p is None else p for p in week.pain], dtype=np.float64)
     left = size.text_in(3) + 2.2 * size.em_in + 0.15
     fig = _figure(size, 24 * size.em_in, left=left, bottom=3.6 * size.em_in, top=0.1)
     ax_pain, ax_slouch, ax_sit = fig.subplots(3, 1, sharex=True)
     counts = np.array(week.counts)
-    ax_pain.plot(x, pain, "-", color=PAIN_COLOUR)
-    ax_pain.plot(x[counts], pain[counts], "o", color=PAIN_COLOUR, markersize=8)
-    _rings(ax_pain, x[~counts], pain[~counts], PAIN_COLOUR, 8)
+    _week_dots(ax_pain, x, pain, counts, PAIN_COLOUR)
     ax_pain.set_ylim(-0.5, 10.5)
     ax_pain.set_yticks([0, 5, 10])
-    ax_pain.set_ylabel("pain 0–10")
-    ax_slouch.bar(x, [d.slouch_min for d in week.days], color=COLOURS["slouch"])
-    ax_slouch.set_ylabel("slouch min")
-    ax_sit.bar(x, [d.sitting_s / 3600.0 for d in week.days], color=COLOURS["unknown"])
-    ax_sit.set_ylabel("sitting h")
+    ax_pain.set_ylabel("pain\n(0–10)")
+    slouch = _monitored(week, [d.slouch_min for d in week.days])
+    _week_bars(ax_slouch, x, slouch, counts, COLOURS["slouch"])
+    _minutes_axis(ax_slouch, slouch, "slouching\n(min)")
+    per, unit = sitting_scale(week)
+    sitting = _monitored(week, [d.sitting_s / per for d in week.days])
+    _week_bars(ax_sit, x, sitting, counts, COLOURS["unknown"])
+    if unit == "min":
+        _minutes_axis(ax_sit, sitting, "sitting\n(min)")
+    else:
+        ax_sit.set_ylim(0, max(1.0, float(np.nanmax(sitting)) * 1.1))
+        ax_sit.yaxis.set_major_locator(MaxNLocator(nbins=3, steps=[1, 2, 2.5, 5, 10]))
+        ax_sit.set_ylabel("sitting\n(hours)")
     ax_sit.set_xticks(x, _day_labels(week))
     for ax in (ax_pain, ax_slouch, ax_sit):
         ax.spines[["top", "right"]].set_visible(False)

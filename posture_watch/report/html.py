@@ -3,7 +3,7 @@
 Self-contained means it can be mailed, kept or opened offline years later: no external
 stylesheet, font, image or script, so nothing is fetched and nothing can break. The page
 is a single column that reflows down to a phone's width (viewport meta, fluid charts,
-wide tables scroll inside their own box rather than widening the page).
+the week's table turns into a card per day on a phone).
 
 The column is at most 75 rem (1,200 px) wide: wider lines of text stop being readable, and
 the charts fill it. Each chart is inlined in the sizes of :data:`charts.SIZES` and a media
@@ -19,8 +19,8 @@ from html import escape
 
 from posture_watch.core.advice import MedicalAdvice, Suggestion
 from posture_watch.core.dates import long_date, short_date
-from posture_watch.core.durations import format_minutes
-from posture_watch.core.report import History, Summary, hour_strip
+from posture_watch.core.durations import format_minutes, round_half_up
+from posture_watch.core.report import History, Summary
 from posture_watch.core.report_builder import (
     COUNTING_RULE,
     MIN_DAY_MONITORED_S,
@@ -45,60 +45,81 @@ figure{margin:0}figure svg{display:block;width:100%;height:auto}
 @media (min-width:64rem){.size-tablet{display:none}.size-desktop{display:block}}
 .legend{list-style:none;margin:.3rem 0;padding:0;display:flex;flex-wrap:wrap;gap:.2rem 1.1rem;
 font-size:.9rem}
-.legend i{display:inline-block;width:1.1em;height:.8em;margin-right:.35em;border-radius:2px;
-vertical-align:-.05em;font-style:normal}
-.legend i.marker{width:auto;height:auto;background:none}
+.legend i{display:inline-block;width:1.1em;height:.8em;margin-right:.4em;border-radius:2px;
+vertical-align:-.05em}
+.legend i.dot,.legend i.ring{width:.8em;border-radius:50%}
+.legend i.marker{width:0;height:0;border-radius:0;border:.4em solid transparent;
+border-top:.7em solid;border-bottom:0;vertical-align:.05em}
+.legend i.line{height:0;border-radius:0;vertical-align:.3em}
 figcaption{color:#555;font-size:.85rem}
 .note{color:#555}
-.hours{display:grid;grid-template-columns:repeat(auto-fill,minmax(2.1rem,1fr));gap:2px;
-margin:.6rem 0}.hours div{text-align:center;border-radius:.25rem;padding:.1rem 0;font-size:.8rem}
-.hours i{display:block;font-style:normal;color:#555;font-size:.7rem}
-.table{overflow-x:auto}table{border-collapse:collapse;font-size:.9rem;width:100%}
+.hours{list-style:none;padding:0;display:grid;grid-template-columns:repeat(8,1fr);gap:2px;
+margin:.6rem 0}@media (min-width:40rem){.hours{grid-template-columns:repeat(12,1fr)}}
+@media (min-width:64rem){.hours{grid-template-columns:repeat(24,1fr)}}
+.hours li{text-align:center;border-radius:.25rem;padding:.1rem 0;font-size:.85rem;color:#222}
+.hours i{display:block;font-style:normal;font-size:.75rem}
+table{border-collapse:collapse;font-size:.9rem;width:100%}
 td,th{padding:.25rem .5rem;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}
 td:first-child,th:first-child{text-align:left}
-@media (max-width:40rem){table{font-size:.85rem}td,th{padding:.25rem .3rem}th{white-space:normal}}
+.k{display:none}
+@media (max-width:40rem){
+.week thead{display:none}.week table,.week tbody{display:block}
+.week tr{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:.1rem .6rem;
+padding:.4rem 0;border-bottom:1px solid #ddd}
+.week td{display:block;border:0;padding:0;text-align:left;white-space:normal}
+.week td:first-child{grid-column:1/-1;font-weight:bold}
+.k{display:block;color:#555;font-size:.8rem}}
 .cite{color:#555;font-size:.85rem}
 .advice{border:2px solid #d21e1e;border-radius:.5rem;padding:.6rem 1rem;background:#fff6f6;
 margin-bottom:1rem}
-footer{margin-top:2rem;color:#777;font-size:.8rem}
+footer{margin-top:2rem;color:#555;font-size:.8rem}
 """
 
 
 def render_day_html(report: DayReport, history: History, sit_max: float = 3000.0) -> str:
-    """The day report page; ``history`` is the day's rows (for the timeline and bouts)."""
+    """The day report page; ``history`` is the day's rows (for the timeline and spells).
+
+    Every chart of the day shares one time axis, the timeline's
+    (:func:`charts.day_clock_range`), so an hour reads at the same place in each.
+    """
     s = report.summary
     body = [f"<h1>Posture report · {long_date(s.first_day)}</h1>"]
     body.append(_advice(report.advice))
     if s.monitored_s <= 0:
         body.append("<p>Nothing was monitored on this day.</p>")
-    else:
-        body.append(_figures(s, report.pain, _span(s, report)))
-        body.append(_suggestions(report.suggestions, report.no_suggestions))
-        body.append("<h2>The day</h2>")
-        body.append(
-            _chart(
-                lambda size: charts.timeline_chart(size, history, s, report.tz),
-                "Posture minute by minute, with breaks and reminders (▼).",
-                charts.timeline_legend(history, s, report.tz),
-            )
+        return _page(f"posture-watch · {s.first_day.isoformat()}", body)
+    clock = charts.day_clock_range(s, report.tz)
+    body.append(_figures(s, report.pain, _span(s, report)))
+    body.append(_suggestions(report.suggestions, report.no_suggestions))
+    body.append("<h2>The day</h2>")
+    body.append(
+        _chart(
+            lambda size: charts.timeline_chart(size, history, s, report.tz, clock),
+            "Posture minute by minute, with breaks and nudges (▼).",
+            charts.timeline_legend(history, s, report.tz),
+            clock,
         )
-        body.append("<h2>Slouch minutes per hour</h2>")
-        body.append(
-            _chart(
-                lambda size: charts.hourly_chart(size, s),
-                "Minutes upright and slouching in each hour.",
-                charts.hourly_legend(),
-            )
+    )
+    body.append("<h2>Minutes per hour: upright and slouching</h2>")
+    body.append(
+        _chart(
+            lambda size: charts.hourly_chart(size, s, clock),
+            "Minutes upright and minutes slouching in each hour, stacked.",
+            charts.hourly_legend(),
+            clock,
         )
-        body.append(_hour_strip(s))
-        body.append("<h2>Sitting without a break</h2>")
-        body.append(
-            _chart(
-                lambda size: charts.bouts_chart(size, history, s, report.tz, sit_max),
-                "Each block is one time you sat without a break, as tall as it lasted; "
-                f"the dashed line is the reminder to stand up after {sit_max / 60:.0f} min.",
-            )
+    )
+    body.append(_hour_strip(s))
+    body.append("<h2>Sitting spells</h2>")
+    body.append(
+        _chart(
+            lambda size: charts.spells_chart(size, history, s, report.tz, clock, sit_max),
+            "Each block is one sitting spell (sitting without a break), as tall as it "
+            f"lasted; the dashed line is the break nudge after {sit_max / 60:.0f} min.",
+            charts.spells_legend(history, s, report.tz, sit_max),
+            clock,
         )
+    )
     return _page(f"posture-watch · {s.first_day.isoformat()}", body)
 
 
@@ -114,7 +135,7 @@ def render_week_html(report: WeekReport) -> str:
         _chart(
             lambda size: charts.week_trend_chart(size, report),
             escape(report.trend),
-            charts.week_legend(report, charts.COLOURS["upright"]),
+            charts.week_legend(report, charts.trend_series()),
         )
     )
     body.append(_day_table(report))
@@ -123,14 +144,15 @@ def render_week_html(report: WeekReport) -> str:
         _chart(
             lambda size: charts.pain_chart(size, report),
             escape(report.pattern),
-            charts.week_legend(report, charts.PAIN_COLOUR),
+            charts.week_legend(report, charts.pain_series(report)),
         )
     )
-    body.append("<h2>Slouch minutes per hour</h2>")
+    body.append("<h2>Minutes per hour: upright and slouching</h2>")
     body.append(
         _chart(
-            lambda size: charts.hourly_chart(size, t),
-            "Average minutes in each hour over the monitored days.",
+            lambda size: charts.hourly_chart(size, t, charts.week_clock_range(t)),
+            "Minutes upright and minutes slouching in each hour, stacked; the average of "
+            "the monitored days.",
             charts.hourly_legend(),
         )
     )
@@ -165,16 +187,13 @@ def _figures(s: Summary, pain: int | None, span: str) -> str:
     share = "–" if s.upright_share is None else f"{s.upright_share:.0%}"
     p = s.prompts
     slouching = f"slouching, {times(s.slouch_episodes)}" if s.slouch_episodes else "slouching"
-    reminders = plural(s.long_sitting_alerts, "reminder")
+    nudges = plural(s.long_sitting_alerts, "break nudge")
     cells = [
         (format_minutes(s.monitored_s), f"monitored, {span}" if span else "monitored"),
         (share, "upright"),
-        (f"{s.slouch_min:.0f} min", slouching),
-        (format_minutes(s.longest_bout_s), "longest time sitting"),
-        (
-            str(s.breaks),
-            f"{'break' if s.breaks == 1 else 'breaks'} taken; {reminders} to stand up",
-        ),
+        (f"{round_half_up(s.slouch_min)} min", slouching),
+        (format_minutes(s.longest_bout_s), "longest sitting spell"),
+        (str(s.breaks), f"{'break' if s.breaks == 1 else 'breaks'} taken; {nudges}"),
     ]
     if p.asked:
         cells.append(
@@ -194,57 +213,86 @@ def _figures(s: Summary, pain: int | None, span: str) -> str:
     return f'<div class="figures">{items}</div>'
 
 
+#: The hour strip's tints: not monitored, monitored without slouching, and slouching
+#: (its alpha grows with the minutes, full at :data:`_STRIP_FULL_MIN`).
+_STRIP_NONE, _STRIP_UPRIGHT, _STRIP_SLOUCH = "#ececec", "rgba(40,167,69,.25)", "240,140,0"
+_STRIP_FULL_MIN = 30.0
+
+
 def _hour_strip(s: Summary) -> str:
-    """The terminal's hour strip as 24 tinted cells: grey unmonitored, orange by slouch."""
+    """The 24 clock hours as tinted cells, each with its hour and its slouching minutes
+    written in it, so a phone (no hover) reads it as well as a desktop; the legend says
+    what the tints and numbers are."""
+    days = max(s.days_monitored, 1)
     cells = []
-    for cell, glyph in zip(s.hours, hour_strip(s), strict=True):
-        minutes = cell.slouch_min / max(s.days_monitored, 1)
+    for cell in s.hours:
+        minutes = cell.slouch_min / days
         if cell.monitored_s <= 0:
-            style, tip = "background:#f2f2f2;color:#999", "not monitored"
+            style, value, tip = f"background:{_STRIP_NONE}", "–", "not monitored"
         elif minutes <= 0:
-            style, tip = "background:rgba(40,167,69,.25)", "no slouching"
+            style, value, tip = f"background:{_STRIP_UPRIGHT}", "0", "no slouching"
         else:
-            alpha = 0.25 + 0.75 * min(minutes / 30.0, 1.0)
-            style, tip = f"background:rgba(240,140,0,{alpha:.2f})", f"{minutes:.0f} min slouching"
+            alpha = 0.25 + 0.75 * min(minutes / _STRIP_FULL_MIN, 1.0)
+            value = "<1" if minutes < 0.5 else f"{round_half_up(minutes)}"
+            style, tip = f"background:rgba({_STRIP_SLOUCH},{alpha:.2f})", f"{value} min slouching"
         cells.append(
-            f'<div style="{style}" title="{cell.hour:02d}:00 {tip}">'
-            f"<i>{cell.hour:02d}</i>{escape(glyph)}</div>"
+            f'<li style="{style}" title="{cell.hour:02d}:00 {escape(tip)}">'
+            f"<i>{cell.hour:02d}</i>{escape(value)}</li>"
         )
-    return f'<div class="hours">{"".join(cells)}</div>'
+    per = " per monitored day" if s.n_days > 1 else ""
+    legend = _legend(
+        [
+            charts.LegendItem("not monitored (–)", _STRIP_NONE),
+            charts.LegendItem("no slouching (0)", _STRIP_UPRIGHT),
+            charts.LegendItem(
+                "slouching: the number is its minutes; darker is more", f"rgb({_STRIP_SLOUCH})"
+            ),
+        ]
+    )
+    return (
+        f"<h2>Slouching by hour of the day</h2><figure>"
+        f'<ol class="hours" aria-label="hours 00 to 23">{"".join(cells)}</ol>{legend}'
+        f"<figcaption>Each cell is one hour of the clock, 00 to 23, with its minutes "
+        f"slouching{per}.</figcaption></figure>"
+    )
 
 
 def _chart(
     draw: Callable[[charts.Size], str],
     caption: str,
-    legend: Sequence[charts.LegendItem] = (),
+    legend: Sequence[charts.LegendItem],
+    clock: tuple[float, float] | None = None,
 ) -> str:
-    """A figure with the chart in every size (CSS shows one), its legend and caption."""
+    """A figure with the chart in every size (CSS shows one), its legend and caption.
+
+    ``clock`` (the time axis in clock hours) is written on the figure as ``data-clock``,
+    so the tests can check that the charts of a day share one axis.
+    """
     sizes = "".join(f'<div class="size-{z.name}">{draw(z)}</div>' for z in charts.SIZES)
+    data = "" if clock is None else f' data-clock="{clock[0]:g}-{clock[1]:g}"'
     return (
-        f'<figure role="img" aria-label="{escape(caption)}">{sizes}{_legend(legend)}'
+        f'<figure{data} role="img" aria-label="{escape(caption)}">{sizes}{_legend(legend)}'
         f"<figcaption>{caption}</figcaption></figure>"
     )
 
 
-_GLYPHS = {"marker": "▼", "dot": "●", "ring": "○"}
-
-
 def _legend(items: Sequence[charts.LegendItem]) -> str:
-    if not items:
-        return ""
+    """The legend as HTML text beside drawn swatches (shapes, not glyphs: a swatch is a
+    graphic, and the words beside it carry the meaning in the page's text colour)."""
     out = []
     for item in items:
         c = escape(item.colour)
-        if item.kind in _GLYPHS:
-            swatch = f'<i class="marker" style="color:{c}">{_GLYPHS[item.kind]}</i>'
-        elif item.kind == "hatch":
-            swatch = (
-                f'<i style="background:repeating-linear-gradient(135deg,{c} 0 3px,#fff 3px 5px)">'
-                "</i>"
-            )
+        if item.kind == "hatch":
+            style = f"background:repeating-linear-gradient(135deg,{c} 0 3px,#fff 3px 5px)"
+        elif item.kind in ("hollow", "ring"):
+            style = f"border:2px solid {c};background:#fff"
+        elif item.kind == "marker":
+            style = f"border-top-color:{c}"
+        elif item.kind == "line":
+            style = f"border-top:3px dashed {c}"
         else:
-            swatch = f'<i style="background:{c}"></i>'
-        out.append(f"<li>{swatch}{escape(item.label)}</li>")
+            style = f"background:{c}"
+        out.append(f'<li><i class="{item.kind}" style="{style}"></i>{escape(item.label)}</li>')
     return f'<ul class="legend">{"".join(out)}</ul>'
 
 
@@ -271,30 +319,40 @@ def _advice(advice: MedicalAdvice | None) -> str:
     )
 
 
+#: The week table's columns; pain comes third so that it sits beside the day.
+_WEEK_COLUMNS = ("day", "monitored", "pain", "upright", "slouching", "longest spell", "breaks")
+
+
 def _day_table(report: WeekReport) -> str:
-    """One row per day; pain comes third so that a phone shows it without scrolling."""
-    head = (
-        "<tr><th>day</th><th>monitored</th><th>pain</th><th>upright</th><th>slouch</th>"
-        "<th>longest sit</th><th>breaks</th></tr>"
-    )
+    """One row per day. On a phone each row becomes a small card (the day, then the six
+    figures in a grid, each under its name), so no column is cut off or scrolled to."""
+    head = "".join(f"<th>{c}</th>" for c in _WEEK_COLUMNS)
     rows = []
     for d, pain, short in zip(report.days, report.pain, report.short_days, strict=True):
-        day = f"<td>{short_date(d.first_day)}</td>"
-        pain_cell = f"<td>{'–' if pain is None else pain}</td>"
+        values = [short_date(d.first_day), "–", "–" if pain is None else str(pain)]
         if d.monitored_s <= 0:
-            rows.append(f"<tr>{day}<td>–</td>{pain_cell}{'<td></td>' * 4}</tr>")
-            continue
-        share = "–" if d.upright_share is None else f"{d.upright_share:.0%}"
-        mark = '<abbr title="not counted">*</abbr>' if short else ""
-        rows.append(
-            f"<tr>{day}<td>{format_minutes(d.monitored_s)}{mark}</td>{pain_cell}"
-            f"<td>{share}</td><td>{d.slouch_min:.0f} min</td>"
-            f"<td>{format_minutes(d.longest_bout_s)}</td><td>{d.breaks}</td></tr>"
-        )
+            values += ["–"] * 4
+        else:
+            share = "–" if d.upright_share is None else f"{d.upright_share:.0%}"
+            values[1] = format_minutes(d.monitored_s) + ("*" if short else "")
+            values += [
+                share,
+                f"{round_half_up(d.slouch_min)} min",
+                format_minutes(d.longest_bout_s),
+                str(d.breaks),
+            ]
+        cells = [f"<td>{escape(values[0])}</td>"] + [
+            f'<td><span class="k">{k}</span>{escape(v)}</td>'
+            for k, v in zip(_WEEK_COLUMNS[1:], values[1:], strict=True)
+        ]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
     note = ""
     if any(report.short_days):
         note = (
             f'<p class="note">* under {MIN_DAY_MONITORED_S / 60:.0f} min monitored: not '
             "counted in the trend and the pain comparison.</p>"
         )
-    return f'<div class="table"><table>{head}{"".join(rows)}</table></div>{note}'
+    return (
+        f'<div class="week"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>{note}"
+    )

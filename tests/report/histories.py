@@ -199,3 +199,30 @@ def short_session(
         prompts=(PromptRecord(t0 + 300.0, "posture-stack", "posture_check", "slouch"),),
         journal=() if pain is None else (JournalEntry(at(18, day), pain=pain),),
     )
+
+
+def across_midnight(day: date = DAY, start: float = 23.25, length: int = 85) -> History:
+    """Sitting from ``start`` on ``day`` past midnight (``length`` minutes): the report of
+    ``day`` sees only its last part (23:15-00:00 by default)."""
+    t0 = at(start, day)
+    states = ("U" * 25 + "SSSSS") * (length // 30 + 1)
+    return History(
+        *day_bounds(day, TZ, 2),
+        minutes=minutes(t0, states[:length]),
+        bouts=(Interval(t0, t0 + 60.0 * length),),
+    )
+
+
+#: Europe/Berlin springs forward at 02:00 on this day (02:00-03:00 does not exist).
+DST_DAY = date(2025, 3, 30)
+
+
+def dst_morning(day: date = DST_DAY, start: float = 1.5, length: int = 120) -> History:
+    """``length`` minutes from 01:30 on a daylight-saving day: the clock reads 01:30-04:30."""
+    t0 = at(start, day)
+    states = ("U" * 20 + "SSSSSSSSSS") * (length // 30 + 1)
+    return History(
+        *day_bounds(day, TZ),
+        minutes=minutes(t0, states[:length]),
+        bouts=(Interval(t0, t0 + 60.0 * length),),
+    )

@@ -27,8 +27,8 @@ def test_long_sitting_and_late_slouching_come_first():
     tips = suggest(_summary(working_day()))
     assert len(tips) == 2
     sitting, slouch = tips
-    assert "longest spell at the desk lasted 4 h 15 min" in sitting.text
-    assert "you took 1 break for 2 reminders to stand up" in sitting.text
+    assert "longest sitting spell lasted 4 h 15 min" in sitting.text
+    assert "you took 1 break for 2 break nudges" in sitting.text
     assert sitting.sources == (advice.TAKE_BREAKS,)
     assert slouch.text.startswith("Most slouching (40 of 43 min) came after 15:00")
     assert "chin tucks" in slouch.text

@@ -136,7 +136,8 @@ _MEASURE = """
   const body = getComputedStyle(document.body);
   const column = document.body.clientWidth - parseFloat(body.paddingLeft)
     - parseFloat(body.paddingRight);
-  return [...document.querySelectorAll('figure')].map(fig => {
+  const charts = [...document.querySelectorAll('figure')].filter(f => f.querySelector('svg'));
+  return charts.map(fig => {
     const shown = [...fig.querySelectorAll('svg')].filter(
       svg => svg.getBoundingClientRect().width > 0);
     const svg = shown[0];

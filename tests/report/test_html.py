@@ -78,7 +78,7 @@ def test_day_page_has_its_three_charts_in_the_state_colours(page):
     for colour in ("upright", "slouch", "away"):
         assert charts.COLOURS[colour] in page
     assert charts.BREAK_COLOUR in page
-    for heading in ("The day", "Slouch minutes per hour", "Sitting without a break"):
+    for heading in ("The day", "Minutes per hour: upright and slouching", "Sitting spells"):
         assert f"<h2>{heading}</h2>" in page
 
 
@@ -86,7 +86,7 @@ def test_day_page_shows_the_figures_and_suggestions(page):
     assert "<title>posture-watch · 2025-05-12</title>" in page
     assert "<b>90%</b><span>upright</span>" in page
     assert "<b>43 min</b><span>slouching, 5 times</span>" in page
-    assert "<b>1</b><span>break taken; 2 reminders to stand up</span>" in page
+    assert "<b>1</b><span>break taken; 2 break nudges</span>" in page
     assert (
         "<b>1 of 4</b><span>stretches and breaks done (1 skipped, 1 snoozed, 1 ignored)</span>"
         in page

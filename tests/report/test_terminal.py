@@ -66,7 +66,7 @@ def test_day_summary_hour_strip_lines_up_with_the_ruler():
 
 def test_day_summary_suggestions_cite_the_guide():
     text = render_day(day_report(working_day(), DAY, TZ))
-    assert "\nSuggestions\n• Your longest spell at the desk lasted 4 h 15 min" in text
+    assert "\nSuggestions\n• Your longest sitting spell lasted 4 h 15 min" in text
     assert "(guide: Preventing Chronic Muscle Knots › Take breaks)" in text
     assert "When to see a doctor" not in text
 

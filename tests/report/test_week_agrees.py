@@ -71,6 +71,7 @@ def _html_rows(page: str) -> list[dict[str, str]]:
     head, *body = re.findall(r"<tr>(.*?)</tr>", table, re.S)
     names = re.findall(r"<th>(.*?)</th>", head)
     for tr in body:
+        tr = re.sub(r'<span class="k">.*?</span>', "", tr)  # a phone's name for the column
         cells = [unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td>(.*?)</td>", tr)]
         rows.append(dict(zip(names, cells, strict=True)))
     return rows
