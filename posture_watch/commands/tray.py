@@ -40,6 +40,7 @@ from posture_watch.tray.actions import DesktopActions
 from posture_watch.tray.backend import TrayIcon, ensure_display
 from posture_watch.tray.controller import TrayController
 from posture_watch.tray.ports import HistorySink, Notifier, Window
+from posture_watch.tray.preload import preload
 
 #: How long shutdown may wait for the monitor worker (the issue allows 2 s in all).
 JOIN_TIMEOUT = 1.5
@@ -164,6 +165,7 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> i
     from posture_watch.desktop.notify import notifier_for_platform
     from posture_watch.desktop.stretch_process import StretchWindowProcess
 
+    preload()  # what Quit loads, while the files are there: a tray outlives its uninstall
     config = setup.config
     uncalibrated = _uncalibrated_start(args, setup)
     first_run = _first_run(setup, uncalibrated)
