@@ -37,7 +37,7 @@ def menu(session: Session, action: MenuAction, now: Now, out: list[fx.Effect]) -
         case MenuAction.PAUSE_15 | MenuAction.PAUSE_60:
             out.append(fx.Send(Pause(PAUSES[action])))
         case MenuAction.PAUSE_TOMORROW:
-            out.append(fx.Send(Pause(until_tomorrow(now.wall))))
+            out.append(fx.Send(Pause(until_tomorrow(now.wall, session.settings.morning))))
         case MenuAction.RESUME:
             out.append(fx.Send(Resume()))
         case MenuAction.STRETCH:
@@ -68,8 +68,9 @@ def control(
     for the terminal."""
     match request.command:
         case ControlCommand.PAUSE:
-            out.append(fx.Send(Pause(pause_seconds(request, now.wall))))
-            return ControlReply(True, pause_message(request, now.wall))
+            morning = session.settings.morning
+            out.append(fx.Send(Pause(pause_seconds(request, now.wall, morning))))
+            return ControlReply(True, pause_message(request, now.wall, morning))
         case ControlCommand.RESUME:
             out.append(fx.Send(Resume()))
             return ControlReply(True, "resumed" if session.status.paused else "not paused")

@@ -2,13 +2,15 @@
 
 The tray and the console step the same session; these settings are where they differ
 (``tray``), plus the person's settings the session's rules read: quiet hours, the daily
-report, ``--seconds``.
+report, when a pause until tomorrow ends, ``--seconds``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Protocol
+
+from posture_watch.core.pause_rules import MORNING
 
 
 class QuietRule(Protocol):
@@ -34,6 +36,9 @@ class SessionSettings:
     first_run_hint: str | None = None
     #: Start at login as it is at launch (None: not offered).
     autostart: bool | None = None
+    #: When "Pause until tomorrow" ends: minutes after midnight, the next morning
+    #: (:func:`posture_watch.core.pause_rules.tomorrow_morning`).
+    morning: int = MORNING
 
 
 __all__ = ["QuietRule", "SessionSettings"]

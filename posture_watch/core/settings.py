@@ -123,6 +123,14 @@ class ReportConfig:
 
 
 @dataclass(frozen=True)
+class PauseConfig:
+    """When "Pause until tomorrow" ends: this time of day (minutes after midnight) the
+    next morning (see :func:`posture_watch.core.pause_rules.tomorrow_morning`)."""
+
+    morning: int = 8 * 60
+
+
+@dataclass(frozen=True)
 class AppConfig:
     """Everything the settings file controls; ``decision`` drives the core state machine."""
 
@@ -132,6 +140,7 @@ class AppConfig:
     prompts: PromptConfig = field(default_factory=PromptConfig)
     quiet_hours: QuietHours = field(default_factory=QuietHours)
     report: ReportConfig = field(default_factory=ReportConfig)
+    pause: PauseConfig = field(default_factory=PauseConfig)
 
     @classmethod
     def default(cls) -> AppConfig:

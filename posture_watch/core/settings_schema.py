@@ -171,6 +171,10 @@ TABLES: dict[str, tuple[str, str, dict[str, tuple[Kind, str]]]] = {
         "daily_at": (ClockKey(allow_off=True), '"HH:MM", or "off" to disable'),
         "journal_prompt": (BoolKey(), "true or false: also ask how you feel (pain journal)"),
     }),
+    "pause": ("pause", "pauses you choose from the tray menu", {
+        "morning": (ClockKey(), '"HH:MM": "Pause until tomorrow" ends at this time the next '
+                    "morning"),
+    }),
 }  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from enum import StrEnum
 # both from posture_watch.core.durations.
 from posture_watch.core.durations import format_minutes
 from posture_watch.core.durations import format_span as format_span
+from posture_watch.core.pause_rules import ends_at
 from posture_watch.core.scoring import PostureState
 
 #: A gap longer than this between two verdicts (pause, camera trouble) is not counted.
@@ -80,6 +81,8 @@ class MonitorStatus:
         self.posture = PostureState.UNKNOWN
         self.sitting_since: float | None = None
         self.paused = self.calibrating = self.camera_problem = self.locked = False
+        #: When the pause ends (epoch s; None: until Resume, or not paused).
+        self.paused_until: float | None = None
         #: Who holds the webcam while we yield it to them ("" when unknown); None: nobody.
         self.camera_busy: str | None = None
         #: One line on why the monitor worker failed or is restarting (None: it is fine).
@@ -197,23 +200,28 @@ class MonitorStatus:
             return None
         return self.unknown_reason
 
-    def _label(self) -> str:
+    def _label(self, t: float) -> str:
         if self.cannot_see is not None:
             return f"can't see you well: {self.cannot_see}"
         if self.state is TrayState.CAMERA_BUSY and self.camera_busy:
             return f"camera in use by {self.camera_busy}"
+        if self.state is TrayState.PAUSED and self.paused_until is not None:
+            return f"paused until {ends_at(self.paused_until, t)}"
         return LABELS[self.state]
 
     def tooltip(self, t: float, note: str | None = None) -> str:
-        """``posture-watch: upright - sitting 23 min - 87% upright today`` (plus a note)."""
-        label = self._label() if self.cannot_see is not None else LABELS[self.state]
+        """``posture-watch: upright - sitting 23 min - 87% upright today`` (plus a note);
+        ``posture-watch: paused until 08:00 tomorrow`` while paused."""
+        shown = self.cannot_see is not None or self.state is TrayState.PAUSED
+        label = self._label(t) if shown else LABELS[self.state]
         return " - ".join([f"posture-watch: {label}", *self._details(t, note)])
 
     def status_line(self, t: float, note: str | None = None) -> str:
         """The menu's first line, for tray hosts that show no tooltip (most SNI hosts):
-        ``Upright · sitting 23 min · 87% upright today``, or ``Can't see you well: too
-        dark`` while the person is there but cannot be judged."""
-        label = self._label()
+        ``Upright · sitting 23 min · 87% upright today``, ``Can't see you well: too
+        dark`` while the person is there but cannot be judged, or ``Paused until 14:35``
+        (what a person wants to know of a pause is when it ends, not today's share)."""
+        label = self._label(t)
         return " · ".join([label[:1].upper() + label[1:], *self._details(t, note)])
 
     def facts(self, t: float) -> dict[str, object]:
@@ -221,14 +229,18 @@ class MonitorStatus:
         return {
             "state": str(self.state),
             "paused": self.paused,
+            "paused_until": self.paused_until,
             "sitting_seconds": self.bout_seconds(t),
             "upright_share": self.upright_share,
             "unknown_reason": self.cannot_see,
         }
 
     def _details(self, t: float, note: str | None) -> list[str]:
-        """What follows the state: the note, the sitting time, today's upright share."""
+        """What follows the state: the note, the sitting time, today's upright share
+        (not while paused: then the line says when the pause ends)."""
         parts = [note] if note else []
+        if self.state is TrayState.PAUSED:
+            return parts
         bout = self.bout_seconds(t)
         if bout is not None:
             parts.append(f"sitting {format_minutes(bout)}")

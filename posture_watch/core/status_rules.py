@@ -89,11 +89,11 @@ def follow_worker(status: MonitorStatus, event: WorkerEvent, camera_down: bool) 
         case SetupChanged(matched=name):
             body = f"Your set-up matches profile '{name}': using it."
             out.notify.append(Notify("Set-up recognised", body))
-        case Paused():
-            status.paused = True
+        case Paused(until=until):
+            status.paused, status.paused_until = True, until
             status.interrupt()
         case Resumed():
-            status.paused = False
+            status.paused, status.paused_until = False, None
         case SourceEnded():  # the replay is over: end as Quit does, with the report
             out.stop = Stop(report=True)
         case Stopped():

@@ -115,6 +115,7 @@ class TrayController:
             stop_after=stop_after,
             first_run_hint=first_run_hint,
             autostart=autostart_enabled(autostart),
+            morning=config.pause.morning,
         )
         self.session = Session(settings, scheduler, self.now(), tz or local_timezone())
 

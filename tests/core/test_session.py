@@ -368,32 +368,46 @@ def test_quiet_hours_follow_the_local_clock_across_a_change(now, quiet, in_berli
     assert run.session.quiet(run.now()) is quiet
 
 
-def test_pause_until_tomorrow_lasts_until_midnight():
-    run = make(local(DAY, 23, 0))
+def test_pause_until_tomorrow_lasts_until_the_morning_the_settings_hold():
+    run = make(local(DAY, 23, 48), morning=7 * 60 + 30)
     run.step(MenuAction.PAUSE_TOMORROW)
-    assert run.sent == [Pause(pytest.approx(3600, abs=1))]
+    assert run.sent == [Pause(pytest.approx(7 * HOUR + 42 * 60, abs=1))]
+    assert ask(run, "pause", until="tomorrow").message == "paused until 07:30 tomorrow"
 
 
 @pytest.mark.parametrize(
     ("now", "hours"),
     [
-        pytest.param(berlin(SPRING, 0, 30), 22.5, id="spring-00:30-day-of-23h"),
-        pytest.param(berlin(AUTUMN, 0, 30), 24.5, id="autumn-00:30-day-of-25h"),
-        pytest.param(berlin(SPRING - timedelta(days=1), 22), 2.0, id="spring-eve-22:00"),
-        pytest.param(berlin(SPRING, 22), 2.0, id="spring-22:00-summer-time"),
-        pytest.param(berlin(AUTUMN, 22), 2.0, id="autumn-22:00-winter-time"),
-        pytest.param(berlin(AUTUMN, 2, 30), 22.5, id="autumn-first-02:30"),
-        pytest.param(berlin(AUTUMN, 2, 30, fold=1), 21.5, id="autumn-second-02:30"),
+        pytest.param(berlin(SPRING, 0, 30), 6.5, id="spring-00:30-this-morning"),
+        pytest.param(berlin(AUTUMN, 0, 30), 8.5, id="autumn-00:30-this-morning"),
+        pytest.param(berlin(SPRING - timedelta(days=1), 22), 9.0, id="spring-eve-22:00"),
+        pytest.param(berlin(SPRING, 22), 10.0, id="spring-22:00-summer-time"),
+        pytest.param(berlin(AUTUMN - timedelta(days=1), 22), 11.0, id="autumn-eve-22:00"),
+        pytest.param(berlin(AUTUMN, 2, 30), 6.5, id="autumn-first-02:30"),
+        pytest.param(berlin(AUTUMN, 2, 30, fold=1), 5.5, id="autumn-second-02:30"),
     ],
 )
-def test_pause_until_tomorrow_lasts_the_true_time_to_local_midnight(now, hours, in_berlin):
+def test_pause_until_tomorrow_lasts_the_true_time_to_the_morning(now, hours, in_berlin):
     run = make(now)
     run.step(MenuAction.PAUSE_TOMORROW)
     (pause,) = run.sent
     assert isinstance(pause, Pause)
     assert pause.seconds == pytest.approx(hours * HOUR, abs=1e-3)
-    day = datetime.fromtimestamp(now, BERLIN).date()
-    assert now + pause.seconds == pytest.approx(berlin(day + timedelta(days=1), 0), abs=1e-3)
+    assert datetime.fromtimestamp(now + pause.seconds, BERLIN).strftime("%H:%M") == "08:00"
+
+
+def test_the_paused_menu_says_when_the_pause_ends_across_midnight(in_berlin):
+    day = date(2027, 6, 14)
+    run = make(berlin(day, 23, 48))
+    run.step(Paused(run.wall, berlin(day + timedelta(days=1), 8)))
+    assert run.status_line.label == "Paused until 08:00 tomorrow"
+    assert run.tooltip == "posture-watch: paused until 08:00 tomorrow"
+    run.wall = berlin(day + timedelta(days=1), 0, 5)  # after midnight the same end is today
+    run.step(Tick())
+    assert run.status_line.label == "Paused until 08:00"
+    run.step(Resumed(run.wall))
+    run.step(Paused(run.wall, run.wall + 30 * 60))
+    assert run.status_line.label == "Paused until 00:35"
 
 
 def test_the_menu_pauses_resumes_and_opens_what_it_names():
@@ -695,7 +709,7 @@ def test_control_answers_as_the_menu_does():
     assert ask(run, "resume") == ControlReply(True, "resumed")
     status = ask(run, "status")
     assert status.message.startswith("Paused") and status.data["state"] == "paused"
-    assert ask(run, "pause", until="tomorrow").message == "paused until tomorrow (00:00)"
+    assert ask(run, "pause", until="tomorrow").message == "paused until 08:00 tomorrow"
 
 
 def test_control_stretch_opens_one_window_and_quit_writes_the_report():

@@ -226,14 +226,14 @@ def test_tooltip_note_follows_the_state() -> None:
     ]
 
 
-def test_tooltip_while_away_or_paused_drops_the_bout_but_keeps_the_share() -> None:
+def test_tooltip_while_away_drops_the_bout_and_while_paused_says_only_the_pause() -> None:
     status = MonitorStatus()
     status.observe(0.0, UP, 0.0)
     status.observe(2.0, AWAY, None)
     assert parts(status.tooltip(3.0)) == ["posture-watch: away / on a break", "100% upright today"]
     status.observe(3.0, UP, 3.0)
-    status.paused = True
-    assert parts(status.tooltip(60.0)) == ["posture-watch: paused", "100% upright today"]
+    status.paused = True  # until Resume: nothing to say about its end
+    assert parts(status.tooltip(60.0)) == ["posture-watch: paused"]
     status.camera_problem = True
     assert parts(status.tooltip(60.0))[0] == "posture-watch: camera unavailable"
 

@@ -195,7 +195,8 @@ def test_the_menu_reaches_the_worker_and_quit_writes_todays_report(running, tmp_
     run = running(datetime(2026, 11, 24, 23, 0))
     run.controller.post("pause-tomorrow")  # a backend posts the entry id as a string
     wait_for(lambda: run.worker.commands, "pause the worker")
-    assert run.worker.commands == [Pause(pytest.approx(3600, abs=1))]
+    # 23:00: until 08:00 the next morning
+    assert run.worker.commands == [Pause(pytest.approx(9 * 3600, abs=1))]
     run.controller.post(MenuAction.QUIT)
     run.thread.join(PATIENCE)
     assert run.controller.finished.is_set() and run.controller.quit_requested.is_set()
