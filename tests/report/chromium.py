@@ -128,6 +128,7 @@ class DevToolsPage:
         os.close(from_chrome_w)
         self._buffer = b""
         self._next_id = 0
+        self._scale, self._mobile = 1.0, False
         self.events: list[dict[str, Any]] = []
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
         attached = self.call("Target.attachToTarget", targetId=target, flatten=True)
@@ -170,6 +171,7 @@ class DevToolsPage:
     ) -> PageReport:
         """Load ``page`` at ``width`` CSS pixels (``scale`` device pixels each) and report."""
         self.events.clear()
+        self._scale, self._mobile = scale, mobile
         self.call(
             "Emulation.setDeviceMetricsOverride",
             session=True,
@@ -197,6 +199,24 @@ class DevToolsPage:
             viewport_width=sizes[1],
             png=base64.b64decode(shot["data"]),
         )
+
+    def full_page(self) -> bytes:
+        """A screenshot of the whole loaded page with the viewport grown to its height, so
+        that positions measured in the page (``getBoundingClientRect``) are the image's
+        (times the device scale)."""
+        metrics = self.call("Page.getLayoutMetrics", session=True)
+        height = int(metrics["cssContentSize"]["height"]) + 1
+        width = int(metrics["cssLayoutViewport"]["clientWidth"])
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            session=True,
+            width=width,
+            height=height,
+            deviceScaleFactor=self._scale,
+            mobile=self._mobile,
+        )
+        shot = self.call("Page.captureScreenshot", session=True)
+        return base64.b64decode(shot["data"])
 
     def evaluate(self, expression: str) -> Any:
         """The value of a JavaScript expression in the loaded page (JSON-serialisable)."""
