@@ -7,8 +7,11 @@ login: ``status`` says which program the login entry runs and warns when it is g
 - ``autostart on`` writes ``$XDG_CONFIG_HOME/autostart/posture-watch.desktop`` (running
   ``<this install>/posture-watch tray``) and, unless ``--no-launcher``, the application
   menu entry and icons, so the login item and the menu show posture-watch's icon.
-- ``autostart off`` removes only the login entry; the menu entry stays.
-- ``launcher install|remove|status`` handles the menu entry and icons alone.
+- ``autostart off`` removes only the login entry, and says what stays and which command
+  removes it: the menu entry (``launcher remove``), the data (``uninstall``).
+- ``launcher install|remove|status`` handles the menu entry and icons alone; ``remove``
+  lists every path it removed (with our lines in ``mimeinfo.cache``, and the folders
+  left empty).
 
 The work is done by :mod:`posture_watch.desktop.autostart`, which the tray's "Start at
 login" item calls too.
@@ -60,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"autostart: off: removed {path}")
         else:
             print(f"autostart: already off (no {path})")
+        print(what_stays())
         return 0
     state = autostart.status()
     if state.enabled:
@@ -85,10 +89,11 @@ def run_launcher(args: argparse.Namespace) -> int:
         return 0
     if args.action == "remove":
         removed = autostart.remove_launcher()
-        if removed:
-            print(f"menu entry: removed {len(removed)} files")
-        else:
+        if not removed:
             print("menu entry: not installed")
+            return 0
+        print(f"menu entry: removed {len(removed.files)} files")
+        print("\n".join(removed.lines()))
         return 0
     state = autostart.launcher_status()
     if state.present and state.problem is None:
@@ -106,6 +111,14 @@ def run_launcher(args: argparse.Namespace) -> int:
     return 0
 
 
+def what_stays() -> str:
+    """After ``autostart off``: what is still installed, and the command that removes it."""
+    menu = autostart.launcher_status().present
+    parts = ["the menu entry and its icons ('posture-watch launcher remove')"] if menu else []
+    parts.append("your history, settings and reports ('posture-watch uninstall' removes all)")
+    return f"still there: {'; '.join(parts)}"
+
+
 def _warn_missing_target(state: autostart.EntryStatus, fix: str) -> None:
     if state.exec_line is None or state.target_exists:
         return
@@ -117,4 +130,4 @@ def _warn_missing_target(state: autostart.EntryStatus, fix: str) -> None:
     )
 
 
-__all__ = ["add_parser", "run", "run_launcher"]
+__all__ = ["add_parser", "run", "run_launcher", "what_stays"]

@@ -50,7 +50,14 @@ from posture_watch.desktop.desktop_entry import (
     split_exec,
     unescape_string,
 )
-from posture_watch.desktop.desktop_files import reason, remove_file, update_file
+from posture_watch.desktop.desktop_files import (
+    Removed,
+    forget_in_mime_cache,
+    prune_empty_folders,
+    reason,
+    remove_file,
+    update_file,
+)
 from posture_watch.desktop.desktop_files import refresh_caches as refresh_folders
 from posture_watch.errors import ConfigError, StorageError
 
@@ -345,11 +352,24 @@ def install_launcher(program: Program | None = None) -> list[Path]:
     return written
 
 
-def remove_launcher() -> list[Path]:
-    """Remove the application-menu entry and the icons; returns the paths removed."""
-    removed = [p for p in [launcher_path(), *icon_paths().values()] if remove_file(p)]
-    if removed:
-        refresh_caches()
+def remove_launcher() -> Removed:
+    """Remove the application-menu entry and the icons; returns what was removed.
+
+    Also goes: our lines in the applications folder's ``mimeinfo.cache`` (the file too,
+    when it was there only for us) and the folders the files leave empty, up to
+    ``$XDG_DATA_HOME``.
+    """
+    files = [launcher_path(), *icon_paths().values()]
+    removed = Removed([p for p in files if remove_file(p)])
+    if not removed:
+        return removed
+    refresh_caches()
+    cache = forget_in_mime_cache(launcher_path().parent, DESKTOP_FILE)
+    if cache is not None:
+        removed.files.append(cache)
+        files.append(cache)
+    for path in files:
+        removed.folders += prune_empty_folders(path, data_home())
     return removed
 
 

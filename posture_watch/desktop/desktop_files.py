@@ -9,6 +9,12 @@ would reject. Problems become one :class:`~posture_watch.errors.StorageError` li
 After the menu entry or the icons change, the desktop's caches are refreshed with the
 tools it has; a missing or failing tool is logged, never raised (the files are right
 either way, and the menu catches up at the next login).
+
+When the menu entry goes, so do our lines in the folder's ``mimeinfo.cache`` (which
+``update-desktop-database`` wrote when the entry came): the tool writes the cache again
+where it is installed, else our lines are edited out by hand; a cache left with nothing
+in it, in a folder with no other menu entry, existed only for us and is removed
+(:func:`forget_in_mime_cache`).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import logging
 import os
 import shutil
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from posture_watch.atomic_file import SHARED, write_atomic
@@ -27,6 +34,24 @@ log = logging.getLogger(__name__)
 
 #: How long a cache-refresh tool may take before it is left behind.
 TOOL_TIMEOUT = 20.0
+#: The applications folder's index of which entry opens which file type.
+MIME_CACHE = "mimeinfo.cache"
+MIME_CACHE_HEADER = "[MIME Cache]"
+
+
+@dataclass
+class Removed:
+    """What a removal took away: files (and links), then the folders it left empty."""
+
+    files: list[Path] = field(default_factory=list)
+    folders: list[Path] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.files or self.folders)
+
+    def lines(self, verb: str = "removed") -> list[str]:
+        """One line per path for a person: ``removed PATH``; a folder ends with ``/``."""
+        return [f"{verb} {p}" for p in self.files] + [f"{verb} {p}/" for p in self.folders]
 
 
 def update_file(path: Path, data: bytes) -> bool:
@@ -72,6 +97,76 @@ def _where(exc: OSError, fallback: Path) -> Path:
     return Path(exc.filename) if isinstance(exc.filename, str) else fallback
 
 
+def prune_empty_folders(path: Path, stop: Path) -> list[Path]:
+    """Remove ``path``'s folder and its parents while they are empty, up to (not
+    including) ``stop``; returns the folders removed. ``path`` must lie inside ``stop``.
+    A folder that is not empty, or cannot be removed, ends the climb quietly."""
+    removed: list[Path] = []
+    folder = path.parent
+    while folder != stop and folder.is_relative_to(stop) and not folder.is_symlink():
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (or not ours to remove): keep it and what holds it
+            break
+        removed.append(folder)
+        folder = folder.parent
+    return removed
+
+
+def forget_in_mime_cache(applications: Path, desktop_file: str) -> Path | None:
+    """Take ``desktop_file`` (just removed) out of the folder's ``mimeinfo.cache``.
+
+    With ``update-desktop-database`` installed it has already rewritten the cache (see
+    :func:`refresh_caches`); otherwise our lines are edited out here. Returns the cache's
+    path when the file itself was removed: it held nothing, and no other menu entry is in
+    the folder, so it was there only for us. One-line :class:`StorageError` when it
+    cannot be rewritten or removed.
+    """
+    cache = applications / MIME_CACHE
+    try:
+        text = cache.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        log.info("cannot read %s: %s", cache, exc)
+        return None
+    kept = _without_entry(text, desktop_file)
+    entries = [line for line in kept if line.strip() and line.strip() != MIME_CACHE_HEADER]
+    if not entries and not _other_entries(applications):
+        return cache if remove_file(cache) else None
+    new = "".join(f"{line}\n" for line in kept)
+    if new != text:
+        update_file(cache, new.encode("utf-8"))
+    return None
+
+
+def _without_entry(text: str, desktop_file: str) -> list[str]:
+    """The cache's lines, ``type=a.desktop;b.desktop;`` without ``desktop_file``; a line
+    left with no entry goes."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        if not sep or line.startswith("["):
+            lines.append(line)
+            continue
+        names = [n for n in value.split(";") if n]
+        if desktop_file not in names:
+            lines.append(line)
+            continue
+        rest = [n for n in names if n != desktop_file]
+        if rest:
+            lines.append(f"{key}={';'.join(rest)};")
+    return lines
+
+
+def _other_entries(applications: Path) -> bool:
+    """Whether any menu entry (``*.desktop``, in subfolders too) is left in the folder."""
+    try:
+        return any(p.is_file() for p in applications.rglob("*.desktop"))
+    except OSError:
+        return True  # cannot tell: keep the cache
+
+
 def run_tool(argv: list[str]) -> None:
     """Run a cache-refresh tool if installed; its failure is logged, never raised."""
     exe = shutil.which(argv[0])
@@ -114,4 +209,15 @@ def refresh_caches(applications: Path, theme: Path) -> None:
         run_tool(["gtk-update-icon-cache", "-q", "-f", *index, str(theme)])
 
 
-__all__ = ["TOOL_TIMEOUT", "reason", "refresh_caches", "remove_file", "run_tool", "update_file"]
+__all__ = [
+    "MIME_CACHE",
+    "TOOL_TIMEOUT",
+    "Removed",
+    "forget_in_mime_cache",
+    "prune_empty_folders",
+    "reason",
+    "refresh_caches",
+    "remove_file",
+    "run_tool",
+    "update_file",
+]

@@ -229,7 +229,11 @@ def test_on_off_status_round_trip(capsys) -> None:
     assert state.enabled and state.target == program and state.target_exists
 
     code, out, _ = run_command(capsys, "autostart", "off")
-    assert code == 0 and out.strip() == f"autostart: off: removed {autostart.autostart_path()}"
+    assert code == 0 and out.splitlines() == [
+        f"autostart: off: removed {autostart.autostart_path()}",
+        "still there: the menu entry and its icons ('posture-watch launcher remove'); your "
+        "history, settings and reports ('posture-watch uninstall' removes all)",
+    ]
     assert not autostart.autostart_path().exists() and not autostart.is_enabled()
     assert autostart.launcher_path().is_file()  # off leaves the menu entry
     code, out, _ = run_command(capsys, "autostart", "off")
@@ -328,10 +332,46 @@ def test_the_menu_entry_and_icons_are_found_by_gtk(capsys) -> None:
     code, out, _ = run_command(capsys, "launcher", "status")
     assert out.splitlines()[0] == "menu entry: installed"
     assert f"icons: {len(ICON_SIZES) + 1} of {len(ICON_SIZES) + 1}" in out
+    cache = autostart.launcher_path().parent / "mimeinfo.cache"
+    assert cache.is_file() or not shutil.which("update-desktop-database")
+    files = [autostart.launcher_path(), *paths.values(), *([cache] if cache.exists() else [])]
     code, out, _ = run_command(capsys, "launcher", "remove")
-    assert code == 0 and out.strip() == f"menu entry: removed {len(ICON_SIZES) + 2} files"
-    assert not any(p.exists() for p in [autostart.launcher_path(), *paths.values()])
+    assert code == 0 and out.splitlines()[0] == f"menu entry: removed {len(files)} files"
+    assert not any(p.exists() for p in files)
     assert system_gi(DESKTOP_LOOKUP, "48")["file"] is None
+    # every path it names is gone, and nothing of ours is left in the data folder: the
+    # icon folders it left empty went too
+    named = [Path(line.split(" ", 1)[1].rstrip("/")) for line in out.splitlines()[1:]]
+    assert set(files) <= set(named) and not any(p.exists() for p in named)
+    data = Path(os.environ["XDG_DATA_HOME"])
+    assert sorted(p for p in data.rglob("*")) == []
+
+
+def test_launcher_remove_takes_only_our_lines_out_of_the_mime_cache() -> None:
+    """Another app's entry stays, with its own lines, whether or not the desktop's
+    update-desktop-database is there to rewrite the cache."""
+    from posture_watch.desktop.desktop_files import forget_in_mime_cache
+
+    autostart.install_launcher()
+    applications = autostart.launcher_path().parent
+    other = applications / "viewer.desktop"
+    other.write_text("[Desktop Entry]\nType=Application\nName=v\nExec=v\nMimeType=image/png;\n")
+    cache = applications / "mimeinfo.cache"
+    # as a cache names an entry with a MimeType (ours has none, an older one might have)
+    cache.write_text(
+        "[MIME Cache]\nimage/png=viewer.desktop;posture-watch.desktop;\n"
+        "text/x-posture=posture-watch.desktop;\n"
+    )
+    autostart.launcher_path().unlink()
+    assert forget_in_mime_cache(applications, "posture-watch.desktop") is None
+    assert cache.read_text() == "[MIME Cache]\nimage/png=viewer.desktop;\n"
+    removed = autostart.remove_launcher()  # the icons; the tool rewrites the cache
+    assert other.is_file() and "posture-watch" not in cache.read_text()
+    assert cache not in removed.files
+    other.unlink()
+    cache.write_text("[MIME Cache]\ntext/x-posture=posture-watch.desktop;\n")
+    assert forget_in_mime_cache(applications, "posture-watch.desktop") == cache  # only us
+    assert not cache.exists()
 
 
 def test_a_damaged_entry_counts_as_off(capsys) -> None:
