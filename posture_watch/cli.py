@@ -1,5 +1,9 @@
 """The ``posture-watch`` command line.
 
+A bare ``posture-watch`` prints a short status and the main commands
+(:mod:`posture_watch.commands.overview`); a typo gets the closest command or option, and
+a command's error shows that command's usage (:mod:`posture_watch.commands.did_you_mean`).
+
 Only :class:`~posture_watch.errors.PostureWatchError` is caught: it becomes one line on
 stderr (``posture-watch: message (hint)``) and its exit code (2). Anything else is a
 bug and keeps its traceback. That translation is :func:`posture_watch.errors.run_command`,
@@ -35,8 +39,6 @@ if TYPE_CHECKING:
 def build_parser() -> argparse.ArgumentParser:
     """The parser with every command. Imports the commands, which take most of a second
     (NumPy, OpenCV): call it where Ctrl-C is handled, as :func:`main` does."""
-    import argparse
-
     from posture_watch.commands import (
         analyze,
         autostart,
@@ -58,8 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="A quiet posture monitor: notices sustained slouching and long sitting.",
     )
     parser.add_argument("--version", action="version", version=f"posture-watch {__version__}")
-    sub = parser.add_subparsers(
-        dest="command", required=True, metavar="COMMAND", parser_class=argparse.ArgumentParser
+    sub: argparse._SubParsersAction = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND"
     )
     analyze.add_parser(sub)
     calibrate.add_parser(sub)
@@ -96,6 +98,10 @@ def _run(argv: Sequence[str] | None) -> int:
     from posture_watch.commands import control_cli
 
     words = sys.argv[1:] if argv is None else list(argv)
+    if not words:  # a bare `posture-watch`: where things stand, and what to type next
+        from posture_watch.commands import overview
+
+        return overview.run()
     # pause/resume/status/stretch/quit run from keyboard shortcuts: their own small
     # parser, without the other commands' NumPy, OpenCV and MediaPipe
     fast = control_cli.is_control_command(words)

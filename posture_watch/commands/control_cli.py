@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from posture_watch import paths
+from posture_watch.commands.did_you_mean import CommandParser
 from posture_watch.core.control_protocol import (
     COMMANDS,
     MAX_PAUSE,
@@ -89,7 +90,7 @@ def history_path(args: argparse.Namespace) -> Path:
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Add ``pause``, ``resume``, ``status``, ``stretch`` and ``quit``."""
     for command in COMMANDS:
-        p = sub.add_parser(command, help=_HELP[command], description=_HELP[command] + ".")
+        p = sub.add_parser(command, help=_HELP[command])  # the help is the description too
         if command == "pause":
             p.add_argument(
                 "duration",
@@ -110,7 +111,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """A parser with only these commands: what the CLI uses for them, to start fast."""
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="posture-watch", description="Ask the running posture-watch monitor."
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -1,9 +1,19 @@
-"""The top-level parser says which command a typo meant: ``reprot`` → ``report``.
+"""The CLI's parsers say what a typo meant, and each command answers with its own usage.
 
 argparse answers an unknown command with the whole list of choices and no hint, which a
 person has to read through; the closest command (by :func:`difflib.get_close_matches`) is
-what they almost always meant. argparse's own wording is read back from its error
-message rather than from its private attributes.
+what they almost always meant: ``reprot`` → ``report``, ``model pul`` → ``pull``,
+``autostart of`` → ``off``, ``settings --chek`` → ``--check``.
+
+argparse also reports a command's unknown words from the top-level parser, with the
+top-level usage (``posture-watch [-h] [--version] COMMAND ...``), which says nothing about
+the command that was typed. :class:`CommandParser` makes every command's parser refuse
+its own unknown words, so ``settings --chek`` and ``pause 10 minutes`` show the usage of
+``settings`` and ``pause``. Every command's parser also gets a description (its help
+line) when it was added without one, so ``COMMAND --help`` always says what it does.
+
+argparse's own wording is read back from its error messages rather than from its
+private attributes.
 """
 
 from __future__ import annotations
@@ -11,25 +21,108 @@ from __future__ import annotations
 import argparse
 import difflib
 import re
-from typing import NoReturn
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
-_INVALID = re.compile(r"argument COMMAND: invalid choice: '([^']*)' \(choose from (.*)\)$")
+_INVALID = re.compile(r"argument (.+?): invalid choice: '?([^']*?)'? \(choose from (.*)\)$")
+_UNRECOGNIZED = "unrecognized arguments: "
+_NO_COMMAND = "the following arguments are required: COMMAND"
 
 
-def unknown_command(message: str) -> str | None:
-    """Our line for argparse's invalid-command ``message``; None for any other error."""
+def _closest(word: str, choices: Sequence[str]) -> str | None:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return close[0] if close else None
+
+
+def unknown_command(message: str, prog: str = "posture-watch") -> str | None:
+    """Our line for argparse's invalid-choice ``message`` of the parser ``prog``; None for
+    any other error. A command (``COMMAND``, ``{pull,verify}``) is named as one; any other
+    choice (``autostart of``) keeps the list, which is short."""
     found = _INVALID.match(message)
     if found is None:
         return None
-    word, choices = found.group(1), re.findall(r"'([^']*)'", found.group(2))
-    close = difflib.get_close_matches(word, choices, n=1)
-    hint = f"did you mean '{close[0]}'? " if close else ""
-    return f"unknown command '{word}'; {hint}'posture-watch --help' lists the commands"
+    argument, word = found.group(1), found.group(2)
+    choices = [c.strip().strip("'") for c in found.group(3).split(",")]
+    close = _closest(word, choices)
+    hint = f"did you mean '{close}'? " if close else ""
+    if argument == "COMMAND" or argument.startswith("{"):
+        return f"unknown command '{word}'; {hint}'{prog} --help' lists the commands"
+    listed = ", ".join(f"'{c}'" for c in choices)
+    return f"argument {argument}: invalid choice '{word}'; {hint}(choose from {listed})"
+
+
+def unknown_options(words: Sequence[str], options: Sequence[str]) -> str:
+    """``unrecognized arguments: --chek; did you mean '--check'?``: the words a command did
+    not take, with the closest of its ``options`` to the first one that looks like one."""
+    line = _UNRECOGNIZED + " ".join(words)
+    for word in words:
+        if word.startswith("-"):
+            close = _closest(word.split("=", 1)[0], options)
+            if close is not None:
+                return f"{line}; did you mean '{close}'?"
+            break
+    return line
 
 
 class CommandParser(argparse.ArgumentParser):
-    """An :class:`argparse.ArgumentParser` whose unknown-command error names the closest
-    command; every other error is argparse's own (usage, then the message, exit 2)."""
+    """An :class:`argparse.ArgumentParser` whose errors name the closest command or option.
+
+    Its commands' parsers are CommandParsers too (:class:`Commands`); those refuse the
+    words they do not take themselves, with their own usage, instead of handing them up
+    to the top-level parser. Every other error is argparse's own (usage, message, exit 2).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", "parsers", Commands)
+        #: True for a command's parser (set by :class:`Commands`); the top-level parser
+        #: keeps argparse's own handling of unknown words.
+        self.is_command = False
+
+    def option_strings(self) -> list[str]:
+        """Every option this parser takes (``--check``, ``-h``...)."""
+        return [s for action in self._actions for s in action.option_strings]
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras and self.is_command:
+            self.error(_UNRECOGNIZED + " ".join(extras))
+        return parsed, extras
 
     def error(self, message: str) -> NoReturn:
-        super().error(unknown_command(message) or message)
+        if message == _NO_COMMAND:  # only with options (`posture-watch --chek`)
+            message = f"no command given; '{self.prog} --help' lists the commands"
+        if message.startswith(_UNRECOGNIZED):
+            message = unknown_options(message[len(_UNRECOGNIZED) :].split(), self.option_strings())
+        super().error(unknown_command(message, self.prog) or message)
+
+
+class Commands(argparse._SubParsersAction):  # argparse's registered "parsers" action
+    """The ``add_subparsers`` action of a :class:`CommandParser`: its commands' parsers
+    are CommandParsers that refuse their own unknown words, and a command added without a
+    description gets its help line as one (``tray --help`` says what ``tray`` does)."""
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        help_line = kwargs.get("help")
+        if kwargs.get("description") is None and help_line:
+            kwargs["description"] = help_line[0].upper() + help_line[1:] + "."
+        parser = super().add_parser(name, **kwargs)
+        if isinstance(parser, CommandParser):
+            parser.is_command = True
+        return parser
+
+
+def command_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """Every command's parser below ``parser``, by its words (``"model pull"``)."""
+    found: dict[str, argparse.ArgumentParser] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found[name] = sub
+                found.update({f"{name} {k}": v for k, v in command_parsers(sub).items()})
+    return found
+
+
+__all__ = ["CommandParser", "Commands", "command_parsers", "unknown_command", "unknown_options"]

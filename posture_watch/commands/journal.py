@@ -6,12 +6,17 @@ these entries against the monitor's history. Entries go into the same history da
 Numbness, weakness and severe pain get a plain word about seeing a doctor at once, not
 only in the next report: posture-watch gives no diagnosis.
 
-``journal --list [--days N]`` shows the recent entries.
+``journal --list [--days N]`` shows the recent entries. ``journal`` alone, on a terminal,
+asks for the pain score (0-10) and an optional note, which is all most entries need;
+without a terminal to ask on (a script, a keyboard shortcut) it stays a one-line error
+naming the options.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from datetime import time as day_time
 
@@ -22,7 +27,13 @@ from posture_watch.commands.history_cli import (
     history_path,
     parse_date,
 )
-from posture_watch.core.journal import BODY_AREAS, PAIN_MAX, JournalEntry, parse_areas
+from posture_watch.core.journal import (
+    BODY_AREAS,
+    PAIN_MAX,
+    PAIN_MIN,
+    JournalEntry,
+    parse_areas,
+)
 from posture_watch.core.words import plural
 from posture_watch.errors import ConfigError
 from posture_watch.history import HistoryStore
@@ -33,6 +44,10 @@ SEE_A_DOCTOR = (
 )
 #: A past day's entry is placed at noon: inside the day whatever the time zone does.
 PAST_DAY_HOUR = 12
+#: What the options of an entry are, for the line that says none was given.
+ENTRY_OPTIONS = "--pain 0-10, --where, --note, --numbness or --weakness"
+PAIN_QUESTION = f"Pain now, {PAIN_MIN} (none) to {PAIN_MAX} (worst): "
+NOTE_QUESTION = "A note (optional, Enter to skip): "
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -56,14 +71,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def entry_from_args(args: argparse.Namespace, *, now: float | None = None) -> JournalEntry:
-    """Validate the options into an entry (before the history is touched)."""
-    now = SYSTEM.wall() if now is None else now
+def entry_time(args: argparse.Namespace, now: float) -> float:
+    """When the entry is: now for today, noon of a past ``--date``."""
     today = datetime.fromtimestamp(now).date()
     day = parse_date(args.date, "--date", today=today)
     if day > today:
         raise ConfigError(f"--date {day} is in the future")
-    t = now if day == today else datetime.combine(day, day_time(PAST_DAY_HOUR)).timestamp()
+    return now if day == today else datetime.combine(day, day_time(PAST_DAY_HOUR)).timestamp()
+
+
+def entry_from_args(args: argparse.Namespace, *, now: float | None = None) -> JournalEntry:
+    """Validate the options into an entry (before the history is touched)."""
+    now = SYSTEM.wall() if now is None else now
+    t = entry_time(args, now)
     areas = parse_areas(",".join(args.where or ()))
     return JournalEntry(t, args.pain, areas, args.note.strip(), args.numbness, args.weakness)
 
@@ -81,9 +101,39 @@ def format_entry(entry: JournalEntry) -> str:
     return "  ".join(parts)
 
 
+def nothing_given(args: argparse.Namespace) -> bool:
+    """True when no option of an entry was given (``--date`` alone says only when)."""
+    return args.pain is None and not (args.where or args.note or args.numbness or args.weakness)
+
+
+def ask(args: argparse.Namespace, read: Callable[[str], str] = input) -> None:
+    """Ask for the pain score until it is a whole number from 0 to 10, then for a note,
+    and put both in ``args``; ``read`` shows a question and returns the answer (EOFError,
+    Ctrl-D, leaves without saving anything)."""
+    while True:
+        answer = read(PAIN_QUESTION).strip()
+        if answer.isdigit() and PAIN_MIN <= int(answer) <= PAIN_MAX:
+            args.pain = int(answer)
+            break
+        print(f"  a whole number from {PAIN_MIN} to {PAIN_MAX}, please", file=sys.stderr)
+    args.note = read(NOTE_QUESTION).strip()
+
+
 def run(args: argparse.Namespace) -> int:
     if args.list:
         return _list(args)
+    if nothing_given(args):
+        if not sys.stdin.isatty():
+            raise ConfigError(
+                "an empty journal entry: nothing to note",
+                hint=f"give {ENTRY_OPTIONS}; on a terminal, `posture-watch journal` asks",
+            )
+        entry_time(args, SYSTEM.wall())  # a bad --date is said before any question
+        try:
+            ask(args)
+        except EOFError:
+            print("\njournal: nothing saved", file=sys.stderr)
+            return 1
     entry = entry_from_args(args)
     with HistoryStore.open(history_path(args)) as store:
         store.add_journal(entry)

@@ -102,9 +102,11 @@ def _figures(s: Summary, tz: tzinfo, week: bool = False) -> list[str]:
 
 
 def _nudges(s: Summary) -> str:
-    """``nudges: 2 posture, 1 break``: each nudge shown counted once, by kind. Without a
-    nudge shown, the slouches and long sitting spells noticed (a quiet hour, a monitor
-    without a tray icon) are said as such, so they never read as nudges."""
+    """``nudges: 2 posture, 1 break``: each nudge shown counted once, by kind.
+
+    A history without any nudge recorded (the console monitor, which prints a line
+    instead) says what was noticed: ``noticed: 1 slouch, 1 long sitting spell``.
+    """
     p = s.prompts
     kinds = [(p.posture_nudges, "posture"), (p.break_nudges, "break")]
     kinds.append((p.asked_for, "stretch you asked for" if p.asked_for == 1 else "asked for"))
@@ -114,9 +116,7 @@ def _nudges(s: Summary) -> str:
     noticed = [plural(s.slouch_alerts, "slouch", "slouches")] if s.slouch_alerts else []
     if s.long_sitting_alerts:
         noticed.append(plural(s.long_sitting_alerts, "long sitting spell"))
-    if noticed:
-        return "no nudge shown (noticed " + " and ".join(noticed) + ")"
-    return "no nudge"
+    return "noticed: " + ", ".join(noticed) if noticed else "no nudge"
 
 
 def _joined(parts: list[str], sep: str = " · ") -> list[str]:

@@ -40,3 +40,17 @@ def test_export_dates_say_today_and_yesterday_work() -> None:
     for option in ("--from", "--to"):
         text = option_help("export", option)
         assert "today" in text and "yesterday" in text and "YYYY-MM-DD" in text
+
+
+def test_every_command_says_what_it_does_in_its_help() -> None:
+    """Issue 17: `tray --help` had no description."""
+    from posture_watch.commands import control_cli
+    from posture_watch.commands.did_you_mean import command_parsers
+
+    assert {"tray", "report", "model pull", "pause"} <= set(command_parsers(build_parser()))
+    for parser in (build_parser(), control_cli.build_parser()):
+        commands = command_parsers(parser)
+        for name, command in commands.items():
+            description = command.description or ""
+            assert len(description) > 10 and description[0].isupper(), name
+            assert description in command.format_help(), name

@@ -218,7 +218,7 @@ def test_report_on_a_history_recorded_by_the_monitor(env, isolated_dirs, tmp_pat
     lines = out.stdout.splitlines()
     assert lines[1].startswith("monitored 5 min")  # the demo lasts about 322 s
     assert "slouching 1 min, once" in lines[1]
-    assert lines[2].endswith("1 break · reminders: 1 to stand up, 1 to sit up")
+    assert "1 break · noticed: 1 slouch, 1 long sitting spell" in out.stdout
     html = page.read_text(encoding="utf-8")
     assert html.count("<svg") == 3 * len(charts.SIZES)
     if chromium.available():

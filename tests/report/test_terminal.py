@@ -40,10 +40,12 @@ def test_one_slouch_nudge_is_counted_once():
     assert "tip" not in " ".join(lines[:5]) and "reminder" not in " ".join(lines[:5])
 
 
-def test_slouches_noticed_without_a_nudge_are_not_called_nudges():
+def test_a_history_without_nudges_says_what_was_noticed():
+    """The console monitor prints a line for each slouch and long sitting spell and
+    records no nudge: those are said as noticed, never counted twice."""
     day = working_day()
     text = render_day(day_report(replace(day, prompts=()), DAY, TZ))
-    assert "\nno nudge shown (noticed 1 slouch and 2 long sitting spells)" in text
+    assert "\nnoticed: 1 slouch, 2 long sitting spells\n" in text
     assert "nudges:" not in text
 
 

@@ -1,0 +1,199 @@
+"""A bare ``posture-watch``: where things stand, and the commands a person needs first.
+
+argparse's answer to no command at all was "error: the following arguments are required:
+COMMAND", which tells a newcomer nothing. This prints a few lines instead and exits 0:
+
+- whether a monitor is running on the person's history, read from the lock the monitor
+  holds (:mod:`posture_watch.monitor.instance`) without taking it, and its own status
+  line when it answers;
+- whether posture-watch is calibrated (a saved ``default`` calibration);
+- today's figures from the history, opened read-only;
+- the main commands.
+
+Nothing is created: no data folder, no settings file, no lock, no history.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+import stat
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from posture_watch import __version__, profiles
+from posture_watch.clock import SYSTEM, local_timezone
+from posture_watch.commands.control_cli import HISTORY_FILE_NAME
+from posture_watch.core.control_protocol import ControlCommand, ControlRequest
+from posture_watch.core.durations import format_minutes, round_half_up
+from posture_watch.core.words import percent
+from posture_watch.errors import EXIT_OK, PostureWatchError, StorageError
+from posture_watch.history.schema import readable_version
+from posture_watch.monitor.instance import history_lock_path, lock_path
+from posture_watch.paths import data_dir
+
+if TYPE_CHECKING:
+    from posture_watch.history import HistoryStore
+
+#: How long to wait for a running monitor's status line before saying only that it runs.
+ASK_TIMEOUT = 1.0
+#: The commands a person needs first, with what each does, in the order they need them.
+MAIN_COMMANDS = (
+    ("tray", "start the monitor with its tray icon (the main job)"),
+    ("calibrate", "show it how you sit upright, in front of the camera"),
+    ("report", "today's report (--week for the week, --open for the page)"),
+    ("journal", "note your pain (0–10) in the pain journal"),
+    ("status", "what the running monitor sees now"),
+    ("pause 30m", "pause the running monitor (resume goes on)"),
+    ("settings", "show or check the settings"),
+    ("autostart on", "start the tray icon at login"),
+)
+
+
+def held_by(lock: Path) -> int | None:
+    """The PID of the process holding the lock file ``lock``, 0 when the PID is unknown,
+    None when no process holds it (or there is no such file).
+
+    Read from ``/proc/locks`` where there is one, so the lock is never taken, not even for
+    a moment (a monitor starting then would think another one runs); elsewhere by trying
+    a shared lock and letting it go at once.
+    """
+    try:
+        info = os.stat(lock, follow_symlinks=False)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    try:
+        table = Path("/proc/locks").read_text(encoding="ascii")
+    except OSError:
+        return _probe(lock)
+    key = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
+    for line in table.splitlines():
+        fields = line.split()
+        if len(fields) > 5 and fields[1] == "FLOCK" and fields[5] == key:
+            return int(fields[4]) if fields[4].isdigit() else 0
+    return None
+
+
+def _probe(lock: Path) -> int | None:
+    try:
+        fd = os.open(lock, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        text = os.pread(fd, 16, 0).strip()
+        return int(text) if text.isdigit() else 0
+    finally:
+        os.close(fd)  # closing lets go of a lock taken here
+    return None
+
+
+def monitor_pid(history: Path) -> int | None:
+    """The PID of the monitor writing ``history`` (0: unknown), None when none runs."""
+    pid = held_by(history_lock_path(history))
+    return held_by(lock_path()) if pid is None else pid
+
+
+def monitor_line(history: Path, pid: int | None = None) -> str:
+    """``monitor: running (pid 4242) · Upright · sitting 23 min`` or ``not running``;
+    ``pid`` as :func:`monitor_pid` found it (found here when not given)."""
+    pid = monitor_pid(history) if pid is None else pid
+    if pid is None:
+        return "monitor: not running (start it with `posture-watch tray`)"
+    running = f"monitor: running (pid {pid})" if pid else "monitor: running"
+    from posture_watch.monitor.control_client import send_request
+
+    try:
+        reply = send_request(ControlRequest(ControlCommand.STATUS), history, timeout=ASK_TIMEOUT)
+    except (PostureWatchError, OSError):  # not answering now: the lock says enough
+        return running
+    return f"{running} · {reply.message}" if reply.ok and reply.message else running
+
+
+def calibration_line() -> str:
+    """Whether the ``default`` calibration, the one the monitor uses, is saved."""
+    if profiles.profile_path("default").is_file():
+        return "calibration: saved"
+    return "calibration: none yet (run `posture-watch calibrate`)"
+
+
+def today_line(history: Path, now: float | None = None, *, running: bool = False) -> str:
+    """The figures of the day of ``now`` (default: the system clock's) from the history,
+    read-only; a line saying why when there are none. ``running``: a monitor writes it."""
+    if not history.is_file():
+        return "today: no history yet"
+    from posture_watch.core.report import day_bounds, summarize
+
+    tz = local_timezone()
+    day = datetime.fromtimestamp(SYSTEM.wall() if now is None else now, tz).date()
+    try:
+        with _open_quietly(history, running) as store:
+            summary = summarize(store.read_history(*day_bounds(day, tz)), day, tz)
+    except PostureWatchError as exc:
+        return f"today: cannot read the history ({exc.one_line()})"
+    if summary.monitored_s <= 0:
+        return "today: nothing monitored yet"
+    parts = [f"monitored {format_minutes(summary.monitored_s)}"]
+    if summary.upright_share is not None:
+        parts.append(f"upright {percent(summary.upright_share)}")
+    parts.append(f"slouching {round_half_up(summary.slouch_min)} min")
+    return "today: " + " · ".join(parts)
+
+
+def _open_quietly(history: Path, running: bool) -> HistoryStore:
+    """The history opened for reading without leaving a file behind.
+
+    A read-only SQLite connection to a WAL history makes its ``-wal`` and ``-shm`` files
+    and, being read-only, cannot remove them when it closes. With no monitor running and
+    no ``-wal`` file the main file holds every row, so it is read as ``immutable``, which
+    makes nothing; otherwise those files are there already and the ordinary read-only
+    open is used.
+    """
+    from posture_watch.history import HistoryMissingError, HistoryStore
+
+    if running or history.with_name(history.name + "-wal").exists():
+        return HistoryStore.open_readonly(history)
+    try:
+        conn = sqlite3.connect(f"{history.resolve().as_uri()}?immutable=1", uri=True)
+    except sqlite3.Error as exc:
+        raise StorageError(f"{history}: {exc}") from exc
+    try:
+        if readable_version(conn) == 0:
+            raise HistoryMissingError(f"no history yet in {history} (the file is empty)")
+    except BaseException:
+        conn.close()
+        raise
+    return HistoryStore(conn, history)
+
+
+def text(history: Path | None = None, now: float | None = None) -> str:
+    """The whole overview, for the person's history (or ``history``) on the day of
+    ``now`` (default: the system clock's)."""
+    history = data_dir() / HISTORY_FILE_NAME if history is None else history
+    width = max(len(name) for name, _ in MAIN_COMMANDS)
+    pid = monitor_pid(history)
+    lines = [
+        f"posture-watch {__version__}: a quiet posture monitor",
+        monitor_line(history, pid),
+        calibration_line(),
+        today_line(history, now, running=pid is not None),
+        "",
+        "Main commands (posture-watch COMMAND):",
+        *(f"  {name:<{width}}  {what}" for name, what in MAIN_COMMANDS),
+        "",
+        "Every command: posture-watch --help; one command: posture-watch COMMAND --help",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def run() -> int:
+    print(text(), end="")
+    return EXIT_OK
+
+
+__all__ = ["MAIN_COMMANDS", "calibration_line", "held_by", "monitor_line", "run", "text"]
