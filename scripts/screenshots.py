@@ -3,6 +3,7 @@
     .venv/bin/python scripts/screenshots.py            # writes docs/images/*.png
     .venv/bin/python scripts/screenshots.py --out DIR  # somewhere else
     bash scripts/screenshots.sh                        # the same
+    bash scripts/screenshots.sh --wayland              # also the icon in waybar (sway)
 
 It starts a throw-away X desktop (Xvfb, a private D-Bus bus, dunst and trayer, from
 ``tests/harness/xsession.py``; ``bash scripts/test.sh`` installs them) and runs the real
@@ -10,8 +11,10 @@ It starts a throw-away X desktop (Xvfb, a private D-Bus bus, dunst and trayer, f
 written. The demo replays a landmark recording: no camera is opened and no camera picture
 can end up in a screenshot. While it runs the script opens the tray menu, waits for the
 posture nudge, the break nudge and the stretch window, and at the end renders the day's
-report in headless Chromium at 1366 and 390 px. Each picture is cropped to what it shows.
-Look at every picture before committing it.
+report in headless Chromium at 1366 and 390 px. With ``--wayland`` it also runs the demo
+on a headless sway desktop with waybar (``tests/harness/wayland.py``) and takes the icon in
+waybar's tray. Each picture is cropped to what it shows. Look at every picture before
+committing it.
 """
 
 from __future__ import annotations
@@ -29,9 +32,13 @@ from pathlib import Path
 
 from PIL import Image
 
+from posture_watch.core.palette import STATE_COLOURS
+from posture_watch.core.status import TrayState
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.harness import wayland  # noqa: E402
 from tests.harness.xsession import XSession  # noqa: E402
 from tests.report.chromium import DevToolsPage  # noqa: E402
 
@@ -208,10 +215,50 @@ def capture_report(report: Path, out: Path) -> None:
             say(f"wrote {name} {Image.open(target).size}")
 
 
+def capture_wayland(out: Path, speed: float) -> None:
+    """The icon in waybar's tray on a headless sway desktop (the StatusNotifierItem path
+    GNOME and KDE on Wayland use), upright and then slouching, side by side."""
+    with (
+        tempfile.TemporaryDirectory(prefix="pw-screenshots-") as base,
+        wayland.WaylandDesktop() as desk,
+    ):
+        env = desk.env | private_home(Path(base))
+        log = open(Path(base) / "tray.log", "w")  # noqa: SIM115 - closed below
+        proc = subprocess.Popen([*TRAY, "--speed", str(speed)], env=env, stdout=log, stderr=log)
+        try:
+            wait(lambda: any(f"-{proc.pid}-" in i for i in desk.registered_items()), 30, "the item")
+            time.sleep(1.5)
+            upright = desk.bar()
+            slouch = wait(lambda: _orange(desk.bar()), 120, "the slouching icon")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+            log.close()
+    assert isinstance(slouch, Image.Image)
+    width = 120
+    both = Image.new("RGB", (2 * width + 16, upright.height), (255, 255, 255))
+    for n, bar in enumerate((upright, slouch)):
+        both.paste(bar.crop((bar.width - width, 0, bar.width, bar.height)), (n * (width + 16), 0))
+    target = out / "tray-waybar.png"
+    both.save(target, optimize=True)
+    say(f"wrote {target.name} {both.size}")
+
+
+def _orange(bar: Image.Image) -> Image.Image | None:
+    """The bar when the icon is the slouching one (30 pixels of its colour), else None."""
+    r0, g0, b0 = STATE_COLOURS[TrayState.SLOUCH]
+    pixels = bar.convert("RGB").getdata()
+    near = sum(1 for r, g, b in pixels if (r - r0) ** 2 + (g - g0) ** 2 + (b - b0) ** 2 < 300)
+    return bar if near >= 30 else None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT, help="folder for the PNG files")
     parser.add_argument("--speed", type=float, default=4, help="demo speed (default 4)")
+    parser.add_argument(
+        "--wayland", action="store_true", help="also the icon in waybar on headless sway"
+    )
     args = parser.parse_args(argv)
     missing = XSession.missing_tools() + [t for t in ("chromium",) if not shutil.which(t)]
     if missing:
@@ -223,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         env = session.env | private_home(Path(base))
         report = capture_demo(session, env, args.out, args.speed)
         capture_report(report, args.out)
+    if args.wayland:
+        capture_wayland(args.out, args.speed)
     return 0
 
 
