@@ -9,8 +9,10 @@ to convert epoch seconds to see which afternoon a row belongs to:
 - ``--format json`` writes one object, ``{"format", "schema_version", "from", "to",
   "tables": {table: [row, ...]}}``, with every table unless ``--table`` names one.
 
-``forget`` deletes history for good (the file is vacuumed, so the rows leave the disk).
-It asks first on a terminal; elsewhere it needs ``--yes``.
+``forget`` deletes history for good (the file is vacuumed and its write-ahead log
+truncated, so the rows leave the disk), and with it the files made from the same days:
+their HTML reports and their lines of the event log (``--all``: the whole log). It asks
+first on a terminal; elsewhere it needs ``--yes``.
 
 Dates are local calendar days (``YYYY-MM-DD``, ``today``, ``yesterday``); ``--to`` is
 inclusive.
@@ -19,6 +21,7 @@ inclusive.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -29,9 +32,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from posture_watch.clock import today as clock_today
+from posture_watch.commands import forget_files
 from posture_watch.core.words import plural
 from posture_watch.errors import ConfigError, StorageError
 from posture_watch.history import SCHEMA_VERSION, TABLES, HistoryStore, default_history_path
+from posture_watch.history.store import HistoryMissingError
 
 FORMATS = ("csv", "json")
 
@@ -216,21 +221,53 @@ def _describe(counts: dict[str, int]) -> str:
 
 
 def run_forget(args: argparse.Namespace) -> int:
-    before = None if args.all else day_start(parse_date(args.before, "--before"))
-    scope = "all history" if before is None else f"history before {args.before}"
-    with HistoryStore.open(history_path(args), create=False) as store:
-        pending = store.count(before)
-        if not any(pending.values()):
-            print(f"nothing to forget: no {scope} in {store.name}")
+    """Delete the history's rows of the chosen days, then the files made from the same
+    days (:mod:`posture_watch.commands.forget_files`): their reports and their lines of
+    the event log. Every deleted file is named."""
+    first_kept = None if args.all else parse_date(args.before, "--before")
+    before = None if first_kept is None else day_start(first_kept)
+    scope = "all history" if first_kept is None else f"history before {args.before}"
+    path = history_path(args)
+    files = forget_files.pending(path, first_kept, before)
+    try:
+        store: HistoryStore | None = HistoryStore.open(path, create=False)
+    except HistoryMissingError:
+        if not files:
+            raise
+        store = None  # no history, but reports or an event log of those days
+    with store or contextlib.nullcontext():
+        rows = store.count(before) if store is not None else {}
+        where = store.name if store is not None else str(path)
+        if not any(rows.values()) and not files:
+            print(f"nothing to forget: no {scope} in {where}")
             return 0
         if not args.yes and not _confirm(
-            f"delete {scope} from {store.name}: {_describe(pending)}?"
+            f"delete {scope} from {where}: {_describe(rows)}{_describe_files(files)}?"
         ):
             print("nothing deleted")
             return 0
-        deleted = store.forget(before)
-    print(f"deleted {scope}: {_describe(deleted)}")
+        deleted = store.forget(before) if store is not None else {}
+    gone = forget_files.forget_files(path, first_kept, before)
+    if store is not None:
+        print(f"deleted {scope}: {_describe(deleted)}")
+    for report in gone.reports:
+        print(f"deleted the report {report}")
+    if gone.event_log is not None:
+        print(f"deleted the event log {gone.event_log}")
+    elif gone.lines:
+        where_log = forget_files.DerivedFiles.of(path).event_log
+        print(f"deleted {plural(gone.lines, 'line')} of the event log {where_log}")
     return 0
+
+
+def _describe_files(files: forget_files.Forgotten) -> str:
+    """``, 2 reports and 12 lines of the event log`` (empty when there are none)."""
+    parts = [plural(len(files.reports), "report")] if files.reports else []
+    if files.event_log is not None:
+        parts.append("the event log")
+    elif files.lines:
+        parts.append(f"{plural(files.lines, 'line')} of the event log")
+    return f"; {' and '.join(parts)}" if parts else ""
 
 
 def _confirm(question: str) -> bool:

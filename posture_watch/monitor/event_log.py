@@ -63,6 +63,9 @@ class EventLog:
         line = json.dumps(event_record(event, wall), ensure_ascii=False)
         with self._lock:
             try:
+                if self._file is not None and self._replaced(self._file):
+                    self._file.close()  # forget rewrote or deleted it: write the new one
+                    self._file = None
                 if self._file is None:
                     self._file = self._open()
                 self._file.write(line + "\n")
@@ -84,6 +87,17 @@ class EventLog:
             handle.close()
             raise
         return handle
+
+    def _replaced(self, handle: TextIO) -> bool:
+        """Whether the file at :attr:`path` is no longer the one open: ``forget`` wrote
+        the log again without the forgotten days, or deleted it. Appending to the old
+        one would lose the lines and keep the forgotten ones on disk."""
+        try:
+            now = self.path.stat()
+        except FileNotFoundError:
+            return True
+        opened = os.fstat(handle.fileno())
+        return (now.st_ino, now.st_dev) != (opened.st_ino, opened.st_dev)
 
     def close(self) -> None:
         with self._lock:

@@ -6,7 +6,8 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 
 import pytest
 
@@ -156,6 +157,73 @@ def test_forget_asks_on_a_terminal_and_refuses_without_one(env, history):
         assert "delete all history from" in proc.stdout and "6 minutes, 3 alerts?" in proc.stdout
         with HistoryStore.open(history) as store:
             assert len(store.minutes()) == left
+
+
+WEEKS = (("2024-05-03", ("--week",)), ("2024-05-09", ("--week",)))
+
+
+def reports_and_event_log(env, history):
+    """Reports written by the real ``report`` command into the reports folder: the days
+    2024-05-01 and 2024-05-03, the weeks ending 2024-05-03 (from 04-27) and 2024-05-09
+    (from 05-03); an event log with two lines per day, near both ends of the day."""
+    from posture_watch.monitor.event_log import EventLog
+
+    reports = history.parent / "reports"
+    for day, week in (("2024-05-01", ()), ("2024-05-03", ()), *WEEKS):
+        name = f"{day}{'-week' if week else ''}.html"
+        proc = run(env, "report", "--date", day, *week, "--html", str(reports / name))
+        assert proc.returncode == 0, proc.stderr
+    log = EventLog(history.parent / "events.jsonl")
+    for day in DAYS:
+        for hour in (0, 23):  # both ends of the local day
+            wall = datetime.combine(day, dtime(hour, 30)).astimezone()
+            log.write(SlouchAlert(1.0, episode_start=-30.0), wall)
+    log.close()
+    return reports, history.parent / "events.jsonl"
+
+
+def test_forget_deletes_the_reports_and_event_log_lines_of_those_days(env, history, tmp_path):
+    reports, events = reports_and_event_log(env, history)
+    sibling = tmp_path / "data" / "posture-watch" / "notes.txt"  # not ours to judge
+    sibling.write_text("mine")
+    proc = run(env, "forget", "--before", "2024-05-03", "--yes")
+    assert proc.returncode == 0, proc.stderr
+    # the week ending 05-03 began on 04-27: it holds forgotten days; the next one does not
+    gone = ["2024-05-01.html", "2024-05-03-week.html"]
+    assert proc.stdout.splitlines() == [
+        "deleted history before 2024-05-03: 4 minutes, 2 alerts",
+        *(f"deleted the report {reports / name}" for name in gone),
+        f"deleted 4 lines of the event log {events}",
+    ]
+    assert sorted(p.name for p in reports.iterdir()) == ["2024-05-03.html", "2024-05-09-week.html"]
+    days = {json.loads(line)["wall"][:10] for line in events.read_text().splitlines()}
+    assert days == {"2024-05-03"}
+    assert not list(events.parent.glob(".events.jsonl*"))  # no temporary copy left
+    assert events.stat().st_mode & 0o777 == 0o600
+
+    proc = run(env, "forget", "--all", "--yes")
+    assert proc.stdout.splitlines() == [
+        "deleted all history: 2 minutes, 1 alert",
+        f"deleted the report {reports / '2024-05-03.html'}",
+        f"deleted the report {reports / '2024-05-09-week.html'}",
+        f"deleted the event log {events}",
+    ]
+    assert not events.exists() and list(reports.iterdir()) == []
+    assert sibling.read_text() == "mine"
+    # no copy of the rows is left beside the history: its write-ahead log is truncated
+    wal = history.with_name(history.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_forget_without_history_still_deletes_the_reports(env, history):
+    reports, events = reports_and_event_log(env, history)
+    history.unlink()
+    proc = run(env, "forget", "--all", "--yes")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == f"deleted the event log {events}"
+    assert list(reports.iterdir()) == [] and not events.exists()
+    proc = run(env, "forget", "--all", "--yes")
+    one_line_error(proc, "no history yet")
 
 
 def test_forget_needs_before_or_all(env, history):

@@ -267,3 +267,20 @@ def test_infinities_are_written_as_null_so_every_line_is_valid_json(tmp_path) ->
     log.close()
     line = (tmp_path / "events.jsonl").read_text().strip()
     assert json.loads(line, parse_constant=lambda c: pytest.fail(f"not JSON: {c}"))["until"] is None
+
+
+def test_a_log_rewritten_or_deleted_by_forget_is_written_again_not_the_old_one(path: Path):
+    """``forget`` replaces the file (atomically, without the forgotten days) or deletes it
+    while a monitor may hold it open: the monitor's next line goes to the new file."""
+    from posture_watch.atomic_file import write_atomic
+
+    log = EventLog(path)
+    log.write(SlouchAlert(1.0, episode_start=0.0), WALL)
+    kept = path.read_text()
+    write_atomic(path, kept)  # as forget --before does
+    log.write(SlouchAlert(2.0, episode_start=0.0), WALL)
+    assert [r["t"] for r in read_events(path)] == [1.0, 2.0]
+    path.unlink()  # as forget --all does
+    log.write(SlouchAlert(3.0, episode_start=0.0), WALL)
+    log.close()
+    assert [r["t"] for r in read_events(path)] == [3.0]
