@@ -29,15 +29,29 @@ from posture_watch.profiles import resolve_baseline
 from posture_watch.progress import Progress
 from posture_watch.sources import open_source
 from posture_watch.sources.base import Frame, FrameSource
+from posture_watch.sources.images import FolderSource
+
+#: What the tray shows for each kind of alert (the JSON keeps the kinds themselves).
+NUDGE_NAMES = {"slouch": "posture nudge", "long_sitting": "break nudge"}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("analyze", help="classify posture in images, videos or recordings")
     p.add_argument("paths", nargs="+", metavar="PATH", help="image, folder, video or .jsonl")
     add_baseline_options(p)
-    p.add_argument("--fps", type=float, default=2.0, help="replay rate of image folders")
+    p.add_argument(
+        "--fps",
+        type=float,
+        default=2.0,
+        help="frame rate of a folder of numbered frames (frame_0001.png, frame_0002.png...)",
+    )
     p.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
-    p.add_argument("--stills", action="store_true", help="folders hold unrelated stills")
+    p.add_argument(
+        "--stills",
+        action="store_true",
+        help="judge every picture of a folder alone, even numbered frames (a folder whose "
+        "names are not numbered frames is judged so anyway)",
+    )
     p.add_argument(
         "--config",
         type=Path,
@@ -140,7 +154,15 @@ def run(args: argparse.Namespace) -> int:
     enforce_offline_in_cli()  # before the model loads: its telemetry cannot get out
     baseline = baseline_from_args(args)
     settings = decision_settings(args.config)
-    sources = [open_source(p, fps=args.fps, stills=args.stills) for p in args.paths]
+    # a folder is stills unless its names are numbered frames; --stills: stills always
+    sources = [open_source(p, fps=args.fps, stills=args.stills or None) for p in args.paths]
+    for source in sources:
+        if isinstance(source, FolderSource) and source.is_sequence:
+            print(
+                f"note: {source.label}: numbered pictures, analysed as a video at "
+                f"{source.fps:g} fps (--stills judges each picture alone)",
+                file=sys.stderr,
+            )
     model = None
     if any(s.has_pixels for s in sources):
         model = locate_model(args.model_variant, args.model)
@@ -255,12 +277,11 @@ def _print_table(reports: list[SourceReport], baseline: Baseline, out: TextIO) -
         for state, sec in r.summary.seconds.items():
             out.write(f"  {state.value:<8} {format_span(sec):>11}  {100 * sec / total:5.1f}%\n")
         _write_reasons(r, out)
-        longest = format_span(r.summary.longest_bout)
-        out.write(f"  longest time sitting without a break: {longest}\n")
-        alerts = ", ".join(
-            f"{a.kind.replace('_', ' ')} at {format_span(a.t)}" for a in r.summary.alerts
+        out.write(f"  longest sitting spell: {format_span(r.summary.longest_bout)}\n")
+        nudges = ", ".join(
+            f"{NUDGE_NAMES.get(a.kind, a.kind)} at {format_span(a.t)}" for a in r.summary.alerts
         )
-        out.write(f"  alerts: {alerts or 'none'}\n\n")
+        out.write(f"  nudges the tray would show: {nudges or 'none'}\n\n")
 
 
 def _write_stills(r: SourceReport, out: TextIO) -> None:

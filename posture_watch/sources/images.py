@@ -59,6 +59,29 @@ def natural_key(name: str) -> tuple:
     return (tuple(int(p) if i % 2 else p for i, p in enumerate(parts)), name)
 
 
+#: A frame's name in a numbered sequence: a prefix, the frame number, the suffix
+#: (``frame_0001.png``, ``img7.jpg``, ``0042.png``).
+_NUMBERED = re.compile(r"^(.*?)(\d+)(\.[^.]+)$")
+
+
+def is_numbered_sequence(names: list[str]) -> bool:
+    """Whether ``names`` are the frames of one video: at least two, one common prefix and
+    suffix, and consecutive numbers (``frame_0001.png``, ``frame_0002.png``...).
+
+    A folder of pictures is otherwise unrelated stills, each judged alone: three photos
+    named ``desk.jpg``, ``me.png``, ``IMG_2041.jpg`` are no second of video, and
+    ``IMG_2041.jpg``, ``IMG_2057.jpg`` (gaps) are separate shots, not a film.
+    """
+    found = [_NUMBERED.match(name.casefold()) for name in names]
+    if len(found) < 2 or any(m is None for m in found):
+        return False
+    matches = [m for m in found if m is not None]
+    if len({(m.group(1), m.group(3)) for m in matches}) != 1:
+        return False
+    numbers = sorted(int(m.group(2)) for m in matches)
+    return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
 def _looks_like_image(path: Path) -> bool:
     with path.open("rb") as handle:
         head = handle.read(12)
@@ -105,13 +128,16 @@ class FolderSource(SourceMixin):
     cannot be read at all (renamed, removed) is a plain :class:`SourceError`.
 
     ``stills=True`` marks the folder as unrelated photos rather than a time series
-    (``is_sequence`` False), so the pipeline scores each picture on its own.
+    (``is_sequence`` False), so the pipeline scores each picture on its own;
+    ``stills=False`` makes it a time series whatever the names; ``stills=None`` decides
+    from the names (:func:`is_numbered_sequence`): a numbered frame sequence is a video at
+    ``fps``, anything else is stills.
     """
 
     has_pixels = True
 
     def __init__(
-        self, path: str | os.PathLike[str], *, fps: float = 2.0, stills: bool = False
+        self, path: str | os.PathLike[str], *, fps: float = 2.0, stills: bool | None = False
     ) -> None:
         self.label = label_of(path)
         folder = Path(path)
@@ -121,8 +147,10 @@ class FolderSource(SourceMixin):
             raise SourceError(f"{self.label}: not a folder")
         self.path = folder
         self.fps = checked_fps(self.label, fps)
-        self.is_sequence = not stills
         self.files = self._list_images(folder)
+        if stills is None:
+            stills = not is_numbered_sequence([f.name for f in self.files])
+        self.is_sequence = not stills
         self.frame_count = len(self.files)
         decode_image(self.files[0], self._file_label(self.files[0]))
 

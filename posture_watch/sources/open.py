@@ -24,14 +24,15 @@ def open_source(
     spec: str | os.PathLike[str],
     *,
     fps: float = 2.0,
-    stills: bool = False,
+    stills: bool | None = False,
     target_fps: float | None = None,
     size: tuple[int, int] = (640, 480),
 ) -> FrameSource:
     """Open the source named by ``spec``.
 
     * a string of digits (``"0"``): that camera index, asking for ``size`` pixels;
-    * a folder: its images, timed ``i / fps`` (``stills`` marks them as unrelated photos);
+    * a folder: its images, timed ``i / fps`` (``stills`` marks them as unrelated photos;
+      None decides from their names: a numbered frame sequence is a video, else stills);
     * ``*.jsonl``: a landmark recording;
     * an image suffix (jpg, jpeg, png, bmp, webp, tif, tiff): that single image;
     * anything else: a video file, sub-sampled to ``target_fps`` if given.

@@ -104,8 +104,10 @@ def test_table_format_summarises_each_source(session, profile, tmp_path):
     )
     assert result.code == 0
     assert "calibrated" in result.out and "UNCALIBRATED" not in result.out
-    assert re.search(r"alerts: slouch at 1 min \d+ s\n", result.out), result.out
-    assert "longest time sitting without a break" in result.out
+    assert re.search(r"nudges the tray would show: posture nudge at 1 min \d+ s\n", result.out), (
+        result.out
+    )
+    assert "longest sitting spell: " in result.out
 
 
 def test_progress_bar_on_stderr_when_asked(session, tmp_path):

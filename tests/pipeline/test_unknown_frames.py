@@ -118,7 +118,7 @@ def test_a_video_of_side_views_is_unknown_throughout(side_views, tmp_path) -> No
 
     table = run_cli("analyze", video, "--format", "table")
     assert table.code == 0, table.err
-    assert "alerts: none" in table.out
+    assert "nudges the tray would show: none" in table.out
     assert "unknown" in table.out
 
 
