@@ -49,6 +49,8 @@ SETTINGS = "schema_version = 1\n[prompts]\ncheck_every = 0\n"
 #: The xdg-open the tray calls for the report: note the file, open nothing.
 OPENER = '#!/bin/sh\nprintf "%s\\n" "$1" >> "$(dirname "$0")/opened.txt"\n'
 MARGIN = 8
+#: The screen's background colour behind the tray, menus and notifications.
+DESKTOP = "#5b6b7b"
 
 
 def say(line: str) -> None:
@@ -267,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="pw-screenshots-") as base, XSession() as session:
+        if shutil.which("xsetroot"):  # a desktop's calm colour behind the crops, not black
+            session.run("xsetroot", "-solid", DESKTOP)
         env = session.env | private_home(Path(base))
         report = capture_demo(session, env, args.out, args.speed)
         capture_report(report, args.out)
