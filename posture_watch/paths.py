@@ -3,10 +3,17 @@ files it ships inside the package (the lite model, the demo recording).
 
 Follows the platform conventions through platformdirs (on Linux ``$XDG_CONFIG_HOME``
 and ``$XDG_DATA_HOME``), so tests point both at a temporary folder.
+
+One variable moves all of them at once: with ``$POSTURE_WATCH_HOME`` set (the demo sets
+it to its throw-away folder, :func:`demo_data_root`), the config, data and state folders
+are ``config/``, ``data/`` and ``state/`` inside it. Being in the environment, it reaches
+the windows the tray starts as child processes (the calibration window saves its profile
+there too), so nothing the demo does can land in the person's own folders.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import platformdirs
@@ -29,13 +36,30 @@ DEMO_DIR = PACKAGE_DIR / "demo"
 SAMPLES_DIR = PACKAGE_DIR.parent / "samples"
 
 
+#: The environment variable that moves the config, data and state folders into one folder
+#: (see the module's docstring); unset or empty, the platform's folders are used.
+HOME_VARIABLE = "POSTURE_WATCH_HOME"
+
+
+def moved_home() -> Path | None:
+    """The folder ``$POSTURE_WATCH_HOME`` names, or None when the platform's folders apply."""
+    value = os.environ.get(HOME_VARIABLE, "")
+    return Path(value).expanduser() if value else None
+
+
 def config_dir() -> Path:
     """The user's config folder (profiles, settings)."""
+    home = moved_home()
+    if home is not None:
+        return home / "config"
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
 def data_dir() -> Path:
     """The user's data folder (downloaded models, history)."""
+    home = moved_home()
+    if home is not None:
+        return home / "data"
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
@@ -51,6 +75,9 @@ def user_models_dir() -> Path:
 
 def state_dir() -> Path:
     """The user's state folder (the log file): ``$XDG_STATE_HOME/posture-watch``."""
+    home = moved_home()
+    if home is not None:
+        return home / "state"
     return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
 
 
@@ -61,7 +88,8 @@ def log_file() -> Path:
 
 def cache_dir() -> Path:
     """The user's cache folder (``$XDG_CACHE_HOME/posture-watch``): only throw-away files
-    that can be made again, such as the demo's own data folder."""
+    that can be made again, such as the demo's own data folder. ``$POSTURE_WATCH_HOME``
+    does not move it: the demo's folder is inside it."""
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 

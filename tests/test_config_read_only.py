@@ -5,6 +5,7 @@ the folder, also when the tests run as root)."""
 from __future__ import annotations
 
 from posture_watch.config import DEFAULT_TOML, AppConfig, config_from_text
+from posture_watch.paths import SAMPLES_DIR
 from tests.harness.read_only import ReadOnlySandbox, posture_watch
 
 
@@ -35,8 +36,11 @@ def test_settings_shows_the_defaults_with_one_warning(sandbox: ReadOnlySandbox) 
 
 
 def test_the_monitor_runs_on_the_defaults_with_one_warning(sandbox: ReadOnlySandbox) -> None:
+    """A recording, not the demo: the demo never creates the settings file, so it has
+    nothing to warn about."""
     env = read_only_config(sandbox)
-    args = ("monitor", "--no-tray", "--demo", "--speed", "40", "--seconds", "10")
+    session = str(SAMPLES_DIR / "demo-session.jsonl")
+    args = ("monitor", "--no-tray", "--source", session, "--speed", "40", "--seconds", "10")
     proc = sandbox.run(posture_watch(*args), env)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.splitlines() == [warning(sandbox)]

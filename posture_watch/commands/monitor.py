@@ -23,9 +23,10 @@ from datetime import datetime
 from pathlib import Path
 
 from posture_watch.clock import local_timezone
+from posture_watch.commands.demo import start_line
 from posture_watch.commands.foreground import SIGNAL_EXIT, say
-from posture_watch.commands.history_cli import history_path
-from posture_watch.commands.monitor_options import add_monitor_options, setup_request
+from posture_watch.commands.launch import end_demo, launch
+from posture_watch.commands.monitor_options import add_monitor_options
 from posture_watch.core import effects as fx
 from posture_watch.core.analyzer import Verdict
 from posture_watch.core.durations import format_minutes, format_span
@@ -63,9 +64,9 @@ from posture_watch.errors import PostureWatchError
 from posture_watch.history import open_recorder
 from posture_watch.history.recorder import HistoryRecorder
 from posture_watch.monitor.control import ControlServer, PendingControl, relay
-from posture_watch.monitor.instance import InstanceLock
+from posture_watch.monitor.instance import CONSOLE
 from posture_watch.monitor.loop import MonitorLoop
-from posture_watch.monitor.setup import MonitorSetup, prepare
+from posture_watch.monitor.setup import MonitorSetup
 from posture_watch.offline import enforce_offline_in_cli
 
 
@@ -151,12 +152,16 @@ def run(args: argparse.Namespace) -> int:
 
         return run_tray(args)
     enforce_offline_in_cli()  # before the model loads: its telemetry cannot get out
-    history = history_path(args)
-    with InstanceLock.for_history(history):  # before the camera: a second start says so
-        setup = prepare(setup_request(args))
+    with launch(args, CONSOLE) as launched:  # before the camera: a second start says so
+        setup = launched.setup
         if setup.note:
             print(setup.note, flush=True)
-        return _monitor(args, setup, history)
+        if launched.demo_folder is not None:
+            print(start_line(args.speed, launched.demo_folder), flush=True)
+        code = _monitor(args, setup, launched.history)
+        if launched.demo_folder is not None:  # a console has no desktop to notify
+            end_demo(launched, args.open_report, notify=False)
+        return code
 
 
 def _monitor(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> int:
@@ -259,10 +264,11 @@ def follow(
             code = event.exit_code
         if isinstance(event, Stopped):
             recorder.close(event.t)
-            print(
-                f"stopped: {event.frames_analysed} frames analysed of {event.frames_seen} read",
-                flush=True,
-            )
+            if not setup.demo:  # the demo says what happened instead (commands/demo.py)
+                print(
+                    f"stopped: {event.frames_analysed} frames analysed of {event.frames_seen} read",
+                    flush=True,
+                )
             break
     worker.join(1.0)
     if received and code == 0:

@@ -23,7 +23,17 @@ def add_monitor_options(p: argparse.ArgumentParser) -> None:
         help="'auto' (camera 0, else the demo), a camera index, or a video/recording/folder "
         "(default: the settings file's camera.source)",
     )
-    p.add_argument("--demo", action="store_true", help="replay the bundled demo session")
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="replay the bundled demo session (about 5 min) in a throw-away folder: your own "
+        "history, calibration and reports are not touched",
+    )
+    p.add_argument(
+        "--open-report",
+        action="store_true",
+        help="at the end of the demo, open its report in the browser (its path is always printed)",
+    )
     p.add_argument("--config", type=Path, metavar="FILE", help="settings file to use")
     p.add_argument(
         "--speed",

@@ -15,11 +15,17 @@ import sys
 import threading
 from pathlib import Path
 
+from posture_watch.commands.demo import demo_notice, start_line
 from posture_watch.commands.foreground import SIGNAL_EXIT, say
-from posture_watch.commands.history_cli import history_path
-from posture_watch.commands.monitor_options import add_monitor_options, setup_request
+from posture_watch.commands.launch import (
+    Launched,
+    end_demo,
+    failure_notice,
+    launch,
+    tell_desktop,
+)
+from posture_watch.commands.monitor_options import add_monitor_options
 from posture_watch.config import settings_path
-from posture_watch.core.durations import format_span
 from posture_watch.core.menu import MenuAction
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
@@ -32,8 +38,8 @@ from posture_watch.errors import PostureWatchError
 from posture_watch.model import OWN_MODEL
 from posture_watch.monitor.control import ControlServer, relay
 from posture_watch.monitor.event_log import EventLog
-from posture_watch.monitor.instance import InstanceLock
-from posture_watch.monitor.setup import MonitorSetup, prepare
+from posture_watch.monitor.instance import TRAY
+from posture_watch.monitor.setup import MonitorSetup
 from posture_watch.offline import enforce_offline_in_cli
 from posture_watch.prompt_library import load_prompts
 from posture_watch.tray.actions import DesktopActions
@@ -129,39 +135,40 @@ CALIBRATE_HINT = Notice(
 )
 
 
-def demo_notice(speed: float, slouch_after: float, sit_max: float) -> Notice:
-    """What the demo shows and when, in one line: for its first minute nothing happens.
-    The times are the recording's, as the nudges themselves give them."""
-    faster = f" {speed:g} times faster" if speed != 1 else ""
-    return Notice(
-        "posture-watch demo",
-        f"A recorded session of about 5 min plays{faster}. The icon turns orange when the "
-        f"person slouches; a nudge comes after {format_span(slouch_after)} of slouching, "
-        f"and a break with a stretch after {format_span(sit_max)} of sitting.",
-    )
-
-
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("tray", help="run the posture monitor with a tray icon (the main job)")
     add_monitor_options(p)
-    p.add_argument("--events", type=Path, metavar="FILE", help="event journal (JSON lines)")
+    p.add_argument("--events", type=Path, metavar="FILE", help="the event log (JSON lines)")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    history = history_path(args)
-    with InstanceLock.for_history(history):  # before the camera: a second start says so
-        ensure_display()
-        # before the model loads: its telemetry cannot get out; the launcher opens the
-        # report and settings in apps that are not filtered
-        enforce_offline_in_cli(launcher=True)
-        setup = prepare(setup_request(args))
-        if setup.note:
-            print(setup.note, flush=True)
-        return _run_tray(args, setup, history)
+    """Start the tray; a start that fails says so in a notification too (the tray that
+    starts at login has nobody reading its stderr)."""
+    try:
+        with launch(args, TRAY, before=_desktop_ready) as launched:
+            setup = launched.setup
+            if setup.note:
+                print(setup.note, flush=True)
+            if launched.demo_folder is not None:
+                print(start_line(args.speed, launched.demo_folder), flush=True)
+            code = _run_tray(args, setup, launched)
+            if launched.demo_folder is not None:
+                end_demo(launched, getattr(args, "open_report", False), notify=True)
+            return code
+    except PostureWatchError as exc:
+        tell_desktop(failure_notice(exc))
+        raise
 
 
-def _run_tray(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> int:
+def _desktop_ready() -> None:
+    """Before the camera: the icon needs a display, and the model's telemetry must not
+    get out (the launcher opens the report and settings in apps that are not filtered)."""
+    ensure_display()
+    enforce_offline_in_cli(launcher=True)
+
+
+def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched) -> int:
     from posture_watch.desktop.notify import notifier_for_platform
     from posture_watch.desktop.stretch_process import StretchWindowProcess
 
@@ -181,7 +188,7 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> i
         window.start()
         return window
 
-    history_file = history_path(args)
+    history = history_file = launched.history
     controller: TrayController
     worker: threading.Thread
     icon = TrayIcon(
@@ -231,9 +238,11 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> i
         worker.start()
         control.start()
         if setup.demo:
-            controller.post(
-                demo_notice(args.speed, config.decision.slouch_after, config.decision.sit_max)
+            decision, no_webcam = config.decision, setup.note is not None
+            notice = demo_notice(
+                args.speed, decision.slouch_after, decision.sit_max, no_webcam=no_webcam
             )
+            controller.post(notice)
         if first_run:
             controller.post(MenuAction.CALIBRATE)  # as the menu's Calibrate…: the window
         elif uncalibrated:
@@ -264,7 +273,8 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> i
         worker.join(JOIN_TIMEOUT)
         journal.close()
     counts = loop.counts()  # one snapshot, safe even if the worker has not ended yet
-    print(f"stopped: {counts.analysed} frames analysed of {counts.seen} read", flush=True)
+    if not setup.demo:  # the demo says what happened instead (commands/demo.py)
+        print(f"stopped: {counts.analysed} frames analysed of {counts.seen} read", flush=True)
     if controller.finished.is_set() and controller.exit_code:  # its results are final
         print(f"posture-watch: {controller.error}", file=sys.stderr, flush=True)
         return controller.exit_code

@@ -13,16 +13,24 @@ lock, ``$XDG_RUNTIME_DIR/posture-watch/monitor.lock`` (without that variable, a 
 Those folders may be reachable by other users (a shared ``/tmp``), so the lock file is
 opened without following symbolic links and must be a regular file that we own with no
 other hard link; our own folders must be ours and writable by no one else. Anything else
-is refused in one line rather than written through. The PID is written only once the
-lock is held, so a start that is refused or finds the monitor running changes nothing.
+is refused in one line rather than written through. Who holds the lock (its PID, a tray
+or a console monitor, the demo or not, since when) is written only once the lock is held,
+so a start that is refused or finds the monitor running changes nothing, and a second
+start can say where the running one is: in the tray, or in a terminal
+(:class:`Holder`). :meth:`InstanceLock.check_free` asks the same question without
+creating anything, for a start that does not know yet which history it will write (a
+missing webcam makes it the demo, which writes its own).
 """
 
 from __future__ import annotations
 
 import errno
 import fcntl
+import json
 import os
 import stat
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from posture_watch.errors import PostureWatchError
@@ -37,10 +45,89 @@ LOCK_NAME = "monitor.lock"
 _FILE_FLAGS = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NOCTTY | os.O_NONBLOCK
 
 
+#: What :attr:`Holder.kind` may be: the monitor with a tray icon, or in a terminal.
+TRAY, CONSOLE = "tray", "console"
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds the lock, as written in the lock file: ``pid``; ``kind`` (:data:`TRAY`,
+    :data:`CONSOLE`, or None when an older version wrote only its PID); whether it is the
+    demo; and ``started`` (epoch seconds, None if unknown)."""
+
+    pid: str
+    kind: str | None = None
+    demo: bool = False
+    started: float | None = None
+
+    def to_text(self) -> str:
+        """One JSON line for the lock file."""
+        record = {"pid": self.pid, "kind": self.kind, "demo": self.demo, "started": self.started}
+        return json.dumps(record) + "\n"
+
+    @classmethod
+    def from_text(cls, text: str) -> Holder:
+        """Read what :meth:`to_text` wrote, or an older lock's bare PID; never raises."""
+        text = text.strip()
+        try:
+            record = json.loads(text)
+        except ValueError:
+            record = None
+        if not isinstance(record, dict):
+            return cls(text or "unknown")
+        kind = record.get("kind")
+        started = record.get("started")
+        return cls(
+            str(record.get("pid") or "unknown"),
+            kind if kind in (TRAY, CONSOLE) else None,
+            record.get("demo") is True,
+            float(started) if isinstance(started, int | float) else None,
+        )
+
+    def where(self) -> tuple[str, str]:
+        """What a second start says: where the running one is, and what to do about it."""
+        since = f", since {_clock_time(self.started)}" if self.started is not None else ""
+        which = f"pid {self.pid}{since}"
+        if self.demo and self.kind == CONSOLE:
+            return (
+                f"the posture-watch demo is already running in a terminal ({which})",
+                "stop it with Ctrl+C in its terminal",
+            )
+        if self.demo:
+            return (
+                f"the posture-watch demo is already running in the tray ({which})",
+                "use its tray icon; Quit in its menu ends it",
+            )
+        if self.kind == TRAY:
+            return (
+                f"posture-watch is already running in the tray ({which})",
+                "use its tray icon, or stop it with `posture-watch quit`",
+            )
+        if self.kind == CONSOLE:
+            return (
+                f"posture-watch is already running as a console monitor in a terminal ({which})",
+                "stop it with Ctrl+C in its terminal, or with `posture-watch quit`",
+            )
+        return (
+            f"posture-watch is already running ({which})",
+            "use its tray icon, or stop it with `posture-watch quit`",
+        )
+
+
+def _clock_time(epoch: float) -> str:
+    """``09:12`` on the local clock (the day is left out: a monitor runs for a day)."""
+    return datetime.fromtimestamp(epoch).strftime("%H:%M")
+
+
 class AlreadyRunningError(PostureWatchError):
-    """Another posture-watch monitor holds the lock."""
+    """Another posture-watch monitor holds the lock; :attr:`holder` says which."""
 
     exit_code = 3
+
+    def __init__(self, holder: Holder) -> None:
+        message, hint = holder.where()
+        super().__init__(message, hint=hint)
+        self.holder = holder
 
 
 class LockFileError(PostureWatchError):
@@ -68,19 +155,34 @@ class InstanceLock:
     says why the runtime lock was used instead of the history's (None if it was not).
     """
 
-    def __init__(self, path: Path | None = None, *, fall_back: bool = False) -> None:
+    def __init__(
+        self, path: Path | None = None, *, fall_back: bool = False, holder: Holder | None = None
+    ) -> None:
         self.path = path if path is not None else lock_path()
         self._runtime = path is None
         self._fall_back = fall_back and not self._runtime
         self.fallback_reason: str | None = None
         self._fd: int | None = None
+        #: What the lock file says once held (our PID is filled in then).
+        self.holder = holder or Holder(str(os.getpid()))
 
     @classmethod
-    def for_history(cls, history: Path) -> InstanceLock:
+    def for_history(cls, history: Path, holder: Holder | None = None) -> InstanceLock:
         """The lock of the history file ``history``: two monitors on one history collide
         whatever their ``$XDG_RUNTIME_DIR``. Falls back to the runtime lock when the
-        history's folder cannot be created or written (a read-only data folder)."""
-        return cls(history_lock_path(history), fall_back=True)
+        history's folder cannot be created or written (a read-only data folder).
+        ``holder`` is what a second start will be told (its PID is ours)."""
+        return cls(history_lock_path(history), fall_back=True, holder=holder)
+
+    @staticmethod
+    def check_free(history: Path) -> None:
+        """Raise :class:`AlreadyRunningError` when a monitor holds the lock of ``history``,
+        creating no folder and no file: for a start that may yet turn out to be the demo,
+        which must leave the person's folders as they were. Anything missing, unsafe or
+        unreadable is left to the real lock, taken later."""
+        holder = _holder_if_locked(history_lock_path(history))
+        if holder is not None:
+            raise AlreadyRunningError(holder)
 
     def __enter__(self) -> InstanceLock:
         if self._runtime:
@@ -94,7 +196,7 @@ class InstanceLock:
                 self.fallback_reason = f"{self.path}: {exc.strerror or exc}"
                 self.path = lock_path()
                 fd = _open_runtime_lock(self.path)
-        self._fd = _hold(fd)
+        self._fd = _hold(fd, self.holder)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -103,23 +205,47 @@ class InstanceLock:
             self._fd = None
 
 
-def _hold(fd: int) -> int:
-    """Take the lock on ``fd``, then (and only then) write our PID into it."""
+#: The most a lock file's record is read (it is one short JSON line).
+_RECORD_MAX = 512
+
+
+def _hold(fd: int, holder: Holder) -> int:
+    """Take the lock on ``fd``, then (and only then) write who holds it (our PID)."""
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        owner = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+        running = Holder.from_text(os.pread(fd, _RECORD_MAX, 0).decode(errors="replace"))
         os.close(fd)
-        raise AlreadyRunningError(
-            f"posture-watch is already running (pid {owner})",
-            hint="use its tray icon, or stop it first",
-        ) from None
+        raise AlreadyRunningError(running) from None
     except BaseException:
         os.close(fd)
         raise
+    record = Holder(str(os.getpid()), holder.kind, holder.demo, holder.started)
     os.ftruncate(fd, 0)
-    os.pwrite(fd, str(os.getpid()).encode(), 0)
+    os.pwrite(fd, record.to_text().encode(), 0)
     return fd
+
+
+def _holder_if_locked(path: Path) -> Holder | None:
+    """Who holds the lock file ``path``; None when nobody does, or when it is missing,
+    unsafe (a link, not a regular file) or unreadable: opened read-only, never created."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return Holder.from_text(os.pread(fd, _RECORD_MAX, 0).decode(errors="replace"))
+        except OSError:
+            return None
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
 
 
 def _open_beside(path: Path) -> int:

@@ -23,6 +23,7 @@ from posture_watch.core.scoring import Baseline
 from posture_watch.errors import CameraError, ConfigError, SourceError
 from posture_watch.model import locate_model
 from posture_watch.monitor.loop import CRASH_LIMIT, MonitorLoop
+from posture_watch.monitor.replay_resume import ReplayPosition
 from posture_watch.pose import MediaPipeEstimator, PoseEstimator, RecordedLandmarks
 from posture_watch.profiles import resolve_baseline, saved_profiles
 from posture_watch.sources import open_source
@@ -96,9 +97,11 @@ class MonitorSetup:
         self, on_event: Callable[[object], None], *, crash_limit: int = CRASH_LIMIT
     ) -> MonitorLoop:
         pending = [self.first] if self.first is not None else []
+        # a replay opened again after a pause or a calibration goes on where it stopped
+        position = ReplayPosition()
 
         def opener() -> FrameSource:
-            return pending.pop() if pending else self.reopen()
+            return position.wrap(pending.pop() if pending else self.reopen())
 
         def make_estimator(source: FrameSource) -> PoseEstimator:
             return self._new_estimator(source.has_pixels)
@@ -138,6 +141,14 @@ class MonitorSetup:
         return open_source(self.spec, fps=self.fps, size=(camera.width, camera.height))
 
 
+def demo_config(config: AppConfig) -> AppConfig:
+    """The settings the demo runs with: the person's, with a break nudge after
+    :data:`DEMO_SIT_MAX` and no quiet hours (a demo tried at 23:00 must show its nudges)."""
+    decision = config.decision.with_overrides(sit_max=DEMO_SIT_MAX)
+    quiet = replace(config.quiet_hours, enabled=False)
+    return replace(config, decision=decision, quiet_hours=quiet)
+
+
 def _with_cli_overrides(config: AppConfig, request: SetupRequest) -> AppConfig:
     sampling = config.sampling
     if request.stable_interval is not None:
@@ -159,20 +170,27 @@ def _with_cli_overrides(config: AppConfig, request: SetupRequest) -> AppConfig:
 
 def prepare(request: SetupRequest) -> MonitorSetup:
     """Read settings, open the first source, find calibration and model (call under the
-    instance lock, so a second start says "already running", not "camera busy")."""
+    instance lock, or after :meth:`InstanceLock.check_free`, so a second start says
+    "already running", not "camera busy").
+
+    The settings file is only read until the source is known: the demo (also the one a
+    missing webcam leads to) creates nothing in the person's folders; any other source
+    creates the commented settings file when it is missing, for the person to edit.
+    """
     if not request.speed > 0:
         raise ConfigError(f"--speed must be positive, got {request.speed!r}")
-    config = _with_cli_overrides(load_config(request.config_file), request)
+    config = _with_cli_overrides(load_config(request.config_file, create=False), request)
     spec = request.source or config.camera.source
     first, spec, note = _open_first(spec, request.demo, request.fps, config)
     pixels = first.has_pixels if first is not None else True
     try:
         demo = spec == str(demo_path())
+        if not demo:
+            config = _with_cli_overrides(load_config(request.config_file), request)
         if demo and not (request.calibration or request.profile or request.uncalibrated):
             request = replace(request, calibration=paths.DEMO_DIR / DEMO_PROFILE)
         if demo:
-            decision = config.decision
-            config = replace(config, decision=decision.with_overrides(sit_max=DEMO_SIT_MAX))
+            config = demo_config(config)
         baseline = request.baseline()
         model = locate_model(request.model_variant, request.model) if pixels else None
         estimator = MediaPipeEstimator(model, video=True) if model else RecordedLandmarks()

@@ -8,10 +8,20 @@ import subprocess
 import sys
 import time
 
+from posture_watch import paths
 from tests.commands.test_monitor import env, start
 from tests.commands.test_monitor_lock import Output
 
 __all__ = ["env"]  # a fixture
+
+#: The demo's recording as a plain source: the demo itself answers on its own folder's
+#: history, not on the person's, which these commands ask by default.
+SESSION = (
+    "--source",
+    str(paths.SAMPLES_DIR / "demo-session.jsonl"),
+    "--calibration",
+    str(paths.SAMPLES_DIR / "demo-profile.json"),
+)
 
 
 def control(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -25,7 +35,7 @@ def control(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
 
 
 def test_the_console_monitor_answers_the_control_commands(env):
-    proc = start(env, "--demo", "--speed", "2")
+    proc = start(env, *SESSION, "--speed", "2")
     try:
         out = Output(proc)
         out.wait_for("state: upright")

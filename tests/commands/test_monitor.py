@@ -68,7 +68,7 @@ def test_sigterm_stops_cleanly_and_promptly(env):
         rest, _ = proc.communicate()
     # promptly: well inside the grace a logout gives before SIGKILL, even on a loaded machine
     assert code == 0 and elapsed < 10.0, (code, elapsed)
-    assert "stopped:" in rest
+    assert "The demo has ended before a whole minute was watched." in rest
 
 
 def test_a_second_instance_says_so_and_exits(env):
@@ -79,7 +79,7 @@ def test_a_second_instance_says_so_and_exits(env):
             [*CLI, "--demo"], env=env, capture_output=True, text=True, timeout=60
         )
         assert second.returncode == 3
-        assert f"already running (pid {first.pid})" in second.stderr
+        assert f"demo is already running in a terminal (pid {first.pid}, since" in second.stderr
     finally:
         first.terminate()
         first.communicate(timeout=5)

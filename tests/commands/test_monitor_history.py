@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from contextlib import closing
+from pathlib import Path
 
 import pytest
 
@@ -31,7 +32,7 @@ def env(tmp_path):
 
 def monitor(env, history, *args, timeout=60):
     return subprocess.run(
-        [*CLI, "--demo", "--history", str(history), *args],
+        [*CLI, "--source", str(DEMO), "--history", str(history), *args],
         env=env,
         capture_output=True,
         text=True,
@@ -39,7 +40,10 @@ def monitor(env, history, *args, timeout=60):
     )
 
 
-def test_the_monitor_records_the_demo_in_the_default_history(env, tmp_path):
+def test_the_demo_records_into_its_own_folder_not_the_default_history(env, tmp_path):
+    """The demo's minutes once stayed in the person's history (and ``report`` showed them
+    as their day); now they go to the demo's throw-away folder, and the person's data
+    folder is not even created."""
     proc = subprocess.run(
         [*CLI, "--demo", "--speed", "40", "--seconds", "120"],
         env=env,
@@ -48,7 +52,9 @@ def test_the_monitor_records_the_demo_in_the_default_history(env, tmp_path):
         timeout=60,
     )
     assert proc.returncode == 0 and proc.stderr == "", proc.stderr
-    path = tmp_path / "data" / "posture-watch" / "history.sqlite3"
+    assert not (tmp_path / "data").exists()
+    assert not (tmp_path / "config" / "posture-watch").exists()  # no settings file made
+    path = Path(env["XDG_CACHE_HOME"]) / "posture-watch" / "demo" / "data" / "history.sqlite3"
     with HistoryStore.open(path) as store:
         out = store.export()
     assert len(out["minutes"]) >= 2

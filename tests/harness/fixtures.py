@@ -23,10 +23,15 @@ from tests.harness.xsession import XSession
 
 @pytest.fixture(autouse=True)
 def private_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> Path:
-    """Point the config and data folders at a temporary place for every test."""
+    """Point the config, data, state and cache folders at a temporary place for every
+    test (the demo's throw-away folder is in the cache folder: two tests running the demo
+    at once must not empty each other's), with no ``$POSTURE_WATCH_HOME`` moving them."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.delenv("POSTURE_WATCH_HOME", raising=False)
     return home
 
 

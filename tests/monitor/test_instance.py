@@ -8,12 +8,16 @@ import os
 import stat
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from posture_watch.monitor.instance import (
+    CONSOLE,
+    TRAY,
     AlreadyRunningError,
+    Holder,
     InstanceLock,
     LockFileError,
     history_lock_path,
@@ -64,11 +68,12 @@ def refused(lock: InstanceLock) -> LockFileError:
 def test_the_runtime_lock_holds_our_pid_and_a_second_one_says_already_running(runtime):
     with InstanceLock() as held:
         assert held.path == runtime / "posture-watch" / "monitor.lock"
-        assert held.path.read_text() == str(os.getpid())
+        written = held.path.read_text()
+        assert Holder.from_text(written) == Holder(str(os.getpid()))
         running = rf"already running \(pid {os.getpid()}\)"
         with pytest.raises(AlreadyRunningError, match=running), InstanceLock():
             pass
-        assert held.path.read_text() == str(os.getpid())  # the loser truncated nothing
+        assert held.path.read_text() == written  # the loser truncated nothing
     assert mode(held.path) == 0o600 and mode(held.path.parent) == 0o700
     with InstanceLock():  # released on exit
         pass
@@ -194,7 +199,7 @@ def test_two_processes_on_one_history_collide_whatever_their_runtime_dir(tmp_pat
         assert second.returncode == 3, err
         assert err == (
             f"posture-watch: posture-watch is already running "
-            f"(pid {first.pid}) (use its tray icon, or stop it first)\n"
+            f"(pid {first.pid}) (use its tray icon, or stop it with `posture-watch quit`)\n"
         )
         other = holder(tmp_path / "data" / "other.sqlite3", tmp_path / "run-a")
         assert other.stdout.readline().startswith("locked")  # another history: runs
@@ -246,3 +251,65 @@ def test_a_read_only_history_folder_falls_back_to_the_runtime_lock(sandbox):
     finally:
         first.communicate("\n", timeout=30)
     assert list(data.iterdir()) == []
+
+
+# -- who holds it: what a second start is told -----------------------------------------
+
+
+def test_a_second_start_is_told_where_the_running_one_is(tmp_path):
+    """The lock file records the kind, the demo and the start time of its holder, so the
+    second start names the tray or the terminal (it once said "use its tray icon" to a
+    console monitor)."""
+    history = tmp_path / "data" / "history.sqlite3"
+    started = datetime(2026, 12, 7, 9, 12).timestamp()
+    with InstanceLock.for_history(history, Holder("", CONSOLE, False, started)):
+        with pytest.raises(AlreadyRunningError) as err, InstanceLock.for_history(history):
+            pass
+        with pytest.raises(AlreadyRunningError) as peeked:
+            InstanceLock.check_free(history)
+    pid = os.getpid()
+    assert err.value.holder == Holder(str(pid), CONSOLE, False, started)
+    assert peeked.value.holder == err.value.holder
+    assert err.value.one_line() == (
+        f"posture-watch is already running as a console monitor in a terminal (pid {pid}, "
+        "since 09:12) (stop it with Ctrl+C in its terminal, or with `posture-watch quit`)"
+    )
+    InstanceLock.check_free(history)  # released: nobody runs
+
+
+@pytest.mark.parametrize(
+    ("holder", "message", "hint"),
+    [
+        (
+            Holder("123", TRAY, False, None),
+            "posture-watch is already running in the tray (pid 123)",
+            "use its tray icon, or stop it with `posture-watch quit`",
+        ),
+        (
+            Holder("123", TRAY, True, None),
+            "the posture-watch demo is already running in the tray (pid 123)",
+            "use its tray icon; Quit in its menu ends it",
+        ),
+        (
+            Holder("123", CONSOLE, True, None),
+            "the posture-watch demo is already running in a terminal (pid 123)",
+            "stop it with Ctrl+C in its terminal",
+        ),
+        (
+            Holder.from_text("123"),  # a lock written by an older version: its PID only
+            "posture-watch is already running (pid 123)",
+            "use its tray icon, or stop it with `posture-watch quit`",
+        ),
+    ],
+)
+def test_the_second_start_message_of_each_holder(holder, message, hint):
+    assert holder.where() == (message, hint)
+    assert Holder.from_text(holder.to_text()) == holder
+
+
+def test_checking_creates_nothing(tmp_path):
+    """The check a start makes before it knows whether it will be the demo: no folder, no
+    lock file (the demo must leave the person's folders as they were)."""
+    history = tmp_path / "data" / "history.sqlite3"
+    InstanceLock.check_free(history)
+    assert not (tmp_path / "data").exists()

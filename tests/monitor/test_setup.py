@@ -17,6 +17,7 @@ import pytest
 from posture_watch import paths
 from posture_watch.cli import build_parser
 from posture_watch.commands.monitor_options import setup_request
+from posture_watch.config import settings_path
 from posture_watch.core.settings import Settings
 from posture_watch.errors import ConfigError, SourceError
 from posture_watch.monitor.loop import MonitorLoop
@@ -213,3 +214,26 @@ def test_the_demo_leaves_the_request_as_it_was() -> None:
     setup.first.close()
     assert setup.baseline.calibrated
     assert request.calibration is None
+
+
+def test_the_demo_reads_the_persons_settings_and_creates_none(private_user_folders: Path) -> None:
+    """The demo (also the one a missing webcam leads to) writes nothing of the person's:
+    a missing settings file stays missing; any other source creates it to be edited."""
+    with prepared("--demo") as setup:
+        assert setup.demo
+    assert not settings_path().exists()
+    with prepared("--source", RECORDING):
+        pass
+    assert settings_path().exists()
+
+
+def test_the_demo_runs_without_quiet_hours(tmp_path: Path) -> None:
+    """A demo tried at 23:00 must still show its nudges: the person's other settings
+    apply, their quiet hours do not."""
+    text = '[quiet_hours]\nenabled = true\nstart = "00:00"\nend = "23:59"\n'
+    config = settings_file(tmp_path, text + "[posture]\nslouch_after = 45\n")
+    with prepared("--demo", "--config", config) as setup:
+        assert not setup.config.quiet_hours.enabled
+        assert setup.config.decision.slouch_after == 45.0
+    with prepared("--source", RECORDING, "--config", config) as setup:
+        assert setup.config.quiet_hours.enabled

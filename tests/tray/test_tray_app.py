@@ -355,7 +355,9 @@ def test_calibrate_and_stretch_now_from_the_tray_menu(
         window = xsession.wait_window("^posture-watch: Calibrate$", timeout=30)
         seen = watch_states(xsession, proc, time.monotonic() + 10, lambda s: s[-1] == "calibrating")
         assert seen[-1:] == [TrayState.CALIBRATING], seen
-        profile = Path(tray_env["XDG_CONFIG_HOME"]) / "posture-watch" / "profiles" / "default.json"
+        # the demo's calibration goes to the demo's folder, never the person's profiles
+        demo = Path(tray_env["XDG_CACHE_HOME"]) / "posture-watch" / "demo"
+        profile = demo / "config" / "profiles" / "default.json"
         time.sleep(3)  # the countdown and a moment of sampling: nothing is saved yet
         assert not profile.exists()
 
@@ -375,6 +377,7 @@ def test_calibrate_and_stretch_now_from_the_tray_menu(
         proc.send_signal(signal.SIGTERM)
         _out, err = finish(proc)
     assert proc.returncode == 0, err
+    assert not (Path(tray_env["XDG_CONFIG_HOME"]) / "posture-watch" / "profiles").exists()
     records = journal(events)
     manual = [r for r in records if r["type"] == "PromptShown" and r["reason"] == "manual"]
     assert len(manual) == 1 and manual[0]["kind"] == "stretch"
@@ -496,9 +499,12 @@ def test_the_end_of_the_demo_writes_todays_report_as_quit_does(
     proc = start_tray(tray_env, "--demo", "--config", settings, "--speed", 40, "--history", history)
     out, err = finish(proc, timeout=60)
     assert proc.returncode == 0, err
-    reports = list((Path(tray_env["XDG_DATA_HOME"]) / "posture-watch" / "reports").glob("*.html"))
+    # the demo's report goes to the demo's folder, and the end names it
+    demo = Path(tray_env["XDG_CACHE_HOME"]) / "posture-watch" / "demo"
+    reports = list((demo / "data" / "reports").glob("*.html"))
     assert len(reports) == 1 and "<svg" in reports[0].read_text()
-    assert "stopped:" in out
+    assert f"The demo's report: {reports[0]}" in out
+    assert not (Path(tray_env["XDG_DATA_HOME"]) / "posture-watch" / "reports").exists()
 
 
 # -- XEmbed: the popup menu's dismissal, the icon's size hints, a tray host restart --------
