@@ -68,7 +68,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="you are sitting upright, but your head sits low in the picture (a camera high "
         "above the screen, a laptop's angle), so calibration says you look slouched: save "
-        "the reference anyway, with a warning; slouch alerts are then measured from it",
+        "the reference anyway, with a warning; slouching is then measured from it",
     )
     add_model_variant(p)
     p.set_defaults(run=run)

@@ -76,7 +76,7 @@ def add_history_option(p: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         metavar="FILE",
-        help="the history database (default: history.sqlite3 in the user's data folder)",
+        help="the history file (default: history.sqlite3 in the user's data folder)",
     )
 
 
@@ -200,9 +200,9 @@ _ROW_NOUNS: dict[str, tuple[str, str]] = {
     "minutes": ("minute", "minutes"),
     "bouts": ("sitting spell", "sitting spells"),
     "breaks": ("break", "breaks"),
-    "alerts": ("alert", "alerts"),
-    "prompts": ("reminder", "reminders"),
-    "suppressed": ("reminder held back", "reminders held back"),
+    "alerts": ("nudge due", "nudges due"),
+    "prompts": ("nudge shown", "nudges shown"),
+    "suppressed": ("nudge held back", "nudges held back"),
     "pauses": ("pause", "pauses"),
     "camera_problems": ("camera problem", "camera problems"),
     "calibrations": ("calibration", "calibrations"),

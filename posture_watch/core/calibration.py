@@ -192,5 +192,5 @@ def low_reference_warning(baseline: Baseline) -> str | None:
     return (
         f"this reference is lower than usual (head {100 * drop:.0f}% lower than people "
         f"sitting upright, limit {100 * MAX_POPULATION_DROP:.0f}%): kept because you said you "
-        "sit upright; slouch alerts are measured from it"
+        "sit upright; slouching is measured from it"
     )

@@ -24,6 +24,7 @@ from posture_watch.core.durations import format_minutes
 from posture_watch.core.durations import format_span as format_span
 from posture_watch.core.pause_rules import ends_at
 from posture_watch.core.scoring import PostureState
+from posture_watch.core.words import percent
 
 #: A gap longer than this between two verdicts (pause, camera trouble) is not counted.
 MAX_GAP = 5.0
@@ -246,5 +247,5 @@ class MonitorStatus:
             parts.append(f"sitting {format_minutes(bout)}")
         share = self.upright_share
         if share is not None:
-            parts.append(f"{share:.0%} upright today")
+            parts.append(f"{percent(share)} upright today")
         return parts

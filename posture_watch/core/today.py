@@ -18,6 +18,7 @@ from posture_watch.core.durations import format_minutes
 from posture_watch.core.events import BreakStarted, LongSittingAlert, SlouchAlert
 from posture_watch.core.report import Summary
 from posture_watch.core.status import MonitorStatus, TodayFigures
+from posture_watch.core.words import percent
 
 MINUTE = 60
 
@@ -88,7 +89,7 @@ class Today:
         """A few lines on today so far, with the report's figures when there is a
         history (the menu's Today's report shows them when no report can be written)."""
         share = status.upright_share
-        upright = f"{share:.0%} of your sitting time" if share is not None else "not measured yet"
+        upright = "not measured yet" if share is None else f"{percent(share)} of your sitting time"
         watched = format_minutes(status.monitored_today)
         summary = self.summary
         if summary is None:  # no history: what this launch saw
@@ -106,7 +107,7 @@ class Today:
         return "\n".join([
             f"Watched {since}: {watched}",
             f"Upright: {upright}",
-            f"Slouching reminders: {slouch}, break reminders: {sitting}",
+            f"Slouches noticed: {slouch}, long sitting spells: {sitting}",
             f"Breaks taken: {breaks}, nudges shown: {nudges}",
         ])  # fmt: skip
 

@@ -62,7 +62,7 @@ def test_with_the_option_the_profile_is_saved_with_one_warning_line(
     warnings = [ln for ln in proc.stderr.splitlines() if "warning" in ln]
     assert len(warnings) == 1, proc.stderr
     assert warnings[0].startswith("posture-watch: warning: this reference is lower than usual")
-    assert "slouch alerts are measured from it" in warnings[0]
+    assert "slouching is measured from it" in warnings[0]
     meta = json.loads(out.read_text())["meta"]
     assert meta[ACCEPTED_LOW] == "true" and float(meta[POPULATION_DROP]) > MAX_POPULATION_DROP
     assert f"head {100 * float(meta[POPULATION_DROP]):.0f}% lower" in warnings[0]

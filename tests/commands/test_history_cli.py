@@ -85,7 +85,7 @@ def test_export_csv_of_one_other_table_and_of_all_tables_into_a_folder(env, hist
     out = tmp_path / "export"
     proc = run(env, "export", "--format", "csv", "--table", "all", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert "6 minutes" in proc.stderr and "3 alerts" in proc.stderr
+    assert "6 minutes" in proc.stderr and "3 nudges due" in proc.stderr
     assert len((out / "minutes.csv").read_text().splitlines()) == 7
     assert (out / "journal.csv").read_text().startswith("local_time,id,t,pain,areas")
     proc = run(env, "export", "--format", "csv", "--table", "all")
@@ -129,14 +129,14 @@ def test_export_errors_are_one_line(env, history, tmp_path):
 def test_forget_before_a_day_and_then_all(env, history):
     proc = run(env, "forget", "--before", "2024-05-03", "--yes")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "deleted history before 2024-05-03: 4 minutes, 2 alerts"
+    assert proc.stdout.strip() == "deleted history before 2024-05-03: 4 minutes, 2 nudges due"
     with HistoryStore.open(history) as store:
         assert [m.minute for m in store.minutes()] == [
             day_start(DAYS[2]) + 9 * 3600,
             day_start(DAYS[2]) + 9 * 3600 + 60,
         ]
     proc = run(env, "forget", "--all", "--yes")
-    assert proc.stdout.strip() == "deleted all history: 2 minutes, 1 alert"
+    assert proc.stdout.strip() == "deleted all history: 2 minutes, 1 nudge due"
     assert run(env, "forget", "--all", "--yes").stdout.startswith("nothing to forget")
     with HistoryStore.open(history) as store:
         assert store.count() == dict.fromkeys(store.count(), 0)
@@ -154,7 +154,9 @@ def test_forget_asks_on_a_terminal_and_refuses_without_one(env, history):
             os.close(primary)
             os.close(secondary)
         assert proc.returncode == 0, proc.stderr
-        assert "delete all history from" in proc.stdout and "6 minutes, 3 alerts?" in proc.stdout
+        assert (
+            "delete all history from" in proc.stdout and "6 minutes, 3 nudges due?" in proc.stdout
+        )
         with HistoryStore.open(history) as store:
             assert len(store.minutes()) == left
 
@@ -191,7 +193,7 @@ def test_forget_deletes_the_reports_and_event_log_lines_of_those_days(env, histo
     # the week ending 05-03 began on 04-27: it holds forgotten days; the next one does not
     gone = ["2024-05-01.html", "2024-05-03-week.html"]
     assert proc.stdout.splitlines() == [
-        "deleted history before 2024-05-03: 4 minutes, 2 alerts",
+        "deleted history before 2024-05-03: 4 minutes, 2 nudges due",
         *(f"deleted the report {reports / name}" for name in gone),
         f"deleted 4 lines of the event log {events}",
     ]
@@ -203,7 +205,7 @@ def test_forget_deletes_the_reports_and_event_log_lines_of_those_days(env, histo
 
     proc = run(env, "forget", "--all", "--yes")
     assert proc.stdout.splitlines() == [
-        "deleted all history: 2 minutes, 1 alert",
+        "deleted all history: 2 minutes, 1 nudge due",
         f"deleted the report {reports / '2024-05-03.html'}",
         f"deleted the report {reports / '2024-05-09-week.html'}",
         f"deleted the event log {events}",

@@ -27,7 +27,7 @@ def test_without_a_history_the_lines_are_this_launchs_counts():
     assert Today(TZ).text(status, counts) == (
         "Watched since posture-watch started: 5 min\n"
         "Upright: 100% of your sitting time\n"
-        "Slouching reminders: 2, break reminders: 1\n"
+        "Slouches noticed: 2, long sitting spells: 1\n"
         "Breaks taken: 1, nudges shown: 3"
     )
 
@@ -41,7 +41,7 @@ def test_with_a_history_the_lines_are_the_reports_figures():
     lines = today.text(status, Counts()).splitlines()
     assert lines[0].startswith("Watched today: ")
     assert lines[2:] == [
-        f"Slouching reminders: {summary.slouch_alerts}, "
-        f"break reminders: {summary.long_sitting_alerts}",
+        f"Slouches noticed: {summary.slouch_alerts}, "
+        f"long sitting spells: {summary.long_sitting_alerts}",
         f"Breaks taken: {summary.breaks}, nudges shown: {nudges}",
     ]
