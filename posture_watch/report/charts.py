@@ -434,7 +434,7 @@ def spells_legend(
 
 def _week_bars(ax, x: np.ndarray, y: np.ndarray, counts: np.ndarray, colour: str) -> None:
     """Filled bars for days that count, hollow ones for the others; NaN draws nothing."""
-    seen = ~np.isnan(y)
+    seen = ~np.isnan(y) & (y > 0)  # NaN: not monitored; 0: nothing to draw, not even a rim
     ax.bar(x[counts & seen], y[counts & seen], color=colour, width=0.7)
     hollow = ~counts & seen
     ax.bar(x[hollow], y[hollow], color="white", edgecolor=colour, linewidth=1.5, width=0.7)
@@ -505,8 +505,9 @@ def trend_series() -> list[LegendItem]:
 
 def pain_series(week: WeekReport) -> list[LegendItem]:
     unit = sitting_scale(week)[1]
+    pain = [LegendItem("highest pain logged (0–10)", PAIN_COLOUR, "dot")]
     return [
-        LegendItem("highest pain logged (0–10)", PAIN_COLOUR, "dot"),
+        *(pain if any(p is not None for p in week.pain) else []),
         LegendItem("minutes slouching", COLOURS["slouch"]),
         LegendItem(f"time sitting ({unit})", COLOURS["unknown"]),
     ]
