@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The main job: set up, then start the posture monitor in the tray. It watches the webcam
-# when there is one, and otherwise replays the bundled demo session at real speed (about
-# 5 minutes: upright, a slouch and its nudge, a stretch break, a break away from the desk),
-# saying so in one line. Without a desktop (no DISPLAY) it runs the same monitor with
-# console logging instead. Extra arguments go to `posture-watch tray`, e.g. --demo.
+# when there is one, and otherwise plays the bundled demo session at real speed (about
+# 5 minutes: upright, a slouch and its posture nudge, a break nudge with a stretch, a
+# break away from the desk), saying so. The demo writes only into its throw-away folder
+# (~/.cache/posture-watch/demo, emptied at each demo): your own history, calibration and
+# reports are not touched; at its end it says what happened and where its report is.
+# Without a desktop (no DISPLAY) it runs the same monitor with console logging instead.
+# Extra arguments go to `posture-watch tray`, e.g. --demo, --speed 10 or --open-report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

@@ -83,3 +83,45 @@ def test_the_test_command_also_installs_the_test_desktops(checkout):
     packages = setup(checkout, "--test-desktops")
     for tool in ("xvfb", "trayer", "dunst", "sway", "waybar", "grim", "chromium", "strace"):
         assert tool in packages
+
+
+@pytest.mark.skipif(Path("/dev/video0").exists(), reason="a webcam is plugged in")
+def test_the_main_job_without_a_webcam_plays_the_demo_in_its_throw_away_folder(checkout, tmp_path):
+    """``bash scripts/run.sh`` with no webcam and no display: the console monitor plays
+    the demo, says that it keeps to its throw-away folder, and ends with what happened;
+    the person's folders stay as they were."""
+    repo, bin_dir, _ = checkout
+    shutil.copy(ROOT / "scripts" / "run.sh", repo / "scripts" / "run.sh")
+    program = repo / ".venv" / "bin" / "posture-watch"
+    program.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m posture_watch.cli "$@"\n')
+    program.chmod(0o755)
+    home = tmp_path / "home"
+    (tmp_path / "run").mkdir(mode=0o700)
+    env = {
+        "PATH": str(bin_dir),
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_STATE_HOME": str(home / ".local" / "state"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+    }
+    done = subprocess.run(
+        ["bash", "scripts/run.sh", "--speed", "100"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "pipx install ." in done.stderr  # how to put posture-watch on the PATH
+    assert "no graphical display: running the console monitor" in done.stderr
+    folder = home / ".cache" / "posture-watch" / "demo"
+    out = done.stdout
+    assert out.startswith("no webcam found: replaying the demo session instead\n")
+    assert f"It writes only into its throw-away folder {folder} (emptied at each demo)" in out
+    assert "The demo has ended: 5 min watched" in out
+    assert f"The demo's report: {folder}" in out
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
+        assert not (Path(env[name]) / "posture-watch").exists(), name
