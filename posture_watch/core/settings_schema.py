@@ -143,26 +143,27 @@ TABLES: dict[str, tuple[str, str, dict[str, tuple[Kind, str]]]] = {
                              "seconds between analysed frames while a change is confirmed"),
     }),
     "posture": ("decision", "when slouching counts", {
-        "slouch_after": (NumberKey(1, 3600, SECONDS), "seconds of slouching before an alert"),
+        "slouch_after": (NumberKey(1, 3600, SECONDS),
+                         "seconds of slouching before a posture nudge"),
         "glance_max": (NumberKey(0, 600, SECONDS),
                        "seconds; a shorter dip (keyboard, phone) never counts"),
         "slouch_cooldown": (NumberKey(0, 240, MINUTES, MINUTE),
-                            "minutes without another slouch alert after one"),
+                            "minutes without another posture nudge after one"),
     }),
     "sitting": ("decision", "long sitting and breaks", {
         "absence_grace": (NumberKey(0, 3600, SECONDS),
                           "seconds; shorter absences do not interrupt sitting"),
         "break_min": (NumberKey(1, 240, MINUTES, MINUTE), "minutes away that count as a break"),
         "sit_max": (NumberKey(1, 480, MINUTES, MINUTE),
-                    "minutes of sitting without a break before a reminder"),
+                    "minutes of sitting without a break before a break nudge"),
     }),
-    "prompts": ("prompts", "reminders: nudges, break reminders and posture check-ins", {
+    "prompts": ("prompts", "nudges: posture nudges, break nudges and posture check-ins", {
         "check_every": (NumberKey(0, 480, MINUTES, MINUTE, note="0 = off"),
                         "minutes between posture check-ins, 0 = off"),
-        "max_per_hour": (NumberKey(1, 60, whole=True), "at most this many reminders an hour"),
+        "max_per_hour": (NumberKey(1, 60, whole=True), "at most this many nudges an hour"),
         "snooze": (NumberKey(1, 240, MINUTES, MINUTE), "minutes of silence after a snooze"),
     }),
-    "quiet_hours": ("quiet_hours", "no reminders in this range (may wrap midnight)", {
+    "quiet_hours": ("quiet_hours", "no nudges in this range (may wrap midnight)", {
         "enabled": (BoolKey(), "true or false"),
         "start": (ClockKey(), '"HH:MM", 24-hour clock'),
         "end": (ClockKey(), '"HH:MM", exclusive'),
