@@ -51,6 +51,7 @@ SLOW_FIXTURES = {"nobody_python", "sandbox"}
 SLOW_FOLDERS = ("commands/", "pipeline/", "soak/")
 FAST_MODULES = {  # in-process exceptions in the slow folders
     "commands/test_cli_help.py",
+    "commands/test_demo_texts.py",
     "commands/test_monitor_describe.py",
     "pipeline/test_pipeline.py",
     "pipeline/test_pose.py",
