@@ -243,3 +243,26 @@ def test_without_a_notification_server_a_failed_start_is_its_one_line(
     done = run(env, "tray", "--config", bad)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "sit_max = 3000" in done.stderr
+
+
+def test_no_camera_is_a_notification_and_the_tray_keeps_trying(xsession, tmp_path):
+    env = tray_env(xsession, tmp_path)
+    tray = subprocess.Popen(
+        [*CLI, "tray", "--source", "7"],  # a camera index with no camera behind it
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        told = xsession.wait_for(
+            lambda: [n for n in xsession.notifications() if n["summary"] == "Camera unavailable"],
+            30,
+            "the camera's notification",
+        )
+        assert tray.poll() is None  # crippled, not stopped: it retries
+    finally:
+        out = ended(tray)
+    assert told[0]["body"].startswith("camera 7: cannot open")
+    assert told[0]["body"].endswith("posture-watch keeps trying and resumes by itself.")
+    assert out.startswith("camera 7: cannot open") and "waiting for it (retrying)" in out
