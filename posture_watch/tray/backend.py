@@ -28,14 +28,19 @@ from typing import Any, Protocol
 
 from PIL import Image
 
+from posture_watch.clock import SYSTEM, Clock
 from posture_watch.errors import TrayError
-from posture_watch.tray.menu import SEPARATOR, MenuAction, MenuEntry
-from posture_watch.tray.preload import program_removed
+from posture_watch.tray.menu import SEPARATOR, MenuEntry
 from posture_watch.tray.x11_runner import X11MainLoopRunner
 
 log = logging.getLogger(__name__)
 #: The X11 icon window's size before a tray host sets its own (hosts read it on docking).
 XEMBED_SIZE = 24
+#: An embedded icon narrower than this (pixels) cannot be seen or clicked: it is repaired.
+NARROW = XEMBED_SIZE // 3
+#: At most one repair of a narrow icon per this many seconds (a host that keeps
+#: squeezing it must not make us flood it).
+REPAIR_EVERY = 1.0
 
 
 class TrayIconBackend(Protocol):
@@ -142,7 +147,13 @@ def _import_pystray() -> Any:
 class PystrayIcon:
     """A pystray icon whose image, tooltip and menu can be changed from any thread."""
 
-    def __init__(self, image: Image.Image, tooltip: str, on_select: Callable[[str], None]):
+    def __init__(
+        self,
+        image: Image.Image,
+        tooltip: str,
+        on_select: Callable[[str], None],
+        clock: Clock = SYSTEM,
+    ):
         self._pystray = _import_pystray()
         self._on_select = on_select
         self._entries: list[MenuEntry] = []
@@ -151,8 +162,14 @@ class PystrayIcon:
         self._icon = self._pystray.Icon("posture-watch", image, tooltip, menu=self._menu())
         self._runner: X11MainLoopRunner | None = None
         self._unembedded_checks = 0
+        self._clock = clock
+        self._last_repair: float | None = None
+        #: How often a narrow icon was repaired (for the log and the tests' figures).
+        self.repairs = 0
         if hasattr(self._icon, "_message_handlers") and hasattr(self._icon, "_window"):
             self._give_window_a_size()
+            self._dock_only_once()
+            self._watch_size()
             self._runner = X11MainLoopRunner(self._icon)  # pystray's xorg backend
 
     def _give_window_a_size(self) -> None:
@@ -171,6 +188,74 @@ class PystrayIcon:
         hints = [flags, 0, 0, size, size, size, size, 0, 0, 0, 0, 0, 0, 0, 0, size, size, 0]
         window.change_property(Xatom.WM_NORMAL_HINTS, Xatom.WM_SIZE_HINTS, 32, hints)
         self._icon._display.flush()
+
+    def _dock_only_once(self) -> None:
+        """Ask the tray host to dock the icon only when it is not docked already.
+
+        pystray's xorg backend sends SYSTEM_TRAY_REQUEST_DOCK again at *every* icon
+        change (its ``_update_icon`` calls ``_assert_docked``). trayer does not ignore a
+        request for a window it already holds: it moves the icon into a new GtkSocket,
+        which now and then comes up 1 pixel wide and stays so (seen in about 1 launch in
+        6; in 5 of 17 launches that opened Calibrate…, whose calibrating icon and the
+        icons after it are more changes). So the request goes out only while the icon
+        window is still a child of the root window.
+        """
+        icon = self._icon
+        dock = icon._assert_docked
+
+        def assert_docked() -> None:
+            if icon._systray_manager is not None and self._embedded():
+                return
+            dock()
+
+        icon._assert_docked = assert_docked
+
+    def _embedded(self) -> bool:
+        """True when a tray host holds the icon window (its parent is not the root)."""
+        icon = self._icon
+        return bool(icon._window.query_tree().parent.id != icon._display.screen().root.id)
+
+    def _watch_size(self) -> None:
+        """Repair a narrow icon when the tray host resizes it (ConfigureNotify), for the
+        whole run and at no cost while nothing changes; :meth:`keep_docked` checks too."""
+        from Xlib import X
+
+        icon = self._icon
+        draw = icon._message_handlers[X.ConfigureNotify]
+
+        def on_configure(event: Any) -> None:
+            draw(event)
+            if event.window.id == icon._window.id and event.width < NARROW:
+                self._repair_if_narrow()
+
+        icon._message_handlers[X.ConfigureNotify] = on_configure
+
+    def _repair_if_narrow(self) -> None:
+        """Make the tray host size a squeezed icon again (on pystray's loop thread).
+
+        Re-sending the size hints or resizing our window does not help: the host's
+        socket keeps the 1-pixel size it chose. Saying "not mapped", then "mapped" again
+        in ``_XEMBED_INFO`` does: the socket unmaps the icon, maps it, and asks for its
+        size afresh (tried on trayer: 24 px every time).
+        """
+        icon = self._icon
+        try:
+            if not self._embedded() or icon._window.get_geometry().width >= NARROW:
+                return
+        except Exception as exc:  # the window is going away: nothing to repair
+            log.debug("cannot check the icon's size: %s", exc)
+            return
+        now = self._clock.monotonic()
+        if self._last_repair is not None and now - self._last_repair < REPAIR_EVERY:
+            return
+        self._last_repair = now
+        self.repairs += 1
+        log.info("the tray host squeezed the icon to a sliver; asking it to map it again")
+        info = icon._xembed_info
+        icon._window.change_property(info, info, 32, [icon._XEMBED_VERSION, 0])
+        icon._display.sync()
+        icon._window.change_property(info, info, 32, [icon._XEMBED_VERSION, icon._XEMBED_MAPPED])
+        icon._display.flush()
 
     def _on_ui_thread(self, job: Callable[[], None]) -> None:
         """Run ``job`` where the backend wants it: X11 jobs on its main loop; the other
@@ -212,14 +297,16 @@ class PystrayIcon:
         self._icon._display.flush()
 
     def keep_docked(self) -> None:
-        """Ask again to be embedded when the tray host ignored the first request.
+        """Ask again to be embedded when the tray host ignored the first request, and
+        repair an icon the host squeezed to a sliver.
 
         A tray host that is still starting (a panel restarting, or trayer under load)
         can own the tray selection yet drop the dock request, leaving the icon unseen.
-        Called every few seconds; re-docks only after two checks found the icon window
-        still a child of the root window (also after the host exited and another one
-        started), and asks for a real size again when the host squeezed the icon to a
-        sliver. X11 only; the StatusNotifierItem registers again by itself.
+        Called every few seconds for the whole run (the controller's slow check, beside
+        the ConfigureNotify watch of :meth:`_watch_size`); re-docks only after two checks
+        found the icon window still a child of the root window (also after the host
+        exited and another one started). X11 only; the StatusNotifierItem registers
+        again by itself.
         """
         if self._runner is not None:
             self._runner.call(self._redock_if_needed)
@@ -227,16 +314,13 @@ class PystrayIcon:
     def _redock_if_needed(self) -> None:
         icon = self._icon
         try:
-            embedded = icon._window.query_tree().parent.id != icon._display.screen().root.id
-            width = icon._window.get_geometry().width
+            embedded = self._embedded()
         except Exception as exc:  # the window is going away: nothing to keep
             log.debug("cannot check the tray embedding: %s", exc)
             return
         self._unembedded_checks = 0 if embedded else self._unembedded_checks + 1
-        if embedded and width < XEMBED_SIZE // 3:
-            # docked but squeezed to a sliver: say our size again (hosts re-read the hints)
-            log.info("the tray host gave the icon no room; asking for %d px", XEMBED_SIZE)
-            self._give_window_a_size()
+        if embedded:
+            self._repair_if_narrow()
         if self._unembedded_checks >= 2:
             self._unembedded_checks = 0
             icon._systray_manager = None
@@ -299,10 +383,6 @@ class PystrayIcon:
     def _open_popup(self) -> None:
         """Open the Tk menu in a child process, or close it when it is open (a click on the
         icon while the menu shows); the choice comes back on a watcher thread."""
-        if program_removed():  # uninstalled while running: no menu can start; quit
-            log.warning("posture-watch's files are gone (uninstalled?): a click quits")
-            self._on_select(MenuAction.QUIT)
-            return
         with self._lock:
             if self._popup is not None and self._popup.poll() is None:
                 self._popup.terminate()  # a second click on the icon closes the menu
