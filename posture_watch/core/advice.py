@@ -20,11 +20,11 @@ from datetime import tzinfo
 import numpy as np
 
 from posture_watch.core.dates import epoch_day, short_date
-from posture_watch.core.durations import format_minutes
+from posture_watch.core.durations import format_minutes, round_half_up
 from posture_watch.core.journal import SEVERE_PAIN, JournalEntry
 from posture_watch.core.prompts import Problem
 from posture_watch.core.report import Summary
-from posture_watch.core.words import plural, times
+from posture_watch.core.words import percent, plural, times
 
 TAKE_BREAKS = "Preventing Chronic Muscle Knots › Take breaks"
 STAY_ACTIVE = "Preventing Chronic Muscle Knots › Stay active"
@@ -92,7 +92,7 @@ def suggest(summary: Summary, sit_max: float = 3000.0) -> tuple[Suggestion, ...]
     share = summary.upright_share
     if share is not None and share >= GOOD_SHARE and summary.longest_bout_s < sit_max:
         text = (
-            f"{share:.0%} upright{when}: well done. Exercise away from the desk keeps "
+            f"{percent(share)} upright{when}: well done. Exercise away from the desk keeps "
             "the muscles that hold you up strong, so the good days keep coming."
         )
         return (Suggestion(text, (STAY_ACTIVE,)),)
@@ -119,14 +119,17 @@ def why_no_suggestions(summary: Summary, sit_max: float = 3000.0) -> str | None:
     tally = summary.prompts
     text = (
         f"No suggestions this time. They start from {MIN_SLOUCH_MIN:.0f} min of slouching "
-        f"({period}: {summary.slouch_min:.0f} min), sitting {sit_max / 60:.0f} min without "
+        f"({period}: {round_half_up(summary.slouch_min)} min), "
+        f"sitting {sit_max / 60:.0f} min without "
         f"a break (longest: {format_minutes(summary.longest_bout_s)}), or "
         f"at least {MIN_DECLINED} stretches and breaks not done and fewer done "
         f"({period}: {tally.declined} not done, {tally.done} done)."
     )
     share = summary.upright_share
     if share is not None and share < GOOD_SHARE:
-        text += f" Praise for good posture needs {GOOD_SHARE:.0%} upright ({period}: {share:.0%})."
+        text += (
+            f" Praise for good posture needs {GOOD_SHARE:.0%} upright ({period}: {percent(share)})."
+        )
     return text
 
 
@@ -167,21 +170,22 @@ def _slouch_suggestion(summary: Summary, when: str) -> tuple[float, Suggestion] 
     timing = slouch_timing(summary)
     if timing is None:
         text = (
-            f"Slouching{when} ({total:.0f} min, {times(summary.slouch_episodes)}) was "
+            f"Slouching{when} ({round_half_up(total)} min, {times(summary.slouch_episodes)}) was "
             "spread out: when a posture nudge comes, bring your ears back over your "
             f"shoulders, and fit in {stretch} once or twice a day."
         )
         return total, Suggestion(text, (POSTURE_CHECKS, STRETCHING))
     side, hour = timing
     part = sum(c.slouch_min for c in summary.hours if (c.hour >= hour) == (side == "after"))
+    share_of = f"{round_half_up(part)} of {round_half_up(total)} min"
     if side == "after":
         text = (
-            f"Most slouching{when} ({part:.0f} of {total:.0f} min) came after {hour:02d}:00: "
+            f"Most slouching{when} ({share_of}) came after {hour:02d}:00: "
             f"take a short break around then and do {stretch}."
         )
         return total, Suggestion(text, (TAKE_BREAKS, STRETCHING))
     text = (
-        f"Most slouching{when} ({part:.0f} of {total:.0f} min) came before {hour:02d}:00: "
+        f"Most slouching{when} ({share_of}) came before {hour:02d}:00: "
         "check screen height and chair as you sit down, and sit back into the chair "
         "before you start typing."
     )
