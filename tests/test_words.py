@@ -23,11 +23,12 @@ from posture_watch import paths
 from posture_watch.cli import build_parser
 from posture_watch.commands import control_cli
 from posture_watch.commands.did_you_mean import command_parsers
-from posture_watch.core.menu import menu_entries
+from posture_watch.core.effects import ShowIcon, ShowMenu
 from posture_watch.core.report_builder import day_report, week_report
 from posture_watch.core.scoring import PostureState
 from posture_watch.core.status import MonitorStatus
 from posture_watch.core.today import Counts, Today
+from posture_watch.core.tray_view import TrayView
 from posture_watch.prompt_library import builtin_prompts
 from posture_watch.report.terminal import render_day, render_week
 from tests.report.histories import DAY, TZ, merge, working_day
@@ -222,15 +223,23 @@ def _statuses() -> Iterator[MonitorStatus]:
     yield paused
 
 
-@pytest.mark.parametrize("paused", [False, True])
-def test_the_tray_menu_and_its_status_line_use_the_words(paused: bool) -> None:
+@pytest.mark.parametrize("autostart", [None, True])
+def test_the_tray_menu_and_its_tooltip_use_the_words(autostart: bool | None) -> None:
+    """What :class:`TrayView` sends the tray: the tooltip and every menu entry, in every
+    posture state, while calibrating and while paused."""
     t = 1_700_000_000.0
+    texts = []
     for status in _statuses():
-        line = status.status_line(t, note=None)
-        entries = menu_entries(paused=paused, calibrating=False, status=line, autostart=True)
-        texts = [e.label for e in entries] + [status.tooltip(t)]
-        found = [o for text in texts for o in offences(text)]
-        assert not found, (found, texts)
+        for calibrating in (False, True):
+            status.calibrating = calibrating
+            for effect in TrayView().changes(status, t, autostart):
+                if isinstance(effect, ShowIcon):
+                    texts.append(effect.tooltip)
+                elif isinstance(effect, ShowMenu):
+                    texts += [entry.label for entry in effect.entries]
+    assert "Pause until tomorrow" in texts and "Resume" in texts
+    found = [o for text in texts for o in offences(text)]
+    assert not found, (found, texts)
 
 
 def test_today_so_far_uses_the_words() -> None:
