@@ -137,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
     entry = entry_from_args(args)
     with HistoryStore.open(history_path(args)) as store:
         store.add_journal(entry)
-    print(f"journal: {format_entry(entry)}")
+    print(f"saved in the pain journal: {format_entry(entry)}")
     if entry.warning_signs:
         print(SEE_A_DOCTOR)
     return 0
@@ -166,7 +166,7 @@ def _list(args: argparse.Namespace) -> int:
         with HistoryStore.open_readonly(path) as store:  # listing never writes
             entries = store.journal_entries(start)
     if not entries:
-        print(f"no journal entries in the last {plural(args.days, 'day')}")
+        print(f"no pain journal entries in the last {plural(args.days, 'day')}")
     for entry in entries:
         print(format_entry(entry))
     return 0

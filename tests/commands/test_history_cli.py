@@ -281,4 +281,7 @@ def test_journal_entries_are_stored_and_listed(env, tmp_path):
 
 def test_journal_list_without_history_says_so(env):
     proc = run(env, "journal", "--list")
-    assert proc.returncode == 0 and proc.stdout.strip() == "no journal entries in the last 14 days"
+    assert (
+        proc.returncode == 0
+        and proc.stdout.strip() == "no pain journal entries in the last 14 days"
+    )

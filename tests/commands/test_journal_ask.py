@@ -65,7 +65,7 @@ def test_journal_alone_on_a_terminal_asks_for_the_pain_and_a_note(tmp_path):
     term.answer("stiff after the call")
     shown = term.read_until('call"')
     assert term.finish() == 0, shown
-    assert 'pain 4/10  "stiff after the call"' in shown
+    assert "saved in the pain journal: " in shown and 'pain 4/10  "stiff after the call"' in shown
     (entry,) = entries(history)
     assert (entry.pain, entry.note) == (4, "stiff after the call")
 
