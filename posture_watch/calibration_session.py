@@ -140,6 +140,7 @@ class CalibrationSession:
         stop: threading.Event | None = None,
         on_frame: Callable[[Frame], None] | None = None,
         on_progress: Callable[[float], None] | None = None,
+        min_frames: int = 0,
     ) -> list[Sample] | None:
         """The frames of the first ``seconds`` from the first sampled one (all stills).
 
@@ -147,6 +148,8 @@ class CalibrationSession:
         only reach ``on_frame`` (a live picture for the countdown; a file waits, so that
         its first ``seconds`` are what is sampled). ``on_progress`` gets the share of
         ``seconds`` done, 0 to 1, after each sampled frame. None when ``stop`` was set.
+        A file (not live) is read on past ``seconds`` until it gave ``min_frames`` frames:
+        it has no time to wait for, and a recording holds a frame every few seconds.
         """
         frames: list[Sample] = []
         start: float | None = None
@@ -161,18 +164,33 @@ class CalibrationSession:
                 if not _wait(begin, stop):
                     return None
             start = frame.t if start is None else start
-            if self.source.is_sequence and frames and frame.t - start > seconds:
+            enough = self.live or len(frames) >= min_frames
+            if self.source.is_sequence and frames and frame.t - start > seconds and enough:
                 break
             frames.append((frame.t - start, frame_landmarks(frame, self.estimator)))
             if on_progress is not None:
                 on_progress(min(1.0, (frame.t - start) / seconds))
         return frames
 
-    def reference(self, frames: list[Sample], *, accept_low: bool = False) -> Baseline:
-        """:func:`reference_from` for this session's source and profile."""
+    def reference(
+        self, frames: list[Sample], *, accept_low: bool = False, guided: bool = False
+    ) -> Baseline:
+        """:func:`reference_from` for this session's source and profile.
+
+        ``guided``: the frames are the calibration window's "hold still" sampling, which
+        stands for a camera whatever the source, so a video or a recording must give what
+        a camera must (:data:`~posture_watch.core.calibration.MIN_LIVE_FRAMES` usable
+        frames, as ``posture-watch calibrate`` asks of a camera). Only a source of a few
+        pictures in all (at most :data:`MAX_STILLS`) may still calibrate from one good
+        frame. The window once took two frames of the demo's recording for "a few
+        pictures".
+        """
+        count = getattr(self.source, "frame_count", None)
+        few_pictures = count is not None and count <= MAX_STILLS
+        live = self.live or (guided and self.source.is_sequence and not few_pictures)
         return reference_from(
             frames,
-            live=self.live,
+            live=live,
             sequence=self.source.is_sequence,
             profile=self.profile,
             accept_low=accept_low,

@@ -46,9 +46,12 @@ from pathlib import Path
 import numpy as np
 
 from posture_watch.clock import SYSTEM, Clock
-from posture_watch.core.calibration import SlouchedReferenceError, low_reference_warning
-from posture_watch.core.scoring import POPULATION_MEDIANS, Baseline
-from posture_watch.core.words import plural
+from posture_watch.core.calibration import (
+    MIN_LIVE_FRAMES,
+    SlouchedReferenceError,
+    low_reference_warning,
+)
+from posture_watch.core.scoring import Baseline
 from posture_watch.desktop.calibration_process import (
     CalibrationOutcome,
     CalibrationResult,
@@ -64,13 +67,15 @@ USE_LOW = "I'm sitting upright — use it"
 #: Under that refusal: when the button is the right answer.
 LOW_EXPLAINED = (
     "If you are sitting upright and your camera sits high above the screen, "
-    "you can use this reference anyway."
+    "you can use this one anyway."
 )
 #: Defaults: countdown and sampling seconds.
 COUNTDOWN, SECONDS = 3.0, 5.0
 #: The live picture fits in this box, pixels.
 PREVIEW_WIDTH, PREVIEW_HEIGHT = 320, 240
 PAD, WRAP = 8, 360
+#: The message always has room for this many lines, so the window never grows.
+MESSAGE_LINES = 4
 TICK_MS = 50
 
 
@@ -91,18 +96,40 @@ def save_label(profile: str, exists: bool) -> str:
 
 
 def result_text(baseline: Baseline) -> str:
-    """The measured reference in words, against people sitting upright (and a warning
-    line when it is kept below their usual range)."""
-    hh = baseline.stats["head_height"]
-    text = (
-        f"Your reference: head height {hh.median:.2f} shoulder widths "
-        f"(people sitting upright: {POPULATION_MEDIANS['head_height']:.2f}), "
-        f"{plural(baseline.n_frames, 'frame')}."
-    )
-    warning = low_reference_warning(baseline)
-    if warning is not None:
-        text += f"\nNote: {warning[0].upper()}{warning[1:]}."
-    return text
+    """The measured posture in plain words, with the question the buttons answer; a
+    reference kept below the usual range says so (no ratios, frame counts or limits:
+    those are in ``posture-watch calibrate``'s output and the profile file)."""
+    if low_reference_warning(baseline) is not None:
+        return (
+            "Your head sits lower than most people's when they sit upright. You said you "
+            "sit upright, so posture nudges will be measured from here.\nSave it?"
+        )
+    return "Your head sits where an upright head should.\nSave it?"
+
+
+#: The refusals' reasons (``calibration refused: ...`` from the core) in plain words.
+PLAIN_REFUSALS = (
+    ("no person found", "No one was seen. Sit in front of the camera, face it, and make "
+     "sure the room is lit."),
+    ("not frontal", "The camera sees you from the side. Place it in front of you and look "
+     "at your screen."),
+    ("too few usable frames", "You were not seen for long enough. Sit facing the camera, "
+     "shoulders in view, for the whole count."),
+    ("cover only", "You were not seen for long enough. Sit facing the camera, shoulders in "
+     "view, for the whole count."),
+    ("too much movement", "You moved too much. Sit still and upright for the whole count."),
+    ("you look slouched", "Your head sits lower than an upright head usually does. Sit up "
+     "straight, shoulders back, look at your screen, and try again."),
+)  # fmt: skip
+
+
+def plain_refusal(reason: str) -> str:
+    """Why the calibration was refused, in plain words (other errors, such as a camera
+    that cannot be opened, are already one plain line and are shown as they are)."""
+    for key, text in PLAIN_REFUSALS:
+        if key in reason:
+            return text
+    return reason[:1].upper() + reason[1:]
 
 
 def countdown_text(seconds_left: float) -> str:
@@ -212,12 +239,13 @@ class Sampler:
                 stop=self._stop,
                 on_frame=lambda frame: self._show(frame.image),
                 on_progress=lambda done: self.inbox.put(Progress(done)),
+                min_frames=MIN_LIVE_FRAMES,
             )
         if frames is None:
             return None
         if not frames:
             raise CalibrationError("calibration refused: the source gave no frames")
-        return Outcome(session.reference(frames))
+        return Outcome(session.reference(frames, guided=True))
 
     def _show(self, image: np.ndarray | None) -> None:
         if image is None:
@@ -285,7 +313,9 @@ class CalibrationWindow:
         body = tk.Frame(self.root, padx=PAD, pady=PAD)
         body.pack(fill="both", expand=True)
         tk.Label(body, text="Calibrate your upright posture", font="TkHeadingFont").pack(anchor="w")
-        self._message = tk.Label(body, wraplength=WRAP, justify="left", anchor="w")
+        self._message = tk.Label(
+            body, wraplength=WRAP, justify="left", anchor="nw", height=MESSAGE_LINES
+        )
         self._message.pack(fill="x", pady=(4, 4))
         box = tk.Frame(body, bg="gray20", width=PREVIEW_WIDTH, height=PREVIEW_HEIGHT)
         box.pack_propagate(False)  # pixels, whatever the picture's size
@@ -297,7 +327,7 @@ class CalibrationWindow:
         self._naming = tk.Frame(body)
         self._name = tk.StringVar(value="")
         self._name.trace_add("write", lambda *_: self._name_changed())
-        tk.Label(self._naming, text="Profile name:").pack(side="left")
+        tk.Label(self._naming, text="Name:").pack(side="left")
         self._entry = tk.Entry(self._naming, textvariable=self._name, width=20)
         self._entry.pack(side="left", padx=(4, 0))
         self._buttons = tk.Frame(body)
@@ -307,6 +337,7 @@ class CalibrationWindow:
         self.root.bind("<Return>", lambda _e: self._default_action())
         self._default: Callable[[], None] | None = None
         self._first_button: tk.Button | None = None  # Save, when naming a profile
+        self._keep_one_size()
         self._start()
 
     # -- phases -----------------------------------------------------------------------
@@ -330,6 +361,30 @@ class CalibrationWindow:
                 self._first_button = button
         self._default = buttons[0][1] if len(buttons) > 1 else None
 
+    def _keep_one_size(self) -> None:
+        """Fix the window's size to its largest state's, before it first shows.
+
+        The window used to open at the starting state's size (336 px wide, a blank box)
+        and grow when the result's four buttons came (544 px). It is laid out once with
+        the longest message and the most buttons, the name row included, its size is
+        kept, and the widgets are reset for the start.
+        """
+        self._message.configure(text="\n".join(["W" * 10] * MESSAGE_LINES))
+        self._naming.pack(fill="x", pady=(PAD, 0), before=self._buttons)
+        self._set_buttons(
+            (save_label("a-long-profile-name", True), lambda: None),
+            ("Save as new profile…", lambda: None),
+            ("Try again", lambda: None),
+            ("Cancel", lambda: None),
+        )
+        self.root.update_idletasks()
+        width, height = self.root.winfo_reqwidth(), self.root.winfo_reqheight()
+        self.root.geometry(f"{width}x{height}")
+        self.root.minsize(width, height)
+        self.root.maxsize(width, height)
+        self._message.configure(wraplength=width - 2 * PAD - 4)
+        self._naming.pack_forget()
+
     def _start(self) -> None:
         if self._sampler is not None:
             self._sampler.stop()
@@ -351,7 +406,7 @@ class CalibrationWindow:
         if self._phase is Phase.COUNTDOWN:
             left = self.countdown - (self._clock.monotonic() - self._phase_since)
             if left <= 0:
-                self._enter(Phase.SAMPLING, f"Hold still… sampling for {self.seconds:g} s.")
+                self._enter(Phase.SAMPLING, f"Hold still for {self.seconds:g} seconds…")
                 if sampler is not None:
                     sampler.begin()
             else:
@@ -380,11 +435,11 @@ class CalibrationWindow:
         if outcome.baseline is None:
             low = outcome.low
             if low is None:
-                self._enter(Phase.REFUSED, outcome.reason)
+                self._enter(Phase.REFUSED, plain_refusal(outcome.reason))
                 self._set_buttons(("Try again", self._start), ("Cancel", self.cancel))
                 return
             self._progress.configure(value=1.0)  # sampled to the end, judged slouched
-            self._enter(Phase.REFUSED, f"{outcome.reason}\n{LOW_EXPLAINED}")
+            self._enter(Phase.REFUSED, f"{plain_refusal(outcome.reason)}\n{LOW_EXPLAINED}")
             self._set_buttons(
                 ("Try again", self._start),
                 (USE_LOW, lambda: self._use_low(low)),
@@ -393,7 +448,7 @@ class CalibrationWindow:
             return
         self._baseline = outcome.baseline
         self._progress.configure(value=1.0)
-        self._enter(Phase.RESULT, result_text(outcome.baseline) + "\nSave it as your reference?")
+        self._enter(Phase.RESULT, result_text(outcome.baseline))
         exists = self._profile_path(self.profile).exists()
         self._set_buttons(
             (save_label(self.profile, exists), lambda: self.save(self.profile)),
@@ -411,7 +466,7 @@ class CalibrationWindow:
         if self._baseline is None:
             return
         self._naming.pack(fill="x", pady=(PAD, 0), before=self._buttons)
-        self._enter(Phase.NAMING, "Name the new profile (letters, digits, '.', '_', '-').")
+        self._enter(Phase.NAMING, "Name it (letters, digits, '.', '_' and '-').")
         self._set_buttons(("Save", self._save_named), ("Back", self._back))
         self._name.set(new_profile_name(lambda n: self._profile_path(n).exists()))
         self._entry.focus_set()
@@ -473,7 +528,7 @@ class CalibrationWindow:
         try:
             save_reference(baseline, path, self.source_spec)
         except PostureWatchError as exc:
-            self._enter(Phase.REFUSED, exc.one_line())
+            self._enter(Phase.REFUSED, plain_refusal(exc.one_line()))
             self._set_buttons(("Try again", self._start), ("Cancel", self.cancel))
             return
         self._finish(CalibrationResult(CalibrationOutcome.SAVED, profile, str(path)))
@@ -554,6 +609,7 @@ __all__ = [
     "countdown_text",
     "main",
     "new_profile_name",
+    "plain_refusal",
     "result_text",
     "save_label",
 ]
