@@ -30,7 +30,8 @@ from PIL import Image
 
 from posture_watch.clock import SYSTEM, Clock
 from posture_watch.errors import TrayError
-from posture_watch.tray.menu import SEPARATOR, MenuEntry
+from posture_watch.tray.menu import SEPARATOR, MenuAction, MenuEntry
+from posture_watch.tray.preload import program_removed
 from posture_watch.tray.x11_runner import X11MainLoopRunner
 
 log = logging.getLogger(__name__)
@@ -383,6 +384,10 @@ class PystrayIcon:
     def _open_popup(self) -> None:
         """Open the Tk menu in a child process, or close it when it is open (a click on the
         icon while the menu shows); the choice comes back on a watcher thread."""
+        if program_removed():  # uninstalled while running: no menu can start; quit
+            log.warning("posture-watch's files are gone (uninstalled?): a click quits")
+            self._on_select(MenuAction.QUIT)
+            return
         with self._lock:
             if self._popup is not None and self._popup.poll() is None:
                 self._popup.terminate()  # a second click on the icon closes the menu
