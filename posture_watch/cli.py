@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         report,
         settings,
         tray,
+        uninstall,
     )
     from posture_watch.commands.did_you_mean import CommandParser
     from posture_watch.model_cli import add_model_commands
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     control_cli.add_parsers(sub)
     add_model_commands(sub)
     settings.add_parser(sub)
+    uninstall.add_parser(sub)
     return parser
 
 
