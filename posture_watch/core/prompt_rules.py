@@ -371,18 +371,23 @@ class Nudge:
     body: str
 
 
-def nudge_message(due: PromptDue) -> Nudge:
+def nudge_message(due: PromptDue, *, windows: bool = True) -> Nudge:
     """The notification for ``due``: why first, then the tip, then where it comes from.
 
     ``Your head has been forward for 40 s. Screen at eye level: Your gaze should ...``
-    A break adds the stretch that the stretch window shows. A stretch asked for from the
-    menu opens its window without a notification; its message is the stretch itself.
+    A break adds the stretch that the stretch window shows; where no window can open
+    (``windows`` False: no X display) it adds the stretch's steps instead. A stretch
+    asked for from the menu opens its window without a notification; its message is the
+    stretch itself.
     """
     prompt = due.prompt
     why = why_sentence(due.reason, due.lasted, due.problem)
     tip = f"{prompt.title}: {prompt.text}"
     lines = [f"{why} {tip}" if why else tip]
-    if due.stretch is not None:
+    if due.stretch is not None and windows:
         lines.append(f"Then a stretch in the stretch window: {due.stretch.title}.")
+    elif due.stretch is not None:
+        steps = " ".join(due.stretch.steps)
+        lines.append(f"Then a stretch, {due.stretch.title}: {steps}")
     lines.append(f"From the guide: {prompt.source}")
     return Nudge(TITLES.get(due.reason, prompt.title), "\n".join(lines))

@@ -23,6 +23,7 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from posture_watch.core import effects as fx
+from posture_watch.core import session_fallbacks as fallbacks
 from posture_watch.core.analyzer import Verdict
 from posture_watch.core.day_timer import DayTimer
 from posture_watch.core.events import (
@@ -114,6 +115,8 @@ class Session:
         self._started = now.mono
         self.read_today(now, now.wall)
         out: list[fx.Effect] = []
+        if self.settings.tray and not self.settings.windows:
+            out.append(fallbacks.NO_WINDOWS)  # once: a failure a person sees
         self._refresh(now, out)
         return out
 
@@ -251,7 +254,7 @@ class Session:
         if due.reason is Reason.MANUAL:
             self._shown_prompt(due, out)
             return
-        nudge = nudge_message(due)
+        nudge = nudge_message(due, windows=self.settings.windows)
         out.append(fx.Notify(nudge.title, nudge.body, nudge=due))
 
     def _nudge_result(self, due: PromptDue, shown: bool, out: list[fx.Effect]) -> None:
@@ -265,12 +268,20 @@ class Session:
         self._journal(due.shown(), out)
         prompt = due.prompt
         stretch = due.stretch or (prompt if prompt.kind is PromptKind.STRETCH else None)
-        if stretch is not None and not self.windows.asked(WindowKind.STRETCH):
+        if stretch is not None and not self.settings.windows:
+            if due.reason is Reason.MANUAL:  # a break's nudge carries the steps already
+                out.append(fallbacks.stretch_notice(stretch))
+        elif stretch is not None and not self.windows.asked(WindowKind.STRETCH):
             self.want(WindowKind.STRETCH, out, stretch.id)
 
     def want(self, kind: WindowKind, out: list[fx.Effect], stretch_id: str | None = None) -> None:
-        """Ask for a window: it opens now or when the open one closes (tray only)."""
-        if self.settings.tray:
+        """Ask for a window: it opens now or when the open one closes (tray only).
+        Where no window can open, the journal and calibration are a notification that
+        names the command to run instead (:mod:`~posture_watch.core.session_fallbacks`)."""
+        if self.settings.tray and not self.settings.windows:
+            if kind in fallbacks.COMMANDS:
+                out.append(fallbacks.COMMANDS[kind])
+        elif self.settings.tray:
             self._open(self.windows.want(kind, stretch_id), out)
 
     def _open(self, windows: list[Waiting], out: list[fx.Effect]) -> None:

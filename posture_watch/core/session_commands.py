@@ -92,6 +92,9 @@ def control(
 def _stretch(session: Session, now: Now, out: list[fx.Effect]) -> ControlReply:
     if not session.settings.tray:
         return STRETCH_NEEDS_TRAY
+    if not session.settings.windows:
+        menu(session, MenuAction.STRETCH, now, out)
+        return ControlReply(True, "no window can open here: the stretch came as a notification")
     if session.windows.stretch_open:
         return ControlReply(True, "a stretch window is already open")
     if session.windows.asked(WindowKind.STRETCH):

@@ -36,6 +36,9 @@ class SessionSettings:
     first_run_hint: str | None = None
     #: Start at login as it is at launch (None: not offered).
     autostart: bool | None = None
+    #: Windows can open (Tk needs an X display; False on Wayland without XWayland):
+    #: otherwise their jobs come as notifications (core/session_fallbacks.py).
+    windows: bool = True
     #: When "Pause until tomorrow" ends: minutes after midnight, the next morning
     #: (:func:`posture_watch.core.pause_rules.tomorrow_morning`).
     morning: int = MORNING

@@ -43,6 +43,14 @@ if TYPE_CHECKING:
 #: How long close() waits for the child to end after SIGTERM before it kills it (seconds).
 CLOSE_TIMEOUT = 2.0
 
+
+def can_open_windows(env: Mapping[str, str] | None = None) -> bool:
+    """Whether a Tk window can open: on Linux Tk needs an X display (``DISPLAY``: X11 or
+    XWayland); a Wayland session without XWayland has only ``WAYLAND_DISPLAY``."""
+    env = os.environ if env is None else env
+    return not sys.platform.startswith("linux") or bool(env.get("DISPLAY"))
+
+
 ResultT = TypeVar("ResultT")
 
 
@@ -324,6 +332,7 @@ def paragraph(parent: tk.Misc, text: str, wrap: int, **style: Any) -> tk.Label:
 __all__ = [
     "CLOSE_TIMEOUT",
     "ChildWindowProcess",
+    "can_open_windows",
     "exit_reason",
     "paragraph",
     "place_in_corner",

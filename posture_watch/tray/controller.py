@@ -41,6 +41,7 @@ from posture_watch.core.stream import (
     WindowKind,
     WorkerLost,
 )
+from posture_watch.desktop.child_window import can_open_windows
 from posture_watch.desktop.icons import draw_icon
 from posture_watch.history.recorder import HistoryRecorder
 from posture_watch.history.today import RecorderToday
@@ -116,6 +117,7 @@ class TrayController:
             first_run_hint=first_run_hint,
             autostart=autostart_enabled(autostart),
             morning=config.pause.morning,
+            windows=can_open_windows(),
         )
         self.session = Session(settings, scheduler, self.now(), tz or local_timezone())
 
