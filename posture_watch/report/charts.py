@@ -1,6 +1,8 @@
-"""The report's charts, drawn with matplotlib and returned as inline SVG text.
+"""The report's charts, drawn with matplotlib and returned as inline SVG text: the day's
+charts and what every chart shares (sizes, colours, legends, the clock axis); the week's
+are in :mod:`posture_watch.report.week_charts`.
 
-matplotlib is imported here and nowhere else. Figures are built with the object API on an
+matplotlib is imported by the chart modules only. Figures are built with the object API on an
 explicit Agg canvas, never through ``pyplot``: pyplot keeps global state and is not
 thread-safe, while the tray writes its daily report from a worker thread. SVG (text drawn
 as text, ``svg.fonttype = none``) keeps the charts sharp on a phone and the HTML small.
@@ -14,7 +16,9 @@ CSS media query (see :mod:`posture_watch.report.html`). Legends are HTML beside 
 chart (:func:`timeline_legend`), sized by CSS, so they never shrink with the drawing.
 
 The time axis of the day charts is fitted to the monitored span (:func:`fit_clock_range`):
-a 14-minute session fills the chart rather than being a sliver of a fixed five hours.
+a 14-minute session fills the chart rather than being a sliver of a fixed five hours. All
+three charts of a day take that one axis (:func:`day_clock_range`), so an hour is at the
+same place in the timeline, the per-hour chart and the sitting spells.
 
 Colours match the tray icons, so a state reads the same everywhere.
 """
@@ -34,11 +38,9 @@ import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from posture_watch.core.palette import state_hex
 from posture_watch.core.report import History, Interval, Summary, clock_hours, hour_edges
-from posture_watch.core.report_builder import MIN_DAY_MONITORED_S, WeekReport
 from posture_watch.core.status import TrayState
 
 #: State colours (the tray's icon colours, :mod:`posture_watch.core.palette`), also what
@@ -109,7 +111,7 @@ def to_svg(fig: Figure) -> str:
     return _METADATA.sub("", _SVG_START.sub("", buf.getvalue(), count=1))
 
 
-def _styled(chart: Callable[Concatenate[Size, P], str]) -> Callable[Concatenate[Size, P], str]:
+def styled(chart: Callable[Concatenate[Size, P], str]) -> Callable[Concatenate[Size, P], str]:
     """Build the whole chart under our rcParams for ``size``: matplotlib reads them as
     artists are made. Ids are salted per size, so the sizes on one page never share an id
     (a clip path in the hidden copy would not be drawn)."""
@@ -132,7 +134,7 @@ def _styled(chart: Callable[Concatenate[Size, P], str]) -> Callable[Concatenate[
     return wrapper
 
 
-def _figure(size: Size, height: float, *, left: float, bottom: float, top: float) -> Figure:
+def new_figure(size: Size, height: float, *, left: float, bottom: float, top: float) -> Figure:
     """A ``size.width_in`` wide figure with fixed margins in inches.
 
     Fixed margins rather than a layout engine: the labels are known in advance, and
@@ -298,7 +300,7 @@ def timeline_legend(history: History, summary: Summary, tz: tzinfo) -> list[Lege
 _TIMELINE_ROWS = ("posture", "breaks", "nudges")
 
 
-@_styled
+@styled
 def timeline_chart(
     size: Size,
     history: History,
@@ -314,7 +316,7 @@ def timeline_chart(
     edges = hour_edges(summary.first_day, tz)
     left = size.text_in(max(map(len, _TIMELINE_ROWS))) + 0.25
     bottom = 2.4 * size.em_in
-    fig = _figure(size, bottom + 0.05 + 7.2 * size.em_in, left=left, bottom=bottom, top=0.05)
+    fig = new_figure(size, bottom + 0.05 + 7.2 * size.em_in, left=left, bottom=bottom, top=0.05)
     ax = fig.add_subplot()
     runs = state_runs(history, edges)
     for state in _STATES:
@@ -338,7 +340,7 @@ def timeline_chart(
     return to_svg(fig)
 
 
-@_styled
+@styled
 def hourly_chart(size: Size, summary: Summary, clock: tuple[float, float]) -> str:
     """Upright and slouching minutes per clock hour, stacked (a week: per monitored day).
 
@@ -351,7 +353,7 @@ def hourly_chart(size: Size, summary: Summary, clock: tuple[float, float]) -> st
     upright = np.array([c.upright_s for c in summary.hours]) / 60.0 / days
     slouch = np.array([c.slouch_s for c in summary.hours]) / 60.0 / days
     left = size.text_in(2) + 2.2 * size.em_in + 0.15
-    fig = _figure(size, 12 * size.em_in, left=left, bottom=2.4 * size.em_in, top=0.1)
+    fig = new_figure(size, 12 * size.em_in, left=left, bottom=2.4 * size.em_in, top=0.1)
     ax = fig.add_subplot()
     ax.bar(hours, upright, width=0.8, color=COLOURS["upright"])
     ax.bar(hours, slouch, width=0.8, bottom=upright, color=COLOURS["slouch"])
@@ -375,7 +377,7 @@ def hourly_legend() -> list[LegendItem]:
     ]
 
 
-@_styled
+@styled
 def spells_chart(
     size: Size,
     history: History,
@@ -390,7 +392,7 @@ def spells_chart(
     """
     edges = hour_edges(summary.first_day, tz)
     left = size.text_in(3) + 2.2 * size.em_in + 0.15
-    fig = _figure(size, 12 * size.em_in, left=left, bottom=2.4 * size.em_in, top=0.1)
+    fig = new_figure(size, 12 * size.em_in, left=left, bottom=2.4 * size.em_in, top=0.1)
     ax = fig.add_subplot()
     for x, w in _spans(history.bouts, edges):
         minutes = w * 60.0
@@ -423,151 +425,3 @@ def spells_legend(
     if True in long:
         items.append(LegendItem(f"sitting spell of {limit} or more", COLOURS["slouch"]))
     return [*items, LegendItem(f"break nudge after {limit}", CAMERA_COLOUR, "line")]
-
-
-# ---------------------------------------------------------------- the week charts
-#
-# One rule for a short day (monitored, but under the counting minimum) in every week
-# chart: it is drawn hollow (open bar, open ring), a day that counts is filled, and the
-# legend says so (:func:`week_legend`).
-
-
-def _week_bars(ax, x: np.ndarray, y: np.ndarray, counts: np.ndarray, colour: str) -> None:
-    """Filled bars for days that count, hollow ones for the others; NaN draws nothing."""
-    seen = ~np.isnan(y) & (y > 0)  # NaN: not monitored; 0: nothing to draw, not even a rim
-    ax.bar(x[counts & seen], y[counts & seen], color=colour, width=0.7)
-    hollow = ~counts & seen
-    ax.bar(x[hollow], y[hollow], color="white", edgecolor=colour, linewidth=1.5, width=0.7)
-
-
-def _monitored(week: WeekReport, values: Sequence[float]) -> np.ndarray:
-    """``values`` per day, NaN for a day without monitoring (no bar, not even a hollow one)."""
-    return np.array(
-        [v if d.monitored_s > 0 else np.nan for d, v in zip(week.days, values, strict=True)]
-    )
-
-
-def _week_dots(ax, x: np.ndarray, y: np.ndarray, counts: np.ndarray, colour: str) -> None:
-    ax.plot(x, np.where(counts, y, np.nan), "-", color=colour)
-    ax.plot(x[counts], y[counts], "o", color=colour, markersize=7)
-    if (~counts).any():
-        ax.plot(
-            x[~counts],
-            y[~counts],
-            "o",
-            markersize=7,
-            markerfacecolor="white",
-            markeredgewidth=1.5,
-            color=colour,
-        )
-
-
-def _minutes_axis(ax, values: np.ndarray, label: str) -> None:
-    """A minutes axis from 0 with a few whole-number ticks, at least 0-5 min."""
-    ax.set_ylim(0, max(5.0, float(np.nanmax(values, initial=0.0)) * 1.1))
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True, min_n_ticks=2))
-    ax.set_ylabel(label)
-
-
-def sitting_scale(week: WeekReport) -> tuple[float, str]:
-    """Seconds per unit and the unit's name for the sitting axis: minutes while no day
-    reaches an hour (a 14-minute day must not be 0.23 h on an axis of 0.00-0.25)."""
-    longest = max((d.sitting_s for d in week.days), default=0.0)
-    return (60.0, "min") if longest < 3600.0 else (3600.0, "hours")
-
-
-def week_legend(week: WeekReport, series: Sequence[LegendItem]) -> list[LegendItem]:
-    """The chart's ``series``, then filled against hollow when a day is too short to count."""
-    items = list(series)
-    hollow = [
-        not counts and (d.monitored_s > 0 or pain is not None)
-        for d, pain, counts in zip(week.days, week.pain, week.counts, strict=True)
-    ]
-    if any(hollow):
-        colour = TEXT_COLOURS["ink"]
-        items += [
-            LegendItem("filled: a day that counts", colour, "box"),
-            LegendItem(
-                f"hollow: under {MIN_DAY_MONITORED_S / 60:.0f} min monitored, not counted",
-                colour,
-                "hollow",
-            ),
-        ]
-    return items
-
-
-def trend_series() -> list[LegendItem]:
-    return [
-        LegendItem("minutes slouching", COLOURS["slouch"]),
-        LegendItem("share of sitting time upright", COLOURS["upright"], "dot"),
-    ]
-
-
-def pain_series(week: WeekReport) -> list[LegendItem]:
-    unit = sitting_scale(week)[1]
-    pain = [LegendItem("highest pain logged (0–10)", PAIN_COLOUR, "dot")]
-    return [
-        *(pain if any(p is not None for p in week.pain) else []),
-        LegendItem("minutes slouching", COLOURS["slouch"]),
-        LegendItem(f"time sitting ({unit})", COLOURS["unknown"]),
-    ]
-
-
-def _day_labels(week: WeekReport) -> list[str]:
-    return [f"{d.first_day:%a}\n{d.first_day:%d}" for d in week.days]
-
-
-@_styled
-def week_trend_chart(size: Size, week: WeekReport) -> str:
-    """Slouching minutes per day (bars) above the upright share per day (dots)."""
-    x = np.arange(len(week.days))
-    counts = np.array(week.counts)
-    share = np.array(
-        [np.nan if d.upright_share is None else d.upright_share * 100 for d in week.days]
-    )
-    left = size.text_in(3) + 2.2 * size.em_in + 0.15
-    fig = _figure(size, 18 * size.em_in, left=left, bottom=3.6 * size.em_in, top=0.1)
-    top, bottom = fig.subplots(2, 1, sharex=True)
-    slouch = _monitored(week, [d.slouch_min for d in week.days])
-    _week_bars(top, x, slouch, counts, COLOURS["slouch"])
-    _minutes_axis(top, slouch, "slouching\n(min)")
-    # The line joins the days the trend uses; a day too short to count is an open ring.
-    _week_dots(bottom, x, share, counts, COLOURS["upright"])
-    bottom.set_ylim(0, 105)
-    bottom.set_yticks([0, 50, 100])
-    bottom.set_ylabel("upright\n(%)")
-    bottom.set_xticks(x, _day_labels(week))
-    for ax in (top, bottom):
-        ax.spines[["top", "right"]].set_visible(False)
-    return to_svg(fig)
-
-
-@_styled
-def pain_chart(size: Size, week: WeekReport) -> str:
-    """Pain per day above slouching minutes and sitting time per day, on a shared day axis."""
-    x = np.arange(len(week.days))
-    pain = np.array([np.nan if p is None else p for p in week.pain], dtype=np.float64)
-    left = size.text_in(3) + 2.2 * size.em_in + 0.15
-    fig = _figure(size, 24 * size.em_in, left=left, bottom=3.6 * size.em_in, top=0.1)
-    ax_pain, ax_slouch, ax_sit = fig.subplots(3, 1, sharex=True)
-    counts = np.array(week.counts)
-    _week_dots(ax_pain, x, pain, counts, PAIN_COLOUR)
-    ax_pain.set_ylim(-0.5, 10.5)
-    ax_pain.set_yticks([0, 5, 10])
-    ax_pain.set_ylabel("pain\n(0–10)")
-    slouch = _monitored(week, [d.slouch_min for d in week.days])
-    _week_bars(ax_slouch, x, slouch, counts, COLOURS["slouch"])
-    _minutes_axis(ax_slouch, slouch, "slouching\n(min)")
-    per, unit = sitting_scale(week)
-    sitting = _monitored(week, [d.sitting_s / per for d in week.days])
-    _week_bars(ax_sit, x, sitting, counts, COLOURS["unknown"])
-    if unit == "min":
-        _minutes_axis(ax_sit, sitting, "sitting\n(min)")
-    else:
-        ax_sit.set_ylim(0, max(1.0, float(np.nanmax(sitting)) * 1.1))
-        ax_sit.yaxis.set_major_locator(MaxNLocator(nbins=3, steps=[1, 2, 2.5, 5, 10]))
-        ax_sit.set_ylabel("sitting\n(hours)")
-    ax_sit.set_xticks(x, _day_labels(week))
-    for ax in (ax_pain, ax_slouch, ax_sit):
-        ax.spines[["top", "right"]].set_visible(False)
-    return to_svg(fig)

@@ -28,7 +28,7 @@ from posture_watch.core.report_builder import (
     WeekReport,
 )
 from posture_watch.core.words import plural, times
-from posture_watch.report import charts
+from posture_watch.report import charts, week_charts
 
 _CSS = """
 *{box-sizing:border-box}
@@ -133,18 +133,18 @@ def render_week_html(report: WeekReport) -> str:
     body.append(f'<p class="note">{escape(COUNTING_RULE)}</p>')
     body.append(
         _chart(
-            lambda size: charts.week_trend_chart(size, report),
+            lambda size: week_charts.week_trend_chart(size, report),
             escape(report.trend),
-            charts.week_legend(report, charts.trend_series()),
+            week_charts.week_legend(report, week_charts.trend_series()),
         )
     )
     body.append(_day_table(report))
     body.append("<h2>Pain, slouching and sitting</h2>")
     body.append(
         _chart(
-            lambda size: charts.pain_chart(size, report),
+            lambda size: week_charts.pain_chart(size, report),
             escape(report.pattern),
-            charts.week_legend(report, charts.pain_series(report)),
+            week_charts.week_legend(report, week_charts.pain_series(report)),
         )
     )
     body.append("<h2>Minutes per hour: upright and slouching</h2>")

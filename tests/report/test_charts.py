@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from posture_watch.core.report import clock_hours, hour_edges, summarize
-from posture_watch.report import charts
+from posture_watch.report import charts, week_charts
 from tests.report.contrast import MIN_RATIO, hex_rgb, ratio
 from tests.report.histories import TZ
 from tests.report.pages import DAYS, all_pages, mixed_week, tiny_week
@@ -50,13 +50,13 @@ def test_odd_spans_get_the_clock_they_cover():
 def test_a_week_of_minutes_has_a_minutes_axis_with_whole_ticks():
     """The bug: "sitting h" ran 0.00-0.05."""
     week = tiny_week()
-    assert charts.sitting_scale(week) == (60.0, "min")
-    svg = charts.pain_chart(charts.DESKTOP, week)
+    assert week_charts.sitting_scale(week) == (60.0, "min")
+    svg = week_charts.pain_chart(charts.DESKTOP, week)
     labels = _labels(svg)
     assert "sitting" in labels and "(min)" in labels
     numbers = [x for x in labels if re.fullmatch(r"[\d.]+", x)]
     assert numbers and all("." not in x for x in numbers), numbers
-    assert charts.sitting_scale(mixed_week()) == (3600.0, "hours")
+    assert week_charts.sitting_scale(mixed_week()) == (3600.0, "hours")
 
 
 def test_a_short_day_is_hollow_in_every_week_chart():
@@ -64,12 +64,12 @@ def test_a_short_day_is_hollow_in_every_week_chart():
     in the trend chart and in the pain chart alike, and both legends say so."""
     week = mixed_week()
     hollow = f"fill: #ffffff; stroke: {charts.COLOURS['slouch']}"
-    assert charts.week_trend_chart(charts.DESKTOP, week).count(hollow) == 1  # Fri 16
-    pain = charts.pain_chart(charts.DESKTOP, week)
+    assert week_charts.week_trend_chart(charts.DESKTOP, week).count(hollow) == 1  # Fri 16
+    pain = week_charts.pain_chart(charts.DESKTOP, week)
     assert pain.count(hollow) == 1
     assert pain.count(f"fill: #ffffff; stroke: {charts.COLOURS['unknown']}") == 1
-    for series in (charts.trend_series(), charts.pain_series(week)):
-        labels = [i.label for i in charts.week_legend(week, series)]
+    for series in (week_charts.trend_series(), week_charts.pain_series(week)):
+        labels = [i.label for i in week_charts.week_legend(week, series)]
         assert "hollow: under 10 min monitored, not counted" in labels
 
 
