@@ -24,6 +24,8 @@ from posture_watch.cli import build_parser
 from posture_watch.commands import control_cli
 from posture_watch.commands.did_you_mean import command_parsers
 from posture_watch.core.effects import ShowIcon, ShowMenu
+from posture_watch.core.prompt_rules import PromptDue, Reason, nudge_message
+from posture_watch.core.prompts import PromptKind
 from posture_watch.core.report_builder import day_report, week_report
 from posture_watch.core.scoring import PostureState
 from posture_watch.core.status import MonitorStatus
@@ -246,3 +248,18 @@ def test_today_so_far_uses_the_words() -> None:
     status = MonitorStatus()
     text = Today(TZ).text(status, Counts(slouch_alerts=2, long_sitting_alerts=1, prompts=3))
     assert not offences(text), text
+
+
+def test_every_nudge_notification_uses_the_words() -> None:
+    """The notification of every reason with every built-in prompt, with and without
+    a window to open (then the stretch's steps are in the text)."""
+    prompts = builtin_prompts()
+    stretch = next(p for p in prompts if p.kind is PromptKind.STRETCH)
+    found = []
+    for prompt in prompts:
+        for reason in Reason:
+            due = PromptDue(0.0, reason, prompt, stretch, lasted=112.0, problem=None)
+            for windows in (True, False):
+                nudge = nudge_message(due, windows=windows)
+                found += [f"{prompt.id}/{reason}: {o}" for o in offences(nudge.title + nudge.body)]
+    assert not found, "\n".join(found)
