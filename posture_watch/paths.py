@@ -93,6 +93,12 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
+def demo_history() -> Path:
+    """The history the demo writes (the data folder inside :func:`demo_data_root`): the
+    control commands ask the monitor on it when none runs on the person's own."""
+    return demo_data_root() / "data" / "history.sqlite3"
+
+
 def demo_data_root() -> Path:
     """The demo's throw-away data folder: the demo's history, event log, reports and
     calibration go here, never into the person's own folders. Each demo starts it afresh;

@@ -132,9 +132,21 @@ def run(args: argparse.Namespace) -> int:
     try:
         reply = send_request(request, history_path(args))
     except NotRunningError:
-        print(NOT_RUNNING_LINE, file=sys.stderr)
-        return EXIT_NOT_RUNNING
+        demo = _ask_the_demo(request) if args.history is None else None
+        if demo is None:
+            print(NOT_RUNNING_LINE, file=sys.stderr)
+            return EXIT_NOT_RUNNING
+        reply = demo
     return show(reply, as_json=args.json)
+
+
+def _ask_the_demo(request: ControlRequest) -> ControlReply | None:
+    """Nothing runs on the person's history: the demo may (its icon is on the screen), and
+    it keeps its own history in its throw-away folder. None when it does not run either."""
+    try:
+        return send_request(request, paths.demo_history())
+    except NotRunningError:
+        return None
 
 
 def show(reply: ControlReply, *, as_json: bool = False) -> int:

@@ -50,7 +50,8 @@ def demo_notice(
         f"{why} recorded session of about {DEMO_MINUTES} min plays{faster(speed)}. The icon "
         f"turns orange when the person slouches; a posture nudge comes after "
         f"{format_span(slouch_after)} of slouching, and a break nudge with a stretch after "
-        f"{format_span(sit_max)} of sitting. It keeps its own files: {UNTOUCHED}.",
+        f"{format_span(sit_max)} of sitting. It writes only into a throw-away folder: "
+        f"{UNTOUCHED}.",
     )
 
 

@@ -41,11 +41,13 @@ from posture_watch.monitor.setup import MonitorSetup, prepare
 @dataclass(frozen=True)
 class Launched:
     """A monitor ready to run: its set-up, the history it writes, when it started (epoch
-    s) and, for the demo, the demo's folder (None otherwise)."""
+    s), the settings file it read (the person's, also in the demo: the tray's Settings…
+    opens it) and, for the demo, the demo's folder (None otherwise)."""
 
     setup: MonitorSetup
     history: Path
     started: float
+    settings: Path
     demo_folder: Path | None = None
 
 
@@ -58,11 +60,12 @@ def launch(
     monitor is known to run, before the camera opens (the tray checks its display)."""
     started = SYSTEM.wall()
     # the person's settings, found before the demo moves the config folder
-    request = replace(setup_request(args), config_file=args.config or settings_path())
+    settings = args.config or settings_path()
+    request = replace(setup_request(args), config_file=settings)
     if args.demo:
         with _in_demo_folder(args, Holder("", kind, True, started)) as (history, folder):
             before()
-            yield Launched(prepare(request), history, started, folder)
+            yield Launched(prepare(request), history, started, settings, folder)
         return
     history = history_path(args)
     InstanceLock.check_free(history)
@@ -73,12 +76,12 @@ def launch(
             if setup.demo:  # no webcam (or the demo recording named as the source)
                 holder = Holder("", kind, True, started)
                 history, folder = held.enter_context(_in_demo_folder(args, holder))
-                launched = Launched(setup, history, started, folder)
+                launched = Launched(setup, history, started, settings, folder)
             else:
                 held.enter_context(
                     InstanceLock.for_history(history, Holder("", kind, False, started))
                 )
-                launched = Launched(setup, history, started)
+                launched = Launched(setup, history, started, settings)
         except BaseException:
             if setup.first is not None:
                 setup.first.close()  # refused: the loop that would close it never runs

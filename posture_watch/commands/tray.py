@@ -25,7 +25,6 @@ from posture_watch.commands.launch import (
     tell_desktop,
 )
 from posture_watch.commands.monitor_options import add_monitor_options
-from posture_watch.config import settings_path
 from posture_watch.core.menu import MenuAction
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
@@ -205,7 +204,7 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
         actions=DesktopActions(
             setup.spec,
             args.profile or "default",
-            args.config or settings_path(),
+            launched.settings,
             history_file,
             config.decision.sit_max,
             model=setup.model,

@@ -172,8 +172,8 @@ def test_the_demo_notice_gives_the_times_at_the_chosen_speed():
     assert demo_notice(1, 30, 105).body == (
         "A recorded session of about 5 min plays. The icon turns orange when the person "
         "slouches; a posture nudge comes after 30 s of slouching, and a break nudge with a "
-        "stretch after 1 min 45 s of sitting. It keeps its own files: your own history, "
-        "calibration and reports are not touched."
+        "stretch after 1 min 45 s of sitting. It writes only into a throw-away folder: your "
+        "own history, calibration and reports are not touched."
     )
     assert "10 times faster" in demo_notice(10, 30, 105).body
     assert "after 30 s of slouching" in demo_notice(10, 30, 105).body  # the recording's

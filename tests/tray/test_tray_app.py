@@ -443,7 +443,8 @@ def test_todays_report_from_the_menu_and_again_on_quit(
     history = tmp_path / "history.sqlite3"
     proc = start_tray(tray_env, "--demo", "--config", settings, "--speed", 8, "--history", history)
     today = datetime.now().date().isoformat()
-    report = Path(tray_env["XDG_DATA_HOME"]) / "posture-watch" / "reports" / f"{today}.html"
+    demo = Path(tray_env["XDG_CACHE_HOME"]) / "posture-watch" / "demo"  # the demo's reports
+    report = demo / "data" / "reports" / f"{today}.html"
     try:
         running = {TrayState.UPRIGHT, TrayState.SLOUCH, TrayState.AWAY}
         watch_states(xsession, proc, time.monotonic() + 30, lambda s: s[-1] in running)
