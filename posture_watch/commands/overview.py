@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from posture_watch import __version__, profiles
+from posture_watch import __version__, paths, profiles
 from posture_watch.clock import SYSTEM, local_timezone
 from posture_watch.commands.control_cli import HISTORY_FILE_NAME
 from posture_watch.core.control_protocol import ControlCommand, ControlRequest
@@ -32,7 +32,6 @@ from posture_watch.core.words import percent
 from posture_watch.errors import EXIT_OK, PostureWatchError, StorageError
 from posture_watch.history.schema import readable_version
 from posture_watch.monitor.instance import history_lock_path, lock_path
-from posture_watch.paths import data_dir
 
 if TYPE_CHECKING:
     from posture_watch.history import HistoryStore
@@ -100,12 +99,18 @@ def monitor_pid(history: Path) -> int | None:
 
 
 def monitor_line(history: Path, pid: int | None = None) -> str:
-    """``monitor: running (pid 4242) · Upright · sitting 23 min`` or ``not running``;
-    ``pid`` as :func:`monitor_pid` found it (found here when not given)."""
+    """``monitor: running (pid 4242) · Upright · sitting 23 min``, ``the demo is running``
+    (on its own throw-away history) or ``not running``; ``pid`` as :func:`monitor_pid`
+    found it for ``history`` (found here when not given)."""
     pid = monitor_pid(history) if pid is None else pid
+    what = "monitor: running"
     if pid is None:
-        return "monitor: not running (start it with `posture-watch tray`)"
-    running = f"monitor: running (pid {pid})" if pid else "monitor: running"
+        demo = paths.demo_history()
+        pid = held_by(history_lock_path(demo))
+        if pid is None:
+            return "monitor: not running (start it with `posture-watch tray`)"
+        history, what = demo, "monitor: the demo is running"
+    running = f"{what} (pid {pid})" if pid else what
     from posture_watch.monitor.control_client import send_request
 
     try:
@@ -174,7 +179,7 @@ def _open_quietly(history: Path, running: bool) -> HistoryStore:
 def text(history: Path | None = None, now: float | None = None) -> str:
     """The whole overview, for the person's history (or ``history``) on the day of
     ``now`` (default: the system clock's)."""
-    history = data_dir() / HISTORY_FILE_NAME if history is None else history
+    history = paths.data_dir() / HISTORY_FILE_NAME if history is None else history
     width = max(len(name) for name, _ in MAIN_COMMANDS)
     pid = monitor_pid(history)
     lines = [

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from posture_watch import paths
 from posture_watch.clock import local_timezone
 from posture_watch.commands import overview
 from posture_watch.core.minutes import MinuteRow
@@ -83,3 +84,14 @@ def test_a_running_monitor_is_read_from_its_lock_without_taking_it(tmp_path):
         assert proc.stdout.strip() == str(os.getpid())
         with pytest.raises(AlreadyRunningError), InstanceLock.for_history(history):
             pass
+
+
+def test_a_running_demo_is_named_as_the_demo(tmp_path, monkeypatch):
+    """The demo writes its own throw-away history: with nothing on the person's, the
+    overview says the demo runs rather than "not running" beside its tray icon."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    history = tmp_path / "data" / "history.sqlite3"
+    with InstanceLock.for_history(paths.demo_history()):
+        line = overview.monitor_line(history)
+    assert line.startswith(f"monitor: the demo is running (pid {os.getpid()})"), line
+    assert overview.monitor_line(history).startswith("monitor: not running")
