@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = CommandParser(
         prog="posture-watch",
         description="A quiet posture monitor: notices sustained slouching and long sitting.",
+        epilog="posture-watch alone prints a short status and the main commands; "
+        "posture-watch COMMAND --help explains one command.",
     )
     parser.add_argument("--version", action="version", version=f"posture-watch {__version__}")
     sub: argparse._SubParsersAction = parser.add_subparsers(

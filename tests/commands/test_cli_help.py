@@ -54,3 +54,8 @@ def test_every_command_says_what_it_does_in_its_help() -> None:
             description = command.description or ""
             assert len(description) > 10 and description[0].isupper(), name
             assert description in command.format_help(), name
+
+
+def test_the_top_level_help_says_what_the_bare_command_does() -> None:
+    text = " ".join(build_parser().format_help().split())
+    assert "posture-watch alone prints a short status and the main commands" in text
