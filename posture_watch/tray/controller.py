@@ -92,6 +92,7 @@ class TrayController:
         tz: tzinfo | None = None,
         first_run_hint: str | None = None,
         worker_alive: Callable[[], bool] | None = None,
+        windows: bool | None = None,
     ) -> None:
         self.loop, self.notifier, self.journal, self.actions = loop, notifier, journal, actions
         self.clock = clock or SystemClock()
@@ -117,7 +118,7 @@ class TrayController:
             first_run_hint=first_run_hint,
             autostart=autostart_enabled(autostart),
             morning=config.pause.morning,
-            windows=can_open_windows(),
+            windows=can_open_windows() if windows is None else windows,
         )
         self.session = Session(settings, scheduler, self.now(), tz or local_timezone())
 

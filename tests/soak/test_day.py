@@ -484,6 +484,7 @@ def run_day(tmp: Path) -> DayRun:
             open_recorder(history, loop.started, report=lines.append, busy_timeout=0.05)
         ),
         worker_alive=lambda: worker.is_alive(),
+        windows=True,  # its stand-in stretch window opens without a display
     )
     controller.icon = icon
     errors: list[threading.ExceptHookArgs] = []

@@ -110,7 +110,7 @@ class Running:
             open_stretch=lambda prompt_id: None,  # type: ignore[arg-type,return-value]
             actions=self.actions,
             clock=clock,
-            **kw,
+            **({"windows": True} | kw),  # stand-in windows open without a display
         )
         self.controller.icon = self.icon
         self.thread = threading.Thread(target=self.controller.run, daemon=True)

@@ -57,7 +57,7 @@ def make_tray(tmp_path: Path, clock: ManualClock, **kw) -> TrayController:
         open_stretch=lambda prompt_id: None,  # type: ignore[arg-type,return-value]
         actions=Actions(),
         clock=clock,
-        **kw,
+        **({"windows": True} | kw),  # stand-in windows open without a display
     )
     tray.icon = Icon()
     return tray
