@@ -42,6 +42,7 @@ class Tray:
             "XDG_CONFIG_HOME": str(folder / "config"),
             "XDG_DATA_HOME": str(folder / "data"),
             "XDG_STATE_HOME": str(folder / "state"),
+            "XDG_CACHE_HOME": str(folder / "cache"),  # the demo's folder: one per tray
         }
         argv = [*TRAY, "--demo", "--config", settings, "--events", self.events, *args]
         self.proc = subprocess.Popen(
