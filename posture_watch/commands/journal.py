@@ -51,7 +51,9 @@ NOTE_QUESTION = "A note (optional, Enter to skip): "
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("journal", help="note pain and where it is, or list recent entries")
+    p = sub.add_parser(
+        "journal", help="note pain and where it is in the pain journal, or list recent entries"
+    )
     p.add_argument("--pain", type=int, metavar="0-10", help="how bad it is (0 none, 10 worst)")
     p.add_argument(
         "--where",
