@@ -10,6 +10,7 @@ compared file by file with what it said it removed.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -47,7 +48,7 @@ class Home:
         self.state = root / ".local" / "state"
         self.cache = root / ".cache"
         run = root / "run"
-        run.mkdir(mode=0o700, parents=True)
+        run.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.env = {k: v for k, v in os.environ.items() if k != "POSTURE_WATCH_HOME"}
         self.env |= {
             "HOME": str(root),
@@ -90,10 +91,11 @@ class Home:
         ]
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Home:
-    """A home folder as a person leaves it after a few days, with files of others beside."""
-    home = Home(tmp_path / "home")
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home folder as a person leaves it after a few days, with files of others beside
+    (made once: the commands take seconds; each test gets a copy)."""
+    home = Home(tmp_path_factory.mktemp("filled") / "home")
     home.run("autostart", "on")
     home.run("journal", "--pain", "6", "--where", "neck")
     home.run("settings")
@@ -120,7 +122,14 @@ def home(tmp_path: Path) -> Home:
     for other in OTHERS:
         (home.root / other).parent.mkdir(parents=True, exist_ok=True)
         (home.root / other).write_text("not ours")
-    return home
+    return home.root
+
+
+@pytest.fixture
+def home(filled: Path, tmp_path: Path) -> Home:
+    """A copy of the filled home folder of its own for each test."""
+    shutil.copytree(filled, tmp_path / "home", symlinks=True)
+    return Home(tmp_path / "home")
 
 
 def listed(out: str, verb: str) -> list[Path]:
