@@ -312,7 +312,7 @@ def _advice(advice: MedicalAdvice | None) -> str:
     points = "".join(f"<li>{escape(p)}</li>" for p in advice.points)
     return (
         '<section class="advice"><h2>When to see a doctor</h2>'
-        f"<p>Your journal shows {escape('; '.join(advice.reasons))}.</p>"
+        f"<p>Your pain journal shows {escape('; '.join(advice.reasons))}.</p>"
         f"<p>{escape(advice.intro)}</p><ul>{points}</ul><p>{escape(advice.why)}</p>"
         f'<p class="cite">(guide: {escape(advice.source)})</p>'
         f"<p><b>{escape(advice.disclaimer)}</b></p></section>"
