@@ -84,14 +84,15 @@ def week_legend(week: WeekReport, series: Sequence[LegendItem]) -> list[LegendIt
     ]
     if any(hollow):
         colour = TEXT_COLOURS["ink"]
-        items += [
-            LegendItem("filled: a day that counts", colour, "box"),
+        if any(week.counts):
+            items.append(LegendItem("filled: a day that counts", colour, "box"))
+        items.append(
             LegendItem(
                 f"hollow: under {MIN_DAY_MONITORED_S / 60:.0f} min monitored, not counted",
                 colour,
                 "hollow",
-            ),
-        ]
+            )
+        )
     return items
 
 
