@@ -57,7 +57,7 @@ from posture_watch.desktop.calibration_process import (
     CalibrationResult,
     CalibrationWindowProcess,
 )
-from posture_watch.desktop.child_window import positive_number, run_window
+from posture_watch.desktop.child_window import positive_number, readable_colours, run_window
 from posture_watch.desktop.lifeline import add_parent_option
 from posture_watch.errors import CalibrationError, PostureWatchError
 
@@ -308,6 +308,7 @@ class CalibrationWindow:
             self.root = tk.Tk(className="posture-watch")
         except tk.TclError as exc:
             raise PostureWatchError(f"cannot open the calibration window: {exc}") from exc
+        readable_colours(self.root)
         self.root.title("posture-watch: Calibrate")
         self.root.resizable(False, False)
         body = tk.Frame(self.root, padx=PAD, pady=PAD)
@@ -372,7 +373,7 @@ class CalibrationWindow:
         self._message.configure(text="\n".join(["W" * 10] * MESSAGE_LINES))
         self._naming.pack(fill="x", pady=(PAD, 0), before=self._buttons)
         self._set_buttons(
-            (save_label("a-long-profile-name", True), lambda: None),
+            (save_label(self.profile, True), lambda: None),
             ("Save as new profile…", lambda: None),
             ("Try again", lambda: None),
             ("Cancel", lambda: None),

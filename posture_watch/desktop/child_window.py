@@ -321,6 +321,20 @@ def place_in_corner(root: tk.Tk, margin_right: int, margin_bottom: int) -> None:
     root.deiconify()
 
 
+#: Text colours that keep 4.5:1 (WCAG AA) on Tk's grey (#d9d9d9) and on the menu's
+#: #f4f4f4: secondary text (a source line), greyed-out entries (Tk's own #a3a3a3 on
+#: #d9d9d9 is 1.8:1: the tray menu's status line was unreadable) and warnings (red3 was
+#: 4.1:1).
+SECONDARY_TEXT = "#4d4d4d"
+DISABLED_TEXT = "#595959"
+WARNING_TEXT = "#a30000"
+
+
+def readable_colours(root: tk.Misc) -> None:
+    """Greyed-out text in every widget of ``root``'s window at :data:`DISABLED_TEXT`."""
+    root.option_add("*disabledForeground", DISABLED_TEXT)
+
+
 def paragraph(parent: tk.Misc, text: str, wrap: int, **style: Any) -> tk.Label:
     """A label of running text: left-aligned and wrapped at ``wrap`` pixels; ``style`` are
     further label options (``font``, ``fg``). Tk is loaded: ``parent`` is a widget."""
@@ -331,11 +345,15 @@ def paragraph(parent: tk.Misc, text: str, wrap: int, **style: Any) -> tk.Label:
 
 __all__ = [
     "CLOSE_TIMEOUT",
+    "DISABLED_TEXT",
+    "SECONDARY_TEXT",
+    "WARNING_TEXT",
     "ChildWindowProcess",
     "can_open_windows",
     "exit_reason",
     "paragraph",
     "place_in_corner",
+    "readable_colours",
     "result_object",
     "run_window",
     "typed_field",

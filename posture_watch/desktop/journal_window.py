@@ -34,7 +34,14 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from posture_watch.core.journal import BODY_AREAS, PAIN_MAX, PAIN_MIN
-from posture_watch.desktop.child_window import paragraph, place_in_corner, run_window
+from posture_watch.desktop.child_window import (
+    SECONDARY_TEXT,
+    WARNING_TEXT,
+    paragraph,
+    place_in_corner,
+    readable_colours,
+    run_window,
+)
 from posture_watch.desktop.journal_process import (
     JournalAnswer,
     JournalResult,
@@ -124,6 +131,7 @@ class JournalWindow:
             self.root = tk.Tk(className="posture-watch")
         except tk.TclError as exc:
             raise PostureWatchError(f"cannot open the journal window: {exc}") from exc
+        readable_colours(self.root)
         self.root.withdraw()  # shown by _place, already in its corner
         self.root.title(TITLE)
         self.root.resizable(False, False)
@@ -177,8 +185,8 @@ class JournalWindow:
     def _add_advice(self, body: tk.Frame) -> None:
         paragraph(body, ADVICE, WRAP).pack(fill="x", pady=(PAD, 0))
         source = f"From the guide: {ADVICE_SOURCE}"
-        paragraph(body, source, WRAP, fg="gray35", font="TkSmallCaptionFont").pack(fill="x")
-        self._hint = paragraph(body, "", WRAP, fg="red3")
+        paragraph(body, source, WRAP, fg=SECONDARY_TEXT, font="TkSmallCaptionFont").pack(fill="x")
+        self._hint = paragraph(body, "", WRAP, fg=WARNING_TEXT)
         self._hint.pack(fill="x", pady=(4, 0))
 
     def _add_answers(self, body: tk.Frame) -> None:

@@ -33,9 +33,11 @@ from typing import TYPE_CHECKING
 from posture_watch.clock import SYSTEM, Clock
 from posture_watch.core.prompts import Prompt
 from posture_watch.desktop.child_window import (
+    SECONDARY_TEXT,
     paragraph,
     place_in_corner,
     positive_number,
+    readable_colours,
     run_window,
 )
 from posture_watch.desktop.lifeline import add_parent_option
@@ -183,6 +185,7 @@ class StretchWindow:
             self.root = tk.Tk(className="posture-watch")
         except tk.TclError as exc:
             raise PostureWatchError(f"cannot open the stretch window: {exc}") from exc
+        readable_colours(self.root)
         self.root.withdraw()  # shown by _place, already in its corner
         self.root.title(f"posture-watch: {prompt.title}")
         self.root.resizable(False, False)
@@ -204,7 +207,7 @@ class StretchWindow:
         for number, step in enumerate(self.prompt.steps, 1):
             paragraph(body, f"{number}. {step}", WRAP).pack(fill="x")
         source = f"From the guide: {self.prompt.source}"
-        paragraph(body, source, WRAP, fg="gray35", font="TkSmallCaptionFont").pack(
+        paragraph(body, source, WRAP, fg=SECONDARY_TEXT, font="TkSmallCaptionFont").pack(
             fill="x", pady=(4, 0)
         )
 

@@ -18,9 +18,14 @@ import sys
 import tkinter as tk
 from collections.abc import Sequence
 
+from posture_watch.desktop.child_window import DISABLED_TEXT
 from posture_watch.tray.menu import SEPARATOR, MenuEntry
 
 TIMEOUT_MS = 60_000
+#: One background for the menu and its rows, dark text on it, and greyed-out rows (the
+#: status line, Calibrate… while calibrating) still readable: 6:1 on it, where Tk's own
+#: #a3a3a3 on its #d9d9d9 buttons was 1.8:1.
+MENU_BACKGROUND, MENU_TEXT = "#f4f4f4", "#1a1a1a"
 BOX_TICKED, BOX_EMPTY = "\u2611", "\u2610"
 
 
@@ -42,7 +47,7 @@ def choose(entries: Sequence[MenuEntry]) -> str | None:
         chosen.append(entry_id)
         close()
 
-    frame = tk.Frame(root, borderwidth=1, relief="solid", background="#f4f4f4")
+    frame = tk.Frame(root, borderwidth=1, relief="solid", background=MENU_BACKGROUND)
     frame.pack(fill="both", expand=True)
     for entry in entries:
         if entry.id == SEPARATOR:
@@ -53,6 +58,9 @@ def choose(entries: Sequence[MenuEntry]) -> str | None:
             text=_label(entry),
             anchor="w",
             relief="flat",
+            background=MENU_BACKGROUND,
+            foreground=MENU_TEXT,
+            disabledforeground=DISABLED_TEXT,
             state="normal" if entry.enabled else "disabled",
             command=functools.partial(pick, entry.id),
         ).pack(fill="x")
