@@ -171,7 +171,9 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
     from posture_watch.desktop.notify import notifier_for_platform
     from posture_watch.desktop.stretch_process import StretchWindowProcess
 
-    preload()  # what Quit loads, while the files are there: a tray outlives its uninstall
+    # what Quit loads, while the files are there: a tray outlives its uninstall; joined
+    # before returning, so no daemon thread is inside matplotlib while Python shuts down
+    warm_up = preload()
     config = setup.config
     uncalibrated = _uncalibrated_start(args, setup)
     first_run = _first_run(setup, uncalibrated)
@@ -270,6 +272,7 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
         # Quit from the menu writes today's report after the icon has gone: wait for it
         control.join(REPORT_TIMEOUT if controller.quit_requested.is_set() else JOIN_TIMEOUT)
         worker.join(JOIN_TIMEOUT)
+        warm_up.join(REPORT_TIMEOUT)
         journal.close()
     counts = loop.counts()  # one snapshot, safe even if the worker has not ended yet
     if not setup.demo:  # the demo says what happened instead (commands/demo.py)

@@ -29,6 +29,7 @@ import functools
 import io
 import math
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -111,23 +112,32 @@ def to_svg(fig: Figure) -> str:
     return _METADATA.sub("", _SVG_START.sub("", buf.getvalue(), count=1))
 
 
+#: One chart at a time in this process: :func:`styled` changes matplotlib's global rcParams.
+_DRAWING = threading.Lock()
+
+
 def styled(chart: Callable[Concatenate[Size, P], str]) -> Callable[Concatenate[Size, P], str]:
     """Build the whole chart under our rcParams for ``size``: matplotlib reads them as
     artists are made. Ids are salted per size, so the sizes on one page never share an id
-    (a clip path in the hidden copy would not be drawn)."""
+    (a clip path in the hidden copy would not be drawn). rcParams are global, so charts
+    are drawn one at a time (:data:`_DRAWING`): the tray's start-up warm-up and a report
+    written on another thread would otherwise swap each other's settings mid-chart."""
 
     @functools.wraps(chart)
     def wrapper(size: Size, *args: P.args, **kwargs: P.kwargs) -> str:
-        with matplotlib.rc_context(
-            {
-                "svg.fonttype": "none",
-                "svg.hashsalt": f"posture-watch-{size.name}",
-                "font.size": size.font_pt,
-                "text.color": TEXT_COLOURS["ink"],
-                "axes.labelcolor": TEXT_COLOURS["ink"],
-                "xtick.labelcolor": TEXT_COLOURS["ink"],
-                "ytick.labelcolor": TEXT_COLOURS["ink"],
-            }
+        with (
+            _DRAWING,
+            matplotlib.rc_context(
+                {
+                    "svg.fonttype": "none",
+                    "svg.hashsalt": f"posture-watch-{size.name}",
+                    "font.size": size.font_pt,
+                    "text.color": TEXT_COLOURS["ink"],
+                    "axes.labelcolor": TEXT_COLOURS["ink"],
+                    "xtick.labelcolor": TEXT_COLOURS["ink"],
+                    "ytick.labelcolor": TEXT_COLOURS["ink"],
+                }
+            ),
         ):
             return chart(size, *args, **kwargs)
 
