@@ -206,7 +206,7 @@ _ROW_NOUNS: dict[str, tuple[str, str]] = {
     "pauses": ("pause", "pauses"),
     "camera_problems": ("camera problem", "camera problems"),
     "calibrations": ("calibration", "calibrations"),
-    "journal": ("journal entry", "journal entries"),
+    "journal": ("pain journal entry", "pain journal entries"),
 }
 
 

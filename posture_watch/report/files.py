@@ -72,7 +72,7 @@ def write_page(out_path: Path, text: str) -> Path:
     """Replace ``out_path`` with ``text`` atomically (its folder is made when missing);
     an unwritable path is a :class:`~posture_watch.errors.StorageError`."""
     try:
-        out_path.parent.mkdir(parents=True, exist_ok=True)
+        out_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # private, as the data
         write_atomic(out_path, text)
     except OSError as exc:
         raise StorageError(f"{out_path}: cannot write the report ({exc.strerror})") from exc

@@ -166,7 +166,7 @@ def _advice(advice: MedicalAdvice | None) -> list[str]:
     if advice is None:
         return []
     lines = ["", "When to see a doctor"]
-    lines += _wrap("Your journal shows " + "; ".join(advice.reasons) + ".")
+    lines += _wrap("Your pain journal shows " + "; ".join(advice.reasons) + ".")
     lines += _wrap(advice.intro)
     for point in advice.points:
         lines += _wrap(point, "  - ", "    ")

@@ -78,7 +78,10 @@ def test_day_summary_with_medical_advice():
     text = render_day(day_report(history, DAY, TZ))
     _fits(text)
     assert "When to see a doctor" in text
-    assert "Your journal shows pain of 8/10 on Mon 12 May; numbness noted on Mon 12 May." in text
+    flowing = " ".join(text.split())  # the sentence is wrapped to the terminal's width
+    assert "Your pain journal shows pain of 8/10 on Mon 12 May; numbness noted on Mon 12 May." in (
+        flowing
+    )
     assert "(guide: When to Seek Medical Attention)" in text
     assert "posture-watch gives no diagnosis" in text
 
