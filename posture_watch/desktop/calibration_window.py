@@ -8,11 +8,15 @@ Run as its own process so Tk owns that process's main thread (the tray's side is
 
 A reference taken in a slouch makes every later slouch read as upright, so nothing is
 saved without the person's click: the window says "Sit upright, look at your screen",
-counts down, samples for a few seconds (a progress bar), and then shows either the
-reference it measured with Save buttons, or the reason it refuses (moving, not frontal,
-clearly slouched against population norms, too short) with Try again. Saving over an
-existing profile says so on the button ("Replace 'default'"). Keys: Return = the first
-Save button (or Try again after a refusal), Escape = Cancel.
+counts down, samples for a few seconds (a progress bar), and then says in plain words
+what it measured ("Your head sits where an upright head should. Save it?") with Save
+buttons, or why it refuses and what to do (moving, not frontal, clearly slouched, seen
+too briefly) with Try again; the numbers stay in ``posture-watch calibrate``'s output.
+It needs as many frames as ``calibrate`` asks of a camera, whatever the source (see
+:meth:`~posture_watch.calibration_session.CalibrationSession.reference`), and keeps one
+size from its first frame to its last. Saving over an existing profile says so on the
+button ("Replace 'default'"). Keys: Return = the first Save button (or Try again after a
+refusal), Escape = Cancel.
 
 "You look slouched" is the one refusal the person may overrule: someone whose upright head
 sits low in the picture (a camera high above the screen) would be refused on every try.
