@@ -4,11 +4,21 @@ The figures themselves are computed by the pure core (:mod:`posture_watch.core.r
 :mod:`posture_watch.core.report_builder`, :mod:`posture_watch.core.advice`); this package
 holds the adapters around it. The HTML renderer is imported lazily because it pulls in
 matplotlib, which a terminal report never needs.
+
+matplotlib keeps a font cache and a config folder of its own (``~/.cache/matplotlib``,
+``~/.config/matplotlib``). Unless the person set ``MPLCONFIGDIR`` themselves, ours goes
+into posture-watch's cache folder instead, before any chart module imports matplotlib, so
+the app leaves nothing in other programs' folders and ``uninstall`` takes it with the rest.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
+
+from posture_watch import paths
+
+os.environ.setdefault("MPLCONFIGDIR", str(paths.cache_dir() / "matplotlib"))
 
 from posture_watch.report.load import NoHistoryError, load_day, load_range, load_week
 from posture_watch.report.terminal import render_day, render_week
