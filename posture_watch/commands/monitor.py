@@ -236,7 +236,8 @@ def follow(
     def now() -> Now:
         return Now.at(clock.wall(), clock.monotonic())
 
-    settings = SessionSettings(tray=False, stop_after=args.seconds)
+    morning = setup.config.pause.morning  # "pause until-tomorrow" as the tray reckons it
+    settings = SessionSettings(tray=False, stop_after=args.seconds, morning=morning)
     session = Session(settings, None, now(), local_timezone())  # no prompts, no windows
     session.start(now())
     code = 0
