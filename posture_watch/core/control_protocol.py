@@ -11,7 +11,8 @@ One JSON line each way, then the server closes the connection::
     ← {"ok": true, "message": "paused for 30 min (until 14:32)"}
 
 ``pause`` carries ``"seconds"`` (more than 0, at most 24 h) or ``"until": "tomorrow"``
-(local midnight, reckoned by the monitor on its own clock). A reply may carry ``"data"``,
+(the next morning at the settings' ``[pause] morning``, reckoned by the monitor on its own
+clock: :func:`~posture_watch.core.pause_rules.tomorrow_morning`). A reply may carry ``"data"``,
 an object for scripts (``status --json``).
 """
 
