@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 from posture_watch.core.palette import STATE_COLOURS
@@ -248,10 +249,9 @@ def capture_wayland(out: Path, speed: float) -> None:
 
 def _orange(bar: Image.Image) -> Image.Image | None:
     """The bar when the icon is the slouching one (30 pixels of its colour), else None."""
-    r0, g0, b0 = STATE_COLOURS[TrayState.SLOUCH]
-    pixels = bar.convert("RGB").getdata()
-    near = sum(1 for r, g, b in pixels if (r - r0) ** 2 + (g - g0) ** 2 + (b - b0) ** 2 < 300)
-    return bar if near >= 30 else None
+    pixels = np.asarray(bar.convert("RGB"), dtype=np.int32).reshape(-1, 3)
+    near = ((pixels - np.array(STATE_COLOURS[TrayState.SLOUCH])) ** 2).sum(axis=1) < 300
+    return bar if int(near.sum()) >= 30 else None
 
 
 def main(argv: list[str] | None = None) -> int:
