@@ -27,7 +27,11 @@ from pathlib import Path
 from posture_watch.calibration_session import CalibrationSession, save_reference
 from posture_watch.clock import SYSTEM
 from posture_watch.commands.analyze import add_model_variant
-from posture_watch.core.calibration import SlouchedReferenceError, low_reference_warning
+from posture_watch.core.calibration import (
+    MIN_LIVE_FRAMES,
+    SlouchedReferenceError,
+    low_reference_warning,
+)
 from posture_watch.core.scoring import Baseline
 from posture_watch.core.words import plural
 from posture_watch.errors import CalibrationError, ConfigError
@@ -106,9 +110,10 @@ def run(args: argparse.Namespace) -> int:
             SYSTEM.sleep(1.0, threading.Event())
         if session.live:
             _say(f"  hold still for {args.seconds:g} seconds…")
-        frames = session.sample(args.seconds) or []
+        # a video or recording must give what a camera gives, as in the tray's window
+        frames = session.sample(args.seconds, min_frames=MIN_LIVE_FRAMES) or []
     try:
-        baseline = session.reference(frames, accept_low=args.accept_low)
+        baseline = session.reference(frames, accept_low=args.accept_low, guided=True)
     except SlouchedReferenceError as exc:
         raise CalibrationError(
             str(exc),

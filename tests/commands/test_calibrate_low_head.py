@@ -76,8 +76,9 @@ def test_the_option_overrules_no_other_refusal(
 ) -> None:
     out = tmp_path / "p.json"
     middle = samples["slouchingornot/middle"]
-    mixed = [s.path for s in middle if s.label == "upright"][:3]
-    mixed += [s.path for s in middle if s.label == "slouch"][:3]
+    # enough frames for any source (MIN_LIVE_FRAMES), so movement is what is refused
+    mixed = [s.path for s in middle if s.label == "upright"][:6]
+    mixed += [s.path for s in middle if s.label == "slouch"][:6]
     moving = folder_of(shared_samples, tmp_path, "moving", mixed)
     result = run_cli("calibrate", "--source", moving, "--out", out, ACCEPT_LOW_OPTION)
     assert result.code == 2 and "too much movement" in result.err, result.err
