@@ -11,10 +11,11 @@ It starts a throw-away X desktop (Xvfb, a private D-Bus bus, dunst and trayer, f
 written. The demo replays a landmark recording: no camera is opened and no camera picture
 can end up in a screenshot. While it runs the script opens the tray menu, waits for the
 posture nudge, the break nudge and the stretch window, and at the end renders the day's
-report in headless Chromium at 1366 and 390 px. With ``--wayland`` it also runs the demo
-on a headless sway desktop with waybar (``tests/harness/wayland.py``) and takes the icon in
-waybar's tray. Each picture is cropped to what it shows. Look at every picture before
-committing it.
+report in headless Chromium at 1366 and 390 px; a second demo opens Calibrate… and takes
+the calibration window with its answer (then Cancel: nothing is saved). With
+``--wayland`` it also runs the demo on a headless sway desktop with waybar
+(``tests/harness/wayland.py``) and takes the icon in waybar's tray. Each picture is
+cropped to what it shows. Look at every picture before committing it.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from posture_watch.core.menu import SEPARATOR, MenuAction, menu_entries
 from posture_watch.core.palette import STATE_COLOURS
 from posture_watch.core.status import TrayState
 
@@ -206,6 +208,47 @@ def capture_demo(session: XSession, env: dict[str, str], out: Path, speed: float
     return reports[-1]
 
 
+def choose(session: XSession, action: MenuAction) -> None:
+    """Open the tray menu and click ``action``: equal-height rows and 5-pixel separators
+    inside a 1-pixel border, so a row's centre follows from the menu's height."""
+    x, y, width, height = session.tray_geometry()
+    session.run("xdotool", "mousemove", str(x + width // 2), str(y + height // 2), "click", "1")
+    menu = session.wait_window("^posture-watch menu$", timeout=10)
+    entries = menu_entries(paused=False, calibrating=False, status="status", autostart=False)
+    separators = sum(e.id == SEPARATOR for e in entries)
+    _, _, _, menu_height = session.window_geometry(menu)
+    row = (menu_height - 2 - 5 * separators) / (len(entries) - separators)
+    top = 1.0
+    for entry in entries:
+        if entry.id == action:
+            session.click(menu, 20, int(top + row / 2))
+            return
+        top += 5 if entry.id == SEPARATOR else row
+    raise RuntimeError(f"no menu entry {action}")
+
+
+def capture_calibration(session: XSession, env: dict[str, str], out: Path) -> None:
+    """A second demo, at real speed: Calibrate… from the menu, the window with its answer
+    (the demo's recorded person: landmarks only, so the window shows no camera picture),
+    then Cancel, so nothing is saved."""
+    log_path = Path(env["HOME"]).parent / "calibrate.log"
+    log = open(log_path, "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(TRAY, env=env, stdout=log, stderr=log)
+    try:
+        wait(lambda: session.tray_geometry()[2] > 10, 30, "the tray icon")
+        time.sleep(2.0)
+        session.run("dunstctl", "close-all")
+        choose(session, MenuAction.CALIBRATE)
+        window = session.wait_window("^posture-watch: Calibrate$", timeout=30)
+        time.sleep(3 + 5 + 6)  # the countdown, the sampling, and a margin for the answer
+        crop(session.screenshot(), geometry_box(session, window), out / "calibration-window.png")
+        session.press(window, "Escape")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+
+
 def capture_report(report: Path, out: Path) -> None:
     with DevToolsPage() as page:
         for width, height, name in ((1366, 900, "report-1366.png"), (390, 844, "report-390.png")):
@@ -274,6 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         env = session.env | private_home(Path(base))
         report = capture_demo(session, env, args.out, args.speed)
         capture_report(report, args.out)
+        capture_calibration(session, env, args.out)
     if args.wayland:
         capture_wayland(args.out, args.speed)
     return 0
