@@ -106,6 +106,7 @@ def test_a_worker_that_ends_without_its_last_event_stops_the_console_with_exit_1
 
     from posture_watch.clock import ManualClock
     from posture_watch.commands.monitor import follow
+    from posture_watch.config import AppConfig
     from posture_watch.core.session import WORKER_LOST
     from posture_watch.core.worker_events import Stop
     from posture_watch.history import open_recorder
@@ -131,7 +132,7 @@ def test_a_worker_that_ends_without_its_last_event_stops_the_console_with_exit_1
             real.close(t_end)
 
     loop = Loop()
-    setup = SimpleNamespace(clock=clock, spec="demo")
+    setup = SimpleNamespace(clock=clock, spec="demo", config=AppConfig())
     args = SimpleNamespace(seconds=None)
     code = follow(args, setup, loop, worker, queue.Queue(), Recorder(), [])  # type: ignore[arg-type]
     assert code == 1
