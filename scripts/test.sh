@@ -3,8 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test-desktops
-.venv/bin/ruff check posture_watch tests benchmarks
-.venv/bin/ruff format --check posture_watch tests benchmarks
+.venv/bin/ruff check posture_watch tests benchmarks scripts
+.venv/bin/ruff format --check posture_watch tests benchmarks scripts
 # The layers (pyproject.toml [tool.importlinter]): no module imports a layer above its own.
 .venv/bin/lint-imports --no-cache
 # Types (pyproject.toml [tool.mypy]): the whole package, core/ with the flags of --strict.
