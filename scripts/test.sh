@@ -9,7 +9,7 @@ bash scripts/setup.sh --test-desktops
 .venv/bin/lint-imports --no-cache
 # Types (pyproject.toml [tool.mypy]): the whole package, core/ with the flags of --strict.
 .venv/bin/mypy
-# Tiers (README, "Running the tests"): --fast runs the fast tier alone (pytest -m "not slow":
+# Tiers (docs/CONTRIBUTING.md, "Running the tests"): --fast runs the fast tier alone (pytest -m "not slow":
 # pure and in-process, about half a minute); the full tier runs on two workers (pytest-xdist,
 # one test module per worker at a time, so module fixtures start once).
 if [ "${1:-}" = --fast ]; then

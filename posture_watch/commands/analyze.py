@@ -1,6 +1,6 @@
 """``posture-watch analyze``: classify pictures, videos or recordings, frame by frame.
 
-The ``jsonl`` output is a public interface (documented in the README): one object per
+The ``jsonl`` output is a public interface (documented in docs/COMMANDS.md): one object per
 frame, then one summary object per sequence with the alerts the tray would have raised.
 """
 
