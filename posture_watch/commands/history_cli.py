@@ -6,6 +6,11 @@ to convert epoch seconds to see which afternoon a row belongs to:
 
 - ``--format csv`` writes one table (``--table``, default ``minutes``) to stdout or
   ``--out FILE``; ``--table all --out DIR`` writes ``DIR/<table>.csv`` for every table;
+  A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets
+  a leading ``'`` (OWASP's CSV injection advice), because a spreadsheet would run it as a
+  formula: a pain journal note of ``=HYPERLINK(...)`` must open as text. Numbers we stored
+  as numbers (a negative lean, say) are written as they are, since a spreadsheet never
+  runs a number; only text is escaped.
 - ``--format json`` writes one object, ``{"format", "schema_version", "from", "to",
   "tables": {table: [row, ...]}}``, with every table unless ``--table`` names one.
 
@@ -174,11 +179,23 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+#: What a spreadsheet takes as the start of a formula (OWASP's CSV injection list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell a spreadsheet shows and never runs: text starting like a formula gets a
+    leading ``'``; numbers (int, float) and empty cells pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
     return buffer.getvalue()
 
 
