@@ -140,9 +140,15 @@ def lock_path() -> Path:
     return runtime_dir() / FOLDER / LOCK_NAME
 
 
+def resolved_history(history: Path) -> Path:
+    """The real file behind ``history``: ``~`` expanded and every symbolic link followed,
+    so two paths to one file (a link to it, a link to its folder) name one lock."""
+    return Path(os.path.realpath(Path(history).expanduser()))
+
+
 def history_lock_path(history: Path) -> Path:
-    """``<history file name>.lock`` beside the history file."""
-    history = Path(history).expanduser()
+    """``<history file name>.lock`` beside the real history file (links followed)."""
+    history = resolved_history(history)
     return history.with_name(history.name + ".lock")
 
 
@@ -163,6 +169,8 @@ class InstanceLock:
         self._fall_back = fall_back and not self._runtime
         self.fallback_reason: str | None = None
         self._fd: int | None = None
+        self._history: Path | None = None  # its file is locked too, when it exists
+        self._history_fd: int | None = None
         #: What the lock file says once held (our PID is filled in then).
         self.holder = holder or Holder(str(os.getpid()))
 
@@ -172,7 +180,9 @@ class InstanceLock:
         whatever their ``$XDG_RUNTIME_DIR``. Falls back to the runtime lock when the
         history's folder cannot be created or written (a read-only data folder).
         ``holder`` is what a second start will be told (its PID is ours)."""
-        return cls(history_lock_path(history), fall_back=True, holder=holder)
+        lock = cls(history_lock_path(history), fall_back=True, holder=holder)
+        lock._history = resolved_history(history)
+        return lock
 
     @staticmethod
     def check_free(history: Path) -> None:
@@ -181,6 +191,8 @@ class InstanceLock:
         which must leave the person's folders as they were. Anything missing, unsafe or
         unreadable is left to the real lock, taken later."""
         holder = _holder_if_locked(history_lock_path(history))
+        if holder is None:
+            holder = _history_holder(resolved_history(history))
         if holder is not None:
             raise AlreadyRunningError(holder)
 
@@ -197,9 +209,18 @@ class InstanceLock:
                 self.path = lock_path()
                 fd = _open_runtime_lock(self.path)
         self._fd = _hold(fd, self.holder)
+        if self._history is not None:
+            try:
+                self._history_fd = _hold_history(self._history)
+            except BaseException:
+                self.__exit__()
+                raise
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._history_fd is not None:
+            os.close(self._history_fd)
+            self._history_fd = None
         if self._fd is not None:
             os.close(self._fd)  # closing releases the lock
             self._fd = None
@@ -224,6 +245,82 @@ def _hold(fd: int, holder: Holder) -> int:
     os.ftruncate(fd, 0)
     os.pwrite(fd, record.to_text().encode(), 0)
     return fd
+
+
+def _hold_history(history: Path) -> int | None:
+    """Lock the history file itself (``flock``, which SQLite's own POSIX locks never
+    meet), so that a hard link to it, whose ``.lock`` lies elsewhere, is still one
+    history. A file that does not exist yet cannot have a hard link: nothing to lock
+    (None), and nothing is created. Another monitor holding it is
+    :class:`AlreadyRunningError`."""
+    try:
+        fd = os.open(history, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+    except OSError:
+        return None  # missing, or unreadable: the store will say so
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return None
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        running = _flock_holder(fd)
+        os.close(fd)
+        raise AlreadyRunningError(running) from None
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _history_holder(history: Path) -> Holder | None:
+    """Who holds the history file's own lock (see :func:`_hold_history`); None when
+    nobody does or it cannot be opened. Creates nothing."""
+    try:
+        fd = _hold_history(history)
+    except AlreadyRunningError as exc:
+        return exc.holder
+    if fd is not None:
+        os.close(fd)
+    return None
+
+
+def _flock_holder(fd: int) -> Holder:
+    """The monitor holding ``flock`` on ``fd``'s file: its PID from ``/proc/locks``, and
+    what its own ``.lock`` file says when it is one of its open files."""
+    info = os.fstat(fd)
+    key = (os.major(info.st_dev), os.minor(info.st_dev), info.st_ino)
+    pid = None
+    try:
+        with open("/proc/locks", encoding="ascii", errors="replace") as locks:
+            for line in locks:
+                fields = line.split()
+                if len(fields) > 5 and fields[1] == "FLOCK" and _lock_key(fields[5]) == key:
+                    pid = fields[4]
+                    break
+    except OSError:
+        pass
+    if pid is None:
+        return Holder("unknown")
+    folder = Path("/proc") / pid / "fd"
+    try:
+        targets = [os.readlink(link) for link in folder.iterdir()]
+    except OSError:
+        targets = []
+    for target in targets:
+        if target.endswith(".lock"):
+            holder = _holder_if_locked(Path(target))
+            if holder is not None and holder.pid == pid:
+                return holder
+    return Holder(pid)
+
+
+def _lock_key(field: str) -> tuple[int, int, int] | None:
+    """``08:01:123456`` (major and minor in hex) as numbers; None if it is not that."""
+    parts = field.split(":")
+    try:
+        return (int(parts[0], 16), int(parts[1], 16), int(parts[2]))
+    except (ValueError, IndexError):
+        return None
 
 
 def _holder_if_locked(path: Path) -> Holder | None:
