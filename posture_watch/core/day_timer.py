@@ -4,13 +4,15 @@ Both follow the clock on the wall, not elapsed time: a day with a daylight-savin
 is 23 or 25 hours long, and a machine may sleep through midnight. The report is due when
 the local time passes ``daily_at``, once a day: the hour repeated when the clocks go back,
 or a clock set back, passes it again on the same day and must not write it twice; an hour
-skipped when they go forward still counts as passed. Pure: the caller passes the local
+skipped when they go forward still counts as passed. A report due at midnight
+(``"00:00"``) is the report of the day that just ended: the day that starts then has
+nothing in it yet. Pure: the caller passes the local
 date and time it read from its clock.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from posture_watch.core.dates import minute_of_day
 
@@ -24,6 +26,8 @@ class DayTimer:
         self.day = local.date()
         self._minute = minute_of_day(local)
         self._reported_on: date | None = None
+        #: The day whose report the last ``report_due`` that said True asked for.
+        self.report_day: date = self.day
 
     def new_day(self, local: datetime) -> bool:
         """Whether ``local`` is on another day than the last call saw."""
@@ -40,9 +44,10 @@ class DayTimer:
         if due is None:
             return False
         crossed = previous < due <= now or (now < previous and due <= now)
-        if not crossed or self._reported_on == local.date():
+        day = local.date() - timedelta(days=1) if due == 0 else local.date()
+        if not crossed or self._reported_on == day:
             return False
-        self._reported_on = local.date()
+        self._reported_on = self.report_day = day
         return True
 
 

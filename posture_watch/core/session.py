@@ -348,7 +348,7 @@ class Session:
             self.today.summary = None
             self.read_today(now, self.today.written_to(now.wall))
         if self._timer.report_due(now.local):
-            out.append(fx.WriteReport(now.local.date()))
+            out.append(fx.WriteReport(self._timer.report_day))
             if self.settings.journal_prompt and not self.today.has_journal_entry(now.local.date()):
                 self.want(WindowKind.JOURNAL, out)  # "How do you feel today?" once a day
         stop_after = self.settings.stop_after

@@ -86,3 +86,28 @@ def test_journal_notes_that_look_like_formulas_export_as_text(env):
     # JSON stays raw: it is read by programs, not run by a spreadsheet
     proc = run(env, "export", "--table", "journal", "--format", "json")
     assert '"=cmd|' in proc.stdout and "\"'=cmd" not in proc.stdout
+
+
+# -- item 9: bad files ------------------------------------------------------------------
+
+
+def test_a_daily_report_at_midnight_fires_once_for_the_day_that_ended():
+    """``daily_at = "00:00"`` passed ``settings --check`` and then wrote the report of the
+    day just started (empty) instead of the day that ended."""
+    from datetime import date, datetime, timedelta
+
+    from posture_watch.config import config_from_text
+    from posture_watch.core.day_timer import DayTimer
+
+    config = config_from_text('[report]\ndaily_at = "00:00"\n', "settings.toml")
+    start = datetime(2024, 5, 1, 23, 0)
+    timer = DayTimer(start, config.report.daily_at)
+    fired = []
+    for step in range(2 * 24 * 120):  # two days, a tick every 30 s
+        local = start + timedelta(seconds=30 * step)
+        if timer.report_due(local):
+            fired.append((local, timer.report_day))
+    assert fired == [
+        (datetime(2024, 5, 2, 0, 0), date(2024, 5, 1)),
+        (datetime(2024, 5, 3, 0, 0), date(2024, 5, 2)),
+    ]
