@@ -10,7 +10,7 @@ One JSON line each way, then the server closes the connection::
     → {"command": "pause", "seconds": 1800}
     ← {"ok": true, "message": "paused for 30 min (until 14:32)"}
 
-``pause`` carries ``"seconds"`` (more than 0, at most 24 h) or ``"until": "tomorrow"``
+``pause`` carries ``"seconds"`` (at least 1 s, at most 24 h) or ``"until": "tomorrow"``
 (the next morning at the settings' ``[pause] morning``, reckoned by the monitor on its own
 clock: :func:`~posture_watch.core.pause_rules.tomorrow_morning`). A reply may carry ``"data"``,
 an object for scripts (``status --json``).
@@ -19,12 +19,20 @@ an object for scripts (``status --json``).
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
 #: The longest pause a request may ask for (a longer one is surely a typo).
 MAX_PAUSE = 24 * 3600.0
+#: The shortest pause a request may ask for (``1e-300`` s is no pause at all).
+MIN_PAUSE = 1.0
+#: A request line longer than this is refused unread (a real one is under 100 bytes).
+MAX_REQUEST = 4096
+#: How deeply brackets may nest in a request (a real one is one flat object): checked on
+#: the raw bytes before parsing, so 4,000 nested brackets cannot exhaust the recursion.
+MAX_DEPTH = 4
 
 
 class ControlCommand(StrEnum):
@@ -49,7 +57,8 @@ class ProtocolError(ValueError):
 class ControlRequest:
     """One command for the running monitor.
 
-    ``pause`` needs exactly one of ``seconds`` (0 < seconds <= :data:`MAX_PAUSE`) or
+    ``pause`` needs exactly one of ``seconds`` (a finite number from :data:`MIN_PAUSE` to
+    :data:`MAX_PAUSE`) or
     ``until="tomorrow"``; the other commands take neither. Invalid combinations raise
     :class:`ProtocolError`.
     """
@@ -78,9 +87,10 @@ class ControlRequest:
         if self.seconds is not None:
             if isinstance(self.seconds, bool) or not isinstance(self.seconds, int | float):
                 raise ProtocolError(f'pause: "seconds" must be a number, not {self.seconds!r}')
-            if not 0 < self.seconds <= MAX_PAUSE:
+            if not (math.isfinite(self.seconds) and MIN_PAUSE <= self.seconds <= MAX_PAUSE):
                 raise ProtocolError(
-                    f"pause: {self.seconds!r} s is not between 0 and {MAX_PAUSE:.0f} s"
+                    f"pause: {self.seconds!r} s is not between "
+                    f"{MIN_PAUSE:.0f} and {MAX_PAUSE:.0f} s"
                 )
 
     def to_json(self) -> dict[str, Any]:
@@ -130,6 +140,47 @@ class ControlReply:
         return cls(obj["ok"], obj["message"], obj.get("data"))
 
 
+def parse_request(line: bytes) -> ControlRequest:
+    """The request in one received line, checked for size and nesting before it is parsed;
+    :class:`ProtocolError` (one line) for anything that is not a valid request."""
+    if len(line) > MAX_REQUEST:
+        raise ProtocolError(f"a line longer than {MAX_REQUEST} bytes")
+    depth = nesting_depth(line)
+    if depth > MAX_DEPTH:
+        raise ProtocolError(f"brackets nested {depth} deep (at most {MAX_DEPTH})")
+    try:
+        obj = json.loads(line, parse_constant=_no_constant)
+    except ValueError as exc:  # also UnicodeDecodeError
+        raise ProtocolError(f"not JSON: {one_line(str(exc))}") from None
+    return ControlRequest.from_json(obj)
+
+
+def nesting_depth(data: bytes) -> int:
+    """The deepest nesting of ``[`` and ``{`` in ``data``, outside JSON strings."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in data:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number a request may carry")
+
+
 class ControlHandler(Protocol):
     """Answers one request. Runs on the server's threads, one call at a time."""
 
@@ -154,7 +205,10 @@ def encode_line(obj: dict[str, Any]) -> bytes:
 
 __all__ = [
     "COMMANDS",
+    "MAX_DEPTH",
     "MAX_PAUSE",
+    "MAX_REQUEST",
+    "MIN_PAUSE",
     "STRETCH_NEEDS_TRAY",
     "UNTIL_TOMORROW",
     "ControlCommand",
@@ -163,5 +217,7 @@ __all__ = [
     "ControlRequest",
     "ProtocolError",
     "encode_line",
+    "nesting_depth",
     "one_line",
+    "parse_request",
 ]

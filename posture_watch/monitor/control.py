@@ -6,14 +6,14 @@ running monitor and exits with a clear code. D-Bus would need a session bus (abs
 a service manager or over SSH); a socket in the user's runtime folder needs nothing.
 
 **Where.** ``<runtime folder>/posture-watch/control-<hash>.sock``, with the same runtime
-folder as the instance lock (``$XDG_RUNTIME_DIR``, else a private ``runtime-<uid>`` folder
-in the temp folder; see :mod:`posture_watch.monitor.instance`). ``<hash>`` is taken from
-the resolved history path, because one monitor runs per history file: ``posture-watch
-status --history FILE`` reaches the monitor that writes ``FILE``, and monitors on two
-histories never answer for each other.
+folder as the instance lock (``$XDG_RUNTIME_DIR``, else a private ``run`` folder in our
+state folder, never a name in /tmp; see :mod:`posture_watch.monitor.private_folder`).
+``<hash>`` is taken from the resolved history path, because one monitor runs per history
+file: ``posture-watch status --history FILE`` reaches the monitor that writes ``FILE``,
+and monitors on two histories never answer for each other.
 
 **Who.** Only the user who runs the monitor: the folder is 0700 and must be ours (never a
-symbolic link; the temp-folder fallback is checked like the lock's), the socket is 0600,
+symbolic link; the state-folder fallback is checked like the lock's), the socket is 0600,
 and both ends check the other's uid with ``SO_PEERCRED``. The server refuses a peer of
 another uid in one reply line; the client refuses a server of another uid. The folder is
 opened once and the socket reached through ``/proc/self/fd/N/<name>``, so nothing can swap

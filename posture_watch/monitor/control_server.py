@@ -3,8 +3,13 @@
 **The server** (:class:`ControlServer`) runs on its own daemon thread and calls a
 :class:`~posture_watch.core.control_protocol.ControlHandler` supplied by the tray
 controller or the console monitor. Each connection gets its own short-lived thread with
-a read timeout, so a client that connects and says nothing delays no one; handlers run
-one at a time, in arrival order. A handler that raises gives ``ok: false`` with one line
+a deadline for its whole request line (:data:`READ_TIMEOUT`, however slowly the bytes
+trickle in), so a client that connects and says nothing delays no one; when all
+:data:`MAX_CLIENTS` places are taken by clients still sending, the one that has sent the
+longest makes room for the newcomer. A request is checked for size and nesting before it
+is parsed (:func:`~posture_watch.core.control_protocol.parse_request`), and bad requests
+are reported at most once a minute (with how many were refused). Handlers run one at a
+time, in arrival order. A handler that raises gives ``ok: false`` with one line
 (its traceback goes to the log file) and the server keeps serving. On start it replaces a
 stale socket left by a dead monitor, but never one where a live server answers
 (:class:`~posture_watch.monitor.control_socket.ControlSocketBusyError`); on close it
@@ -17,14 +22,13 @@ the console keep their state on one thread, so they should use :func:`relay`: it
 the state to call :meth:`PendingControl.answer`.
 
 Nothing here reads the clock except through an injected :class:`~posture_watch.clock.Clock`
-(the time stamp of a logged traceback).
+(the request deadline, the once-a-minute report and the time stamp of a logged traceback).
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
 import selectors
 import socket
@@ -36,12 +40,14 @@ from pathlib import Path
 
 from posture_watch.clock import SYSTEM, Clock
 from posture_watch.core.control_protocol import (
+    MAX_REQUEST,
     ControlHandler,
     ControlReply,
     ControlRequest,
     ProtocolError,
     encode_line,
     one_line,
+    parse_request,
 )
 from posture_watch.monitor.control_socket import (
     ControlError,
@@ -53,10 +59,11 @@ from posture_watch.monitor.control_socket import (
     socket_address,
 )
 
-#: A request line longer than this is refused (a real one is under 100 bytes).
-MAX_REQUEST = 4096
-#: How long the server waits for a client's request line (per receive).
+#: How long the server waits for a client's whole request line (a deadline for the whole
+#: line, not per receive: a client trickling one byte a second is still dropped in time).
 READ_TIMEOUT = 1.0
+#: Bad requests are reported at most once in this many seconds.
+BAD_REQUEST_REPORT_EVERY = 60.0
 #: How long :func:`relay` waits for the controller thread to answer.
 RELAY_TIMEOUT = 2.0
 #: Connections read at the same time; more are told the monitor is busy.
@@ -148,6 +155,9 @@ class ControlServer:
         self._bound: tuple[int, int] | None = None  # (st_dev, st_ino) of our socket file
         self._thread: threading.Thread | None = None
         self.crashed: BaseException | None = None
+        self._bad_lock = threading.Lock()
+        self._bad_reported_at: float | None = None  # monotonic time of the last report
+        self._bad_unreported = 0
 
     # -- lifecycle
 
@@ -293,7 +303,9 @@ class ControlServer:
         except (BlockingIOError, InterruptedError, ConnectionAbortedError):
             return
         with self._conns_changed:
-            busy = len(self._conns) >= MAX_CLIENTS
+            if len(self._conns) >= MAX_CLIENTS:
+                self._make_room()
+            busy = len(self._conns) >= 2 * MAX_CLIENTS  # evicted ones still closing
             if not busy:
                 self._conns[conn] = False
         if busy:
@@ -315,8 +327,8 @@ class ControlServer:
     def _connection(self, conn: socket.socket) -> None:
         try:
             with conn:
-                conn.settimeout(self._read_timeout)
-                reply = self._answer(conn)
+                deadline = self._clock.monotonic() + self._read_timeout
+                reply = self._answer(conn, lambda: deadline - self._clock.monotonic())
                 if reply is not None:
                     _send_quietly(conn, reply)
         except BaseException as exc:  # never silent, never the end of the server
@@ -325,31 +337,43 @@ class ControlServer:
         finally:
             self._forget(conn)
 
+    def _make_room(self) -> None:
+        """All places are taken: drop the connection that has been sending its request the
+        longest (one that is being answered is never dropped). Called holding the lock."""
+        for old, answering in self._conns.items():
+            if not answering:
+                with contextlib.suppress(OSError):
+                    old.shutdown(socket.SHUT_RDWR)
+                self._conns[old] = True  # not chosen twice; its thread forgets it
+                return
+
     def _forget(self, conn: socket.socket) -> None:
         with self._conns_changed:
             self._conns.pop(conn, None)
             self._conns_changed.notify_all()
 
-    def _answer(self, conn: socket.socket) -> ControlReply | None:
+    def _answer(self, conn: socket.socket, time_left: Callable[[], float]) -> ControlReply | None:
         uid = peer_uid(conn)
         if uid != os.getuid():
             return ControlReply(
                 False, f"refused: uid {uid} may not control the posture-watch of uid {os.getuid()}"
             )
         try:
-            line = read_line(conn, MAX_REQUEST)
+            line = read_line(conn, MAX_REQUEST, time_left)
         except (TimeoutError, ConnectionResetError):
-            return None  # a client that says nothing is simply dropped
+            return None  # a client that says nothing in time is simply dropped
         except ProtocolError as exc:
-            return ControlReply(False, f"bad request: {exc}")
+            return self._bad_request(exc)
         if not line.strip():
             return None
         with self._conns_changed:
+            if self._conns.get(conn):
+                return None  # dropped to make room while it was still sending
             self._conns[conn] = True  # from now on, closing waits for our answer
         try:
-            request = ControlRequest.from_json(json.loads(line))
-        except (ValueError, ProtocolError) as exc:
-            return ControlReply(False, f"bad request: {exc}")
+            request = parse_request(line)
+        except ProtocolError as exc:
+            return self._bad_request(exc)
         with self._handler_lock:
             try:
                 reply = self.handler(request)
@@ -362,6 +386,24 @@ class ControlServer:
                 self._report(f"{line_} (traceback in {where})")
                 return ControlReply(False, f"{line_} (traceback in {where})")
         return reply
+
+    def _bad_request(self, exc: ProtocolError) -> ControlReply:
+        """The reply to a bad request; reported on the first, then at most once a minute."""
+        now = self._clock.monotonic()
+        with self._bad_lock:
+            last = self._bad_reported_at
+            if last is not None and now - last < BAD_REQUEST_REPORT_EVERY:
+                self._bad_unreported += 1
+                line = None
+            else:
+                more, self._bad_unreported = self._bad_unreported, 0
+                self._bad_reported_at = now
+                line = f"refused a bad control request: {exc}"
+                if more:
+                    line += f" ({more} more refused since the last such line)"
+        if line is not None:
+            self._report(line)
+        return ControlReply(False, f"bad request: {exc}")
 
     def _log(self, exc: BaseException) -> Path | str:
         from posture_watch.monitor.crash_log import write_crash
@@ -384,6 +426,7 @@ def _send_quietly(conn: socket.socket, reply: ControlReply) -> None:
 
 
 __all__ = [
+    "BAD_REQUEST_REPORT_EVERY",
     "MAX_CLIENTS",
     "READ_TIMEOUT",
     "RELAY_TIMEOUT",

@@ -1,14 +1,14 @@
 """Where the control socket lives, and how both ends make sure it is ours.
 
 **Where.** ``<runtime folder>/posture-watch/control-<hash>.sock``, with the same runtime
-folder as the instance lock (``$XDG_RUNTIME_DIR``, else a private ``runtime-<uid>`` folder
-in the temp folder; see :mod:`posture_watch.monitor.private_folder`). ``<hash>`` is taken
-from the resolved history path, because one monitor runs per history file: ``posture-watch
-status --history FILE`` reaches the monitor that writes ``FILE``, and monitors on two
-histories never answer for each other.
+folder as the instance lock (``$XDG_RUNTIME_DIR``, else a private ``run`` folder in our
+state folder, never a name in /tmp; see :mod:`posture_watch.monitor.private_folder`).
+``<hash>`` is taken from the resolved history path, because one monitor runs per history
+file: ``posture-watch status --history FILE`` reaches the monitor that writes ``FILE``,
+and monitors on two histories never answer for each other.
 
 **Who.** Only the user who runs the monitor: the folder is 0700 and must be ours (never a
-symbolic link; the temp-folder fallback is checked like the lock's), the socket is 0600,
+symbolic link; the state-folder fallback is checked like the lock's), the socket is 0600,
 and both ends check the other's uid with ``SO_PEERCRED``. The folder is opened once and
 the socket reached through ``/proc/self/fd/N/<name>``, so nothing can swap the folder for
 a link in between (and a long ``$XDG_RUNTIME_DIR`` cannot overflow the 108-byte socket
@@ -26,6 +26,7 @@ import hashlib
 import os
 import socket
 import struct
+from collections.abc import Callable
 from pathlib import Path
 
 from posture_watch.core.control_protocol import ProtocolError
@@ -114,10 +115,21 @@ def peer_uid(sock: socket.socket) -> int:
     return int(_PEERCRED.unpack(pid_uid_gid)[1])
 
 
-def read_line(sock: socket.socket, limit: int) -> bytes:
-    """Bytes up to the first newline (or the end); ProtocolError past ``limit``."""
+def read_line(
+    sock: socket.socket, limit: int, time_left: Callable[[], float] | None = None
+) -> bytes:
+    """Bytes up to the first newline (or the end); ProtocolError past ``limit``.
+
+    With ``time_left`` (seconds left for the whole line), each receive waits at most that
+    long and TimeoutError comes once it is spent, however the bytes trickle in; without
+    it, each receive waits the socket's own timeout."""
     data = b""
     while b"\n" not in data:
+        if time_left is not None:
+            left = time_left()
+            if left <= 0:
+                raise TimeoutError("the request took too long")
+            sock.settimeout(left)
         chunk = sock.recv(limit + 1 - len(data))
         if not chunk:
             break

@@ -2,11 +2,12 @@
 
 The instance lock (:mod:`posture_watch.monitor.instance`) and the control socket
 (:mod:`posture_watch.monitor.control`) both live in ``<runtime folder>/posture-watch``.
-Without ``$XDG_RUNTIME_DIR`` the runtime folder is ``runtime-<uid>`` in the shared temp
-folder, a name anyone could have taken first, so every folder on the way is opened
-without following symbolic links and must be a real folder of ours that no one else may
-write. The callers go on through the returned descriptor (``dir_fd``), never through the
-path again.
+Without ``$XDG_RUNTIME_DIR`` the runtime folder is ``run`` in our state folder
+(``$XDG_STATE_HOME/posture-watch/run``, 0700), never a name in the shared temp folder:
+``/tmp/runtime-<uid>`` is a name anyone could take first, to make control fail or stop
+the start. Every folder on the way is still opened without following symbolic links and
+must be a real folder of ours that no one else may write. The callers go on through the
+returned descriptor (``dir_fd``), never through the path again.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from contextlib import suppress
 from pathlib import Path
 
+from posture_watch import paths
 from posture_watch.errors import PostureWatchError
 
 #: Our folder inside the runtime folder.
@@ -38,10 +39,14 @@ class UnsafeFolderError(PostureWatchError):
         )
 
 
+#: The runtime folder's name in the state folder, when ``$XDG_RUNTIME_DIR`` is not set.
+FALLBACK = "run"
+
+
 def runtime_dir() -> Path:
-    """``$XDG_RUNTIME_DIR``, or ``runtime-<uid>`` in the temp folder when it is not set."""
+    """``$XDG_RUNTIME_DIR``, or ``run`` in our state folder when it is not set."""
     runtime = os.environ.get("XDG_RUNTIME_DIR")
-    return Path(runtime) if runtime else Path(tempfile.gettempdir()) / f"runtime-{os.getuid()}"
+    return Path(runtime) if runtime else paths.state_dir() / FALLBACK
 
 
 def open_private_dir(path: Path, parent_fd: int | None, *, create: bool = True) -> int:
@@ -75,8 +80,8 @@ def open_runtime_folder(*, create: bool = True) -> int:
     """A descriptor of ``<runtime folder>/posture-watch``, checked to be ours and private.
 
     ``$XDG_RUNTIME_DIR`` is the session's own folder: made if missing, not second-guessed.
-    The temp folder's ``runtime-<uid>`` is checked like ours. Without ``create`` nothing
-    is made, and a missing folder raises FileNotFoundError.
+    The state folder's ``run`` is checked like ours. Without ``create`` nothing is made,
+    and a missing folder raises FileNotFoundError.
     """
     base = runtime_dir()
     if os.environ.get("XDG_RUNTIME_DIR"):
@@ -84,6 +89,8 @@ def open_runtime_folder(*, create: bool = True) -> int:
             base.mkdir(mode=0o700, parents=True, exist_ok=True)
         base_fd = os.open(base, DIR_FLAGS)
     else:
+        if create:
+            base.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         base_fd = open_private_dir(base, None, create=create)
     try:
         return open_private_dir(base / FOLDER, base_fd, create=create)

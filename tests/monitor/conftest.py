@@ -1,8 +1,6 @@
 """Monitor tests reuse the labelled samples and the private user folders, and share the
 runtime folder's fallback (the lock and the control socket live there)."""
 
-import os
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,11 +13,12 @@ __all__ = ["private_user_folders", "samples"]
 
 @pytest.fixture
 def temp_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No ``$XDG_RUNTIME_DIR``; the temp folder is ``tmp_path/tmp`` (sticky, world-writable,
-    like ``/tmp``). Returns the ``runtime-<uid>`` folder the lock would use."""
+    """No ``$XDG_RUNTIME_DIR``; the state folder is in ``tmp_path`` (made, as the user's
+    would be). Returns the ``run`` folder in it that the lock and the socket would use
+    (never a name in the shared temp folder: tests/attacks/test_control.py)."""
     monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
-    shared = tmp_path / "tmp"
-    shared.mkdir()
-    shared.chmod(0o1777)
-    monkeypatch.setattr(tempfile, "tempdir", str(shared))
-    return shared / f"runtime-{os.getuid()}"
+    monkeypatch.delenv("POSTURE_WATCH_HOME", raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    state = tmp_path / "state" / "posture-watch"
+    state.mkdir(parents=True, mode=0o700)
+    return state / "run"
