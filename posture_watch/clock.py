@@ -8,8 +8,14 @@ the suite passes on any date. Three implementations:
 - :class:`ScaledClock`: both clocks run ``speed`` times faster from the moment it is made
   (replays faster than real time, as ``--speed`` asks);
 - :class:`ManualClock`: virtual time for tests; sleeping advances it at once, and
-  :meth:`ManualClock.suspend` moves only the wall clock, as a laptop's sleep does
-  (``CLOCK_MONOTONIC`` stops while the machine sleeps).
+  :meth:`ManualClock.suspend` moves the wall and boot clocks but not the monotonic one,
+  as a laptop's sleep does (``CLOCK_MONOTONIC`` stops while the machine sleeps,
+  ``CLOCK_BOOTTIME`` does not), and :meth:`ManualClock.set_wall` steps the wall clock
+  alone, as NTP or a dual-boot time fix does.
+
+``boottime()`` is what tells the two apart: a wall-clock jump with no matching gap
+between the boot and monotonic clocks is a clock change, not a sleep. Where the system
+has no boot clock it is None, and a jump ahead of the wall clock counts as a sleep.
 
 ``sleep(seconds, wake)`` is part of the clock because only the clock knows how long a
 second of its time takes: it waits up to ``seconds`` of clock time and returns True as
@@ -30,6 +36,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 T = TypeVar("T")
 
+#: The boot clock's id where the platform has one (Linux), else None.
+_BOOTTIME: int | None = getattr(time, "CLOCK_BOOTTIME", None)
+
 
 def _take(inbox: queue.Queue[T], real_seconds: float) -> T | None:
     try:
@@ -39,9 +48,12 @@ def _take(inbox: queue.Queue[T], real_seconds: float) -> T | None:
 
 
 class Clock(Protocol):
-    """Monotonic seconds (stop during a suspend) and wall time (epoch seconds)."""
+    """Monotonic seconds (stop during a suspend), boot seconds (run on through a
+    suspend; None where unknown) and wall time (epoch seconds)."""
 
     def monotonic(self) -> float: ...
+
+    def boottime(self) -> float | None: ...
 
     def wall(self) -> float: ...
 
@@ -60,6 +72,12 @@ class SystemClock:
 
     def monotonic(self) -> float:
         return time.monotonic()
+
+    def boottime(self) -> float | None:
+        """``CLOCK_BOOTTIME`` (Linux): monotonic, but it goes on while the machine sleeps."""
+        if _BOOTTIME is None:
+            return None
+        return time.clock_gettime(_BOOTTIME)
 
     def wall(self) -> float:
         return time.time()
@@ -81,9 +99,16 @@ class ScaledClock:
         self.speed = speed
         self.base = base or SystemClock()
         self._mono0, self._wall0 = self.base.monotonic(), self.base.wall()
+        self._boot0 = self.base.boottime()
 
     def monotonic(self) -> float:
         return self._mono0 + (self.base.monotonic() - self._mono0) * self.speed
+
+    def boottime(self) -> float | None:
+        boot = self.base.boottime()
+        if boot is None or self._boot0 is None:
+            return None
+        return self._boot0 + (boot - self._boot0) * self.speed
 
     def wall(self) -> float:
         return self._wall0 + (self.base.wall() - self._wall0) * self.speed
@@ -105,11 +130,16 @@ class ManualClock:
 
     def __init__(self, wall: float, monotonic: float = 1000.0) -> None:
         self._wall, self._mono = float(wall), float(monotonic)
+        self._boot = float(monotonic)
         self._lock = threading.Lock()
 
     def monotonic(self) -> float:
         with self._lock:
             return self._mono
+
+    def boottime(self) -> float | None:
+        with self._lock:
+            return self._boot
 
     def wall(self) -> float:
         with self._lock:
@@ -119,15 +149,18 @@ class ManualClock:
         """Time passes normally: both clocks move on."""
         with self._lock:
             self._mono += seconds
+            self._boot += seconds
             self._wall += seconds
 
     def suspend(self, seconds: float) -> None:
-        """The machine sleeps: the wall clock moves on, the monotonic clock does not."""
+        """The machine sleeps: the wall and boot clocks move on, the monotonic one does not."""
         with self._lock:
             self._wall += seconds
+            self._boot += seconds
 
     def set_wall(self, wall: float) -> None:
-        """Someone sets the wall clock (NTP, a user): the monotonic clock is untouched."""
+        """Someone sets the wall clock (NTP, a user): the monotonic and boot clocks are
+        untouched."""
         with self._lock:
             self._wall = float(wall)
 

@@ -70,7 +70,7 @@ from posture_watch.core.stream import (
 from posture_watch.core.today import Counts, Today, TodayReader
 from posture_watch.core.tray_view import TrayView
 from posture_watch.core.window_queue import Waiting, WindowQueue
-from posture_watch.core.worker_events import Pause, Resume, SetBaseline, Stopped
+from posture_watch.core.worker_events import ClockSet, Pause, Resume, SetBaseline, Stopped
 
 MINUTE = 60
 #: The error of a worker thread that ended without saying so.
@@ -100,6 +100,8 @@ class Session:
         self.worker_done = False
         self.camera_down = False
         self.last_t = now.wall
+        #: Wall time minus true time since the wall clock was last set (:class:`ClockSet`).
+        self.clock_offset = 0.0
         self._hint = settings.first_run_hint
         self._timer = DayTimer(now.local, settings.daily_at)
         self._started = now.mono
@@ -163,9 +165,10 @@ class Session:
         return out
 
     def time(self, now: Now) -> float:
-        """Epoch seconds for what the session makes (answers, a manual stretch): never
-        before the last event, so the prompt rules never go back in time."""
-        return max(now.wall, self.last_t)
+        """True time for what the session makes (answers, a manual stretch): never before
+        the last event, so the prompt rules never go back in time, and on the events'
+        clock after the wall clock was set (the history stamps it by the new wall)."""
+        return max(now.wall - self.clock_offset, self.last_t)
 
     def summary(self) -> str:
         """A few lines on today so far (the menu's Today's report shows them when no
@@ -215,6 +218,8 @@ class Session:
             out.append(fx.Record(event))
             return
         self._journal(event, out)
+        if isinstance(event, ClockSet):
+            self.clock_offset = event.offset
         if isinstance(event, WorkerEvent):
             outcome = follow_worker(self.status, event, self.camera_down)
             self.camera_down = outcome.camera_down

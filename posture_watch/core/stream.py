@@ -40,6 +40,7 @@ from posture_watch.core.worker_events import (
     CameraFree,
     CameraRecovered,
     CameraUnavailable,
+    ClockSet,
     Command,
     FrameSkipped,
     Paused,
@@ -70,6 +71,7 @@ WorkerEvent = (
     | SetupChanged
     | SourceEnded
     | Suspended
+    | ClockSet
     | WorkerCrashed
     | WorkerFailed
     | Stopped

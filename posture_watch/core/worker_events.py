@@ -73,6 +73,18 @@ class Suspended:
 
 
 @dataclass(frozen=True)
+class ClockSet:
+    """The wall clock was set by ``step`` seconds at true time ``t`` (NTP, by hand, a
+    dual-boot time fix), found from the clocks: not a sleep, not a break. The rules go on
+    in true time; the history stamps later times with ``t + offset`` (``offset`` includes
+    ``step``), so nothing is stamped in the future after a step back."""
+
+    t: float
+    step: float
+    offset: float
+
+
+@dataclass(frozen=True)
 class ScreenLocked:
     """The screen locked (or the machine is about to sleep): the camera is released and
     the time until :class:`ScreenUnlocked` counts as away. ``by`` names the signal's

@@ -3,6 +3,10 @@
 Events come stamped with true time in epoch seconds (a replay at ``--speed 20`` runs on
 a clock 20 times faster, so its minutes lie ahead of the wall clock; live runs are 1:1).
 After a suspend the next minutes are stamped when they happen, never into the past.
+After the wall clock was set (:class:`ClockSet`), the open minute is closed where the old
+clock stood and later times are stamped by the new wall clock (true time plus the
+event's offset), so a step back stamps nothing in the future; a minute that then comes
+round again is merged into the one already written (:meth:`HistoryStore.add_minute`).
 
 Posture history is a nice-to-have next to the monitor's real job: when the file cannot
 be opened (damaged, locked, read-only folder) or a write fails later, the recorder logs
@@ -25,6 +29,7 @@ from posture_watch.core.scoring import PostureState
 from posture_watch.core.worker_events import (
     CameraBusy,
     CameraUnavailable,
+    ClockSet,
     Paused,
     Recalibrated,
     ScreenLocked,
@@ -87,6 +92,9 @@ class HistoryRecorder:
         self._minutes = MinuteAggregator()
         self._pending: list[Callable[[HistoryStore], object]] = []
         self._retry_at: float | None = None
+        #: Wall stamp minus true time (:class:`ClockSet`): 0 until the wall clock is set.
+        self._offset = 0.0
+        self._last_stamp = -math.inf
         self.fell_back = False
 
     @property
@@ -102,8 +110,9 @@ class HistoryRecorder:
         lean = None if math.isnan(verdict.lean) or not judged else verdict.lean
         score = None if math.isnan(verdict.score) or not judged else verdict.score
         features = verdict.feature_row() if judged else {}
+        self._last_stamp = verdict.t + self._offset
         rows = self._minutes.add(
-            verdict.t, verdict.state, score, features, lean, reason=verdict.reason
+            self._last_stamp, verdict.state, score, features, lean, reason=verdict.reason
         )
         self._queue_minutes(rows)
         for event in verdict.events:
@@ -119,10 +128,19 @@ class HistoryRecorder:
             self.on_verdict(event)
             return
         if isinstance(event, Suspended):  # close the open minute where the sleep began
-            self._queue_minutes(self._minutes.flush(event.since))
+            self._queue_minutes(self._minutes.flush(event.since + self._offset))
+        if isinstance(event, ClockSet):  # close it where the old clock stood; then the new
+            self._queue_minutes(self._minutes.flush(event.t + self._offset))
+            self._offset = event.offset
         if isinstance(
             event,
-            Paused | CameraUnavailable | CameraBusy | ScreenLocked | Suspended | WorkerCrashed,
+            Paused
+            | CameraUnavailable
+            | CameraBusy
+            | ScreenLocked
+            | Suspended
+            | ClockSet
+            | WorkerCrashed,
         ):
             self._minutes.interrupt()  # the time until the next frame was not seen
         if isinstance(event, Recalibrated):
@@ -136,7 +154,11 @@ class HistoryRecorder:
     def close(self, t_end: float) -> None:
         """End of the session at ``t_end``: write the open minute, end open breaks, pauses
         and camera problems, and close the store. A file still locked is waited for a
-        few more seconds; what still cannot be written is said in one line."""
+        few more seconds; what still cannot be written is said in one line.
+
+        ``t_end`` is true time, as the events' (its wall stamp adds the offset); never
+        before the last stamp written, so no interval ends before it began."""
+        t_end = max(t_end + self._offset, self._last_stamp)
         self._queue_minutes(self._minutes.flush(t_end))
         self._queue(lambda store: store.close_open(t_end))
         for _ in range(CLOSE_ATTEMPTS):
@@ -155,7 +177,8 @@ class HistoryRecorder:
     def _record(self, event: object) -> None:
         t = getattr(event, "t", None)
         if t is not None:
-            self._queue(lambda store: store.record(event, float(t)))
+            stamp = float(t) + self._offset
+            self._queue(lambda store: store.record(event, stamp))
 
     def _queue_minutes(self, rows: Iterable[MinuteRow]) -> None:
         for row in rows:

@@ -38,7 +38,7 @@ from posture_watch.core.events import (
     SlouchAlert,
 )
 from posture_watch.core.journal import JournalEntry
-from posture_watch.core.minutes import MEDIAN_FEATURES, MinuteRow
+from posture_watch.core.minutes import MEDIAN_FEATURES, MINUTE, MinuteRow
 from posture_watch.core.prompt_rules import PromptAnswered, PromptShown, PromptSuppressed
 from posture_watch.core.report import (
     MINUTE_COLUMNS,
@@ -76,10 +76,16 @@ def _merge_median(name: str) -> str:
     return f"{name} = COALESCE({weighted}, excluded.{name}, {name})"
 
 
+_SECONDS = ("upright_s", "slouch_s", "away_s", "unknown_s")
+#: Both parts' seconds together: a minute holds at most 60 of them. Two parts of one
+#: minute (a restart mid-minute) add up; a minute that came round twice (the wall clock
+#: set back, a restart after it) is merged, scaled to 60 s, never counted twice.
+_BOTH = " + ".join(f"{s} + excluded.{s}" for s in _SECONDS)
+_SCALE = f"MIN(1.0, {MINUTE}.0 / MAX({_BOTH}, 1e-9))"
 _UPSERT_MINUTE = (
     f"INSERT INTO minutes VALUES ({', '.join('?' * 11)}) ON CONFLICT (minute) DO UPDATE SET "
-    + ", ".join(f"{s} = {s} + excluded.{s}" for s in ("upright_s", "slouch_s", "away_s"))
-    + ", unknown_s = unknown_s + excluded.unknown_s, "
+    + ", ".join(f"{s} = ({s} + excluded.{s}) * {_SCALE}" for s in _SECONDS)
+    + ", "
     + ", ".join(_merge_median(name) for name in _MEDIANS)
     # the reason of the part with more unknown time (SET reads the row before the update)
     + ", unknown_reason = CASE WHEN unknown_reason IS NULL OR excluded.unknown_s > unknown_s"
@@ -299,7 +305,8 @@ class HistoryStore:
     # -- writing --------------------------------------------------------------------------
 
     def add_minute(self, row: MinuteRow) -> None:
-        """Store a minute; seconds add up if it is already there (a restart mid-minute)."""
+        """Store a minute; seconds add up if it is already there (a restart mid-minute),
+        scaled to at most 60 s when the minute came round twice (the wall clock set back)."""
         values = (
             row.minute,
             row.upright_s,

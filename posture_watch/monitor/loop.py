@@ -24,8 +24,11 @@ another process holding its node (:class:`~posture_watch.monitor.camera_watch.Ta
 Time is true time (:class:`~posture_watch.core.true_time.TrueTime`) from one injected
 clock, and every wait takes its timeout from that clock (``clock.sleep(seconds, wake)``),
 so a test on a manual clock never waits on real time. After a suspend the loop says so
-(:class:`Suspended`), the gap counts as away and a camera is reopened. A fatal error (a
-bad model) ends the worker with :class:`WorkerFailed`.
+(:class:`Suspended`), the gap counts as away and a camera is reopened. A wall clock set
+back or ahead while frames flow (NTP, a dual-boot time fix) is not a sleep: the rules go
+on in true time and the loop says so (:class:`ClockSet`) for the history to stamp later
+minutes by the new wall clock. A fatal error (a bad model) ends the worker with
+:class:`WorkerFailed`.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from posture_watch.core.setup_follow import SetupFollower, Switch
 from posture_watch.core.supervision import CRASH_LIMIT, Supervisor
 from posture_watch.core.true_time import TrueTime
 from posture_watch.core.worker_events import (
+    ClockSet,
     Command,
     FrameSkipped,
     SetBaseline,
@@ -127,9 +131,11 @@ class MonitorLoop:
         self.sampler = sampler or AdaptiveSampler()
         self._crash_log = crash_log
         self._supervisor = Supervisor(crash_limit)
-        self._true = TrueTime(self.clock.monotonic(), self.clock.wall())
+        self._true = TrueTime(self.clock.monotonic(), self.clock.wall(), self.clock.boottime())
+        self._suspend_seen: tuple[float, float] | None = None
+        self._clock_set: list[ClockSet] = []
         #: True time when the loop was made: the console shows times relative to it.
-        self.started = self._true.read(self.clock.monotonic(), self.clock.wall()).t
+        self.started = self.now()
         self._state = WorkerState(
             self.started, busy_retry=busy_retry, retry_first=retry_first, retry_max=retry_max
         )
@@ -140,7 +146,6 @@ class MonitorLoop:
         self._device = camera_device
         self._busy_check = busy_check
         self._profiles = profiles or dict
-        self._suspend_seen: tuple[float, float] | None = None
         self._slept = 0.0
         self._counts = FrameCounts()
         self._counts_lock = threading.Lock()
@@ -171,10 +176,14 @@ class MonitorLoop:
     # -- the worker thread --------------------------------------------------------------
 
     def now(self) -> float:
-        """True time in epoch seconds; notices a suspend (worker thread only)."""
-        reading = self._true.read(self.clock.monotonic(), self.clock.wall())
+        """True time in epoch seconds; notices a suspend or a wall clock set (worker
+        thread only; they are told at the next :meth:`_check_suspend`)."""
+        clock = self.clock
+        reading = self._true.read(clock.monotonic(), clock.wall(), clock.boottime())
         if reading.slept > 0:
             self._suspend_seen = (reading.t - reading.slept, reading.t)
+        if reading.stepped:
+            self._clock_set.append(ClockSet(reading.t, reading.stepped, reading.offset))
         return reading.t
 
     def run(self) -> None:
@@ -305,8 +314,11 @@ class MonitorLoop:
 
     def _check_suspend(self) -> bool:
         """Report a suspend the clocks showed; True when there was one. The time slept
-        adds up in ``_slept`` for the frame source to catch up with."""
+        adds up in ``_slept`` for the frame source to catch up with. A wall clock set
+        is told here too (it cuts nothing short: it is not a sleep)."""
         self.now()
+        while self._clock_set:
+            self._emit(self._clock_set.pop(0))
         if self._suspend_seen is None:
             return False
         since, until = self._suspend_seen
