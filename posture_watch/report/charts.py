@@ -190,13 +190,20 @@ def fit_clock_range(first: float, last: float, day_h: float = 24.0) -> tuple[flo
     return math.floor(lo / step + 1e-9) * step, min(day_h, math.ceil(hi / step - 1e-9) * step)
 
 
-def day_clock_range(summary: Summary, tz: tzinfo) -> tuple[float, float]:
-    """:func:`fit_clock_range` for the monitored span of a one-day summary."""
+def monitored_span(summary: Summary, tz: tzinfo) -> tuple[float, float] | None:
+    """The first and last monitored moment of a one-day summary, in clock hours (None
+    for a day with nothing monitored)."""
     if summary.first_seen is None or summary.last_seen is None:
-        return 0.0, 24.0
+        return None
     edges = hour_edges(summary.first_day, tz)
     first, last = clock_hours(np.array([summary.first_seen, summary.last_seen]), edges)
-    return fit_clock_range(float(first), float(last))
+    return float(first), float(last)
+
+
+def day_clock_range(summary: Summary, tz: tzinfo) -> tuple[float, float]:
+    """:func:`fit_clock_range` for the monitored span of a one-day summary."""
+    span = monitored_span(summary, tz)
+    return (0.0, 24.0) if span is None else fit_clock_range(*span)
 
 
 def week_clock_range(summary: Summary) -> tuple[float, float]:
@@ -351,28 +358,47 @@ def timeline_chart(
 
 
 @styled
-def hourly_chart(size: Size, summary: Summary, clock: tuple[float, float]) -> str:
+def hourly_chart(
+    size: Size,
+    summary: Summary,
+    clock: tuple[float, float],
+    span: tuple[float, float] | None = None,
+) -> str:
     """Upright and slouching minutes per clock hour, stacked (a week: per monitored day).
 
     ``clock`` is the time axis: for a day the timeline's own (:func:`day_clock_range`), so
     the two charts of a day always show the same stretch of the clock; an hour cut by the
-    axis shows the part inside it.
+    axis shows the part inside it. ``span`` (a day's :func:`monitored_span`) trims each
+    hour's bar to the monitored part of that hour, so a 7-minute day draws a 7-minute-wide
+    bar on the shared time axis, not one across the whole hour.
     """
-    hours = np.arange(24) + 0.5
+    lo, width = hour_bars(span)
     days = max(summary.days_monitored, 1)
     upright = np.array([c.upright_s for c in summary.hours]) / 60.0 / days
     slouch = np.array([c.slouch_s for c in summary.hours]) / 60.0 / days
     left = size.text_in(2) + 2.2 * size.em_in + 0.15
     fig = new_figure(size, 12 * size.em_in, left=left, bottom=2.4 * size.em_in, top=0.1)
     ax = fig.add_subplot()
-    ax.bar(hours, upright, width=0.8, color=COLOURS["upright"])
-    ax.bar(hours, slouch, width=0.8, bottom=upright, color=COLOURS["slouch"])
+    ax.bar(lo, upright, width=width, align="edge", color=COLOURS["upright"])
+    ax.bar(lo, slouch, width=width, bottom=upright, align="edge", color=COLOURS["slouch"])
     ax.set_ylim(0, 60)
     ax.set_yticks([0, 15, 30, 45, 60])
     ax.set_ylabel("minutes" if summary.n_days == 1 else "minutes per day")
     ax.spines[["top", "right"]].set_visible(False)
     _clock_axis(ax, size, *clock, size.width_in - left - 0.25, min_step=_hour_step(*clock))
     return to_svg(fig)
+
+
+def hour_bars(span: tuple[float, float] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Where each clock hour's bar starts and how wide it is (clock hours, shape (24,)):
+    the hour, or only its part inside ``span``, with a tenth of it left free on each
+    side so neighbouring hours stay apart."""
+    lo = np.arange(24, dtype=np.float64)
+    hi = lo + 1.0
+    if span is not None:
+        lo, hi = np.maximum(lo, span[0]), np.minimum(hi, span[1])
+    width = np.maximum(hi - lo, 0.0)
+    return lo + 0.1 * width, 0.8 * width
 
 
 def _hour_step(lo: float, hi: float) -> float:

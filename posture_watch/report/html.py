@@ -103,7 +103,7 @@ def render_day_html(report: DayReport, history: History, sit_max: float = 3000.0
     body.append("<h2>Minutes per hour: upright and slouching</h2>")
     body.append(
         _chart(
-            lambda size: charts.hourly_chart(size, s, clock),
+            lambda size: charts.hourly_chart(size, s, clock, charts.monitored_span(s, report.tz)),
             "Minutes upright and minutes slouching in each hour, stacked.",
             charts.hourly_legend(),
             clock,

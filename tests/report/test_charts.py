@@ -88,3 +88,17 @@ def test_the_pages_text_colours_have_contrast_on_their_backgrounds():
         assert ratio(hex_rgb(c), (255, 255, 255)) >= MIN_RATIO, c
     # the hour strip's darkest tint under its #222 text: orange at full strength
     assert ratio(hex_rgb("#222222"), hex_rgb(charts.COLOURS["slouch"])) >= MIN_RATIO
+
+
+def test_an_hours_bar_covers_only_its_monitored_part() -> None:
+    """A day monitored 05:06-05:13 draws hour 5's bar inside those minutes, not across
+    the whole hour (on the axis the timeline shares, it looked like an hour monitored)."""
+    start, width = charts.hour_bars((5.1, 5.2167))
+    assert start[5] >= 5.1 and start[5] + width[5] <= 5.2167
+    assert width[5] > 0.08  # most of the 7 minutes
+    assert np.count_nonzero(width) == 1
+    start, width = charts.hour_bars((8.0, 18.0))  # a full day: whole hours with gaps
+    assert start[9] == pytest.approx(9.1) and width[9] == pytest.approx(0.8)
+    assert np.count_nonzero(width) == 10
+    start, width = charts.hour_bars(None)  # a week: every hour
+    assert np.count_nonzero(width) == 24
