@@ -15,6 +15,7 @@ of the program has always found them.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
 import sys
@@ -49,6 +50,11 @@ def settings_path() -> Path:
 Warn = Callable[[str], None]
 
 
+#: The largest settings file read. The commented defaults are about 5 KB; a file of
+#: millions of keys took 40 s and 850 MB to parse before this cap.
+MAX_SETTINGS_BYTES = 1024 * 1024
+
+
 def _warn_on_stderr(line: str) -> None:
     print(f"posture-watch: {line}", file=sys.stderr, flush=True)
 
@@ -75,15 +81,21 @@ def load_config(
             )
             return AppConfig.default()
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:  # never more than the cap: a huge file is refused
+            data = file.read(MAX_SETTINGS_BYTES + 1)
     except FileNotFoundError:
         if create:
             raise ConfigError(f"{path}: the settings file disappeared while reading") from None
         return AppConfig.default()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the settings file: {exc.strerror}") from exc
+    if len(data) > MAX_SETTINGS_BYTES:
+        raise ConfigError(
+            f"{path}: the settings file is larger than {MAX_SETTINGS_BYTES // 1024} KB; "
+            "is it the right file?"
+        )
     try:
-        text = data.decode("utf-8")
+        text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8")  # editors on Windows add one
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     return config_from_text(text, str(path))

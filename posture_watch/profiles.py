@@ -8,12 +8,14 @@ Writes are atomic so an interrupted calibration never leaves a half-written prof
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
 from posture_watch import paths
 from posture_watch.atomic_file import write_atomic
-from posture_watch.core.scoring import Baseline
+from posture_watch.core.calibration import MAX_HEAD_SPREAD
+from posture_watch.core.scoring import POPULATION_MEDIANS, Baseline
 from posture_watch.errors import CalibrationError, StorageError
 
 FORMAT = "posture-watch-calibration"
@@ -74,12 +76,43 @@ def load_profile(path: Path) -> Baseline:
             hint="recalibrate with 'posture-watch calibrate'",
         )
     try:
-        return Baseline.from_json(doc)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return plausible(Baseline.from_json(doc))
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise CalibrationError(
             f"{path}: damaged calibration profile ({exc})",
             hint="recalibrate with 'posture-watch calibrate'",
         ) from exc
+
+
+#: No feature is this large: heights are in shoulder widths, angles in degrees.
+MAX_FEATURE_VALUE = 1000.0
+#: Head and nose heights above this many shoulder widths are no person sitting upright.
+MAX_HEIGHT = 10.0
+
+
+def plausible(baseline: Baseline) -> Baseline:
+    """``baseline`` when every number is one a calibration could have written; otherwise
+    a ValueError naming the first that is not. A hand-edited profile with a spread of
+    ``inf`` turned detection off without a word, and a median of ``1e308`` made every
+    frame a slouch."""
+    if baseline.n_frames < 0:
+        raise ValueError(f"n_frames = {baseline.n_frames} is negative")
+    for name, stat in baseline.stats.items():
+        for what, value in (("median", stat.median), ("spread", stat.spread)):
+            if not math.isfinite(value) or abs(value) > MAX_FEATURE_VALUE:
+                raise ValueError(f"{name} {what} = {value!r} is not a plausible number")
+        if stat.spread < 0:
+            raise ValueError(f"{name} spread = {stat.spread!r} is negative")
+    for name in POPULATION_MEDIANS:
+        if baseline.median(name) > MAX_HEIGHT:
+            raise ValueError(f"{name} median = {baseline.median(name)!r} is not a plausible height")
+    head = baseline.stats["head_height"]
+    if head.spread / head.median > MAX_HEAD_SPREAD:  # calibration refuses such a reference
+        raise ValueError(
+            f"head_height spread = {head.spread!r} is more than {100 * MAX_HEAD_SPREAD:.0f}% "
+            "of its median"
+        )
+    return baseline
 
 
 def resolve_baseline(calibration: Path | None, profile: str | None) -> Baseline:

@@ -4,17 +4,24 @@ Photos from phones are often stored sideways with an EXIF Orientation tag; pose 
 an unrotated picture would measure a lying person. We decode with ``cv2.imdecode`` and
 ``IMREAD_COLOR``, which applies the EXIF orientation (a test checks this), from bytes read
 with ``np.fromfile`` because ``cv2.imread`` cannot open non-ASCII paths on Windows.
+
+The picture's size is read from its header first (Pillow opens lazily: it reads the header
+and decodes nothing), and one above :data:`MAX_PIXELS` is refused before any decoding: a
+855 KB PNG that says 30000×30000 made OpenCV allocate 5 GB.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
 import numpy as np
+from PIL import Image, UnidentifiedImageError
 
 from posture_watch.errors import FrameError, SourceError
 from posture_watch.sources._common import SourceMixin, checked_fps, existing_file, label_of
@@ -28,6 +35,35 @@ IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".
 _SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"BM", b"II*\x00", b"MM\x00*")
 
 
+#: The largest picture decoded, in pixels: 100 megapixels (a 108 MP phone photo is
+#: 12000×9000) is about 300 MB once decoded; anything larger is refused unread.
+MAX_PIXELS = 100_000_000
+
+
+def check_pixels(data: np.ndarray, label: str) -> None:
+    """Refuse a picture whose header says more than :data:`MAX_PIXELS`, from the header
+    alone. Bytes whose header Pillow cannot read are no picture: OpenCV also sniffs
+    formats by content, and one of those must not reach it unmeasured."""
+    try:
+        with warnings.catch_warnings():  # Pillow's warning above 89 MP: ours is the line
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data.tobytes())) as picture:
+                width, height = picture.size
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise _undecodable(label) from exc
+    except Image.DecompressionBombError as exc:  # Pillow's own limit, far above ours
+        raise _too_large(label, "") from exc
+    if width * height > MAX_PIXELS:
+        raise _too_large(label, f" ({width}×{height})")
+
+
+def _too_large(label: str, size: str) -> FrameError:
+    return FrameError(
+        f"{label}: the picture{size} has more than the {MAX_PIXELS // 1_000_000} megapixels "
+        "posture-watch reads"
+    )
+
+
 def decode_image(path: Path, label: str) -> np.ndarray:
     """Read an image file as BGR uint8 (H, W, 3), upright per its EXIF orientation.
 
@@ -39,6 +75,7 @@ def decode_image(path: Path, label: str) -> np.ndarray:
         data = np.fromfile(path, dtype=np.uint8)
     except OSError as exc:
         raise SourceError(f"{label}: cannot read ({exc.strerror or exc})") from exc
+    check_pixels(data, label)
     try:
         image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
     except cv2.error as exc:

@@ -9,7 +9,11 @@ the privacy promise that no picture of the user is stored. Format, one JSON obje
      "image": [[x, y, z, visibility, presence], ... 33 rows], "world": [... 33 rows]}
     {"frame": 1, "t": 0.5, "name": "", "person": false}
 
-Timestamps are seconds from the start of the source and never decrease.
+Timestamps are seconds from the start of the source: never negative, never decreasing
+and never more than :data:`MAX_T` (a week). A recording edited by hand to start at
+t = -1000 replayed 16 minutes that never happened; one with a frame at t = 1e12 would
+replay centuries. A gap between frames within that range is kept: a machine that slept
+while recording leaves one, and the replay sees no frames there, as the monitor did.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from posture_watch.sources.base import BadFrameHandler, Frame, SamplePredicate
 
 FORMAT = "posture-watch-landmarks"
 VERSION = 1
+#: The latest timestamp a recording may hold, in seconds: one week of recording.
+MAX_T = 7 * 24 * 3600.0
 
 
 class _BadLine(ValueError):
@@ -58,6 +64,8 @@ def _frame(obj: object, previous_t: float) -> Frame:
         raise _BadLine(f'"frame" must be a non-negative integer, got {index!r}')
     if not _is_number(t) or not math.isfinite(t):
         raise _BadLine(f'"t" must be a number of seconds, got {t!r}')
+    if not 0 <= t <= MAX_T:
+        raise _BadLine(f'"t" must be from 0 to {MAX_T:.0f} seconds (a week), got {t!r}')
     if t < previous_t:
         raise _BadLine(f"timestamp {t} is earlier than the previous one ({previous_t})")
     if not isinstance(name, str):

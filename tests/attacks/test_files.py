@@ -8,9 +8,14 @@ files; the ones that start a process are marked ``slow``.
 
 import csv
 import io
+import json
 import os
+import resource
+import struct
 import subprocess
 import sys
+import warnings
+import zlib
 
 import pytest
 
@@ -111,3 +116,164 @@ def test_a_daily_report_at_midnight_fires_once_for_the_day_that_ended():
         (datetime(2024, 5, 2, 0, 0), date(2024, 5, 1)),
         (datetime(2024, 5, 3, 0, 0), date(2024, 5, 2)),
     ]
+
+
+@pytest.mark.slow
+def test_a_settings_file_with_a_bom_is_read_and_a_huge_one_refused_unparsed(env, tmp_path):
+    bom = tmp_path / "bom.toml"
+    bom.write_bytes(b'\xef\xbb\xbf[report]\ndaily_at = "00:00"\n')  # Windows Notepad
+    proc = run(env, "settings", "--check", "--config", str(bom))
+    assert proc.returncode == 0 and proc.stdout.startswith("ok "), proc.stderr
+    huge = tmp_path / "huge.toml"
+    with huge.open("w") as file:  # 20 MB of keys: parsing it took minutes and GBs
+        file.write("[camera]\n")
+        for n in range(1_000_000):
+            file.write(f"k{n} = 1\n")
+    line = one_line_error(run(env, "settings", "--check", "--config", str(huge)), "larger than")
+    assert "1024 KB" in line
+
+
+def profile(tmp_path, head_median=0.62, head_spread=0.01, **extra):
+    path = tmp_path / "hand-edited.json"
+    features = {
+        "head_height": {"median": head_median, "spread": head_spread},
+        "nose_height": {"median": 0.55, "spread": 0.01},
+        **extra,
+    }
+    text = json.dumps({"format": "posture-watch-calibration", "schema_version": 1,
+                       "calibrated": True, "features": features})  # fmt: skip
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        ({"head_spread": float("inf")}, ["head_height spread", "inf"]),
+        ({"head_spread": float("nan")}, ["head_height spread", "nan"]),
+        ({"head_median": 1e308}, ["head_height median", "1e+308"]),
+        ({"head_median": 50.0}, ["head_height median", "50.0"]),
+        ({"head_spread": -0.01}, ["negative"]),
+        ({"head_spread": 0.5}, ["head_height spread", "6%"]),
+        ({"neck_angle": {"median": 5.0, "spread": float("-inf")}}, ["neck_angle spread"]),
+    ],
+)
+def test_a_hand_edited_profile_with_absurd_numbers_is_refused(tmp_path, edit, words):
+    from posture_watch.errors import CalibrationError
+    from posture_watch.profiles import load_profile
+
+    path = profile(tmp_path, **edit)
+    with pytest.raises(CalibrationError) as caught:
+        load_profile(path)
+    message = str(caught.value)
+    assert "damaged calibration profile" in message and "\n" not in message
+    for word in words:
+        assert word in message, message
+
+
+def test_a_plausible_profile_still_loads(tmp_path):
+    from posture_watch.profiles import load_profile
+
+    baseline = load_profile(profile(tmp_path, neck_angle={"median": -12.5, "spread": 3.0}))
+    assert baseline.median("head_height") == 0.62
+
+
+def write_png_header_bomb(path, width=30000, height=30000):
+    """A real, valid PNG of ``width``×``height`` black pixels in a few MB: the deflate
+    stream of one block of rows is repeated (a full flush makes blocks independent)."""
+    row = b"\x00" * (width * 3 + 1)
+    rows_per_block = 300
+    block = row * rows_per_block
+    squeeze = zlib.compressobj(1)
+    first = squeeze.compress(block) + squeeze.flush(zlib.Z_FULL_FLUSH)
+    again = squeeze.compress(block) + squeeze.flush(zlib.Z_FULL_FLUSH)
+    assert first[2:] == again
+    blocks = height // rows_per_block
+    checksum = 1
+    for _ in range(blocks):
+        checksum = zlib.adler32(block, checksum)
+    data = first + again * (blocks - 1) + b"\x03\x00" + struct.pack(">I", checksum)
+
+    def chunk(kind, body):
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
+
+
+MEASURE = """
+import resource, sys
+from pathlib import Path
+from posture_watch.errors import FrameError
+from posture_watch.sources.images import decode_image
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    decode_image(Path(sys.argv[1]), "big.png")
+    print("decoded")
+except FrameError as exc:
+    print(exc)
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print((after - before) // 1024)
+"""
+
+
+@pytest.mark.slow
+def test_a_picture_of_900_megapixels_is_refused_before_decoding(env, tmp_path):
+    big = tmp_path / "big.png"
+    write_png_header_bomb(big)
+    assert big.stat().st_size < 20_000_000
+    limit = 3 * 1024**3  # the old decoder would take 2.7 GB; keep the machine safe
+    proc = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(big)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)),
+    )
+    message, grown_mb = proc.stdout.strip().splitlines()
+    assert "more than the 100 megapixels" in message, proc
+    assert int(grown_mb) < 100, f"RSS grew by {grown_mb} MB"
+    one_line_error(run(env, "analyze", str(big)), "big.png", "100 megapixels")
+
+
+def recording(tmp_path, times):
+    path = tmp_path / "session.jsonl"
+    lines = [{"format": "posture-watch-landmarks", "version": 1, "source": "x", "fps": 2.0}]
+    lines += [{"frame": i, "t": t, "name": "", "person": False} for i, t in enumerate(times)]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("times", "line_number"),
+    [([-1000.0, 0.5, 1.0], 2), ([0.0, 0.5, 1e12], 4), ([0.0, 5.0, 4.0], 4)],
+)
+def test_a_recording_with_negative_or_absurd_timestamps_is_refused(tmp_path, times, line_number):
+    from posture_watch.errors import SourceError
+    from posture_watch.sources.recording import RecordingSource
+
+    with pytest.raises(SourceError) as caught:
+        RecordingSource(recording(tmp_path, times))
+    assert f"line {line_number}:" in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.slow
+def test_analyze_says_which_line_of_a_recording_starts_before_zero(env, tmp_path):
+    path = recording(tmp_path, [-1000.0, 0.5, 1.0])
+    one_line_error(run(env, "analyze", str(path)), "line 2", '"t"')
+
+
+def test_a_108_megapixel_picture_is_refused_with_its_size(tmp_path):
+    from posture_watch.errors import FrameError
+    from posture_watch.sources.images import decode_image
+
+    big = tmp_path / "phone.png"
+    write_png_header_bomb(big, 12000, 9000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning from Pillow on the way
+        with pytest.raises(FrameError, match=r"phone.png: the picture \(12000×9000\) has more"):
+            decode_image(big, "phone.png")
