@@ -40,6 +40,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from posture_watch.core.durations import format_span
 from posture_watch.core.palette import state_hex
 from posture_watch.core.report import History, Interval, Summary, clock_hours, hour_edges
 from posture_watch.core.status import TrayState
@@ -453,7 +454,7 @@ def spells_legend(
     history: History, summary: Summary, tz: tzinfo, sit_max: float
 ) -> list[LegendItem]:
     """The spells chart's legend, with the kinds of spell the day has and the limit's line."""
-    limit = f"{sit_max / 60:.0f} min"
+    limit = format_span(sit_max)  # the demo's 1 min 45 s, not a rounded "2 min"
     long = {
         w * 3600.0 >= sit_max for _, w in _spans(history.bouts, hour_edges(summary.first_day, tz))
     }

@@ -19,7 +19,7 @@ from html import escape
 
 from posture_watch.core.advice import MedicalAdvice, Suggestion
 from posture_watch.core.dates import long_date, short_date
-from posture_watch.core.durations import format_minutes, round_half_up
+from posture_watch.core.durations import format_minutes, format_span, round_half_up
 from posture_watch.core.report import History, Summary
 from posture_watch.core.report_builder import (
     COUNTING_RULE,
@@ -115,7 +115,7 @@ def render_day_html(report: DayReport, history: History, sit_max: float = 3000.0
         _chart(
             lambda size: charts.spells_chart(size, history, s, report.tz, clock, sit_max),
             "Each block is one sitting spell (sitting without a break), as tall as it "
-            f"lasted; the dashed line is the break nudge after {sit_max / 60:.0f} min.",
+            f"lasted; the dashed line is the break nudge after {format_span(sit_max)}.",
             charts.spells_legend(history, s, report.tz, sit_max),
             clock,
         )
