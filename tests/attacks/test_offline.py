@@ -1,0 +1,160 @@
+"""Attacks on the offline filter: ways to a socket that do not go through ``socket(2)``.
+
+A child process installs the filter (``enforce_offline``), then execs a small C program
+(offline_bypass.c beside this file) that makes a TCP socket one of three ways and
+connects it to a listener on 127.0.0.1: the i386 ``socket`` call through ``int $0x80``,
+``socketcall`` through the same ABI, and io_uring's ``IORING_OP_SOCKET``. Each way is
+first run without the filter, so the test proves the way works on this kernel (or skips,
+saying why) before proving the filter closes it. The listener must receive nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from posture_watch.offline import ALLOW_ENV
+
+pytestmark = [
+    pytest.mark.slow,  # compiles a C program and starts processes
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="seccomp is Linux"),
+]
+
+REPO = Path(__file__).resolve().parents[2]
+SOURCE = Path(__file__).with_name("offline_bypass.c")
+TIMEOUT = 30
+
+#: exec ``argv[1:]`` once the filter is in place (the filter survives exec)
+FILTERED_EXEC = (
+    "import os, sys\n"
+    "from posture_watch.offline import enforce_offline\n"
+    "assert enforce_offline(), 'filter not installed'\n"
+    "os.execv(sys.argv[1], sys.argv[1:])\n"
+)
+
+
+def child_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != ALLOW_ENV}
+
+
+@pytest.fixture(scope="module")
+def bypass_program(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """offline_bypass.c, compiled (static when the C library allows it)."""
+    if platform.machine() not in ("x86_64", "aarch64"):
+        pytest.skip(f"the filter is not installed on {platform.machine()}")
+    gcc = shutil.which("gcc") or shutil.which("cc")
+    if gcc is None:
+        pytest.skip("no C compiler to build the bypass program")
+    out = tmp_path_factory.mktemp("bypass") / "offline_bypass"
+    for extra in (["-static"], []):
+        built = subprocess.run(
+            [gcc, "-O1", "-Wall", *extra, "-o", str(out), str(SOURCE)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if built.returncode == 0:
+            return out
+    pytest.skip(f"cannot build the bypass program: {built.stderr.strip()[:300]}")
+
+
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    yield server
+    server.close()
+
+
+def accepted(server: socket.socket, wait: float) -> int:
+    """How many connections reached ``server`` (waiting up to ``wait`` s for the first)."""
+    server.settimeout(wait)
+    count = 0
+    try:
+        while True:
+            conn, _ = server.accept()
+            conn.close()
+            count += 1
+            server.settimeout(0.0)
+    except (TimeoutError, BlockingIOError):
+        return count
+
+
+@pytest.mark.parametrize("way", ["int80", "socketcall", "io_uring"])
+def test_no_way_around_the_filter_reaches_a_local_listener(
+    way: str, bypass_program: Path, listener: socket.socket
+) -> None:
+    port = str(listener.getsockname()[1])
+    unfiltered = subprocess.run(
+        [bypass_program, way, port], capture_output=True, text=True, timeout=TIMEOUT
+    )
+    if unfiltered.stdout.strip() != "connected":
+        pytest.skip(f"{way} cannot make a socket on this kernel even unfiltered: "
+                    f"{unfiltered.stdout.strip() or unfiltered.stderr.strip()}")  # fmt: skip
+    assert accepted(listener, wait=5.0) == 1  # the way works here, without the filter
+
+    filtered = subprocess.run(
+        [sys.executable, "-c", FILTERED_EXEC, bypass_program, way, port],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env=child_env(),
+        cwd=REPO,
+    )
+    assert filtered.returncode == 0, filtered.stderr
+    assert filtered.stdout.startswith("refused "), filtered.stdout
+    assert accepted(listener, wait=0.5) == 0
+
+
+FAMILIES = """
+    import json, socket
+    from posture_watch.offline import enforce_offline
+
+    def attempt(family, kind, proto=0):
+        try:
+            socket.socket(family, kind, proto).close()
+            return "ok"
+        except OSError as exc:
+            return exc.errno
+
+    assert enforce_offline()
+    print(json.dumps({
+        "vsock": attempt(socket.AF_VSOCK, socket.SOCK_STREAM),
+        "netlink": attempt(socket.AF_NETLINK, socket.SOCK_RAW, 0),  # NETLINK_ROUTE
+        "packet": attempt(socket.AF_PACKET, socket.SOCK_DGRAM),
+        "unix": attempt(socket.AF_UNIX, socket.SOCK_STREAM),
+        # glibc asks netlink which address families are configured; refused, it assumes both
+        "lookup": socket.getaddrinfo("localhost", 80, flags=socket.AI_ADDRCONFIG)[0][4][0],
+    }))
+"""
+
+
+def test_only_unix_sockets_are_left() -> None:
+    """AF_VSOCK reaches a host or VM without IP; netlink and packet sockets are not needed."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(FAMILIES)],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env=child_env(),
+        cwd=REPO,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    eacces = 13
+    assert result["vsock"] == eacces
+    assert result["netlink"] == eacces
+    assert result["packet"] == eacces
+    assert result["unix"] == "ok"
+    assert result["lookup"] in ("127.0.0.1", "::1")
