@@ -8,10 +8,15 @@ clock runs on, the monotonic one stops) is still found.
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from posture_watch.clock import ManualClock
+from posture_watch.core.session import Session, SessionSettings
+from posture_watch.core.stream import Now
 from posture_watch.core.true_time import STEP_MIN, Reading, TrueTime
+from posture_watch.core.worker_events import ClockSet
 
 START = 1_790_000_000.0  # an arbitrary epoch second: no test depends on today's date
 
@@ -107,3 +112,12 @@ def test_without_a_boot_clock_a_jump_ahead_still_counts_as_a_sleep():
     woke = read()
     assert woke.slept == pytest.approx(3600)
     assert woke.stepped == 0
+
+
+def test_the_session_makes_its_own_events_in_true_time_after_the_clock_was_set_ahead():
+    """A manual stretch or an answer after a step of +1 h is stamped like the worker's
+    events (true time), so the history's offset puts it at the new wall time once."""
+    now = Now.at(START, 1000.0)
+    session = Session(SessionSettings(tray=False), None, now, ZoneInfo("UTC"))
+    session.step(ClockSet(START + 10, 3600.0, 3600.0), Now.at(START + 3610, 1010.0))
+    assert session.time(Now.at(START + 3620, 1020.0)) == pytest.approx(START + 20)
