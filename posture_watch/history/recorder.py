@@ -37,7 +37,8 @@ from posture_watch.core.worker_events import (
     WorkerCrashed,
 )
 from posture_watch.errors import StorageError
-from posture_watch.history.store import HistoryStore, StorageBusyError
+from posture_watch.history.disk import FileIdentity
+from posture_watch.history.store import HistoryStore, StorageBusyError, StorageFullError
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,11 @@ WRITE_BUSY_TIMEOUT = 0.2
 OPEN_BUSY_TIMEOUT = 2.0
 #: A locked file is tried again after this many seconds of event time.
 BUSY_RETRY = 30.0
+#: A full disk is tried again after this many seconds of event time.
+FULL_RETRY = 10.0
+#: At most this many writes wait in memory for a locked file or a full disk (about two
+#: weeks of minutes); past it the rest of the session stays in memory, said in one line.
+PENDING_LIMIT = 20_000
 #: At the end of a session a locked file is tried this many more times.
 CLOSE_ATTEMPTS = 25
 
@@ -92,6 +98,7 @@ class HistoryRecorder:
         self._minutes = MinuteAggregator()
         self._pending: list[Callable[[HistoryStore], object]] = []
         self._retry_at: float | None = None
+        self._waiting = ""  # why writes wait: "" (they do not), "locked", "full"
         #: Wall stamp minus true time (:class:`ClockSet`): 0 until the wall clock is set.
         self._offset = 0.0
         self._last_stamp = -math.inf
@@ -166,11 +173,13 @@ class HistoryRecorder:
             if not self._pending:
                 break
         if self._pending:
+            why = "stayed full" if self._waiting == "full" else "stayed locked"
             self._report(
-                f"history: {_home_relative(self.store.path)} stayed locked; "
+                f"history: {_home_relative(self.store.path)} {why}; "
                 f"{len(self._pending)} writes of this session could not be saved"
             )
-        self.store.close()
+        with suppress(StorageError):  # a full disk may refuse the last checkpoint
+            self.store.close()
 
     # -- writing ------------------------------------------------------------------------
 
@@ -188,17 +197,18 @@ class HistoryRecorder:
         self._pending.append(action)
 
     def _flush(self, t: float, *, force: bool = False) -> None:
-        """Run the waiting writes in order; stop at a locked file and retry later."""
+        """Run the waiting writes in order; stop at a locked file or a full disk and
+        retry later. The file is checked to be the one opened before each batch."""
         if not force and self._retry_at is not None and t < self._retry_at:
             return
-        waited = self._retry_at is not None
+        if self._pending:
+            self._check_identity()
+        waited = self._waiting
         while self._pending:
             try:
                 self._pending[0](self.store)
-            except StorageBusyError as exc:
-                if not waited:
-                    self._report(busy_line(self.store.path, exc))
-                self._retry_at = t + BUSY_RETRY
+            except (StorageBusyError, StorageFullError) as exc:
+                self._wait(t, "full" if isinstance(exc, StorageFullError) else "locked", exc)
                 return
             except StorageError as exc:
                 self._fall_back(exc)
@@ -206,14 +216,58 @@ class HistoryRecorder:
             self._pending.pop(0)
         if waited:
             self._retry_at = None
-            self._report(f"history: {_home_relative(self.store.path)} is free again; caught up")
+            self._waiting = ""
+            again = "has space again" if waited == "full" else "is free again"
+            self._report(f"history: {_home_relative(self.store.path)} {again}; caught up")
+
+    def _wait(self, t: float, why: str, error: StorageError) -> None:
+        """Keep the writes for a retry, within :data:`PENDING_LIMIT`; said once."""
+        if len(self._pending) > PENDING_LIMIT:
+            self._fall_back(error)
+            return
+        if self._waiting != why:
+            self._report(
+                full_line(self.store.path) if why == "full" else busy_line(self.store.path, error)
+            )
+        self._waiting = why
+        self._retry_at = t + (FULL_RETRY if why == "full" else BUSY_RETRY)
+
+    def _check_identity(self) -> None:
+        """A history deleted or replaced since it was opened is opened again at its
+        path (created with its schema when missing) and said in one line, rather than
+        written into a file nobody will read."""
+        path, opened = self.store.path, self.store.identity
+        if path is None or opened is None:
+            return
+        now = FileIdentity.of(path)
+        if now == opened:
+            return
+        what = "was deleted" if now is None else "was replaced by another file"
+        with suppress(StorageError):
+            self.store.close()
+        try:
+            self.store = HistoryStore.open(path, busy_timeout=WRITE_BUSY_TIMEOUT)
+        except StorageError as exc:
+            self.store = HistoryStore.in_memory()
+            self._fall_back_to_memory(path, exc)
+            return
+        started = "started it again" if now is None else "writing into the new file"
+        self._report(
+            f"history: {_home_relative(path)} {what} while the monitor ran; {started}, "
+            "with the rest of this session"
+        )
 
     def _fall_back(self, error: StorageError) -> None:
-        self._report(fallback_line(self.store.path, error))
+        path = self.store.path
         with suppress(StorageError):  # already reported: the file is unusable
             self.store.close()
         self.store = HistoryStore.in_memory()
+        self._fall_back_to_memory(path, error)
+
+    def _fall_back_to_memory(self, path: Path | None, error: StorageError) -> None:
+        self._report(fallback_line(path, error))
         self._retry_at = None
+        self._waiting = ""
         self.fell_back = True
 
 
@@ -222,6 +276,14 @@ def busy_line(path: Path | None, error: StorageError) -> str:
     return (
         f"history: {_home_relative(path)} is locked by another program; "
         "keeping new minutes in memory and writing them as soon as it is free"
+    )
+
+
+def full_line(path: Path | None) -> str:
+    """``history: the disk of ~/…/history.sqlite3 is full; …``."""
+    return (
+        f"history: the disk of {_home_relative(path)} is full; keeping new minutes in "
+        "memory and writing them as soon as there is space"
     )
 
 
@@ -254,4 +316,6 @@ def open_recorder(
         recorder = HistoryRecorder(HistoryStore.in_memory(), report=report)
         recorder.fell_back = True
         return recorder
+    if store.privacy_warning:
+        (report or log.warning)(store.privacy_warning)
     return HistoryRecorder(store, report=report)

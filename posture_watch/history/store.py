@@ -50,6 +50,7 @@ from posture_watch.core.report import (
 )
 from posture_watch.core.worker_events import CameraRecovered, CameraUnavailable, Paused, Resumed
 from posture_watch.errors import ConfigError, StorageError
+from posture_watch.history.disk import FileIdentity, is_disk_full, make_private
 from posture_watch.history.schema import TABLES, create_or_migrate, readable_version
 
 FILE_NAME = "history.sqlite3"
@@ -102,6 +103,11 @@ class StorageBusyError(StorageError):
     """
 
 
+class StorageFullError(StorageError):
+    """The disk holding the history is full. Like a lock this passes (space is freed):
+    the monitor keeps its writes and retries; a command says so in one line."""
+
+
 def _is_busy(exc: sqlite3.Error) -> bool:
     code = getattr(exc, "sqlite_errorcode", None)
     if code is not None:
@@ -110,7 +116,11 @@ def _is_busy(exc: sqlite3.Error) -> bool:
 
 
 def _storage_error(name: str, exc: sqlite3.Error) -> StorageError:
-    """The one translation of a sqlite3 error: busy, or anything else."""
+    """The one translation of a sqlite3 error: busy, a full disk, or anything else."""
+    if is_disk_full(exc, None if name == MEMORY else Path(name)):
+        return StorageFullError(
+            f"{name}: the disk is full", hint="free some space on that disk, then try again"
+        )
     kind = StorageBusyError if _is_busy(exc) else StorageError
     return kind(f"{name}: {exc}", hint=_hint(str(exc)))
 
@@ -182,6 +192,11 @@ class HistoryStore:
         self._conn = conn
         self.path = path
         self._lock = threading.Lock()
+        #: The device and inode opened (None in memory): the recorder checks it is
+        #: still the file at :attr:`path` before each batch of writes.
+        self.identity = FileIdentity.of(path) if path is not None else None
+        #: A line to say once, when the file is more open than 0600 and not ours to change.
+        self.privacy_warning: str | None = None
 
     # -- opening --------------------------------------------------------------------------
 
@@ -206,6 +221,7 @@ class HistoryStore:
                 f"{path}: cannot create the folder: {exc.strerror or exc}",
                 hint=_hint("unable to open"),
             ) from exc
+        warning = make_private(path)  # created 0600 before SQLite opens it
 
         def set_up(conn: sqlite3.Connection) -> None:
             conn.execute("PRAGMA journal_mode = WAL")
@@ -214,7 +230,9 @@ class HistoryStore:
             conn.execute("BEGIN IMMEDIATE")  # fail now, not at the first minute, if read-only
             conn.execute("COMMIT")
 
-        return cls(_connect(path, str(path), busy_timeout, set_up), path)
+        store = cls(_connect(path, str(path), busy_timeout, set_up), path)
+        store.privacy_warning = warning
+        return store
 
     @classmethod
     def open_readonly(cls, path: Path, *, busy_timeout: float = BUSY_TIMEOUT) -> HistoryStore:

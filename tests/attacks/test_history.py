@@ -4,13 +4,18 @@ full, vanished or replaced disk. Real monitors, real files, a real small tmpfs."
 from __future__ import annotations
 
 import os
+import sqlite3
+import stat
 import subprocess
 import sys
+import time
+from contextlib import closing, suppress
 from pathlib import Path
 
 import pytest
 
 from posture_watch import paths
+from posture_watch.core.minutes import MinuteRow
 from posture_watch.history import HistoryStore
 
 CLI = [sys.executable, "-m", "posture_watch.cli"]
@@ -77,3 +82,70 @@ def test_a_second_monitor_through_a_symlink_or_a_hard_link_is_refused(tmp_path):
             assert f"pid {first.pid}" in err and len(err.splitlines()) == 1, err
     finally:
         stop(first)
+
+
+# -- the history file is private --------------------------------------------------------
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_the_history_and_its_side_files_are_created_private_whatever_the_umask(tmp_path):
+    history = tmp_path / "new" / "folder" / "history.sqlite3"
+    old = os.umask(0o022)
+    try:
+        store = HistoryStore.open(history)
+        store.add_minute(MinuteRow(0, 60.0, 0.0, 0.0, 0.0))
+        side = [history.with_name(history.name + s) for s in ("-wal", "-shm")]
+        assert all(p.exists() for p in side)
+        assert [mode(p) for p in (history, *side)] == [0o600] * 3
+        assert mode(history.parent) == 0o700
+        store.close()
+    finally:
+        os.umask(old)
+
+
+def test_a_history_found_readable_by_others_is_tightened(tmp_path):
+    history = tmp_path / "history.sqlite3"
+    HistoryStore.open(history).close()
+    history.chmod(0o644)
+    HistoryStore.open(history).close()
+    assert mode(history) == 0o600
+
+
+# -- a history deleted while the monitor runs --------------------------------------------
+
+
+def minutes_in(history: Path) -> int:
+    with closing(sqlite3.connect(f"{history.as_uri()}?mode=ro", uri=True)) as conn:
+        return int(conn.execute("SELECT COUNT(*) FROM minutes").fetchone()[0])
+
+
+def wait_for(check, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with suppress(sqlite3.Error, OSError):
+            if check():
+                return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.mark.slow  # a real monitor
+def test_a_history_deleted_during_a_run_is_started_again_and_said(tmp_path):
+    history = tmp_path / "data" / "history.sqlite3"
+    proc = console(home(tmp_path), history, "--speed", "10")
+    try:
+        started(proc)
+        wait_for(lambda: minutes_in(history) >= 1, 60, "the first minute")
+        for file in history.parent.glob("history.sqlite3*"):
+            if not file.name.endswith(".lock"):
+                file.unlink()
+        _, err = proc.communicate(timeout=120)
+    finally:
+        stop(proc)
+    assert proc.returncode == 0, err
+    assert "was deleted while the monitor ran; started it again" in err, err
+    assert minutes_in(history) >= 2  # the rest of the session is in the new file
+    assert mode(history) == 0o600

@@ -42,6 +42,14 @@ def monitor_history(path: Path) -> Path:
     return path
 
 
+def readable_by(sandbox: ReadOnlySandbox, *files: Path) -> None:
+    """As root the command runs as ``nobody``: the history files root wrote (0600, as
+    every history is created) are opened to it, standing in for the user's own files."""
+    if sandbox.as_root:
+        for file in files:
+            file.chmod(0o644)
+
+
 def listing(folder: Path) -> list[tuple[str, int, int]]:
     return sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir())
 
@@ -52,6 +60,7 @@ def read_only_data(sandbox: ReadOnlySandbox) -> tuple[ReadOnlySandbox, Path, dic
     sandbox, the history file and the environment."""
     data_home = sandbox.folder("data")
     history = monitor_history(sandbox.folder("data", "posture-watch") / "history.sqlite3")
+    readable_by(sandbox, history)
     sandbox.freeze(history, history.parent, data_home)
     sandbox.check(history.parent)
     env = sandbox.env(XDG_DATA_HOME=data_home, XDG_CONFIG_HOME=sandbox.folder("config"))
@@ -92,6 +101,7 @@ def test_a_read_only_folder_with_unsaved_wal_changes_is_refused_not_misread(sand
     wal = history.with_name("history.sqlite3-wal")
     assert wal.stat().st_size > 0
     history.with_name("history.sqlite3-shm").unlink()  # as after a reboot
+    readable_by(sandbox, history, wal)
     sandbox.freeze(history, wal, history.parent)
     sandbox.check(history.parent)
     env = sandbox.env(XDG_CONFIG_HOME=sandbox.folder("config"))
@@ -108,6 +118,7 @@ def test_a_read_only_folder_with_the_wal_index_present_reads_the_latest_rows(san
     subprocess.run([sys.executable, "-c", CRASH_AFTER_WRITE, str(history), str(late)], check=True)
     files = [history.with_name(history.name + suffix) for suffix in ("-wal", "-shm")]
     assert all(f.is_file() for f in files)
+    readable_by(sandbox, history, *files)
     sandbox.freeze(history, *files, history.parent)
     sandbox.check(history.parent)
     env = sandbox.env(XDG_CONFIG_HOME=sandbox.folder("config"))
