@@ -23,12 +23,10 @@ from pathlib import Path
 
 import pytest
 
+from posture_watch import offline
 from posture_watch.offline import ALLOW_ENV
 
-pytestmark = [
-    pytest.mark.slow,  # compiles a C program and starts processes
-    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="seccomp is Linux"),
-]
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="seccomp is Linux")
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE = Path(__file__).with_name("offline_bypass.c")
@@ -91,6 +89,8 @@ def accepted(server: socket.socket, wait: float) -> int:
         return count
 
 
+@linux_only
+@pytest.mark.slow  # compiles a C program and starts processes
 @pytest.mark.parametrize("way", ["int80", "socketcall", "io_uring"])
 def test_no_way_around_the_filter_reaches_a_local_listener(
     way: str, bypass_program: Path, listener: socket.socket
@@ -140,6 +140,8 @@ FAMILIES = """
 """
 
 
+@linux_only
+@pytest.mark.slow
 def test_only_unix_sockets_are_left() -> None:
     """AF_VSOCK reaches a host or VM without IP; netlink and packet sockets are not needed."""
     done = subprocess.run(
@@ -158,3 +160,58 @@ def test_only_unix_sockets_are_left() -> None:
     assert result["packet"] == eacces
     assert result["unix"] == "ok"
     assert result["lookup"] in ("127.0.0.1", "::1")
+
+
+# --- the program itself, run by a small BPF interpreter (fast, any machine) -----------
+
+
+def run_filter(program: list[tuple[int, int, int, int]], data: bytes) -> int:
+    """What the kernel would answer for one ``struct seccomp_data``: the return value."""
+    acc, pc = 0, 0
+    while True:
+        code, jt, jf, k = program[pc]
+        if code == offline.BPF_LD_W_ABS:
+            acc = int.from_bytes(data[k : k + 4], "little")
+        elif code == offline.BPF_RET_K:
+            return k
+        elif code in (offline.BPF_JEQ_K, offline.BPF_JSET_K):
+            taken = acc == k if code == offline.BPF_JEQ_K else bool(acc & k)
+            pc += jt if taken else jf
+        else:
+            raise AssertionError(f"unknown BPF code {code:#x}")
+        pc += 1
+
+
+def seccomp_data(nr: int, arch: int, arg0: int = 0) -> bytes:
+    return b"".join([
+        nr.to_bytes(4, "little"), arch.to_bytes(4, "little"), bytes(8),
+        arg0.to_bytes(8, "little"), bytes(40),
+    ])  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(offline.ARCHES))
+def test_the_program_allows_unix_sockets_and_refuses_every_other_way(name: str) -> None:
+    arch = offline.ARCHES[name]
+    program = offline.build_filter(arch, byteorder="little")
+    allow = offline.SECCOMP_RET_ALLOW
+    eacces = offline.SECCOMP_RET_ERRNO | 13
+    enosys = offline.SECCOMP_RET_ERRNO | 38
+
+    def answer(nr: int, arg0: int = 0, audit_arch: int = arch.audit_arch) -> int:
+        return run_filter(program, seccomp_data(nr, audit_arch, arg0))
+
+    assert answer(arch.socket_nr, socket.AF_UNIX) == allow
+    for family in (2, 10, 16, 17, 40):  # inet, inet6, netlink, packet, vsock
+        assert answer(arch.socket_nr, family) == eacces
+    assert answer(arch.socket_nr, (1 << 32) | 2) == eacces  # only the C int counts
+    for nr in arch.io_uring_nrs:
+        assert answer(nr) == enosys
+    assert answer(0) == allow and answer(arch.seccomp_nr) == allow
+    i386, arm = 0x40000003, 0x40000028  # AUDIT_ARCH_I386, AUDIT_ARCH_ARM
+    for foreign in (i386, arm):
+        assert answer(102, 1, audit_arch=foreign) == enosys  # socketcall(SYS_SOCKET)
+        assert answer(1, audit_arch=foreign) == enosys  # anything at all
+    if arch.x32_bit:
+        assert answer(arch.x32_bit | arch.socket_nr, socket.AF_UNIX) == enosys
+        assert answer(arch.x32_bit | 39) == enosys
+    assert all(0 <= jt < 256 and 0 <= jf < 256 for _, jt, jf, _ in program)
