@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import closing, suppress
 from pathlib import Path
 
@@ -149,3 +150,88 @@ def test_a_history_deleted_during_a_run_is_started_again_and_said(tmp_path):
     assert "was deleted while the monitor ran; started it again" in err, err
     assert minutes_in(history) >= 2  # the rest of the session is in the new file
     assert mode(history) == 0o600
+
+
+# -- a full disk --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 2 MB tmpfs (root only)."""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def fill(folder: Path) -> Path:
+    """Fill ``folder``'s file system to the last byte; returns the filler file."""
+    filler = folder / "filler"
+    subprocess.run(
+        ["dd", "if=/dev/zero", f"of={filler}", "bs=4k"], capture_output=True, check=False
+    )
+    assert os.statvfs(folder).f_bavail == 0
+    return filler
+
+
+def seconds_in(history: Path) -> float:
+    with closing(sqlite3.connect(f"{history.as_uri()}?mode=ro", uri=True)) as conn:
+        row = conn.execute(
+            "SELECT SUM(upright_s + slouch_s + away_s + unknown_s), COUNT(*) FROM minutes"
+        ).fetchone()
+    return float(row[0] or 0.0)
+
+
+@pytest.mark.slow  # a real monitor on a real tmpfs
+def test_a_full_disk_keeps_the_minutes_and_catches_up_when_space_returns(small_disk):
+    history = small_disk / "history.sqlite3"
+    env = home(small_disk.parent)
+    proc = console(env, history, "--speed", "10", "--seconds", "300")
+    try:
+        started(proc)
+        wait_for(lambda: minutes_in(history) >= 1, 60, "the first minute")
+        filler = fill(small_disk)
+        time.sleep(8)  # more than a minute of the session's time, on a full disk
+        filler.unlink()
+        _, err = proc.communicate(timeout=120)
+    finally:
+        stop(proc)
+    assert proc.returncode == 0, err
+    assert "is full; keeping new minutes in memory" in err, err
+    assert "has space again; caught up" in err, err
+    assert "keeping today's history in memory" not in err, err
+    assert seconds_in(history) >= 290  # of 300: every minute reached the file
+
+
+@pytest.mark.slow  # the commands as processes, on a real tmpfs
+def test_journal_report_and_export_say_the_disk_is_full_in_one_line(small_disk):
+    history = small_disk / "history.sqlite3"
+    store = HistoryStore.open(history)
+    store.add_minute(MinuteRow(0, 60.0, 0.0, 0.0, 0.0))
+    store.close()
+    fill(small_disk)
+    env = home(small_disk.parent)
+    for command in (["journal", "--pain", "3"], ["report"], ["export", "--format", "csv"]):
+        proc = subprocess.run(
+            [*CLI, *command, "--history", str(history)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert proc.returncode == 2, (command, proc.stderr)
+        assert proc.stderr == (
+            f"posture-watch: {history}: the disk is full "
+            "(free some space on that disk, then try again)\n"
+        ), command
