@@ -17,6 +17,13 @@ and at its top only what Python has loaded already and the small error module: t
 console script imports this module before it calls ``main``, and a Ctrl-C during a
 top-level import would escape every handler. What runs before this module (the
 ``posture_watch`` package's own imports) is beyond its reach.
+
+SIGTERM and SIGHUP while ``monitor`` or ``tray`` starts stop it as they would later (a
+clean stop, exit 0) rather than kill it with 143: :func:`main` installs
+:func:`~posture_watch.commands.foreground.catch_early_stops` first thing, where Ctrl-C is
+already handled and before anything heavy is imported. What Python does before it runs
+this module (its own start-up, the ``site`` imports) is beyond reach: a signal there acts
+as Python's default.
 """
 
 from __future__ import annotations
@@ -98,10 +105,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             signal.signal(signal.SIGINT, _exit_interrupted)
 
 
+def _starts_a_monitor(words: Sequence[str]) -> bool:
+    """True for ``monitor`` and ``tray`` (the first word that is not an option)."""
+    command = next((word for word in words if not word.startswith("-")), None)
+    return command in ("monitor", "tray")
+
+
 def _run(argv: Sequence[str] | None) -> int:
     from posture_watch.commands import control_cli
 
     words = sys.argv[1:] if argv is None else list(argv)
+    if argv is None and _starts_a_monitor(words):  # before the heavy imports below
+        from posture_watch.commands.foreground import catch_early_stops
+
+        catch_early_stops()  # a SIGTERM while starting stops it cleanly, as later
     if not words:  # a bare `posture-watch`: where things stand, and what to type next
         from posture_watch.commands import overview
 

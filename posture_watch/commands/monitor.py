@@ -5,7 +5,11 @@ state change, alert, break, camera problem, screen lock, video call and suspend.
 :class:`~posture_watch.desktop.session_watch.SessionWatch` follows the screen lock and
 sleep on D-Bus for any source (it is one idle thread; without a bus it says so once), so a
 locked screen releases the camera. SIGTERM, SIGHUP or Ctrl-C stop it cleanly within about
-a second, releasing the camera and writing the open minute.
+a second, releasing the camera and writing the open minute. So does a closed or full
+output (``| head -1``, a log reader that died, ``> /dev/full``): then it exits with
+:data:`~posture_watch.commands.foreground.EXIT_OUTPUT_LOST`, never 0 and never with a
+thread's traceback (every line goes through one
+:class:`~posture_watch.commands.foreground.ConsoleOutput`).
 
 The status ``posture-watch status`` reads and the control socket's answers come from the
 same :class:`~posture_watch.core.session.Session` the tray steps, with windows off: this
@@ -17,14 +21,18 @@ from __future__ import annotations
 import argparse
 import queue
 import signal
-import sys
 import threading
 from datetime import datetime
 from pathlib import Path
 
 from posture_watch.clock import local_timezone
 from posture_watch.commands.demo import start_line
-from posture_watch.commands.foreground import SIGNAL_EXIT, say
+from posture_watch.commands.foreground import (
+    EXIT_OUTPUT_LOST,
+    SIGNAL_EXIT,
+    ConsoleOutput,
+    early_stops,
+)
 from posture_watch.commands.launch import end_demo, launch
 from posture_watch.commands.monitor_options import add_monitor_options
 from posture_watch.core import effects as fx
@@ -152,19 +160,25 @@ def run(args: argparse.Namespace) -> int:
 
         return run_tray(args)
     enforce_offline_in_cli()  # before the model loads: its telemetry cannot get out
+    out = ConsoleOutput()
     with launch(args, CONSOLE) as launched:  # before the camera: a second start says so
         setup = launched.setup
         if setup.note:
-            print(setup.note, flush=True)
+            out.say(setup.note)
         if launched.demo_folder is not None:
-            print(start_line(args.speed, launched.demo_folder), flush=True)
-        code = _monitor(args, setup, launched.history)
+            out.say(start_line(args.speed, launched.demo_folder))
+        code = _monitor(args, setup, launched.history, out)
         if launched.demo_folder is not None:  # a console has no desktop to notify
             end_demo(launched, args.open_report, notify=False)
-        return code
+    if out.lost.is_set():
+        out.warn(f"{out.lost_why}: stopped, with the open minute written to the history")
+        return code or EXIT_OUTPUT_LOST
+    return code
 
 
-def _monitor(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> int:
+def _monitor(
+    args: argparse.Namespace, setup: MonitorSetup, history: Path, out: ConsoleOutput
+) -> int:
     """Run the loop on a worker thread until a signal, ``--seconds`` or the end.
 
     The worker only posts events; this thread logs them and writes the history, so a slow
@@ -175,11 +189,7 @@ def _monitor(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> in
     # console: no restarts; a service manager restarts a process that exits non-zero
     loop = setup.build_loop(events.put, crash_limit=1)
     t0 = loop.started
-    recorder = open_recorder(
-        history,
-        t0,
-        report=lambda line: print(f"posture-watch: {line}", file=sys.stderr, flush=True),
-    )
+    recorder = open_recorder(history, t0, report=out.warn)
     received: list[int] = []
 
     def on_signal(number: int, _frame: object) -> None:
@@ -188,22 +198,26 @@ def _monitor(args: argparse.Namespace, setup: MonitorSetup, history: Path) -> in
 
     for sig in SIGNAL_EXIT:
         signal.signal(sig, on_signal)
+    received.extend(early_stops())  # a SIGTERM while starting stops as one now would
     worker = threading.Thread(target=loop.run, name="posture-watch-monitor", daemon=True)
+    out.on_lost = loop.stop  # a closed or full output stops the monitor as a signal does
+    if received or out.lost.is_set():  # already while starting
+        loop.stop()
     calibrated = "calibrated" if setup.baseline.calibrated else "uncalibrated"
-    print(f"monitoring {setup.spec} ({calibrated})", flush=True)
+    out.say(f"monitoring {setup.spec} ({calibrated})")
     worker.start()
     session = SessionWatch(
         lambda locked, by: loop.send(SetLocked(locked, by)),
-        say=say,  # from the watcher's thread: whole lines, never mixed into ours
+        say=out.say,  # from the watcher's thread: whole lines, never mixed into ours
     ).start()
     # `posture-watch pause 30m` and friends, answered on this thread between events
     server = ControlServer(relay(events.put), history, clock=setup.clock)
     try:
         server.start()
     except PostureWatchError as exc:  # the monitor still works without it
-        print(f"posture-watch: control commands unavailable: {exc.one_line()}", flush=True)
+        out.say(f"posture-watch: control commands unavailable: {exc.one_line()}")
     try:
-        return follow(args, setup, loop, worker, events, recorder, received)
+        return follow(args, setup, loop, worker, events, recorder, received, out)
     finally:
         server.close()
         session.close()
@@ -226,6 +240,7 @@ def follow(
     events: queue.Queue[object],
     recorder: HistoryRecorder,
     received: list[int],
+    out: ConsoleOutput,
 ) -> int:
     """Step the session with the worker's events until the worker stops, carrying out
     what a console can (record, reply, stop) and printing a line for each event worth
@@ -247,7 +262,7 @@ def follow(
         if event is None:
             if not worker.is_alive() and events.empty():  # run() always ends with Stopped
                 _carry_out(session.step(WorkerLost(), now()), loop, recorder)
-                print(f"posture-watch: {session.status.error}", file=sys.stderr)
+                out.warn(str(session.status.error))
                 recorder.close(clock.wall())
                 return session.exit_code
             continue
@@ -259,16 +274,15 @@ def follow(
         line = describe(event)
         if line:
             for part in line.splitlines():
-                say(f"[{line_time(event.t, t0, live)}] {part}")  # type: ignore[attr-defined]
+                out.say(f"[{line_time(event.t, t0, live)}] {part}")  # type: ignore[attr-defined]
         if isinstance(event, WorkerFailed):
-            print(f"posture-watch: {event.error}", file=sys.stderr, flush=True)
+            out.warn(str(event.error))
             code = event.exit_code
         if isinstance(event, Stopped):
             recorder.close(event.t)
             if not setup.demo:  # the demo says what happened instead (commands/demo.py)
-                print(
-                    f"stopped: {event.frames_analysed} frames analysed of {event.frames_seen} read",
-                    flush=True,
+                out.say(
+                    f"stopped: {event.frames_analysed} frames analysed of {event.frames_seen} read"
                 )
             break
     worker.join(1.0)

@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 
 from posture_watch.commands.demo import demo_notice, start_line
-from posture_watch.commands.foreground import SIGNAL_EXIT, say
+from posture_watch.commands.foreground import SIGNAL_EXIT, early_stops, say
 from posture_watch.commands.launch import (
     Launched,
     end_demo,
@@ -232,6 +232,8 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
 
     for sig in SIGNAL_EXIT:
         signal.signal(sig, on_signal)
+    for number in early_stops():  # a SIGTERM while starting stops as one now would
+        on_signal(number, None)
     calibrated = "calibrated" if setup.baseline.calibrated else "uncalibrated"
     print(f"monitoring {setup.spec} ({calibrated}) with a tray icon", flush=True)
 

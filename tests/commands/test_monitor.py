@@ -105,6 +105,7 @@ def test_a_worker_that_ends_without_its_last_event_stops_the_console_with_exit_1
     from types import SimpleNamespace
 
     from posture_watch.clock import ManualClock
+    from posture_watch.commands.foreground import ConsoleOutput
     from posture_watch.commands.monitor import follow
     from posture_watch.config import AppConfig
     from posture_watch.core.session import WORKER_LOST
@@ -134,7 +135,8 @@ def test_a_worker_that_ends_without_its_last_event_stops_the_console_with_exit_1
     loop = Loop()
     setup = SimpleNamespace(clock=clock, spec="demo", config=AppConfig())
     args = SimpleNamespace(seconds=None)
-    code = follow(args, setup, loop, worker, queue.Queue(), Recorder(), [])  # type: ignore[arg-type]
+    out = ConsoleOutput()
+    code = follow(args, setup, loop, worker, queue.Queue(), Recorder(), [], out)  # type: ignore[arg-type]
     assert code == 1
     assert capsys.readouterr().err == f"posture-watch: {WORKER_LOST}\n"
     assert loop.commands == [Stop()]  # the session's Stop reached the worker
