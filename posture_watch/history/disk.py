@@ -20,6 +20,7 @@ import errno
 import os
 import sqlite3
 import stat
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +84,27 @@ class FileIdentity:
         except OSError:
             return None
         return cls(info.st_dev, info.st_ino)
+
+
+def side_identities(path: Path) -> dict[Path, FileIdentity]:
+    """The side files of ``path`` that exist now, with their identities."""
+    found = {}
+    for side in history_files(path)[1:]:
+        identity = FileIdentity.of(side)
+        if identity is not None:
+            found[side] = identity
+    return found
+
+
+def remove_stale_side_files(opened: dict[Path, FileIdentity]) -> None:
+    """Remove the side files a closed store left beside a history that was replaced:
+    SQLite keeps the ``-wal`` of a database file that moved, and opening the new file
+    would replay the old file's pages into it. Only the very files the store had open
+    (same device and inode) are removed."""
+    for side, identity in opened.items():
+        if FileIdentity.of(side) == identity:
+            with suppress(FileNotFoundError):
+                side.unlink()
 
 
 def is_disk_full(exc: sqlite3.Error, path: Path | None) -> bool:

@@ -37,7 +37,7 @@ from posture_watch.core.worker_events import (
     WorkerCrashed,
 )
 from posture_watch.errors import StorageError
-from posture_watch.history.disk import FileIdentity
+from posture_watch.history.disk import FileIdentity, remove_stale_side_files
 from posture_watch.history.store import HistoryStore, StorageBusyError, StorageFullError
 
 log = logging.getLogger(__name__)
@@ -245,6 +245,7 @@ class HistoryRecorder:
         what = "was deleted" if now is None else "was replaced by another file"
         with suppress(StorageError):
             self.store.close()
+        remove_stale_side_files(self.store.side_files)
         try:
             self.store = HistoryStore.open(path, busy_timeout=WRITE_BUSY_TIMEOUT)
         except StorageError as exc:

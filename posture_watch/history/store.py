@@ -50,7 +50,12 @@ from posture_watch.core.report import (
 )
 from posture_watch.core.worker_events import CameraRecovered, CameraUnavailable, Paused, Resumed
 from posture_watch.errors import ConfigError, StorageError
-from posture_watch.history.disk import FileIdentity, is_disk_full, make_private
+from posture_watch.history.disk import (
+    FileIdentity,
+    is_disk_full,
+    make_private,
+    side_identities,
+)
 from posture_watch.history.schema import TABLES, create_or_migrate, readable_version
 
 FILE_NAME = "history.sqlite3"
@@ -197,6 +202,8 @@ class HistoryStore:
         self.identity = FileIdentity.of(path) if path is not None else None
         #: A line to say once, when the file is more open than 0600 and not ours to change.
         self.privacy_warning: str | None = None
+        #: The ``-wal`` and ``-shm`` it opened, to remove if the file is replaced.
+        self.side_files: dict[Path, FileIdentity] = {}
 
     # -- opening --------------------------------------------------------------------------
 
@@ -232,6 +239,7 @@ class HistoryStore:
 
         store = cls(_connect(path, str(path), busy_timeout, set_up), path)
         store.privacy_warning = warning
+        store.side_files = side_identities(path)
         return store
 
     @classmethod

@@ -17,7 +17,8 @@ import pytest
 
 from posture_watch import paths
 from posture_watch.core.minutes import MinuteRow
-from posture_watch.history import HistoryStore
+from posture_watch.core.worker_events import Paused, Resumed
+from posture_watch.history import HistoryStore, open_recorder
 
 CLI = [sys.executable, "-m", "posture_watch.cli"]
 DEMO = paths.SAMPLES_DIR / "demo-session.jsonl"
@@ -235,3 +236,22 @@ def test_journal_report_and_export_say_the_disk_is_full_in_one_line(small_disk):
             f"posture-watch: {history}: the disk is full "
             "(free some space on that disk, then try again)\n"
         ), command
+
+
+def test_a_history_replaced_by_another_file_is_told_and_not_written_blindly(tmp_path):
+    history = tmp_path / "history.sqlite3"
+    said: list[str] = []
+    recorder = open_recorder(history, 0.0, report=said.append)
+    recorder.on_event(Paused(100.0, until=None))
+    restored = tmp_path / "restored.sqlite3"
+    HistoryStore.open(restored).close()
+    os.replace(restored, history)  # a backup put back while the monitor runs
+    recorder.on_event(Resumed(200.0))
+    recorder.on_event(Paused(300.0, until=None))
+    recorder.close(400.0)
+    assert said == [
+        f"history: {history} was replaced by another file while the monitor ran; "
+        "writing into the new file, with the rest of this session"
+    ]
+    with HistoryStore.open(history) as store:
+        assert [(p["start"], p["end"]) for p in store.export()["pauses"]] == [(300.0, 400.0)]
