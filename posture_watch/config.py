@@ -37,6 +37,7 @@ from posture_watch.core.settings import (
 from posture_watch.core.settings_schema import DEFAULT_TOML, SCHEMA_VERSION, to_toml
 from posture_watch.core.settings_validation import config_from_text, config_from_toml
 from posture_watch.errors import ConfigError, StorageError
+from posture_watch.private_files import private_folder
 
 FILE_NAME = "settings.toml"
 
@@ -116,7 +117,7 @@ def _create_defaults(path: Path) -> bool:
     if path.exists():
         return False
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
     except FileExistsError:  # a file where the folder should be: say that, not "exists"
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)) from None
     return write_atomic(path, DEFAULT_TOML, replace=False)

@@ -17,6 +17,7 @@ from posture_watch.atomic_file import write_atomic
 from posture_watch.core.calibration import MAX_HEAD_SPREAD
 from posture_watch.core.scoring import POPULATION_MEDIANS, Baseline
 from posture_watch.errors import CalibrationError, StorageError
+from posture_watch.private_files import private_folder
 
 FORMAT = "posture-watch-calibration"
 SCHEMA_VERSION = 1
@@ -38,7 +39,7 @@ def save_profile(baseline: Baseline, path: Path, *, meta: dict[str, str]) -> Pat
     doc = {"format": FORMAT, "schema_version": SCHEMA_VERSION, **baseline.to_json()}
     doc["meta"] = {**doc.get("meta", {}), **meta}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
         write_atomic(path, json.dumps(doc, indent=2))
     except OSError as exc:
         raise StorageError(f"{path}: cannot write calibration profile: {exc.strerror}") from exc

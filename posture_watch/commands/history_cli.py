@@ -36,12 +36,14 @@ from datetime import time as day_time
 from pathlib import Path
 from typing import Any, TextIO
 
+from posture_watch.atomic_file import write_atomic
 from posture_watch.clock import today as clock_today
 from posture_watch.commands import forget_files
 from posture_watch.core.words import plural
 from posture_watch.errors import ConfigError, StorageError
 from posture_watch.history import SCHEMA_VERSION, TABLES, HistoryStore, default_history_path
 from posture_watch.history.store import HistoryMissingError
+from posture_watch.private_files import private_folder
 
 FORMATS = ("csv", "json")
 
@@ -167,7 +169,7 @@ def run_export(args: argparse.Namespace) -> int:
         }
         _write(args.out, json.dumps(document, indent=1, ensure_ascii=False) + "\n")
     elif args.table == "all":
-        args.out.mkdir(parents=True, exist_ok=True)
+        private_folder(args.out)
         for table, rows in tables.items():
             _write(args.out / f"{table}.csv", _csv(columns[table], rows))
     else:
@@ -204,7 +206,10 @@ def _write(path: Path | None, text: str, stdout: TextIO | None = None) -> None:
         (stdout or sys.stdout).write(text)
         return
     try:
-        path.write_text(text, encoding="utf-8")
+        if path.exists() and not path.is_file():  # /dev/stdout, a pipe: write into it
+            path.write_text(text, encoding="utf-8")
+        else:
+            write_atomic(path, text)  # 0600: the export holds the pain journal
     except OSError as exc:
         raise StorageError(f"{path}: cannot write: {exc.strerror or exc}") from exc
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from posture_watch import paths
 from posture_watch.atomic_file import write_atomic
+from posture_watch.private_files import open_private_append, private_folder
 
 #: The log is cut back to its newer half once it grows past this many bytes.
 MAX_BYTES = 1_000_000
@@ -27,11 +28,11 @@ def write_crash(path: Path | None, error: BaseException, wall: float) -> Path | 
     text = "".join(traceback.format_exception(error))
     entry = f"--- {stamp} unexpected error in the monitor worker\n{text}\n"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
         if path.exists() and path.stat().st_size > MAX_BYTES:
             kept = path.read_bytes()[-MAX_BYTES // 2 :]
             write_atomic(path, kept)  # a crash while cutting never loses the whole log
-        with path.open("a", encoding="utf-8") as log:
+        with open_private_append(path) as log:
             log.write(entry)
     except OSError:
         sys.stderr.write(entry)

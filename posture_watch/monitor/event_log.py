@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from posture_watch import paths
+from posture_watch.private_files import open_private_append, private_folder
 
 FILE_NAME = "events.jsonl"
 log = logging.getLogger(__name__)
@@ -78,8 +79,8 @@ class EventLog:
     def _open(self) -> TextIO:
         """Open for appending; after a crash mid-line, end the torn line first, so that
         the next record starts on a line of its own instead of being glued to it."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a", encoding="utf-8")
+        private_folder(self.path.parent)
+        handle = open_private_append(self.path)
         try:
             if _ends_torn(self.path):
                 handle.write("\n")

@@ -16,6 +16,7 @@ from posture_watch.atomic_file import write_atomic
 from posture_watch.clock import local_timezone
 from posture_watch.core.report_builder import day_report, week_report
 from posture_watch.errors import StorageError
+from posture_watch.private_files import private_folder
 from posture_watch.report.load import load_day, load_week
 
 
@@ -72,7 +73,7 @@ def write_page(out_path: Path, text: str) -> Path:
     """Replace ``out_path`` with ``text`` atomically (its folder is made when missing);
     an unwritable path is a :class:`~posture_watch.errors.StorageError`."""
     try:
-        out_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # private, as the data
+        private_folder(out_path.parent)  # private, as the data
         write_atomic(out_path, text)
     except OSError as exc:
         raise StorageError(f"{out_path}: cannot write the report ({exc.strerror})") from exc

@@ -11,6 +11,7 @@ import io
 import json
 import os
 import resource
+import stat
 import struct
 import subprocess
 import sys
@@ -277,3 +278,90 @@ def test_a_108_megapixel_picture_is_refused_with_its_size(tmp_path):
         warnings.simplefilter("error")  # no warning from Pillow on the way
         with pytest.raises(FrameError, match=r"phone.png: the picture \(12000×9000\) has more"):
             decode_image(big, "phone.png")
+
+
+# -- item 5: private files --------------------------------------------------------------
+
+
+def modes(root):
+    """``{relative path: mode}`` of every folder and file under ``root``."""
+    found = {}
+    for folder, folders, files in os.walk(root):
+        for name in [*folders, *files]:
+            path = os.path.join(folder, name)
+            found[os.path.relpath(path, root)] = stat.S_IMODE(os.stat(path).st_mode)
+    return found
+
+
+def assert_private(root, names):
+    found = modes(root)
+    for name in names:
+        want = 0o700 if os.path.isdir(root / name) else 0o600
+        assert found[name] == want, f"{name} is {found[name]:o}, want {want:o}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("umask", [0o022, 0o000])
+def test_files_made_from_the_pain_journal_are_private_under_any_umask(env, tmp_path, umask):
+    history = tmp_path / "data" / "posture-watch" / "history.sqlite3"
+    assert run(env, "journal", "--pain", "6", "--note", "neck", umask=umask).returncode == 0
+    out = tmp_path / "out"
+    report = out / "reports" / "day.html"
+    proc = run(env, "report", "--history", str(history), "--html", str(report), umask=umask)
+    assert proc.returncode == 0, proc.stderr
+    proc = run(env, "export", "--format", "csv", "--table", "journal",
+               "--out", str(out / "journal.csv"), umask=umask)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    proc = run(env, "export", "--format", "csv", "--table", "all",
+               "--out", str(out / "tables"), umask=umask)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert run(env, "settings", "--path", umask=umask).returncode == 0
+    made = ["out/reports", "out/reports/day.html", "out/journal.csv", "out/tables",
+            "out/tables/journal.csv", "config", "config/posture-watch",
+            "config/posture-watch/settings.toml"]  # fmt: skip
+    assert_private(tmp_path, made)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("umask", [0o022, 0o000])
+def test_a_profile_folder_found_open_is_tightened(env, tmp_path, umask, shared_samples):
+    profiles = tmp_path / "config" / "posture-watch" / "profiles"
+    profiles.mkdir(parents=True)
+    for folder in (profiles, profiles.parent):
+        folder.chmod(0o755)  # made by an older version, or by hand
+    picture = shared_samples / "hcpostureguard/webcam_crops/setup.png"
+    proc = run(env, "calibrate", "--source", str(picture), "--profile", "desk", umask=umask)
+    assert proc.returncode == 0, proc.stderr
+    assert_private(tmp_path, ["config/posture-watch", "config/posture-watch/profiles",
+                              "config/posture-watch/profiles/desk.json"])  # fmt: skip
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o000])
+def test_the_event_log_and_the_log_file_are_private(tmp_path, umask):
+    from datetime import datetime
+
+    from posture_watch.core.events import SlouchAlert
+    from posture_watch.monitor.crash_log import write_crash
+    from posture_watch.monitor.event_log import EventLog
+
+    app = tmp_path / "share" / "posture-watch"
+    app.mkdir(parents=True)
+    app.chmod(0o755)
+    old_log = app / "events.jsonl"
+    old_log.write_text("")
+    old_log.chmod(0o644)  # written before this fix
+    previous = os.umask(umask)
+    try:
+        events = EventLog(old_log)
+        events.write(SlouchAlert(0.0, episode_start=-30.0), datetime(2024, 5, 1, 9))
+        events.close()
+        fresh = EventLog(tmp_path / "new" / "events.jsonl")
+        fresh.write(SlouchAlert(0.0, episode_start=-30.0), datetime(2024, 5, 1, 9))
+        fresh.close()
+        write_crash(tmp_path / "state" / "posture-watch" / "posture-watch.log", ValueError(), 0)
+    finally:
+        os.umask(previous)
+    assert_private(tmp_path, ["share/posture-watch", "share/posture-watch/events.jsonl",
+                              "new", "new/events.jsonl", "state", "state/posture-watch",
+                              "state/posture-watch/posture-watch.log"])  # fmt: skip
+    assert stat.S_IMODE((tmp_path / "share").stat().st_mode) == 0o755 & ~0o022  # not ours
