@@ -99,6 +99,8 @@ class HistoryRecorder:
         self._pending: list[Callable[[HistoryStore], object]] = []
         self._retry_at: float | None = None
         self._waiting = ""  # why writes wait: "" (they do not), "locked", "full"
+        #: A history that could not be opened for a full disk: opened once there is space.
+        self._opening: Path | None = None
         #: Wall stamp minus true time (:class:`ClockSet`): 0 until the wall clock is set.
         self._offset = 0.0
         self._last_stamp = -math.inf
@@ -175,7 +177,7 @@ class HistoryRecorder:
         if self._pending:
             why = "stayed full" if self._waiting == "full" else "stayed locked"
             self._report(
-                f"history: {_home_relative(self.store.path)} {why}; "
+                f"history: {_home_relative(self._opening or self.store.path)} {why}; "
                 f"{len(self._pending)} writes of this session could not be saved"
             )
         with suppress(StorageError):  # a full disk may refuse the last checkpoint
@@ -201,6 +203,8 @@ class HistoryRecorder:
         retry later. The file is checked to be the one opened before each batch."""
         if not force and self._retry_at is not None and t < self._retry_at:
             return
+        if self._opening is not None and not self._open_at_last(t):
+            return
         if self._pending:
             self._check_identity()
         waited = self._waiting
@@ -219,6 +223,36 @@ class HistoryRecorder:
             self._waiting = ""
             again = "has space again" if waited == "full" else "is free again"
             self._report(f"history: {_home_relative(self.store.path)} {again}; caught up")
+
+    def wait_for_space(self, path: Path, t: float) -> None:
+        """The history at ``path`` could not be opened because its disk is full: writes
+        wait in memory and the file is opened when there is space (tried every
+        :data:`FULL_RETRY` s from ``t``)."""
+        self._report(full_line(path))
+        self._opening = path
+        self._waiting = "full"
+        self._retry_at = t + FULL_RETRY
+
+    def _open_at_last(self, t: float) -> bool:
+        """Try to open the history that waits for space; False while the disk is full."""
+        path = self._opening
+        if path is None:
+            return True
+        try:
+            store = HistoryStore.open(path, busy_timeout=WRITE_BUSY_TIMEOUT)
+        except StorageFullError as exc:
+            if len(self._pending) <= PENDING_LIMIT:
+                self._retry_at = t + FULL_RETRY
+                return False
+            error: StorageError = exc
+        except StorageError as exc:
+            error = exc
+        else:
+            self.store, self._opening = store, None
+            return True
+        self._opening = None
+        self._fall_back_to_memory(path, error)  # the writes go to the in-memory store
+        return True
 
     def _wait(self, t: float, why: str, error: StorageError) -> None:
         """Keep the writes for a retry, within :data:`PENDING_LIMIT`; said once."""
@@ -312,6 +346,10 @@ def open_recorder(
         except StorageError:
             store.close()
             raise
+    except StorageFullError:
+        recorder = HistoryRecorder(HistoryStore.in_memory(), report=report)
+        recorder.wait_for_space(Path(path), started)
+        return recorder
     except StorageError as exc:
         (report or log.warning)(fallback_line(Path(path), exc))
         recorder = HistoryRecorder(HistoryStore.in_memory(), report=report)

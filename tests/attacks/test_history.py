@@ -255,3 +255,25 @@ def test_a_history_replaced_by_another_file_is_told_and_not_written_blindly(tmp_
     ]
     with HistoryStore.open(history) as store:
         assert [(p["start"], p["end"]) for p in store.export()["pauses"]] == [(300.0, 400.0)]
+
+
+def test_a_history_that_cannot_be_created_on_a_full_disk_is_created_when_space_returns(
+    small_disk,
+):
+    history = small_disk / "history.sqlite3"
+    filler = fill(small_disk)
+    said: list[str] = []
+    recorder = open_recorder(history, 0.0, report=said.append)
+    recorder.on_event(Paused(5.0, until=None))
+    recorder.on_event(Resumed(20.0))  # still full at 15 s: kept
+    filler.unlink()
+    recorder.on_event(Paused(30.0, until=None))
+    recorder.close(40.0)
+    assert said == [
+        f"history: the disk of {history} is full; keeping new minutes in memory and "
+        "writing them as soon as there is space",
+        f"history: {history} has space again; caught up",
+    ]
+    with HistoryStore.open(history) as store:
+        pauses = [(p["start"], p["end"]) for p in store.export()["pauses"]]
+    assert pauses == [(5.0, 20.0), (30.0, 40.0)]
