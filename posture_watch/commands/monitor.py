@@ -211,7 +211,7 @@ def _monitor(
         say=out.say,  # from the watcher's thread: whole lines, never mixed into ours
     ).start()
     # `posture-watch pause 30m` and friends, answered on this thread between events
-    server = ControlServer(relay(events.put), history, clock=setup.clock)
+    server = ControlServer(relay(events.put), history, clock=setup.clock, report=out.warn)
     try:
         server.start()
     except PostureWatchError as exc:  # the monitor still works without it
