@@ -117,7 +117,7 @@ def _create_defaults(path: Path) -> bool:
     if path.exists():
         return False
     try:
-        private_folder(path.parent)
+        private_folder(path.parent, paths.config_dir())
     except FileExistsError:  # a file where the folder should be: say that, not "exists"
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)) from None
     return write_atomic(path, DEFAULT_TOML, replace=False)

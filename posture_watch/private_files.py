@@ -7,14 +7,17 @@ we touch the disk:
 
 - :func:`private_folder` makes a folder and every missing parent with mode 0700 (a plain
   ``mkdir(parents=True)`` makes the parents with the umask's mode, 0755 under the usual
-  022). An existing folder that is ours (named ``posture-watch``, or inside one) found
-  open to others is tightened to the owner's bits, and that is logged once. A folder that
-  is not ours (``--out ~/Documents``) is left as it is: the files we put there are 0600,
-  so others see their names at most.
+  022). An existing folder that is ours (inside the application folder the caller names,
+  such as ``~/.local/share/posture-watch``) found open to others is tightened to the
+  owner's bits, and that is logged once; one of another user's is warned about once. A
+  folder the person chose (``--out ~/Documents``, a checkout that happens to be called
+  ``posture-watch``) is left as it is: the files we put there are 0600, so others see
+  their names at most.
 - :func:`open_private_append` opens a log for appending, creating it 0600; an existing one
   of ours found open to others (written by an older version, or by hand) is tightened.
 
-Same layer as ``atomic_file``: plain I/O, no knowledge of where the folders are.
+Same layer as ``atomic_file``: plain I/O, no knowledge of where the folders are (the
+caller passes its application folder from :mod:`posture_watch.paths`).
 """
 
 from __future__ import annotations
@@ -32,17 +35,17 @@ log = logging.getLogger(__name__)
 PRIVATE_FOLDER = 0o700
 #: Mode of a file we make: only its owner may read or write it.
 PRIVATE_FILE = 0o600
-#: The name of the application's own folders (``~/.local/share/posture-watch``, ...).
-APP_FOLDER = "posture-watch"
-
 #: Folders already told about in the log, so each is told once per process.
 _told: set[str] = set()
 
 
-def private_folder(folder: str | os.PathLike[str]) -> Path:
-    """Make ``folder`` (and every missing parent) with mode 0700; tighten it and its
-    parents up to the ``posture-watch`` folder when they are ours and open to others.
-    Returns the folder. Raises OSError (NotADirectoryError when a file is in the way)."""
+def private_folder(
+    folder: str | os.PathLike[str], app_folder: str | os.PathLike[str] | None = None
+) -> Path:
+    """Make ``folder`` (and every missing parent) with mode 0700. When ``folder`` is
+    ``app_folder`` or inside it, tighten it and its parents up to ``app_folder`` if they
+    are open to others. Returns the folder. Raises OSError (NotADirectoryError when a
+    file is in the way)."""
     folder = Path(folder)
     missing: list[Path] = []
     probe = folder
@@ -57,7 +60,7 @@ def private_folder(folder: str | os.PathLike[str]) -> Path:
         os.chmod(new, PRIVATE_FOLDER)  # mkdir's mode went through the umask
     if not folder.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
-    for ours in _own_folders(folder):
+    for ours in _own_folders(folder, app_folder):
         _tighten(ours, PRIVATE_FOLDER)
     return folder
 
@@ -77,14 +80,14 @@ def open_private_append(path: str | os.PathLike[str]) -> TextIO:
         raise
 
 
-def _own_folders(folder: Path) -> list[Path]:
-    """``folder`` and its parents up to the nearest ``posture-watch`` folder; nothing
-    when no folder on the way is called that (a folder the person chose)."""
-    chain = [folder, *folder.parents]
-    for index, candidate in enumerate(chain):
-        if candidate.name == APP_FOLDER:
-            return chain[: index + 1]
-    return []
+def _own_folders(folder: Path, app_folder: str | os.PathLike[str] | None) -> list[Path]:
+    """``folder`` and its parents up to ``app_folder``; nothing when ``folder`` is not
+    inside it (a folder the person chose)."""
+    if app_folder is None:
+        return []
+    top = Path(os.path.abspath(app_folder))
+    chain = [Path(os.path.abspath(folder)), *Path(os.path.abspath(folder)).parents]
+    return chain[: chain.index(top) + 1] if top in chain else []
 
 
 def _tighten(folder: Path, mode: int) -> None:
@@ -109,4 +112,4 @@ def _tell_once(where: str, old_mode: int, kind: str) -> None:
         log.info("made the %s %s private (was %o)", kind, where, stat.S_IMODE(old_mode))
 
 
-__all__ = ["APP_FOLDER", "PRIVATE_FILE", "PRIVATE_FOLDER", "open_private_append", "private_folder"]
+__all__ = ["PRIVATE_FILE", "PRIVATE_FOLDER", "open_private_append", "private_folder"]

@@ -39,7 +39,7 @@ def save_profile(baseline: Baseline, path: Path, *, meta: dict[str, str]) -> Pat
     doc = {"format": FORMAT, "schema_version": SCHEMA_VERSION, **baseline.to_json()}
     doc["meta"] = {**doc.get("meta", {}), **meta}
     try:
-        private_folder(path.parent)
+        private_folder(path.parent, paths.config_dir())
         write_atomic(path, json.dumps(doc, indent=2))
     except OSError as exc:
         raise StorageError(f"{path}: cannot write calibration profile: {exc.strerror}") from exc

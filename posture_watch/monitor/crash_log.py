@@ -28,7 +28,7 @@ def write_crash(path: Path | None, error: BaseException, wall: float) -> Path | 
     text = "".join(traceback.format_exception(error))
     entry = f"--- {stamp} unexpected error in the monitor worker\n{text}\n"
     try:
-        private_folder(path.parent)
+        private_folder(path.parent, paths.state_dir())
         if path.exists() and path.stat().st_size > MAX_BYTES:
             kept = path.read_bytes()[-MAX_BYTES // 2 :]
             write_atomic(path, kept)  # a crash while cutting never loses the whole log

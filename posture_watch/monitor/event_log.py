@@ -79,7 +79,7 @@ class EventLog:
     def _open(self) -> TextIO:
         """Open for appending; after a crash mid-line, end the torn line first, so that
         the next record starts on a line of its own instead of being glued to it."""
-        private_folder(self.path.parent)
+        private_folder(self.path.parent, paths.data_dir())
         handle = open_private_append(self.path)
         try:
             if _ends_torn(self.path):

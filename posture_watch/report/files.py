@@ -73,7 +73,7 @@ def write_page(out_path: Path, text: str) -> Path:
     """Replace ``out_path`` with ``text`` atomically (its folder is made when missing);
     an unwritable path is a :class:`~posture_watch.errors.StorageError`."""
     try:
-        private_folder(out_path.parent)  # private, as the data
+        private_folder(out_path.parent, paths.data_dir())  # private, as the data
         write_atomic(out_path, text)
     except OSError as exc:
         raise StorageError(f"{out_path}: cannot write the report ({exc.strerror})") from exc

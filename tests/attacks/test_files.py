@@ -337,13 +337,16 @@ def test_a_profile_folder_found_open_is_tightened(env, tmp_path, umask, shared_s
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o000])
-def test_the_event_log_and_the_log_file_are_private(tmp_path, umask):
+def test_the_event_log_and_the_log_file_are_private(tmp_path, umask, monkeypatch):
     from datetime import datetime
 
     from posture_watch.core.events import SlouchAlert
     from posture_watch.monitor.crash_log import write_crash
     from posture_watch.monitor.event_log import EventLog
 
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("POSTURE_WATCH_HOME", raising=False)
     app = tmp_path / "share" / "posture-watch"
     app.mkdir(parents=True)
     app.chmod(0o755)
@@ -365,3 +368,15 @@ def test_the_event_log_and_the_log_file_are_private(tmp_path, umask):
                               "new", "new/events.jsonl", "state", "state/posture-watch",
                               "state/posture-watch/posture-watch.log"])  # fmt: skip
     assert stat.S_IMODE((tmp_path / "share").stat().st_mode) == 0o755 & ~0o022  # not ours
+
+
+def test_a_folder_the_person_chose_is_left_as_it_is(tmp_path):
+    """A checkout called ``posture-watch`` is not ours to tighten: only what we make is."""
+    from posture_watch.private_files import private_folder
+
+    checkout = tmp_path / "code" / "posture-watch"
+    checkout.mkdir(parents=True)
+    checkout.chmod(0o755)
+    private_folder(checkout / "reports", tmp_path / "data" / "posture-watch")
+    assert stat.S_IMODE(checkout.stat().st_mode) == 0o755
+    assert stat.S_IMODE((checkout / "reports").stat().st_mode) == 0o700
