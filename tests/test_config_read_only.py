@@ -4,6 +4,9 @@ the folder, also when the tests run as root)."""
 
 from __future__ import annotations
 
+import os
+import shutil
+
 from posture_watch.config import DEFAULT_TOML, AppConfig, config_from_text
 from posture_watch.paths import SAMPLES_DIR
 from tests.harness.read_only import ReadOnlySandbox, posture_watch
@@ -37,9 +40,12 @@ def test_settings_shows_the_defaults_with_one_warning(sandbox: ReadOnlySandbox) 
 
 def test_the_monitor_runs_on_the_defaults_with_one_warning(sandbox: ReadOnlySandbox) -> None:
     """A recording, not the demo: the demo never creates the settings file, so it has
-    nothing to warn about."""
+    nothing to warn about. The recording is copied where the sandbox's user can read it
+    (a checkout in a private folder is not)."""
     env = read_only_config(sandbox)
-    session = str(SAMPLES_DIR / "demo-session.jsonl")
+    session = str(sandbox.folder("source") / "session.jsonl")
+    shutil.copyfile(SAMPLES_DIR / "demo-session.jsonl", session)
+    os.chmod(session, 0o644)
     args = ("monitor", "--no-tray", "--source", session, "--speed", "40", "--seconds", "10")
     proc = sandbox.run(posture_watch(*args), env)
     assert proc.returncode == 0, proc.stderr

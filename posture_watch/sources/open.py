@@ -11,6 +11,7 @@ import os
 import re
 from pathlib import Path
 
+from posture_watch.errors import SourceError
 from posture_watch.sources.base import FrameSource
 from posture_watch.sources.camera import CameraSource
 from posture_watch.sources.images import IMAGE_SUFFIXES, FolderSource, ImageSource
@@ -43,11 +44,14 @@ def open_source(
     if isinstance(spec, str) and re.fullmatch(r"[0-9]+", spec.strip()):
         return CameraSource(int(spec), width=size[0], height=size[1])
     path = Path(spec)
-    if path.is_dir():
-        return FolderSource(spec, fps=fps, stills=stills)
-    suffix = path.suffix.lower()
-    if suffix == RECORDING_SUFFIX:
-        return RecordingSource(spec)
-    if suffix in IMAGE_SUFFIXES:
-        return ImageSource(spec)
-    return VideoSource(spec, target_fps=target_fps)
+    try:
+        if path.is_dir():
+            return FolderSource(spec, fps=fps, stills=stills)
+        suffix = path.suffix.lower()
+        if suffix == RECORDING_SUFFIX:
+            return RecordingSource(spec)
+        if suffix in IMAGE_SUFFIXES:
+            return ImageSource(spec)
+        return VideoSource(spec, target_fps=target_fps)
+    except PermissionError as exc:  # a folder on the way, or the file, is not ours to read
+        raise SourceError(f"{spec}: cannot read it (permission denied)") from exc
