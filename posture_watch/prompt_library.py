@@ -13,6 +13,7 @@ the pure :func:`posture_watch.core.prompts.parse_prompts`.
 
 from __future__ import annotations
 
+import codecs
 import tomllib
 from importlib.resources import files
 from pathlib import Path
@@ -59,12 +60,22 @@ def _user_files(folder: Path) -> list[Path]:
     return sorted(path for path in folder.glob("*.toml") if path.is_file())
 
 
+#: The largest prompts file read, as for the settings file: a hand-made file of millions
+#: of entries would take minutes and GBs to parse; the built-in library is about 15 KB.
+MAX_PROMPTS_BYTES = 1024 * 1024
+
+
 def _read(path: Path) -> list[Prompt]:
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(MAX_PROMPTS_BYTES + 1)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read prompts file: {exc.strerror}") from exc
-    return _parse(data, str(path))
+    if len(data) > MAX_PROMPTS_BYTES:
+        raise ConfigError(
+            f"{path}: the prompts file is larger than {MAX_PROMPTS_BYTES // 1024} KB", hint=_HINT
+        )
+    return _parse(data.removeprefix(codecs.BOM_UTF8), str(path))  # a BOM from Windows editors
 
 
 def _parse(data: bytes, origin: str) -> list[Prompt]:

@@ -380,3 +380,16 @@ def test_a_folder_the_person_chose_is_left_as_it_is(tmp_path):
     private_folder(checkout / "reports", tmp_path / "data" / "posture-watch")
     assert stat.S_IMODE(checkout.stat().st_mode) == 0o755
     assert stat.S_IMODE((checkout / "reports").stat().st_mode) == 0o700
+
+
+def test_a_prompts_file_with_a_bom_is_read_and_a_huge_one_refused(tmp_path):
+    from posture_watch.errors import ConfigError
+    from posture_watch.prompt_library import load_prompts
+
+    folder = tmp_path / "prompts"
+    folder.mkdir()
+    (folder / "mine.toml").write_bytes(b"\xef\xbb\xbfschema_version = 1\n")
+    load_prompts(folder)  # a BOM said "Invalid statement" before
+    (folder / "mine.toml").write_bytes(b"schema_version = 1\n" + b"# padding\n" * 200_000)
+    with pytest.raises(ConfigError, match="larger than 1024 KB"):
+        load_prompts(folder)
