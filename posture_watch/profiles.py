@@ -49,7 +49,9 @@ def save_profile(baseline: Baseline, path: Path, *, meta: dict[str, str]) -> Pat
 def load_profile(path: Path) -> Baseline:
     """Read a profile; any problem is one :class:`CalibrationError` naming the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:  # a profile is about 1 KB: a huge file is refused unread
+            data = file.read(MAX_PROFILE_BYTES + 1)
+        text = data.decode("utf-8-sig")  # a BOM, as an editor on Windows writes it
     except FileNotFoundError as exc:
         raise CalibrationError(
             f"{path}: no such calibration file",
@@ -57,6 +59,11 @@ def load_profile(path: Path) -> Baseline:
         ) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise CalibrationError(f"{path}: cannot read calibration file: {exc}") from exc
+    if len(data) > MAX_PROFILE_BYTES:
+        raise CalibrationError(
+            f"{path}: not a calibration profile (larger than {MAX_PROFILE_BYTES // 1024} KB)",
+            hint="recalibrate with 'posture-watch calibrate'",
+        )
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -85,6 +92,8 @@ def load_profile(path: Path) -> Baseline:
         ) from exc
 
 
+#: The largest profile read: one holds a few numbers (about 1 KB).
+MAX_PROFILE_BYTES = 64 * 1024
 #: No feature is this large: heights are in shoulder widths, angles in degrees.
 MAX_FEATURE_VALUE = 1000.0
 #: Head and nose heights above this many shoulder widths are no person sitting upright.

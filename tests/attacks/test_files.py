@@ -393,3 +393,13 @@ def test_a_prompts_file_with_a_bom_is_read_and_a_huge_one_refused(tmp_path):
     (folder / "mine.toml").write_bytes(b"schema_version = 1\n" + b"# padding\n" * 200_000)
     with pytest.raises(ConfigError, match="larger than 1024 KB"):
         load_prompts(folder)
+
+
+def test_a_huge_profile_is_refused_unread(tmp_path):
+    from posture_watch.errors import CalibrationError
+    from posture_watch.profiles import load_profile
+
+    path = profile(tmp_path)
+    path.write_text(path.read_text()[:-1] + ', "meta": {"x": "' + "y" * 10_000_000 + '"}}')
+    with pytest.raises(CalibrationError, match="larger than 64 KB"):
+        load_profile(path)
