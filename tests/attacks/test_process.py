@@ -164,7 +164,10 @@ def test_a_signal_while_starting_stops_as_it_would_later(
         out, err = proc.communicate(timeout=60)
     finally:
         proc.kill()
-    assert proc.returncode == code, err
+    # Ctrl-C: 130, or (a few times in a hundred, as before this fix) Python ending itself
+    # by SIGINT after "posture-watch: interrupted", which a shell also reads as 130
+    codes = {code, -signal.SIGINT} if sig == signal.SIGINT else {code}
+    assert proc.returncode in codes, err
     assert b"Traceback" not in err + out
     if sig != signal.SIGINT:
         assert b"stopped" in out or b"The demo has ended" in out, out
