@@ -17,9 +17,11 @@ like a locked file's (:func:`is_disk_full`).
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import sqlite3
 import stat
+import threading
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,6 +107,67 @@ def remove_stale_side_files(opened: dict[Path, FileIdentity]) -> None:
         if FileIdentity.of(side) == identity:
             with suppress(FileNotFoundError):
                 side.unlink()
+
+
+#: The history files this process holds ``flock`` on: identity -> (fd, holders).
+_HELD: dict[FileIdentity, tuple[int, int]] = {}
+_HELD_LOCK = threading.Lock()
+
+
+class HeldByAnother(Exception):
+    """Another process holds the history file's ``flock`` (``fd`` is open on it, to ask
+    who); the caller closes ``fd``."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__("the history file is held by another process")
+        self.fd = fd
+
+
+def hold_history_file(path: Path) -> FileIdentity | None:
+    """Hold ``flock`` on the history file at ``path`` (following links) for as long as
+    something in this process needs it, so that one file is one history whatever path
+    reaches it: a hard link has its own ``.lock`` name, not its own inode. SQLite locks
+    with POSIX locks, which ``flock`` never meets. Returns the identity to pass to
+    :func:`release_history_file`, or None when there is no such file (nothing is
+    created). Raises :class:`HeldByAnother` when another process holds it."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+    except OSError:
+        return None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        return None
+    identity = FileIdentity(info.st_dev, info.st_ino)
+    with _HELD_LOCK:
+        if identity in _HELD:  # ours already: never a second fd (it would conflict)
+            os.close(fd)
+            held, holders = _HELD[identity]
+            _HELD[identity] = (held, holders + 1)
+            return identity
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise HeldByAnother(fd) from None
+        except BaseException:
+            os.close(fd)
+            raise
+        _HELD[identity] = (fd, 1)
+    return identity
+
+
+def release_history_file(identity: FileIdentity | None) -> None:
+    """Let go of one hold from :func:`hold_history_file`; the last one unlocks. Call it
+    once SQLite no longer has the file open: closing any descriptor of a file drops the
+    POSIX locks this process holds on it."""
+    if identity is None:
+        return
+    with _HELD_LOCK:
+        fd, holders = _HELD.pop(identity, (-1, 0))
+        if holders > 1:
+            _HELD[identity] = (fd, holders - 1)
+        elif fd >= 0:
+            os.close(fd)
 
 
 def is_disk_full(exc: sqlite3.Error, path: Path | None) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import os
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
@@ -37,7 +38,12 @@ from posture_watch.core.worker_events import (
     WorkerCrashed,
 )
 from posture_watch.errors import StorageError
-from posture_watch.history.disk import FileIdentity, remove_stale_side_files
+from posture_watch.history.disk import (
+    FileIdentity,
+    HeldByAnother,
+    hold_history_file,
+    remove_stale_side_files,
+)
 from posture_watch.history.store import HistoryStore, StorageBusyError, StorageFullError
 
 log = logging.getLogger(__name__)
@@ -180,8 +186,7 @@ class HistoryRecorder:
                 f"history: {_home_relative(self._opening or self.store.path)} {why}; "
                 f"{len(self._pending)} writes of this session could not be saved"
             )
-        with suppress(StorageError):  # a full disk may refuse the last checkpoint
-            self.store.close()
+        _close(self.store)  # a full disk may refuse the last checkpoint: said above
 
     # -- writing ------------------------------------------------------------------------
 
@@ -239,7 +244,7 @@ class HistoryRecorder:
         if path is None:
             return True
         try:
-            store = HistoryStore.open(path, busy_timeout=WRITE_BUSY_TIMEOUT)
+            store = open_held(path, WRITE_BUSY_TIMEOUT)
         except StorageFullError as exc:
             if len(self._pending) <= PENDING_LIMIT:
                 self._retry_at = t + FULL_RETRY
@@ -277,11 +282,10 @@ class HistoryRecorder:
         if now == opened:
             return
         what = "was deleted" if now is None else "was replaced by another file"
-        with suppress(StorageError):
-            self.store.close()
+        _close(self.store)
         remove_stale_side_files(self.store.side_files)
         try:
-            self.store = HistoryStore.open(path, busy_timeout=WRITE_BUSY_TIMEOUT)
+            self.store = open_held(path, WRITE_BUSY_TIMEOUT)
         except StorageError as exc:
             self.store = HistoryStore.in_memory()
             self._fall_back_to_memory(path, exc)
@@ -294,8 +298,7 @@ class HistoryRecorder:
 
     def _fall_back(self, error: StorageError) -> None:
         path = self.store.path
-        with suppress(StorageError):  # already reported: the file is unusable
-            self.store.close()
+        _close(self.store)  # already reported: the file is unusable
         self.store = HistoryStore.in_memory()
         self._fall_back_to_memory(path, error)
 
@@ -312,6 +315,31 @@ def busy_line(path: Path | None, error: StorageError) -> str:
         f"history: {_home_relative(path)} is locked by another program; "
         "keeping new minutes in memory and writing them as soon as it is free"
     )
+
+
+def open_held(path: Path, busy_timeout: float) -> HistoryStore:
+    """:meth:`HistoryStore.open`, holding the file it opened (or created) for this
+    process with :func:`hold_history_file` while it is open: the instance lock holds
+    only a file that existed when the monitor started, so a history created (or created
+    again) since is held here; :meth:`HistoryStore.close` lets go. Another monitor
+    holding it through another path is a :class:`StorageError`: never two writers."""
+    store = HistoryStore.open(path, busy_timeout=busy_timeout)
+    try:
+        store.held = hold_history_file(path)
+    except HeldByAnother as held:
+        os.close(held.fd)
+        store.close()
+        raise StorageError(
+            f"{path}: another posture-watch monitor writes this history",
+            hint="stop it, or give each monitor its own --history",
+        ) from None
+    return store
+
+
+def _close(store: HistoryStore) -> None:
+    """Close ``store``; a failure (a full disk refusing the checkpoint) was already said."""
+    with suppress(StorageError):
+        store.close()
 
 
 def full_line(path: Path | None) -> str:
@@ -338,13 +366,13 @@ def open_recorder(
     in memory instead.
     """
     try:
-        store = HistoryStore.open(path, busy_timeout=max(busy_timeout, OPEN_BUSY_TIMEOUT))
+        store = open_held(path, max(busy_timeout, OPEN_BUSY_TIMEOUT))
         try:
             last = store.last_minute_end(before=started)
             store.close_open(last if last is not None else -math.inf)
             store.set_busy_timeout(busy_timeout)
         except StorageError:
-            store.close()
+            _close(store)
             raise
     except StorageFullError:
         recorder = HistoryRecorder(HistoryStore.in_memory(), report=report)

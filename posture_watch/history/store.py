@@ -54,6 +54,7 @@ from posture_watch.history.disk import (
     FileIdentity,
     is_disk_full,
     make_private,
+    release_history_file,
     side_identities,
 )
 from posture_watch.history.schema import TABLES, create_or_migrate, readable_version
@@ -204,6 +205,9 @@ class HistoryStore:
         self.privacy_warning: str | None = None
         #: The ``-wal`` and ``-shm`` it opened, to remove if the file is replaced.
         self.side_files: dict[Path, FileIdentity] = {}
+        #: The hold on the file (:func:`~posture_watch.history.disk.hold_history_file`)
+        #: that :meth:`close` lets go of, once SQLite has closed it.
+        self.held: FileIdentity | None = None
 
     # -- opening --------------------------------------------------------------------------
 
@@ -304,8 +308,12 @@ class HistoryStore:
         return str(self.path) if self.path is not None else MEMORY
 
     def close(self) -> None:
-        with self._sql() as conn:
-            conn.close()
+        try:
+            with self._sql() as conn:
+                conn.close()
+        finally:
+            release_history_file(self.held)
+            self.held = None
 
     def __enter__(self) -> HistoryStore:
         return self

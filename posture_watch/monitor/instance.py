@@ -34,6 +34,12 @@ from datetime import datetime
 from pathlib import Path
 
 from posture_watch.errors import PostureWatchError
+from posture_watch.history.disk import (
+    FileIdentity,
+    HeldByAnother,
+    hold_history_file,
+    release_history_file,
+)
 from posture_watch.monitor.private_folder import (
     FOLDER,
     UnsafeFolderError,
@@ -170,7 +176,7 @@ class InstanceLock:
         self.fallback_reason: str | None = None
         self._fd: int | None = None
         self._history: Path | None = None  # its file is locked too, when it exists
-        self._history_fd: int | None = None
+        self._held: FileIdentity | None = None
         #: What the lock file says once held (our PID is filled in then).
         self.holder = holder or Holder(str(os.getpid()))
 
@@ -211,16 +217,15 @@ class InstanceLock:
         self._fd = _hold(fd, self.holder)
         if self._history is not None:
             try:
-                self._history_fd = _hold_history(self._history)
+                self._held = _hold_history(self._history)
             except BaseException:
                 self.__exit__()
                 raise
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._history_fd is not None:
-            os.close(self._history_fd)
-            self._history_fd = None
+        release_history_file(self._held)
+        self._held = None
         if self._fd is not None:
             os.close(self._fd)  # closing releases the lock
             self._fd = None
@@ -247,40 +252,26 @@ def _hold(fd: int, holder: Holder) -> int:
     return fd
 
 
-def _hold_history(history: Path) -> int | None:
-    """Lock the history file itself (``flock``, which SQLite's own POSIX locks never
-    meet), so that a hard link to it, whose ``.lock`` lies elsewhere, is still one
-    history. A file that does not exist yet cannot have a hard link: nothing to lock
-    (None), and nothing is created. Another monitor holding it is
-    :class:`AlreadyRunningError`."""
+def _hold_history(history: Path) -> FileIdentity | None:
+    """Hold the history file itself (:func:`hold_history_file`), so that a hard link to
+    it, whose ``.lock`` lies elsewhere, is still one history; another monitor holding it
+    is :class:`AlreadyRunningError`. A file that does not exist yet cannot have a hard
+    link: nothing to hold, and nothing is created (the recorder holds it once made)."""
     try:
-        fd = os.open(history, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
-    except OSError:
-        return None  # missing, or unreadable: the store will say so
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            os.close(fd)
-            return None
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        running = _flock_holder(fd)
-        os.close(fd)
+        return hold_history_file(history)
+    except HeldByAnother as held:
+        running = _flock_holder(held.fd)
+        os.close(held.fd)
         raise AlreadyRunningError(running) from None
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
 
 
 def _history_holder(history: Path) -> Holder | None:
-    """Who holds the history file's own lock (see :func:`_hold_history`); None when
-    nobody does or it cannot be opened. Creates nothing."""
+    """Who holds the history file (see :func:`_hold_history`); None when nobody does or
+    it cannot be opened. Creates nothing."""
     try:
-        fd = _hold_history(history)
+        release_history_file(_hold_history(history))
     except AlreadyRunningError as exc:
         return exc.holder
-    if fd is not None:
-        os.close(fd)
     return None
 
 

@@ -86,6 +86,24 @@ def test_a_second_monitor_through_a_symlink_or_a_hard_link_is_refused(tmp_path):
         stop(first)
 
 
+@pytest.mark.slow  # real monitors
+def test_a_hard_link_to_a_history_the_first_monitor_created_is_refused_too(tmp_path):
+    real = tmp_path / "real" / "history.sqlite3"  # no file yet: the monitor makes it
+    first = console(home(tmp_path / "a"), real)
+    try:
+        started(first)
+        wait_for(real.exists, 30, "the history file")
+        (tmp_path / "hard").mkdir()
+        hard = tmp_path / "hard" / "history.sqlite3"
+        os.link(real, hard)
+        second = console(home(tmp_path / "b"), hard, "--speed", "20", "--seconds", "20")
+        _, err = second.communicate(timeout=60)
+        assert second.returncode == 3, err
+        assert f"already running as a console monitor in a terminal (pid {first.pid}" in err
+    finally:
+        stop(first)
+
+
 # -- the history file is private --------------------------------------------------------
 
 
