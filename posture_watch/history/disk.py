@@ -170,6 +170,21 @@ def release_history_file(identity: FileIdentity | None) -> None:
             os.close(fd)
 
 
+#: The first bytes of every SQLite database file.
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def is_sqlite_file(path: Path) -> bool:
+    """Whether ``path`` still starts as a SQLite database (True when it cannot be read:
+    that is SQLite's to say). One 16-byte read: cheap enough before each batch."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(len(SQLITE_MAGIC))
+    except OSError:
+        return True
+    return head == SQLITE_MAGIC
+
+
 def is_disk_full(exc: sqlite3.Error, path: Path | None) -> bool:
     """Whether a failed statement failed for lack of space: SQLite's ``SQLITE_FULL``, or
     an I/O error on a file system with (nearly) no space left."""

@@ -42,6 +42,7 @@ from posture_watch.history.disk import (
     FileIdentity,
     HeldByAnother,
     hold_history_file,
+    is_sqlite_file,
     remove_stale_side_files,
 )
 from posture_watch.history.store import HistoryStore, StorageBusyError, StorageFullError
@@ -280,6 +281,13 @@ class HistoryRecorder:
             return
         now = FileIdentity.of(path)
         if now == opened:
+            if not is_sqlite_file(path):  # written over in place (same inode)
+                self._fall_back(
+                    StorageError(
+                        f"{path}: written over while the monitor ran, it is no longer "
+                        "a SQLite database"
+                    )
+                )
             return
         what = "was deleted" if now is None else "was replaced by another file"
         _close(self.store)

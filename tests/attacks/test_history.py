@@ -295,3 +295,19 @@ def test_a_history_that_cannot_be_created_on_a_full_disk_is_created_when_space_r
     with HistoryStore.open(history) as store:
         pauses = [(p["start"], p["end"]) for p in store.export()["pauses"]]
     assert pauses == [(5.0, 20.0), (30.0, 40.0)]
+
+
+def test_a_history_written_over_in_place_is_told_and_left_alone(tmp_path):
+    history = tmp_path / "history.sqlite3"
+    said: list[str] = []
+    recorder = open_recorder(history, 0.0, report=said.append)
+    recorder.on_event(Paused(100.0, until=None))
+    with open(history, "r+b") as file:  # same inode, not a database any more
+        file.write(os.urandom(8192))
+    recorder.on_event(Resumed(200.0))
+    recorder.close(300.0)
+    assert said == [
+        f"history: cannot use {history}: written over while the monitor ran, it is no "
+        "longer a SQLite database; keeping today's history in memory"
+    ]
+    assert recorder.fell_back
