@@ -81,7 +81,9 @@ def _open_history(path: Path, started: float, notifier: Notifier) -> HistorySink
 
     def report(line: str) -> None:
         print(f"posture-watch: {line}", file=sys.stderr, flush=True)
-        notifier.notify("History unavailable", line)
+        # the recorder also says when the file is back (space again, recreated)
+        back = line.endswith("caught up") or "with the rest of this session" in line
+        notifier.notify("History saved again" if back else "History unavailable", line)
 
     return open_recorder(path, started, report=report)
 
