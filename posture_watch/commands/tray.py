@@ -13,6 +13,7 @@ import random
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from posture_watch.commands.demo import demo_notice, start_line
@@ -79,13 +80,20 @@ def _open_history(path: Path, started: float, notifier: Notifier) -> HistorySink
     history in memory and says so once, on the console and as a notification."""
     from posture_watch.history.recorder import open_recorder
 
-    def report(line: str) -> None:
-        print(f"posture-watch: {line}", file=sys.stderr, flush=True)
-        # the recorder also says when the file is back (space again, recreated)
-        back = line.endswith("caught up") or "with the rest of this session" in line
-        notifier.notify("History saved again" if back else "History unavailable", line)
+    def told(title: str) -> Callable[[str], None]:
+        def tell(line: str) -> None:
+            print(f"posture-watch: {line}", file=sys.stderr, flush=True)
+            notifier.notify(title, line)
 
-    return open_recorder(path, started, report=report)
+        return tell
+
+    # the recorder's good news (space again, a deleted file started again) apart
+    return open_recorder(
+        path,
+        started,
+        report=told("History unavailable"),
+        recovered=told("History saved again"),
+    )
 
 
 class LoginStart:

@@ -99,9 +99,18 @@ class HistoryRecorder:
     session to memory.
     """
 
-    def __init__(self, store: HistoryStore, *, report: Reporter | None = None) -> None:
+    def __init__(
+        self,
+        store: HistoryStore,
+        *,
+        report: Reporter | None = None,
+        recovered: Reporter | None = None,
+    ) -> None:
         self.store = store
         self._report = report or log.warning
+        #: Where the good news goes (caught up, a deleted file started again): the tray
+        #: titles it apart from a problem; by default the same place as ``report``.
+        self._recovered = recovered or self._report
         self._minutes = MinuteAggregator()
         self._pending: list[Callable[[HistoryStore], object]] = []
         self._retry_at: float | None = None
@@ -228,7 +237,7 @@ class HistoryRecorder:
             self._retry_at = None
             self._waiting = ""
             again = "has space again" if waited == "full" else "is free again"
-            self._report(f"history: {_home_relative(self.store.path)} {again}; caught up")
+            self._recovered(f"history: {_home_relative(self.store.path)} {again}; caught up")
 
     def wait_for_space(self, path: Path, t: float) -> None:
         """The history at ``path`` could not be opened because its disk is full: writes
@@ -299,7 +308,7 @@ class HistoryRecorder:
             self._fall_back_to_memory(path, exc)
             return
         started = "started it again" if now is None else "writing into the new file"
-        self._report(
+        self._recovered(
             f"history: {_home_relative(path)} {what} while the monitor ran; {started}, "
             "with the rest of this session"
         )
@@ -363,6 +372,7 @@ def open_recorder(
     started: float,
     *,
     report: Reporter | None = None,
+    recovered: Reporter | None = None,
     busy_timeout: float = WRITE_BUSY_TIMEOUT,
 ) -> HistoryRecorder:
     """A recorder on the history at ``path``, or in memory when the file cannot be used
@@ -383,14 +393,14 @@ def open_recorder(
             _close(store)
             raise
     except StorageFullError:
-        recorder = HistoryRecorder(HistoryStore.in_memory(), report=report)
+        recorder = HistoryRecorder(HistoryStore.in_memory(), report=report, recovered=recovered)
         recorder.wait_for_space(Path(path), started)
         return recorder
     except StorageError as exc:
         (report or log.warning)(fallback_line(Path(path), exc))
-        recorder = HistoryRecorder(HistoryStore.in_memory(), report=report)
+        recorder = HistoryRecorder(HistoryStore.in_memory(), report=report, recovered=recovered)
         recorder.fell_back = True
         return recorder
     if store.privacy_warning:
         (report or log.warning)(store.privacy_warning)
-    return HistoryRecorder(store, report=report)
+    return HistoryRecorder(store, report=report, recovered=recovered)

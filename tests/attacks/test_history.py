@@ -304,6 +304,23 @@ def test_a_history_that_cannot_be_created_on_a_full_disk_is_created_when_space_r
     assert pauses == [(5.0, 20.0), (30.0, 40.0)]
 
 
+def test_the_good_news_goes_apart_from_the_problem_when_asked(small_disk):
+    """The tray titles "caught up" apart from "the disk is full": the recorder sends it
+    to ``recovered`` when one is given (by default both go to ``report``)."""
+    history = small_disk / "history.sqlite3"
+    filler = fill(small_disk)
+    problems: list[str] = []
+    news: list[str] = []
+    recorder = open_recorder(history, 0.0, report=problems.append, recovered=news.append)
+    recorder.on_event(Paused(5.0, until=None))
+    recorder.on_event(Resumed(20.0))
+    filler.unlink()
+    recorder.on_event(Paused(30.0, until=None))
+    recorder.close(40.0)
+    assert [line.split(";")[0] for line in problems] == [f"history: the disk of {history} is full"]
+    assert news == [f"history: {history} has space again; caught up"]
+
+
 def test_a_history_written_over_in_place_is_told_and_left_alone(tmp_path):
     history = tmp_path / "history.sqlite3"
     said: list[str] = []
