@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from posture_watch.tray.menu import SEPARATOR, menu_entries
+from tests.harness.tray_menu import choose_menu_entry
 from tests.harness.xsession import XSession
 
 TRAY = [sys.executable, "-m", "posture_watch.cli", "tray", "--demo", "--speed", "1"]
@@ -65,23 +65,6 @@ def icon_width(session: XSession) -> int | None:
         return None
 
 
-def click_calibrate(session: XSession) -> None:
-    """Click the icon, then Calibrate… in the popup menu (its rows have equal heights)."""
-    x, y, width, height = session.tray_geometry()
-    session.run("xdotool", "mousemove", str(x + width // 2), str(y + height // 2), "click", "1")
-    menu = session.wait_window("^posture-watch menu$", timeout=10)
-    entries = menu_entries(paused=False, calibrating=False, status="status", autostart=False)
-    separators = sum(e.id == SEPARATOR for e in entries)
-    _, _, _, menu_height = session.window_geometry(menu)
-    row = (menu_height - 2 - 5 * separators) / (len(entries) - separators)
-    top = 1.0
-    for entry in entries:
-        if entry.id == "calibrate":
-            session.click(menu, 20, int(top + row / 2))
-            return
-        top += 5 if entry.id == SEPARATOR else row
-
-
 def one_launch(session: XSession, home: Path, calibrate: bool, watch: float) -> Launch:
     launch = Launch(calibrate)
     env = session.env | {
@@ -99,7 +82,7 @@ def one_launch(session: XSession, home: Path, calibrate: bool, watch: float) -> 
         session.wait_for(lambda: (icon_width(session) or 0) > 0, 20, "the tray icon")
         time.sleep(2.0)  # the demo's first states
         if calibrate:
-            click_calibrate(session)
+            choose_menu_entry(session, "calibrate")
             window = session.wait_window("^posture-watch: Calibrate$", timeout=30)
             time.sleep(2.0)
             session.press(window, "Escape")

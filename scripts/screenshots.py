@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from posture_watch.core.menu import SEPARATOR, MenuAction, menu_entries
+from posture_watch.core.menu import MenuAction
 from posture_watch.core.palette import STATE_COLOURS
 from posture_watch.core.status import TrayState
 
@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.harness import wayland  # noqa: E402
+from tests.harness.tray_menu import choose_menu_entry  # noqa: E402
 from tests.harness.xsession import XSession  # noqa: E402
 from tests.report.chromium import DevToolsPage  # noqa: E402
 
@@ -208,25 +209,6 @@ def capture_demo(session: XSession, env: dict[str, str], out: Path, speed: float
     return reports[-1]
 
 
-def choose(session: XSession, action: MenuAction) -> None:
-    """Open the tray menu and click ``action``: equal-height rows and 5-pixel separators
-    inside a 1-pixel border, so a row's centre follows from the menu's height."""
-    x, y, width, height = session.tray_geometry()
-    session.run("xdotool", "mousemove", str(x + width // 2), str(y + height // 2), "click", "1")
-    menu = session.wait_window("^posture-watch menu$", timeout=10)
-    entries = menu_entries(paused=False, calibrating=False, status="status", autostart=False)
-    separators = sum(e.id == SEPARATOR for e in entries)
-    _, _, _, menu_height = session.window_geometry(menu)
-    row = (menu_height - 2 - 5 * separators) / (len(entries) - separators)
-    top = 1.0
-    for entry in entries:
-        if entry.id == action:
-            session.click(menu, 20, int(top + row / 2))
-            return
-        top += 5 if entry.id == SEPARATOR else row
-    raise RuntimeError(f"no menu entry {action}")
-
-
 def capture_calibration(session: XSession, env: dict[str, str], out: Path) -> None:
     """A second demo, at real speed: Calibrate… from the menu, the window with its answer
     (the demo's recorded person: landmarks only, so the window shows no camera picture),
@@ -238,7 +220,7 @@ def capture_calibration(session: XSession, env: dict[str, str], out: Path) -> No
         wait(lambda: session.tray_geometry()[2] > 10, 30, "the tray icon")
         time.sleep(2.0)
         session.run("dunstctl", "close-all")
-        choose(session, MenuAction.CALIBRATE)
+        choose_menu_entry(session, MenuAction.CALIBRATE)
         window = session.wait_window("^posture-watch: Calibrate$", timeout=30)
         time.sleep(3 + 5 + 6)  # the countdown, the sampling, and a margin for the answer
         crop(session.screenshot(), geometry_box(session, window), out / "calibration-window.png")

@@ -24,9 +24,9 @@ from posture_watch.core.status import TrayState
 from posture_watch.desktop.icons import COLOURS, colour_distance, nearest_state
 from posture_watch.desktop.stretch_window import PAD
 from posture_watch.prompt_library import builtin_prompts
-from posture_watch.tray.menu import SEPARATOR, menu_entries
 from tests.harness.cli import run_cli
 from tests.harness.samples import time_ordered, write_session_video
+from tests.harness.tray_menu import choose_menu_entry
 from tests.harness.xsession import XSession
 
 pytest.importorskip("tkinter", reason="the stretch window needs tkinter (python3-tk)")
@@ -285,34 +285,7 @@ def test_without_a_display_the_tray_says_so_in_one_line(tmp_path: Path):
     assert len(lines) == 1 and "no graphical display" in lines[0] and "--no-tray" in lines[0]
 
 
-# -- the menu (our Tk popup: trayer's plain X11 tray has no menus) -------------------------
-
-
-def choose_menu_entry(session: XSession, entry_id: str, *, paused: bool = False) -> None:
-    """Click the tray icon, then the popup menu's entry ``entry_id``.
-
-    The popup stacks equal-height buttons and 5-pixel separators inside a 1-pixel border,
-    so an entry's centre follows from the window's height and the entries before it.
-    """
-    x, y, width, height = session.tray_geometry()
-    done = session.run(
-        "xdotool", "mousemove", str(x + width // 2), str(y + height // 2), "click", "1"
-    )
-    assert done.returncode == 0, done.stderr
-    menu = session.wait_window("^posture-watch menu$", timeout=10)
-    # the tray's menu: the status line first, the "Start at login" check item; only the
-    # number and order of rows matter here, not their labels
-    entries = menu_entries(paused=paused, calibrating=False, status="status", autostart=False)
-    separators = sum(e.id == SEPARATOR for e in entries)
-    _, _, _, menu_height = session.window_geometry(menu)
-    button = (menu_height - 2 - 5 * separators) / (len(entries) - separators)
-    top = 1.0
-    for entry in entries:
-        if entry.id == entry_id:
-            session.click(menu, 20, int(top + button / 2))
-            return
-        top += 5 if entry.id == SEPARATOR else button
-    raise AssertionError(f"no menu entry {entry_id!r}")
+# -- the menu (clicked through tests/harness/tray_menu.py) ---------------------------------
 
 
 def test_pause_and_resume_from_the_tray_menu(

@@ -19,9 +19,9 @@ from Xlib import X, display
 from Xlib.protocol import event
 
 from posture_watch.core.status import TrayState
+from tests.harness.tray_menu import choose_menu_entry
 from tests.harness.xsession import XSession
 from tests.tray.test_tray_app import (
-    choose_menu_entry,
     finish,
     settings,
     start_tray,
