@@ -21,19 +21,14 @@ import zlib
 import pytest
 
 from posture_watch.commands.history_cli import spreadsheet_safe
+from tests.harness.cli import person_env
 
 CLI = [sys.executable, "-m", "posture_watch.cli"]
 
 
 @pytest.fixture
 def env(tmp_path):
-    return {
-        **os.environ,
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-    }
+    return person_env(tmp_path)
 
 
 def run(env, *args, umask=None, timeout=60):

@@ -20,19 +20,14 @@ from posture_watch import paths
 from posture_watch.core.minutes import MinuteRow
 from posture_watch.core.worker_events import Paused, Resumed
 from posture_watch.history import HistoryStore, open_recorder
+from tests.harness.cli import person_env
 
 CLI = [sys.executable, "-m", "posture_watch.cli"]
 DEMO = paths.SAMPLES_DIR / "demo-session.jsonl"
 
 
 def home(tmp_path: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "XDG_RUNTIME_DIR": str(tmp_path / "run"),
-    }
+    return person_env(tmp_path)
 
 
 def console(env: dict[str, str], history: Path, *args: str) -> subprocess.Popen[str]:

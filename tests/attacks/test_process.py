@@ -7,7 +7,6 @@ a real history file; pipes closed for real, stdout on the real ``/dev/full``.
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from posture_watch.commands.foreground import EXIT_OUTPUT_LOST
+from tests.harness.cli import person_env
 
 pytestmark = pytest.mark.slow
 
@@ -28,14 +28,7 @@ DEMO = ["--demo", "--speed", "40"]
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "XDG_RUNTIME_DIR": str(tmp_path / "run"),
-    }
+    return person_env(tmp_path)
 
 
 def seconds_recorded(history: Path) -> float:

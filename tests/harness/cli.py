@@ -33,6 +33,20 @@ def run_cli(*argv: str | Path) -> CliResult:
     return CliResult(code, out.getvalue(), err.getvalue())
 
 
+def person_env(root: Path) -> dict[str, str]:
+    """The environment of a child ``posture-watch`` whose person has all their folders
+    (config, data, state, cache, runtime) under ``root``: nothing of another test's, or of
+    the machine's user, is seen or written."""
+    return {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(root / "config"),
+        "XDG_DATA_HOME": str(root / "data"),
+        "XDG_STATE_HOME": str(root / "state"),
+        "XDG_CACHE_HOME": str(root / "cache"),
+        "XDG_RUNTIME_DIR": str(root / "run"),
+    }
+
+
 def run_process(*argv: str | Path, env_home: Path) -> subprocess.CompletedProcess:
     """Run ``posture-watch`` as a real child process, with its user folders in ``env_home``:
     what a user's shell sees, down to the exit code and every byte on stderr."""
