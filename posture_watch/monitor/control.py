@@ -5,39 +5,28 @@ from a terminal and from a keyboard shortcut, so each is a one-shot process that
 running monitor and exits with a clear code. D-Bus would need a session bus (absent under
 a service manager or over SSH); a socket in the user's runtime folder needs nothing.
 
-**Where.** ``<runtime folder>/posture-watch/control-<hash>.sock``, with the same runtime
-folder as the instance lock (``$XDG_RUNTIME_DIR``, else a private ``run`` folder in our
-state folder, never a name in /tmp; see :mod:`posture_watch.monitor.private_folder`).
-``<hash>`` is taken from the resolved history path, because one monitor runs per history
-file: ``posture-watch status --history FILE`` reaches the monitor that writes ``FILE``,
-and monitors on two histories never answer for each other.
-
-**Who.** Only the user who runs the monitor: the folder is 0700 and must be ours (never a
-symbolic link; the state-folder fallback is checked like the lock's), the socket is 0600,
-and both ends check the other's uid with ``SO_PEERCRED``. The server refuses a peer of
-another uid in one reply line; the client refuses a server of another uid. The folder is
-opened once and the socket reached through ``/proc/self/fd/N/<name>``, so nothing can swap
-the folder for a link in between (and a long ``$XDG_RUNTIME_DIR`` cannot overflow the
-108-byte socket address).
+**Where and who.** A socket per history file in the user's runtime folder, 0700 and 0600,
+whose two ends check each other's uid: :mod:`posture_watch.monitor.control_socket` says how.
 
 **Protocol.** One JSON line each way, then the server closes the connection::
 
     → {"command": "pause", "seconds": 1800}
     ← {"ok": true, "message": "paused for 30 min (until 14:32)"}
 
-``pause`` carries ``"seconds"`` (more than 0, at most 24 h) or ``"until": "tomorrow"``
+``pause`` carries ``"seconds"`` (a finite 1 s to 24 h) or ``"until": "tomorrow"``
 (the next morning at the settings' ``[pause] morning``, reckoned by the monitor on its own
 clock: :func:`~posture_watch.core.pause_rules.tomorrow_morning`). A reply may carry ``"data"``,
 an object for scripts (``status --json``).
 
 **The server** (:class:`ControlServer`) runs on its own daemon thread and calls a
 :class:`ControlHandler` supplied by the tray controller or the console monitor. Each
-connection gets its own short-lived thread with a read timeout, so a client that connects
-and says nothing delays no one; handlers run one at a time, in arrival order. A handler
-that raises gives ``ok: false`` with one line (its traceback goes to the log file) and the
-server keeps serving. On start it replaces a stale socket left by a dead monitor, but
-never one where a live server answers (:class:`ControlSocketBusyError`); on close it
-removes its socket, unless another server has replaced it meanwhile.
+connection gets its own short-lived thread and a deadline for its whole request, so a client
+that connects and says nothing, or sends a byte at a time, delays no one; handlers run one
+at a time, in arrival order. A handler that raises gives ``ok: false`` with one line (its
+traceback goes to the log file) and the server keeps serving. On start it replaces a stale
+socket left by a dead monitor, but never one where a live server answers
+(:class:`ControlSocketBusyError`); on close it removes its socket, unless another server has
+replaced it meanwhile.
 
 **Handlers.** The handler runs on the server's threads, not the controller's. The tray and
 the console keep their state on one thread, so they should use :func:`relay`: it posts a
