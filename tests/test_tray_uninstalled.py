@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from posture_watch import paths
+from tests.harness.cli import installed_app_env
 from tests.harness.processes import wait_for
 from tests.harness.xsession import XSession
 
@@ -107,16 +108,7 @@ def test_a_running_tray_quits_cleanly_after_its_program_is_deleted(tmp_path: Pat
     home = tmp_path / "home"
     run = home / "run"
     run.mkdir(parents=True, mode=0o700)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON") and k != "VIRTUAL_ENV"}
-    env |= {
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_STATE_HOME": str(home / "state"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-        "XDG_RUNTIME_DIR": str(run),
-        "PYTHONNOUSERSITE": "1",
-    }
+    env = installed_app_env(home)
     with XSession() as session, (tmp_path / "err.txt").open("w+") as err:
         env |= {k: session.env[k] for k in ("DISPLAY", "DBUS_SESSION_BUS_ADDRESS")}
         tray = subprocess.Popen(

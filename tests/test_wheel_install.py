@@ -19,7 +19,6 @@ import csv
 import hashlib
 import importlib.metadata
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -33,6 +32,7 @@ import pytest
 import posture_watch
 from posture_watch import paths
 from posture_watch.model import VARIANTS
+from tests.harness.cli import installed_app_env
 
 REPO = paths.PACKAGE_DIR.parent
 LITE = VARIANTS["lite"]
@@ -135,15 +135,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     home = base / "home"
     for folder in ("config", "data", "state", "cache"):
         (home / folder).mkdir(parents=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON") and k != "VIRTUAL_ENV"}
-    env |= {
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_STATE_HOME": str(home / "state"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-        "PYTHONNOUSERSITE": "1",
-    }
+    env = installed_app_env(home)
     elsewhere = base / "elsewhere"
     elsewhere.mkdir()
     return Installed(source, wheel, venv, site, elsewhere, env)

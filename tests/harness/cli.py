@@ -47,6 +47,18 @@ def person_env(root: Path) -> dict[str, str]:
     }
 
 
+def installed_app_env(home: Path) -> dict[str, str]:
+    """:func:`person_env` for an app installed in another venv (a wheel, as pipx does):
+    ``home`` is also ``$HOME``, and nothing of this venv's Python set-up (``PYTHON*``,
+    ``VIRTUAL_ENV``, the user's site folder) leaks into it."""
+    env = {
+        k: v
+        for k, v in person_env(home).items()
+        if not k.startswith("PYTHON") and k != "VIRTUAL_ENV"
+    }
+    return env | {"HOME": str(home), "PYTHONNOUSERSITE": "1"}
+
+
 def run_process(*argv: str | Path, env_home: Path) -> subprocess.CompletedProcess:
     """Run ``posture-watch`` as a real child process, with its user folders in ``env_home``:
     what a user's shell sees, down to the exit code and every byte on stderr."""
