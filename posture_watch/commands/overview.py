@@ -15,7 +15,6 @@ Nothing is created: no data folder, no settings file, no lock, no history.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import sqlite3
 import stat
@@ -31,7 +30,7 @@ from posture_watch.core.durations import format_minutes, round_half_up
 from posture_watch.core.words import percent
 from posture_watch.errors import EXIT_OK, PostureWatchError, StorageError
 from posture_watch.history.schema import readable_version
-from posture_watch.monitor.instance import history_lock_path, lock_path
+from posture_watch.monitor.instance import flock_pid, history_lock_path, lock_holder, lock_path
 
 if TYPE_CHECKING:
     from posture_watch.history import HistoryStore
@@ -57,7 +56,7 @@ def held_by(lock: Path) -> int | None:
 
     Read from ``/proc/locks`` where there is one, so the lock is never taken, not even for
     a moment (a monitor starting then would think another one runs); elsewhere by trying
-    a shared lock and letting it go at once.
+    a shared lock and letting it go at once, reading the holder's lock record.
     """
     try:
         info = os.stat(lock, follow_symlinks=False)
@@ -66,30 +65,13 @@ def held_by(lock: Path) -> int | None:
     if not stat.S_ISREG(info.st_mode):
         return None
     try:
-        table = Path("/proc/locks").read_text(encoding="ascii")
+        pid = flock_pid(info.st_dev, info.st_ino)
     except OSError:
-        return _probe(lock)
-    key = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
-    for line in table.splitlines():
-        fields = line.split()
-        if len(fields) > 5 and fields[1] == "FLOCK" and fields[5] == key:
-            return int(fields[4]) if fields[4].isdigit() else 0
-    return None
-
-
-def _probe(lock: Path) -> int | None:
-    try:
-        fd = os.open(lock, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
-    except OSError:
+        holder = lock_holder(lock)
+        pid = None if holder is None else holder.pid
+    if pid is None:
         return None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        text = os.pread(fd, 16, 0).strip()
-        return int(text) if text.isdigit() else 0
-    finally:
-        os.close(fd)  # closing lets go of a lock taken here
-    return None
+    return int(pid) if pid.isdigit() else 0
 
 
 def monitor_pid(history: Path) -> int | None:

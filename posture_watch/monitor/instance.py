@@ -196,7 +196,7 @@ class InstanceLock:
         creating no folder and no file: for a start that may yet turn out to be the demo,
         which must leave the person's folders as they were. Anything missing, unsafe or
         unreadable is left to the real lock, taken later."""
-        holder = _holder_if_locked(history_lock_path(history))
+        holder = lock_holder(history_lock_path(history))
         if holder is None:
             holder = _history_holder(resolved_history(history))
         if holder is not None:
@@ -275,21 +275,28 @@ def _history_holder(history: Path) -> Holder | None:
     return None
 
 
+def flock_pid(dev: int, ino: int) -> str | None:
+    """The PID (as ``/proc/locks`` gives it) of the process holding ``flock`` on the file
+    ``dev``/``ino``, None when nobody does. Reading ``/proc/locks`` never takes the lock,
+    not even for a moment (a monitor starting then would think another one runs). Raises
+    OSError where there is no ``/proc/locks`` to read."""
+    key = (os.major(dev), os.minor(dev), ino)
+    with open("/proc/locks", encoding="ascii", errors="replace") as locks:
+        for line in locks:
+            fields = line.split()
+            if len(fields) > 5 and fields[1] == "FLOCK" and _lock_key(fields[5]) == key:
+                return fields[4]
+    return None
+
+
 def _flock_holder(fd: int) -> Holder:
     """The monitor holding ``flock`` on ``fd``'s file: its PID from ``/proc/locks``, and
     what its own ``.lock`` file says when it is one of its open files."""
     info = os.fstat(fd)
-    key = (os.major(info.st_dev), os.minor(info.st_dev), info.st_ino)
-    pid = None
     try:
-        with open("/proc/locks", encoding="ascii", errors="replace") as locks:
-            for line in locks:
-                fields = line.split()
-                if len(fields) > 5 and fields[1] == "FLOCK" and _lock_key(fields[5]) == key:
-                    pid = fields[4]
-                    break
+        pid = flock_pid(info.st_dev, info.st_ino)
     except OSError:
-        pass
+        pid = None
     if pid is None:
         return Holder("unknown")
     folder = Path("/proc") / pid / "fd"
@@ -299,7 +306,7 @@ def _flock_holder(fd: int) -> Holder:
         targets = []
     for target in targets:
         if target.endswith(".lock"):
-            holder = _holder_if_locked(Path(target))
+            holder = lock_holder(Path(target))
             if holder is not None and holder.pid == pid:
                 return holder
     return Holder(pid)
@@ -314,7 +321,7 @@ def _lock_key(field: str) -> tuple[int, int, int] | None:
         return None
 
 
-def _holder_if_locked(path: Path) -> Holder | None:
+def lock_holder(path: Path) -> Holder | None:
     """Who holds the lock file ``path``; None when nobody does, or when it is missing,
     unsafe (a link, not a regular file) or unreadable: opened read-only, never created."""
     try:
