@@ -16,9 +16,9 @@ of :func:`python_reads`, ``/proc``, ``/sys``) and the Python install, so lazy im
 keep working; using files and pipes opened before the restriction (Landlock checks a file
 when it is opened: stdin, stdout, stderr and the pipe to the parent keep working);
 anonymous pipes and memory; the devices listed in :attr:`Rules.devices` (read, write,
-ioctl). Landlock cannot forbid: ``stat`` and ``readlink`` anywhere (path walks are not
-checked, so the worker can learn which files exist, not read them), and calls that take
-no path.
+ioctl). Landlock does not check ``stat``, ``access``, ``readlink`` or ``chdir`` (path walks
+are free), so the worker can learn which files exist and how big they are, not read them;
+nor calls that take no path.
 
 Rights handled, by the kernel's Landlock ABI version (:func:`abi`); a right not handled
 is not checked at all, so each version's rights are all handled and only the few below
@@ -369,7 +369,10 @@ def python_reads() -> tuple[Path, ...]:
     Paths that do not exist here are left out, symlinks are resolved and a path beneath
     another one is dropped. Returns resolved paths, in the order above.
     """
-    here = {os.getcwd(), ""}
+    try:
+        here = {os.getcwd(), ""}
+    except OSError:  # the current folder was deleted
+        here = {""}
     candidates: list[str] = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix]
     candidates += [p for p in sys.path if p not in here and os.path.isabs(p)]
     candidates += _module_paths()
@@ -384,13 +387,12 @@ def _module_paths() -> list[str]:
     for name, module in list(sys.modules.items()):
         if "." in name or name == "__main__":
             continue
-        package_path = getattr(module, "__path__", None)
+        attributes = getattr(module, "__dict__", {})  # no lazy module's __getattr__ runs
+        package_path = attributes.get("__path__")
         if package_path is not None:
-            paths += [p for p in package_path if isinstance(p, str)]
-        else:
-            file = getattr(module, "__file__", None)
-            if isinstance(file, str):
-                paths.append(file)
+            paths += [p for p in list(package_path) if isinstance(p, str)]
+        elif isinstance(attributes.get("__file__"), str):
+            paths.append(attributes["__file__"])
     return paths
 
 

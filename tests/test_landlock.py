@@ -189,6 +189,41 @@ def test_threads_started_before_the_restriction_are_counted(folders: dict[str, P
         assert out["unconfined"] == 1 and out["earlier thread reads"] == "secret text"
 
 
+OLDER = """
+    import fcntl, termios
+    version, secret, allowed = int(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+    landlock.probe = lambda: (version, "")  # restrict() builds what this older ABI knows
+    applied = landlock.restrict(landlock.Rules(read=(allowed,) + landlock.python_reads()))
+    out["applied"] = applied.applied
+    attempt("read other", lambda: secret.read_text())
+    attempt("write", lambda: open(allowed / "in.txt", "a").close())
+    attempt("truncate", lambda: os.truncate(allowed / "in.txt", 0))
+    with open(os.devnull) as null:
+        attempt("ioctl", lambda: fcntl.ioctl(null, termios.TCGETS, bytes(64)) and None)
+    attempt("signal the parent", lambda: os.kill(os.getppid(), 0))
+    print(json.dumps(out))
+"""
+
+
+@needs_landlock
+@pytest.mark.slow
+@pytest.mark.parametrize("version", [1, 3, 4, 5])
+def test_an_older_abi_handles_what_it_knows(folders: dict[str, Path], version: int) -> None:
+    """A newer kernel accepts an older ABI's ruleset (its shorter attribute struct, fewer
+    rights), so the rulesets built for older kernels are checked here for real."""
+    if version > ABI:
+        pytest.skip(f"the kernel's ABI is {ABI}")
+    out = run_child(
+        OLDER, version, folders["other"] / "secret.txt", folders["allowed"], cwd=folders["cwd"]
+    )
+
+    assert out["applied"] is True
+    assert out["read other"] == "EACCES" and out["write"] == "EACCES"
+    assert out["truncate"] == ("EACCES" if version >= 3 else "ok")
+    assert out["ioctl"] == ("EACCES" if version >= 5 else "ENOTTY")
+    assert out["signal the parent"] == "ok"  # scopes come with ABI 6
+
+
 def kernel_refusing(error: int, *, version: int = 0) -> Callable[..., int]:
     """A ``kernel_call`` that answers the version query with ``version`` when given, and
     refuses every other call with ``error``."""
