@@ -57,6 +57,16 @@ forbids ptrace-like access to processes outside the sandbox, which includes read
 another process's ``/proc/PID/fd``: a camera-user scan run inside the worker sees none of
 the other programs (the parent, which is not confined, can run it).
 
+What changes for libraries under it (seen running the real model over a video, confined):
+``tempfile`` finds no usable folder; ``ctypes.util.find_library`` raises
+FileNotFoundError (it runs ``ldconfig``, then ``gcc`` in a temporary folder), which
+sounddevice, imported by MediaPipe's audio tasks, takes as "no PortAudio", as on a
+machine without it; matplotlib, imported by MediaPipe, can neither read nor save its
+font cache in ``~/.cache/matplotlib``, so it lists the system fonts again at each start
+(0.3-0.7 s here for 87 fonts, more on a desktop with many) and logs "Could not save
+font_manager cache"; MediaPipe's telemetry cannot read ``/etc/hosts``, ``resolv.conf``
+or OpenSSL's configuration. Frames and landmarks come out the same.
+
 On older kernels: no Landlock (ENOSYS), Landlock built in but not enabled at boot
 (EOPNOTSUPP), a machine other than x86_64 or aarch64 (their system-call numbers differ),
 or not Linux: :func:`restrict` applies nothing and says why in :attr:`Applied.reason`;
