@@ -1,62 +1,85 @@
-"""Keep the process off the network: a seccomp filter that allows only Unix sockets.
+"""Keep the process off the network: two seccomp filters, one per kind of process.
 
 Why: the MediaPipe wheels ship an undocumented telemetry uploader (google-ai-edge/
 mediapipe#6291). Creating a pose landmarker starts a native thread
 (``HttpAsyncClient::WorkerFn``) that posts usage metrics to ``play.googleapis.com``
 through a bundled libcurl, and loading ``libmediapipe.so`` itself probes with an
-``AF_INET`` socket (``net::IPv4SocketsPreferred``). There is no documented switch to turn
-the uploader off (the open-source ``logging_factory.cc`` builds a dummy logger; the PyPI
-build links Google's internal one instead), so the guarantee is made here, in the
-kernel. After :func:`enforce_offline`, in every thread of the process and in every child
-it starts later:
+``AF_INET`` socket (``net::IPv4SocketsPreferred``). The name is looked up when the
+landmarker is closed (``gethostbyname``, measured: a few milliseconds after ``close()``,
+not while frames run). There is no documented switch to turn the uploader off (the
+open-source ``logging_factory.cc`` builds a dummy logger; the PyPI build links Google's
+internal one instead), so the guarantee is made here, in the kernel. A filter holds in
+every thread of the process (TSYNC) and in every child it starts later, and cannot be
+lifted.
 
-- ``socket()`` of any family but ``AF_UNIX`` fails with ``EACCES``: internet
+The two filters, built by :func:`build_filter`:
+
+- :func:`enforce_no_sockets`, installed by the worker process that opens the camera and
+  runs the model (:mod:`posture_watch.worker`): no socket at all. ``socket`` of any
+  family, Unix included, ``socketpair``, ``connect``, ``bind``, ``listen``, ``accept``,
+  ``accept4`` and ``pidfd_getfd`` fail with ``EACCES``. The worker talks to its parent
+  over inherited pipes, which stay open, as does every other call. This closes the
+  local-daemon hole below for the process that loads the model: glibc cannot reach nscd,
+  and nss-resolve cannot reach systemd-resolved, so the telemetry's name lookup ends in
+  the process (tests/attacks/test_nscd.py: a fake nscd receives nothing).
+  ``POSTURE_WATCH_ALLOW_NETWORK`` does not lift it: the worker opens no display.
+- :func:`enforce_offline`, installed by the tray or console process and by commands
+  that run the model in-process: only Unix sockets, which D-Bus, X11, Wayland and
+  notify-send need. ``socket()`` of any other family fails with ``EACCES``: internet
   (``AF_INET``/``AF_INET6``), ``AF_VSOCK`` (a host or VM reached without IP),
-  ``AF_NETLINK``, ``AF_PACKET`` and the rest. Netlink is refused too because nothing here
-  needs it: glibc's ``getaddrinfo`` (``AI_ADDRCONFIG``) and ``if_nameindex`` fall back
-  when it fails, the camera scan reads ``/proc`` and ``/sys``, and ``analyze`` with the
-  real model was checked under strace with it refused (tests/test_offline.py);
-- ``io_uring_setup``/``io_uring_enter``/``io_uring_register`` fail with ``ENOSYS``, as on a
-  kernel built without io_uring, so a library falls back to plain calls. io_uring's
+  ``AF_NETLINK``, ``AF_PACKET`` and the rest. Netlink is refused too because nothing
+  here needs it: glibc's ``getaddrinfo`` (``AI_ADDRCONFIG``) and ``if_nameindex`` fall
+  back when it fails, the camera scan reads ``/proc`` and ``/sys``, and ``analyze`` with
+  the real model was checked under strace with it refused (tests/test_offline.py).
+
+Both filters also answer ``ENOSYS``, as a kernel without the feature would, so a library
+falls back to plain calls:
+
+- to ``io_uring_setup``/``io_uring_enter``/``io_uring_register``: io_uring's
   ``IORING_OP_SOCKET`` (kernel 5.19) makes sockets without the ``socket`` syscall;
-- every call through a foreign system-call ABI fails with ``ENOSYS``, as on a kernel
-  without that ABI: the i386 ABI (``int $0x80``, which also has ``socketcall``) and x32
-  on x86_64, AArch32 on aarch64. Nothing in this process uses them.
+- to every call through a foreign system-call ABI: the i386 ABI (``int $0x80``, which
+  also has ``socketcall``) and x32 on x86_64, AArch32 on aarch64. Nothing here uses them.
 
 The telemetry then fails the way it fails on a machine without a network, quietly; it
-never kills the process. Unix sockets (D-Bus, X11, Wayland, notify-send) keep working.
-tests/attacks/test_offline.py runs a small C program that tries each way around (the i386
-``socket``, ``socketcall``, io_uring) against a local listener.
+never kills the process. tests/attacks/test_offline.py runs a small C program that tries
+each way around (the i386 ``socket``, ``socketcall``, io_uring) against a local
+listener, under each filter, and the worker's filter against a Unix listener too.
 
-What stays open, by design: sockets opened before the filter (none are, when it is
-installed before the model loads), and Unix sockets, so a local daemon that makes
-network requests for its clients (nscd, nss-resolve's systemd-resolved, a proxy on a Unix
-socket) can still be asked. Closing that needs a process with no sockets at all (issue
-18's sandboxed worker).
+What stays open, by design. Under either filter: sockets opened before it (none are
+when it is installed before the model loads; the worker must inherit none but its
+pipes, since ``sendto``/``sendmsg`` stay allowed for an inherited socket). Under
+:func:`enforce_offline` only: Unix sockets, so a local daemon that makes network
+requests for its clients (nscd, nss-resolve's systemd-resolved, a proxy on a Unix
+socket) can still be asked by the tray or console process. That process does not load
+the model once the worker runs it; a command that still loads the model under
+:func:`enforce_offline` keeps the hole (tests/attacks/test_nscd.py shows it, as a
+control).
 
 Why a hand-written BPF program over ctypes and not libseccomp: the hole the bypass test
 found (foreign ABIs allowed) was a policy choice written in the old docstring, not a
 slip in assembling the program; libseccomp would refuse foreign ABIs by default, but
-the same rule is two instructions here. The program is about twenty instructions, read in
-full in :func:`build_filter`, and the tests run it for real. A binding would add a
+the same rule is two instructions here. The programs are 13 and 18 instructions, read
+in full in :func:`build_filter`, and the tests run them for real. A binding would add a
 dependency for no gain: the maintained one (Debian's ``python3-seccomp``) exists for the
 system Python only; on PyPI, ``pyseccomp`` (ctypes over ``libseccomp.so.2``) has had no
 release since January 2021 and the others are one-person repackagings; and our own
 ctypes over ``libseccomp.so.2`` would be more code than the filter (contexts, rules,
 architecture lists, error codes) with a library that may be missing in a container.
 
-Scope: x86_64 and aarch64. On any other machine the filter is not installed and one
-debug line says so, rather than a wrong filter. Off Linux this is a no-op with a debug
-line. When the kernel refuses the filter (seccomp disabled in a container, a kernel
-older than 3.17) one warning line says so and the program carries on. Cost, measured
-on x86_64 (Linux 6.18, a shared 2-core VM): 0.2 ms to install; each system call then
-pays seccomp's entry cost, tens of nanoseconds here, which a filter that allows
-everything pays as well; the rows added for io_uring and foreign ABIs (an ordinary call
-runs ten instructions) cost nothing measurable against the older, shorter filter.
+Scope: x86_64 and aarch64. On any other machine no filter is installed and one debug
+line says so, rather than a wrong filter. Off Linux this is a no-op with a debug line.
+When the kernel refuses a filter (seccomp disabled in a container, a kernel older than
+3.17) one warning line says so and the program carries on. Cost, measured on x86_64
+(Linux 6.18, a shared 2-core VM): 0.3 ms to install the first filter (loading libc
+through ctypes included), 0.16 ms for a second; an ordinary call then runs nine
+instructions of the parent's program or sixteen of the worker's, and since Linux 5.11
+the kernel caches the answer of every call whose answer does not depend on its
+arguments (all of them but ``socket`` under the parent's filter), so a loop of
+``getppid`` ran at 400-600 ns a call with no filter, either or both: within the noise.
 
-``POSTURE_WATCH_ALLOW_NETWORK=1`` skips the filter, for debugging and for an X display
-reached over TCP (``ssh -X`` sets ``DISPLAY=localhost:10.0``), where the windows the
-monitor starts need an internet socket.
+``POSTURE_WATCH_ALLOW_NETWORK=1`` skips :func:`enforce_offline`, for debugging and for an
+X display reached over TCP (``ssh -X`` sets ``DISPLAY=localhost:10.0``), where the
+windows the monitor starts need an internet socket.
 
 A filter is inherited by child processes, which would cripple a web browser started to
 show the report. So a process that hands files to the desktop starts an unfiltered
@@ -96,6 +119,11 @@ BPF_RET_K = 0x06  # BPF_RET | BPF_K
 AF_UNIX = 1  # the one family left open (Linux's number; the filter only exists on Linux)
 
 
+#: What the worker's filter refuses, by name (see :func:`build_filter` with ``unix=False``)
+SOCKET_CALLS = ("socket", "socketpair", "connect", "bind", "listen", "accept", "accept4",
+                "pidfd_getfd")  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Arch:
     """What the filter needs to know about one machine's native system-call table."""
@@ -104,21 +132,33 @@ class Arch:
     socket_nr: int
     seccomp_nr: int
     io_uring_nrs: tuple[int, ...]  # io_uring_setup, io_uring_enter, io_uring_register
+    socket_calls: tuple[tuple[str, int], ...]  # (name, number) for each of SOCKET_CALLS
     x32_bit: int = 0  # a bit in nr that marks another ABI sharing audit_arch (x32)
 
 
-#: machine -> its native system-call table
+#: machine -> its native system-call table (asm/unistd_64.h on x86_64,
+#: asm-generic/unistd.h on aarch64; tests/attacks/test_offline.py reads them back)
 ARCHES: dict[str, Arch] = {
-    "x86_64": Arch(AUDIT_ARCH_X86_64, 41, 317, (425, 426, 427), X32_SYSCALL_BIT),
-    "aarch64": Arch(AUDIT_ARCH_AARCH64, 198, 277, (425, 426, 427)),
-}
+    "x86_64": Arch(
+        AUDIT_ARCH_X86_64, 41, 317, (425, 426, 427),
+        tuple(zip(SOCKET_CALLS, (41, 53, 42, 49, 50, 43, 288, 438), strict=True)),
+        X32_SYSCALL_BIT,
+    ),
+    "aarch64": Arch(
+        AUDIT_ARCH_AARCH64, 198, 277, (425, 426, 427),
+        tuple(zip(SOCKET_CALLS, (198, 199, 203, 200, 201, 202, 242, 438), strict=True)),
+    ),
+}  # fmt: skip
 _MACHINE_ALIASES = {"amd64": "x86_64", "arm64": "aarch64"}
 
 #: offsets in struct seccomp_data: int nr; __u32 arch; __u64 ip; __u64 args[6]
 _NR, _ARCH, _ARG0 = 0, 4, 16
 
+#: The names of the two filters in :data:`_installed`
+OFFLINE, NO_SOCKETS = "offline", "no sockets"
+
 _lock = threading.Lock()
-_enforced = False
+_installed: set[str] = set()  # the filters this process installed (each at most once)
 
 
 class _SockFilter(ctypes.Structure):
@@ -141,10 +181,12 @@ def machine() -> str | None:
     return name if name in ARCHES else None
 
 
-def build_filter(arch: Arch, byteorder: str = sys.byteorder) -> list[tuple[int, int, int, int]]:
-    """The BPF program, as ``(code, jt, jf, k)`` rows: allow all but the ways to the network.
+def build_filter(
+    arch: Arch, byteorder: str = sys.byteorder, *, unix: bool = True
+) -> list[tuple[int, int, int, int]]:
+    """The BPF program, as ``(code, jt, jf, k)`` rows: allow all but the ways to a socket.
 
-    ::
+    With ``unix`` (the tray or console process, :func:`enforce_offline`)::
 
         load arch;   if arch != native: return ENOSYS      (i386 int $0x80, AArch32)
         load nr;     if nr has the x32 bit: return ENOSYS   (x86_64 only)
@@ -153,6 +195,13 @@ def build_filter(arch: Arch, byteorder: str = sys.byteorder) -> list[tuple[int, 
         load the low 32 bits of args[0] (the domain, a C int)
         if domain == AF_UNIX: allow
         return EACCES
+
+    Without ``unix`` (the worker, :func:`enforce_no_sockets`), the same first three
+    lines, then::
+
+        if nr is socket, socketpair, connect, bind, listen, accept, accept4
+              or pidfd_getfd: return EACCES
+        allow
     """
     arg0 = _ARG0 if byteorder == "little" else _ARG0 + 4
     program: list[tuple[int, int, int, int]] = []
@@ -170,9 +219,13 @@ def build_filter(arch: Arch, byteorder: str = sys.byteorder) -> list[tuple[int, 
         jump(BPF_JSET_K, arch.x32_bit, "nosys", "next")
     for nr in arch.io_uring_nrs:
         jump(BPF_JEQ_K, nr, "nosys", "next")
-    jump(BPF_JEQ_K, arch.socket_nr, "next", "allow")
-    program.append((BPF_LD_W_ABS, 0, 0, arg0))
-    jump(BPF_JEQ_K, AF_UNIX, "allow", "eacces")
+    if unix:
+        jump(BPF_JEQ_K, arch.socket_nr, "next", "allow")
+        program.append((BPF_LD_W_ABS, 0, 0, arg0))
+        jump(BPF_JEQ_K, AF_UNIX, "allow", "eacces")
+    else:
+        for _, nr in arch.socket_calls:
+            jump(BPF_JEQ_K, nr, "eacces", "next")
     rows = {"allow": len(program), "eacces": len(program) + 1, "nosys": len(program) + 2}
     program.append((BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW))
     program.append((BPF_RET_K, 0, 0, SECCOMP_RET_ERRNO | errno.EACCES))
@@ -188,8 +241,14 @@ def build_filter(arch: Arch, byteorder: str = sys.byteorder) -> list[tuple[int, 
 
 
 def is_enforced() -> bool:
-    """True once this process installed the filter."""
-    return _enforced
+    """True once this process is kept offline: by :func:`enforce_offline`, or by the
+    stricter :func:`enforce_no_sockets`."""
+    return bool(_installed)
+
+
+def no_sockets_enforced() -> bool:
+    """True once this process installed the worker's filter (:func:`enforce_no_sockets`)."""
+    return NO_SOCKETS in _installed
 
 
 def network_allowed() -> bool:
@@ -205,22 +264,18 @@ def enforce_offline(*, launcher: bool = False) -> bool:
     unfiltered helper is started first, through which
     :func:`~posture_watch.desktop.open_file.open_in_default_app` starts desktop apps (a
     browser for the report) without the filter. Returns True when the filter is in place
-    (also on a second call); False when it was skipped or could not be installed, which
-    is never an error: one warning line when the kernel refused it, a debug line otherwise.
+    (also on a second call, and when :func:`enforce_no_sockets`, which refuses more, came
+    first); False when it was skipped or could not be installed, which is never an
+    error: one warning line when the kernel refused it, a debug line otherwise.
     """
-    global _enforced
     with _lock:
-        if _enforced:
+        if _installed:
             return True
         if network_allowed():
             log.debug("%s is set: internet sockets stay allowed", ALLOW_ENV)
             return False
-        if not sys.platform.startswith("linux"):
-            log.debug("no seccomp on %s: internet sockets stay allowed", sys.platform)
-            return False
-        name = machine()
-        if name is None:
-            log.debug("no offline filter for machine %r: sockets stay allowed", platform.machine())
+        arch = _native_arch("internet sockets stay allowed")
+        if arch is None:
             return False
         if launcher:
             from posture_watch.launcher import start_launcher
@@ -229,15 +284,69 @@ def enforce_offline(*, launcher: bool = False) -> bool:
                 start_launcher()
             except OSError as exc:
                 _warn(f"cannot start the desktop launcher ({exc}); files open in filtered apps")
-        arch = ARCHES[name]
         try:
             _install(build_filter(arch), arch.seccomp_nr)
         except OSError as exc:
             _warn(f"cannot block internet sockets ({exc}); carrying on without the filter")
             return False
-        _enforced = True
+        _installed.add(OFFLINE)
         log.debug("only Unix sockets from now on (seccomp, all threads)")
         return True
+
+
+def enforce_no_sockets() -> bool:
+    """Refuse every socket, Unix ones too, to this process, all its threads and all its
+    future children: the filter of the worker that opens the camera and runs the model.
+
+    Refused with ``EACCES``: ``socket`` (any family) and ``socketpair``, the two ways to
+    make a socket; ``connect``, ``bind``, ``listen``, ``accept`` and ``accept4``, which
+    only matter for a socket the process already holds (inherited, or opened before the
+    filter: the worker should hold none, and then they close the hole if one slips
+    through, so that such a socket can reach no daemon and take no connection); and
+    ``pidfd_getfd``, which copies a descriptor out of another process of the same user
+    (the tray's D-Bus or X11 socket) where Yama does not forbid it. As in
+    :func:`enforce_offline`, io_uring and foreign ABIs get ``ENOSYS`` (the i386
+    ``socketcall`` is one of those; x86_64 and aarch64 have no native ``socketcall``).
+    Reading and writing a descriptor stay open, so the worker's inherited pipes work,
+    and an inherited connected ``socketpair`` would too.
+
+    It stacks on the parent's filter when the worker inherits one (the kernel runs
+    every filter and the strictest answer wins), and :func:`enforce_offline` may come
+    before it in the same process: both are then installed. A second call is a no-op.
+
+    ``POSTURE_WATCH_ALLOW_NETWORK`` does not lift it: that variable is for an X display
+    reached over TCP, and the worker opens no display; it never needs a socket.
+
+    Returns True when the filter is in place (also on a second call); False off Linux,
+    on an unknown machine (a debug line) or when the kernel refuses it (one warning
+    line), as :func:`enforce_offline` does.
+    """
+    with _lock:
+        if NO_SOCKETS in _installed:
+            return True
+        arch = _native_arch("sockets stay allowed")
+        if arch is None:
+            return False
+        try:
+            _install(build_filter(arch, unix=False), arch.seccomp_nr)
+        except OSError as exc:
+            _warn(f"cannot block sockets ({exc}); carrying on without the filter")
+            return False
+        _installed.add(NO_SOCKETS)
+        log.debug("no sockets from now on, Unix ones included (seccomp, all threads)")
+        return True
+
+
+def _native_arch(consequence: str) -> Arch | None:
+    """This machine's table, or None with a debug line ending in ``consequence``."""
+    if not sys.platform.startswith("linux"):
+        log.debug("no seccomp on %s: %s", sys.platform, consequence)
+        return None
+    name = machine()
+    if name is None:
+        log.debug("no seccomp filter for machine %r: %s", platform.machine(), consequence)
+        return None
+    return ARCHES[name]
 
 
 def cli_owns_process() -> bool:
