@@ -26,8 +26,10 @@ Reuse for any command, a whole ``posture-watch monitor`` included::
     assert nscd.names() == []
 
 ``in_namespace(nscd, argv, scratch)`` gives the wrapped command line instead, for a
-caller that starts the process itself (``subprocess.Popen``, to signal it) or wraps it
-further (``strace``: put it inside, after the wrapper, so the trace sees the namespace).
+caller that starts the process itself (``subprocess.Popen``, to signal it: ``unshare``
+and the script each exec the next, so the command keeps the pid) or wraps it further
+(``strace``: put it inside, as the command, so the trace holds only the command's calls).
+``nscd.wait_for_name(name, timeout)`` waits for a lookup while the command runs.
 """
 
 from __future__ import annotations
@@ -236,7 +238,8 @@ def run_in_namespace(
 @functools.cache
 def namespace_problem() -> str | None:
     """Why this machine cannot run a command with a fake nscd (no unshare, no mount
-    namespaces, mounting refused), or None when it can: checked once, with ``true``."""
+    namespaces, mounting refused), or None when it can: checked once, by a command run
+    the way :func:`in_namespace` runs one."""
     if shutil.which("unshare") is None:
         return "unshare (util-linux) is not installed"
     if not NSCD_SOCKET.parent.parent.is_dir():
