@@ -93,13 +93,29 @@ class SystemClock:
 class ScaledClock:
     """Both clocks run ``speed`` times faster than ``base`` from the moment of creation."""
 
-    def __init__(self, speed: float, base: Clock | None = None) -> None:
+    def __init__(
+        self,
+        speed: float,
+        base: Clock | None = None,
+        *,
+        origin: tuple[float, float, float | None] | None = None,
+    ) -> None:
+        """``origin`` (monotonic, wall, boottime of ``base``) is the moment the scaling
+        starts, when not now: the camera worker passes its parent's, so that both
+        processes read the same replay time (the monotonic and boot clocks are shared by
+        every process of the machine)."""
         if not speed > 0:
             raise ValueError(f"speed must be positive, got {speed!r}")
         self.speed = speed
         self.base = base or SystemClock()
-        self._mono0, self._wall0 = self.base.monotonic(), self.base.wall()
-        self._boot0 = self.base.boottime()
+        if origin is None:
+            origin = (self.base.monotonic(), self.base.wall(), self.base.boottime())
+        self._mono0, self._wall0, self._boot0 = origin
+
+    @property
+    def origin(self) -> tuple[float, float, float | None]:
+        """Where the scaling started: monotonic, wall and boot time of ``base``."""
+        return self._mono0, self._wall0, self._boot0
 
     def monotonic(self) -> float:
         return self._mono0 + (self.base.monotonic() - self._mono0) * self.speed

@@ -65,7 +65,11 @@ def launch(
     if args.demo:
         with _in_demo_folder(args, Holder("", kind, True, started)) as (history, folder):
             before()
-            yield Launched(prepare(request), history, started, settings, folder)
+            setup = prepare(request)
+            try:
+                yield Launched(setup, history, started, settings, folder)
+            finally:
+                setup.close()
         return
     history = history_path(args)
     InstanceLock.check_free(history)
@@ -85,8 +89,12 @@ def launch(
         except BaseException:
             if setup.first is not None:
                 setup.first.close()  # refused: the loop that would close it never runs
+            setup.close()
             raise
-        yield launched
+        try:
+            yield launched
+        finally:
+            setup.close()  # a worker the loop never took (its own end closes it otherwise)
 
 
 @contextmanager

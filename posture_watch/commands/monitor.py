@@ -74,6 +74,7 @@ from posture_watch.history.recorder import HistoryRecorder
 from posture_watch.monitor.control import ControlServer, PendingControl, relay
 from posture_watch.monitor.instance import CONSOLE
 from posture_watch.monitor.loop import MonitorLoop
+from posture_watch.monitor.remote_loop import RemoteLoop
 from posture_watch.monitor.setup import MonitorSetup
 from posture_watch.offline import enforce_offline_in_cli
 
@@ -235,7 +236,7 @@ def line_time(t: float, t0: float, live: bool) -> str:
 def follow(
     args: argparse.Namespace,
     setup: MonitorSetup,
-    loop: MonitorLoop,
+    loop: MonitorLoop | RemoteLoop,
     worker: threading.Thread,
     events: queue.Queue[object],
     recorder: HistoryRecorder,
@@ -293,7 +294,7 @@ def follow(
 
 def _carry_out(
     effects: list[fx.Effect],
-    loop: MonitorLoop,
+    loop: MonitorLoop | RemoteLoop,
     recorder: HistoryRecorder,
     pending: PendingControl | None = None,
 ) -> None:

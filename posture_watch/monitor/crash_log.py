@@ -23,10 +23,21 @@ MAX_BYTES = 1_000_000
 
 def write_crash(path: Path | None, error: BaseException, wall: float) -> Path | str:
     """Append ``error``'s traceback, stamped with ``wall`` (epoch s); returns where it went."""
-    path = path or paths.log_file()
+    return write_crash_text(path, "".join(traceback.format_exception(error)), wall)
+
+
+def write_crash_text(
+    path: Path | str | None,
+    text: str,
+    wall: float,
+    what: str = "unexpected error in the monitor worker",
+) -> Path | str:
+    """Append ``text`` (a traceback, or how the camera worker died and its last stderr
+    lines), stamped with ``wall``; returns where it went (``"stderr"`` when the file
+    cannot be written)."""
+    path = Path(path) if path else paths.log_file()
     stamp = datetime.fromtimestamp(wall).isoformat(timespec="seconds")
-    text = "".join(traceback.format_exception(error))
-    entry = f"--- {stamp} unexpected error in the monitor worker\n{text}\n"
+    entry = f"--- {stamp} {what}\n{text}\n"
     try:
         private_folder(path.parent, paths.state_dir())
         if path.exists() and path.stat().st_size > MAX_BYTES:

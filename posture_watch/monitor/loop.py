@@ -71,7 +71,7 @@ from posture_watch.core.worker_state import (
 )
 from posture_watch.errors import CameraBusyError, FrameError, PostureWatchError, SourceError
 from posture_watch.monitor.camera_watch import BUSY_CHECK, CameraTaken, TakenCheck, holders
-from posture_watch.monitor.crash_log import write_crash
+from posture_watch.monitor.crash_log import write_crash as write_crash_file
 from posture_watch.pipeline import frame_landmarks
 from posture_watch.pose import PoseEstimator
 from posture_watch.sources.base import Frame, FrameSource
@@ -108,6 +108,7 @@ class MonitorLoop:
         retry_first: float = 1.0,
         retry_max: float = 30.0,
         crash_log: Path | None = None,
+        write_crash: Callable[[BaseException, float], Path | str] | None = None,
         crash_limit: int = CRASH_LIMIT,
         estimator: PoseEstimator | None = None,
         yield_camera: bool = False,
@@ -120,7 +121,10 @@ class MonitorLoop:
         ``camera_device`` is the camera's node when known before it opens (so a camera
         busy at start is watched by the scan, not by trial opens); otherwise it is learnt
         from the source's ``device``. ``profiles`` gives the saved calibration profiles by
-        name, read when the set-up looks changed (none: the population baseline then)."""
+        name, read when the set-up looks changed (none: the population baseline then).
+        ``write_crash(error, wall)`` keeps a crash's traceback and says where it went
+        (default: the log file ``crash_log``; a sandboxed worker, which writes no file,
+        hands it to its parent instead)."""
         self._open_source = open_source
         self.analyzer = analyzer
         self._emit = on_event
@@ -129,7 +133,9 @@ class MonitorLoop:
         self._estimator: PoseEstimator | None = estimator
         self.clock = clock or SystemClock()
         self.sampler = sampler or AdaptiveSampler()
-        self._crash_log = crash_log
+        self._write_crash = write_crash or (
+            lambda exc, wall: write_crash_file(crash_log, exc, wall)
+        )
         self._supervisor = Supervisor(crash_limit)
         self._true = TrueTime(self.clock.monotonic(), self.clock.wall(), self.clock.boottime())
         self._suspend_seen: tuple[float, float] | None = None
@@ -202,7 +208,7 @@ class MonitorLoop:
                 break
             except Exception as exc:
                 t = self.now()
-                log_file = write_crash(self._crash_log, exc, self.clock.wall())
+                log_file = self._write_crash(exc, self.clock.wall())
                 self._close_estimator()
                 told = self._supervisor.crashed(t, f"{type(exc).__name__}: {exc}", str(log_file))
                 self._emit(told)

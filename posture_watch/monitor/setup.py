@@ -9,6 +9,7 @@ this module knows nothing of argparse.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -20,15 +21,21 @@ from posture_watch.config import AppConfig, load_config
 from posture_watch.core.analyzer import PostureAnalyzer
 from posture_watch.core.sampling import AdaptiveSampler
 from posture_watch.core.scoring import Baseline
-from posture_watch.errors import CameraError, ConfigError, SourceError
+from posture_watch.errors import CameraError, ConfigError, ModelError, SourceError
 from posture_watch.model import locate_model
 from posture_watch.monitor.loop import CRASH_LIMIT, MonitorLoop
+from posture_watch.monitor.remote_loop import RemoteLoop
 from posture_watch.monitor.replay_resume import ReplayPosition
 from posture_watch.pose import MediaPipeEstimator, PoseEstimator, RecordedLandmarks
 from posture_watch.profiles import resolve_baseline, saved_profiles
 from posture_watch.sources import open_source
 from posture_watch.sources.base import FrameSource
 from posture_watch.sources.camera_users import device_for_index
+from posture_watch.worker import client as worker_client
+from posture_watch.worker import messages as m
+from posture_watch.worker.client import WorkerClient
+from posture_watch.worker.remote_source import RemoteSource
+from posture_watch.worker.sandbox import Allowed
 
 DEMO_SESSION = "demo-session.jsonl"
 #: Calibration made from the demo's first upright seconds (by samples/make_recordings.py,
@@ -80,6 +87,11 @@ class MonitorSetup:
     start (a login with the webcam unplugged): the loop then reports it unavailable and
     keeps retrying. ``estimator`` was loaded here, so a bad model file fails at start with
     one line, before any thread or tray icon exists.
+
+    With ``worker`` (the command line's way, :func:`posture_watch.worker.client.wanted`),
+    the source and the model are in that sandboxed worker process: ``first`` is its
+    :class:`RemoteSource`, the model was loaded there, ``estimator`` is None, and
+    :meth:`build_loop` gives a :class:`RemoteLoop`.
     """
 
     config: AppConfig
@@ -91,11 +103,14 @@ class MonitorSetup:
     note: str | None
     fps: float
     clock: Clock
-    estimator: PoseEstimator
+    estimator: PoseEstimator | None
+    worker: WorkerClient | None = None
 
     def build_loop(
         self, on_event: Callable[[object], None], *, crash_limit: int = CRASH_LIMIT
-    ) -> MonitorLoop:
+    ) -> MonitorLoop | RemoteLoop:
+        if self.worker is not None:
+            return self._remote_loop(on_event, crash_limit)
         pending = [self.first] if self.first is not None else []
         # a replay opened again after a pause or a calibration goes on where it stopped
         position = ReplayPosition()
@@ -120,6 +135,46 @@ class MonitorSetup:
             camera_device=self.camera_device,
             profiles=saved_profiles,  # read again at each set-up change: new ones count
         )
+
+    def _remote_loop(self, on_event: Callable[[object], None], crash_limit: int) -> RemoteLoop:
+        assert self.worker is not None
+        config, sampling = self.config, self.config.sampling
+        first = self.first.source_id if isinstance(self.first, RemoteSource) else None
+        clock = (
+            m.ClockSpec(self.clock.speed, self.clock.origin)
+            if isinstance(self.clock, ScaledClock)
+            else m.ClockSpec()
+        )
+        spec = m.LoopSpec(
+            self.spec,
+            self.fps,
+            (config.camera.width, config.camera.height),
+            self.baseline,
+            config.decision,
+            sampling.stable_interval,
+            sampling.confirm_interval,
+            self.model,
+            config.camera.yield_to_calls,
+            self.camera_device,
+            crash_limit,
+            str(paths.log_file()),
+            clock,
+            first=first,
+        )
+        allowed = self.worker.allowed
+        return RemoteLoop(
+            self.worker,
+            spec,
+            on_event,
+            clock=self.clock,
+            start_worker=lambda: WorkerClient(allowed).start(),
+        )
+
+    def close(self) -> None:
+        """End the worker if the loop never took it (a start that failed later on); a
+        no-op without one (the in-process source is the loop's to close)."""
+        if self.worker is not None:
+            self.worker.close()
 
     @property
     def camera_device(self) -> Path | None:
@@ -181,8 +236,14 @@ def prepare(request: SetupRequest) -> MonitorSetup:
         raise ConfigError(f"--speed must be positive, got {request.speed!r}")
     config = _with_cli_overrides(load_config(request.config_file, create=False), request)
     spec = request.source or config.camera.source
-    first, spec, note = _open_first(spec, request.demo, request.fps, config)
-    pixels = first.has_pixels if first is not None else True
+    worker, opener, located = _worker_for(spec, request)
+    try:
+        first, spec, note = _open_first(spec, request.demo, request.fps, config, opener)
+    except BaseException:
+        if worker is not None:
+            worker.close()
+        raise
+    pixels = _pixels(first)
     try:
         demo = spec == str(demo_path())
         if not demo:
@@ -192,20 +253,69 @@ def prepare(request: SetupRequest) -> MonitorSetup:
         if demo:
             config = demo_config(config)
         baseline = request.baseline()
-        model = locate_model(request.model_variant, request.model) if pixels else None
-        estimator = MediaPipeEstimator(model, video=True) if model else RecordedLandmarks()
+        model = _model(located, request) if pixels else None
+        estimator: PoseEstimator | None
+        if worker is not None:
+            estimator = None
+            if model is not None:
+                worker.request(m.LoadModel(model))  # a bad model fails here, in one line
+        else:
+            estimator = MediaPipeEstimator(model, video=True) if model else RecordedLandmarks()
     except BaseException:
         if first is not None:
             first.close()
+        if worker is not None:
+            worker.close()
         raise
     clock = ScaledClock(request.speed) if request.speed != 1 else SystemClock()
     return MonitorSetup(
-        config, first, spec, baseline, model, demo, note, request.fps, clock, estimator
+        config, first, spec, baseline, model, demo, note, request.fps, clock, estimator, worker
     )
 
 
+Opener = Callable[..., FrameSource]
+
+
+def _pixels(source: FrameSource | None) -> bool:
+    """Whether ``source`` has pixels (a remote source's frames do not, its source may)."""
+    if source is None:
+        return True
+    return bool(getattr(source, "pixels", source.has_pixels))
+
+
+def _worker_for(
+    spec: str, request: SetupRequest
+) -> tuple[WorkerClient | None, Opener, Path | ModelError | None]:
+    """A started camera worker, the way to open sources in it, and the model it may read
+    (or why there is none, raised once a source needs it; a recording does not), when the
+    command line owns the process. Else None, :func:`open_source` (sources in this
+    process) and None (the model is looked for once the source says it needs one)."""
+    if not worker_client.wanted():
+        return None, open_source, None
+    reads: list[Path] = []
+    if not spec.isdigit() and spec != "auto":
+        reads.append(Path(spec))
+    located: Path | ModelError
+    try:
+        located = locate_model(request.model_variant, request.model)
+        reads.append(located)
+    except ModelError as exc:
+        located = exc
+    worker = WorkerClient(Allowed(tuple(reads))).start()
+    return worker, functools.partial(RemoteSource.open, worker), located
+
+
+def _model(located: Path | ModelError | None, request: SetupRequest) -> Path:
+    """The model file, from :func:`_worker_for`'s look or found now."""
+    if located is None:
+        return locate_model(request.model_variant, request.model)
+    if isinstance(located, ModelError):
+        raise located
+    return located
+
+
 def _open_first(
-    spec: str, demo: bool, fps: float, config: AppConfig
+    spec: str, demo: bool, fps: float, config: AppConfig, opener: Opener = open_source
 ) -> tuple[FrameSource | None, str, str | None]:
     """``(source, spec to reopen it, note for the user)``: with ``auto`` the webcam is
     tried first, and when there is none the demo is replayed and the note says so. A
@@ -215,13 +325,13 @@ def _open_first(
     note = None
     if spec == "auto" and not demo:
         try:
-            return open_source("0", size=size), "0", None
+            return opener("0", size=size), "0", None
         except SourceError:
             note = "no webcam found: replaying the demo session instead"
     if demo or spec == "auto":
-        return open_source(demo_path()), str(demo_path()), note
+        return opener(demo_path()), str(demo_path()), note
     try:
-        return open_source(spec, fps=fps, size=size), spec, None
+        return opener(spec, fps=fps, size=size), spec, None
     except CameraError as exc:
         if not spec.isdigit():
             raise

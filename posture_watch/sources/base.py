@@ -44,6 +44,9 @@ class Frame:
     image: np.ndarray | None = None
     landmarks: Landmarks | None = None
     name: str = ""
+    #: A small copy of the picture for a window to show (the calibration's live picture)
+    #: when the pixels stayed in the camera worker; never analysed.
+    preview: np.ndarray | None = None
 
 
 class FrameSource(Protocol):
