@@ -30,12 +30,11 @@ from posture_watch.core.analyzer import score_frames
 from posture_watch.core.calibration import calibrate
 from posture_watch.core.landmarks import Landmarks
 from posture_watch.core.scoring import Baseline
-from posture_watch.model import locate_model
 from posture_watch.pipeline import frame_landmarks
 from posture_watch.pose import PoseEstimator, open_estimator
 from posture_watch.profiles import save_profile
-from posture_watch.sources import open_source
 from posture_watch.sources.base import Frame, FrameSource
+from posture_watch.worker.frames import model_for, need_model, opener, pixels
 
 #: A folder or video with at most this many frames is a few pictures: one good frame suffices.
 MAX_STILLS = 4
@@ -114,18 +113,25 @@ class CalibrationSession:
         fps: float = 2.0,
         model: Path | None = None,
         model_variant: str = "lite",
+        preview: int = 0,
     ) -> Iterator[CalibrationSession]:
         """Open the source named by ``spec`` and, when it has pixels, the pose model.
 
         The model loads here, before any countdown, so a bad model file fails before the
         person poses. ``model`` and ``model_variant`` are what
-        :func:`~posture_watch.model.locate_model` takes.
+        :func:`~posture_watch.model.locate_model` takes. With the camera worker
+        (:mod:`posture_watch.worker.frames`) the frames arrive as landmarks, and
+        ``preview`` asks for a copy of each picture at most that wide, for a window.
         """
-        source = open_source(spec, fps=fps)
-        with source:
-            model_file = locate_model(model_variant, model) if source.has_pixels else None
-            with closing(open_estimator(source, model_file)) as estimator:
-                yield cls(source, estimator, profile)
+        found = model_for(model_variant, model)
+        # the camera and the model in the worker, which may read the source and model only
+        with opener([spec, found]) as frames:
+            source = frames.open(spec, fps=fps, preview=preview)
+            with source:
+                model_file = need_model(found) if pixels(source) else None
+                frames.use_model(model_file, load=True)  # a bad model fails before posing
+                with closing(open_estimator(source, model_file)) as estimator:
+                    yield cls(source, estimator, profile)
 
     @property
     def live(self) -> bool:

@@ -20,16 +20,16 @@ from posture_watch.core.scoring import Baseline, PostureState
 from posture_watch.core.settings import Settings
 from posture_watch.core.status import format_span
 from posture_watch.core.summary import SessionSummary
-from posture_watch.errors import ConfigError
-from posture_watch.model import OWN_MODEL, locate_model
+from posture_watch.errors import ConfigError, ModelError
+from posture_watch.model import OWN_MODEL
 from posture_watch.offline import enforce_offline_in_cli
 from posture_watch.pipeline import verdict_stream
 from posture_watch.pose import open_estimator
 from posture_watch.profiles import resolve_baseline
 from posture_watch.progress import Progress
-from posture_watch.sources import open_source
 from posture_watch.sources.base import Frame, FrameSource
 from posture_watch.sources.images import FolderSource
+from posture_watch.worker.frames import SourceOpener, model_for, need_model, opener, pixels
 
 #: What the tray shows for each kind of alert (the JSON keeps the kinds themselves).
 NUDGE_NAMES = {"slouch": "posture nudge", "long_sitting": "break nudge"}
@@ -154,18 +154,35 @@ def run(args: argparse.Namespace) -> int:
     enforce_offline_in_cli()  # before the model loads: its telemetry cannot get out
     baseline = baseline_from_args(args)
     settings = decision_settings(args.config)
+    found = model_for(args.model_variant, args.model)
+    # the camera and the model in the worker (which may read these files only)
+    with opener([*args.paths, found]) as frames:
+        return _run(args, frames, found, baseline, settings)
+
+
+def _run(
+    args: argparse.Namespace,
+    frames: SourceOpener,
+    found: Path | ModelError,
+    baseline: Baseline,
+    settings: Settings,
+) -> int:
     # a folder is stills unless its names are numbered frames; --stills: stills always
-    sources = [open_source(p, fps=args.fps, stills=args.stills or None) for p in args.paths]
+    sources = [frames.open(p, fps=args.fps, stills=args.stills or None) for p in args.paths]
     for source in sources:
-        if isinstance(source, FolderSource) and source.is_sequence:
+        numbered = getattr(source, "numbered_folder", None)
+        if numbered is None:
+            numbered = isinstance(source, FolderSource) and source.is_sequence
+        if numbered:
             print(
                 f"note: {source.label}: numbered pictures, analysed as a video at "
-                f"{source.fps:g} fps (--stills judges each picture alone)",
+                f"{getattr(source, 'fps', args.fps):g} fps (--stills judges each picture alone)",
                 file=sys.stderr,
             )
     model = None
-    if any(s.has_pixels for s in sources):
-        model = locate_model(args.model_variant, args.model)
+    if any(pixels(s) for s in sources):
+        model = need_model(found)
+        frames.use_model(model)
     if not baseline.calibrated:
         print(
             "note: uncalibrated — using population defaults; run 'posture-watch calibrate' "

@@ -13,12 +13,13 @@ from pathlib import Path
 
 from posture_watch.commands.analyze import add_model_variant
 from posture_watch.core.words import plural
-from posture_watch.model import locate_model
 from posture_watch.offline import enforce_offline_in_cli
 from posture_watch.pipeline import landmark_stream
 from posture_watch.pose import open_estimator
 from posture_watch.progress import Progress
-from posture_watch.sources import RecordingWriter, open_source
+from posture_watch.sources import RecordingWriter
+from posture_watch.sources.base import FrameSource
+from posture_watch.worker.frames import model_for, need_model, opener, pixels
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -34,25 +35,32 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     enforce_offline_in_cli()  # before the model loads: its telemetry cannot get out
-    source = open_source(args.source, fps=args.fps)
-    n = people = 0
-    with source:
-        model = locate_model(args.model_variant, args.model) if source.has_pixels else None
-        progress = Progress(
-            "record", getattr(source, "frame_count", None), enabled=sys.stderr.isatty()
-        )
-        fps = args.fps if source.is_sequence else None
-        with (
-            closing(open_estimator(source, model)) as estimator,
-            RecordingWriter(args.output, source.label, fps) as writer,
-        ):
-            for frame, landmarks in landmark_stream(source, estimator):
-                if args.seconds is not None and frame.t > args.seconds:
-                    break
-                writer.write(frame.index, frame.t, frame.name, landmarks)
-                n += 1
-                people += landmarks is not None
-                progress.update(n)
-        progress.close()
+    found = model_for(args.model_variant, args.model)
+    with opener([args.source, found]) as frames:  # the camera and the model in the worker
+        source = frames.open(args.source, fps=args.fps)
+        with source:
+            model = need_model(found) if pixels(source) else None
+            frames.use_model(model)
+            n, people = _record(args, source, model)
     print(f"recorded {plural(n, 'frame')}, a person in {people}, → {args.output}")
     return 0
+
+
+def _record(args: argparse.Namespace, source: FrameSource, model: Path | None) -> tuple[int, int]:
+    """Write every frame's landmarks (up to ``--seconds``): frames written, with a person."""
+    n = people = 0
+    progress = Progress("record", getattr(source, "frame_count", None), enabled=sys.stderr.isatty())
+    fps = args.fps if source.is_sequence else None
+    with (
+        closing(open_estimator(source, model)) as estimator,
+        RecordingWriter(args.output, source.label, fps) as writer,
+    ):
+        for frame, landmarks in landmark_stream(source, estimator):
+            if args.seconds is not None and frame.t > args.seconds:
+                break
+            writer.write(frame.index, frame.t, frame.name, landmarks)
+            n += 1
+            people += landmarks is not None
+            progress.update(n)
+    progress.close()
+    return n, people

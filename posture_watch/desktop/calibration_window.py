@@ -234,6 +234,7 @@ class Sampler:
             fps=self.fps,
             model=self.model,
             model_variant=OWN_MODEL if self.allow_own and self.model else "lite",
+            preview=PREVIEW_WIDTH,
         )
         with opened as session:
             self.inbox.put("ready")
@@ -241,7 +242,9 @@ class Sampler:
                 self.seconds,
                 begin=self._go,
                 stop=self._stop,
-                on_frame=lambda frame: self._show(frame.image),
+                on_frame=lambda frame: self._show(
+                    frame.image if frame.image is not None else frame.preview
+                ),
                 on_progress=lambda done: self.inbox.put(Progress(done)),
                 min_frames=MIN_LIVE_FRAMES,
             )

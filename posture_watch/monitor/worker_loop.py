@@ -27,7 +27,8 @@ from posture_watch.profiles import saved_profiles
 from posture_watch.sources import open_source
 from posture_watch.sources.base import FrameSource
 from posture_watch.worker import messages as m
-from posture_watch.worker.protocol import Reader, Writer, loads
+from posture_watch.worker.inbox import Inbox
+from posture_watch.worker.protocol import Writer, loads
 
 #: A checkpoint of the analyzer at most this often (true seconds): ~4 kB and 0.2 ms each.
 CHECKPOINT_EVERY = 5.0
@@ -53,7 +54,7 @@ def run_loop(
     spec: m.LoopSpec,
     first: FrameSource | None,
     estimator: PoseEstimator | None,
-    reader: Reader,
+    reader: Inbox,
     writer: Writer,
 ) -> None:
     """Run the monitor loop until it stops; every event goes to the parent."""
@@ -110,13 +111,14 @@ def run_loop(
     if spec.resume is not None:  # the time since the crashed worker's last verdict
         analyzer.unmonitored(spec.resume.t, loop.started)
     writer.send(m.LoopStarted(loop.started))
+    reader.threaded = True  # from here the command thread is the one reader
     threading.Thread(
         target=_commands, args=(reader, loop), name="posture-watch-commands", daemon=True
     ).start()
     loop.run()
 
 
-def _commands(reader: Reader, loop: MonitorLoop) -> None:
+def _commands(reader: Inbox, loop: MonitorLoop) -> None:
     """Pass the parent's commands to the loop; the pipe closing (or Exit) stops it."""
     while True:
         try:

@@ -31,15 +31,17 @@ from posture_watch.pipeline import frame_landmarks
 from posture_watch.pose import MediaPipeEstimator, PoseEstimator, open_estimator
 from posture_watch.sources import open_source
 from posture_watch.sources.base import FrameSource
+from posture_watch.sources.camera_users import scan_elsewhere
 from posture_watch.sources.images import FolderSource
 from posture_watch.worker import messages as m
+from posture_watch.worker.inbox import Inbox
 from posture_watch.worker.protocol import ProtocolError, Reader, Writer
 
 
 class Worker:
     """The worker's state between requests: the open sources and the loaded model."""
 
-    def __init__(self, reader: Reader, writer: Writer) -> None:
+    def __init__(self, reader: Inbox, writer: Writer) -> None:
         self.reader, self.writer = reader, writer
         self.sources: dict[int, FrameSource] = {}
         self.model: Path | None = None
@@ -69,8 +71,8 @@ class Worker:
         match request:
             case m.OpenSource():
                 return self._open(request)
-            case m.LoadModel(path=path):
-                return self._load(path)
+            case m.LoadModel(path=path, load=load):
+                return self._load(path, load)
             case m.CloseSource(source_id=sid):
                 return self._close(sid)
             case m.Stream():
@@ -100,9 +102,10 @@ class Worker:
             numbered_folder=isinstance(source, FolderSource) and source.is_sequence,
         )
 
-    def _load(self, path: Path) -> m.Done:
+    def _load(self, path: Path, load: bool) -> m.Done:
         self.model = path
-        self.estimator = MediaPipeEstimator(path, video=True)
+        if load:
+            self.estimator = MediaPipeEstimator(path, video=True)
         return m.Done()
 
     def _close(self, source_id: int) -> m.Done:
@@ -114,7 +117,10 @@ class Worker:
     def _stream(self, request: m.Stream) -> m.StreamEnded:
         """Every frame of the source as landmarks, until its end or a Halt."""
         source = self.sources[request.source_id]
-        estimator = open_estimator(source, self.model)
+        if self.estimator is not None and source.has_pixels and source.is_sequence:
+            estimator, self.estimator = self.estimator, None  # loaded early: used once
+        else:
+            estimator = open_estimator(source, self.model)
 
         def bad(error: FrameError) -> None:
             self.writer.send(m.BadFrame(str(error)))
@@ -154,7 +160,9 @@ def main(argv: list[str], no_sockets: bool, applied: Applied) -> int:
     threading.current_thread().name = "posture-watch-worker"
     read_fd, write_fd = int(argv[0]), int(argv[1])
     faulthandler.enable()  # a native crash leaves its Python stack on stderr
-    reader, writer = Reader(read_fd), Writer(write_fd)
+    writer = Writer(write_fd)
+    reader = Inbox(Reader(read_fd), writer)
+    scan_elsewhere(reader.ask_camera_users)  # Landlock: the parent scans /proc for us
     sandbox = m.Sandboxed(no_sockets, applied.abi, applied.applied, applied.reason)
     try:
         writer.send(m.Ready(os.getpid(), sandbox))

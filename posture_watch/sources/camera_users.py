@@ -24,6 +24,7 @@ import ctypes
 import os
 import stat
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,12 +68,29 @@ def device_for_index(index: int) -> Path:
     return Path(f"/dev/video{int(index)}")
 
 
+#: Who scans for this process, when it cannot itself (see :func:`scan_elsewhere`).
+_elsewhere: Callable[[Path], list[CameraUser]] | None = None
+
+
+def scan_elsewhere(ask: Callable[[Path], list[CameraUser]] | None) -> None:
+    """From now on, :func:`other_users` for this process asks ``ask`` (None: scans here).
+
+    For the camera worker: Landlock treats reading another process's ``/proc/PID/fd`` as
+    tracing it, which a confined process may not do outside its domain, so the worker's
+    scan would find nobody. Its parent, unconfined, scans for it (excluding the worker)."""
+    global _elsewhere
+    _elsewhere = ask
+
+
 def other_users(
     device: Path, *, own_pid: int | None = None, proc: Path = Path("/proc")
 ) -> list[CameraUser]:
     """Processes of the same user, other than ``own_pid`` (default: this process, all of
     its threads), that have ``device`` open; in pid order. Empty when the device does not
-    exist or ``proc`` cannot be read (not Linux)."""
+    exist or ``proc`` cannot be read (not Linux). In the camera worker the parent answers
+    (:func:`scan_elsewhere`)."""
+    if _elsewhere is not None and own_pid is None and proc == Path("/proc"):
+        return _elsewhere(device)
     try:
         target = _Identity.of(os.stat(device))
     except OSError:

@@ -30,10 +30,12 @@ import sys
 import threading
 from pathlib import Path
 
-from posture_watch import errors
+from posture_watch import errors, paths
 from posture_watch.errors import PostureWatchError
 from posture_watch.native_log import debug_enabled
 from posture_watch.offline import cli_owns_process
+from posture_watch.private_files import private_folder
+from posture_watch.sources.camera_users import other_users
 from posture_watch.worker import messages as m
 from posture_watch.worker.protocol import ProtocolError, Reader, Writer
 from posture_watch.worker.sandbox import Allowed
@@ -46,6 +48,8 @@ ENTRY = "posture_watch.monitor.worker_entry"
 START_TIMEOUT = 120.0
 #: Seconds a worker asked to exit may take before it is killed.
 EXIT_TIMEOUT = 5.0
+#: Seconds matplotlib's first font scan may take (see :func:`matplotlib_home`).
+FONT_SCAN_TIMEOUT = 60.0
 #: Lines of the worker's stderr kept for the log file.
 KEPT_LINES = 200
 
@@ -91,6 +95,33 @@ def signal_name(code: int | None) -> str:
     return f"exited with {code}"
 
 
+def matplotlib_home(env: dict[str, str]) -> Path:
+    """The folder matplotlib (which MediaPipe imports) keeps its font list in, made here.
+
+    In the worker, which may write nothing, ``import matplotlib`` fails when that folder
+    is missing: it tries to make it, then a temporary one. So the parent makes it (ours,
+    in the cache folder, unless the person set ``MPLCONFIGDIR``) and, the first time,
+    fills it: one unconfined run of matplotlib's font scan (about a second, once), so
+    that a worker reads the list instead of scanning the fonts at each start."""
+    folder = Path(env.get("MPLCONFIGDIR") or paths.cache_dir() / "matplotlib")
+    try:
+        private_folder(folder, paths.cache_dir())
+    except OSError:
+        return folder  # the worker's matplotlib says why, in the log
+    if not any(folder.glob("fontlist-*.json")):
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(
+                [sys.executable, "-c", "import matplotlib.font_manager"],
+                env=dict(env, MPLCONFIGDIR=str(folder)),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=FONT_SCAN_TIMEOUT,
+                check=False,
+            )
+    return folder
+
+
 class WorkerClient:
     """One worker process (see the module). Use as a context manager, or :meth:`close`."""
 
@@ -116,6 +147,7 @@ class WorkerClient:
         package_parent = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
         env[Allowed.ENV] = self.allowed.to_env()
+        env["MPLCONFIGDIR"] = str(matplotlib_home(env))
         try:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", ENTRY, str(to_worker_r), str(from_worker_w)],
@@ -217,15 +249,25 @@ class WorkerClient:
             raise self.died() from exc
 
     def receive(self) -> object:
-        """The worker's next message; WorkerError when it died or broke the protocol."""
+        """The worker's next message; WorkerError when it died or broke the protocol. A
+        camera scan the worker asks for meanwhile is answered here (:meth:`_scan`)."""
         assert self._reader is not None, "start() the worker first"
-        try:
-            return self._reader.receive()
-        except EOFError as exc:
-            raise self.died() from exc
-        except ProtocolError as exc:
-            self.kill()
-            raise WorkerError(f"the camera worker broke the protocol: {exc}") from exc
+        while True:
+            try:
+                message = self._reader.receive()
+            except EOFError as exc:
+                raise self.died() from exc
+            except ProtocolError as exc:
+                self.kill()
+                raise WorkerError(f"the camera worker broke the protocol: {exc}") from exc
+            if not isinstance(message, m.ScanCamera):
+                return message
+            self.send(self._scan(message.device))
+
+    def _scan(self, device: Path) -> m.CameraUsers:
+        """Who else has ``device`` open, the worker left out (it is the one streaming)."""
+        users = other_users(device, own_pid=self.pid)
+        return m.CameraUsers(tuple((user.pid, user.name) for user in users))
 
     def ready(self, timeout: float) -> bool:
         assert self._reader is not None

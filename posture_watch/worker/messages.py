@@ -15,6 +15,7 @@ The conversation, parent first:
 - :class:`RunMonitor` → :class:`LoopStarted`, then :class:`Emitted` events (with
   :class:`Checkpoint` and :class:`CrashText` among them) until the loop's ``Stopped``;
   :class:`Send` passes a command to the running loop;
+- at any moment the worker may ask :class:`ScanCamera`, answered :class:`CameraUsers`;
 - :class:`Exit` (or the pipe closing) ends the worker.
 """
 
@@ -46,9 +47,11 @@ class OpenSource:
 
 @dataclass(frozen=True)
 class LoadModel:
-    """Load the pose model now (VIDEO mode), so that a bad file fails at start."""
+    """The pose model for the sources with pixels; ``load``: load it now (VIDEO mode),
+    so that a bad file fails at start (else when a stream needs it)."""
 
     path: Path
+    load: bool = True
 
 
 @dataclass(frozen=True)
@@ -228,6 +231,21 @@ class Checkpoint:
 
     t: float
     state: bytes
+
+
+@dataclass(frozen=True)
+class ScanCamera:
+    """Who else has ``device`` open? (The worker may not read other processes' open files
+    under Landlock; the parent scans for it, answering :class:`CameraUsers`.)"""
+
+    device: Path
+
+
+@dataclass(frozen=True)
+class CameraUsers:
+    """The parent's answer to :class:`ScanCamera`: ``(pid, command name)`` of each."""
+
+    users: tuple[tuple[int, str], ...]
 
 
 @dataclass(frozen=True)

@@ -34,11 +34,15 @@ _AT = os.environ.get("PW_TEST_SIGINT_AT", "")
 _MARK = os.environ.get("PW_TEST_COMMANDS_LOADING", "")
 
 
+# Ctrl-C reaches the command line, never the camera worker (a session of its own)
+_WORKER = "POSTURE_WATCH_WORKER_READS" in os.environ
+
+
 class _Hook:
     def find_spec(self, name, path=None, target=None):
         if _MARK and name == "posture_watch.commands":
             open(_MARK, "w").close()
-        if _AT == "import:" + name:
+        if _AT == "import:" + name and not _WORKER:
             os.kill(os.getpid(), signal.SIGINT)
         return None
 
@@ -99,7 +103,6 @@ def _assert_interrupted_quietly(code: int, err: str) -> None:
         "argparse",  # the first thing main loads, before the commands
         "posture_watch.commands",  # the commands start loading
         "cv2",  # OpenCV, loaded with the frame sources
-        "mediapipe",  # loaded by analyze itself, for the first picture
         "numpy",  # the package re-exports core names lazily: NumPy loads inside main
     ],
 )
@@ -110,6 +113,33 @@ def test_ctrl_c_while_a_module_is_loading(hook_env, picture: Path, module: str) 
 
     _assert_interrupted_quietly(code, err)
     assert "posture-watch: interrupted" in err
+
+
+def _worker_of(pid: int) -> int | None:
+    """The camera worker started by process ``pid``, once it runs."""
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        for child in (task / "children").read_text().split():
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+            if b"worker_entry" in cmdline:
+                return int(child)
+    return None
+
+
+def test_ctrl_c_while_the_worker_loads_the_model(hook_env, picture: Path) -> None:
+    """MediaPipe loads in the camera worker, not in the command: a Ctrl-C then (a
+    terminal's, sent to the command alone: the worker has a session of its own) ends the
+    command with 130 and one line, and the worker goes with it."""
+    proc = _start(hook_env, "analyze", picture, "--uncalibrated")
+    try:
+        worker = wait_for(lambda: _worker_of(proc.pid), 30, what="the camera worker")
+        proc.send_signal(signal.SIGINT)
+        code, err = _finish(proc)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    _assert_interrupted_quietly(code, err)
+    wait_for(lambda: not Path(f"/proc/{worker}").exists(), 10, what="the worker to end")
 
 
 def test_ctrl_c_during_the_shutdown_after_the_command(hook_env, picture: Path) -> None:
