@@ -102,6 +102,17 @@ class RemoteLoop:
     def stop(self) -> None:
         self.send(Stop())
 
+    @property
+    def worker_pid(self) -> int:
+        """The pid of the worker running now."""
+        with self._lock:
+            return self._client.pid
+
+    @property
+    def checkpointed(self) -> bool:
+        """Whether a checkpoint of the analyzer arrived (a restart would go on from it)."""
+        return self._checkpoint is not None
+
     def counts(self) -> FrameCounts:
         with self._lock:
             return FrameCounts(
