@@ -587,9 +587,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the child process; returns the exit code."""
     from posture_watch.offline import enforce_offline
+    from posture_watch.worker.client import claim
 
     args = _parser().parse_args(argv)
     enforce_offline()  # before the model loads: its telemetry cannot get out
+    claim()  # the camera and the model in the sandboxed worker, as for the command line
 
     def build() -> CalibrationWindow:
         return CalibrationWindow(

@@ -15,7 +15,9 @@ file, and after the wait a new worker, which goes on from the last
 the smoothing where they were; the gap not monitored). The commands that still hold
 (a screen lock, a pause with what is left of it, a new calibration) are sent to it again.
 Too many crashes end in :class:`WorkerFailed`, as for the loop. The loop's last event is
-always :class:`Stopped`.
+always :class:`Stopped`. A webcam plugged in while the monitor waits for one gets a new
+worker at once (Landlock lets a worker open only the camera nodes present at its start);
+that is not a crash.
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ import contextlib
 import dataclasses
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 from posture_watch.clock import Clock
 from posture_watch.core.analyzer import PostureAnalyzer
 from posture_watch.core.supervision import Supervisor
 from posture_watch.core.worker_events import (
+    CameraUnavailable,
     Command,
     Pause,
     Resume,
@@ -44,6 +48,7 @@ from posture_watch.monitor.loop import FrameCounts
 from posture_watch.worker import messages as m
 from posture_watch.worker.client import WorkerClient, WorkerError, raise_error
 from posture_watch.worker.protocol import loads
+from posture_watch.worker.sandbox import camera_nodes
 
 #: After the pipe closes, how long a stop asked at the same moment (a service manager
 #: signals the whole group) may take to arrive before the end counts as a crash.
@@ -79,6 +84,11 @@ class RemoteLoop:
         self._checkpoint: m.Checkpoint | None = None
         self._done = FrameCounts()  # frames of the workers that ended
         self._now = FrameCounts()  # the running worker's
+        #: The camera nodes there are now (a worker may open only those present at its
+        #: start); replaceable, for a test.
+        self.camera_nodes: Callable[[], tuple[Path, ...]] = camera_nodes
+        self._nodes = set(self.camera_nodes())
+        self._replug = False
         self.started = self._begin(client, spec)
 
     # -- from any thread -----------------------------------------------------------------
@@ -126,6 +136,12 @@ class RemoteLoop:
         while True:
             if self._follow():
                 return
+            if self._replug and not self._stopping.is_set():
+                self._replug = False
+                if not self._restart():
+                    self._end("failed")
+                    return
+                continue
             if self._stopped_meanwhile():
                 self._end("stop")
                 return
@@ -160,10 +176,20 @@ class RemoteLoop:
                     if isinstance(event, Stopped):
                         client.close()
                         return True
+                    if isinstance(event, CameraUnavailable) and self._camera_plugged():
+                        self._replug = True  # a new worker may open the new node
+                        client.kill()
+                        return False
                 case m.Checkpoint():
                     self._checkpoint = message
                 case m.CrashText(text=text, wall=wall):
                     write_crash_text(self._spec.crash_log, text, wall)
+
+    def _camera_plugged(self) -> bool:
+        """Whether a camera node appeared since the worker started (a webcam plugged in
+        while the monitor waited for one): Landlock lets a worker open only the nodes it
+        was started with, so a new worker is started, not counted as a crash."""
+        return bool(set(self.camera_nodes()) - self._nodes)
 
     def _stopped_meanwhile(self) -> bool:
         return self._stopping.is_set() or self._stopping.wait(STOP_GRACE)
@@ -193,6 +219,7 @@ class RemoteLoop:
             )
             self._now = FrameCounts()
         spec = dataclasses.replace(self._spec, first=None, resume=self._checkpoint)
+        self._nodes = set(self.camera_nodes())
         try:
             client = self._start_worker()
             if spec.model is not None:

@@ -12,9 +12,10 @@ traceback, the dump :mod:`faulthandler` writes when native code crashes) is kept
 last :data:`KEPT_LINES` lines, for the log file when the worker dies
 (:meth:`death_note`). With ``POSTURE_WATCH_DEBUG`` set, every line is passed on.
 
-When is a worker used: whenever the posture-watch command line owns the process
-(:func:`wanted`). A host that calls ``cli.main`` in-process (the tests) keeps sources and
-the model in its own process, as it keeps its network (``enforce_offline_in_cli``), unless
+When is a worker used: whenever the posture-watch command line owns the process, or
+another entry point of ours claims it (:func:`claim`; see :func:`wanted`). A host that
+calls ``cli.main`` in-process (the tests) keeps sources and the model in its own process,
+as it keeps its network (``enforce_offline_in_cli``), unless
 ``POSTURE_WATCH_WORKER=process`` asks for the worker; ``POSTURE_WATCH_WORKER=thread`` turns
 the worker off for debugging.
 """
@@ -67,12 +68,23 @@ class WorkerError(PostureWatchError):
     exit_code = 1
 
 
+#: Set by :func:`claim`: an entry point of ours owns this process.
+_claimed = False
+
+
+def claim() -> None:
+    """Say that an entry point of ours owns this process (the calibration window's child
+    process): its sources and model go to a worker, as the command line's do."""
+    global _claimed
+    _claimed = True
+
+
 def wanted() -> bool:
     """Whether sources and the model run in a worker process (see the module)."""
     choice = os.environ.get(WORKER_ENV, "").strip().lower()
     if choice in ("process", "thread"):
         return choice == "process"
-    return cli_owns_process()
+    return _claimed or cli_owns_process()
 
 
 def raise_error(info: m.ErrorInfo) -> None:

@@ -19,7 +19,12 @@ import pytest
 
 from posture_watch import landlock
 from posture_watch.core.analyzer import Verdict
-from posture_watch.core.worker_events import Stopped, WorkerCrashed
+from posture_watch.core.worker_events import (
+    CameraUnavailable,
+    Stopped,
+    WorkerCrashed,
+    WorkerFailed,
+)
 from posture_watch.errors import SourceError
 from posture_watch.monitor.setup import SetupRequest, prepare
 from posture_watch.worker import messages as m
@@ -240,3 +245,32 @@ def _worker_of(pid: int) -> int | None:
             if b"worker_entry" in Path(f"/proc/{child}/cmdline").read_bytes():
                 return int(child)
     return None
+
+
+def test_a_webcam_plugged_in_later_gets_a_new_worker_not_a_crash(
+    person: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The camera is missing at start; the worker may open only the nodes present then.
+    When a node appears while the loop waits for the camera, a new worker (which may open
+    it) takes over at once: no crash, no back-off, the monitor still running."""
+    monkeypatch.setenv("POSTURE_WATCH_WORKER", "process")
+    setup = prepare(SetupRequest(source="7"))  # no camera 7 here
+    assert setup.first is None and setup.note is not None
+    events: list[object] = []
+    loop = setup.build_loop(events.append, crash_limit=1)
+    plugged: list[Path] = []
+    loop.camera_nodes = lambda: tuple(plugged)
+    runner = threading.Thread(target=loop.run, daemon=True)
+    runner.start()
+    try:
+        wait_for(lambda: any(isinstance(e, CameraUnavailable) for e in events), 30, what="wait")
+        first_pid = loop.worker_pid
+        plugged.append(Path("/dev/video7"))  # as udev would make it
+        wait_for(lambda: loop.worker_pid != first_pid, 30, what="a new worker")
+        assert runner.is_alive()
+        assert not Path(f"/proc/{first_pid}").exists()
+    finally:
+        loop.stop()
+        runner.join(20)
+    assert not any(isinstance(e, WorkerCrashed | WorkerFailed) for e in events), events
+    assert isinstance(events[-1], Stopped) and events[-1].reason == "stop"
