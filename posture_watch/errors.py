@@ -12,6 +12,7 @@ else, and a Ctrl-C must find the handler already loaded.
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
 from collections.abc import Callable
 
@@ -134,3 +135,16 @@ def interrupted() -> int:
     with contextlib.suppress(KeyboardInterrupt):
         print("posture-watch: interrupted", file=sys.stderr, flush=True)
     return EXIT_INTERRUPTED
+
+
+def exit_reason(code: int | None) -> str:
+    """A child process's return code in words: ``exited with 2``, ``killed by SIGSEGV``
+    (the stretch and journal windows, the camera worker)."""
+    if code is None:
+        return "still running"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exited with {code}"

@@ -25,7 +25,6 @@ import json
 import logging
 import math
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -35,7 +34,7 @@ from typing import IO, TYPE_CHECKING, Any, ClassVar, Generic, Protocol, Self, Ty
 
 from posture_watch.clock import SYSTEM, Clock
 from posture_watch.desktop.lifeline import Lifeline, Root
-from posture_watch.errors import PostureWatchError
+from posture_watch.errors import PostureWatchError, exit_reason
 
 if TYPE_CHECKING:
     import tkinter as tk
@@ -203,16 +202,6 @@ class ChildWindowProcess(Generic[ResultT]):
             if handle is not None:
                 handle.close()
         self._out = self._err = None
-
-
-def exit_reason(code: int) -> str:
-    """A child's return code in words: ``exited with 2``, ``killed by SIGTERM``."""
-    if code < 0:
-        try:
-            return f"killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"killed by signal {-code}"
-    return f"exited with {code}"
 
 
 def _stop(proc: subprocess.Popen[bytes], timeout: float) -> None:

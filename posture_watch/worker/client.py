@@ -25,14 +25,13 @@ from __future__ import annotations
 import collections
 import contextlib
 import os
-import signal
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
 from posture_watch import errors, paths
-from posture_watch.errors import PostureWatchError
+from posture_watch.errors import PostureWatchError, exit_reason
 from posture_watch.native_log import debug_enabled
 from posture_watch.offline import cli_owns_process
 from posture_watch.private_files import private_folder
@@ -93,18 +92,6 @@ def raise_error(info: m.ErrorInfo) -> None:
     if info.kind == "CameraBusyError":
         raise errors.CameraBusyError(info.message, hint=info.hint, by=info.by)
     raise cls(info.message, hint=info.hint)
-
-
-def signal_name(code: int | None) -> str:
-    """``killed by SIGSEGV`` / ``exited with 1`` for a process's return code."""
-    if code is None:
-        return "still running"
-    if code < 0:
-        try:
-            return f"killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"killed by signal {-code}"
-    return f"exited with {code}"
 
 
 def matplotlib_home(env: dict[str, str]) -> Path:
@@ -296,13 +283,13 @@ class WorkerClient:
     def died(self) -> WorkerError:
         """The error for a worker that is gone: how it ended, in one line."""
         code = self.wait(EXIT_TIMEOUT)
-        return WorkerError(f"the camera worker stopped ({signal_name(code)})")
+        return WorkerError(f"the camera worker stopped ({exit_reason(code)})")
 
     def death_note(self) -> str:
         """How the worker ended and the last lines of its stderr, for the log file."""
         code = self.returncode()
         kept = "\n".join(self._kept)
-        return f"the camera worker (pid {self.pid}) {signal_name(code)}\n{kept}".rstrip() + "\n"
+        return f"the camera worker (pid {self.pid}) {exit_reason(code)}\n{kept}".rstrip() + "\n"
 
     # -- the worker's stderr ---------------------------------------------------------------
 
@@ -321,4 +308,4 @@ class WorkerClient:
         self._process.stderr.close()
 
 
-__all__ = ["WorkerClient", "WorkerError", "raise_error", "signal_name", "wanted"]
+__all__ = ["WorkerClient", "WorkerError", "raise_error", "wanted"]

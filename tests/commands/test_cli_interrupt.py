@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness.processes import wait_for
+from tests.harness.processes import camera_worker_of, wait_for
 
 SCRIPT = Path(sys.executable).with_name("posture-watch")
 INTERRUPTED = 130
@@ -115,23 +115,13 @@ def test_ctrl_c_while_a_module_is_loading(hook_env, picture: Path, module: str) 
     assert "posture-watch: interrupted" in err
 
 
-def _worker_of(pid: int) -> int | None:
-    """The camera worker started by process ``pid``, once it runs."""
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        for child in (task / "children").read_text().split():
-            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
-            if b"worker_entry" in cmdline:
-                return int(child)
-    return None
-
-
 def test_ctrl_c_while_the_worker_loads_the_model(hook_env, picture: Path) -> None:
     """MediaPipe loads in the camera worker, not in the command: a Ctrl-C then (a
     terminal's, sent to the command alone: the worker has a session of its own) ends the
     command with 130 and one line, and the worker goes with it."""
     proc = _start(hook_env, "analyze", picture, "--uncalibrated")
     try:
-        worker = wait_for(lambda: _worker_of(proc.pid), 30, what="the camera worker")
+        worker = wait_for(lambda: camera_worker_of(proc.pid), 30, what="the camera worker")
         proc.send_signal(signal.SIGINT)
         code, err = _finish(proc)
     finally:

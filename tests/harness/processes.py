@@ -67,3 +67,20 @@ def running(pid: int) -> bool:
     """True while ``pid`` runs or is stopped; False once it has ended (gone or a zombie)."""
     entry = processes().get(pid)
     return entry is not None and entry[1] != "Z"
+
+
+def camera_worker_of(pid: int) -> int | None:
+    """The pid of the camera worker process ``pid`` started, once it runs (else None)."""
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            try:
+                cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"worker_entry" in cmdline:
+                return int(child)
+    return None

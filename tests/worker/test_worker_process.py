@@ -31,7 +31,7 @@ from posture_watch.worker import messages as m
 from posture_watch.worker.client import WorkerClient
 from posture_watch.worker.remote_source import RemoteSource
 from posture_watch.worker.sandbox import Allowed
-from tests.harness.processes import wait_for
+from tests.harness.processes import camera_worker_of, wait_for
 from tests.harness.samples import model
 
 __all__ = ["model"]  # a fixture
@@ -227,7 +227,7 @@ def test_the_console_monitor_ends_in_one_line_when_its_worker_crashes(person: Pa
         for line in proc.stdout:
             if "state: upright" in line:
                 break
-        worker = wait_for(lambda: _worker_of(proc.pid), 30, what="the worker")
+        worker = wait_for(lambda: camera_worker_of(proc.pid), 30, what="the worker")
         os.kill(worker, signal.SIGSEGV)
         out, err = proc.communicate(timeout=60)
     finally:
@@ -237,14 +237,6 @@ def test_the_console_monitor_ends_in_one_line_when_its_worker_crashes(person: Pa
     assert "Traceback" not in err and "Traceback" not in out
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "killed by SIGSEGV" in lines[0], err
-
-
-def _worker_of(pid: int) -> int | None:
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        for child in (task / "children").read_text().split():
-            if b"worker_entry" in Path(f"/proc/{child}/cmdline").read_bytes():
-                return int(child)
-    return None
 
 
 def test_a_webcam_plugged_in_later_gets_a_new_worker_not_a_crash(
