@@ -101,13 +101,20 @@ class Writer:
         """Send ``message``; OSError (EPIPE) when the other side is gone."""
         data = memoryview(dumps(message))
         with self._lock:
+            if self.fd < 0:
+                raise BrokenPipeError("the pipe to the other process is closed")
             while data:
                 written = os.write(self.fd, data)
                 data = data[written:]
 
     def close(self) -> None:
-        with self._lock, contextlib.suppress(OSError):
-            os.close(self.fd)
+        """Close the descriptor once: a second close could close whatever file reused
+        its number meanwhile (another thread's socket)."""
+        with self._lock:
+            fd, self.fd = self.fd, -1
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
 
 
 class Reader:
@@ -119,6 +126,8 @@ class Reader:
     def ready(self, timeout: float) -> bool:
         """Whether a message (or the end) can be read within ``timeout`` real seconds.
         This waits on the pipe, not on time: a manual clock has nothing to say here."""
+        if self.fd < 0:
+            return True  # closed: the next read says so at once
         readable, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
         return bool(readable)
 
@@ -134,6 +143,8 @@ class Reader:
         chunks: list[bytes] = []
         left = size
         while left:
+            if self.fd < 0:
+                raise EOFError("the pipe from the other process is closed")
             chunk = os.read(self.fd, min(left, 1 << 20))
             if not chunk:
                 raise EOFError("the other process closed the pipe")
@@ -142,5 +153,8 @@ class Reader:
         return b"".join(chunks)
 
     def close(self) -> None:
-        with contextlib.suppress(OSError):
-            os.close(self.fd)
+        """Close the descriptor once (see :meth:`Writer.close`); a later read says EOF."""
+        fd, self.fd = self.fd, -1
+        if fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(fd)
