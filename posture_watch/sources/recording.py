@@ -115,7 +115,12 @@ class RecordingSource(SourceMixin):
 
     def _parse(self, lines: IO[str]) -> Iterator[Frame]:
         previous_t, seen_header = -math.inf, False
-        for number, line in enumerate(lines, start=1):
+        for number, line in enumerate(_bounded_lines(lines), start=1):
+            if line is None:
+                raise SourceError(
+                    f"{self.label}: line {number}: longer than {MAX_LINE:,} characters "
+                    "(a recorded frame is a few thousand): not a landmark recording"
+                )
             if not line.strip():
                 continue
             try:
@@ -150,6 +155,24 @@ class RecordingSource(SourceMixin):
 
     def close(self) -> None:
         """Nothing is held open between iterations."""
+
+
+#: The longest line read (a recorded frame is about 3,000 characters): a huge file of one
+#: line (a renamed video, an attack) is refused after this much, never read whole.
+MAX_LINE = 1_000_000
+
+
+def _bounded_lines(handle: IO[str]) -> Iterator[str | None]:
+    """The lines of ``handle``, each read at most :data:`MAX_LINE` characters at a time;
+    None for a line longer than that (the caller stops there)."""
+    while True:
+        line = handle.readline(MAX_LINE + 1)
+        if not line:
+            return
+        if len(line) > MAX_LINE:
+            yield None
+            return
+        yield line
 
 
 class RecordingWriter:

@@ -257,6 +257,20 @@ def test_a_recording_with_negative_or_absurd_timestamps_is_refused(tmp_path, tim
     assert f"line {line_number}:" in str(caught.value) and "\n" not in str(caught.value)
 
 
+def test_a_recording_of_one_huge_line_is_refused_without_reading_it_whole(tmp_path):
+    """Was: a 50 MB file of one line (a renamed video, an attack) was read whole into
+    memory before JSON refused it. Now reading stops after one megabyte, in one line."""
+    from posture_watch.errors import SourceError
+    from posture_watch.sources.recording import MAX_LINE, RecordingSource
+
+    path = recording(tmp_path, [0.0, 0.5])
+    with path.open("a") as handle:
+        handle.write("[" * (50 * MAX_LINE))
+    with pytest.raises(SourceError) as caught:
+        RecordingSource(path)
+    assert "line 4: longer than 1,000,000 characters" in str(caught.value)
+
+
 @pytest.mark.slow
 def test_analyze_says_which_line_of_a_recording_starts_before_zero(env, tmp_path):
     path = recording(tmp_path, [-1000.0, 0.5, 1.0])
