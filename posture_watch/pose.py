@@ -17,6 +17,10 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib.abc
+import importlib.machinery
+import sys
+import types
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,6 +169,48 @@ class PoseEstimator(Protocol):
         ...
 
 
+#: MediaPipe's drawing helpers, which ``import mediapipe`` loads and posture-watch never uses.
+DRAWING_HELPERS = frozenset(
+    {
+        "mediapipe.tasks.python.vision.drawing_utils",
+        "mediapipe.tasks.python.vision.drawing_styles",
+    }
+)
+
+
+class _NoDrawingHelpers(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Gives empty modules for :data:`DRAWING_HELPERS`.
+
+    Why: ``import mediapipe`` imports its drawing helpers, which import
+    ``matplotlib.pyplot``: 0.7 to 1 s of every start here (460 of MediaPipe's 550 ms of
+    imports on a quiet machine), a font-list scan on a first run, and a writable
+    matplotlib folder, which the sandboxed camera worker does not have. We draw nothing
+    with them, so they are empty modules: the import goes on without matplotlib.
+    """
+
+    def find_spec(
+        self, name: str, path: object = None, target: object = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if name in DRAWING_HELPERS:
+            return importlib.machinery.ModuleSpec(name, self)
+        return None
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> None:
+        return None  # the default: an empty module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        module.__doc__ = "Not loaded by posture-watch: it draws nothing with MediaPipe."
+
+
+def skip_drawing_helpers() -> None:
+    """Load MediaPipe from now on without its drawing helpers (see
+    :class:`_NoDrawingHelpers`); a no-op once done, or once MediaPipe is loaded."""
+    if "mediapipe" in sys.modules:
+        return
+    if not any(isinstance(finder, _NoDrawingHelpers) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _NoDrawingHelpers())
+
+
 class MediaPipeEstimator:
     """Wraps ``mediapipe.tasks.python.vision.PoseLandmarker``; use as a context manager.
 
@@ -178,6 +224,7 @@ class MediaPipeEstimator:
         self, model_path: Path, *, video: bool, preprocessing: Preprocessing = PREPROCESSING
     ) -> None:
         with native_quiet():
+            skip_drawing_helpers()
             import mediapipe as mp
             from mediapipe.tasks.python import BaseOptions, vision
 

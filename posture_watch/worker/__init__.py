@@ -12,8 +12,14 @@ or console process that started it says so and starts another.
 - :mod:`.protocol`: how a message crosses the pipe (length-prefixed pickles, read back
   with an unpickler that only knows our message and event types);
 - :mod:`.sandbox`: what the worker applies to itself before it touches a source;
-- :mod:`.main`: the worker process itself;
 - :mod:`.client`: the parent's side: start a worker, open sources, load the model;
+- :mod:`.inbox`: the worker's side of the pipe from the parent;
 - :mod:`.remote_source`: a frame source whose frames arrive as landmarks;
-- :mod:`.remote_loop`: the monitor loop run in the worker, restarted after a crash.
+- :mod:`.frames`: where a command opens its sources (the worker, or this process).
+
+The worker process itself is in the monitor layer, since it runs the monitor loop:
+:mod:`posture_watch.monitor.worker_entry` (the sandbox first),
+:mod:`~posture_watch.monitor.worker_main` (the requests),
+:mod:`~posture_watch.monitor.worker_loop` (the loop in the worker) and
+:mod:`~posture_watch.monitor.remote_loop` (the loop seen from the tray or console).
 """

@@ -48,8 +48,6 @@ ENTRY = "posture_watch.monitor.worker_entry"
 START_TIMEOUT = 120.0
 #: Seconds a worker asked to exit may take before it is killed.
 EXIT_TIMEOUT = 5.0
-#: Seconds matplotlib's first font scan may take (see :func:`matplotlib_home`).
-FONT_SCAN_TIMEOUT = 60.0
 #: Lines of the worker's stderr kept for the log file.
 KEPT_LINES = 200
 
@@ -95,29 +93,16 @@ def raise_error(info: m.ErrorInfo) -> None:
 
 
 def matplotlib_home(env: dict[str, str]) -> Path:
-    """The folder matplotlib (which MediaPipe imports) keeps its font list in, made here.
+    """The folder matplotlib keeps its settings and font list in, made here.
 
-    In the worker, which may write nothing, ``import matplotlib`` fails when that folder
-    is missing: it tries to make it, then a temporary one. So the parent makes it (ours,
-    in the cache folder, unless the person set ``MPLCONFIGDIR``) and, the first time,
-    fills it: one unconfined run of matplotlib's font scan (about a second, once), so
-    that a worker reads the list instead of scanning the fonts at each start."""
+    MediaPipe's drawing helpers, the one place it imports matplotlib, are not loaded
+    (:func:`posture_watch.pose.skip_drawing_helpers`). Should a library import matplotlib
+    in the worker all the same, its import fails where the folder is missing (it tries to
+    make it, then a temporary one, and the worker may write nothing): so the parent makes
+    it (ours, in the cache folder, unless the person set ``MPLCONFIGDIR``)."""
     folder = Path(env.get("MPLCONFIGDIR") or paths.cache_dir() / "matplotlib")
-    try:
+    with contextlib.suppress(OSError):  # else the worker's matplotlib says why, in the log
         private_folder(folder, paths.cache_dir())
-    except OSError:
-        return folder  # the worker's matplotlib says why, in the log
-    if not any(folder.glob("fontlist-*.json")):
-        with contextlib.suppress(OSError, subprocess.SubprocessError):
-            subprocess.run(
-                [sys.executable, "-c", "import matplotlib.font_manager"],
-                env=dict(env, MPLCONFIGDIR=str(folder)),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                timeout=FONT_SCAN_TIMEOUT,
-                check=False,
-            )
     return folder
 
 

@@ -65,19 +65,6 @@ def camera_nodes(dev: Path = Path("/dev")) -> tuple[Path, ...]:
     return tuple(found)
 
 
-def matplotlib_folders(environ: dict[str, str] | None = None) -> tuple[Path, ...]:
-    """Where matplotlib keeps its font list. MediaPipe imports matplotlib, which without
-    its cache rebuilds the list at every worker start (0.3 s here, seconds on a desktop
-    with many fonts); reading the cache is enough (it is written by the tray's reports)."""
-    env = os.environ if environ is None else environ
-    home = Path.home()
-    found = [Path(env["MPLCONFIGDIR"])] if env.get("MPLCONFIGDIR") else []
-    found.append(Path(env.get("XDG_CONFIG_HOME") or home / ".config") / "matplotlib")
-    found.append(Path(env.get("XDG_CACHE_HOME") or home / ".cache") / "matplotlib")
-    found.append(paths.cache_dir() / "matplotlib")
-    return tuple(found)
-
-
 def rules(allowed: Allowed) -> landlock.Rules:
     """The Landlock rules for a worker the parent allowed ``allowed``."""
     reads = (
@@ -87,7 +74,6 @@ def rules(allowed: Allowed) -> landlock.Rules:
         paths.DEMO_DIR,
         paths.BUNDLED_MODELS_DIR,
         paths.user_models_dir(),
-        *matplotlib_folders(),
     )
     return landlock.Rules(read=reads, devices=(*camera_nodes(), Path("/dev/null")))
 

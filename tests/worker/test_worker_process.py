@@ -266,3 +266,21 @@ def test_a_webcam_plugged_in_later_gets_a_new_worker_not_a_crash(
         runner.join(20)
     assert not any(isinstance(e, WorkerCrashed | WorkerFailed) for e in events), events
     assert isinstance(events[-1], Stopped) and events[-1].reason == "stop"
+
+
+def test_mediapipe_loads_without_matplotlib(model: Path) -> None:
+    """MediaPipe's drawing helpers (which import matplotlib.pyplot: most of its start-up,
+    and a writable folder the worker does not have) are left out; the model still runs."""
+    code = (
+        "import sys, numpy as np\n"
+        "from posture_watch.pose import MediaPipeEstimator\n"
+        f"e = MediaPipeEstimator(__import__('pathlib').Path({str(model)!r}), video=False)\n"
+        "e.estimate_image(np.zeros((240, 320, 3), np.uint8), 0.0)\n"
+        "e.close()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('matplotlib')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
