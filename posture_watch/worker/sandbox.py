@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -65,6 +66,28 @@ def camera_nodes(dev: Path = Path("/dev")) -> tuple[Path, ...]:
     return tuple(found)
 
 
+def linked_packages(folders: list[str] | None = None) -> tuple[Path, ...]:
+    """Where the links in the import path's folders lead: a package installed as a link
+    (a shared install, a development set-up) is read through its target, which Landlock
+    checks, not through the link."""
+    found: list[Path] = []
+    here = os.getcwd()
+    for folder in sys.path if folders is None else folders:
+        if not folder or os.path.abspath(folder) == here:
+            continue  # the current folder is often the person's home: not Python's
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                try:
+                    found.append(Path(entry.path).resolve(strict=True))
+                except OSError:
+                    continue
+    return tuple(found)
+
+
 def rules(allowed: Allowed) -> landlock.Rules:
     """The Landlock rules for a worker the parent allowed ``allowed``."""
     reads = (
@@ -74,6 +97,7 @@ def rules(allowed: Allowed) -> landlock.Rules:
         paths.DEMO_DIR,
         paths.BUNDLED_MODELS_DIR,
         paths.user_models_dir(),
+        *linked_packages(),
     )
     return landlock.Rules(read=reads, devices=(*camera_nodes(), Path("/dev/null")))
 
