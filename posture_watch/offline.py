@@ -4,9 +4,10 @@ Why: the MediaPipe wheels ship an undocumented telemetry uploader (google-ai-edg
 mediapipe#6291). Creating a pose landmarker starts a native thread
 (``HttpAsyncClient::WorkerFn``) that posts usage metrics to ``play.googleapis.com``
 through a bundled libcurl, and loading ``libmediapipe.so`` itself probes with an
-``AF_INET`` socket (``net::IPv4SocketsPreferred``). The name is looked up when the
-landmarker is closed (``gethostbyname``, measured: a few milliseconds after ``close()``,
-not while frames run). There is no documented switch to turn the uploader off (the
+``AF_INET`` socket (``net::IPv4SocketsPreferred``). The name is looked up once
+(``gethostbyname``), measured: 60-62 s after the landmarker is created, or in its
+``close()`` when that comes sooner, and not again in a run of 1,000 s with a frame a
+second. There is no documented switch to turn the uploader off (the
 open-source ``logging_factory.cc`` builds a dummy logger; the PyPI build links Google's
 internal one instead), so the guarantee is made here, in the kernel. A filter holds in
 every thread of the process (TSYNC) and in every child it starts later, and cannot be

@@ -154,8 +154,8 @@ def test_the_models_telemetry_reaches_nscd_only_with_unix_sockets(
     namespace: None, tmp_path: Path, model: Path, picture: Path, filter_name: str,
     expected: list[str],
 ) -> None:  # fmt: skip
-    """The real pose model. Its telemetry looks its host up 60 s after the model is
-    created, or in ``close()`` when that comes first (measured: 4-36 ms after
+    """The real pose model. Its telemetry looks its host up once, 60 s after the model
+    is created or in ``close()`` when that comes first (measured: 4-36 ms after
     ``close()`` began, on a loaded machine too), so three frames and a close show it
     every time, in about two seconds."""
     with FakeNscd(tmp_path / "nscd") as nscd:
