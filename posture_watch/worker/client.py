@@ -268,7 +268,11 @@ class WorkerClient:
     def died(self) -> WorkerError:
         """The error for a worker that is gone: how it ended, in one line."""
         code = self.wait(EXIT_TIMEOUT)
-        return WorkerError(f"the camera worker stopped ({exit_reason(code)})")
+        if self._relay is not None:
+            self._relay.join(1.0)  # its last lines, for the reason below
+        last = next((line for line in reversed(self._kept) if line.strip()), "")
+        why = f": {last.strip()}" if code is not None and code > 0 and last else ""
+        return WorkerError(f"the camera worker stopped ({exit_reason(code)}){why}")
 
     def death_note(self) -> str:
         """How the worker ended and the last lines of its stderr, for the log file."""

@@ -1,7 +1,8 @@
 """The real command line, end to end: the model's telemetry reaches no local daemon.
 
 ``posture-watch analyze`` on a real picture runs the real model in the camera worker.
-MediaPipe's telemetry looks up ``play.googleapis.com`` when the model closes; on a
+MediaPipe's telemetry looks up ``play.googleapis.com`` once, about 60 s after the model
+is made or when it is closed, whichever comes first (so at the end of a short run); on a
 machine with nscd (or nss-resolve) glibc hands that name to the daemon over a Unix
 socket, and the daemon asks the network. Here a fake nscd (tests/harness/fake_nscd.py)
 listens where glibc looks, in a private mount namespace. The control runs the same
