@@ -17,18 +17,28 @@ from posture_watch.core.journal import JournalEntry
 from posture_watch.core.menu import MenuEntry
 from posture_watch.core.prompt_rules import PromptDue
 from posture_watch.core.status import TrayState
-from posture_watch.core.stream import Command, MonitorEvent, WindowKind
+from posture_watch.core.stream import Command, MonitorEvent, NudgeAction, WindowKind
 
 
 @dataclass(frozen=True)
 class Notify:
     """A desktop notification. ``nudge`` is set for a prompt: answer with
-    :class:`~posture_watch.core.stream.NudgeResult`."""
+    :class:`~posture_watch.core.stream.NudgeResult`.
+
+    ``actions`` are the buttons to offer where the server shows them, in order: the
+    action and its label; a press comes back as
+    :class:`~posture_watch.core.stream.NotificationAnswered` for ``prompt_id``. Without
+    buttons (a server that has none) the body must still say what to do. ``category`` is
+    the notification spec's category (``x-posture-watch.posture``, ``.break``,
+    ``.warning``, ``.info``)."""
 
     title: str
     body: str
     urgency: str = "normal"
     nudge: PromptDue | None = None
+    actions: tuple[tuple[NudgeAction, str], ...] = ()
+    category: str = ""
+    prompt_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -50,10 +50,12 @@ from posture_watch.core.stream import (
     AutostartState,
     Calibrated,
     ControlAsked,
+    Disturbance,
     HistoryWritten,
     JournalSaved,
     MonitorEvent,
     Notice,
+    NotificationAnswered,
     Now,
     NudgeResult,
     PromptEvent,
@@ -159,6 +161,8 @@ class Session:
                 self.status.error, self.exit_code = WORKER_LOST, 1
                 out.append(fx.Notify("posture-watch stopped", WORKER_LOST, urgency="critical"))
                 self.stop(out, exit_code=1)
+            case NotificationAnswered() | Disturbance():
+                pass  # issue 19: the notification buttons and do-not-disturb (to come)
             case _:
                 self._event(item, now, out)
         self._refresh(now, out)

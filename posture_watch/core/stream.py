@@ -202,8 +202,50 @@ class AutostartState:
     error: str | None = None
 
 
+class NudgeAction(StrEnum):
+    """A button the person pressed on a notification (where the server shows buttons).
+
+    ``snooze`` and ``stretch`` answer a break nudge (as the stretch window's Snooze and its
+    stretch would), ``fine`` answers a posture nudge ("I'm fine"), ``postpone`` and
+    ``skip`` answer the warning before a break."""
+
+    SNOOZE = "snooze"
+    STRETCH = "stretch"
+    FINE = "fine"
+    POSTPONE = "postpone"
+    SKIP = "skip"
+
+
+@dataclass(frozen=True)
+class NotificationAnswered:
+    """The person pressed ``action`` on the notification of the nudge ``prompt_id``
+    (:attr:`~posture_watch.core.effects.Notify.prompt_id`)."""
+
+    prompt_id: str
+    action: NudgeAction
+
+
+class Disturb(StrEnum):
+    """Why nudges and break windows wait now (do not disturb)."""
+
+    FULLSCREEN = "fullscreen"  # a full-screen window has the focus (a film, a talk)
+    NOTIFICATIONS_PAUSED = "notifications_paused"  # the notification server is inhibited
+    CAMERA_LENT = "camera_lent"  # a video call has the camera
+
+
+@dataclass(frozen=True)
+class Disturbance:
+    """What the desktop watchers see now: every reason to wait (empty: none). Posted
+    whenever the set changes; the session adds :attr:`Disturb.CAMERA_LENT` itself from
+    the worker's camera events."""
+
+    reasons: frozenset[Disturb] = frozenset()
+
+
 SessionInput = (
     MonitorEvent
+    | NotificationAnswered
+    | Disturbance
     | MenuAction
     | Notice
     | Calibrated
@@ -225,12 +267,16 @@ __all__ = [
     "Calibrated",
     "Command",
     "ControlAsked",
+    "Disturb",
+    "Disturbance",
     "HistoryWritten",
     "JournalSaved",
     "MenuAction",
     "MonitorEvent",
     "Notice",
+    "NotificationAnswered",
     "Now",
+    "NudgeAction",
     "NudgeResult",
     "PromptEvent",
     "ReportWritten",
