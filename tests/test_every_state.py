@@ -303,12 +303,14 @@ def test_report_shows_the_day_in_the_terminal_and_as_html(monitored, tmp_path):
         assert f"{long_date(day)}</h1>" in page
         assert f"<b>{format_minutes(monitored_s)}</b><span>monitored" in page
         assert f"<b>{share}</b><span>upright" in page
-        # the day's band: one bar colour per state that filled a minute (minute runs
-        # take the state with the most seconds, so a state may hide in its neighbours)
+        # the day's band (the timeline, the page's first chart: the hourly and spell charts
+        # use the slouch colour too): one bar colour per state that filled a minute (minute
+        # runs take the state with the most seconds, so a state may hide in its neighbours)
+        timeline = page.split("<figure data-clock=", 1)[1].split("</figure>", 1)[0]
         for state in STATES:
             majority = any(max(STATES, key=lambda s, m=m: getattr(m, f"{s}_s")) == state
                            for m in minutes)  # fmt: skip
-            bar = re.search(rf'clip-path="url\(#\w+\)" style="fill: {COLOURS[state]}"', page)
+            bar = re.search(rf'clip-path="url\(#\w+\)" style="fill: {COLOURS[state]}"', timeline)
             assert bool(bar) == majority, state
     assert sum(len(m) for m in days.values()) >= 5
 

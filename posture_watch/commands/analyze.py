@@ -28,7 +28,7 @@ from posture_watch.pose import open_estimator
 from posture_watch.profiles import resolve_baseline
 from posture_watch.progress import Progress
 from posture_watch.sources.base import Frame, FrameSource
-from posture_watch.sources.images import FolderSource
+from posture_watch.sources.open import is_numbered_folder
 from posture_watch.worker.frames import SourceOpener, model_for, need_model, opener, pixels
 
 #: What the tray shows for each kind of alert (the JSON keeps the kinds themselves).
@@ -171,8 +171,8 @@ def _run(
     sources = [frames.open(p, fps=args.fps, stills=args.stills or None) for p in args.paths]
     for source in sources:
         numbered = getattr(source, "numbered_folder", None)
-        if numbered is None:
-            numbered = isinstance(source, FolderSource) and source.is_sequence
+        if numbered is None:  # a source of this process
+            numbered = is_numbered_folder(source)
         if numbered:
             print(
                 f"note: {source.label}: numbered pictures, analysed as a video at "

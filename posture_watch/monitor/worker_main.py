@@ -21,7 +21,6 @@ import traceback
 from contextlib import suppress
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from posture_watch.errors import FrameError, PostureWatchError
@@ -32,7 +31,7 @@ from posture_watch.pose import MediaPipeEstimator, PoseEstimator, open_estimator
 from posture_watch.sources import open_source
 from posture_watch.sources.base import FrameSource
 from posture_watch.sources.camera_users import scan_elsewhere
-from posture_watch.sources.images import FolderSource
+from posture_watch.sources.open import is_numbered_folder
 from posture_watch.worker import messages as m
 from posture_watch.worker.inbox import Inbox
 from posture_watch.worker.protocol import ProtocolError, Reader, Writer
@@ -99,7 +98,7 @@ class Worker:
             device=Path(device) if device is not None else None,
             frame_count=getattr(source, "frame_count", None),
             fps=getattr(source, "fps", None),
-            numbered_folder=isinstance(source, FolderSource) and source.is_sequence,
+            numbered_folder=is_numbered_folder(source),
         )
 
     def _load(self, path: Path, load: bool) -> m.Done:
@@ -150,6 +149,8 @@ def _preview(image: np.ndarray | None, width: int) -> np.ndarray | None:
     height, wide = image.shape[:2]
     if wide <= width:
         return image.copy()
+    import cv2  # a source with pictures loaded it already
+
     size = (width, max(1, round(height * width / wide)))
     return np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA))
 

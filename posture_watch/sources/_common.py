@@ -14,8 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 
-import cv2
-
 from posture_watch.errors import SourceError
 from posture_watch.sources.base import BadFrameHandler, Frame, SamplePredicate
 
@@ -56,6 +54,8 @@ def quiet_opencv() -> Iterator[None]:
     failure ourselves in one line, so the library's lines would only be noise. The previous
     level is restored afterwards.
     """
+    import cv2  # here: the sources without pixels never load OpenCV
+
     previous = cv2.utils.logging.getLogLevel()
     cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
     try:

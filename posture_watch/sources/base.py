@@ -29,6 +29,10 @@ import numpy as np
 from posture_watch.core.landmarks import Landmarks
 from posture_watch.errors import FrameError
 
+#: The file suffixes read as pictures (by Pillow or OpenCV); anything else that is not a
+#: folder or a ``.jsonl`` recording is read as a video.
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
+
 #: ``sample(t)``: analyse the frame at ``t`` seconds from the start of the source?
 SamplePredicate = Callable[[float], bool]
 #: Told about one damaged frame that is skipped instead of ending the iteration.

@@ -25,10 +25,9 @@ from PIL import Image, UnidentifiedImageError
 
 from posture_watch.errors import FrameError, SourceError
 from posture_watch.sources._common import SourceMixin, checked_fps, existing_file, label_of
-from posture_watch.sources.base import BadFrameHandler, Frame, SamplePredicate
+from posture_watch.sources.base import IMAGE_SUFFIXES, BadFrameHandler, Frame, SamplePredicate
 
 #: File suffixes (lower case) treated as still images.
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
 
 # Leading bytes of the formats above: a cheap check of every file in a folder up front, so
 # a text file or random bytes named .jpg is reported before hours of analysis, not after.

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 from posture_watch.errors import SourceError
-from posture_watch.sources.base import FrameSource
-from posture_watch.sources.camera import CameraSource
-from posture_watch.sources.images import IMAGE_SUFFIXES, FolderSource, ImageSource
-from posture_watch.sources.recording import RecordingSource
-from posture_watch.sources.video import VideoSource
+from posture_watch.sources.base import IMAGE_SUFFIXES, FrameSource
 
 RECORDING_SUFFIX = ".jsonl"
 
@@ -41,17 +38,35 @@ def open_source(
     Raises :class:`~posture_watch.errors.SourceError` (or ``CameraError``) with a one-line
     message when the source cannot be opened.
     """
+    # each source's module is loaded when it is picked: a recording never loads OpenCV
     if isinstance(spec, str) and re.fullmatch(r"[0-9]+", spec.strip()):
+        from posture_watch.sources.camera import CameraSource
+
         return CameraSource(int(spec), width=size[0], height=size[1])
     path = Path(spec)
     try:
         if path.is_dir():
+            from posture_watch.sources.images import FolderSource
+
             return FolderSource(spec, fps=fps, stills=stills)
         suffix = path.suffix.lower()
         if suffix == RECORDING_SUFFIX:
+            from posture_watch.sources.recording import RecordingSource
+
             return RecordingSource(spec)
         if suffix in IMAGE_SUFFIXES:
+            from posture_watch.sources.images import ImageSource
+
             return ImageSource(spec)
+        from posture_watch.sources.video import VideoSource
+
         return VideoSource(spec, target_fps=target_fps)
     except PermissionError as exc:  # a folder on the way, or the file, is not ours to read
         raise SourceError(f"{spec}: cannot read it (permission denied)") from exc
+
+
+def is_numbered_folder(source: FrameSource) -> bool:
+    """Whether ``source`` is a folder of numbered pictures, read as a video (``analyze``
+    says so). Asked without loading the folder's module (and OpenCV) for other sources."""
+    images = sys.modules.get("posture_watch.sources.images")
+    return images is not None and isinstance(source, images.FolderSource) and source.is_sequence
