@@ -34,6 +34,7 @@ from posture_watch.core.settings import (
     ReportConfig,
     SamplingConfig,
 )
+from posture_watch.core.settings_edit import EditRefused, changed_values, edit_settings_text
 from posture_watch.core.settings_schema import DEFAULT_TOML, SCHEMA_VERSION, to_toml
 from posture_watch.core.settings_validation import config_from_text, config_from_toml
 from posture_watch.errors import ConfigError, StorageError
@@ -112,6 +113,54 @@ def ensure_config_file(path: Path) -> bool:
         raise StorageError(f"{path}: cannot create the settings file: {exc.strerror}") from exc
 
 
+def save_config(path: Path, config: AppConfig) -> AppConfig:
+    """Write ``config`` into the settings file ``path``, changing only the values that
+    differ from what the file holds now (its comments, order and other keys stay: see
+    :mod:`posture_watch.core.settings_edit`), atomically; a missing file starts from the
+    commented defaults. Returns what the file now holds (read back). A file that is
+    wrong now (a bad hand edit) is a ConfigError: saving over it would hide the mistake.
+    """
+    ensure_config_file(path)
+    text = _read_text(path)
+    before = config_from_text(text, str(path))
+    changes = changed_values(before, config)
+    if not changes:
+        return before
+    try:
+        edited = edit_settings_text(text, changes)
+    except EditRefused as exc:
+        raise ConfigError(
+            f"{path}: cannot change it in place: {exc}",
+            hint="edit the file by hand (posture-watch settings --path)",
+        ) from None
+    after = config_from_text(edited, str(path))
+    bom = codecs.BOM_UTF8 if _has_bom(path) else b""
+    try:
+        write_atomic(path, bom + edited.encode("utf-8"))
+    except OSError as exc:
+        raise StorageError(f"{path}: cannot save the settings: {exc.strerror or exc}") from exc
+    return after
+
+
+def _read_text(path: Path) -> str:
+    """The settings file's text (no BOM), with the same limits as :func:`load_config`."""
+    try:
+        data = path.read_bytes()[: MAX_SETTINGS_BYTES + 1]
+        return data.removeprefix(codecs.BOM_UTF8).decode("utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the settings file: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+
+
+def _has_bom(path: Path) -> bool:
+    try:
+        with path.open("rb") as file:
+            return file.read(3) == codecs.BOM_UTF8
+    except OSError:
+        return False
+
+
 def _create_defaults(path: Path) -> bool:
     """:func:`ensure_config_file` with the OSError left to the caller."""
     if path.exists():
@@ -147,6 +196,7 @@ __all__ = [
     "config_from_toml",
     "ensure_config_file",
     "load_config",
+    "save_config",
     "settings_path",
     "to_toml",
 ]
