@@ -51,14 +51,21 @@ _STRETCH_FOR: dict[Problem, str] = {
     Problem.FORWARD_HEAD: "a few chin tucks (hold each about half a minute)",
     Problem.TILTED_SHOULDERS: "shoulder rolls and a neck side bend (hold about half a minute)",
 }
+#: The guide stretches each of those names (prompt ids), whose drawings the report shows.
+_STRETCH_IDS: dict[Problem, tuple[str, ...]] = {
+    Problem.FORWARD_HEAD: ("chin-tuck",),
+    Problem.TILTED_SHOULDERS: ("shoulder-rolls", "upper-trapezius-stretch"),
+}
 
 
 @dataclass(frozen=True)
 class Suggestion:
-    """One concrete suggestion and the guide sections it paraphrases."""
+    """One concrete suggestion and the guide sections it paraphrases; ``stretches`` are
+    the ids of the guide stretches it names (the report shows their drawings)."""
 
     text: str
     sources: tuple[str, ...]
+    stretches: tuple[str, ...] = ()
 
     @property
     def cite(self) -> str:
@@ -166,7 +173,8 @@ def _slouch_suggestion(summary: Summary, when: str) -> tuple[float, Suggestion] 
     total = summary.slouch_min
     if total < MIN_SLOUCH_MIN:
         return None
-    stretch = _STRETCH_FOR[summary.problem or Problem.FORWARD_HEAD]
+    problem = summary.problem or Problem.FORWARD_HEAD
+    stretch, stretch_ids = _STRETCH_FOR[problem], _STRETCH_IDS[problem]
     timing = slouch_timing(summary)
     if timing is None:
         text = (
@@ -174,7 +182,7 @@ def _slouch_suggestion(summary: Summary, when: str) -> tuple[float, Suggestion] 
             "spread out: when a posture nudge comes, bring your ears back over your "
             f"shoulders, and fit in {stretch} once or twice a day."
         )
-        return total, Suggestion(text, (POSTURE_CHECKS, STRETCHING))
+        return total, Suggestion(text, (POSTURE_CHECKS, STRETCHING), stretch_ids)
     side, hour = timing
     part = sum(c.slouch_min for c in summary.hours if (c.hour >= hour) == (side == "after"))
     share_of = f"{round_half_up(part)} of {round_half_up(total)} min"
@@ -183,7 +191,7 @@ def _slouch_suggestion(summary: Summary, when: str) -> tuple[float, Suggestion] 
             f"Most slouching{when} ({share_of}) came after {hour:02d}:00: "
             f"take a short break around then and do {stretch}."
         )
-        return total, Suggestion(text, (TAKE_BREAKS, STRETCHING))
+        return total, Suggestion(text, (TAKE_BREAKS, STRETCHING), stretch_ids)
     text = (
         f"Most slouching{when} ({share_of}) came before {hour:02d}:00: "
         "check screen height and chair as you sit down, and sit back into the chair "

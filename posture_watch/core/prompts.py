@@ -30,7 +30,7 @@ _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _E = TypeVar("_E", bound=StrEnum)
 
 _REQUIRED = ("id", "kind", "title", "text", "source")
-_OPTIONAL = ("steps", "hold_seconds", "repetitions", "answers")
+_OPTIONAL = ("steps", "hold_seconds", "repetitions", "answers", "both_sides")
 
 
 class PromptKind(StrEnum):
@@ -62,7 +62,8 @@ class Prompt:
     ``source`` names the guide section the advice comes from (``"Heading › Item"``), so a
     reader can check every prompt against the guide. Stretches also carry ``steps`` (short
     imperative sentences), ``hold_seconds`` per hold and ``repetitions``; ``answers`` lists
-    the problems a prompt helps with, which the chooser uses to prefer it.
+    the problems a prompt helps with, which the chooser uses to prefer it. A stretch with
+    ``both_sides`` is held on the left, then the right, in each repetition.
     """
 
     id: str
@@ -74,6 +75,7 @@ class Prompt:
     hold_seconds: int = 0
     repetitions: int = 0
     answers: tuple[Problem, ...] = ()
+    both_sides: bool = False
 
     def __post_init__(self) -> None:
         if not _ID_PATTERN.match(self.id):
@@ -145,6 +147,7 @@ def _parse_one(entry: Any) -> Prompt:
             _member(Problem, value, "answers")
             for value in _list(entry.get("answers", []), "answers")
         ),
+        both_sides=_flag(entry.get("both_sides", False), "both_sides"),
     )
 
 
@@ -173,6 +176,12 @@ def _count(value: Any, name: str) -> int:
     # bool is an int in Python; 'hold_seconds = true' is a typo, not 1 second
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"field '{name}' must be a whole number >= 0, got {value!r}")
+    return value
+
+
+def _flag(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be true or false, got {value!r}")
     return value
 
 

@@ -27,10 +27,13 @@ from posture_watch.core.report_builder import (
     DayReport,
     WeekReport,
 )
+from posture_watch.core.stretch_drawings import drawing_for
 from posture_watch.core.words import plural, times
 from posture_watch.report import charts, week_charts
+from posture_watch.report.stretch_svg import SVG_CSS, drawing_svg
 
-_CSS = """
+_CSS = (
+    """
 *{box-sizing:border-box}
 body{margin:0 auto;max-width:75rem;padding:1rem;font:16px/1.45 system-ui,-apple-system,
 "Segoe UI",Roboto,sans-serif;color:#222;background:#fff}
@@ -73,7 +76,10 @@ padding:.4rem 0;border-bottom:1px solid #ddd}
 .advice{border:2px solid #d21e1e;border-radius:.5rem;padding:.6rem 1rem;background:#fff6f6;
 margin-bottom:1rem}
 footer{margin-top:2rem;color:#555;font-size:.8rem}
+.drawings{display:flex;flex-wrap:wrap;gap:.5rem;margin:.4rem 0 .2rem}
 """
+    + SVG_CSS
+)
 
 
 def render_day_html(report: DayReport, history: History, sit_max: float = 3000.0) -> str:
@@ -300,10 +306,19 @@ def _suggestions(suggestions: tuple[Suggestion, ...], why_none: str | None = Non
     if not suggestions:
         return f'<h2>Suggestions</h2><p class="note">{escape(why_none)}</p>' if why_none else ""
     items = "".join(
-        f'<li>{escape(s.text)} <span class="cite">({escape(s.cite)})</span></li>'
+        f'<li>{escape(s.text)} <span class="cite">({escape(s.cite)})</span>'
+        f"{_drawings(s.stretches)}</li>"
         for s in suggestions
     )
     return f"<h2>Suggestions</h2><ul>{items}</ul>"
+
+
+def _drawings(stretch_ids: tuple[str, ...]) -> str:
+    """The drawings of the stretches a suggestion names, side by side (none: nothing)."""
+    pictures = [d for d in (drawing_for(i) for i in stretch_ids) if d is not None]
+    if not pictures:
+        return ""
+    return f'<div class="drawings">{"".join(drawing_svg(d) for d in pictures)}</div>'
 
 
 def _advice(advice: MedicalAdvice | None) -> str:

@@ -16,6 +16,9 @@ from posture_watch.report import charts
 from posture_watch.report.html import render_day_html, render_week_html
 from tests.report.histories import DAY, TZ, at, merge, working_day
 
+#: How the guide's stretch drawings open in the page (not charts).
+STRETCH_SVG = '<svg class="stretch"'
+
 
 class _Links(HTMLParser):
     """Every tag name and every URL-carrying attribute in a page."""
@@ -74,7 +77,7 @@ def test_readable_on_a_phone(page):
 
 
 def test_day_page_has_its_three_charts_in_the_state_colours(page):
-    assert page.count("<svg") == 3 * len(charts.SIZES)
+    assert page.count("<svg") - page.count(STRETCH_SVG) == 3 * len(charts.SIZES)
     for colour in ("upright", "slouch", "away"):
         assert charts.COLOURS[colour] in page
     assert charts.BREAK_COLOUR in page
@@ -110,7 +113,7 @@ def test_no_medical_advice_for_mild_pain():
 
 def test_week_page_has_the_trend_and_pain_charts():
     page = week_page()
-    assert page.count("<svg") == 3 * len(charts.SIZES)
+    assert page.count("<svg") - page.count(STRETCH_SVG) == 3 * len(charts.SIZES)
     assert "<h2>7-day trend</h2>" in page and "<h2>Pain, slouching and sitting</h2>" in page
     assert charts.PAIN_COLOUR in page
     assert page.count("<tr>") == 8  # header and seven days
@@ -130,3 +133,11 @@ def test_text_is_escaped():
     history = replace(working_day(), journal=(JournalEntry(at(18), pain=8, note="<b>ouch</b>"),))
     page = render_day_html(day_report(history, DAY, TZ), history)
     assert "<b>ouch</b>" not in page
+
+
+def test_a_suggestion_that_names_a_stretch_shows_its_drawing(page):
+    suggestions = page[page.index("<h2>Suggestions</h2>") :]
+    assert "chin tucks" in suggestions
+    drawing = re.search(r'<div class="drawings">(<svg class="stretch".*?</svg>)</div>', suggestions)
+    assert drawing is not None
+    assert "<title>Seated, seen from the side: the chin glides" in drawing.group(1)
