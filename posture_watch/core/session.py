@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
+from posture_watch.core import do_not_disturb as dnd
 from posture_watch.core import effects as fx
 from posture_watch.core import session_fallbacks as fallbacks
 from posture_watch.core.analyzer import Verdict
@@ -72,7 +73,15 @@ from posture_watch.core.stream import (
 from posture_watch.core.today import Counts, Today, TodayReader
 from posture_watch.core.tray_view import TrayView
 from posture_watch.core.window_queue import Waiting, WindowQueue
-from posture_watch.core.worker_events import ClockSet, Pause, Resume, SetBaseline, Stopped
+from posture_watch.core.worker_events import (
+    CameraBusy,
+    CameraFree,
+    ClockSet,
+    Pause,
+    Resume,
+    SetBaseline,
+    Stopped,
+)
 
 MINUTE = 60
 #: The error of a worker thread that ended without saying so.
@@ -109,6 +118,8 @@ class Session:
         self._started = now.mono
         self.today = Today(tz)
         self._view = TrayView()
+        #: Do not disturb: the reasons nudges wait now and what was held back.
+        self.dnd = dnd.HoldBack()
 
     # -- the API ---------------------------------------------------------------------
 
@@ -161,8 +172,13 @@ class Session:
                 self.status.error, self.exit_code = WORKER_LOST, 1
                 out.append(fx.Notify("posture-watch stopped", WORKER_LOST, urgency="critical"))
                 self.stop(out, exit_code=1)
-            case NotificationAnswered() | Disturbance():
-                pass  # issue 19: the notification buttons and do-not-disturb (to come)
+            case NotificationAnswered():
+                pass  # issue 19: the notification buttons (to come)
+            case Disturbance(reasons=reasons):
+                dnd.disturbed(self, reasons, now, out)
+            case CameraBusy() | CameraFree():
+                self._event(item, now, out)
+                dnd.camera_followed(self, now, out)  # a call has the camera: nudges wait
             case _:
                 self._event(item, now, out)
         self._refresh(now, out)
@@ -258,7 +274,10 @@ class Session:
 
     def show(self, due: PromptDue, out: list[fx.Effect]) -> None:
         """A nudge is a notification that says why (:func:`nudge_message`), recorded
-        once the desktop showed it; a stretch asked for opens only the window."""
+        once the desktop showed it; a stretch asked for opens only the window. Do not
+        disturb may hold it back instead (:mod:`~posture_watch.core.do_not_disturb`)."""
+        if dnd.held(self, due, out):
+            return
         self.counts.prompts += 1
         if due.reason is Reason.MANUAL:
             self._shown_prompt(due, out)
@@ -378,7 +397,8 @@ class Session:
     def _refresh(self, now: Now, out: list[fx.Effect]) -> None:
         """The icon, tooltip and menu, when they changed (the console shows none)."""
         if self.settings.tray:
-            out += self._view.changes(self.status, self.time(now), self.autostart)
+            note = self.dnd.note()
+            out += self._view.changes(self.status, self.time(now), self.autostart, note)
 
 
 __all__ = ["Counts", "QuietRule", "Session", "SessionSettings", "TodayReader"]

@@ -26,6 +26,7 @@ from posture_watch.core.analyzer import Verdict
 from posture_watch.core.control_protocol import ControlRequest
 from posture_watch.core.dates import minute_of_day
 from posture_watch.core.events import Event as TimelineEvent
+from posture_watch.core.held_back import Disturb, PromptHeld
 from posture_watch.core.journal import JournalEntry
 from posture_watch.core.menu import MenuAction
 from posture_watch.core.prompt_rules import (
@@ -76,8 +77,9 @@ WorkerEvent = (
     | WorkerFailed
     | Stopped
 )
-#: What the prompt rules make of the stream (recorded like the worker's events).
-PromptEvent = PromptShown | PromptAnswered | PromptSuppressed
+#: What the prompt rules and do not disturb make of the stream (recorded like the
+#: worker's events).
+PromptEvent = PromptShown | PromptAnswered | PromptSuppressed | PromptHeld
 #: Everything that goes to the event log and the history.
 MonitorEvent = Verdict | TimelineEvent | WorkerEvent | PromptEvent
 
@@ -225,14 +227,6 @@ class NotificationAnswered:
     action: NudgeAction
 
 
-class Disturb(StrEnum):
-    """Why nudges and break windows wait now (do not disturb)."""
-
-    FULLSCREEN = "fullscreen"  # a full-screen window has the focus (a film, a talk)
-    NOTIFICATIONS_PAUSED = "notifications_paused"  # the notification server is inhibited
-    CAMERA_LENT = "camera_lent"  # a video call has the camera
-
-
 @dataclass(frozen=True)
 class Disturbance:
     """What the desktop watchers see now: every reason to wait (empty: none). Posted
@@ -279,6 +273,7 @@ __all__ = [
     "NudgeAction",
     "NudgeResult",
     "PromptEvent",
+    "PromptHeld",
     "ReportWritten",
     "SessionInput",
     "StopAsked",

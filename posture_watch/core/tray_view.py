@@ -15,16 +15,20 @@ class TrayView:
         self._shown: tuple[TrayState, str] | None = None
         self._menu_key: tuple[bool, bool, str, bool | None] | None = None
 
-    def changes(self, status: MonitorStatus, t: float, autostart: bool | None) -> list[Effect]:
-        """The icon and menu effects for ``status`` at ``t``, if anything changed."""
+    def changes(
+        self, status: MonitorStatus, t: float, autostart: bool | None, note: str | None = None
+    ) -> list[Effect]:
+        """The icon and menu effects for ``status`` at ``t``, if anything changed; ``note``
+        (do not disturb's) follows the state unless an error does."""
         out: list[Effect] = []
         state = status.state
-        tooltip = status.tooltip(t, note=status.error)
+        note = status.error or note
+        tooltip = status.tooltip(t, note=note)
         if self._shown != (state, tooltip):
             redraw = self._shown is None or self._shown[0] != state
             out.append(ShowIcon(state, tooltip, redraw))
             self._shown = (state, tooltip)
-        line = status.status_line(t, note=status.error)
+        line = status.status_line(t, note=note)
         key = (status.paused, status.calibrating, line, autostart)
         if key != self._menu_key:
             entries = menu_entries(

@@ -1,0 +1,142 @@
+"""Do not disturb: nudges and break windows wait while the person is busy, and say so.
+
+A nudge that pops up over a talk being given, a film or a video call is worse than none;
+a nudge that quietly never comes is a broken promise. So while the desktop says "not now"
+(:class:`Disturb`: a full-screen window has the focus, the notification server is
+paused, a call has the camera), a nudge that falls due is *held back*: not shown, but
+recorded as :class:`PromptHeld` with the reason, so the report can say "nudges held
+back: 3 (full-screen window 2, notifications paused 1)".
+
+When the last reason goes away, a held **break** is offered once, if it still makes
+sense: the person is still in the same sitting spell, and neither a pause nor quiet
+hours are in force (a break nudge comes once a sitting spell, so dropping it would mean
+no break nudge at all). A held **posture** nudge is only counted: it described a slouch
+of that moment, which may be long over (the prompt rules never replay a suppressed alert
+either). A stretch the person asks for is never held: they asked.
+
+The reasons come from two places: the desktop watchers post
+:class:`~posture_watch.core.stream.Disturbance` (the full screen and the notification
+server, :mod:`posture_watch.desktop.do_not_disturb`), and the camera lent to a call is
+the session's own :attr:`~posture_watch.core.status.MonitorStatus.camera_busy` (the
+worker's ``CameraBusy``/``CameraFree``). The session keeps a :class:`HoldBack` and calls
+the three functions at the bottom; like the session, nothing here reads a clock or does
+I/O.
+
+The values (:class:`Disturb`, the :class:`PromptHeld` event, the report's tally) are in
+:mod:`posture_watch.core.held_back`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from posture_watch.core import effects as fx
+from posture_watch.core.held_back import WORDS, Disturb, PromptHeld, first_reason
+from posture_watch.core.prompt_rules import PromptDue, Reason
+
+if TYPE_CHECKING:
+    from posture_watch.core.session import Session
+    from posture_watch.core.stream import Now
+
+
+@dataclass
+class HoldBack:
+    """Do not disturb's state in a session: the reasons in force and what waits.
+
+    ``desktop`` is what the watchers last posted; ``camera_lent`` follows the worker's
+    camera events. ``held`` counts the nudges held back since the start, by reason, and
+    ``held_now`` those of the current spell of do not disturb; ``waiting`` is the last
+    break held back, offered once when the reasons are gone."""
+
+    desktop: frozenset[Disturb] = frozenset()
+    camera_lent: bool = False
+    held: Counter[Disturb] = field(default_factory=Counter)
+    held_now: int = 0
+    waiting: PromptDue | None = None
+
+    @property
+    def reasons(self) -> frozenset[Disturb]:
+        """Every reason in force now (empty: nudges are shown)."""
+        lent = {Disturb.CAMERA_LENT} if self.camera_lent else set()
+        return self.desktop | lent
+
+    def hold(self, due: PromptDue) -> PromptHeld | None:
+        """Hold ``due`` back if a reason is in force: the event to record, else None
+        (show it). A stretch asked for is never held; a break is kept to offer later."""
+        why = first_reason(self.reasons)
+        if why is None or due.reason is Reason.MANUAL:
+            return None
+        self.held[why] += 1
+        self.held_now += 1
+        if due.reason is Reason.LONG_SITTING:
+            self.waiting = due
+        return PromptHeld(due.t, due.reason, why)
+
+    def follow(self, desktop: frozenset[Disturb], camera_lent: bool) -> PromptDue | None:
+        """Take the reasons in force now; the break to offer when the last one just went
+        away (once: it is forgotten here), else None."""
+        before = self.reasons
+        self.desktop, self.camera_lent = frozenset(desktop), camera_lent
+        if not before:
+            self.held_now = 0  # a new spell of do not disturb (or still none)
+        if not before or self.reasons:
+            return None
+        due, self.waiting = self.waiting, None
+        return due
+
+    def note(self) -> str | None:
+        """One line on what waits now, for the menu's status line and the tooltip:
+        ``do not disturb (full-screen window): 2 nudges held back``; None when nothing
+        is in force."""
+        why = first_reason(self.reasons)
+        if why is None:
+            return None
+        count = self.held_now
+        held = f": {count} nudge{'s' if count != 1 else ''} held back" if count else ""
+        return f"do not disturb ({WORDS[why]}){held}"
+
+
+# -- the session's hooks ---------------------------------------------------------------
+
+
+def held(session: Session, due: PromptDue, out: list[fx.Effect]) -> bool:
+    """Called before a nudge is shown: True when do not disturb held it back (recorded
+    in the event log and the history), so the caller shows nothing."""
+    event = session.dnd.hold(due)
+    if event is None:
+        return False
+    out += [fx.Log(event), fx.Record(event)]
+    return True
+
+
+def disturbed(
+    session: Session, desktop: frozenset[Disturb], now: Now, out: list[fx.Effect]
+) -> None:
+    """The desktop watchers' reasons changed (a :class:`Disturbance`)."""
+    _follow(session, session.dnd.follow(desktop, session.status.camera_busy is not None), now, out)
+
+
+def camera_followed(session: Session, now: Now, out: list[fx.Effect]) -> None:
+    """The worker lent the camera to a call or got it back (``CameraBusy``/``CameraFree``,
+    already applied to the status)."""
+    lent = session.status.camera_busy is not None
+    _follow(session, session.dnd.follow(session.dnd.desktop, lent), now, out)
+
+
+def _follow(session: Session, due: PromptDue | None, now: Now, out: list[fx.Effect]) -> None:
+    """Offer the break held back, once, if it still makes sense now: not stopped,
+    paused or in quiet hours, and still the sitting spell it was due in (a spell that
+    started after it, or none, means the person has had a break since)."""
+    if due is None or session.stopped or session.status.paused or session.quiet(now):
+        return
+    spell = session.status.sitting_since
+    if spell is None or spell > due.t:
+        return
+    t = session.time(now)
+    lasted = None if due.lasted is None else due.lasted + max(t - due.t, 0.0)
+    session.show(replace(due, t=t, lasted=lasted), out)
+
+
+__all__ = ["HoldBack", "camera_followed", "disturbed", "held"]
