@@ -74,7 +74,8 @@ class StretchWindowProcess(ChildWindowProcess[StretchResult]):
     """One stretch window in a child process; the tray polls it from its own tick.
 
     ``env`` is the child's environment (None: this process's). ``hold_seconds``
-    overrides the prompt's hold time (tests use 1 s). ``clock`` measures ``seconds_open``
+    overrides the prompt's hold time (tests use 1 s); ``sound`` plays a soft chime when a
+    hold ends (off by default). ``clock`` measures ``seconds_open``
     for results the child did not report itself.
     """
 
@@ -89,6 +90,7 @@ class StretchWindowProcess(ChildWindowProcess[StretchResult]):
         env: Mapping[str, str] | None = None,
         *,
         hold_seconds: float | None = None,
+        sound: bool = False,
         python: str = sys.executable,
         clock: Clock = SYSTEM,
     ) -> None:
@@ -96,12 +98,16 @@ class StretchWindowProcess(ChildWindowProcess[StretchResult]):
         self.prompt_id = prompt_id
         self.snooze_minutes = snooze_minutes
         self.hold_seconds = hold_seconds
+        self.sound = sound
 
     def arguments(self) -> list[str]:
-        """``--prompt-id``, ``--snooze-minutes`` and, if set, ``--hold-seconds``."""
+        """``--prompt-id``, ``--snooze-minutes`` and, if set, ``--hold-seconds`` and
+        ``--sound``."""
         argv = ["--prompt-id", self.prompt_id, "--snooze-minutes", f"{self.snooze_minutes:g}"]
         if self.hold_seconds is not None:
             argv += ["--hold-seconds", f"{self.hold_seconds:g}"]
+        if self.sound:
+            argv.append("--sound")
         return argv
 
     def parse_line(self, line: str) -> StretchResult:

@@ -1,19 +1,24 @@
-"""The stretch-break window: the prompt, its steps, a hold countdown and three answers.
+"""The stretch-break window: the stretch, its drawing, a hold countdown and three answers.
 
 Run as its own process so Tk owns that process's main thread and never shares one with
 the tray (whose side is :mod:`posture_watch.desktop.stretch_process`)::
 
     python -m posture_watch.desktop.stretch_window --prompt-id ID \\
-        [--snooze-minutes 10] [--hold-seconds N] [--parent-pid PID]
+        [--snooze-minutes 10] [--hold-seconds N] [--sound] [--parent-pid PID]
 
 On exit it prints exactly one JSON line (:meth:`StretchResult.to_json`) and exits 0. An
 unknown prompt id or a prompt without steps is one line on stderr and exit 2.
 
 The window asks for attention without taking it: it sits near the bottom-right corner of
-the screen and never forces focus or grabs input. Keys, once the person is in it:
-Return = Done, Escape = Skip, Space = Start hold (the hold button has the window's focus).
-Closing it with the window manager answers ``dismissed``. The answer buttons fill the
-bottom row in three equal columns — Done, Snooze, Skip — ``PAD`` pixels from the edges.
+the screen and never forces focus or grabs input. It wears the theme of
+:mod:`~posture_watch.desktop.theme` (dark or light as the desktop prefers, scaled for the
+screen). One hold at a time: "Left side · 2 of 3" for a two-sided stretch, "Repetition 2
+of 3" otherwise, with a ring that empties as the hold runs and the seconds left in it;
+``--sound`` plays a soft chime when a hold ends. Keys, once the person is in it: Space =
+Start hold (it has the window's focus), Return = Done (the default button, drawn in the
+accent colour), Escape = Snooze, Tab moves between the buttons. Closing it with the window
+manager answers ``dismissed``. The answer buttons fill the bottom row in three equal
+columns — Done, Snooze, Skip — :data:`PAD` pixels (at 96 DPI) from the edges.
 
 tkinter is imported only when a window is built, so the tray can import this module (for
 :class:`StretchWindowProcess`) without loading Tk or needing it installed.
@@ -32,34 +37,37 @@ from typing import TYPE_CHECKING
 
 from posture_watch.clock import SYSTEM, Clock
 from posture_watch.core.prompts import Prompt
+from posture_watch.core.stretch_drawings import drawing_for
 from posture_watch.desktop.child_window import (
-    SECONDARY_TEXT,
-    paragraph,
     place_in_corner,
     positive_number,
-    readable_colours,
     run_window,
 )
+from posture_watch.desktop.chime import play_chime
+from posture_watch.desktop.drawing_canvas import paint
 from posture_watch.desktop.lifeline import add_parent_option
 from posture_watch.desktop.stretch_process import (
     StretchAnswer,
     StretchResult,
     StretchWindowProcess,
 )
+from posture_watch.desktop.theme import Theme, apply_theme
 from posture_watch.errors import ConfigError, PostureWatchError
 from posture_watch.prompt_library import load_prompts
 
 if TYPE_CHECKING:
     import tkinter as tk
+    from tkinter import ttk
 
 #: Gap between the window and the screen's right and bottom edges, pixels (the bottom one
 #: leaves room for a taskbar).
 MARGIN_RIGHT, MARGIN_BOTTOM = 24, 64
-#: Padding around the window's content, pixels.
-PAD = 8
-#: Width at which the texts wrap, pixels.
-WRAP = 420
+#: Padding around the window's content, pixels at 96 DPI.
+PAD = 16
+#: Width at which the steps wrap, the drawing's and the ring's sides: pixels at 96 DPI.
+WRAP, DRAWING, RING = 340, 150, 96
 TICK_MS = 100
+SIDES = ("Left side", "Right side")
 
 
 class HoldPhase(StrEnum):
@@ -74,66 +82,101 @@ class HoldPhase(StrEnum):
 class HoldStatus:
     """What the window shows: ``repetition`` is 1-based (the last one once finished),
     ``seconds_left`` belongs to the hold under way (the full hold when ready, 0 when
-    finished)."""
+    finished), ``side`` is "" for a one-sided stretch, else the side held now."""
 
     phase: HoldPhase
     repetition: int
     repetitions: int
     repetitions_done: int
     seconds_left: float
+    side: str = ""
+    hold_seconds: float = 0.0
+
+    @property
+    def fraction_left(self) -> float:
+        """How much of the hold is still to go, 0 to 1 (what the ring shows)."""
+        if self.hold_seconds <= 0 or self.phase is HoldPhase.FINISHED:
+            return 0.0
+        return max(0.0, min(1.0, self.seconds_left / self.hold_seconds))
 
 
 @dataclass(frozen=True)
 class HoldCountdown:
     """The hold timer as a value; every method takes ``now`` (monotonic seconds).
 
-    The person starts each hold; it ends by itself after ``hold_seconds`` and counts as one
-    repetition done. Reads no clock and needs no Tk, so tests step it with plain numbers.
+    The person starts each hold; it ends by itself after ``hold_seconds``. A repetition is
+    one hold per side (``sides`` 1 or 2: left, then right), so ``holds`` counts the holds
+    done. Reads no clock and needs no Tk, so tests step it with plain numbers.
     """
 
     hold_seconds: float
     repetitions: int
-    done: int = 0
+    holds: int = 0
     started_at: float | None = None
+    sides: int = 1
 
     def __post_init__(self) -> None:
         if self.hold_seconds <= 0 or self.repetitions <= 0:
             raise ValueError("hold_seconds and repetitions must be > 0")
-        if not 0 <= self.done <= self.repetitions:
-            raise ValueError("done must be between 0 and repetitions")
+        if self.sides not in (1, 2):
+            raise ValueError("sides must be 1 or 2")
+        if not 0 <= self.holds <= self.repetitions * self.sides:
+            raise ValueError("holds must be between 0 and repetitions x sides")
+
+    @property
+    def done(self) -> int:
+        """Whole repetitions done (every side held)."""
+        return self.holds // self.sides
 
     def settle(self, now: float) -> HoldCountdown:
         """Count the hold under way as done once its time is up."""
         if self.started_at is not None and now >= self.started_at + self.hold_seconds:
-            return replace(self, done=self.done + 1, started_at=None)
+            return replace(self, holds=self.holds + 1, started_at=None)
         return self
 
     def start(self, now: float) -> HoldCountdown:
         """Begin the next hold; no change while one is under way or when all are done."""
         settled = self.settle(now)
-        if settled.started_at is not None or settled.done >= settled.repetitions:
+        if settled.started_at is not None or settled.finished:
             return settled
         return replace(settled, started_at=now)
 
+    @property
+    def finished(self) -> bool:
+        """Every side of every repetition held."""
+        return self.holds >= self.repetitions * self.sides
+
     def status(self, now: float) -> HoldStatus:
-        """Phase, repetition and seconds left at ``now``."""
+        """Phase, repetition, side and seconds left at ``now``."""
         s = self.settle(now)
-        if s.done >= s.repetitions:
-            return HoldStatus(HoldPhase.FINISHED, s.repetitions, s.repetitions, s.done, 0.0)
+        hold = s.hold_seconds
+        if s.finished:
+            return HoldStatus(HoldPhase.FINISHED, s.repetitions, s.repetitions, s.done, 0.0,
+                              hold_seconds=hold)  # fmt: skip
+        side = SIDES[s.holds % 2] if s.sides == 2 else ""
+        repetition = s.holds // s.sides + 1
         if s.started_at is None:
-            return HoldStatus(HoldPhase.READY, s.done + 1, s.repetitions, s.done, s.hold_seconds)
-        left = min(s.hold_seconds, s.started_at + s.hold_seconds - now)
-        return HoldStatus(HoldPhase.HOLDING, s.done + 1, s.repetitions, s.done, left)
+            return HoldStatus(HoldPhase.READY, repetition, s.repetitions, s.done, hold, side, hold)
+        left = min(hold, s.started_at + hold - now)
+        return HoldStatus(HoldPhase.HOLDING, repetition, s.repetitions, s.done, left, side, hold)
 
 
 def hold_texts(status: HoldStatus) -> tuple[str, str]:
-    """The repetition line and the countdown line for a status."""
+    """The repetition line ("Left side · 2 of 3") and the line under it."""
     if status.phase is HoldPhase.FINISHED:
         return f"Well done: all {status.repetitions} repetitions held.", ""
-    repetition = f"Repetition {status.repetition} of {status.repetitions}"
+    count = f"{status.repetition} of {status.repetitions}"
+    repetition = f"{status.side} · {count}" if status.side else f"Repetition {count}"
     if status.phase is HoldPhase.HOLDING:
         return repetition, f"Hold… {math.ceil(status.seconds_left)} s"
     return repetition, f"Hold for {status.seconds_left:g} s, then relax."
+
+
+def ring_seconds(status: HoldStatus) -> str:
+    """The number in the ring: whole seconds left, rounded up; a tick once finished."""
+    if status.phase is HoldPhase.FINISHED:
+        return "✓"
+    return str(math.ceil(status.seconds_left))
 
 
 def answer_buttons(snooze_minutes: float) -> tuple[tuple[str, StretchAnswer], ...]:
@@ -161,7 +204,9 @@ class StretchWindow:
     """The Tk window for one prompt; :meth:`run` blocks until it is answered.
 
     ``hold_seconds`` overrides the prompt's hold time. A prompt without holds (no
-    repetitions) gets no countdown. Raises PostureWatchError when there is no display.
+    repetitions) gets no countdown; one the guide has no drawing for gets no drawing.
+    ``sound`` plays the chime when a hold ends. Raises PostureWatchError when there is no
+    display.
     """
 
     def __init__(
@@ -170,68 +215,142 @@ class StretchWindow:
         *,
         snooze_minutes: float = 10,
         hold_seconds: float | None = None,
+        sound: bool = False,
         clock: Clock = SYSTEM,
     ) -> None:
         import tkinter as tk  # here, not at the top: see the module docstring
+        from tkinter import ttk
 
         self.prompt = prompt
+        self.sound = sound
         self._clock = clock
         self._opened_at = clock.monotonic()
         self._answer: StretchAnswer | None = None
         hold = prompt.hold_seconds if hold_seconds is None else hold_seconds
         has_holds = hold > 0 and prompt.repetitions > 0
-        self.countdown = HoldCountdown(hold, prompt.repetitions) if has_holds else None
+        sides = 2 if prompt.both_sides else 1
+        self.countdown = HoldCountdown(hold, prompt.repetitions, sides=sides) if has_holds else None
+        self._shown_holds = 0
+        self._shown_side = ""
         try:
             self.root = tk.Tk(className="posture-watch")
         except tk.TclError as exc:
             raise PostureWatchError(f"cannot open the stretch window: {exc}") from exc
-        readable_colours(self.root)
+        self.theme: Theme = apply_theme(self.root)
         self.root.withdraw()  # shown by _place, already in its corner
         self.root.title(f"posture-watch: {prompt.title}")
         self.root.resizable(False, False)
-        body = tk.Frame(self.root, padx=PAD, pady=PAD)
+        pad = self.theme.px(PAD)
+        body = ttk.Frame(self.root, padding=pad)
         body.pack(fill="both", expand=True)
         self._add_texts(body)
+        self._add_middle(body)
         if self.countdown is not None:
             self._add_hold(body)
         self._add_answers(body, snooze_minutes)
         self.root.protocol("WM_DELETE_WINDOW", lambda: self.finish(StretchAnswer.DISMISSED))
         self.root.bind("<Return>", lambda _event: self.finish(StretchAnswer.DONE))
-        self.root.bind("<Escape>", lambda _event: self.finish(StretchAnswer.SKIPPED))
+        self.root.bind("<KP_Enter>", lambda _event: self.finish(StretchAnswer.DONE))
+        self.root.bind("<Escape>", lambda _event: self.finish(StretchAnswer.SNOOZED))
         self._tick_id: str | None = None
         self._place()
 
-    def _add_texts(self, body: tk.Frame) -> None:
-        paragraph(body, self.prompt.title, WRAP, font="TkHeadingFont").pack(fill="x")
-        paragraph(body, self.prompt.text, WRAP).pack(fill="x", pady=(4, 4))
-        for number, step in enumerate(self.prompt.steps, 1):
-            paragraph(body, f"{number}. {step}", WRAP).pack(fill="x")
-        source = f"From the guide: {self.prompt.source}"
-        paragraph(body, source, WRAP, fg=SECONDARY_TEXT, font="TkSmallCaptionFont").pack(
-            fill="x", pady=(4, 0)
+    def _add_texts(self, body: ttk.Frame) -> None:
+        from tkinter import ttk
+
+        wrap = self.theme.px(WRAP + DRAWING + PAD)
+        ttk.Label(body, text=self.prompt.title, style="Title.TLabel", wraplength=wrap).pack(
+            anchor="w"
+        )
+        ttk.Label(body, text=self.prompt.text, wraplength=wrap, justify="left").pack(
+            anchor="w", fill="x", pady=(self.theme.px(4), 0)
         )
 
-    def _add_hold(self, body: tk.Frame) -> None:
+    def _add_middle(self, body: ttk.Frame) -> None:
+        """The drawing on the left (when the guide has one), the steps on the right."""
         import tkinter as tk
+        from tkinter import ttk
 
-        row = tk.Frame(body)
-        row.pack(fill="x", pady=(PAD, 0))
-        self._repetition = tk.Label(row, anchor="w", font="TkHeadingFont")
-        self._repetition.pack(side="left")
-        self._start = tk.Button(row, text="Start hold", command=self.start_hold)
-        self._start.pack(side="right")
-        self._seconds = tk.Label(row, anchor="e")
-        self._seconds.pack(side="right", padx=PAD)
+        row = ttk.Frame(body)
+        row.pack(fill="x", pady=(self.theme.px(PAD), 0))
+        self._canvas: tk.Canvas | None = None
+        if drawing_for(self.prompt.id) is not None:
+            side = self.theme.px(DRAWING)
+            self._canvas = tk.Canvas(
+                row, width=side, height=side, highlightthickness=0,
+                background=self.theme.palette.background,
+            )  # fmt: skip
+            self._canvas.pack(side="left", anchor="n", padx=(0, self.theme.px(PAD)))
+            self._paint_drawing()
+        steps = ttk.Frame(row)
+        steps.pack(side="left", fill="both", expand=True)
+        wrap = self.theme.px(WRAP if self._canvas is not None else WRAP + DRAWING + PAD)
+        for number, step in enumerate(self.prompt.steps, 1):
+            ttk.Label(steps, text=f"{number}.  {step}", wraplength=wrap, justify="left").pack(
+                anchor="w", pady=(0, self.theme.px(4))
+            )
+        source = f"From the guide: {self.prompt.source}"
+        ttk.Label(steps, text=source, style="Secondary.TLabel", wraplength=wrap).pack(
+            anchor="w", pady=(self.theme.px(4), 0)
+        )
+
+    def _paint_drawing(self, right_side: bool = False) -> None:
+        drawing = drawing_for(self.prompt.id, right_side=right_side)
+        if self._canvas is not None and drawing is not None:
+            paint(self._canvas, drawing, self.theme.px(DRAWING), self.theme.palette)
+
+    def _add_hold(self, body: ttk.Frame) -> None:
+        """The ring with the seconds left, the side and repetition, and Start hold."""
+        import tkinter as tk
+        from tkinter import ttk
+
+        row = ttk.Frame(body)
+        row.pack(fill="x", pady=(self.theme.px(PAD), 0))
+        side = self.theme.px(RING)
+        self._ring = tk.Canvas(
+            row, width=side, height=side, highlightthickness=0,
+            background=self.theme.palette.background,
+        )  # fmt: skip
+        self._ring.pack(side="left")
+        texts = ttk.Frame(row)
+        texts.pack(side="left", fill="x", expand=True, padx=(self.theme.px(PAD), 0))
+        self._repetition = ttk.Label(texts, style="Heading.TLabel")
+        self._repetition.pack(anchor="w")
+        self._seconds = ttk.Label(texts)
+        self._seconds.pack(anchor="w", pady=(self.theme.px(2), self.theme.px(8)))
+        self._start = ttk.Button(texts, text="Start hold  (Space)", command=self.start_hold)
+        self._start.pack(anchor="w")
         self._start.focus_set()  # Tk's focus within the window only: nothing is taken
 
-    def _add_answers(self, body: tk.Frame, snooze_minutes: float) -> None:
-        import tkinter as tk
+    def _draw_ring(self, fraction: float, label: str) -> None:
+        ring, colours = self._ring, self.theme.palette
+        side = self.theme.px(RING)
+        width = self.theme.px(8)
+        inset = width / 2 + 1
+        box = (inset, inset, side - inset, side - inset)
+        ring.delete("all")
+        ring.create_oval(*box, outline=colours.track, width=width)
+        if fraction > 0:
+            ring.create_arc(*box, start=90, extent=-359.9 * fraction, style="arc",
+                            outline=colours.accent, width=width)  # fmt: skip
+        ring.create_text(side / 2, side / 2, text=label, font="PWCountdown", fill=colours.text)
 
-        row = tk.Frame(body)
-        row.pack(fill="x", pady=(PAD, 0))
+    def _add_answers(self, body: ttk.Frame, snooze_minutes: float) -> None:
+        from tkinter import ttk
+
+        row = ttk.Frame(body)
+        row.pack(fill="x", pady=(self.theme.px(PAD), 0))
+        pad = self.theme.px(PAD) // 2
         for column, (text, answer) in enumerate(answer_buttons(snooze_minutes)):
-            button = tk.Button(row, text=text, command=functools.partial(self.finish, answer))
-            button.grid(row=0, column=column, sticky="ew", padx=(0 if column == 0 else PAD, 0))
+            done = answer is StretchAnswer.DONE
+            button = ttk.Button(
+                row,
+                text=text,
+                command=functools.partial(self.finish, answer),
+                style="Accent.TButton" if done else "TButton",
+                default="active" if done else "normal",
+            )
+            button.grid(row=0, column=column, sticky="ew", padx=(0 if column == 0 else pad, 0))
             row.columnconfigure(column, weight=1, uniform="answers")
 
     def _place(self) -> None:
@@ -249,9 +368,17 @@ class StretchWindow:
         now = self._clock.monotonic()
         self.countdown = self.countdown.settle(now)
         status = self.countdown.status(now)
+        if self.countdown.holds > self._shown_holds:
+            self._shown_holds = self.countdown.holds
+            if self.sound:
+                play_chime()
         repetition, seconds = hold_texts(status)
         self._repetition.configure(text=repetition)
         self._seconds.configure(text=seconds)
+        self._draw_ring(status.fraction_left, ring_seconds(status))
+        if status.side != self._shown_side and status.side:
+            self._shown_side = status.side
+            self._paint_drawing(right_side=status.side == SIDES[1])
         self._start.configure(state="normal" if status.phase is HoldPhase.READY else "disabled")
 
     def _tick(self) -> None:
@@ -287,6 +414,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--hold-seconds", type=positive_number, metavar="N", help="override the hold time (tests)"
     )
+    parser.add_argument("--sound", action="store_true", help="play a soft chime when a hold ends")
     add_parent_option(parser)
     return parser
 
@@ -298,7 +426,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     def build() -> StretchWindow:
         prompt = find_prompt(args.prompt_id, load_prompts())
         return StretchWindow(
-            prompt, snooze_minutes=args.snooze_minutes, hold_seconds=args.hold_seconds
+            prompt,
+            snooze_minutes=args.snooze_minutes,
+            hold_seconds=args.hold_seconds,
+            sound=args.sound,
         )
 
     return run_window("stretch window", build, args.parent_pid)
@@ -316,6 +447,7 @@ __all__ = [
     "find_prompt",
     "hold_texts",
     "main",
+    "ring_seconds",
 ]
 
 if __name__ == "__main__":

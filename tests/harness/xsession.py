@@ -83,7 +83,8 @@ class XSessionError(RuntimeError):
 
 
 class XSession:
-    """Xvfb (1024x768x24) plus optional session bus, dunst and trayer; a context manager.
+    """Xvfb (``screen``, 1024x768x24 unless told, at ``dpi`` when given) plus optional
+    session bus, dunst and trayer; a context manager.
 
     ``dbus`` is implied by ``dunst``. ``env`` is a copy of ``os.environ`` taken on entry
     with ``DISPLAY`` and ``DBUS_SESSION_BUS_ADDRESS`` pointing at this session (without a
@@ -91,8 +92,17 @@ class XSession:
     """
 
     def __init__(
-        self, *, dbus: bool = True, dunst: bool = True, trayer: bool = True, timeout: float = 10.0
+        self,
+        *,
+        dbus: bool = True,
+        dunst: bool = True,
+        trayer: bool = True,
+        timeout: float = 10.0,
+        screen: tuple[int, int] = SCREEN,
+        dpi: int | None = None,
     ) -> None:
+        self.screen = screen
+        self.dpi = dpi  # None: Xvfb's own (its default screen size gives about 96)
         self.with_dbus = dbus or dunst
         self.with_dunst = dunst
         self.with_trayer = trayer
@@ -192,8 +202,10 @@ class XSession:
     def _start_xvfb(self) -> None:
         # -displayfd: Xvfb picks a free display and writes its number once it accepts
         # connections, which is both the readiness signal and the answer.
-        size = f"{SCREEN[0]}x{SCREEN[1]}x24"
+        size = f"{self.screen[0]}x{self.screen[1]}x24"
         argv = ["Xvfb", "-displayfd", "{fd}", "-screen", "0", size, "-nolisten", "tcp", "-noreset"]
+        if self.dpi is not None:
+            argv += ["-dpi", str(self.dpi)]
         number = self._read_announcement("Xvfb", argv)
         self.display = f":{number}"
 
