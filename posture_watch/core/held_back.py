@@ -75,13 +75,15 @@ class HeldTally:
     def total(self) -> int:
         return sum(n for _, n in self.by_why)
 
+    @property
+    def parts(self) -> str:
+        """``full-screen window 2, notifications paused 1``."""
+        return ", ".join(f"{WORDS[why]} {n}" for why, n in self.by_why)
+
     def text(self) -> str:
         """``nudges held back: 3 (full-screen window 2, notifications paused 1)``; ``''``
         when none was."""
-        if not self.total:
-            return ""
-        parts = ", ".join(f"{WORDS[why]} {n}" for why, n in self.by_why)
-        return f"nudges held back: {self.total} ({parts})"
+        return f"nudges held back: {self.total} ({self.parts})" if self.total else ""
 
 
 def tally_held(records: Iterable[HeldRecord]) -> HeldTally:

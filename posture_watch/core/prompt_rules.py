@@ -74,6 +74,9 @@ class Why(StrEnum):
     #: Not a rule: the desktop did not show the notification (server frozen or gone), so
     #: the history does not count it as a prompt somebody saw.
     NOT_SHOWN = "not_shown"
+    #: Not a rule either: it came less than a minute after another nudge and was merged
+    #: into the one that asks more (:mod:`posture_watch.core.nudge_spacing`).
+    MERGED = "merged"
 
 
 @dataclass(frozen=True)

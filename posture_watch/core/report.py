@@ -23,6 +23,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 import numpy as np
 
+from posture_watch.core.held_back import HeldRecord, HeldTally, tally_held
 from posture_watch.core.journal import JournalEntry
 from posture_watch.core.prompts import TILT_LIMIT_DEG, Problem
 
@@ -143,6 +144,7 @@ class History:
     pauses: tuple[Interval, ...] = ()
     camera_problems: tuple[Interval, ...] = ()
     journal: tuple[JournalEntry, ...] = ()
+    held_back: tuple[HeldRecord, ...] = ()  # nudges do not disturb held back
 
 
 @dataclass(frozen=True)
@@ -219,6 +221,8 @@ class Summary:
     last_seen: float | None
     problem: Problem | None  # what the slouching looked like, None without slouch
     days_monitored: int = 0  # local days with any monitoring (for per-day averages)
+    #: Nudges do not disturb held back, by why (a full-screen window, ...).
+    held_back: HeldTally = field(default_factory=HeldTally)
 
     @property
     def monitored_s(self) -> float:
@@ -303,6 +307,7 @@ def summarize(history: History, first_day: date, tz: tzinfo, n_days: int = 1) ->
         last_seen=float(seen[-1]) + 60.0 if seen.size else None,
         problem=slouch_problem(rows),
         days_monitored=int(np.unique(_hour_index(seen, edges) // 24).size),
+        held_back=tally_held(h for h in history.held_back if start <= h.t < end),
     )
 
 

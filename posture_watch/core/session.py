@@ -31,6 +31,7 @@ from posture_watch.core.events import (
     SittingBoutEnded,
 )
 from posture_watch.core.menu import MenuAction
+from posture_watch.core.nudge_timing import NudgeTiming, why_not
 from posture_watch.core.prompt_rules import (
     Answer,
     PromptDue,
@@ -58,6 +59,7 @@ from posture_watch.core.stream import (
     Notice,
     NotificationAnswered,
     Now,
+    NudgeAction,
     NudgeResult,
     PromptEvent,
     ReportWritten,
@@ -118,6 +120,8 @@ class Session:
         self._started = now.mono
         self.today = Today(tz)
         self._view = TrayView()
+        #: The warning before a break, Postpone and Skip, a minute between nudges.
+        self.timing = NudgeTiming()
         #: Do not disturb: the reasons nudges wait now and what was held back.
         self.dnd = dnd.HoldBack()
 
@@ -172,6 +176,8 @@ class Session:
                 self.status.error, self.exit_code = WORKER_LOST, 1
                 out.append(fx.Notify("posture-watch stopped", WORKER_LOST, urgency="critical"))
                 self.stop(out, exit_code=1)
+            case NotificationAnswered(action=NudgeAction.POSTPONE | NudgeAction.SKIP):
+                self.timing.answered(item.action, self.time(now), self.settings.breaks, out)
             case NotificationAnswered():
                 pass  # issue 19: the notification buttons (to come)
             case Disturbance(reasons=reasons):
@@ -218,13 +224,19 @@ class Session:
         if self.scheduler is None:
             return
         paused, quiet = self.status.paused, self.quiet(now)
+        why = why_not(t, verdict.state, self.scheduler, paused=paused, quiet=quiet)
+        events = self.timing.before_rules(  # the warning before a break; Postpone, Skip
+            t, verdict.sitting_since, verdict.events, self.settings.breaks,
+            can_warn=why is None and not self.dnd.reasons, out=out,
+        )  # fmt: skip
         for decision in self.scheduler.step(
-            t, verdict.state, verdict.events, paused=paused, quiet=quiet, problem=problem
+            t, verdict.state, events, paused=paused, quiet=quiet, problem=problem
         ):
             if isinstance(decision, PromptDue):
                 self.show(decision, out)
             else:
                 self._journal(decision, out)
+        self._release(t, why, out)  # a nudge that waited for the minute to end
 
     def _event(
         self, event: TimelineEvent | WorkerEvent | PromptEvent, now: Now, out: list[fx.Effect]
@@ -278,12 +290,20 @@ class Session:
         disturb may hold it back instead (:mod:`~posture_watch.core.do_not_disturb`)."""
         if dnd.held(self, due, out):
             return
+        if due.reason is not Reason.MANUAL and not self.timing.let_through(due, out):
+            return  # another nudge went out less than a minute ago: this one waits
         self.counts.prompts += 1
         if due.reason is Reason.MANUAL:
             self._shown_prompt(due, out)
             return
         nudge = nudge_message(due, windows=self.settings.windows)
         out.append(fx.Notify(nudge.title, nudge.body, nudge=due))
+
+    def _release(self, t: float, why: Why | None, out: list[fx.Effect]) -> None:
+        """Show the nudge that waited for a minute after the last one, once it is over."""
+        due = self.timing.release(t, why, out)
+        if due is not None:
+            self.show(due, out)
 
     def _nudge_result(self, due: PromptDue, shown: bool, out: list[fx.Effect]) -> None:
         if not shown:  # nobody saw it: the history must not count it as a prompt shown
@@ -379,6 +399,10 @@ class Session:
             out.append(fx.WriteReport(self._timer.report_day))
             if self.settings.journal_prompt and not self.today.has_journal_entry(now.local.date()):
                 self.want(WindowKind.JOURNAL, out)  # "How do you feel today?" once a day
+        if self.scheduler is not None and not self.stopped:  # a nudge that waited
+            t, paused, quiet = self.time(now), self.status.paused, self.quiet(now)
+            why = why_not(t, self.status.posture, self.scheduler, paused=paused, quiet=quiet)
+            self._release(t, why, out)
         stop_after = self.settings.stop_after
         if not self.stopped and stop_after is not None and now.mono - self._started >= stop_after:
             self.stop(out)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from posture_watch.core.break_warning import BreakRules
 from posture_watch.core.pause_rules import MORNING
 
 
@@ -42,6 +43,9 @@ class SessionSettings:
     #: When "Pause until tomorrow" ends: minutes after midnight, the next morning
     #: (:func:`posture_watch.core.pause_rules.tomorrow_morning`).
     morning: int = MORNING
+    #: The warning before a break nudge and its Postpone and Skip
+    #: (:mod:`posture_watch.core.break_warning`); None: no warning.
+    breaks: BreakRules | None = None
 
 
 __all__ = ["QuietRule", "SessionSettings"]

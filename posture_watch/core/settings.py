@@ -86,11 +86,15 @@ class SamplingConfig:
 @dataclass(frozen=True)
 class PromptConfig:
     """Check-in prompts: every ``check_every`` seconds (0 = off), at most ``max_per_hour``
-    an hour; ``snooze`` seconds of silence when the user snoozes."""
+    an hour; ``snooze`` seconds of silence when the user snoozes. ``break_warning``
+    seconds before a break nudge, a warning with Postpone and Skip (0 = none); a break
+    may be postponed ``max_postpones`` times in one sitting spell."""
 
     check_every: float = 45 * MINUTE
     max_per_hour: int = 4
     snooze: float = 10 * MINUTE
+    break_warning: float = 60.0
+    max_postpones: int = 2
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,10 @@ PLAIN: dict[str, str] = {
     "prompts.check_every": "a posture check after this much time at the desk; 0 turns it off",
     "prompts.max_per_hour": "at most this many nudges in an hour",
     "prompts.snooze": "how long Snooze in the stretch window keeps nudges away",
+    "prompts.break_warning": 'how long before a break nudge a warning comes ("Break in 1 min", '
+    "with Postpone 5 min and Skip); 0 turns it off",
+    "prompts.max_postpones": "how many times a break may be postponed in one sitting spell; "
+    "after that the warning offers Skip only",
     "quiet_hours.enabled": "turn quiet hours on: no nudges between start and end",
     "quiet_hours.start": "when quiet hours begin (24-hour clock)",
     "quiet_hours.end": "when quiet hours end; the range may run past midnight (22:00 to 07:00)",

@@ -162,6 +162,10 @@ TABLES: dict[str, tuple[str, str, dict[str, tuple[Kind, str]]]] = {
                         "minutes between posture check-ins, 0 = off"),
         "max_per_hour": (NumberKey(1, 60, whole=True), "at most this many nudges an hour"),
         "snooze": (NumberKey(1, 240, MINUTES, MINUTE), "minutes of silence after a snooze"),
+        "break_warning": (NumberKey(0, 600, SECONDS, note="0 = off"),
+                          "seconds of warning before a break nudge, 0 = off"),
+        "max_postpones": (NumberKey(0, 10, whole=True),
+                          "times a break may be postponed (5 min each) in one sitting spell"),
     }),
     "quiet_hours": ("quiet_hours", "no nudges in this range (may wrap midnight)", {
         "enabled": (BoolKey(), "true or false"),

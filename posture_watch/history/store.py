@@ -37,6 +37,7 @@ from posture_watch.core.events import (
     SittingBoutEnded,
     SlouchAlert,
 )
+from posture_watch.core.held_back import Disturb, HeldRecord, PromptHeld
 from posture_watch.core.journal import JournalEntry
 from posture_watch.core.minutes import MEDIAN_FEATURES, MINUTE, MinuteRow
 from posture_watch.core.prompt_rules import PromptAnswered, PromptShown, PromptSuppressed
@@ -386,7 +387,7 @@ class HistoryStore:
                     )
                 case PromptAnswered():
                     _answer(conn, event.prompt_id, str(event.answer), wall_t)
-                case PromptSuppressed():
+                case PromptSuppressed() | PromptHeld():  # held: why is a Disturb value
                     conn.execute(
                         "INSERT INTO suppressed VALUES (?, ?, ?)",
                         (wall_t, str(event.reason), str(event.why)),
@@ -552,6 +553,8 @@ class HistoryStore:
 
 
 _JOURNAL_COLUMNS = ("t", "pain", "areas", "note", "numbness", "weakness")
+#: The ``why`` of the suppressed rows that are nudges do not disturb held back.
+_HELD = ", ".join(f"'{why.value}'" for why in Disturb)
 _MINUTES_SQL = (
     f"SELECT {', '.join(MINUTE_COLUMNS)} FROM minutes "
     "WHERE minute >= ? AND minute < ? ORDER BY minute"
@@ -581,6 +584,11 @@ def _read_history(
         f"SELECT {', '.join(_JOURNAL_COLUMNS)} FROM journal WHERE t >= ? AND t < ? ORDER BY t",
         (journal_start, end),
     )
+    held_back = conn.execute(
+        f"SELECT t, reason, why FROM suppressed WHERE t >= ? AND t < ? AND why IN ({_HELD})"
+        " ORDER BY t",
+        window,
+    )
     return History(
         start=start,
         end=end,
@@ -592,6 +600,7 @@ def _read_history(
         pauses=spans("pauses"),
         camera_problems=spans("camera_problems"),
         journal=tuple(_journal_entry(*row) for row in journal),
+        held_back=tuple(HeldRecord(*row) for row in held_back),
     )
 
 

@@ -211,6 +211,9 @@ def _figures(s: Summary, pain: int | None, span: str) -> str:
         )
     else:
         cells.append(("0", "stretches or breaks offered"))
+    held = s.held_back
+    if held.total:  # do not disturb: never dropped silently
+        cells.append((str(held.total), f"nudges held back ({held.parts})"))
     if pain is not None:
         cells.append((f"{pain}/10", "highest pain logged"))
     items = "".join(

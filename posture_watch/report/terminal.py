@@ -90,6 +90,8 @@ def _figures(s: Summary, tz: tzinfo, week: bool = False) -> list[str]:
         plural(s.breaks, "break"),
         _nudges(s),
     ]
+    if s.held_back.total:  # do not disturb: never dropped silently
+        second.append(s.held_back.text())
     p = s.prompts
     if p.asked:
         third = [

@@ -22,6 +22,7 @@ from typing import Any, cast
 from posture_watch.clock import Clock, SystemClock, local_datetime, local_timezone
 from posture_watch.config import AppConfig
 from posture_watch.core import effects as fx
+from posture_watch.core.break_warning import BreakRules
 from posture_watch.core.control_protocol import ControlReply
 from posture_watch.core.journal import JournalEntry
 from posture_watch.core.menu import MenuAction
@@ -118,6 +119,7 @@ class TrayController:
             first_run_hint=first_run_hint,
             autostart=autostart_enabled(autostart),
             morning=config.pause.morning,
+            breaks=BreakRules.from_config(config),
             windows=can_open_windows() if windows is None else windows,
         )
         self.session = Session(settings, scheduler, self.now(), tz or local_timezone())

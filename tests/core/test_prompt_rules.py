@@ -351,6 +351,7 @@ def test_enums_serialise_as_plain_strings():
         "snoozed",
         "rate_limit",
         "not_shown",
+        "merged",
     ]
 
 

@@ -1,0 +1,240 @@
+"""The warning before a break nudge, with Postpone and Skip: pure rules per sitting spell.
+
+The timeline raises a :class:`~posture_watch.core.events.LongSittingAlert` once a sitting
+spell has lasted ``sit_max`` seconds, and the session turns it into a break nudge. A break
+that lands in the middle of a sentence gets dismissed, so ``warning`` seconds before it
+the session shows "Break in 1 min" with two buttons: Postpone 5 min, which moves this
+spell's break nudge 5 min later (at most ``max_postpones`` times a spell, then the warning
+offers Skip only), and Skip, which lets this spell go without a break nudge. Both are
+counted: they are events the history keeps and the report shows.
+
+:class:`BreakPlan` keeps one spell's postponements and does the rest by filtering the
+events the prompt rules see: an alert that comes before the postponed time is held back
+and handed on, with the spell's start, once that time has come; a skipped spell's alert is
+dropped. It reads no clock (``t`` is the events' true time) and does no I/O; the session
+(:mod:`posture_watch.core.nudge_timing`) makes its notifications and records its events.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from posture_watch.core.durations import format_span
+from posture_watch.core.events import BreakStarted, LongSittingAlert
+
+#: How far Postpone moves a break, seconds ("Postpone 5 min").
+POSTPONE = 300.0
+#: The ``prompt_id`` of the warning's notification: its buttons answer with it.
+WARNING_ID = "break-warning"
+
+
+class BreakSettings(Protocol):
+    """What :meth:`BreakRules.from_config` reads (``config.AppConfig`` has it)."""
+
+    @property
+    def decision(self) -> _SitMax: ...
+    @property
+    def prompts(self) -> _WarningSettings: ...
+
+
+class _SitMax(Protocol):
+    @property
+    def sit_max(self) -> float: ...
+
+
+class _WarningSettings(Protocol):
+    @property
+    def break_warning(self) -> float: ...
+    @property
+    def max_postpones(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class BreakRules:
+    """Seconds: a break nudge after ``sit_max`` of sitting, warned ``warning`` before
+    (0 = no warning), moved by ``postpone`` at most ``max_postpones`` times a spell."""
+
+    sit_max: float = 3000.0
+    warning: float = 60.0
+    postpone: float = POSTPONE
+    max_postpones: int = 2
+
+    def __post_init__(self) -> None:
+        for name in ("sit_max", "warning", "postpone"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+        if isinstance(self.max_postpones, bool) or self.max_postpones < 0:
+            raise ValueError(f"max_postpones must be a whole number >= 0, got {self.max_postpones}")
+
+    @classmethod
+    def from_config(cls, config: BreakSettings) -> BreakRules:
+        """The rules from the settings file: ``[sitting] sit_max`` and ``[prompts]``'s
+        ``break_warning`` and ``max_postpones``."""
+        prompts = config.prompts
+        return cls(
+            sit_max=float(config.decision.sit_max),
+            warning=float(prompts.break_warning),
+            max_postpones=int(prompts.max_postpones),
+        )
+
+
+@dataclass(frozen=True)
+class BreakPostponed:
+    """The person pressed Postpone at ``t``: the spell's break nudge now comes at
+    ``until``; ``number`` counts the postponements of this spell (1, 2…)."""
+
+    t: float
+    until: float
+    number: int
+
+
+@dataclass(frozen=True)
+class BreakSkipped:
+    """The person pressed Skip at ``t``: no break nudge in this sitting spell (its
+    nudge was due at ``due``)."""
+
+    t: float
+    due: float
+
+
+@dataclass(frozen=True)
+class WarningDue:
+    """Show the warning now (``t``): the break nudge is due at ``due``; ``can_postpone``
+    is whether the spell has a postponement left."""
+
+    t: float
+    due: float
+    can_postpone: bool
+
+
+def warning_words(
+    warning: WarningDue, rules: BreakRules, *, spacing: float = 0.0
+) -> tuple[str, str]:
+    """The warning's title and body. The time left is rounded ("Break in 1 min"); it is
+    never less than ``spacing``, since no nudge lands sooner after the warning.
+
+    >>> warning_words(WarningDue(0.0, 60.0, True), BreakRules())
+    ('Break in 1 min', 'Finish what you are doing, then stand up and leave the desk.')
+    """
+    left = format_span(max(warning.due - warning.t, spacing))
+    return f"Break in {left}", "Finish what you are doing, then stand up and leave the desk."
+
+
+class BreakPlan:
+    """One sitting spell's warning, postponements and skip (see the module docstring).
+
+    Feed it every verdict through :meth:`step`; :meth:`postpone` and :meth:`skip` are the
+    warning's buttons. A new spell (``sitting_since`` changes, or a break starts) starts
+    afresh: the count of postponements is per spell.
+    """
+
+    def __init__(self) -> None:
+        self._spell: float | None = None
+        self._postpones = 0
+        self._skipped = False
+        self._warned_for: float | None = None  # the due time the last warning named
+        self._held: LongSittingAlert | None = None  # the alert that waits for ``due``
+
+    @property
+    def postpones(self) -> int:
+        """Postponements in this spell so far."""
+        return self._postpones
+
+    def due(self, rules: BreakRules) -> float | None:
+        """When this spell's break nudge is due (true time), None outside a spell or
+        once skipped."""
+        if self._spell is None or self._skipped:
+            return None
+        return self._spell + rules.sit_max + self._postpones * rules.postpone
+
+    def step(
+        self,
+        t: float,
+        sitting_since: float | None,
+        events: Sequence[object],
+        rules: BreakRules,
+        *,
+        can_warn: bool = True,
+    ) -> tuple[tuple[object, ...], WarningDue | None]:
+        """The events the prompt rules should see at ``t``, and a warning to show now.
+
+        ``can_warn`` is False while a warning could not be shown (paused, away, quiet
+        hours, a snooze, another nudge less than a minute ago): it is tried again at the
+        next frame, as long as the break is still ahead."""
+        if any(isinstance(e, BreakStarted) for e in events) or sitting_since != self._spell:
+            self._new_spell(sitting_since)
+        kept: list[object] = []
+        for event in events:
+            if isinstance(event, LongSittingAlert) and self._holds(event, t, rules):
+                continue
+            kept.append(event)
+        due = self.due(rules)
+        if self._held is not None and due is not None and t >= due:
+            kept.append(LongSittingAlert(t, self._held.sitting_since))
+            self._held = None
+        return tuple(kept), self._warning(t, rules, can_warn)
+
+    def postpone(self, t: float, rules: BreakRules) -> BreakPostponed | None:
+        """Postpone pressed at ``t``: the break moves by ``rules.postpone``. None (nothing
+        changes) outside a spell, after Skip, past the limit, or once the break nudge
+        has already been shown."""
+        due = self.due(rules)
+        if due is None or self._postpones >= rules.max_postpones:
+            return None
+        if t >= due and self._held is None:  # the nudge came already
+            return None
+        self._postpones += 1
+        return BreakPostponed(t, due + rules.postpone, self._postpones)
+
+    def skip(self, t: float, rules: BreakRules) -> BreakSkipped | None:
+        """Skip pressed at ``t``: no break nudge in this spell. None outside a spell,
+        when skipped already, or once the break nudge has been shown."""
+        due = self.due(rules)
+        if due is None or (t >= due and self._held is None):
+            return None
+        self._skipped, self._held = True, None
+        return BreakSkipped(t, due)
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _new_spell(self, sitting_since: float | None) -> None:
+        self._spell, self._postpones, self._skipped = sitting_since, 0, False
+        self._warned_for = self._held = None
+
+    def _holds(self, alert: LongSittingAlert, t: float, rules: BreakRules) -> bool:
+        """Whether the timeline's ``alert`` waits (postponed) or goes (skipped)."""
+        if self._skipped:
+            return True
+        due = self.due(rules)
+        if self._postpones and due is not None and t < due:
+            self._held = alert
+            return True
+        return False
+
+    def _warning(self, t: float, rules: BreakRules, can_warn: bool) -> WarningDue | None:
+        due = self.due(rules)
+        if rules.warning <= 0 or due is None or not can_warn or self._warned_for == due:
+            return None
+        # never sooner than half-way through the spell: a warning as long as sit_max
+        # (allowed: each setting has its own range) would come as the person sits down
+        if not due - min(rules.warning, rules.sit_max / 2) <= t < due:
+            return None
+        self._warned_for = due
+        return WarningDue(t, due, self._postpones < rules.max_postpones)
+
+
+__all__ = [
+    "POSTPONE",
+    "WARNING_ID",
+    "BreakPlan",
+    "BreakPostponed",
+    "BreakRules",
+    "BreakSettings",
+    "BreakSkipped",
+    "WarningDue",
+    "warning_words",
+]
