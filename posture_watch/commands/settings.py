@@ -3,7 +3,8 @@
 Without an option it prints the effective settings as commented TOML (what the monitor
 would use, defaults included); ``--path`` prints where the file is, creating it with the
 defaults when missing, so an editor can open it; ``--check`` validates it and prints
-``ok PATH``. A file named with ``--config`` is never created.
+``ok PATH``; ``--edit`` opens the preferences window over it (a running monitor follows
+what it saves at once). A file named with ``--config`` is never created.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from posture_watch.errors import ConfigError
 def add_parser(
     subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
 ) -> argparse.ArgumentParser:
-    """Add ``settings [--path | --check] [--config FILE]``; ``args.run`` is
+    """Add ``settings [--path | --check | --edit] [--config FILE]``; ``args.run`` is
     :func:`run`."""
     parser = subparsers.add_parser(
         "settings",
@@ -38,11 +39,17 @@ def add_parser(
     which.add_argument(
         "--check", action="store_true", help="validate the settings file; print 'ok PATH'"
     )
+    which.add_argument(
+        "--edit",
+        action="store_true",
+        help="change the settings in the preferences window (a running monitor follows "
+        "them at once)",
+    )
     parser.add_argument(
         "--config",
         type=Path,
         metavar="FILE",
-        help="show, locate or check this settings file instead of your settings.toml "
+        help="show, locate, check or edit this settings file instead of your settings.toml "
         "(the file other commands take with --config)",
     )
     return parser
@@ -61,6 +68,10 @@ def run(args: argparse.Namespace) -> int:
         if not named:
             ensure_config_file(path)
         print(path)
+    elif args.edit:
+        from posture_watch.desktop.preferences_window import edit
+
+        return edit(path)
     elif args.check:
         load_config(path, create=False)
         missing = "" if path.exists() else " (no file yet: the defaults apply)"

@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from posture_watch.commands.demo import demo_notice, start_line
@@ -26,6 +27,7 @@ from posture_watch.commands.launch import (
     tell_desktop,
 )
 from posture_watch.commands.monitor_options import add_monitor_options
+from posture_watch.config import AppConfig
 from posture_watch.core.menu import MenuAction
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
@@ -39,7 +41,7 @@ from posture_watch.model import OWN_MODEL
 from posture_watch.monitor.control import ControlServer, relay
 from posture_watch.monitor.event_log import EventLog
 from posture_watch.monitor.instance import TRAY
-from posture_watch.monitor.setup import MonitorSetup
+from posture_watch.monitor.setup import MonitorSetup, demo_config
 from posture_watch.offline import enforce_offline_in_cli
 from posture_watch.prompt_library import load_prompts
 from posture_watch.tray.actions import DesktopActions
@@ -47,6 +49,7 @@ from posture_watch.tray.backend import TrayIcon, ensure_display
 from posture_watch.tray.controller import TrayController
 from posture_watch.tray.ports import HistorySink, Notifier, Window
 from posture_watch.tray.preload import preload
+from posture_watch.tray.settings_watch import SettingsWatch
 
 #: How long shutdown may wait for the monitor worker (the issue allows 2 s in all).
 JOIN_TIMEOUT = 1.5
@@ -177,6 +180,23 @@ def _desktop_ready() -> None:
     enforce_offline_in_cli(launcher=True)
 
 
+def _as_run(args: argparse.Namespace, setup: MonitorSetup) -> Callable[[AppConfig], AppConfig]:
+    """The settings file's values as this run uses them: the demo's short sitting time
+    and the command line's sampling intervals stay when the file changes."""
+
+    def adjust(config: AppConfig) -> AppConfig:
+        if setup.demo:
+            config = demo_config(config)
+        sampling = config.sampling
+        for name in ("stable_interval", "confirm_interval"):
+            given = getattr(args, name, None)
+            if given is not None:
+                sampling = replace(sampling, **{name: given})
+        return replace(config, sampling=sampling)
+
+    return adjust
+
+
 def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched) -> int:
     from posture_watch.desktop.notify import notifier_for_platform
     from posture_watch.desktop.stretch_process import StretchWindowProcess
@@ -192,12 +212,23 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
         PromptChooser(load_prompts(), seed=random.randrange(2**32)),
     )
     journal = EventLog(getattr(args, "events", None))
-    snooze_minutes = config.prompts.snooze / 60
+    snooze_minutes = [config.prompts.snooze / 60]  # the settings file may change it
 
     def open_stretch(prompt_id: str) -> Window:
-        window = StretchWindowProcess(prompt_id, snooze_minutes=snooze_minutes)
+        window = StretchWindowProcess(prompt_id, snooze_minutes=snooze_minutes[0])
         window.start()
         return window
+
+    def open_preferences() -> Window:
+        from posture_watch.desktop.preferences_process import PreferencesWindowProcess
+
+        window = PreferencesWindowProcess(launched.settings)
+        window.start()
+        return window
+
+    def on_settings(new: AppConfig) -> None:
+        snooze_minutes[0] = new.prompts.snooze / 60
+        actions.sit_max = new.decision.sit_max
 
     history = history_file = launched.history
     controller: TrayController
@@ -206,22 +237,24 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
         draw_icon(TrayState.STARTING), "posture-watch: starting", lambda e: controller.post(e)
     )
     loop = setup.build_loop(lambda event: controller.post(event))
+    actions = DesktopActions(
+        setup.spec,
+        args.profile or "default",
+        launched.settings,
+        history_file,
+        config.decision.sit_max,
+        model=setup.model,
+        allow_own_model=args.model_variant == OWN_MODEL,
+    )
     controller = TrayController(
         loop,
         config,
         scheduler,
-        notifier_for_platform(icon.notify),  # pystray's own notifications off Linux
+        # pystray's own notifications off Linux; a button pressed comes to the inbox
+        notifier_for_platform(icon.notify, on_answer=lambda answer: controller.post(answer)),
         journal,
         open_stretch=open_stretch,
-        actions=DesktopActions(
-            setup.spec,
-            args.profile or "default",
-            launched.settings,
-            history_file,
-            config.decision.sit_max,
-            model=setup.model,
-            allow_own_model=args.model_variant == OWN_MODEL,
-        ),
+        actions=actions,
         clock=setup.clock,
         stop_after=args.seconds,
         open_history=lambda: _open_history(history_file, loop.started, controller.notifier),
@@ -230,6 +263,9 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
         autostart=LoginStart(),
         first_run_hint=CALIBRATE_HINT.body if first_run else None,
         worker_alive=lambda: worker.is_alive(),
+        settings_watch=SettingsWatch(launched.settings, adjust=_as_run(args, setup)),
+        on_settings=on_settings,
+        open_preferences=open_preferences,
     )
     controller.icon = icon
     worker = threading.Thread(target=loop.run, name="posture-watch-monitor", daemon=True)

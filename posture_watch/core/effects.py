@@ -100,7 +100,10 @@ class OpenReport:
 
 @dataclass(frozen=True)
 class OpenSettings:
-    """Open the settings file in the person's editor."""
+    """Open the settings file in the person's editor; ``window``: the preferences
+    window instead (its saves reach the monitor through the file, as hand edits do)."""
+
+    window: bool = False
 
 
 @dataclass(frozen=True)

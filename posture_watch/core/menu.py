@@ -30,6 +30,7 @@ class MenuAction(StrEnum):
     REPORT = "report"
     JOURNAL = "journal"
     SETTINGS = "settings"
+    PREFERENCES = "preferences"
     AUTOSTART = "autostart"
     QUIT = "quit"
 
@@ -70,6 +71,7 @@ def menu_entries(
         MenuEntry(MenuAction.CALIBRATE, "Calibrate…", enabled=not calibrating),
         MenuEntry(MenuAction.REPORT, "Today's report"),
         MenuEntry(MenuAction.JOURNAL, "Pain journal…"),
+        MenuEntry(MenuAction.PREFERENCES, "Preferences…"),
         MenuEntry(MenuAction.SETTINGS, "Open settings"),
     ]
     if autostart is not None:

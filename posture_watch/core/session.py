@@ -46,6 +46,7 @@ from posture_watch.core.scoring import PostureState
 from posture_watch.core.session_commands import control, menu
 from posture_watch.core.session_settings import QuietRule, SessionSettings
 from posture_watch.core.status import MonitorStatus
+from posture_watch.core.settings_apply import follow_settings
 from posture_watch.core.status_rules import follow_worker
 from posture_watch.core.stream import (
     CANCELLED,
@@ -65,6 +66,7 @@ from posture_watch.core.stream import (
     ReportWritten,
     SessionInput,
     StopAsked,
+    SettingsChanged,
     Tick,
     TimelineEvent,
     WindowClosed,
@@ -174,6 +176,9 @@ class Session:
                 self.stop(out)
             case WorkerLost():
                 self.status.error, self.exit_code = WORKER_LOST, 1
+            case SettingsChanged():  # the file changed: the new settings apply now
+                self.settings = follow_settings(self.settings, self.scheduler, item, out)
+                self._timer.daily_at = self.settings.daily_at
                 out.append(fx.Notify("posture-watch stopped", WORKER_LOST, urgency="critical"))
                 self.stop(out, exit_code=1)
             case NotificationAnswered(action=NudgeAction.POSTPONE | NudgeAction.SKIP):

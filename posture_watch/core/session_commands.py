@@ -54,6 +54,8 @@ def menu(session: Session, action: MenuAction, now: Now, out: list[fx.Effect]) -
             session.want(WindowKind.JOURNAL, out)
         case MenuAction.SETTINGS:
             out.append(fx.OpenSettings())
+        case MenuAction.PREFERENCES:  # where no window can open, the file in an editor
+            out.append(fx.OpenSettings(window=session.settings.windows))
         case MenuAction.AUTOSTART:
             if session.autostart is not None:
                 out.append(fx.SetAutostart(not session.autostart))

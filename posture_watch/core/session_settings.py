@@ -12,6 +12,7 @@ from typing import Protocol
 
 from posture_watch.core.break_warning import BreakRules
 from posture_watch.core.pause_rules import MORNING
+from posture_watch.core.settings import AppConfig
 
 
 class QuietRule(Protocol):
@@ -43,6 +44,9 @@ class SessionSettings:
     #: When "Pause until tomorrow" ends: minutes after midnight, the next morning
     #: (:func:`posture_watch.core.pause_rules.tomorrow_morning`).
     morning: int = MORNING
+    #: The settings file as the monitor runs it: a change of the file is compared with
+    #: it (:mod:`posture_watch.core.settings_apply`). None: no file is followed.
+    config: AppConfig | None = None
     #: The warning before a break nudge and its Postpone and Skip
     #: (:mod:`posture_watch.core.break_warning`); None: no warning.
     breaks: BreakRules | None = None

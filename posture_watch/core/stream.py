@@ -37,6 +37,7 @@ from posture_watch.core.prompt_rules import (
     PromptSuppressed,
 )
 from posture_watch.core.scoring import Baseline
+from posture_watch.core.settings import AppConfig
 from posture_watch.core.worker_events import (
     CameraBusy,
     CameraFree,
@@ -241,8 +242,19 @@ class Disturbance:
 
 SessionInput = (
     MonitorEvent
+@dataclass(frozen=True)
+class SettingsChanged:
+    """The settings file changed while the monitor runs (the preferences window saved
+    it, or a hand edit): what it holds now (``config``), or why it cannot be used
+    (``error``, one line; ``config`` is then None and the running settings stay)."""
+
+    config: AppConfig | None
+    error: str | None = None
+
+
     | NotificationAnswered
     | Disturbance
+    | SettingsChanged
     | MenuAction
     | Notice
     | Calibrated
@@ -281,6 +293,7 @@ __all__ = [
     "SessionInput",
     "StopAsked",
     "Tick",
+    "SettingsChanged",
     "TimelineEvent",
     "WindowClosed",
     "WindowKind",

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from posture_watch.core.scoring import Baseline
+from posture_watch.core.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -220,8 +221,20 @@ class SetLocked:
 
 
 @dataclass(frozen=True)
+class Reconfigure:
+    """The settings file changed while the monitor runs (the preferences window, a hand
+    edit): decide with ``decision`` from the next frame on (a sitting spell already past
+    a shorter ``sit_max`` gets its break nudge at once) and analyse frames at the new
+    intervals (seconds). The camera's own settings need a restart; they are not here."""
+
+    decision: Settings
+    stable_interval: float
+    confirm_interval: float
+
+
+@dataclass(frozen=True)
 class Stop:
     pass
 
 
-Command = Pause | Resume | SetBaseline | SetLocked | Stop
+Command = Pause | Resume | SetBaseline | SetLocked | Reconfigure | Stop

@@ -52,6 +52,7 @@ from posture_watch.core.worker_events import (
     ClockSet,
     Command,
     FrameSkipped,
+    Reconfigure,
     SetBaseline,
     SourceEnded,
     Stop,
@@ -293,9 +294,18 @@ class MonitorLoop:
                 self._switch(
                     self._setup.recalibrated(self.now(), command.baseline, command.profile)
                 )
+            elif isinstance(command, Reconfigure):
+                self._reconfigure(command)
             else:
                 self._state.command(command, self.now())
         return applied
+
+    def _reconfigure(self, command: Reconfigure) -> None:
+        """New settings from the file, from the next frame on: the timeline keeps its
+        sitting spell and smoothing and reads the new limits at its next update."""
+        self.analyzer.settings = self.analyzer.timeline.settings = command.decision
+        self.sampler.stable_interval = command.stable_interval
+        self.sampler.confirm_interval = command.confirm_interval
 
     def _interrupted(self) -> bool:
         """Apply queued commands; True when the open source must be left (a stop, a

@@ -13,7 +13,8 @@ tray shows it, the console prints it), the worker's last stderr lines written to
 file, and after the wait a new worker, which goes on from the last
 :class:`~posture_watch.worker.messages.Checkpoint` of the analyzer (the sitting spell and
 the smoothing where they were; the gap not monitored). The commands that still hold
-(a screen lock, a pause with what is left of it, a new calibration) are sent to it again.
+(a screen lock, a pause with what is left of it, a new calibration, new settings) are
+sent to it again.
 Too many crashes end in :class:`WorkerFailed`, as for the loop. The loop's last event is
 always :class:`Stopped`. A webcam plugged in while the monitor waits for one gets a new
 worker at once (Landlock lets a worker open only the camera nodes present at its start);
@@ -35,6 +36,7 @@ from posture_watch.core.worker_events import (
     CameraUnavailable,
     Command,
     Pause,
+    Reconfigure,
     Resume,
     SetBaseline,
     SetLocked,
@@ -100,7 +102,7 @@ class RemoteLoop:
             match command:
                 case Pause() | Resume():
                     self._standing[Pause] = (command, t)
-                case SetLocked() | SetBaseline():
+                case SetLocked() | SetBaseline() | Reconfigure():
                     self._standing[type(command)] = (command, t)
             client = self._client
         if isinstance(command, Stop):

@@ -58,6 +58,7 @@ from posture_watch.tray.ports import (
     Window,
     Worker,
 )
+from posture_watch.tray.settings_watch import SettingsWatch
 
 TICK = 0.5
 #: How long shutdown waits for the worker's last events (the open bout, Stopped).
@@ -94,7 +95,14 @@ class TrayController:
         first_run_hint: str | None = None,
         worker_alive: Callable[[], bool] | None = None,
         windows: bool | None = None,
+        settings_watch: SettingsWatch | None = None,
+        on_settings: Callable[[AppConfig], None] | None = None,
+        open_preferences: Callable[[], Window] | None = None,
     ) -> None:
+        """``settings_watch`` follows the settings file (new settings apply at once);
+        ``on_settings`` hands new settings to what the tray itself uses (the stretch
+        window's snooze, the report's sitting limit); ``open_preferences`` opens the
+        preferences window (None: the menu's Preferences… opens the file)."""
         self.loop, self.notifier, self.journal, self.actions = loop, notifier, journal, actions
         self.clock = clock or SystemClock()
         self.open_stretch, self.open_journal = open_stretch, open_journal
@@ -111,6 +119,10 @@ class TrayController:
         self.exit_code = 0
         self.error: str | None = None
         self.windows: dict[WindowKind, Window] = {}
+        self.settings_watch, self.on_settings = settings_watch, on_settings
+        self.open_preferences = open_preferences
+        #: The preferences window, open beside the others (it takes no turn).
+        self.preferences: Window | None = None
         settings = SessionSettings(
             quiet_hours=config.quiet_hours,
             daily_at=config.report.daily_at,
@@ -119,6 +131,7 @@ class TrayController:
             first_run_hint=first_run_hint,
             autostart=autostart_enabled(autostart),
             morning=config.pause.morning,
+            config=config,
             breaks=BreakRules.from_config(config),
             windows=can_open_windows() if windows is None else windows,
         )
@@ -149,6 +162,7 @@ class TrayController:
                 if self.icon and (ticks <= DOCK_CHECK_EARLY or ticks % DOCK_CHECK_TICKS == 0):
                     self.icon.keep_docked()
                 self.step(Tick())
+                self.follow_settings()
                 if item is None and self.worker_lost():
                     self.step(WorkerLost())
         finally:
@@ -189,6 +203,8 @@ class TrayController:
                     self.open_window(kind, stretch_id)
                 case fx.WriteReport(day=day):
                     failed = Notice("Today's posture report", "Could not write it; see the log.")
+                case fx.OpenSettings(window=True) if self.open_preferences is not None:
+                    self.show_preferences()
                     self.in_background(self.write_report, day, failed)
                 case fx.OpenReport(day=day, summary=summary):
                     self.actions.open_report(self.notifier, day, summary)
@@ -238,7 +254,27 @@ class TrayController:
         entry = make_entry(self.clock.wall()) if callable(make_entry) else None
         return WindowClosed(kind, answer, entry if kind is WindowKind.JOURNAL else None)
 
+    def show_preferences(self) -> None:
+        """Open the preferences window, once: a second Preferences… leaves it be."""
+        if self.preferences is None and self.open_preferences is not None:
+            self.preferences = self.open_preferences()
+
+    def follow_settings(self, *, now: bool = False) -> None:
+        """Look at the settings file (every two seconds, or ``now``); a change goes to
+        the tray's own users of it and to the session."""
+        if self.settings_watch is None:
+            return
+        change = self.settings_watch.poll(self.clock.monotonic(), now=now)
+        if change is None:
+            return
+        if change.config is not None and self.on_settings is not None:
+            self.on_settings(change.config)
+        self.step(change)
+
     def write_report(self, day: date) -> ReportWritten:
+        if self.preferences is not None and self.preferences.poll() is not None:
+            self.preferences = None
+            self.follow_settings(now=True)  # its last save applies without waiting
         path = self.actions.write_report(day)
         return ReportWritten(day, None if path is None else str(path))
 
@@ -296,3 +332,5 @@ class TrayController:
             self.icon.stop()
         if self.quit_requested.is_set():  # after the icon is gone: the user sees Quit at once
             self.actions.write_report(local_datetime(self.clock).date())
+        if self.preferences is not None:
+            self.preferences.close()  # what it saved is in the file already

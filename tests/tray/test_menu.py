@@ -13,6 +13,7 @@ COMMON_LABELS = [
     "Calibrate…",
     "Today's report",
     "Pain journal…",
+    "Preferences…",
     "Open settings",
     "Quit",
 ]

@@ -1,0 +1,70 @@
+"""New settings for a running monitor: what the session takes, what the worker takes, and
+what has to wait for a restart.
+
+The settings file stays the source of truth: the tray watches it
+(:mod:`posture_watch.tray.settings_watch`) and posts
+:class:`~posture_watch.core.stream.SettingsChanged` whenever it changed, whether the
+preferences window saved it or the person edited it by hand. Here the session follows it:
+
+- its own rules at once: quiet hours, the daily report and its pain journal question,
+  when "Pause until tomorrow" ends, and the prompt limits (check-ins, nudges an hour,
+  snooze);
+- the worker's by a :class:`~posture_watch.core.worker_events.Reconfigure` command: the
+  decision thresholds (``sit_max``: the next break nudge follows it, in the sitting spell
+  already running) and the sampling intervals;
+- the camera's (source, picture size, letting go during calls) only after a restart of
+  the monitor: said once, in one notification naming them;
+- a file that is wrong now (a bad hand edit) changes nothing: the monitor keeps the
+  settings it runs with and says, once, that the file is wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from posture_watch.core import effects as fx
+from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
+from posture_watch.core.session_settings import SessionSettings
+from posture_watch.core.settings_form import RESTART_NOTE, restart_fields
+from posture_watch.core.stream import SettingsChanged
+from posture_watch.core.worker_events import Reconfigure
+
+WRONG_TITLE = "Settings file not used"
+RESTART_TITLE = "Settings saved"
+
+
+def follow_settings(
+    settings: SessionSettings,
+    scheduler: PromptScheduler | None,
+    change: SettingsChanged,
+    out: list[fx.Effect],
+) -> SessionSettings:
+    """The session's settings after ``change`` (the same ones when the file is wrong);
+    the worker's command and what to tell the person go to ``out``."""
+    if change.config is None:
+        error = change.error or "the settings file cannot be read"
+        out.append(fx.Notify(WRONG_TITLE, f"{error}. The monitor keeps its settings."))
+        return settings
+    new, old = change.config, settings.config
+    if scheduler is not None:
+        scheduler.rules = PromptRules.from_config(new.prompts)
+    if old is None or (new.decision, new.sampling) != (old.decision, old.sampling):
+        sampling = new.sampling
+        out.append(
+            fx.Send(Reconfigure(new.decision, sampling.stable_interval, sampling.confirm_interval))
+        )
+    waiting = restart_fields(old, new) if old is not None else ()
+    if waiting:
+        names = ", ".join(dict.fromkeys(f.label.lower() for f in waiting))
+        out.append(fx.Notify(RESTART_TITLE, f"New {names}: {RESTART_NOTE}."))
+    return replace(
+        settings,
+        config=new,
+        quiet_hours=new.quiet_hours,
+        daily_at=new.report.daily_at,
+        journal_prompt=new.report.journal_prompt,
+        morning=new.pause.morning,
+    )
+
+
+__all__ = ["RESTART_TITLE", "WRONG_TITLE", "follow_settings"]

@@ -1,0 +1,308 @@
+"""The settings file as a person reads it: groups, plain words, units, ranges and checks.
+
+The preferences window (:mod:`posture_watch.desktop.preferences_window`) shows every key
+of :data:`~posture_watch.core.settings_schema.TABLES`, grouped the way a person thinks
+(posture nudges, breaks, quiet hours, camera, report, privacy) rather than by the file's
+tables. Each :class:`Field` says in plain words what it does, its unit, the allowed range
+(the schema's own, so the window and the file cannot disagree) and whether it applies to
+the running monitor at once or after a restart.
+
+The checks are the file's: a field's text becomes the value the file would hold and goes
+through the schema's kind (:meth:`~posture_watch.core.settings_schema.NumberKey.parse`),
+then the whole form through :func:`~posture_watch.core.settings_validation.config_from_toml`
+(the cross-field rules), so what the window accepts is exactly what the file accepts.
+Pure: no Tk, no file (the window shows it; :func:`posture_watch.config.save_config` writes).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from posture_watch.core.settings import AppConfig
+from posture_watch.core.settings_schema import (
+    TABLES,
+    BoolKey,
+    ClockKey,
+    InvalidValue,
+    Kind,
+    NumberKey,
+    SourceKey,
+)
+from posture_watch.core.settings_validation import config_from_toml
+from posture_watch.errors import ConfigError
+
+#: (table, key) of a setting in the file.
+Key = tuple[str, str]
+#: What a field holds in the form: its text, or a checkbox's state.
+FormValue = str | bool
+
+#: Said beside a field whose change the running monitor cannot take.
+RESTART_NOTE = "applies after a restart of the monitor"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One setting as the window shows it. ``live``: the running monitor takes a change
+    at once; otherwise it applies after a restart (the camera is opened once)."""
+
+    table: str
+    key: str
+    label: str
+    help: str = ""
+    live: bool = True
+
+    @property
+    def kind(self) -> Kind:
+        return TABLES[self.table][2][self.key][0]
+
+    @property
+    def unit(self) -> str:
+        kind = self.kind
+        return kind.unit if isinstance(kind, NumberKey) else ""
+
+    @property
+    def allowed(self) -> str:
+        """The allowed values in a few words: ``1 to 480 minutes``, ``HH:MM or off``."""
+        kind = self.kind
+        if isinstance(kind, NumberKey):
+            unit = f" {kind.unit}" if kind.unit else ""
+            note = f" ({kind.note})" if kind.note else ""
+            return f"{_num(kind.lo)} to {_num(kind.hi)}{unit}{note}"
+        if isinstance(kind, ClockKey):
+            return 'HH:MM, or "off"' if kind.allow_off else "HH:MM, 24-hour clock"
+        if isinstance(kind, SourceKey):
+            return "auto, a camera number such as 0, or a file"
+        return ""
+
+    @property
+    def name(self) -> str:
+        return f"[{self.table}] {self.key}"
+
+
+@dataclass(frozen=True)
+class Group:
+    title: str
+    intro: str
+    fields: tuple[Field, ...]
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+#: The groups in the order a person looks for them; every key of TABLES is in one of
+#: them (keys added to the schema later land in :data:`OTHER` until they get words).
+KNOWN: tuple[Group, ...] = (
+    Group("Posture nudges", "A posture nudge comes when slouching lasts.", (
+        Field("posture", "slouch_after", "Nudge after slouching for"),
+        Field("posture", "glance_max", "Ignore dips shorter than",
+              "a look at the keyboard or the phone never counts"),
+        Field("posture", "slouch_cooldown", "Then no other posture nudge for"),
+        Field("prompts", "check_every", "Ask how you sit every", "a posture check-in"),
+        Field("prompts", "max_per_hour", "At most this many nudges an hour",
+              "posture and break nudges together"),
+    )),
+    Group("Breaks", "A break nudge comes after a long sitting spell.", (
+        Field("sitting", "sit_max", "Break nudge after sitting for"),
+        Field("sitting", "break_min", "Time away that counts as a break"),
+        Field("sitting", "absence_grace", "Shorter absences do not end a sitting spell",
+              "time away shorter than this still counts as sitting"),
+        Field("prompts", "snooze", "Snooze a nudge for"),
+        Field("prompts", "break_warning", "Warn before a break nudge",
+              "“Break in 1 min”, with Postpone and Skip; 0 = no warning"),
+        Field("prompts", "max_postpones", "Postpone a break at most",
+              "times in one sitting spell, 5 min each"),
+    )),
+    Group("Quiet hours", "No nudges during quiet hours; the monitor still watches.", (
+        Field("quiet_hours", "enabled", "Keep quiet hours"),
+        Field("quiet_hours", "start", "Quiet from"),
+        Field("quiet_hours", "end", "Quiet until", "the range may wrap midnight"),
+        Field("pause", "morning", "“Pause until tomorrow” ends at"),
+    )),
+    Group("Camera", "Which camera, and how often its picture is looked at.", (
+        Field("camera", "source", "Camera", live=False),
+        Field("camera", "width", "Picture width", live=False),
+        Field("camera", "height", "Picture height", live=False),
+        Field("sampling", "stable_interval", "Look every",
+              "while your posture stays the same"),
+        Field("sampling", "confirm_interval", "Look every",
+              "while a change is being confirmed"),
+    )),
+    Group("Report", "Today's report: how you sat, and your breaks.", (
+        Field("report", "daily_at", "Write today's report at"),
+        Field("report", "journal_prompt", "Then ask how you feel (pain journal)"),
+    )),
+    Group("Privacy", "Pictures from the camera stay in memory and are never stored or "
+          "sent; the history keeps only numbers per minute.", (
+        Field("camera", "yield_to_calls", "Let go of the camera while a video call uses it",
+              live=False),
+    )),
+)  # fmt: skip
+
+#: Where keys without words of their own are shown, by table.
+_OTHER_GROUP = {
+    "posture": "Posture nudges",
+    "sitting": "Breaks",
+    "prompts": "Breaks",
+    "quiet_hours": "Quiet hours",
+    "pause": "Quiet hours",
+    "camera": "Camera",
+    "sampling": "Camera",
+    "report": "Report",
+}
+
+
+def groups() -> tuple[Group, ...]:
+    """Every key of the schema in its group; a key without words here (added to the
+    schema later) is shown with the schema's comment, at the end of its table's group."""
+    known = {(f.table, f.key) for g in KNOWN for f in g.fields}
+    extra: dict[str, list[Field]] = {}
+    for table, (_attr, _note, keys) in TABLES.items():
+        for key, (_kind, comment) in keys.items():
+            if (table, key) not in known:
+                title = _OTHER_GROUP.get(table, "Breaks")
+                extra.setdefault(title, []).append(Field(table, key, _label(key, comment)))
+    return tuple(
+        Group(g.title, g.intro, tuple(_present(g.fields)) + tuple(extra.get(g.title, ())))
+        for g in KNOWN
+    )
+
+
+def _present(fields: tuple[Field, ...]) -> list[Field]:
+    """The fields whose keys the schema has (words may come before their key)."""
+    return [f for f in fields if f.key in TABLES.get(f.table, ("", "", {}))[2]]
+
+
+def _label(key: str, comment: str) -> str:
+    """A label from the schema's comment (``minutes of ...`` becomes ``Minutes of ...``)."""
+    words = re.split(r"[;:]", comment)[0].strip() or key.replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def all_fields() -> tuple[Field, ...]:
+    return tuple(f for g in groups() for f in g.fields)
+
+
+# -- between the form and the file -------------------------------------------------------
+
+
+def form_value(field: Field, config: AppConfig) -> FormValue:
+    """What the form shows for ``field`` when the file holds ``config``: the file's
+    value as text (``50``, ``22:00``, ``off``), or a checkbox's state."""
+    stored = getattr(getattr(config, TABLES[field.table][0]), field.key)
+    kind = field.kind
+    if isinstance(kind, BoolKey):
+        return bool(stored)
+    text = kind.dump(stored)
+    return json.loads(text) if text.startswith('"') else text
+
+
+def file_value(field: Field, shown: FormValue) -> Any:
+    """The value the file would hold for what the form shows; :class:`InvalidValue` with
+    the file's own ``must be ...`` text when the field does not allow it."""
+    kind = field.kind
+    if isinstance(kind, BoolKey):
+        value: Any = shown
+    elif isinstance(kind, NumberKey):
+        value = _number(str(shown), kind)
+    else:
+        value = str(shown).strip()
+    kind.parse(value)  # the file's check
+    return value
+
+
+def _number(text: str, kind: NumberKey) -> int | float:
+    text = text.strip()
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        raise InvalidValue(kind.must) from None
+
+
+def field_error(field: Field, shown: FormValue) -> str | None:
+    """What is wrong with one field on its own (``must be ...``), or None."""
+    try:
+        file_value(field, shown)
+    except InvalidValue as exc:
+        return f"must be {exc}"
+    return None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The form checked as the file would be: ``config`` when all is right, else the
+    errors by field and one that names no field (``general``)."""
+
+    config: AppConfig | None
+    errors: Mapping[Key, str]
+    general: str | None = None
+
+
+def check_form(shown: Mapping[Key, FormValue], origin: str = "preferences") -> Checked:
+    """Check every field, then the whole form with the file's rules (a quiet range
+    that starts where it ends, a break shorter than the absences it follows)."""
+    fields = {(f.table, f.key): f for f in all_fields()}
+    errors: dict[Key, str] = {}
+    doc: dict[str, dict[str, Any]] = {}
+    for key, field in fields.items():
+        if key not in shown:
+            continue
+        try:
+            doc.setdefault(field.table, {})[field.key] = file_value(field, shown[key])
+        except InvalidValue as exc:
+            errors[key] = f"must be {exc}"
+    if errors:
+        return Checked(None, errors)
+    try:
+        return Checked(config_from_toml(doc, origin), {})
+    except ConfigError as exc:
+        return _placed(exc, fields)
+
+
+def _placed(exc: ConfigError, fields: Mapping[Key, Field]) -> Checked:
+    """A whole-form error beside the field it names (``[quiet_hours] end = ...`` or
+    ``setting break_min must ...``), else as a general one."""
+    line = str(exc).split(": ", 1)[-1]
+    named = re.search(r"\[(\w+)\] (\w+)", line)
+    if named and (named[1], named[2]) in fields:
+        return Checked(None, {(named[1], named[2]): _after_value(line)})
+    for key in fields:
+        if re.search(rf"\bsetting {key[1]}\b", line):
+            return Checked(None, {key: line.removeprefix(f"setting {key[1]} ")})
+    return Checked(None, {}, line)
+
+
+def _after_value(line: str) -> str:
+    """``[table] key = value: must ...`` -> ``must ...``."""
+    return line.split(": ", 1)[1] if ": " in line else line
+
+
+def restart_fields(old: AppConfig, new: AppConfig) -> tuple[Field, ...]:
+    """The fields whose change the running monitor cannot take (see :attr:`Field.live`)."""
+    return tuple(f for f in all_fields() if not f.live and form_value(f, old) != form_value(f, new))
+
+
+__all__ = [
+    "KNOWN",
+    "RESTART_NOTE",
+    "Checked",
+    "Field",
+    "FormValue",
+    "Group",
+    "Key",
+    "all_fields",
+    "check_form",
+    "field_error",
+    "file_value",
+    "form_value",
+    "groups",
+    "restart_fields",
+]

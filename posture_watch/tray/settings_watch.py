@@ -1,0 +1,82 @@
+"""Watching the settings file while the monitor runs, so that every change applies at once.
+
+The file is the source of truth: the preferences window writes it (atomically, by a
+rename), and people edit it by hand. Either way the tray notices within
+:data:`INTERVAL` seconds, by looking at the file's identity (inode, size, modification
+and change times: one ``stat``, cheap enough for every two seconds of the tray's tick),
+reads it again and posts :class:`~posture_watch.core.stream.SettingsChanged` for the
+session to follow (:mod:`posture_watch.core.settings_apply`). A file that is wrong now
+posts the one-line error instead, once per version of the file: the monitor keeps its
+settings, and says so, until the file is right again. Time comes from the caller's
+clock (the controller's tick), never read here.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from posture_watch.config import AppConfig, load_config
+from posture_watch.core.stream import SettingsChanged
+from posture_watch.errors import PostureWatchError
+
+#: Seconds of clock time between two looks at the file.
+INTERVAL = 2.0
+
+log = logging.getLogger(__name__)
+
+Identity = tuple[int, int, int, int] | None
+
+
+def identity(path: Path) -> Identity:
+    """What changes when the file is written or replaced: inode, size, mtime, ctime
+    (nanoseconds); None when there is no file."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+class SettingsWatch:
+    """Looks at ``path`` every :data:`INTERVAL` seconds; :meth:`poll` says what changed.
+
+    ``adjust`` turns the file's settings into the ones the monitor runs with (the
+    command line's overrides, the demo's short sitting time), as at its start.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        adjust: Callable[[AppConfig], AppConfig] = lambda config: config,
+        interval: float = INTERVAL,
+    ) -> None:
+        self.path, self.adjust, self.interval = path, adjust, interval
+        self._seen = identity(path)
+        self._next: float | None = None
+
+    def poll(self, mono: float, *, now: bool = False) -> SettingsChanged | None:
+        """At monotonic time ``mono``: the new settings (or the file's error) when the
+        file changed since the last look, else None. ``now`` looks at once (the
+        preferences window has just saved)."""
+        if not now and self._next is not None and mono < self._next:
+            return None
+        self._next = mono + self.interval
+        seen = identity(self.path)
+        if seen == self._seen:
+            return None
+        self._seen = seen
+        try:
+            config = self.adjust(load_config(self.path, create=False))
+        except PostureWatchError as exc:
+            line = exc.one_line()
+            log.warning("settings not applied: %s", line)
+            return SettingsChanged(None, line)
+        log.info("settings changed: %s", self.path)
+        return SettingsChanged(config)
+
+
+__all__ = ["INTERVAL", "SettingsWatch", "identity"]
