@@ -250,8 +250,7 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
         loop,
         config,
         scheduler,
-        # pystray's own notifications off Linux; a button pressed comes to the inbox
-        notifier_for_platform(icon.notify, on_answer=lambda answer: controller.post(answer)),
+        notifier_for_platform(icon.notify),  # pystray's own notifications off Linux
         journal,
         open_stretch=open_stretch,
         actions=actions,
