@@ -29,6 +29,8 @@ from tests.harness.xsession import XSession
 
 AA = 4.5
 TEXT_WIDGETS = {"Label", "Button", "Checkbutton", "Radiobutton", "Message"}
+#: The themed (ttk) ones: no border options; their text sits inside a few pixels of frame.
+TTK_TEXT_WIDGETS = {"TLabel", "TButton", "TCheckbutton", "TRadiobutton"}
 
 
 def luminance(rgb: tuple[int, ...]) -> float:
@@ -58,14 +60,20 @@ def text_boxes(root) -> Iterator[tuple[str, tuple[int, int, int, int]]]:
     while stack:
         widget = stack.pop()
         stack += widget.winfo_children()
-        if widget.winfo_class() not in TEXT_WIDGETS or not widget.winfo_ismapped():
+        kind = widget.winfo_class()
+        if kind not in TEXT_WIDGETS | TTK_TEXT_WIDGETS or not widget.winfo_ismapped():
             continue
         text = str(widget.cget("text")).strip()
         if not text:
             continue
-        inset = (
-            int(str(widget.cget("borderwidth"))) + int(str(widget.cget("highlightthickness"))) + 1
-        )
+        if kind in TTK_TEXT_WIDGETS:
+            inset = 3
+        else:
+            inset = (
+                int(str(widget.cget("borderwidth")))
+                + int(str(widget.cget("highlightthickness")))
+                + 1
+            )
         x, y = widget.winfo_rootx(), widget.winfo_rooty()
         w, h = widget.winfo_width(), widget.winfo_height()
         yield text, (x + inset, y + inset, x + w - inset, y + h - inset)
@@ -93,7 +101,13 @@ def low_contrast(root, display: str, name: str) -> list[tuple[str, float]]:
 
 
 def open_window(kind: str, folder: str):
-    """The window ``kind`` as the tray opens it (its root is returned)."""
+    """The window ``kind`` as the tray opens it (its root is returned); ``stretch-dark`` is
+    the stretch window in the dark theme."""
+    if kind == "stretch-dark":
+        import os
+
+        os.environ["POSTURE_WATCH_COLOR_SCHEME"] = "dark"
+        kind = "stretch"
     if kind == "stretch":
         from posture_watch.desktop.stretch_window import StretchWindow
 
@@ -122,7 +136,7 @@ def measure(kind: str, folder: str) -> None:
 CHILD = "import sys; from tests.desktop.test_contrast import measure; measure(*sys.argv[1:])"
 
 
-@pytest.mark.parametrize("kind", ["stretch", "journal", "calibration"])
+@pytest.mark.parametrize("kind", ["stretch", "stretch-dark", "journal", "calibration"])
 def test_every_window_has_readable_text(
     kind: str, desktop: XSession, shared_samples: Path, tmp_path: Path
 ) -> None:

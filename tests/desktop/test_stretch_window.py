@@ -29,6 +29,7 @@ from posture_watch.desktop.stretch_window import (
     HoldStatus,
     answer_buttons,
     hold_texts,
+    ring_seconds,
 )
 from tests.harness.processes import wait_for
 from tests.harness.xsession import SCREEN, XSession
@@ -83,13 +84,14 @@ def test_the_window_shows_near_the_bottom_right_without_taking_focus(
     with stretch_window(desktop) as window:
         x, y, width, height = window.geometry
         assert (x + width, y + height) == (SCREEN[0] - MARGIN_RIGHT, SCREEN[1] - MARGIN_BOTTOM)
-        assert width < SCREEN[0] / 2 and height < SCREEN[1] / 2
+        # large type and a drawing: well under two thirds of a small 1024x768 screen's width
+        assert width < SCREEN[0] * 0.6 and y > 0
         assert desktop.input_focus() == focus_before
 
         def drawn() -> bool:
             screen = np.asarray(desktop.screenshot())
             inside = screen[y : y + height, x : x + width].mean()
-            return bool(inside > 150 and screen[:y, :x].max() == 0)  # Tk grey on black
+            return bool(inside > 150 and screen[:y, :x].max() == 0)  # light theme on black
 
         desktop.wait_for(drawn, timeout=5, what="the window to be drawn")
         assert window.process.poll() is None
@@ -121,10 +123,10 @@ def test_clicking_skip_answers_skipped(desktop: XSession) -> None:
         assert window.result(desktop).answer is StretchAnswer.SKIPPED
 
 
-def test_escape_answers_skipped(desktop: XSession) -> None:
+def test_escape_answers_snoozed(desktop: XSession) -> None:
     with stretch_window(desktop) as window:
         desktop.press(window.window_id, "Escape")
-        assert window.result(desktop).answer is StretchAnswer.SKIPPED
+        assert window.result(desktop).answer is StretchAnswer.SNOOZED
 
 
 def test_closing_it_like_a_window_manager_answers_dismissed(desktop: XSession) -> None:
@@ -145,6 +147,36 @@ def test_a_finished_hold_counts_a_repetition_and_one_under_way_does_not(
     assert result.seconds_open > 1
 
 
+def accent_pixels(session: XSession, geometry: tuple[int, int, int, int]) -> int:
+    """Pixels of the light theme's accent (#005fb8: the ring and Done) in the window."""
+    x, y, width, height = geometry
+    window = np.asarray(session.screenshot().convert("RGB"))[y : y + height, x : x + width]
+    return int((np.abs(window.astype(int) - (0x00, 0x5F, 0xB8)).sum(axis=2) < 30).sum())
+
+
+def test_from_the_keyboard_only_both_sides_held_the_ring_empties_and_return_is_done(
+    desktop: XSession,
+) -> None:
+    env = {**desktop.env, "POSTURE_WATCH_COLOR_SCHEME": "light"}
+    with StretchWindowProcess("neck-turn", env=env, hold_seconds=2) as process:
+        process.start()
+        window_id = desktop.wait_window("^posture-watch: Slow neck turns$")
+        geometry = desktop.window_geometry(window_id)
+        time.sleep(0.5)
+        desktop.press(window_id, "space")  # the left side's hold
+        time.sleep(0.4)
+        early = accent_pixels(desktop, geometry)
+        time.sleep(1.0)
+        late = accent_pixels(desktop, geometry)
+        time.sleep(0.9)  # the hold is over
+        desktop.press(window_id, "space")  # the right side's
+        time.sleep(2.3)
+        desktop.press(window_id, "Return")
+        result = desktop.wait_for(process.poll, 10, "the window's answer")
+    assert early > late + 100  # the ring lost about half its accent arc
+    assert (result.answer, result.repetitions_done) == ("done", 1)
+
+
 def test_close_while_open_answers_ignored_and_ends_the_process(desktop: XSession) -> None:
     with stretch_window(desktop) as window:
         # the window stays open until close(): a poll that waited for it would never return
@@ -159,7 +191,7 @@ def test_close_after_an_answer_keeps_the_answer(desktop: XSession) -> None:
     with stretch_window(desktop) as window:
         desktop.press(window.window_id, "Escape")
         desktop.wait_for(lambda: not desktop.windows(TITLE), 10, "the window to go")
-        assert window.process.close().answer is StretchAnswer.SKIPPED
+        assert window.process.close().answer is StretchAnswer.SNOOZED
 
 
 def test_a_users_own_stretch_opens_too(desktop: XSession, private_user_folders: Path) -> None:
@@ -170,7 +202,7 @@ def test_a_users_own_stretch_opens_too(desktop: XSession, private_user_folders: 
         process.start()
         desktop.press(desktop.wait_window("^posture-watch: Wall angels$"), "Escape")
         result = desktop.wait_for(process.poll, 10, "the window's answer")
-    assert (result.prompt_id, result.answer) == ("wall-angel", "skipped")
+    assert (result.prompt_id, result.answer) == ("wall-angel", "snoozed")
 
 
 # -- the child's command line ------------------------------------------------------------
@@ -252,11 +284,12 @@ def test_a_child_that_cannot_start_gives_ignored(tmp_path, caplog) -> None:
 
 def test_the_countdown_waits_for_start_then_counts_down() -> None:
     countdown = HoldCountdown(hold_seconds=30, repetitions=3)
-    assert countdown.status(100.0) == HoldStatus(HoldPhase.READY, 1, 3, 0, 30)
+    assert countdown.status(100.0) == HoldStatus(HoldPhase.READY, 1, 3, 0, 30, hold_seconds=30)
 
     holding = countdown.start(100.0)
-    assert holding.status(112.5) == HoldStatus(HoldPhase.HOLDING, 1, 3, 0, 17.5)
-    assert holding.status(130.0) == HoldStatus(HoldPhase.READY, 2, 3, 1, 30)
+    assert holding.status(112.5) == HoldStatus(HoldPhase.HOLDING, 1, 3, 0, 17.5, "", 30)
+    assert holding.status(112.5).fraction_left == pytest.approx(17.5 / 30)
+    assert holding.status(130.0) == HoldStatus(HoldPhase.READY, 2, 3, 1, 30, hold_seconds=30)
 
 
 def test_starting_again_during_a_hold_changes_nothing() -> None:
@@ -270,7 +303,8 @@ def test_after_the_last_repetition_it_is_finished() -> None:
         countdown = countdown.start(now)
     assert countdown.status(5.5).phase is HoldPhase.HOLDING
     finished = countdown.settle(6.0)
-    assert finished.status(6.0) == HoldStatus(HoldPhase.FINISHED, 2, 2, 2, 0.0)
+    assert finished.status(6.0) == HoldStatus(HoldPhase.FINISHED, 2, 2, 2, 0.0, hold_seconds=1)
+    assert finished.status(6.0).fraction_left == 0
     assert finished.start(7.0) == finished
 
 
@@ -278,8 +312,21 @@ def test_the_texts_say_repetition_seconds_and_well_done() -> None:
     countdown = HoldCountdown(hold_seconds=30, repetitions=5)
     assert hold_texts(countdown.status(0.0)) == ("Repetition 1 of 5", "Hold for 30 s, then relax.")
     assert hold_texts(countdown.start(0.0).status(12.2)) == ("Repetition 1 of 5", "Hold… 18 s")
-    finished = HoldCountdown(hold_seconds=30, repetitions=5, done=5)
+    finished = HoldCountdown(hold_seconds=30, repetitions=5, holds=5)
     assert hold_texts(finished.status(0.0)) == ("Well done: all 5 repetitions held.", "")
+    assert ring_seconds(countdown.start(0.0).status(12.2)) == "18"
+    assert ring_seconds(finished.status(0.0)) == "✓"
+
+
+def test_a_two_sided_stretch_holds_left_then_right_in_each_repetition() -> None:
+    countdown = HoldCountdown(hold_seconds=10, repetitions=3, sides=2)
+    lines = []
+    for start in (0.0, 20.0, 40.0):
+        lines.append(hold_texts(countdown.status(start))[0])
+        countdown = countdown.start(start)
+    assert lines == ["Left side · 1 of 3", "Right side · 1 of 3", "Left side · 2 of 3"]
+    assert countdown.settle(50.0).done == 1  # a repetition is both sides held
+    assert countdown.status(45.0).side == "Left side"
 
 
 def test_the_snooze_button_names_its_minutes() -> None:
@@ -293,6 +340,8 @@ def test_the_snooze_button_names_its_minutes() -> None:
 def test_a_countdown_rejects_impossible_values(hold_seconds, repetitions, done) -> None:
     with pytest.raises(ValueError):
         HoldCountdown(hold_seconds, repetitions, done)
+    with pytest.raises(ValueError):
+        HoldCountdown(30, 3, sides=3)
 
 
 def test_the_result_line_round_trips_and_garbage_is_refused() -> None:
