@@ -45,8 +45,8 @@ from posture_watch.core.prompts import PromptKind, problem_from_features
 from posture_watch.core.scoring import PostureState
 from posture_watch.core.session_commands import control, menu
 from posture_watch.core.session_settings import QuietRule, SessionSettings
-from posture_watch.core.status import MonitorStatus
 from posture_watch.core.settings_apply import follow_settings
+from posture_watch.core.status import MonitorStatus
 from posture_watch.core.status_rules import follow_worker
 from posture_watch.core.stream import (
     CANCELLED,
@@ -65,8 +65,8 @@ from posture_watch.core.stream import (
     PromptEvent,
     ReportWritten,
     SessionInput,
-    StopAsked,
     SettingsChanged,
+    StopAsked,
     Tick,
     TimelineEvent,
     WindowClosed,
@@ -172,13 +172,13 @@ class Session:
                 if error is not None:
                     out.append(fx.Notify("Start at login", f"Could not change it: {error}"))
                 self.autostart = enabled
+            case SettingsChanged():  # the file changed: the new settings apply now
+                self.settings = follow_settings(self.settings, self.scheduler, item, out)
+                self._timer.daily_at = self.settings.daily_at
             case StopAsked():
                 self.stop(out)
             case WorkerLost():
                 self.status.error, self.exit_code = WORKER_LOST, 1
-            case SettingsChanged():  # the file changed: the new settings apply now
-                self.settings = follow_settings(self.settings, self.scheduler, item, out)
-                self._timer.daily_at = self.settings.daily_at
                 out.append(fx.Notify("posture-watch stopped", WORKER_LOST, urgency="critical"))
                 self.stop(out, exit_code=1)
             case NotificationAnswered(action=NudgeAction.POSTPONE | NudgeAction.SKIP):

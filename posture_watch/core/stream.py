@@ -240,8 +240,6 @@ class Disturbance:
     reasons: frozenset[Disturb] = frozenset()
 
 
-SessionInput = (
-    MonitorEvent
 @dataclass(frozen=True)
 class SettingsChanged:
     """The settings file changed while the monitor runs (the preferences window saved
@@ -252,9 +250,11 @@ class SettingsChanged:
     error: str | None = None
 
 
+SessionInput = (
+    MonitorEvent
+    | SettingsChanged
     | NotificationAnswered
     | Disturbance
-    | SettingsChanged
     | MenuAction
     | Notice
     | Calibrated
@@ -291,9 +291,9 @@ __all__ = [
     "PromptHeld",
     "ReportWritten",
     "SessionInput",
+    "SettingsChanged",
     "StopAsked",
     "Tick",
-    "SettingsChanged",
     "TimelineEvent",
     "WindowClosed",
     "WindowKind",

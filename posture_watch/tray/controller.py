@@ -203,11 +203,11 @@ class TrayController:
                     self.open_window(kind, stretch_id)
                 case fx.WriteReport(day=day):
                     failed = Notice("Today's posture report", "Could not write it; see the log.")
-                case fx.OpenSettings(window=True) if self.open_preferences is not None:
-                    self.show_preferences()
                     self.in_background(self.write_report, day, failed)
                 case fx.OpenReport(day=day, summary=summary):
                     self.actions.open_report(self.notifier, day, summary)
+                case fx.OpenSettings(window=True) if self.open_preferences is not None:
+                    self.show_preferences()
                 case fx.OpenSettings():
                     self.actions.open_settings(self.notifier)
                 case fx.SetAutostart(enabled=enabled):
@@ -240,20 +240,6 @@ class TrayController:
         else:
             self.step(WindowClosed(kind))
 
-    def poll_windows(self) -> None:
-        for kind, window in list(self.windows.items()):
-            result = window.poll()
-            if result is not None:
-                del self.windows[kind]
-                self.step(self.closed(kind, result))
-
-    def closed(self, kind: WindowKind, result: object) -> WindowClosed:
-        """A window's result as the session's input (an entry stamped now)."""
-        answer = str(getattr(result, "answer", "ignored"))
-        make_entry = getattr(result, "entry", None)
-        entry = make_entry(self.clock.wall()) if callable(make_entry) else None
-        return WindowClosed(kind, answer, entry if kind is WindowKind.JOURNAL else None)
-
     def show_preferences(self) -> None:
         """Open the preferences window, once: a second Preferences… leaves it be."""
         if self.preferences is None and self.open_preferences is not None:
@@ -271,10 +257,24 @@ class TrayController:
             self.on_settings(change.config)
         self.step(change)
 
-    def write_report(self, day: date) -> ReportWritten:
+    def poll_windows(self) -> None:
         if self.preferences is not None and self.preferences.poll() is not None:
             self.preferences = None
             self.follow_settings(now=True)  # its last save applies without waiting
+        for kind, window in list(self.windows.items()):
+            result = window.poll()
+            if result is not None:
+                del self.windows[kind]
+                self.step(self.closed(kind, result))
+
+    def closed(self, kind: WindowKind, result: object) -> WindowClosed:
+        """A window's result as the session's input (an entry stamped now)."""
+        answer = str(getattr(result, "answer", "ignored"))
+        make_entry = getattr(result, "entry", None)
+        entry = make_entry(self.clock.wall()) if callable(make_entry) else None
+        return WindowClosed(kind, answer, entry if kind is WindowKind.JOURNAL else None)
+
+    def write_report(self, day: date) -> ReportWritten:
         path = self.actions.write_report(day)
         return ReportWritten(day, None if path is None else str(path))
 
@@ -326,11 +326,11 @@ class TrayController:
         if journal is not None:
             journal.close()  # unanswered: nothing to save
         self.actions.close()  # an open calibration window: nothing saved
+        if self.preferences is not None:
+            self.preferences.close()  # what it saved is in the file already
         if self.history is not None:
             self.history.close(self.session.time(self.now()))
         if self.icon is not None:
             self.icon.stop()
         if self.quit_requested.is_set():  # after the icon is gone: the user sees Quit at once
             self.actions.write_report(local_datetime(self.clock).date())
-        if self.preferences is not None:
-            self.preferences.close()  # what it saved is in the file already
