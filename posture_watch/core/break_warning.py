@@ -18,12 +18,13 @@ dropped. It reads no clock (``t`` is the events' true time) and does no I/O; the
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from posture_watch.core.durations import format_span
 from posture_watch.core.events import BreakStarted, LongSittingAlert
+from posture_watch.core.words import times
 
 #: How far Postpone moves a break, seconds ("Postpone 5 min").
 POSTPONE = 300.0
@@ -122,6 +123,49 @@ def warning_words(
     """
     left = format_span(max(warning.due - warning.t, spacing))
     return f"Break in {left}", "Finish what you are doing, then stand up and leave the desk."
+
+
+#: How the history stores the two answers (``break_answers.answer``).
+POSTPONED, SKIPPED = "postponed", "skipped"
+
+
+@dataclass(frozen=True)
+class BreakAnswerRecord:
+    """A warning's button as the history keeps it: pressed at ``t``, :data:`POSTPONED`
+    or :data:`SKIPPED`, and when the break nudge was then due (``until`` of a
+    postponement, ``due`` of a skip)."""
+
+    t: float
+    answer: str
+    due: float | None = None
+
+
+@dataclass(frozen=True)
+class BreakAnswerTally:
+    """Breaks postponed and skipped in a period (the report's figure)."""
+
+    postponed: int = 0
+    skipped: int = 0
+
+    def text(self) -> str:
+        """``breaks postponed twice, skipped once``; ``''`` when neither happened.
+
+        >>> BreakAnswerTally(2, 1).text()
+        'breaks postponed twice, skipped once'
+        >>> BreakAnswerTally(0, 3).text()
+        'breaks skipped 3 times'
+        """
+        parts = [f"{word} {times(n)}" for n, word in self._counts() if n]
+        return "breaks " + ", ".join(parts) if parts else ""
+
+    def _counts(self) -> tuple[tuple[int, str], ...]:
+        return ((self.postponed, POSTPONED), (self.skipped, SKIPPED))
+
+
+def tally_break_answers(records: Iterable[BreakAnswerRecord]) -> BreakAnswerTally:
+    """Count the answers of a period (unknown answers, from a newer version, are left out)."""
+    answers = [r.answer for r in records]
+    return BreakAnswerTally(answers.count(POSTPONED), answers.count(SKIPPED))
 
 
 class BreakPlan:
@@ -229,12 +273,17 @@ class BreakPlan:
 
 __all__ = [
     "POSTPONE",
+    "POSTPONED",
+    "SKIPPED",
     "WARNING_ID",
+    "BreakAnswerRecord",
+    "BreakAnswerTally",
     "BreakPlan",
     "BreakPostponed",
     "BreakRules",
     "BreakSettings",
     "BreakSkipped",
     "WarningDue",
+    "tally_break_answers",
     "warning_words",
 ]

@@ -23,6 +23,11 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 import numpy as np
 
+from posture_watch.core.break_warning import (
+    BreakAnswerRecord,
+    BreakAnswerTally,
+    tally_break_answers,
+)
 from posture_watch.core.held_back import HeldRecord, HeldTally, tally_held
 from posture_watch.core.journal import JournalEntry
 from posture_watch.core.prompts import TILT_LIMIT_DEG, Problem
@@ -145,6 +150,7 @@ class History:
     camera_problems: tuple[Interval, ...] = ()
     journal: tuple[JournalEntry, ...] = ()
     held_back: tuple[HeldRecord, ...] = ()  # nudges do not disturb held back
+    break_answers: tuple[BreakAnswerRecord, ...] = ()  # Postpone and Skip pressed
 
 
 @dataclass(frozen=True)
@@ -223,6 +229,8 @@ class Summary:
     days_monitored: int = 0  # local days with any monitoring (for per-day averages)
     #: Nudges do not disturb held back, by why (a full-screen window, ...).
     held_back: HeldTally = field(default_factory=HeldTally)
+    #: Breaks postponed and skipped (the warning's buttons).
+    break_answers: BreakAnswerTally = field(default_factory=BreakAnswerTally)
 
     @property
     def monitored_s(self) -> float:
@@ -308,6 +316,7 @@ def summarize(history: History, first_day: date, tz: tzinfo, n_days: int = 1) ->
         problem=slouch_problem(rows),
         days_monitored=int(np.unique(_hour_index(seen, edges) // 24).size),
         held_back=tally_held(h for h in history.held_back if start <= h.t < end),
+        break_answers=tally_break_answers(a for a in history.break_answers if start <= a.t < end),
     )
 
 

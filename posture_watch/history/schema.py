@@ -65,6 +65,7 @@ TABLES: dict[str, str] = {
     "camera_problems": "start",
     "calibrations": "t",
     "journal": "t",
+    "break_answers": "t",
 }
 
 
@@ -80,9 +81,17 @@ def _v2_unknown_reason(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE minutes ADD COLUMN unknown_reason TEXT")
 
 
+def _v3_break_answers(conn: sqlite3.Connection) -> None:
+    """Version 3: the buttons of the warning before a break, Postpone and Skip: when
+    pressed (``t``), which (``postponed`` or ``skipped``) and when the break nudge was
+    then due. Older files have none, which is what a day without a warning has."""
+    conn.execute("CREATE TABLE break_answers (t REAL NOT NULL, answer TEXT NOT NULL, due REAL)")
+    conn.execute("CREATE INDEX break_answers_t ON break_answers (t)")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 #: ``MIGRATIONS[i]`` migrates version ``i`` to ``i + 1``. Append only.
-MIGRATIONS: list[Migration] = [_create_v1, _v2_unknown_reason]
+MIGRATIONS: list[Migration] = [_create_v1, _v2_unknown_reason, _v3_break_answers]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

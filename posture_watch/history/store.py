@@ -30,6 +30,13 @@ from typing import Any
 import numpy as np
 
 from posture_watch import paths
+from posture_watch.core.break_warning import (
+    POSTPONED,
+    SKIPPED,
+    BreakAnswerRecord,
+    BreakPostponed,
+    BreakSkipped,
+)
 from posture_watch.core.events import (
     BreakEnded,
     BreakStarted,
@@ -387,6 +394,11 @@ class HistoryStore:
                     )
                 case PromptAnswered():
                     _answer(conn, event.prompt_id, str(event.answer), wall_t)
+                case BreakPostponed(until=due) | BreakSkipped(due=due):
+                    answer = POSTPONED if isinstance(event, BreakPostponed) else SKIPPED
+                    conn.execute(
+                        "INSERT INTO break_answers VALUES (?, ?, ?)", (wall_t, answer, due + shift)
+                    )
                 case PromptSuppressed() | PromptHeld():  # held: why is a Disturb value
                     conn.execute(
                         "INSERT INTO suppressed VALUES (?, ?, ?)",
@@ -589,6 +601,9 @@ def _read_history(
         " ORDER BY t",
         window,
     )
+    break_answers = conn.execute(
+        "SELECT t, answer, due FROM break_answers WHERE t >= ? AND t < ? ORDER BY t", window
+    )
     return History(
         start=start,
         end=end,
@@ -601,6 +616,7 @@ def _read_history(
         camera_problems=spans("camera_problems"),
         journal=tuple(_journal_entry(*row) for row in journal),
         held_back=tuple(HeldRecord(*row) for row in held_back),
+        break_answers=tuple(BreakAnswerRecord(*row) for row in break_answers),
     )
 
 

@@ -214,6 +214,10 @@ def _figures(s: Summary, pain: int | None, span: str) -> str:
     held = s.held_back
     if held.total:  # do not disturb: never dropped silently
         cells.append((str(held.total), f"nudges held back ({held.parts})"))
+    answers = s.break_answers  # the warning's Postpone and Skip
+    for n, what in ((answers.postponed, "postponed"), (answers.skipped, "skipped")):
+        if n:
+            cells.append((str(n), f"{'break' if n == 1 else 'breaks'} {what}"))
     if pain is not None:
         cells.append((f"{pain}/10", "highest pain logged"))
     items = "".join(

@@ -92,6 +92,8 @@ def _figures(s: Summary, tz: tzinfo, week: bool = False) -> list[str]:
     ]
     if s.held_back.total:  # do not disturb: never dropped silently
         second.append(s.held_back.text())
+    if s.break_answers.text():  # the warning's Postpone and Skip
+        second.append(s.break_answers.text())
     p = s.prompts
     if p.asked:
         third = [
