@@ -20,7 +20,6 @@ no notification server.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -168,15 +167,13 @@ def tell_desktop(notice: Notice, *, urgency: str = "critical") -> bool:
     icon exists) the stderr line is all there is."""
     if not sys.platform.startswith("linux"):
         return False
-    from posture_watch.desktop.notify import NotifySendNotifier, run_bounded
+    from posture_watch.desktop.notify import DBusNotifier
 
-    sender = NotifySendNotifier()
-    argv = sender.command(notice.title, notice.body, urgency=urgency, icon=None)
+    notifier = DBusNotifier(quiet=True)
     try:
-        done = run_bounded(argv, None, sender.timeout)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return done.returncode == 0
+        return notifier.notify(notice.title, notice.body, urgency=urgency)
+    finally:
+        notifier.close()
 
 
 __all__ = ["Launched", "end_demo", "failure_notice", "launch", "tell_desktop"]

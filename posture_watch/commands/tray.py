@@ -250,7 +250,8 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
         loop,
         config,
         scheduler,
-        notifier_for_platform(icon.notify),  # pystray's own notifications off Linux
+        # pystray's own notifications off Linux; a button pressed comes to the inbox
+        notifier_for_platform(icon.notify, on_answer=lambda answer: controller.post(answer)),
         journal,
         open_stretch=open_stretch,
         actions=actions,

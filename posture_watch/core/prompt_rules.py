@@ -57,6 +57,7 @@ class Answer(StrEnum):
     SKIPPED = "skipped"
     IGNORED = "ignored"
     DISMISSED = "dismissed"
+    FINE = "fine"  # "I'm fine" on a posture nudge: the posture seen was fine
 
 
 class Why(StrEnum):

@@ -24,6 +24,7 @@ from datetime import tzinfo
 
 from posture_watch.core import do_not_disturb as dnd
 from posture_watch.core import effects as fx
+from posture_watch.core import nudge_answers as answers
 from posture_watch.core import session_fallbacks as fallbacks
 from posture_watch.core.analyzer import Verdict
 from posture_watch.core.day_timer import DayTimer
@@ -126,6 +127,8 @@ class Session:
         self.timing = NudgeTiming()
         #: Do not disturb: the reasons nudges wait now and what was held back.
         self.dnd = dnd.HoldBack()
+        #: Nudges shown with buttons (Snooze, Stretch now, I'm fine) that may be pressed.
+        self.answers = answers.NudgeAnswers()
 
     # -- the API ---------------------------------------------------------------------
 
@@ -160,7 +163,8 @@ class Session:
             case WindowClosed():
                 self._window_closed(item, now, out)
             case NudgeResult(due=due, shown=shown):
-                self._nudge_result(due, shown, out)
+                if not answers.shown_with_buttons(self, item, out):
+                    self._nudge_result(due, shown, out)
             case JournalSaved(ok=ok):
                 self._journal_saved(ok, now, out)
             case HistoryWritten(written_to=written_to):
@@ -183,8 +187,8 @@ class Session:
                 self.stop(out, exit_code=1)
             case NotificationAnswered(action=NudgeAction.POSTPONE | NudgeAction.SKIP):
                 self.timing.answered(item.action, self.time(now), self.settings.breaks, out)
-            case NotificationAnswered():
-                pass  # issue 19: the notification buttons (to come)
+            case NotificationAnswered():  # Snooze, Stretch now, I'm fine
+                answers.answered(self, item, now, out)
             case Disturbance(reasons=reasons):
                 dnd.disturbed(self, reasons, now, out)
             case CameraBusy() | CameraFree():
@@ -302,7 +306,7 @@ class Session:
             self._shown_prompt(due, out)
             return
         nudge = nudge_message(due, windows=self.settings.windows)
-        out.append(fx.Notify(nudge.title, nudge.body, nudge=due))
+        out.append(answers.nudge_notify(self, due, nudge.title, nudge.body))  # with buttons
 
     def _release(self, t: float, why: Why | None, out: list[fx.Effect]) -> None:
         """Show the nudge that waited for a minute after the last one, once it is over."""

@@ -173,10 +173,12 @@ class WindowClosed:
 @dataclass(frozen=True)
 class NudgeResult:
     """Whether the desktop showed the nudge of ``due`` (a frozen or missing notification
-    server shows nothing, and then it must not count as a prompt shown)."""
+    server shows nothing, and then it must not count as a prompt shown), and whether with
+    its buttons (``answerable``: the server shows actions, so a press may come)."""
 
     due: PromptDue
     shown: bool
+    answerable: bool = False
 
 
 @dataclass(frozen=True)

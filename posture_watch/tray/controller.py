@@ -186,11 +186,8 @@ class TrayController:
     def carry_out(self, effects: list[fx.Effect], pending: PendingControl | None = None) -> None:
         for effect in effects:
             match effect:
-                case fx.Notify(title=title, body=body, urgency=urgency, nudge=due):
-                    kw = {"urgency": urgency} if urgency != "normal" else {}
-                    shown = self.notifier.notify(title, body, **kw)
-                    if due is not None:
-                        self.step(NudgeResult(due, shown))
+                case fx.Notify():
+                    self.notify(effect)
                 case fx.Send(command=command):
                     self.loop.send(command)
                 case fx.Log(event=event):
@@ -227,6 +224,23 @@ class TrayController:
                     self.stopped.set()
         if pending is not None:  # no reply: never leave the client waiting
             pending.answer(ControlReply(False, "the monitor is stopping"))
+
+    def notify(self, note: fx.Notify) -> None:
+        """Show a notification; its buttons only where the server shows buttons (asked
+        each time), and a nudge's outcome back to the session. A press comes back through
+        the inbox as :class:`~posture_watch.core.stream.NotificationAnswered`."""
+        buttons = bool(note.actions) and self.notifier.offers_actions()
+        actions = [(str(action), label) for action, label in note.actions] if buttons else []
+        shown = self.notifier.notify(
+            note.title,
+            note.body,
+            urgency=note.urgency,
+            actions=actions,
+            category=note.category,
+            prompt_id=note.prompt_id,
+        )
+        if note.nudge is not None:
+            self.step(NudgeResult(note.nudge, shown, answerable=shown and buttons))
 
     # -- windows and slow work ---------------------------------------------------------
 

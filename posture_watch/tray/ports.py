@@ -24,7 +24,22 @@ class Icon(Protocol):
 
 
 class Notifier(Protocol):
-    def notify(self, title: str, body: str, *, urgency: str = "normal") -> bool: ...
+    """The desktop's notifications (``posture_watch.desktop.notify``): True when shown;
+    ``actions`` (action, label) only where :meth:`offers_actions` said the server shows
+    buttons."""
+
+    def notify(
+        self,
+        title: str,
+        body: str,
+        *,
+        urgency: str = "normal",
+        actions: Sequence[tuple[str, str]] = (),
+        category: str = "",
+        prompt_id: str | None = None,
+    ) -> bool: ...
+
+    def offers_actions(self) -> bool: ...
 
 
 class HistorySink(Protocol):

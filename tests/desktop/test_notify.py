@@ -1,138 +1,191 @@
-"""Notifications against a real dunst on a private bus, and the failure paths."""
+"""Notifications over D-Bus against a real dunst on a private bus, with and without buttons,
+and the failure paths (no bus, no server, a frozen server)."""
 
 from __future__ import annotations
 
 import logging
 import os
-import shutil
+import re
 import signal
 import threading
 import time
 import uuid
-from pathlib import Path
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
 
+from posture_watch.core.stream import NotificationAnswered, NudgeAction
 from posture_watch.desktop.notify import (
+    ANSWER_EXPIRE_MS,
+    EXPIRE_MS,
     CallbackNotifier,
-    NotifySendNotifier,
+    DBusNotifier,
     notifier_for_platform,
 )
-from tests.harness.processes import processes, running, wait_for
+from tests.harness.notification_servers import AnsweringDunst, PlainServer
+from tests.harness.processes import wait_for
 from tests.harness.xsession import XSession
+
+BREAK = "x-posture-watch.break"
+BUTTONS = [("snooze", "Snooze 10 min"), ("stretch", "Stretch now")]
 
 
 @pytest.fixture
-def notify_send() -> str:
-    """notify-send's path; tests that need the real program skip without it."""
-    path = shutil.which("notify-send")
-    if path is None:
-        pytest.skip("notify-send not found on PATH (package libnotify-bin)")
-    return path
+def answering_dunst(xsession_without_notifications: XSession) -> Iterator[AnsweringDunst]:
+    with AnsweringDunst(xsession_without_notifications) as dunst:
+        yield dunst
 
 
-def test_each_call_arrives_once_with_title_body_app_and_urgency(
-    xsession: XSession, notify_send
+def test_each_call_arrives_once_with_title_body_app_category_and_urgency(
+    xsession: XSession,
 ) -> None:
-    notifier = NotifySendNotifier(env=xsession.env)
+    notifier = DBusNotifier(bus=xsession.env["DBUS_SESSION_BUS_ADDRESS"])
     focus_before = xsession.run("xdotool", "getwindowfocus").stdout
 
-    assert notifier.notify("Sit up", "Your head has drifted forward.")
+    assert notifier.notify("Sit up", "Your head has drifted forward.", category="x-a.b")
     assert notifier.notify("Time to stand", "45 minutes sitting.", urgency="critical")
+    assert notifier.notify("-5 min", "--help", urgency="low")  # text, never options
+    notifier.close()
 
     assert xsession.run("xdotool", "getwindowfocus").stdout == focus_before
     assert xsession.notifications() == [
-        {
-            "summary": "Sit up",
-            "body": "Your head has drifted forward.",
-            "appname": "posture-watch",
-            "urgency": "normal",
-        },
-        {
-            "summary": "Time to stand",
-            "body": "45 minutes sitting.",
-            "appname": "posture-watch",
-            "urgency": "critical",
-        },
+        {"summary": s, "body": b, "appname": "posture-watch", "urgency": u}
+        for s, b, u in [
+            ("Sit up", "Your head has drifted forward.", "normal"),
+            ("Time to stand", "45 minutes sitting.", "critical"),
+            ("-5 min", "--help", "low"),
+        ]
     ]
 
 
-def test_the_bubble_is_drawn_in_the_top_right_corner(xsession: XSession, notify_send) -> None:
+def test_the_bubble_is_drawn_in_the_top_right_corner(xsession: XSession) -> None:
     def bubble_drawn() -> bool:
         corner = np.asarray(xsession.screenshot().crop((624, 40, 1024, 200)))
         return bool((corner.sum(axis=2) > 0).mean() > 0.05)
 
     assert not bubble_drawn()
-    assert NotifySendNotifier(env=xsession.env).notify("Sit up", "Shoulders down.")
+    notifier = DBusNotifier(bus=xsession.env["DBUS_SESSION_BUS_ADDRESS"])
+    assert notifier.notify("Sit up", "Shoulders down.")
     xsession.wait_for(bubble_drawn, timeout=5, what="dunst's bubble")
+    notifier.close()
 
 
-def test_a_title_that_looks_like_an_option_is_shown_as_text(
-    xsession: XSession, notify_send
+def test_buttons_reach_dunst_and_a_press_comes_back_as_the_nudges_answer(
+    answering_dunst: AnsweringDunst,
 ) -> None:
-    assert NotifySendNotifier(env=xsession.env).notify("-5 min", "--help")
+    answers: list[NotificationAnswered] = []
+    bus = answering_dunst.session.env["DBUS_SESSION_BUS_ADDRESS"]
+    notifier = DBusNotifier(bus=bus, on_answer=answers.append)
+    assert notifier.offers_actions()
 
-    [shown] = xsession.notifications()
-    assert (shown["summary"], shown["body"]) == ("-5 min", "--help")
+    assert notifier.notify(
+        "Time for a break", "You have been sitting for 52 min.", actions=BUTTONS,
+        category=BREAK, prompt_id="break-walk",
+    )  # fmt: skip
+    answering_dunst.press("Stretch now")
+    menu = answering_dunst.menu()
+
+    # dunst's context menu lists both buttons of our bubble, and dunst sent the press
+    assert sorted(re.sub(r"\[\d+,", "[id,", line) for line in menu) == [
+        "#Snooze 10 min (Time for a break) [id,snooze]",
+        "#Stretch now (Time for a break) [id,stretch]",
+    ]
+    wait_for(lambda: answers, 5.0, what="the press")
+    assert answers == [NotificationAnswered("break-walk", NudgeAction.STRETCH)]
+    notifier.close()
+
+
+def test_a_nudge_replaces_the_bubble_of_its_kind_instead_of_stacking(
+    answering_dunst: AnsweringDunst,
+) -> None:
+    answers: list[NotificationAnswered] = []
+    bus = answering_dunst.session.env["DBUS_SESSION_BUS_ADDRESS"]
+    notifier = DBusNotifier(bus=bus, on_answer=answers.append)
+    fine = [("fine", "I'm fine")]
+    posture = "x-posture-watch.posture"
+    for prompt_id in ("chin-tuck", "screen-height"):
+        assert notifier.notify("Time to sit up", prompt_id, actions=fine, category=posture,
+                               prompt_id=prompt_id)  # fmt: skip
+    assert notifier.notify("Break in 1 min", "w", category="x-posture-watch.warning")
+    assert notifier.notify("Time for a break", "b", actions=BUTTONS, category=BREAK,
+                           prompt_id="walk")  # fmt: skip
+    assert answering_dunst.displayed() == 2  # one posture nudge, one break (the warning's place)
+
+    # dunst's top bubble is the older one, the posture nudge: one button, pressed at once
+    answering_dunst.press("I'm fine")
+    wait_for(lambda: answers, 5.0, what="the press")
+    # answered, the bubble is closed (dunst 1.9 would leave it up with its buttons)
+    wait_for(lambda: answering_dunst.displayed() == 1, 5.0, what="the bubble to close")
+    answering_dunst.press("Snooze 10 min")
+    assert len(answering_dunst.menu()) == 2  # the break's two buttons: from its menu
+    wait_for(lambda: len(answers) == 2, 5.0, what="the second press")
+    assert answers == [
+        NotificationAnswered("screen-height", NudgeAction.FINE),  # the newer posture nudge
+        NotificationAnswered("walk", NudgeAction.SNOOZE),
+    ]
+    assert answering_dunst.displayed() == 0
+    notifier.close()
+
+
+def test_a_server_without_buttons_gets_none_and_the_icon_as_pixels(
+    xsession_without_notifications: XSession,
+) -> None:
+    bus = xsession_without_notifications.env["DBUS_SESSION_BUS_ADDRESS"]
+    with PlainServer(bus) as server:
+        notifier = DBusNotifier(bus=bus)
+        assert not notifier.offers_actions()
+        assert notifier.notify("Time for a break", "Stand up and walk.", category=BREAK)
+        notifier.close()
+    [(app, replaces, icon, title, body, actions, hints, expire)] = server.received
+    assert (app, replaces, title, body, actions) == (
+        "posture-watch", 0, "Time for a break", "Stand up and walk.", []
+    )  # fmt: skip
+    assert hints["urgency"] == ("y", 1) and hints["category"] == ("s", BREAK)
+    assert hints["desktop-entry"] == ("s", "posture-watch")
+    assert expire == EXPIRE_MS and EXPIRE_MS < ANSWER_EXPIRE_MS
+    # the icon is not installed in this private home: its pixels go with the bubble
+    assert icon == ""
+    width, height, stride, alpha, bits, channels, data = hints["image-data"][1]
+    assert (width, height, stride, alpha, bits, channels) == (48, 48, 192, True, 8, 4)
+    pixels = np.frombuffer(bytes(data), np.uint8).reshape(48, 48, 4)
+    assert pixels[24, 24, 3] == 255 and pixels[0, 0, 3] == 0  # a disc: opaque inside only
 
 
 def test_no_notification_server_gives_false_and_one_log_line(
-    xsession_without_notifications: XSession, caplog: pytest.LogCaptureFixture, notify_send
+    xsession_without_notifications: XSession, caplog: pytest.LogCaptureFixture
 ) -> None:
     # a timeout far beyond the test's patience: the answer comes from the bus, not from it
-    notifier = NotifySendNotifier(env=xsession_without_notifications.env, timeout=60.0)
+    bus = xsession_without_notifications.env["DBUS_SESSION_BUS_ADDRESS"]
+    notifier = DBusNotifier(bus=bus, timeout=60.0)
 
     with caplog.at_level(logging.WARNING, logger="posture_watch.desktop.notify"):
+        started = time.monotonic()
         assert notifier.notify("Sit up", "nobody is listening") is False
+        assert not notifier.offers_actions()
+    assert time.monotonic() - started < 10.0
 
     [record] = caplog.records
     assert "notification not shown" in record.getMessage()
-    assert "no answer within" not in record.getMessage()
+    assert "ServiceUnknown" in record.getMessage()
     assert "\n" not in record.getMessage()
+    notifier.close()
 
 
-def test_a_bus_address_pointing_nowhere_gives_false(tmp_path, caplog, notify_send) -> None:
-    env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": f"unix:path={tmp_path}/no-bus"}
-    env.pop("DISPLAY", None)  # no X display: nothing to autolaunch a bus on
-
+def test_a_bus_address_pointing_nowhere_gives_false(tmp_path, caplog) -> None:
+    notifier = DBusNotifier(bus=f"unix:path={tmp_path}/no-bus", timeout=2.0)
     with caplog.at_level(logging.WARNING, logger="posture_watch.desktop.notify"):
-        assert NotifySendNotifier(env=env, timeout=2.0).notify("Sit up", "no bus") is False
-    assert len(caplog.records) == 1
-
-
-def test_a_dead_bus_socket_on_a_real_display_gives_false_at_once(
-    xdisplay_only: XSession, caplog: pytest.LogCaptureFixture, notify_send
-) -> None:
-    # a display but a bus address whose socket nobody serves (the tray started from a
-    # shell whose session bus has gone): no autolaunch, no waiting for the timeout
-    notifier = NotifySendNotifier(env=xdisplay_only.env, timeout=60.0)
-
-    with caplog.at_level(logging.WARNING, logger="posture_watch.desktop.notify"):
-        assert notifier.notify("Sit up", "the bus has gone") is False
-
+        assert notifier.notify("Sit up", "no bus") is False
     [record] = caplog.records
-    assert "Could not connect" in record.getMessage()  # the bus said so: no timeout
+    assert "no session bus" in record.getMessage()
 
 
-def _command_lines_with(text: str) -> list[int]:
-    """Pids of the processes whose command line contains ``text``."""
-    pids = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            if text.encode() in cmdline.read_bytes():
-                pids.append(int(cmdline.parent.name))
-        except OSError:
-            continue
-    return pids
-
-
-def test_a_frozen_server_gives_false_within_the_timeout_and_no_process_is_left(
-    xsession: XSession, caplog: pytest.LogCaptureFixture, notify_send
+def test_a_frozen_server_gives_false_within_the_timeout(
+    xsession: XSession, caplog: pytest.LogCaptureFixture
 ) -> None:
     dunst = xsession.pid("dunst")
-    title = f"frozen-{uuid.uuid4().hex}"  # finds this call's notify-send in /proc
-    notifier = NotifySendNotifier(env=xsession.env, timeout=3.0)
+    title = f"frozen-{uuid.uuid4().hex}"
+    notifier = DBusNotifier(bus=xsession.env["DBUS_SESSION_BUS_ADDRESS"], timeout=1.0)
     answers: list[bool] = []
     call = threading.Thread(target=lambda: answers.append(notifier.notify(title, "up")))
     os.kill(dunst, signal.SIGSTOP)  # owns the name but cannot reply
@@ -140,97 +193,37 @@ def test_a_frozen_server_gives_false_within_the_timeout_and_no_process_is_left(
         with caplog.at_level(logging.WARNING, logger="posture_watch.desktop.notify"):
             started = time.monotonic()
             call.start()
-            [child] = wait_for(lambda: _command_lines_with(title), 2.9, what="notify-send")
-            assert processes()[child][2] == os.getpid()  # ours to reap
-            call.join(timeout=5)
+            call.join(timeout=10)
             elapsed = time.monotonic() - started
     finally:
         os.kill(dunst, signal.SIGCONT)
 
     assert answers == [False]
-    assert elapsed >= 3.0  # it waited for its timeout (a loaded machine only adds to that)
-    assert child not in processes()  # killed and reaped: not even a zombie is left
-    assert _command_lines_with(title) == []
+    assert 1.0 <= elapsed < 5.0  # its timeout, not longer
     [record] = caplog.records
-    assert "no answer within 3 s" in record.getMessage()
-    # dunst, running again, never shows the bubble the tray did not record as shown
-    assert all(shown["summary"] != title for shown in xsession.notifications())
-
-
-def _fake_notify_send(tmp_path: Path, script: str) -> str:
-    """A shell script standing in for notify-send, for answers the real one cannot give."""
-    path = tmp_path / "notify-send"
-    path.write_text(f"#!/bin/sh\n{script}\n")
-    path.chmod(0o755)
-    return str(path)
-
-
-def test_exit_0_without_a_notification_id_gives_false(tmp_path, caplog) -> None:
-    fake = _fake_notify_send(tmp_path, "exit 0")
-
-    with caplog.at_level(logging.WARNING, logger="posture_watch.desktop.notify"):
-        assert NotifySendNotifier(executable=fake).notify("Sit up", "now") is False
-    [record] = caplog.records
-    assert "returned no notification id" in record.getMessage()
-
-
-def test_a_non_zero_exit_gives_false_with_its_message(tmp_path, caplog) -> None:
-    fake = _fake_notify_send(tmp_path, "echo 0; echo 'GDBus.Error: no server' >&2; exit 1")
-
-    with caplog.at_level(logging.WARNING, logger="posture_watch.desktop.notify"):
-        assert NotifySendNotifier(executable=fake).notify("Sit up", "now") is False
-    assert [r.getMessage() for r in caplog.records] == [
-        "notification not shown: GDBus.Error: no server"
-    ]
-
-
-def test_a_helper_left_running_by_notify_send_does_not_hold_the_answer_up(tmp_path) -> None:
-    # like a bus autolaunched by notify-send: it keeps notify-send's output open
-    pid_file = tmp_path / "helper.pid"
-    fake = _fake_notify_send(tmp_path, f"sleep 30 & echo $! > {pid_file}; echo 7; exit 0")
-    try:
-        # the answer (id 7) counts, not the timeout: a notifier that waited for the
-        # helper's end would reach its timeout first and say False
-        assert NotifySendNotifier(executable=fake, timeout=20.0).notify("Sit up", "now")
-        assert running(int(pid_file.read_text()))  # the helper still holds the output
-    finally:
-        os.kill(int(pid_file.read_text()), signal.SIGKILL)
-
-
-def test_on_a_timeout_what_notify_send_started_is_killed_too(tmp_path, caplog) -> None:
-    pid_file = tmp_path / "helper.pid"
-    fake = _fake_notify_send(tmp_path, f"trap '' TERM; sleep 30 & echo $! > {pid_file}; wait")
-
-    with caplog.at_level(logging.WARNING, logger="posture_watch.desktop.notify"):
-        assert NotifySendNotifier(executable=fake, timeout=0.5).notify("Sit up", "now") is False
-
-    helper = int(pid_file.read_text())
-    wait_for(lambda: not running(helper), 10.0, what="the helper to die")  # not its 30 s
-    [record] = caplog.records
-    assert "no answer within 0.5 s" in record.getMessage()
-
-
-def test_missing_notify_send_gives_false(tmp_path, caplog) -> None:
-    notifier = NotifySendNotifier(executable=str(tmp_path / "notify-send"))
-
-    with caplog.at_level(logging.WARNING, logger="posture_watch.desktop.notify"):
-        assert notifier.notify("Sit up", "no program") is False
-    [record] = caplog.records
-    assert "is not installed" in record.getMessage()
+    assert "no answer within 1 s" in record.getMessage()
+    # the next call opens a new connection and is shown
+    assert notifier.notify("Sit up", "dunst runs again")
+    notifier.close()
+    summaries = [shown["summary"] for shown in xsession.notifications()]
+    assert "Sit up" in summaries
+    assert title not in summaries, "the bubble the tray did not record as shown appeared"
 
 
 def test_an_unknown_urgency_is_a_caller_bug() -> None:
     with pytest.raises(ValueError, match="urgency must be one of"):
-        NotifySendNotifier().notify("Sit up", "now", urgency="urgent")
+        DBusNotifier().notify("Sit up", "now", urgency="urgent")
 
 
-def test_the_callback_gets_pystray_argument_order() -> None:
+def test_the_callback_gets_pystray_argument_order_and_offers_no_buttons() -> None:
     shown: list[tuple[str, str]] = []
 
     def show(message: str, title: str) -> None:
         shown.append((message, title))
 
-    assert CallbackNotifier(show).notify("Sit up", "Shoulders down.", urgency="low")
+    notifier = CallbackNotifier(show)
+    assert not notifier.offers_actions()
+    assert notifier.notify("Sit up", "Shoulders down.", urgency="low", category=BREAK)
     assert shown == [("Shoulders down.", "Sit up")]
 
 
@@ -251,7 +244,7 @@ def test_the_platform_picks_the_notifier() -> None:
     def show(message: str, title: str) -> None:
         pass
 
-    assert isinstance(notifier_for_platform(platform="linux"), NotifySendNotifier)
+    assert isinstance(notifier_for_platform(platform="linux"), DBusNotifier)
     chosen = notifier_for_platform(show, platform="darwin")
     assert isinstance(chosen, CallbackNotifier)
     assert chosen.show is show

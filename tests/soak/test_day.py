@@ -368,10 +368,13 @@ class Notifier:
         self.tap = tap
         self.calls: list[tuple[float, str, bool]] = []
 
-    def notify(self, title: str, body: str, *, urgency: str = "normal") -> bool:
+    def notify(self, title: str, body: str, *, urgency: str = "normal", **extra: object) -> bool:
         shown = not FAILING[0] <= self.tap.t < FAILING[1]
         self.calls.append((self.tap.t, title, shown))
         return shown
+
+    def offers_actions(self) -> bool:
+        return False
 
 
 @dataclass(frozen=True)
