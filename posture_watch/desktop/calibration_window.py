@@ -63,6 +63,7 @@ from posture_watch.desktop.calibration_process import (
 )
 from posture_watch.desktop.child_window import positive_number, readable_colours, run_window
 from posture_watch.desktop.lifeline import add_parent_option
+from posture_watch.desktop.theme import apply_theme
 from posture_watch.errors import CalibrationError, PostureWatchError
 
 INSTRUCTION = "Sit upright, look at your screen."
@@ -316,13 +317,14 @@ class CalibrationWindow:
         except tk.TclError as exc:
             raise PostureWatchError(f"cannot open the calibration window: {exc}") from exc
         readable_colours(self.root)
+        self.theme = apply_theme(self.root)
         self.root.title("posture-watch: Calibrate")
         self.root.resizable(False, False)
         body = tk.Frame(self.root, padx=PAD, pady=PAD)
         body.pack(fill="both", expand=True)
-        tk.Label(body, text="Calibrate your upright posture", font="TkHeadingFont").pack(anchor="w")
+        tk.Label(body, text="Calibrate your upright posture", font="PWHeading").pack(anchor="w")
         self._message = tk.Label(
-            body, wraplength=WRAP, justify="left", anchor="nw", height=MESSAGE_LINES
+            body, wraplength=self.theme.px(WRAP), justify="left", anchor="nw", height=MESSAGE_LINES
         )
         self._message.pack(fill="x", pady=(4, 4))
         box = tk.Frame(body, bg="gray20", width=PREVIEW_WIDTH, height=PREVIEW_HEIGHT)
@@ -344,7 +346,7 @@ class CalibrationWindow:
         self.root.bind("<Escape>", lambda _e: self.cancel())
         self.root.bind("<Return>", lambda _e: self._default_action())
         self._default: Callable[[], None] | None = None
-        self._first_button: tk.Button | None = None  # Save, when naming a profile
+        self._first_button: ttk.Button | None = None  # Save, when naming a profile
         self._keep_one_size()
         self._start()
 
@@ -356,13 +358,20 @@ class CalibrationWindow:
         _log(f"{phase.value}: {' '.join(message.splitlines())}")
 
     def _set_buttons(self, *buttons: tuple[str, Callable[[], None]]) -> None:
-        import tkinter as tk  # the window is open: Tk is loaded
+        from tkinter import ttk  # the window is open: Tk is loaded
 
         for child in self._buttons.winfo_children():
             child.destroy()
         self._first_button = None
         for column, (text, command) in enumerate(buttons):
-            button = tk.Button(self._buttons, text=text, command=command)
+            first = column == 0 and len(buttons) > 1
+            button = ttk.Button(
+                self._buttons,
+                text=text,
+                command=command,
+                style="Accent.TButton" if first else "TButton",
+                default="active" if first else "normal",
+            )
             button.grid(row=0, column=column, sticky="ew", padx=(0 if column == 0 else PAD, 0))
             self._buttons.columnconfigure(column, weight=1)
             if column == 0:

@@ -35,8 +35,6 @@ from typing import TYPE_CHECKING
 
 from posture_watch.core.journal import BODY_AREAS, PAIN_MAX, PAIN_MIN
 from posture_watch.desktop.child_window import (
-    SECONDARY_TEXT,
-    WARNING_TEXT,
     paragraph,
     place_in_corner,
     readable_colours,
@@ -48,6 +46,7 @@ from posture_watch.desktop.journal_process import (
     JournalWindowProcess,
 )
 from posture_watch.desktop.lifeline import add_parent_option
+from posture_watch.desktop.theme import apply_theme
 from posture_watch.errors import ConfigError, PostureWatchError
 
 if TYPE_CHECKING:
@@ -132,6 +131,7 @@ class JournalWindow:
         except tk.TclError as exc:
             raise PostureWatchError(f"cannot open the journal window: {exc}") from exc
         readable_colours(self.root)
+        self.theme = apply_theme(self.root)
         self.root.withdraw()  # shown by _place, already in its corner
         self.root.title(TITLE)
         self.root.resizable(False, False)
@@ -140,7 +140,7 @@ class JournalWindow:
         self._note = tk.StringVar(self.root)
         self._numbness = tk.BooleanVar(self.root, value=False)
         self._weakness = tk.BooleanVar(self.root, value=False)
-        body = tk.Frame(self.root, padx=PAD, pady=PAD)
+        body = tk.Frame(self.root, padx=self.theme.px(PAD * 2), pady=self.theme.px(PAD * 2))
         body.pack(fill="both", expand=True)
         self._add_questions(body)
         self._add_advice(body)
@@ -153,9 +153,9 @@ class JournalWindow:
     def _add_questions(self, body: tk.Frame) -> None:
         import tkinter as tk
 
-        paragraph(body, "How do you feel today?", WRAP, font="TkHeadingFont").pack(fill="x")
+        paragraph(body, "How do you feel today?", self._wrap, font="PWHeading").pack(fill="x")
         question = "Pain today, 0 = none to 10 = worst imaginable (leave it if unsure):"
-        paragraph(body, question, WRAP).pack(fill="x", pady=(4, 2))
+        paragraph(body, question, self._wrap).pack(fill="x", pady=(4, 2))
         pain_row = tk.Frame(body)
         pain_row.pack(fill="x")
         pain_buttons = [
@@ -163,7 +163,7 @@ class JournalWindow:
             for n in range(PAIN_MIN, PAIN_MAX + 1)
         ]
         _grid(pain_row, pain_buttons, columns=len(pain_buttons))
-        paragraph(body, "Where?", WRAP).pack(fill="x", pady=(PAD, 0))
+        paragraph(body, "Where?", self._wrap).pack(fill="x", pady=(PAD, 0))
         areas = tk.Frame(body)
         areas.pack(fill="x")
         checks = [
@@ -183,14 +183,21 @@ class JournalWindow:
             tk.Checkbutton(signs, text=text, variable=var).pack(side="left")
 
     def _add_advice(self, body: tk.Frame) -> None:
-        paragraph(body, ADVICE, WRAP).pack(fill="x", pady=(PAD, 0))
+        paragraph(body, ADVICE, self._wrap).pack(fill="x", pady=(PAD, 0))
         source = f"From the guide: {ADVICE_SOURCE}"
-        paragraph(body, source, WRAP, fg=SECONDARY_TEXT, font="TkSmallCaptionFont").pack(fill="x")
-        self._hint = paragraph(body, "", WRAP, fg=WARNING_TEXT)
+        paragraph(body, source, self._wrap, fg=self.theme.palette.secondary, font="PWSmall").pack(
+            fill="x"
+        )
+        self._hint = paragraph(body, "", self._wrap, fg=self.theme.palette.warning)
         self._hint.pack(fill="x", pady=(4, 0))
+
+    @property
+    def _wrap(self) -> int:
+        return self.theme.px(WRAP)
 
     def _add_answers(self, body: tk.Frame) -> None:
         import tkinter as tk
+        from tkinter import ttk
 
         row = tk.Frame(body)
         row.pack(fill="x", pady=(4, 0))
@@ -199,7 +206,14 @@ class JournalWindow:
             ("Not today", lambda: self.finish(JournalAnswer.SKIPPED)),
         )
         for column, (text, command) in enumerate(buttons):
-            button = tk.Button(row, text=text, command=command)
+            save = column == 0
+            button = ttk.Button(
+                row,
+                text=text,
+                command=command,
+                style="Accent.TButton" if save else "TButton",
+                default="active" if save else "normal",
+            )
             button.grid(row=0, column=column, sticky="ew", padx=(0 if column == 0 else PAD, 0))
             row.columnconfigure(column, weight=1, uniform="answers")
 

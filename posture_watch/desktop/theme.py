@@ -69,6 +69,8 @@ class Palette:
     track: str
     figure: str
     warning: str
+    selected: str
+    field: str
 
 
 #: sv-ttk's own backgrounds (#fafafa light, #1c1c1c dark) under our text colours.
@@ -81,6 +83,8 @@ PALETTES = {
         track="#dcdcdc",
         figure="#303030",
         warning="#a30000",
+        selected="#cfe3f6",
+        field="#ffffff",
     ),
     Scheme.DARK: Palette(
         background="#1c1c1c",
@@ -90,6 +94,8 @@ PALETTES = {
         track="#3a3a3a",
         figure="#e6e6e6",
         warning="#ff8f8f",
+        selected="#24507a",
+        field="#2b2b2b",
     ),
 }
 
@@ -249,8 +255,33 @@ def apply_theme(
     sv_ttk.set_theme(scheme.value, root)
     theme = Theme(scheme, PALETTES[scheme], dpi, _make_fonts(root))
     _make_styles(root, theme)
+    _classic_options(root, theme)
     root.configure(background=theme.palette.background)
     return theme
+
+
+def _classic_options(root: tk.Tk, theme: Theme) -> None:
+    """Colours and fonts for the classic Tk widgets the journal and calibration windows
+    still use (check and radio buttons, entries, labels), through the option database, so
+    they sit in the same theme as the ttk ones; only widgets made after this get them."""
+    c = theme.palette
+    for pattern, value in (
+        ("*Background", c.background),
+        ("*Foreground", c.text),
+        ("*Font", "PWBody"),
+        ("*activeBackground", c.track),
+        ("*activeForeground", c.text),
+        ("*highlightBackground", c.background),
+        ("*highlightColor", c.accent),
+        ("*selectColor", c.selected),
+        ("*disabledForeground", c.secondary),
+        ("*insertBackground", c.text),
+        ("*Entry.Background", c.field),
+        ("*Entry.relief", "solid"),
+        ("*Checkbutton.relief", "flat"),
+        ("*Radiobutton.borderWidth", 1),
+    ):
+        root.option_add(pattern, value)
 
 
 def _make_fonts(root: tk.Tk) -> tuple[object, ...]:
