@@ -7,8 +7,8 @@ The settings file stays the source of truth: the tray watches it
 preferences window saved it or the person edited it by hand. Here the session follows it:
 
 - its own rules at once: quiet hours, the daily report and its pain journal question,
-  when "Pause until tomorrow" ends, and the prompt limits (check-ins, nudges an hour,
-  snooze);
+  when "Pause until tomorrow" ends, the prompt limits (check-ins, nudges an hour,
+  snooze) and the warning before a break (its time, the postponements allowed);
 - the worker's by a :class:`~posture_watch.core.worker_events.Reconfigure` command: the
   decision thresholds (``sit_max``: the next break nudge follows it, in the sitting spell
   already running) and the sampling intervals;
@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from posture_watch.core import effects as fx
+from posture_watch.core.break_warning import BreakRules
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.session_settings import SessionSettings
 from posture_watch.core.settings_form import RESTART_NOTE, restart_fields
@@ -57,9 +58,11 @@ def follow_settings(
     if waiting:
         names = ", ".join(dict.fromkeys(f.label.lower() for f in waiting))
         out.append(fx.Notify(RESTART_TITLE, f"New {names}: {RESTART_NOTE}."))
+    breaks = BreakRules.from_config(new) if settings.breaks is not None else None
     return replace(
         settings,
         config=new,
+        breaks=breaks,  # the warning before a break follows sit_max too
         quiet_hours=new.quiet_hours,
         daily_at=new.report.daily_at,
         journal_prompt=new.report.journal_prompt,

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from posture_watch.config import QuietHours
 from posture_watch.core import effects as fx
+from posture_watch.core.break_warning import BreakRules
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
 from posture_watch.core.session import Session, SessionSettings
@@ -23,7 +24,10 @@ START = datetime(2026, 11, 24, 9, 0).timestamp()
 def session(config: AppConfig) -> tuple[Session, PromptScheduler]:
     scheduler = PromptScheduler(PromptRules(), PromptChooser(builtin_prompts()))
     settings = SessionSettings(
-        quiet_hours=config.quiet_hours, daily_at=config.report.daily_at, config=config
+        quiet_hours=config.quiet_hours,
+        daily_at=config.report.daily_at,
+        config=config,
+        breaks=BreakRules.from_config(config),
     )
     now = Now.at(START, 1000.0)
     made = Session(settings, scheduler, now, UTC)
@@ -55,6 +59,7 @@ def test_new_limits_go_to_the_worker_and_the_session_at_once():
     assert notified(out) == []  # all of it applies now: nothing to say
     assert running.quiet(at(0.5)) and not running.quiet(at(1.5))
     assert scheduler.rules.snooze == 300.0
+    assert running.settings.breaks is not None and running.settings.breaks.sit_max == 120.0
     # the same file again (touched, not changed): nothing for the worker
     again = running.step(SettingsChanged(new), at(0.1))
     assert not [e for e in again if isinstance(e, fx.Send)]
