@@ -25,8 +25,8 @@ The two filters, built by :func:`build_filter`:
   the process (tests/attacks/test_nscd.py: a fake nscd receives nothing).
   ``POSTURE_WATCH_ALLOW_NETWORK`` does not lift it: the worker opens no display.
 - :func:`enforce_offline`, installed by the tray or console process and by commands
-  that run the model in-process: only Unix sockets, which D-Bus, X11, Wayland and
-  notify-send need. ``socket()`` of any other family fails with ``EACCES``: internet
+  that run the model in-process: only Unix sockets, which D-Bus (the notifications
+  too), X11 and Wayland need. ``socket()`` of any other family fails with ``EACCES``: internet
   (``AF_INET``/``AF_INET6``), ``AF_VSOCK`` (a host or VM reached without IP),
   ``AF_NETLINK``, ``AF_PACKET`` and the rest. Netlink is refused too because nothing
   here needs it: glibc's ``getaddrinfo`` (``AI_ADDRCONFIG``) and ``if_nameindex`` fall

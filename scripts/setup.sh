@@ -49,13 +49,10 @@ if ! .venv/bin/python -c 'import cv2' 2>/dev/null; then
   apt_install libgl1 libglib2.0-0
   .venv/bin/python -c 'import cv2'
 fi
-# The desktop parts the app itself uses: Tk for the stretch, journal and calibration
-# windows, and notify-send (libnotify), which shows its notifications.
+# The desktop part the app itself uses: Tk for the stretch, journal and calibration
+# windows (its notifications speak D-Bus in pure Python: no package needed).
 if ! .venv/bin/python -c 'import tkinter' 2>/dev/null; then
   apt_install python3-tk tk
-fi
-if ! command -v notify-send >/dev/null 2>&1; then
-  apt_install libnotify-bin || echo "setup: notify-send is missing: no desktop notifications" >&2
 fi
 if [ "$test_desktops" != 1 ]; then
   exit 0

@@ -345,7 +345,7 @@ class PystrayIcon:
         self._on_ui_thread(job)
 
     def notify(self, title: str, body: str) -> None:
-        """The backend's own notification (Windows and macOS; Linux uses notify-send)."""
+        """The backend's own notification (Windows and macOS; Linux: desktop/notify)."""
         self._icon.notify(body, title)
 
     def set_menu(self, entries: Sequence[MenuEntry]) -> None:

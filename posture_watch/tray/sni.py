@@ -239,7 +239,7 @@ class SniTrayIcon:
 
     def notify(self, title: str, body: str) -> None:
         """A desktop notification on the same bus (off the controller's normal path, which
-        uses notify-send on Linux); nobody waits for the answer."""
+        uses D-Bus on Linux: desktop/notify); nobody waits for the answer."""
         notifications = DBusAddress(
             "/org/freedesktop/Notifications",
             bus_name="org.freedesktop.Notifications",

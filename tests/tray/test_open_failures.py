@@ -4,7 +4,7 @@ Real stand-in openers on PATH: an ``xdg-open`` that exits 3 (no program for the 
 type), one that exits 4 (the program failed), one that keeps running (it started a
 program: that is success) and none at all. They are run directly and through the real
 unfiltered launcher process the tray starts before its network filter. The notifier is
-the test notifier (the real notify-send and dunst are in the screenshot run).
+the test notifier (the real D-Bus notifier and dunst are in tests/desktop/test_notify.py).
 """
 
 from __future__ import annotations
