@@ -64,9 +64,13 @@ desktop_missing=()
 # The Wayland tray tests: sway (headless), waybar's StatusNotifierItem tray, grim for
 # screenshots; stand-in D-Bus services (screensaver, logind) run on the system Python with
 # python3-gi; strace proves the monitor offline; desktop-file-validate checks our entries.
+# Do not disturb: openbox (a window manager for _NET_ACTIVE_WINDOW and full screen on
+# Xvfb), foot (a Wayland window to put in full screen), gsettings and dconf's writer.
 for tool in Xvfb:xvfb trayer:trayer dunst:dunst xdotool:xdotool \
             dbus-daemon:dbus chromium:chromium sway:sway waybar:waybar grim:grim \
-            strace:strace desktop-file-validate:desktop-file-utils; do
+            strace:strace desktop-file-validate:desktop-file-utils \
+            openbox:openbox foot:foot gsettings:libglib2.0-bin xprop:x11-utils \
+            /usr/libexec/dconf-service:dconf-service; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || desktop_missing+=("${tool##*:}")
 done
 if [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -c 'import gi' 2>/dev/null; then

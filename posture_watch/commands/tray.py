@@ -34,6 +34,7 @@ from posture_watch.core.prompts import PromptChooser
 from posture_watch.core.status import TrayState
 from posture_watch.core.stream import Notice, StopAsked
 from posture_watch.core.worker_events import SetLocked
+from posture_watch.desktop.do_not_disturb import DisturbWatch
 from posture_watch.desktop.icons import draw_icon
 from posture_watch.desktop.session_watch import SessionWatch
 from posture_watch.errors import PostureWatchError
@@ -305,8 +306,11 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
         lambda locked, by: loop.send(SetLocked(locked, by)),
         say=lambda line: say(f"posture-watch: {line}"),  # whole lines from its thread
     )
+    # do not disturb: a full-screen window or paused notifications hold nudges back
+    disturb = DisturbWatch(controller.post, say=lambda line: say(f"posture-watch: {line}"))
     try:
         session.start()
+        disturb.start()
         try:
             server.start()
         except PostureWatchError as exc:  # the monitor still works without it
@@ -314,6 +318,7 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
         icon.run(start)
     finally:
         session.close()
+        disturb.close()
         server.close()
         controller.post(StopAsked())
         loop.stop()
