@@ -127,10 +127,10 @@ KNOWN: tuple[Group, ...] = (
         Field("camera", "source", "Camera", live=False),
         Field("camera", "width", "Picture width", live=False),
         Field("camera", "height", "Picture height", live=False),
-        Field("sampling", "stable_interval", "Look every",
-              "while your posture stays the same"),
-        Field("sampling", "confirm_interval", "Look every",
-              "while a change is being confirmed"),
+        Field("sampling", "stable_interval", "Look every (steady)",
+              "how often the picture is read while your posture stays the same"),
+        Field("sampling", "confirm_interval", "Look every (changing)",
+              "how often while a change is being confirmed; at most the steady time"),
     )),
     Group("Report", "Today's report: how you sat, and your breaks.", (
         Field("report", "daily_at", "Write today's report at"),
@@ -273,11 +273,22 @@ def _placed(exc: ConfigError, fields: Mapping[Key, Field]) -> Checked:
     line = str(exc).split(": ", 1)[-1]
     named = re.search(r"\[(\w+)\] (\w+)", line)
     if named and (named[1], named[2]) in fields:
-        return Checked(None, {(named[1], named[2]): _after_value(line)})
+        key = (named[1], named[2])
+        return Checked(None, {key: _in_words(_after_value(line), key[0], fields)})
     for key in fields:
         if re.search(rf"\bsetting {key[1]}\b", line):
-            return Checked(None, {key: line.removeprefix(f"setting {key[1]} ")})
+            text = line.removeprefix(f"setting {key[1]} ")
+            return Checked(None, {key: _in_words(text, key[0], fields)})
     return Checked(None, {}, line)
+
+
+def _in_words(text: str, table: str, fields: Mapping[Key, Field]) -> str:
+    """The other keys a rule names, as the window names them: ``must differ from
+    start`` becomes ``must differ from “Quiet from”`` (keys of the same table only)."""
+    for (other_table, key), field in fields.items():
+        if other_table == table or TABLES[other_table][0] == TABLES[table][0]:
+            text = re.sub(rf"\b{key}\b", f"“{field.label}”", text)
+    return text
 
 
 def _after_value(line: str) -> str:

@@ -98,9 +98,11 @@ class PreferencesWindow:
 
         body = ttk.Frame(self.root, padding=PAD)
         body.pack(fill="both", expand=True)
-        ttk.Label(body, text="Preferences", style="PrefTitle.TLabel").pack(anchor="w")
-        where = f"Saved in {self.path}; a running monitor follows the file at once."
-        ttk.Label(body, text=where, style="PrefNote.TLabel", wraplength=WRAP + 160).pack(
+        ttk.Label(body, text="Preferences", style="PrefTitle.TLabel", font="PWPrefTitle").pack(
+            anchor="w"
+        )
+        where = f"Saved in {_shown(self.path)}; a running monitor follows the file at once."
+        ttk.Label(body, text=where, style="PrefNote.TLabel", wraplength=WRAP + 240).pack(
             anchor="w", pady=(0, PAD // 2)
         )
         self.tabs = ttk.Notebook(body)
@@ -160,6 +162,8 @@ class PreferencesWindow:
         )
         note = ttk.Label(tab, text=_note(field), style="PrefNote.TLabel", wraplength=WRAP)
         note.grid(row=row + 1, column=0, columnspan=3, sticky="nw", pady=(2, 0))
+        if not note.cget("text"):
+            note.grid_remove()  # no empty line under a field without a note
         self.values[key] = var
         self.errors[key] = note
         var.trace_add("write", lambda *_: self._check_one(field))
@@ -214,6 +218,10 @@ class PreferencesWindow:
             label.configure(text=error[:1].upper() + error[1:], style="PrefError.TLabel")
         else:
             label.configure(text=_note(field), style="PrefNote.TLabel")
+        if label.cget("text"):
+            label.grid()
+        else:
+            label.grid_remove()
 
     def save(self) -> bool:
         """Write the form into the file, if the file's checks accept all of it."""
@@ -305,13 +313,21 @@ def _styles(root: tk.Tk) -> list[Any]:
         palette = theme.apply_theme(root).palette
         secondary, warning = palette.secondary, palette.warning
     family = font.nametofont("TkDefaultFont", root).actual()["family"]
-    title = font.Font(root, family=family, size=17, weight="bold")
-    small = font.Font(root, family=family, size=10)
+    title = font.Font(root, name="PWPrefTitle", family=family, size=17, weight="bold")
+    small = font.Font(root, name="PWPrefNote", family=family, size=10)
     style = ttk.Style(root)
     style.configure("PrefTitle.TLabel", font=title)
     style.configure("PrefNote.TLabel", font=small, foreground=secondary)
     style.configure("PrefError.TLabel", font=small, foreground=warning)
     return [title, small]
+
+
+def _shown(path: Path) -> str:
+    """``~/.config/posture-watch/settings.toml`` rather than the whole path."""
+    try:
+        return "~/" + str(path.resolve().relative_to(Path.home().resolve()))
+    except (ValueError, RuntimeError, OSError):  # not under home, or no home at all
+        return str(path)
 
 
 def _centre(root: tk.Tk) -> None:

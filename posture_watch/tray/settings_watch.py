@@ -13,8 +13,8 @@ clock (the controller's tick), never read here.
 
 from __future__ import annotations
 
-import logging
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,7 +25,10 @@ from posture_watch.errors import PostureWatchError
 #: Seconds of clock time between two looks at the file.
 INTERVAL = 2.0
 
-log = logging.getLogger(__name__)
+
+def _on_stderr(line: str) -> None:
+    print(f"posture-watch: {line}", file=sys.stderr, flush=True)
+
 
 Identity = tuple[int, int, int, int] | None
 
@@ -44,7 +47,8 @@ class SettingsWatch:
     """Looks at ``path`` every :data:`INTERVAL` seconds; :meth:`poll` says what changed.
 
     ``adjust`` turns the file's settings into the ones the monitor runs with (the
-    command line's overrides, the demo's short sitting time), as at its start.
+    command line's overrides, the demo's short sitting time), as at its start; ``say``
+    puts one line in the log (default: stderr, which the tray's log keeps).
     """
 
     def __init__(
@@ -53,8 +57,9 @@ class SettingsWatch:
         *,
         adjust: Callable[[AppConfig], AppConfig] = lambda config: config,
         interval: float = INTERVAL,
+        say: Callable[[str], None] = _on_stderr,
     ) -> None:
-        self.path, self.adjust, self.interval = path, adjust, interval
+        self.path, self.adjust, self.interval, self.say = path, adjust, interval, say
         self._seen = identity(path)
         self._next: float | None = None
 
@@ -73,9 +78,9 @@ class SettingsWatch:
             config = self.adjust(load_config(self.path, create=False))
         except PostureWatchError as exc:
             line = exc.one_line()
-            log.warning("settings not applied: %s", line)
+            self.say(f"settings not applied, the monitor keeps its own: {line}")
             return SettingsChanged(None, line)
-        log.info("settings changed: %s", self.path)
+        self.say(f"settings: {self.path} changed; the monitor uses it now")
         return SettingsChanged(config)
 
 

@@ -64,9 +64,15 @@ def test_a_field_says_what_the_file_would_say():
 
 def test_rules_across_fields_are_shown_beside_the_field_they_name():
     quiet = shown() | {("quiet_hours", "enabled"): True, ("quiet_hours", "end"): "22:00"}
-    assert check_form(quiet).errors == {("quiet_hours", "end"): "must differ from start"}
+    assert check_form(quiet).errors == {("quiet_hours", "end"): "must differ from “Quiet from”"}
     grace = shown() | {("sitting", "absence_grace"): "3600"}
-    assert list(check_form(grace).errors) == [("sitting", "break_min")]
+    assert check_form(grace).errors == {
+        ("sitting", "break_min"): "must be at least “Shorter absences do not end a sitting spell”"
+    }
+    looks = shown() | {("sampling", "confirm_interval"): "5"}
+    assert check_form(looks).errors == {
+        ("sampling", "confirm_interval"): "must not exceed “Look every (steady)” (2.0)"
+    }
 
 
 def test_a_change_of_the_long_sitting_time_reads_as_seconds():

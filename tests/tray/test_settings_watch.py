@@ -15,7 +15,8 @@ from posture_watch.tray.settings_watch import SettingsWatch
 def test_saves_and_hand_edits_are_seen_once_and_only_every_interval(tmp_path: Path):
     path = tmp_path / "settings.toml"
     path.write_text("schema_version = 1\n[sitting]\nsit_max = 50\n")
-    watch = SettingsWatch(path, interval=2.0)
+    said: list[str] = []
+    watch = SettingsWatch(path, interval=2.0, say=said.append)
     assert watch.poll(0.0) is None  # as the monitor started with it
     wanted = AppConfig(decision=Settings(sit_max=120.0))
     save_config(path, wanted)  # the preferences window's writer: a rename
@@ -30,6 +31,7 @@ def test_saves_and_hand_edits_are_seen_once_and_only_every_interval(tmp_path: Pa
     assert change is not None and change.config is None
     assert change.error is not None and "[sitting] sit_max = 0: must be" in change.error
     assert watch.poll(8.0) is None  # said once per version of the file
+    assert len(said) == 2 and said[1].startswith("settings not applied, the monitor keeps")
 
     path.write_text("schema_version = 1\n[sitting]\nsit_max = 3\n")
     change = watch.poll(8.5, now=True)  # the window closed after a save: look at once
@@ -40,7 +42,9 @@ def test_saves_and_hand_edits_are_seen_once_and_only_every_interval(tmp_path: Pa
 def test_the_runs_own_overrides_stay(tmp_path: Path):
     path = tmp_path / "settings.toml"
     watch = SettingsWatch(
-        path, adjust=lambda c: AppConfig(decision=c.decision.with_overrides(sit_max=105.0))
+        path,
+        adjust=lambda c: AppConfig(decision=c.decision.with_overrides(sit_max=105.0)),
+        say=lambda line: None,
     )
     path.write_text("schema_version = 1\n[sitting]\nbreak_min = 3\n")
     change = watch.poll(0.0)
