@@ -29,6 +29,7 @@ from posture_watch.core.menu import MenuAction
 from posture_watch.core.prompt_rules import PromptScheduler
 from posture_watch.core.session import Session, SessionSettings
 from posture_watch.core.stream import (
+    AutostartState,
     ControlAsked,
     HistoryWritten,
     JournalSaved,
@@ -275,6 +276,8 @@ class TrayController:
         if self.preferences is not None and self.preferences.poll() is not None:
             self.preferences = None
             self.follow_settings(now=True)  # its last save applies without waiting
+            # its Start at login tab may have changed what the menu's check item shows
+            self.step(AutostartState(autostart_enabled(self.autostart)))
         for kind, window in list(self.windows.items()):
             result = window.poll()
             if result is not None:
