@@ -4,6 +4,7 @@
     .venv/bin/python scripts/screenshots.py --out DIR  # somewhere else
     bash scripts/screenshots.sh                        # the same
     bash scripts/screenshots.sh --wayland              # also the icon in waybar (sway)
+    bash scripts/screenshots.sh --windows              # only the windows: light, dark, 2x
 
 It starts a throw-away X desktop (Xvfb, a private D-Bus bus, dunst and trayer, from
 ``tests/harness/xsession.py``; ``bash scripts/test.sh`` installs them) and runs the real
@@ -209,7 +210,9 @@ def capture_demo(session: XSession, env: dict[str, str], out: Path, speed: float
     return reports[-1]
 
 
-def capture_calibration(session: XSession, env: dict[str, str], out: Path) -> None:
+def capture_calibration(
+    session: XSession, env: dict[str, str], out: Path, name: str = "calibration-window.png"
+) -> None:
     """A second demo, at real speed: Calibrate… from the menu, the window with its answer
     (the demo's recorded person: landmarks only, so the window shows no camera picture),
     then Cancel, so nothing is saved."""
@@ -223,7 +226,7 @@ def capture_calibration(session: XSession, env: dict[str, str], out: Path) -> No
         choose_menu_entry(session, MenuAction.CALIBRATE)
         window = session.wait_window("^posture-watch: Calibrate$", timeout=30)
         time.sleep(3 + 5 + 6)  # the countdown, the sampling, and a margin for the answer
-        crop(session.screenshot(), geometry_box(session, window), out / "calibration-window.png")
+        crop(session.screenshot(), geometry_box(session, window), out / name)
         session.press(window, "Escape")
     finally:
         proc.terminate()
@@ -286,7 +289,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--wayland", action="store_true", help="also the icon in waybar on headless sway"
     )
+    parser.add_argument(
+        "--windows",
+        action="store_true",
+        help="only the stretch, journal and calibration windows: light, dark and 2x",
+    )
     args = parser.parse_args(argv)
+    if args.windows:
+        from scripts.window_screenshots import capture_windows
+
+        args.out.mkdir(parents=True, exist_ok=True)
+        capture_windows(args.out)
+        return 0
     missing = XSession.missing_tools() + [t for t in ("chromium",) if not shutil.which(t)]
     if missing:
         print(f"screenshots: missing {', '.join(missing)} (bash scripts/setup.sh "

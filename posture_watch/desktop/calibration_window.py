@@ -320,7 +320,8 @@ class CalibrationWindow:
         self.theme = apply_theme(self.root)
         self.root.title("posture-watch: Calibrate")
         self.root.resizable(False, False)
-        body = tk.Frame(self.root, padx=PAD, pady=PAD)
+        self._pad = self.theme.px(2 * PAD)  # the window's margin
+        body = tk.Frame(self.root, padx=self._pad, pady=self._pad)
         body.pack(fill="both", expand=True)
         tk.Label(body, text="Calibrate your upright posture", font="PWHeading").pack(anchor="w")
         self._message = tk.Label(
@@ -333,12 +334,12 @@ class CalibrationWindow:
         self._picture = tk.Label(box, bg="gray20")
         self._picture.pack(fill="both", expand=True)
         self._progress = ttk.Progressbar(body, maximum=1.0, length=PREVIEW_WIDTH)
-        self._progress.pack(fill="x", pady=(4, 0))
+        self._progress.pack(fill="x", pady=(self.theme.px(PAD), 0))
         self._naming = tk.Frame(body)
         self._name = tk.StringVar(value="")
         self._name.trace_add("write", lambda *_: self._name_changed())
         tk.Label(self._naming, text="Name:").pack(side="left")
-        self._entry = tk.Entry(self._naming, textvariable=self._name, width=20)
+        self._entry = ttk.Entry(self._naming, textvariable=self._name, width=20, font="PWBody")
         self._entry.pack(side="left", padx=(4, 0))
         self._buttons = tk.Frame(body)
         self._buttons.pack(fill="x", pady=(PAD, 0))
@@ -399,7 +400,7 @@ class CalibrationWindow:
         self.root.geometry(f"{width}x{height}")
         self.root.minsize(width, height)
         self.root.maxsize(width, height)
-        self._message.configure(wraplength=width - 2 * PAD - 4)
+        self._message.configure(wraplength=width - 2 * self._pad - 4)
         self._naming.pack_forget()
 
     def _start(self) -> None:

@@ -152,6 +152,7 @@ class JournalWindow:
 
     def _add_questions(self, body: tk.Frame) -> None:
         import tkinter as tk
+        from tkinter import ttk
 
         paragraph(body, "How do you feel today?", self._wrap, font="PWHeading").pack(fill="x")
         question = "Pain today, 0 = none to 10 = worst imaginable (leave it if unsure):"
@@ -159,7 +160,9 @@ class JournalWindow:
         pain_row = tk.Frame(body)
         pain_row.pack(fill="x")
         pain_buttons = [
-            tk.Radiobutton(pain_row, text=str(n), value=n, variable=self._pain, indicatoron=False)
+            ttk.Radiobutton(
+                pain_row, text=str(n), value=n, variable=self._pain, style="Toggle.TButton"
+            )
             for n in range(PAIN_MIN, PAIN_MAX + 1)
         ]
         _grid(pain_row, pain_buttons, columns=len(pain_buttons))
@@ -167,20 +170,20 @@ class JournalWindow:
         areas = tk.Frame(body)
         areas.pack(fill="x")
         checks = [
-            tk.Checkbutton(areas, text=area_label(area), variable=var, anchor="w")
+            ttk.Checkbutton(areas, text=area_label(area), variable=var)
             for area, var in self._areas.items()
         ]
         _grid(areas, checks, columns=AREA_COLUMNS)
         note_row = tk.Frame(body)
         note_row.pack(fill="x", pady=(PAD, 0))
-        tk.Label(note_row, text="Note:").pack(side="left")
-        self._note_entry = tk.Entry(note_row, textvariable=self._note)
+        tk.Label(note_row, text="Note:").pack(side="left", fill="y")  # level with the field
+        self._note_entry = ttk.Entry(note_row, textvariable=self._note, font="PWBody")
         self._note_entry.pack(side="left", fill="x", expand=True, padx=(4, 0))
         self._note_entry.focus_set()  # Tk's focus within the window only: nothing is taken
         signs = tk.Frame(body)
         signs.pack(fill="x", pady=(4, 0))
         for text, var in (("Numbness", self._numbness), ("Weakness", self._weakness)):
-            tk.Checkbutton(signs, text=text, variable=var).pack(side="left")
+            ttk.Checkbutton(signs, text=text, variable=var).pack(side="left")
 
     def _add_advice(self, body: tk.Frame) -> None:
         paragraph(body, ADVICE, self._wrap).pack(fill="x", pady=(PAD, 0))
@@ -259,7 +262,7 @@ class JournalWindow:
 def _grid(frame: tk.Frame, widgets: Sequence[tk.Widget], *, columns: int) -> None:
     """Lay ``widgets`` out in reading order, ``columns`` equal columns wide."""
     for index, widget in enumerate(widgets):
-        widget.grid(row=index // columns, column=index % columns, sticky="ew")
+        widget.grid(row=index // columns, column=index % columns, sticky="ew", padx=1, pady=1)
     for column in range(columns):
         frame.columnconfigure(column, weight=1, uniform="cells")
 

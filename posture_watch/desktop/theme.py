@@ -6,7 +6,9 @@ current, but sv-ttk is one Tcl theme (~100 kB, no dependencies) that we switch o
 call, while ttkbootstrap (~4 MB) patches tkinter's widget classes when imported and
 brings a theme system we would not use. sv-ttk's fonts are given in pixels and its
 paddings are fixed, so :func:`apply_theme` sets our own fonts in points (which follow Tk's
-scaling) and scales the paddings it uses.
+scaling) and scales the paddings it uses. Its buttons and fields are nine-sliced images
+that stretch; its check boxes and radio dots are fixed 1x images in a fixed-width element,
+so at 2x they stay small (zooming them clips them: the element's width is fixed).
 
 Dark or light, in order: ``POSTURE_WATCH_COLOR_SCHEME`` (``dark`` / ``light``, for tests
 and for people whose desktop says nothing), the XDG desktop portal's
