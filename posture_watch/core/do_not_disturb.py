@@ -88,14 +88,14 @@ class HoldBack:
 
     def note(self) -> str | None:
         """One line on what waits now, for the menu's status line and the tooltip:
-        ``do not disturb (full-screen window): 2 nudges held back``; None when nothing
-        is in force."""
+        ``nudges wait: full-screen window, 2 held back``; None when nothing is in force.
+        (The words say what happens: "do not disturb" is the glossary's banned name for
+        quiet hours, see docs/words.md.)"""
         why = first_reason(self.reasons)
         if why is None:
             return None
-        count = self.held_now
-        held = f": {count} nudge{'s' if count != 1 else ''} held back" if count else ""
-        return f"do not disturb ({WORDS[why]}){held}"
+        held = f", {self.held_now} held back" if self.held_now else ""
+        return f"nudges wait: {WORDS[why]}{held}"
 
 
 # -- the session's hooks ---------------------------------------------------------------

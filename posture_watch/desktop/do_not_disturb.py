@@ -295,25 +295,26 @@ def gnome_schema_present(env: Mapping[str, str]) -> bool:
 
 def desktop_probes(env: Mapping[str, str] | None = None, say: Say | None = None) -> list[Probe]:
     """The probes this desktop answers (see the module docstring); one line through
-    ``say`` for each that should work and does not."""
+    ``say`` for each that should work and does not ("X11 full screen: not followed, so
+    nudges are not held back for it (cannot open the display :0: ...)")."""
     env = os.environ if env is None else env
     tell = say or log.warning
     makers: list[tuple[str, Callable[[], Probe]]] = []
     if env.get("DISPLAY"):
-        makers.append(("X11 full screen", lambda: X11FullScreen(env["DISPLAY"])))
+        makers.append((X11FullScreen.name, lambda: X11FullScreen(env["DISPLAY"])))
     if env.get("SWAYSOCK"):
-        makers.append(("sway full screen", lambda: SwayFullScreen(env["SWAYSOCK"])))
+        makers.append((SwayFullScreen.name, lambda: SwayFullScreen(env["SWAYSOCK"])))
     if env.get("DBUS_SESSION_BUS_ADDRESS"):
         bus = env["DBUS_SESSION_BUS_ADDRESS"]
-        makers.append(("notification server", lambda: NotificationsPaused(bus)))
+        makers.append((NotificationsPaused.name, lambda: NotificationsPaused(bus)))
     if gnome_schema_present(env):
-        makers.append(("GNOME banners", lambda: GnomeBanners(env)))
+        makers.append((GnomeBanners.name, lambda: GnomeBanners(env)))
     probes: list[Probe] = []
     for name, make in makers:
         try:
             probes.append(make())
         except ProbeGone as exc:
-            tell(f"do not disturb: {name} not followed: {exc}")
+            tell(f"{name}: not followed, so nudges are not held back for it ({exc})")
     return probes
 
 
@@ -357,11 +358,11 @@ class DisturbWatch:
                 if probe.check():
                     reasons.add(probe.reason)
             except ProbeGone as exc:
-                self._say(f"do not disturb: {probe.name} no longer followed: {exc}")
+                self._say(f"{probe.name}: no longer followed ({exc})")
                 self._drop(probe)
             except Exception as exc:  # a probe's bug must not end the watching
-                log.exception("do not disturb: %s failed", probe.name)
-                self._say(f"do not disturb: {probe.name} no longer followed: {exc!r}")
+                log.exception("the %s probe failed", probe.name)
+                self._say(f"{probe.name}: no longer followed ({exc!r})")
                 self._drop(probe)
         found = frozenset(reasons)
         if found != self._reasons:

@@ -90,7 +90,7 @@ def test_several_reasons_count_under_one_and_all_must_end(sitting, poses, analyz
     run.step(Disturbance(frozenset(Disturb) - {Disturb.CAMERA_LENT}), t)
     run.step(long_sitting(analyzer, poses, t + 5), t + 5)
     assert [e.why for e in held(run)] == [Disturb.FULLSCREEN]  # one nudge, counted once
-    assert "do not disturb (full-screen window): 1 nudge held back" in run.status_line.label
+    assert "nudges wait: full-screen window, 1 held back" in run.status_line.label
     run.step(PAUSED, t + 60)  # the film ended, notifications are still paused
     assert run.notified == []
     run.step(NONE, t + 120)
