@@ -214,9 +214,12 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
     )
     journal = EventLog(getattr(args, "events", None))
     snooze_minutes = [config.prompts.snooze / 60]  # the settings file may change it
+    stretch_sound = [config.prompts.stretch_sound]
 
     def open_stretch(prompt_id: str) -> Window:
-        window = StretchWindowProcess(prompt_id, snooze_minutes=snooze_minutes[0])
+        window = StretchWindowProcess(
+            prompt_id, snooze_minutes=snooze_minutes[0], sound=stretch_sound[0]
+        )
         window.start()
         return window
 
@@ -229,6 +232,7 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
 
     def on_settings(new: AppConfig) -> None:
         snooze_minutes[0] = new.prompts.snooze / 60
+        stretch_sound[0] = new.prompts.stretch_sound
         actions.sit_max = new.decision.sit_max
 
     history = history_file = launched.history

@@ -88,13 +88,15 @@ class PromptConfig:
     """Check-in prompts: every ``check_every`` seconds (0 = off), at most ``max_per_hour``
     an hour; ``snooze`` seconds of silence when the user snoozes. ``break_warning``
     seconds before a break nudge, a warning with Postpone and Skip (0 = none); a break
-    may be postponed ``max_postpones`` times in one sitting spell."""
+    may be postponed ``max_postpones`` times in one sitting spell. ``stretch_sound``
+    plays a soft chime in the stretch window when a hold ends."""
 
     check_every: float = 45 * MINUTE
     max_per_hour: int = 4
     snooze: float = 10 * MINUTE
     break_warning: float = 60.0
     max_postpones: int = 2
+    stretch_sound: bool = False
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ PLAIN: dict[str, str] = {
     "with Postpone 5 min and Skip); 0 turns it off",
     "prompts.max_postpones": "how many times a break may be postponed in one sitting spell; "
     "after that the warning offers Skip only",
+    "prompts.stretch_sound": "a soft chime in the stretch window when each hold ends",
     "quiet_hours.enabled": "turn quiet hours on: no nudges between start and end",
     "quiet_hours.start": "when quiet hours begin (24-hour clock)",
     "quiet_hours.end": "when quiet hours end; the range may run past midnight (22:00 to 07:00)",

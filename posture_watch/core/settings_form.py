@@ -116,6 +116,7 @@ KNOWN: tuple[Group, ...] = (
               "“Break in 1 min”, with Postpone and Skip; 0 = no warning"),
         Field("prompts", "max_postpones", "Postpone a break at most",
               "times in one sitting spell, 5 min each"),
+        Field("prompts", "stretch_sound", "Chime when a stretch hold ends"),
     )),
     Group("Quiet hours", "No nudges during quiet hours; the monitor still watches.", (
         Field("quiet_hours", "enabled", "Keep quiet hours"),

@@ -166,6 +166,7 @@ TABLES: dict[str, tuple[str, str, dict[str, tuple[Kind, str]]]] = {
                           "seconds of warning before a break nudge, 0 = off"),
         "max_postpones": (NumberKey(0, 10, whole=True),
                           "times a break may be postponed (5 min each) in one sitting spell"),
+        "stretch_sound": (BoolKey(), "true or false: a soft chime when a stretch hold ends"),
     }),
     "quiet_hours": ("quiet_hours", "no nudges in this range (may wrap midnight)", {
         "enabled": (BoolKey(), "true or false"),
