@@ -15,7 +15,9 @@ they use:
 
 A break nudge shown *with* buttons does not open its stretch window at once: the window
 would make "Stretch now" pointless and cover the work the person may want to snooze. It
-opens when "Stretch now" is pressed. Where the server has no buttons (the executor says so
+opens when "Stretch now" is pressed, or by itself after :data:`CHOICE_TIME` seconds
+without a press (as long as the bubble with buttons stays up): ignoring a break nudge is
+not a way to skip the break, Snooze is. Where the server has no buttons (the executor says so
 in :class:`~posture_watch.core.stream.NudgeResult`), nothing changes: the window opens with
 the nudge as before, and the body alone says what to do. Postpone and Skip answer the
 warning before a break (:mod:`posture_watch.core.nudge_timing`), not handled here.
@@ -45,6 +47,9 @@ BREAK_CATEGORY = "x-posture-watch.break"
 #: The buttons' words. Snooze says its time (the ``snooze`` setting) when it is made.
 STRETCH_LABEL = "Stretch now"
 FINE_LABEL = "I'm fine"
+#: How long a break nudge's buttons wait for a press before its stretch window opens by
+#: itself (seconds of true time; the bubble with buttons stays up as long).
+CHOICE_TIME = 30.0
 #: How many nudges may wait for a press at once; older ones are forgotten (their bubbles
 #: have long expired or been replaced).
 KEEP = 8
@@ -55,17 +60,27 @@ class NudgeAnswers:
 
     def __init__(self) -> None:
         self._waiting: OrderedDict[str, PromptDue] = OrderedDict()
+        self._open_at: dict[str, float] = {}  # a break's stretch window opens then
 
-    def expect(self, due: PromptDue) -> None:
-        """``due`` was shown with buttons: a press on them may come."""
-        self._waiting.pop(due.prompt.id, None)
+    def expect(self, due: PromptDue, open_at: float | None = None) -> None:
+        """``due`` was shown with buttons: a press on them may come. ``open_at``: when
+        its stretch window opens without one (true time, s)."""
+        self.take(due.prompt.id)
         self._waiting[due.prompt.id] = due
+        if open_at is not None:
+            self._open_at[due.prompt.id] = open_at
         while len(self._waiting) > KEEP:
-            self._waiting.popitem(last=False)
+            self.take(next(iter(self._waiting)))
 
     def take(self, prompt_id: str) -> PromptDue | None:
         """The nudge a press answers (once: a second press of the same bubble is none)."""
+        self._open_at.pop(prompt_id, None)
         return self._waiting.pop(prompt_id, None)
+
+    def unanswered(self, t: float) -> list[PromptDue]:
+        """The breaks whose time to choose is over at ``t``, taken: no press counts now."""
+        late = [prompt_id for prompt_id, at in self._open_at.items() if at <= t]
+        return [due for prompt_id in late if (due := self.take(prompt_id)) is not None]
 
     @property
     def waiting(self) -> tuple[str, ...]:
@@ -100,12 +115,20 @@ def shown_with_buttons(session: Session, result: NudgeResult, out: list[fx.Effec
     due = result.due
     if not (result.shown and result.answerable) or due.reason is Reason.MANUAL:
         return False
-    session.answers.expect(due)
     if due.reason is not Reason.LONG_SITTING:
+        session.answers.expect(due)
         return False  # a posture nudge is recorded as usual
+    session.answers.expect(due, due.t + CHOICE_TIME)
     shown = due.shown()
     out += [fx.Log(shown), fx.Record(shown)]
     return True
+
+
+def choice_over(session: Session, now: Now, out: list[fx.Effect]) -> None:
+    """On each tick: a break nudge left unanswered for :data:`CHOICE_TIME` opens its
+    stretch window, as a break nudge without buttons does at once."""
+    for due in session.answers.unanswered(session.time(now)):
+        _open_stretch(session, due, out)
 
 
 def answered(session: Session, press: NotificationAnswered, now: Now, out: list[fx.Effect]) -> None:
@@ -118,22 +141,32 @@ def answered(session: Session, press: NotificationAnswered, now: Now, out: list[
     if due is None or session.stopped or session.scheduler is None:
         return
     if press.action is NudgeAction.STRETCH:
-        stretch = due.stretch
-        if stretch is not None and not session.windows.asked(WindowKind.STRETCH):
-            session.want(WindowKind.STRETCH, out, stretch.id)
+        _open_stretch(session, due, out)
         return
     answer = Answer.SNOOZED if press.action is NudgeAction.SNOOZE else Answer.FINE
     event = session.scheduler.answered(session.time(now), press.prompt_id, answer)
     out += [fx.Log(event), fx.Record(event)]
 
 
+def _open_stretch(session: Session, due: PromptDue, out: list[fx.Effect]) -> None:
+    stretch = due.stretch
+    if (
+        stretch is not None
+        and not session.stopped
+        and not session.windows.asked(WindowKind.STRETCH)
+    ):
+        session.want(WindowKind.STRETCH, out, stretch.id)
+
+
 __all__ = [
     "BREAK_CATEGORY",
+    "CHOICE_TIME",
     "FINE_LABEL",
     "POSTURE_CATEGORY",
     "STRETCH_LABEL",
     "NudgeAnswers",
     "answered",
+    "choice_over",
     "nudge_notify",
     "shown_with_buttons",
 ]

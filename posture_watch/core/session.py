@@ -156,6 +156,7 @@ class Session:
                 out.append(fx.Reply(control(self, request, now, out)))
             case Tick():
                 self._tick(now, out)
+                answers.choice_over(self, now, out)  # a break's buttons unanswered: its window
             case Notice(title=title, body=body):
                 out.append(fx.Notify(title, body))
             case Calibrated():

@@ -13,7 +13,7 @@ from posture_watch import paths
 from posture_watch.core import effects as fx
 from posture_watch.core.analyzer import PostureAnalyzer, Verdict
 from posture_watch.core.events import LongSittingAlert, SlouchAlert
-from posture_watch.core.nudge_answers import BREAK_CATEGORY, POSTURE_CATEGORY
+from posture_watch.core.nudge_answers import BREAK_CATEGORY, CHOICE_TIME, POSTURE_CATEGORY
 from posture_watch.core.prompt_rules import (
     PromptAnswered,
     PromptRules,
@@ -28,6 +28,7 @@ from posture_watch.core.stream import (
     NudgeAction,
     NudgeResult,
     SessionInput,
+    Tick,
     WindowClosed,
     WindowKind,
 )
@@ -163,3 +164,25 @@ def test_without_buttons_the_window_opens_with_the_nudge_and_presses_are_ignored
     desk.step(NotificationAnswered(note.prompt_id, NudgeAction.SNOOZE), T0 + 5)
     desk.step(NotificationAnswered("no-such-nudge", NudgeAction.FINE), T0 + 6)
     assert desk.logged(PromptAnswered) == []
+
+
+def test_a_break_nudge_left_unanswered_opens_its_window_when_the_choice_is_over(frame):
+    desk = Desk()
+    note = break_nudge(desk, frame)
+    [shown] = desk.logged(PromptShown)
+    assert note.prompt_id is not None
+    desk.step(Tick(), T0 + CHOICE_TIME - 1)
+    assert desk.opened() == []
+    desk.step(Tick(), T0 + CHOICE_TIME)  # ignoring the buttons does not skip the break
+    assert desk.opened() == [fx.OpenWindow(WindowKind.STRETCH, shown.stretch_id)]
+    desk.step(NotificationAnswered(note.prompt_id, NudgeAction.SNOOZE), T0 + CHOICE_TIME + 1)
+    assert desk.logged(PromptAnswered) == []  # too late: the window has its own Snooze
+
+
+def test_a_snoozed_break_opens_no_window_when_the_choice_is_over(frame):
+    desk = Desk()
+    note = break_nudge(desk, frame)
+    assert note.prompt_id is not None
+    desk.step(NotificationAnswered(note.prompt_id, NudgeAction.SNOOZE), T0 + 5)
+    desk.step(Tick(), T0 + CHOICE_TIME + 5)
+    assert desk.opened() == []
