@@ -78,7 +78,8 @@ def control(
             return ControlReply(True, "resumed" if session.status.paused else "not paused")
         case ControlCommand.STATUS:
             t = session.time(now)
-            line = session.status.status_line(t, note=session.status.error)
+            note = session.status.error or session.dnd.note()  # why nudges wait, if they do
+            line = session.status.status_line(t, note=note)
             return ControlReply(True, line, session.status.facts(t))
         case ControlCommand.STRETCH:
             return _stretch(session, now, out)

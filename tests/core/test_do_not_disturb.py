@@ -13,11 +13,12 @@ import dataclasses
 import pytest
 
 from posture_watch.core import effects as fx
+from posture_watch.core.control_protocol import ControlRequest
 from posture_watch.core.events import SlouchAlert
 from posture_watch.core.held_back import Disturb, PromptHeld
 from posture_watch.core.menu import MenuAction
 from posture_watch.core.prompt_rules import PromptShown, Reason
-from posture_watch.core.stream import Disturbance, WindowKind
+from posture_watch.core.stream import ControlAsked, Disturbance, WindowKind
 from posture_watch.core.worker_events import CameraBusy, CameraFree, Paused
 from tests.core.test_session import DAY, local, long_sitting, make
 from tests.core.test_session import analyzer as analyzer  # fixtures
@@ -137,3 +138,11 @@ def test_a_stretch_asked_for_is_never_held_back(sitting):
     run.step(FULL, run.wall + 10)
     run.step(MenuAction.STRETCH, run.wall + 20)
     assert run.opened == [WindowKind.STRETCH] and held(run) == []
+
+
+def test_posture_watch_status_says_why_nudges_wait(sitting):
+    run = sitting
+    run.step(FULL, run.wall + 10)
+    reply = run.session.step(ControlAsked(ControlRequest("status")), run.now(run.wall + 20))
+    (answer,) = [e.reply for e in reply if isinstance(e, fx.Reply)]
+    assert answer.message.startswith("Upright · nudges wait: full-screen window · sitting")
