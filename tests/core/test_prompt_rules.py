@@ -343,7 +343,8 @@ def test_shown_event_names_the_prompt_and_the_stretch():
 
 def test_enums_serialise_as_plain_strings():
     assert [r.value for r in Reason] == ["slouch", "long_sitting", "check", "manual"]
-    assert [a.value for a in Answer] == ["done", "snoozed", "skipped", "ignored", "dismissed", "fine"]
+    answers = ["done", "snoozed", "skipped", "ignored", "dismissed", "fine"]
+    assert [a.value for a in Answer] == answers
     assert [w.value for w in Why] == [
         "paused",
         "away",
