@@ -77,6 +77,7 @@ from posture_watch.monitor.loop import MonitorLoop
 from posture_watch.monitor.remote_loop import RemoteLoop
 from posture_watch.monitor.setup import MonitorSetup
 from posture_watch.offline import enforce_offline_in_cli
+from posture_watch.tray.settings_watch import SettingsWatch, as_run
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -168,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
             out.say(setup.note)
         if launched.demo_folder is not None:
             out.say(start_line(args.speed, launched.demo_folder))
-        code = _monitor(args, setup, launched.history, out)
+        code = _monitor(args, setup, launched.history, out, launched.settings)
         if launched.demo_folder is not None:  # a console has no desktop to notify
             end_demo(launched, args.open_report, notify=False)
     if out.lost.is_set():
@@ -178,9 +179,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _monitor(
-    args: argparse.Namespace, setup: MonitorSetup, history: Path, out: ConsoleOutput
+    args: argparse.Namespace,
+    setup: MonitorSetup,
+    history: Path,
+    out: ConsoleOutput,
+    settings_file: Path | None = None,
 ) -> int:
-    """Run the loop on a worker thread until a signal, ``--seconds`` or the end.
+    """Run the loop on a worker thread until a signal, ``--seconds`` or the end;
+    ``settings_file`` is followed (a change applies at once, as in the tray).
 
     The worker only posts events; this thread logs them and writes the history, so a slow
     or locked history file never holds up the analysis. A worker that fails makes the
@@ -218,7 +224,11 @@ def _monitor(
     except PostureWatchError as exc:  # the monitor still works without it
         out.say(f"posture-watch: control commands unavailable: {exc.one_line()}")
     try:
-        return follow(args, setup, loop, worker, events, recorder, received, out)
+        watch = None
+        if settings_file is not None:
+            adjust = as_run(setup, args.stable_interval, args.confirm_interval)
+            watch = SettingsWatch(settings_file, adjust=adjust, say=out.say, running=setup.config)
+        return follow(args, setup, loop, worker, events, recorder, received, out, watch)
     finally:
         server.close()
         session.close()
@@ -242,6 +252,7 @@ def follow(
     recorder: HistoryRecorder,
     received: list[int],
     out: ConsoleOutput,
+    watch: SettingsWatch | None = None,
 ) -> int:
     """Step the session with the worker's events until the worker stops, carrying out
     what a console can (record, reply, stop) and printing a line for each event worth
@@ -253,12 +264,17 @@ def follow(
         return Now.at(clock.wall(), clock.monotonic())
 
     morning = setup.config.pause.morning  # "pause until-tomorrow" as the tray reckons it
-    settings = SessionSettings(tray=False, stop_after=args.seconds, morning=morning)
+    settings = SessionSettings(
+        tray=False, stop_after=args.seconds, morning=morning, config=setup.config
+    )
     session = Session(settings, None, now(), local_timezone())  # no prompts, no windows
     session.start(now())
     code = 0
     while True:
         _carry_out(session.step(Tick(), now()), loop, recorder)  # --seconds
+        change = watch.poll(clock.monotonic()) if watch is not None else None
+        if change is not None:  # the settings file changed: it applies now
+            _carry_out(session.step(change, now()), loop, recorder)
         event = clock.take(events, 0.1)
         if event is None:
             if not worker.is_alive() and events.empty():  # run() always ends with Stopped

@@ -14,7 +14,6 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from posture_watch.commands.demo import demo_notice, start_line
@@ -42,7 +41,7 @@ from posture_watch.model import OWN_MODEL
 from posture_watch.monitor.control import ControlServer, relay
 from posture_watch.monitor.event_log import EventLog
 from posture_watch.monitor.instance import TRAY
-from posture_watch.monitor.setup import MonitorSetup, demo_config
+from posture_watch.monitor.setup import MonitorSetup
 from posture_watch.offline import enforce_offline_in_cli
 from posture_watch.prompt_library import load_prompts
 from posture_watch.tray.actions import DesktopActions
@@ -50,7 +49,7 @@ from posture_watch.tray.backend import TrayIcon, ensure_display
 from posture_watch.tray.controller import TrayController
 from posture_watch.tray.ports import HistorySink, Notifier, Window
 from posture_watch.tray.preload import preload
-from posture_watch.tray.settings_watch import SettingsWatch
+from posture_watch.tray.settings_watch import SettingsWatch, as_run
 
 #: How long shutdown may wait for the monitor worker (the issue allows 2 s in all).
 JOIN_TIMEOUT = 1.5
@@ -181,23 +180,6 @@ def _desktop_ready() -> None:
     enforce_offline_in_cli(launcher=True)
 
 
-def _as_run(args: argparse.Namespace, setup: MonitorSetup) -> Callable[[AppConfig], AppConfig]:
-    """The settings file's values as this run uses them: the demo's short sitting time
-    and the command line's sampling intervals stay when the file changes."""
-
-    def adjust(config: AppConfig) -> AppConfig:
-        if setup.demo:
-            config = demo_config(config)
-        sampling = config.sampling
-        for name in ("stable_interval", "confirm_interval"):
-            given = getattr(args, name, None)
-            if given is not None:
-                sampling = replace(sampling, **{name: given})
-        return replace(config, sampling=sampling)
-
-    return adjust
-
-
 def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched) -> int:
     from posture_watch.desktop.notify import notifier_for_platform
     from posture_watch.desktop.stretch_process import StretchWindowProcess
@@ -268,7 +250,11 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
         autostart=LoginStart(),
         first_run_hint=CALIBRATE_HINT.body if first_run else None,
         worker_alive=lambda: worker.is_alive(),
-        settings_watch=SettingsWatch(launched.settings, adjust=_as_run(args, setup)),
+        settings_watch=SettingsWatch(
+            launched.settings,
+            adjust=as_run(setup, args.stable_interval, args.confirm_interval),
+            running=config,
+        ),
         on_settings=on_settings,
         open_preferences=open_preferences,
     )
