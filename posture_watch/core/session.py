@@ -156,7 +156,8 @@ class Session:
                 out.append(fx.Reply(control(self, request, now, out)))
             case Tick():
                 self._tick(now, out)
-                answers.choice_over(self, now, out)  # a break's buttons unanswered: its window
+                if not self.dnd.reasons:  # while nudges wait, a break's window waits too
+                    answers.choice_over(self, now, out)  # its buttons unanswered: the window
             case Notice(title=title, body=body):
                 out.append(fx.Notify(title, body))
             case Calibrated():

@@ -18,7 +18,7 @@ from posture_watch.core.events import SlouchAlert
 from posture_watch.core.held_back import Disturb, PromptHeld
 from posture_watch.core.menu import MenuAction
 from posture_watch.core.prompt_rules import PromptShown, Reason
-from posture_watch.core.stream import ControlAsked, Disturbance, WindowKind
+from posture_watch.core.stream import ControlAsked, Disturbance, NudgeResult, Tick, WindowKind
 from posture_watch.core.worker_events import CameraBusy, CameraFree, Paused
 from tests.core.test_session import DAY, local, long_sitting, make
 from tests.core.test_session import analyzer as analyzer  # fixtures
@@ -146,3 +146,21 @@ def test_posture_watch_status_says_why_nudges_wait(sitting):
     reply = run.session.step(ControlAsked(ControlRequest("status")), run.now(run.wall + 20))
     (answer,) = [e.reply for e in reply if isinstance(e, fx.Reply)]
     assert answer.message.startswith("Upright · nudges wait: full-screen window · sitting")
+
+
+def test_a_break_window_waiting_for_its_buttons_waits_for_the_film_too(sitting, poses, analyzer):
+    """A break nudge shown with buttons opens its stretch window after 30 s unanswered;
+    a film started meanwhile keeps the window shut until it ends."""
+    run = sitting
+    t = run.wall + 10
+    out = run.session.step(long_sitting(analyzer, poses, t), run.now(t))
+    (notify,) = [e for e in out if isinstance(e, fx.Notify)]
+    run.step(NudgeResult(notify.nudge, shown=True, answerable=True), t)
+    assert run.opened == []  # the window waits for Stretch now
+    run.step(FULL, t + 20)
+    for s in range(int(t) + 21, int(t) + 120, 1):
+        run.step(Tick(), float(s))
+    assert run.opened == []  # 30 s are long over, but the film plays
+    run.step(NONE, t + 120)
+    run.step(Tick(), t + 121)
+    assert run.opened == [WindowKind.STRETCH]
