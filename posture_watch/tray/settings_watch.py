@@ -16,11 +16,14 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from posture_watch.config import AppConfig, load_config
+from posture_watch.core.settings_form import RESTART_NOTE, restart_fields
 from posture_watch.core.stream import SettingsChanged
 from posture_watch.errors import PostureWatchError
+from posture_watch.monitor.setup import MonitorSetup, demo_config
 
 #: Seconds of clock time between two looks at the file.
 INTERVAL = 2.0
@@ -43,12 +46,34 @@ def identity(path: Path) -> Identity:
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
+def as_run(
+    setup: MonitorSetup, stable_interval: float | None, confirm_interval: float | None
+) -> Callable[[AppConfig], AppConfig]:
+    """The settings file's values as this run uses them, for :class:`SettingsWatch`'s
+    ``adjust``: the demo's short sitting time and the command line's sampling intervals
+    (``--stable-interval``, ``--confirm-interval``; None: not given) stay when the file
+    changes, as they were at the start."""
+
+    def adjust(config: AppConfig) -> AppConfig:
+        if setup.demo:
+            config = demo_config(config)
+        sampling = config.sampling
+        if stable_interval is not None:
+            sampling = replace(sampling, stable_interval=stable_interval)
+        if confirm_interval is not None:
+            sampling = replace(sampling, confirm_interval=confirm_interval)
+        return replace(config, sampling=sampling)
+
+    return adjust
+
+
 class SettingsWatch:
     """Looks at ``path`` every :data:`INTERVAL` seconds; :meth:`poll` says what changed.
 
     ``adjust`` turns the file's settings into the ones the monitor runs with (the
     command line's overrides, the demo's short sitting time), as at its start; ``say``
-    puts one line in the log (default: stderr, which the tray's log keeps).
+    puts one line in the log (default: stderr, which the tray's log keeps), naming the
+    changes that wait for a restart when ``running`` (the settings at the start) is known.
     """
 
     def __init__(
@@ -58,8 +83,10 @@ class SettingsWatch:
         adjust: Callable[[AppConfig], AppConfig] = lambda config: config,
         interval: float = INTERVAL,
         say: Callable[[str], None] = _on_stderr,
+        running: AppConfig | None = None,
     ) -> None:
         self.path, self.adjust, self.interval, self.say = path, adjust, interval, say
+        self.running = running
         self._seen = identity(path)
         self._next: float | None = None
 
@@ -80,8 +107,14 @@ class SettingsWatch:
             line = exc.one_line()
             self.say(f"settings not applied, the monitor keeps its own: {line}")
             return SettingsChanged(None, line)
-        self.say(f"settings: {self.path} changed; the monitor uses it now")
+        line = f"settings: {self.path} changed; the monitor uses it now"
+        waiting = restart_fields(self.running, config) if self.running is not None else ()
+        if waiting:
+            names = ", ".join(dict.fromkeys(f.label.lower() for f in waiting))
+            line += f" (new {names}: {RESTART_NOTE})"
+        self.running = config
+        self.say(line)
         return SettingsChanged(config)
 
 
-__all__ = ["INTERVAL", "SettingsWatch", "identity"]
+__all__ = ["INTERVAL", "SettingsWatch", "as_run", "identity"]

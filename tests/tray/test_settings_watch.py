@@ -39,6 +39,21 @@ def test_saves_and_hand_edits_are_seen_once_and_only_every_interval(tmp_path: Pa
     assert change.config.decision.sit_max == 180.0
 
 
+def test_what_waits_for_a_restart_is_said_once(tmp_path: Path):
+    path = tmp_path / "settings.toml"
+    said: list[str] = []
+    watch = SettingsWatch(path, say=said.append, running=AppConfig())
+    path.write_text('schema_version = 1\n[camera]\nsource = "1"\n')
+    assert watch.poll(0.0) is not None
+    path.write_text('schema_version = 1\n[camera]\nsource = "1"\n[sitting]\nsit_max = 5\n')
+    assert watch.poll(2.0) is not None
+    assert said == [
+        f"settings: {path} changed; the monitor uses it now (new camera: applies after a "
+        "restart of the monitor)",
+        f"settings: {path} changed; the monitor uses it now",
+    ]
+
+
 def test_the_runs_own_overrides_stay(tmp_path: Path):
     path = tmp_path / "settings.toml"
     watch = SettingsWatch(
