@@ -16,6 +16,8 @@ import numpy as np
 import pytest
 
 from posture_watch.core.stream import NotificationAnswered, NudgeAction
+from posture_watch.desktop.app_icon import app_icon_png
+from posture_watch.desktop.autostart import icon_paths
 from posture_watch.desktop.notify import (
     ANSWER_EXPIRE_MS,
     EXPIRE_MS,
@@ -248,3 +250,18 @@ def test_the_platform_picks_the_notifier() -> None:
     chosen = notifier_for_platform(show, platform="darwin")
     assert isinstance(chosen, CallbackNotifier)
     assert chosen.show is show
+
+
+def test_an_installed_icon_is_named_instead_of_sent_as_pixels(
+    xsession_without_notifications: XSession,
+) -> None:
+    icon_file = icon_paths()["48x48"]  # where `posture-watch launcher install` puts it
+    icon_file.parent.mkdir(parents=True)
+    icon_file.write_bytes(app_icon_png(48))
+    bus = xsession_without_notifications.env["DBUS_SESSION_BUS_ADDRESS"]
+    with PlainServer(bus) as server:
+        notifier = DBusNotifier(bus=bus)
+        assert notifier.notify("Time to sit up", "Shoulders down.")
+        notifier.close()
+    [(_, _, icon, _, _, _, hints, _)] = server.received
+    assert icon == "posture-watch" and "image-data" not in hints
