@@ -62,6 +62,8 @@ log = logging.getLogger(__name__)
 POLL_EVERY = 3.0
 #: Seconds a server may take to answer (a hung one must not hold the watcher up).
 CALL_TIMEOUT = 1.0
+#: Seconds :meth:`DisturbWatch.close` waits for the thread (the tray's quit is quick).
+JOIN_TIMEOUT = 0.5
 NOTIFICATIONS = ("org.freedesktop.Notifications", "/org/freedesktop/Notifications")
 DUNST = "org.dunstproject.cmd0"
 GNOME_SCHEMA, GNOME_KEY = "org.gnome.desktop.notifications", "show-banners"
@@ -377,10 +379,14 @@ class DisturbWatch:
         return self
 
     def close(self) -> None:
-        """Stop the thread and close the probes; safe to call twice."""
+        """Stop the thread and close the probes; safe to call twice. Quitting must stay
+        quick: a thread still waiting on a hung server after :data:`JOIN_TIMEOUT` is left
+        to end with the process (it is a daemon), its probes open."""
         self._stop.set()
         if self._thread.is_alive():
-            self._thread.join(5.0)
+            self._thread.join(JOIN_TIMEOUT)
+            if self._thread.is_alive():
+                return
         for probe in self._probes:
             probe.close()
         self._probes = []
