@@ -15,7 +15,8 @@ import pytest
 
 from posture_watch.core.analyzer import PostureAnalyzer
 from posture_watch.core.scoring import Baseline
-from posture_watch.core.worker_events import Pause, Stopped
+from posture_watch.core.settings import Settings
+from posture_watch.core.worker_events import Pause, Reconfigure, Stopped
 from posture_watch.worker import messages as m
 from posture_watch.worker.protocol import MAX_MESSAGE, ProtocolError, Reader, Writer, loads
 
@@ -54,6 +55,7 @@ def test_events_commands_and_the_analyzer_cross_whole() -> None:
     for message in (
         m.Emitted(Stopped(1.0, "stop", 3, 2), 3, 2),
         m.Send(Pause(30.0)),
+        m.Send(Reconfigure(Settings(sit_max=120.0), 2.0, 0.25)),  # new settings
         m.Checkpoint(2.0, pickle.dumps(analyzer)),
         frame,
     ):
