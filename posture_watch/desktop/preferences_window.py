@@ -290,7 +290,7 @@ def _note(field: Field) -> str:
 
 def _saved_line(before: AppConfig, after: AppConfig, login: str | None) -> str:
     waiting = restart_fields(before, after)
-    line = "Saved. The monitor uses the new settings now."
+    line = "Saved. A running monitor uses the new settings now."
     if waiting:
         names = ", ".join(dict.fromkeys(f.label.lower() for f in waiting))
         line = f"Saved. New {names}: {RESTART_NOTE}; the rest applies now."
