@@ -35,10 +35,10 @@ from typing import TYPE_CHECKING
 from posture_watch.core import effects as fx
 from posture_watch.core.held_back import WORDS, Disturb, PromptHeld, first_reason
 from posture_watch.core.prompt_rules import PromptDue, Reason
+from posture_watch.core.stream import Now, WindowKind
 
 if TYPE_CHECKING:
     from posture_watch.core.session import Session
-    from posture_watch.core.stream import Now
 
 
 @dataclass
@@ -48,13 +48,15 @@ class HoldBack:
     ``desktop`` is what the watchers last posted; ``camera_lent`` follows the worker's
     camera events. ``held`` counts the nudges held back since the start, by reason, and
     ``held_now`` those of the current spell of do not disturb; ``waiting`` is the last
-    break held back, offered once when the reasons are gone."""
+    break held back, offered once when the reasons are gone, and ``journal`` whether the
+    day's "How do you feel today?" waits for them to go too."""
 
     desktop: frozenset[Disturb] = frozenset()
     camera_lent: bool = False
     held: Counter[Disturb] = field(default_factory=Counter)
     held_now: int = 0
     waiting: PromptDue | None = None
+    journal: bool = False
 
     @property
     def reasons(self) -> frozenset[Disturb]:
@@ -74,17 +76,13 @@ class HoldBack:
             self.waiting = due
         return PromptHeld(due.t, due.reason, why)
 
-    def follow(self, desktop: frozenset[Disturb], camera_lent: bool) -> PromptDue | None:
-        """Take the reasons in force now; the break to offer when the last one just went
-        away (once: it is forgotten here), else None."""
+    def follow(self, desktop: frozenset[Disturb], camera_lent: bool) -> bool:
+        """Take the reasons in force now; True when the last one just went away."""
         before = self.reasons
         self.desktop, self.camera_lent = frozenset(desktop), camera_lent
         if not before:
             self.held_now = 0  # a new spell of do not disturb (or still none)
-        if not before or self.reasons:
-            return None
-        due, self.waiting = self.waiting, None
-        return due
+        return bool(before) and not self.reasons
 
     def note(self) -> str | None:
         """One line on what waits now, for the menu's status line and the tooltip:
@@ -115,20 +113,38 @@ def disturbed(
     session: Session, desktop: frozenset[Disturb], now: Now, out: list[fx.Effect]
 ) -> None:
     """The desktop watchers' reasons changed (a :class:`Disturbance`)."""
-    _follow(session, session.dnd.follow(desktop, session.status.camera_busy is not None), now, out)
+    if session.dnd.follow(desktop, session.status.camera_busy is not None):
+        _ended(session, now, out)
 
 
 def camera_followed(session: Session, now: Now, out: list[fx.Effect]) -> None:
     """The worker lent the camera to a call or got it back (``CameraBusy``/``CameraFree``,
     already applied to the status)."""
     lent = session.status.camera_busy is not None
-    _follow(session, session.dnd.follow(session.dnd.desktop, lent), now, out)
+    if session.dnd.follow(session.dnd.desktop, lent):
+        _ended(session, now, out)
 
 
-def _follow(session: Session, due: PromptDue | None, now: Now, out: list[fx.Effect]) -> None:
-    """Offer the break held back, once, if it still makes sense now: not stopped,
-    paused or in quiet hours, and still the sitting spell it was due in (a spell that
-    started after it, or none, means the person has had a break since)."""
+def ask_journal(session: Session, out: list[fx.Effect]) -> None:
+    """The day's "How do you feel today?" (the journal window at the report time): now,
+    or when the reasons to wait are gone (a window over a talk is no better than a
+    nudge)."""
+    if session.dnd.reasons:
+        session.dnd.journal = True
+    else:
+        session.want(WindowKind.JOURNAL, out)
+
+
+def _ended(session: Session, now: Now, out: list[fx.Effect]) -> None:
+    """The last reason went away: the journal question that waited, then the break
+    held back, once, if it still makes sense now: not stopped, paused or in quiet hours,
+    and still the sitting spell it was due in (a spell that started after it, or none,
+    means the person has had a break since)."""
+    hold = session.dnd
+    due, hold.waiting = hold.waiting, None
+    if hold.journal and not session.stopped:
+        session.want(WindowKind.JOURNAL, out)
+    hold.journal = False
     if due is None or session.stopped or session.status.paused or session.quiet(now):
         return
     spell = session.status.sitting_since
@@ -139,4 +155,4 @@ def _follow(session: Session, due: PromptDue | None, now: Now, out: list[fx.Effe
     session.show(replace(due, t=t, lasted=lasted), out)
 
 
-__all__ = ["HoldBack", "camera_followed", "disturbed", "held"]
+__all__ = ["HoldBack", "ask_journal", "camera_followed", "disturbed", "held"]

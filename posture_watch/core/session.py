@@ -409,7 +409,7 @@ class Session:
         if self._timer.report_due(now.local):
             out.append(fx.WriteReport(self._timer.report_day))
             if self.settings.journal_prompt and not self.today.has_journal_entry(now.local.date()):
-                self.want(WindowKind.JOURNAL, out)  # "How do you feel today?" once a day
+                dnd.ask_journal(self, out)  # "How do you feel today?" once a day, when free
         if self.scheduler is not None and not self.stopped:  # a nudge that waited
             t, paused, quiet = self.time(now), self.status.paused, self.quiet(now)
             why = why_not(t, self.status.posture, self.scheduler, paused=paused, quiet=quiet)

@@ -20,7 +20,7 @@ from posture_watch.core.menu import MenuAction
 from posture_watch.core.prompt_rules import PromptShown, Reason
 from posture_watch.core.stream import ControlAsked, Disturbance, NudgeResult, Tick, WindowKind
 from posture_watch.core.worker_events import CameraBusy, CameraFree, Paused
-from tests.core.test_session import DAY, local, long_sitting, make
+from tests.core.test_session import DAY, Reader, local, long_sitting, make
 from tests.core.test_session import analyzer as analyzer  # fixtures
 from tests.core.test_session import poses as poses
 
@@ -164,3 +164,15 @@ def test_a_break_window_waiting_for_its_buttons_waits_for_the_film_too(sitting, 
     run.step(NONE, t + 120)
     run.step(Tick(), t + 121)
     assert run.opened == [WindowKind.STRETCH]
+
+
+def test_the_days_journal_question_waits_for_the_talk_to_end():
+    run = make(local(DAY, 17, 29), reader=Reader(), daily_at=17 * 60 + 30, journal_prompt=True)
+    run.step(FULL, local(DAY, 17, 29, 30))
+    run.step(Tick(), local(DAY, 17, 30, 1))  # the report time: the question is due
+    assert run.of(fx.WriteReport) and run.opened == []
+    run.step(NONE, local(DAY, 17, 45))
+    assert run.opened == [WindowKind.JOURNAL]
+    run.step(FULL, local(DAY, 17, 50))
+    run.step(NONE, local(DAY, 17, 55))
+    assert run.opened == [WindowKind.JOURNAL]  # asked once
