@@ -125,6 +125,10 @@ class DBusNotifier:
         self._signals: queue.Queue[Message | None] | None = None
         self._prompts: dict[int, str] = {}  # bubble id -> the nudge's prompt_id
         self._places: dict[str, int] = {}  # replace key -> the bubble showing it
+        #: What the last GetCapabilities said, for the next bubble only (None: ask again):
+        #: True, the server answered just now; False, it did not (a frozen server then
+        #: costs the tray one timeout, not two).
+        self._asked: bool | None = None
 
     # -- the API ---------------------------------------------------------------------
 
@@ -156,7 +160,13 @@ class DBusNotifier:
         )
         # a server that cannot answer this cheap question now never gets the bubble: sent
         # to a frozen server, it would show up later, when the tray had not counted it
-        if self._call(new_method_call(SERVER, "GetCapabilities")) is None:
+        with self._lock:
+            asked, self._asked = self._asked, None
+        if asked is False:
+            if not self.quiet:
+                _not_shown("the notification server did not answer just now")
+            return False
+        if not asked and self._call(new_method_call(SERVER, "GetCapabilities")) is None:
             return False
         reply = self._call(message)
         if reply is None:
@@ -178,6 +188,8 @@ class DBusNotifier:
         """Whether the server shows buttons (``actions`` in ``GetCapabilities``), asked
         anew each time: the server may have been replaced since the last nudge."""
         reply = self._call(new_method_call(SERVER, "GetCapabilities"), quiet=True)
+        with self._lock:
+            self._asked = reply is not None
         return reply is not None and bool(reply) and "actions" in reply[0]
 
     def close(self) -> None:

@@ -103,7 +103,8 @@ class Desk:
             self.tray.post(self.analyzer.step(step, self.poses["upright"]))
         self.clock.set_wall(t)
         verdict = self.analyzer.step(t, self.poses["upright"])
-        self.tray.post(dataclasses.replace(verdict, events=(LongSittingAlert(t, t - 3000),)))
+        alert = LongSittingAlert(t, t - 3000)  # 50 min in this sitting spell: sit_max
+        self.tray.post(dataclasses.replace(verdict, sitting_since=t - 3000, events=(alert,)))
         shown = self.tray.session.counts.prompts
         wait_for(lambda: self.tray.session.counts.prompts > shown, PATIENCE, what="the nudge")
         wait_for(self.tray.inbox.empty, PATIENCE, what="the controller to take its result")
