@@ -251,15 +251,13 @@ def test_today_so_far_uses_the_words() -> None:
 
 
 def test_every_nudge_notification_uses_the_words() -> None:
-    """The notification of every reason with every built-in prompt, with and without
-    a window to open (then the stretch's steps are in the text)."""
+    """The notification of every reason with every built-in prompt."""
     prompts = builtin_prompts()
     stretch = next(p for p in prompts if p.kind is PromptKind.STRETCH)
     found = []
     for prompt in prompts:
         for reason in Reason:
             due = PromptDue(0.0, reason, prompt, stretch, lasted=112.0, problem=None)
-            for windows in (True, False):
-                nudge = nudge_message(due, windows=windows)
-                found += [f"{prompt.id}/{reason}: {o}" for o in offences(nudge.title + nudge.body)]
+            nudge = nudge_message(due)
+            found += [f"{prompt.id}/{reason}: {o}" for o in offences(nudge.title + nudge.body)]
     assert not found, "\n".join(found)

@@ -59,7 +59,7 @@ def start_line(speed: float, folder: Path) -> str:
     """The terminal's line at the start of the demo."""
     return (
         f"posture-watch demo: a recorded session of about {DEMO_MINUTES} min plays"
-        f"{faster(speed)}: upright, a slouch and its posture nudge, a break nudge and a "
+        f"{faster(speed)}: upright, a break nudge, a slouch and its posture nudge, and a "
         f"break away from the desk. It writes only into its throw-away folder {folder} "
         f"(emptied at each demo): {UNTOUCHED}."
     )

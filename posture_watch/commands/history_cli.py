@@ -229,6 +229,7 @@ _ROW_NOUNS: dict[str, tuple[str, str]] = {
     "camera_problems": ("camera problem", "camera problems"),
     "calibrations": ("calibration", "calibrations"),
     "journal": ("pain journal entry", "pain journal entries"),
+    "break_answers": ("break postponed or skipped", "breaks postponed or skipped"),
 }
 
 

@@ -6,7 +6,9 @@ that lands in the middle of a sentence gets dismissed, so ``warning`` seconds be
 the session shows "Break in 1 min" with two buttons: Postpone 5 min, which moves this
 spell's break nudge 5 min later (at most ``max_postpones`` times a spell, then the warning
 offers Skip only), and Skip, which lets this spell go without a break nudge. Both are
-counted: they are events the history keeps and the report shows.
+counted: they are events the history keeps and the report shows. What the warning says
+holds: one that had to wait (another nudge had just gone out) moves the break so that it
+still comes the full warning time later; the warning time is at most half of ``sit_max``.
 
 :class:`BreakPlan` keeps one spell's postponements and does the rest by filtering the
 events the prompt rules see: an alert that comes before the postponed time is held back
@@ -112,16 +114,14 @@ class WarningDue:
     can_postpone: bool
 
 
-def warning_words(
-    warning: WarningDue, rules: BreakRules, *, spacing: float = 0.0
-) -> tuple[str, str]:
-    """The warning's title and body. The time left is rounded ("Break in 1 min"); it is
-    never less than ``spacing``, since no nudge lands sooner after the warning.
+def warning_words(warning: WarningDue) -> tuple[str, str]:
+    """The warning's title and body; the time is the warning's own lead (the break is
+    moved if need be, so it holds).
 
-    >>> warning_words(WarningDue(0.0, 60.0, True), BreakRules())
+    >>> warning_words(WarningDue(0.0, 60.0, True))
     ('Break in 1 min', 'Finish what you are doing, then stand up and leave the desk.')
     """
-    left = format_span(max(warning.due - warning.t, spacing))
+    left = format_span(warning.due - warning.t)
     return f"Break in {left}", "Finish what you are doing, then stand up and leave the desk."
 
 
@@ -180,6 +180,7 @@ class BreakPlan:
         self._spell: float | None = None
         self._postpones = 0
         self._skipped = False
+        self._delay = 0.0  # a warning shown late moves the break to its full lead time
         self._warned_for: float | None = None  # the due time the last warning named
         self._held: LongSittingAlert | None = None  # the alert that waits for ``due``
 
@@ -193,7 +194,7 @@ class BreakPlan:
         once skipped."""
         if self._spell is None or self._skipped:
             return None
-        return self._spell + rules.sit_max + self._postpones * rules.postpone
+        return self._spell + rules.sit_max + self._postpones * rules.postpone + self._delay
 
     def step(
         self,
@@ -247,28 +248,37 @@ class BreakPlan:
 
     def _new_spell(self, sitting_since: float | None) -> None:
         self._spell, self._postpones, self._skipped = sitting_since, 0, False
-        self._warned_for = self._held = None
+        self._delay, self._warned_for, self._held = 0.0, None, None
 
     def _holds(self, alert: LongSittingAlert, t: float, rules: BreakRules) -> bool:
-        """Whether the timeline's ``alert`` waits (postponed) or goes (skipped)."""
+        """Whether the timeline's ``alert`` waits (postponed, or a warning's time not
+        over yet) or goes (skipped)."""
         if self._skipped:
             return True
         due = self.due(rules)
-        if self._postpones and due is not None and t < due:
+        if due is not None and t < due:
             self._held = alert
             return True
         return False
 
     def _warning(self, t: float, rules: BreakRules, can_warn: bool) -> WarningDue | None:
-        due = self.due(rules)
-        if rules.warning <= 0 or due is None or not can_warn or self._warned_for == due:
+        """The warning, in the last ``lead`` seconds before the break; one shown late
+        (it had to wait) moves the break, so "Break in 1 min" is always true."""
+        due, lead = self.due(rules), lead_time(rules)
+        if lead <= 0 or due is None or not can_warn or self._warned_for == due:
             return None
-        # never sooner than half-way through the spell: a warning as long as sit_max
-        # (allowed: each setting has its own range) would come as the person sits down
-        if not due - min(rules.warning, rules.sit_max / 2) <= t < due:
+        if not due - lead <= t < due:
             return None
-        self._warned_for = due
+        self._delay += t + lead - due
+        self._warned_for = due = t + lead
         return WarningDue(t, due, self._postpones < rules.max_postpones)
+
+
+def lead_time(rules: BreakRules) -> float:
+    """How long before the break the warning comes: the setting, but never more than
+    half the sitting time (a warning as long as ``sit_max``, which the settings' own
+    ranges allow, would come as the person sits down)."""
+    return min(rules.warning, rules.sit_max / 2)
 
 
 __all__ = [
@@ -284,6 +294,7 @@ __all__ = [
     "BreakSettings",
     "BreakSkipped",
     "WarningDue",
+    "lead_time",
     "tally_break_answers",
     "warning_words",
 ]

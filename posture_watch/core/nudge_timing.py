@@ -25,7 +25,13 @@ from posture_watch.core.break_warning import (
 )
 from posture_watch.core.durations import format_span
 from posture_watch.core.nudge_spacing import NudgeSpacer
-from posture_watch.core.prompt_rules import PromptDue, PromptScheduler, PromptSuppressed, Why
+from posture_watch.core.prompt_rules import (
+    PromptDue,
+    PromptScheduler,
+    PromptSuppressed,
+    Reason,
+    Why,
+)
 from posture_watch.core.scoring import PostureState
 from posture_watch.core.stream import MonitorEvent, NudgeAction
 
@@ -39,6 +45,7 @@ class NudgeTiming:
     def __init__(self) -> None:
         self.plan = BreakPlan()
         self.spacer = NudgeSpacer()
+        self._rules: BreakRules | None = None  # the break rules of the last frame
 
     def before_rules(
         self,
@@ -55,19 +62,19 @@ class NudgeTiming:
         come), and the warning's notification in ``out`` when it is due. ``can_warn``:
         the person is there, not paused, not in quiet hours or a snooze; the spacing of
         nudges is checked here. Without ``rules`` (no break rules given) nothing changes."""
+        self._rules = rules
         if rules is None:
             return tuple(events)
         kept, warning = self.plan.step(
             t, sitting_since, events, rules, can_warn=can_warn and self.spacer.free(t)
         )
-        if warning is not None:
-            self.spacer.note(t)
+        if warning is not None:  # not a nudge: the break after it keeps its own time
             out.append(self.warning_notify(warning, rules))
         return kept
 
     def warning_notify(self, warning: WarningDue, rules: BreakRules) -> fx.Notify:
         """The warning "Break in 1 min", with Postpone (while the spell has one left) and Skip."""
-        title, body = warning_words(warning, rules, spacing=self.spacer.spacing)
+        title, body = warning_words(warning)
         actions: tuple[tuple[NudgeAction, str], ...] = ((NudgeAction.SKIP, "Skip"),)
         if warning.can_postpone:
             postpone = f"Postpone {format_span(rules.postpone)}"
@@ -78,7 +85,14 @@ class NudgeTiming:
 
     def let_through(self, due: PromptDue, out: list[fx.Effect]) -> bool:
         """Whether the nudge ``due`` may go out now; otherwise it waits for the minute to
-        end (and one it merged with is recorded as suppressed)."""
+        end (and one it merged with is recorded as suppressed). A posture nudge less
+        than a minute before the break nudge is merged into it at once: the break gets
+        the person up anyway (the warning has just said so)."""
+        break_at = self.plan.due(self._rules) if self._rules is not None else None
+        soon = break_at is not None and 0 <= break_at - due.t < self.spacer.spacing
+        if soon and due.reason is not Reason.LONG_SITTING:
+            _journal(PromptSuppressed(due.t, due.reason, Why.MERGED), out)
+            return False
         go, merged = self.spacer.offer(due)
         if merged is not None:
             _journal(PromptSuppressed(merged.t, merged.reason, Why.MERGED), out)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -375,23 +376,35 @@ class Nudge:
     body: str
 
 
-def nudge_message(due: PromptDue, *, windows: bool = True) -> Nudge:
-    """The notification for ``due``: why first, then the tip, then where it comes from.
+def nudge_message(due: PromptDue) -> Nudge:
+    """The notification for ``due``, in at most two short lines under its title: what
+    was seen, then one tip (the first sentence of the prompt's text).
 
-    ``Your head has been forward for 40 s. Screen at eye level: Your gaze should ...``
-    A break adds the stretch that the stretch window shows; where no window can open
-    (``windows`` False: no X display) it adds the stretch's steps instead. A stretch
-    asked for from the menu opens its window without a notification; its message is the
-    stretch itself.
+    ``Time to sit up`` / ``Your head has been forward for 40 s.`` / ``Draw your head back
+    until it sits over your shoulders, chin level.``
+
+    The title is the one thing to do (sit up; for a break, the tip says stand up and
+    leave the desk). Nothing competes with it: a break's stretch is offered as a button
+    where the server shows buttons (Stretch now) and in the stretch window, never as
+    text here, and the guide section the prompt comes from (``prompt.source``) is shown
+    in the stretch window and the report. A stretch asked for from the menu opens its
+    window without a notification; its message is the stretch itself.
     """
     prompt = due.prompt
     why = why_sentence(due.reason, due.lasted, due.problem)
-    tip = f"{prompt.title}: {prompt.text}"
-    lines = [f"{why} {tip}" if why else tip]
-    if due.stretch is not None and windows:
-        lines.append(f"Then a stretch in the stretch window: {due.stretch.title}.")
-    elif due.stretch is not None:
-        steps = " ".join(due.stretch.steps)
-        lines.append(f"Then a stretch, {due.stretch.title}: {steps}")
-    lines.append(f"From the guide: {prompt.source}")
+    tip = first_sentence(prompt.text)
+    lines = [why, tip] if why else [tip]
     return Nudge(TITLES.get(due.reason, prompt.title), "\n".join(lines))
+
+
+_SENTENCE = re.compile(r"(.+?[.!?])(?=\s|$)", re.S)
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text`` (all of it when it has no full stop).
+
+    >>> first_sentence("Stand up and walk. Legs that move push blood through muscles.")
+    'Stand up and walk.'
+    """
+    match = _SENTENCE.match(text.strip())
+    return match[1] if match else text.strip()

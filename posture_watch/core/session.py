@@ -307,7 +307,7 @@ class Session:
         if due.reason is Reason.MANUAL:
             self._shown_prompt(due, out)
             return
-        nudge = nudge_message(due, windows=self.settings.windows)
+        nudge = nudge_message(due)
         out.append(answers.nudge_notify(self, due, nudge.title, nudge.body))  # with buttons
 
     def _release(self, t: float, why: Why | None, out: list[fx.Effect]) -> None:

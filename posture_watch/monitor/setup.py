@@ -41,9 +41,11 @@ DEMO_SESSION = "demo-session.jsonl"
 #: Calibration made from the demo's first upright seconds (by samples/make_recordings.py,
 #: into posture_watch/demo/ like the session).
 DEMO_PROFILE = "demo-profile.json"
-#: The demo lasts about 5 minutes, so its long-sitting reminder comes after 1m45s instead
-#: of the default 50 min: anyone trying it sees a stretch break too.
-DEMO_SIT_MAX = 105.0
+#: The demo lasts about 5 minutes, so its break nudge comes after 30 s instead of the
+#: default 50 min: anyone trying it sees the warning before it and a stretch too. It comes
+#: before the recording's slouch (its posture nudge at 92 s, the person away at 112 s):
+#: two nudges are never less than a minute apart (core/nudge_spacing.py).
+DEMO_SIT_MAX = 30.0
 
 
 def demo_path() -> Path:

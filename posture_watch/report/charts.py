@@ -454,7 +454,7 @@ def spells_legend(
     history: History, summary: Summary, tz: tzinfo, sit_max: float
 ) -> list[LegendItem]:
     """The spells chart's legend, with the kinds of spell the day has and the limit's line."""
-    limit = format_span(sit_max)  # the demo's 1 min 45 s, not a rounded "2 min"
+    limit = format_span(sit_max)  # the demo's 30 s, not a rounded "1 min"
     long = {
         w * 3600.0 >= sit_max for _, w in _spans(history.bouts, hour_edges(summary.first_day, tz))
     }

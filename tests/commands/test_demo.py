@@ -109,7 +109,7 @@ def test_the_console_demo_in_a_fresh_home_writes_only_its_own_folder(tmp_path):
     report = next(folder.glob("data/reports/*.html"))
     assert lines[-4:] == [
         lines[-4],
-        "1 posture nudge, 1 break nudge, 1 break.",
+        "1 posture nudge, 2 break nudges, 1 break.",
         f"The demo's report: {report} — open it with: xdg-open {report}",
         f"Its files stay in {folder} until the next demo; your own history, calibration "
         "and reports are not touched.",
@@ -177,7 +177,7 @@ def test_the_tray_without_a_webcam_plays_the_demo_in_its_own_folder(xsession, tm
     assert "your own history, calibration and reports are not touched" in start
     end = notes["posture-watch demo ended"].splitlines()
     assert end[0].startswith("The demo has ended: 5 min watched, upright ")
-    assert end[1:] == ["1 posture nudge, 1 break nudge, 1 break.", f"The demo's report: {report}"]
+    assert end[1:] == ["1 posture nudge, 2 break nudges, 1 break.", f"The demo's report: {report}"]
     # everything the tray writes is in the demo's folder: history, event log, report
     for name in ("history.sqlite3", "events.jsonl"):
         assert (folder / "data" / name).is_file(), name

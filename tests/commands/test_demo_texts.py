@@ -79,7 +79,7 @@ def test_counts_take_their_plural_and_a_short_demo_says_so():
 def test_the_start_says_what_will_happen_and_that_the_persons_files_are_safe():
     assert start_line(10, FOLDER) == (
         "posture-watch demo: a recorded session of about 5 min plays 10 times faster: "
-        "upright, a slouch and its posture nudge, a break nudge and a break away from the "
+        "upright, a break nudge, a slouch and its posture nudge, and a break away from the "
         f"desk. It writes only into its throw-away folder {FOLDER} (emptied at each demo): "
         "your own history, calibration and reports are not touched."
     )

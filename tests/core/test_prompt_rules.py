@@ -18,6 +18,7 @@ from posture_watch.core.prompt_rules import (
     PromptSuppressed,
     Reason,
     Why,
+    first_sentence,
     nudge_message,
     why_sentence,
 )
@@ -406,7 +407,7 @@ def test_prompt_values_come_from_the_library():
     assert d.prompt in PROMPTS and d.stretch in PROMPTS
 
 
-# -- what the nudge says: why first, then the tip ------------------------------------------
+# -- what the nudge says: what was seen, then one tip ---------------------------------------
 
 
 def test_a_slouch_nudge_says_what_was_seen_and_for_how_long():
@@ -416,16 +417,40 @@ def test_a_slouch_nudge_says_what_was_seen_and_for_how_long():
     assert item.problem is Problem.FORWARD_HEAD
     nudge = nudge_message(item)
     assert nudge.title == "Time to sit up"
-    first, *rest = nudge.body.split("\n")
-    assert first == f"Your head has been forward for 40 s. {item.prompt.title}: {item.prompt.text}"
-    assert rest == [f"From the guide: {item.prompt.source}"]
+    assert nudge.body.split("\n") == [
+        "Your head has been forward for 40 s.",
+        first_sentence(item.prompt.text),  # one tip; the guide section is in the code
+    ]
+    assert item.prompt.source in {p.source for p in PROMPTS}
+
+
+def test_every_posture_and_break_nudge_is_three_short_lines_at_most():
+    """What was seen and one tip under the title, each line short enough to read at a
+    glance (dunst wraps at about 60 characters): no steps, no guide, no second task."""
+    for prompt in PROMPTS:
+        if prompt.kind not in (PromptKind.POSTURE_CHECK, PromptKind.BREAK):
+            continue
+        reason = Reason.LONG_SITTING if prompt.kind is PromptKind.BREAK else Reason.SLOUCH
+        stretch = next(p for p in PROMPTS if p.kind is PromptKind.STRETCH)
+        nudge = nudge_message(PromptDue(0.0, reason, prompt, stretch, lasted=3200.0))
+        lines = nudge.body.split("\n")
+        assert len(lines) == 2 and all(len(line) <= 90 for line in lines), (prompt.id, lines)
+        assert stretch.title not in nudge.body and "guide" not in nudge.body.lower()
+        if prompt.kind is PromptKind.BREAK:  # one thing to do: get up, away from the desk
+            assert lines[1].startswith(("Stand up", "Step away from the desk")), lines
+
+
+def test_first_sentence_keeps_a_text_without_a_full_stop_whole():
+    assert first_sentence("Sit up. Then relax.") == "Sit up."
+    assert first_sentence("  Sit up  ") == "Sit up"
+    assert first_sentence("Is the screen too low? Raise it.") == "Is the screen too low?"
 
 
 def test_tilted_shoulders_are_named_as_such():
     s = scheduler()
     alert = SlouchAlert(200.0, 110.0)
     item = due(s.step(200.0, SLOUCH, (alert,), problem=Problem.TILTED_SHOULDERS))
-    assert nudge_message(item).body.startswith("Your shoulders have been tilted for 1 min 30 s. ")
+    assert nudge_message(item).body.startswith("Your shoulders have been tilted for 1 min 30 s.\n")
     assert Problem.TILTED_SHOULDERS in item.prompt.answers
 
 
@@ -437,15 +462,17 @@ def test_a_slouch_without_a_measured_problem_is_called_forward_head_only_when_se
     assert why_sentence(Reason.SLOUCH, 30.0, None) == "You have been slouching for 30 s."
 
 
-def test_the_break_nudge_gives_the_sitting_time_and_names_the_stretch():
+def test_the_break_nudge_gives_the_sitting_time_and_says_stand_up():
     s = scheduler()
     t = 10_000.0
     item = due(s.step(t, UP, (LongSittingAlert(t, t - 52 * 60 - 20),)))
     nudge = nudge_message(item)
     assert nudge.title == "Time for a break"
-    lines = nudge.body.split("\n")
-    assert lines[0].startswith(f"You have been sitting for 52 min. {item.prompt.title}: ")
-    assert lines[1] == f"Then a stretch in the stretch window: {item.stretch.title}."
+    assert nudge.body.split("\n") == [
+        "You have been sitting for 52 min.",
+        first_sentence(item.prompt.text),
+    ]
+    assert item.stretch is not None and item.stretch.title not in nudge.body  # a button
 
 
 def test_a_periodic_check_says_how_long_you_have_been_at_the_screen():
@@ -454,7 +481,7 @@ def test_a_periodic_check_says_how_long_you_have_been_at_the_screen():
     item = only(items)
     assert item.reason is Reason.CHECK and item.problem is None
     assert nudge_message(item).body.startswith(
-        "You have been at your screen for 45 min since the last nudge. "
+        "You have been at your screen for 45 min since the last nudge.\n"
     )
 
 
@@ -462,4 +489,4 @@ def test_a_stretch_asked_for_says_nothing_it_cannot_know():
     item = scheduler().stretch_now(50.0)
     assert item.lasted is None
     assert why_sentence(item.reason, item.lasted) == ""
-    assert nudge_message(item).body.startswith(f"{item.prompt.title}: ")
+    assert nudge_message(item).body == first_sentence(item.prompt.text)

@@ -561,7 +561,7 @@ def test_a_break_nudge_says_why_and_opens_its_stretch(poses, analyzer):
     run = make(local(DAY, 17, 30))
     run.step(long_sitting(analyzer, poses, run.wall))
     ((title, body),) = run.notified
-    assert title == "Time for a break" and body.startswith("You have been sitting for 50 min. ")
+    assert title == "Time for a break" and body.startswith("You have been sitting for 50 min.\n")
     (shown,) = [e for e in run.logged if isinstance(e, PromptShown)]
     assert shown.stretch_id is not None
     assert run.of(fx.OpenWindow) == [fx.OpenWindow(WindowKind.STRETCH, shown.stretch_id)]
@@ -601,7 +601,7 @@ def test_a_break_during_the_journal_queues_its_stretch_and_calibration_waits(pos
     run.step(MenuAction.JOURNAL)
     run.step(long_sitting(analyzer, poses, run.wall))
     assert [title for title, _ in run.notified] == ["Time for a break"]
-    assert run.notified[0][1].startswith("You have been sitting for 50 min. ")
+    assert run.notified[0][1].startswith("You have been sitting for 50 min.\n")
     run.step(MenuAction.CALIBRATE)
     assert run.opened == [WindowKind.JOURNAL] and not run.session.status.calibrating
     run.step(WindowClosed(WindowKind.JOURNAL, "dismissed"))

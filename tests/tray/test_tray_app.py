@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 import pytest
 
+from posture_watch.core.prompt_rules import first_sentence
 from posture_watch.core.status import TrayState
 from posture_watch.desktop.icons import COLOURS, colour_distance, nearest_state
 from posture_watch.desktop.stretch_window import PAD
@@ -174,13 +175,14 @@ def test_icon_follows_the_session_and_the_slouch_nudge_comes_once(
     shown = [r for r in records if r["type"] == "PromptShown" and r["reason"] == "slouch"]
     assert len(shown) == 1, records
     assert sum(r["type"] == "SlouchAlert" for r in records) == 1
-    title = {p.id: p.title for p in builtin_prompts()}[shown[0]["prompt_id"]]
+    text = {p.id: p.text for p in builtin_prompts()}[shown[0]["prompt_id"]]
     notes = xsession.notifications()
     nudges = [n for n in notes if n["summary"] == "Time to sit up"]
     assert len(nudges) == 1, notes
-    # why first (what was seen, for how long: the 30 s of slouch_after), then the tip
-    why = r"(Your head has been forward|Your shoulders have been tilted) for 3\d s\. "
-    assert re.match(why + re.escape(title) + ": ", nudges[0]["body"]), nudges[0]["body"]
+    # what was seen, for how long (the 30 s of slouch_after), then one thing to do
+    why = r"(Your head has been forward|Your shoulders have been tilted) for 3\d s\.\n"
+    tip = re.escape(first_sentence(text))
+    assert re.fullmatch(why + tip, nudges[0]["body"]), nudges[0]["body"]
     assert all(n["appname"] == "posture-watch" for n in notes)
     assert "Calibrate for better nudges" not in [n["summary"] for n in notes]  # one chosen
 
@@ -217,7 +219,7 @@ def test_long_sitting_opens_the_stretch_window_and_done_is_recorded(
     notes = {n["summary"]: n["body"] for n in xsession.notifications()}
     # the demo says at once what it will show; the break says how long you sat
     assert notes["posture-watch demo"].startswith("A recorded session of about 5 min plays 10")
-    assert re.match(r"You have been sitting for 1 min \d+ s\. ", notes["Time for a break"]), notes
+    assert re.match(r"You have been sitting for 3\d s\.\n", notes["Time for a break"]), notes
     # the same story in the SQLite history, for the report
     with closing(sqlite3.connect(history)) as db:
         rows = db.execute(
