@@ -237,7 +237,7 @@ FONTS = (
     ("PWSmall", 10, False),
     ("PWStrong", 12, True),
     ("PWHeading", 15, True),
-    ("PWTitle", 20, True),
+    ("PWTitle", 18, True),
     ("PWCountdown", 26, True),
 )
 
@@ -255,6 +255,7 @@ def apply_theme(
     root.tk.call("tk", "scaling", dpi / 72.0)
     scheme = desktop_scheme(env) if scheme is None else scheme
     sv_ttk.set_theme(scheme.value, root)
+    _settle_palette(root)
     theme = Theme(scheme, PALETTES[scheme], dpi, _make_fonts(root))
     _make_styles(root, theme)
     _classic_options(root, theme)
@@ -262,28 +263,51 @@ def apply_theme(
     return theme
 
 
+#: The classic Tk widget classes the option database themes (ttk ones have styles: a
+#: pattern such as ``*Font`` would reach them too and override their styles' fonts).
+CLASSIC = ("Frame", "Toplevel", "Label", "Message", "Button", "Checkbutton", "Radiobutton",
+           "Entry", "Canvas")  # fmt: skip
+
+
+def _settle_palette(root: tk.Tk) -> None:
+    """Run sv-ttk's colour set-up now, while the window has no widgets, and not again.
+
+    sv-ttk answers the <<ThemeChanged>> that follows a theme switch with
+    ``tk_setPalette``, which gives every widget existing at that moment (ours are all made
+    by then) its palette colours explicitly: a ttk label would then ignore its style's
+    colour (a red error, a grey note drawn in the text colour).
+    """
+    root.tk.call("configure_colors")
+    root.tk.call("bind", root.winfo_class(), "<<ThemeChanged>>", "")
+
+
 def _classic_options(root: tk.Tk, theme: Theme) -> None:
     """Colours and fonts for the classic Tk widgets the journal and calibration windows
-    still use (check and radio buttons, entries, labels), through the option database, so
-    they sit in the same theme as the ttk ones; only widgets made after this get them."""
+    still use (labels, entries, frames), through the option database, so they sit in the
+    same theme as the ttk ones; only widgets made after this get them."""
     c = theme.palette
-    for pattern, value in (
-        ("*Background", c.background),
-        ("*Foreground", c.text),
-        ("*Font", "PWBody"),
-        ("*activeBackground", c.track),
-        ("*activeForeground", c.text),
-        ("*highlightBackground", c.background),
-        ("*highlightColor", c.accent),
-        ("*selectColor", c.selected),
-        ("*disabledForeground", c.secondary),
-        ("*insertBackground", c.text),
-        ("*Entry.Background", c.field),
-        ("*Entry.relief", "solid"),
-        ("*Checkbutton.relief", "flat"),
-        ("*Radiobutton.borderWidth", 1),
+    for name, value in (
+        ("background", c.background),
+        ("foreground", c.text),
+        ("font", "PWBody"),
+        ("activeBackground", c.track),
+        ("activeForeground", c.text),
+        ("highlightBackground", c.background),
+        ("highlightColor", c.accent),
+        ("selectColor", c.selected),
+        ("disabledForeground", c.secondary),
+        ("insertBackground", c.text),
     ):
-        root.option_add(pattern, value)
+        for widget_class in CLASSIC:
+            root.option_add(f"*{widget_class}.{name}", value)
+    root.option_add("*Entry.background", c.field)
+    root.option_add("*Entry.relief", "solid")
+    # tk_setPalette also put *foreground and *background in the option database (at
+    # widgetDefault): a ttk label made later would carry that colour itself and ignore its
+    # style's. Empty values at our higher priority leave the style in charge.
+    for ttk_class in ("TLabel", "TEntry", "TSpinbox", "TCombobox"):
+        root.option_add(f"*{ttk_class}.foreground", "")
+        root.option_add(f"*{ttk_class}.background", "")
 
 
 def _make_fonts(root: tk.Tk) -> tuple[object, ...]:
