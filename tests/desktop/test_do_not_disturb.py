@@ -16,17 +16,23 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from jeepney import HeaderFields, MessageType, new_error, new_method_return
+from jeepney.bus_messages import message_bus
+from jeepney.io.blocking import open_dbus_connection
 
 from posture_watch.clock import SystemClock
 from posture_watch.core.held_back import Disturb
 from posture_watch.core.stream import Disturbance
 from posture_watch.desktop.do_not_disturb import (
+    NOTIFICATIONS,
     DisturbWatch,
+    NotificationsPaused,
     SwayFullScreen,
     desktop_probes,
 )
@@ -243,3 +249,58 @@ def test_sway_says_which_window_is_full_screen_through_its_ipc(
     finally:
         subprocess.run(["swaymsg", "-s", sock, "[title=pw-film]", "kill"], capture_output=True)
         wait_for(lambda: not foot_windows(), 10, "foot to close")
+
+
+class InhibitedServer:
+    """A stand-in for Plasma's notification server: ``org.freedesktop.Notifications``
+    with an ``Inhibited`` property (:attr:`inhibited`), on a thread of its own. Other
+    properties get the error a real server gives (dunst's ``paused`` is not there)."""
+
+    def __init__(self, address: str) -> None:
+        self.address, self.inhibited = address, False
+        self._ready, self._stop = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def __enter__(self) -> InhibitedServer:
+        self._thread.start()
+        assert self._ready.wait(10.0), "the stand-in server did not start"
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join(5.0)
+
+    def _serve(self) -> None:
+        with open_dbus_connection(self.address) as conn:
+            conn.send_and_get_reply(message_bus.RequestName(NOTIFICATIONS[0]))
+            self._ready.set()
+            while not self._stop.is_set():
+                try:
+                    msg = conn.receive(timeout=0.05)
+                except TimeoutError:
+                    continue
+                member = msg.header.fields.get(HeaderFields.member)
+                if msg.header.message_type is not MessageType.method_call or member != "Get":
+                    continue
+                if tuple(msg.body) == (NOTIFICATIONS[0], "Inhibited"):
+                    conn.send(new_method_return(msg, "v", (("b", self.inhibited),)))
+                else:
+                    error = "org.freedesktop.DBus.Error.UnknownProperty"
+                    conn.send(new_error(msg, error, "s", ("no such property",)))
+
+
+def test_the_notification_servers_inhibited_property_and_no_server_at_all(
+    xsession_without_notifications: XSession,
+):
+    session = xsession_without_notifications
+    probe = NotificationsPaused(session.env["DBUS_SESSION_BUS_ADDRESS"])
+    try:
+        started = time.monotonic()
+        assert not probe.check()  # nobody serves: not paused, and nothing was started
+        assert time.monotonic() - started < 0.5
+        with InhibitedServer(session.env["DBUS_SESSION_BUS_ADDRESS"]) as server:
+            assert not probe.check()
+            server.inhibited = True  # Plasma's do-not-disturb mode
+            assert probe.check()
+    finally:
+        probe.close()
