@@ -256,6 +256,12 @@ class GnomeBanners:
         self._buffer = b""
         self._off = first.stdout.strip() == "false"
 
+    @property
+    def monitor_pid(self) -> int:
+        """The ``gsettings monitor`` process (what it costs is measured by
+        ``benchmarks/bench_do_not_disturb.py``)."""
+        return self._monitor.pid
+
     def check(self) -> bool:
         assert self._monitor.stdout is not None
         try:
