@@ -59,7 +59,7 @@ from posture_watch.tray.ports import (
     Window,
     Worker,
 )
-from posture_watch.tray.settings_watch import SettingsWatch
+from posture_watch.tray.settings_watch import INTERVAL, SettingsWatch
 
 TICK = 0.5
 #: How long shutdown waits for the worker's last events (the open bout, Stopped).
@@ -124,6 +124,7 @@ class TrayController:
         self.open_preferences = open_preferences
         #: The preferences window, open beside the others (it takes no turn).
         self.preferences: Window | None = None
+        self._login_next = 0.0  # when to look at the autostart entry again
         settings = SessionSettings(
             quiet_hours=config.quiet_hours,
             daily_at=config.report.daily_at,
@@ -164,6 +165,7 @@ class TrayController:
                     self.icon.keep_docked()
                 self.step(Tick())
                 self.follow_settings()
+                self.follow_login()
                 if item is None and self.worker_lost():
                     self.step(WorkerLost())
         finally:
@@ -272,12 +274,22 @@ class TrayController:
             self.on_settings(change.config)
         self.step(change)
 
+    def follow_login(self) -> None:
+        """Every two seconds, whether Start at login is on: ``settings --edit`` (or the
+        preferences window) may have changed it, and the menu's check item follows."""
+        mono = self.clock.monotonic()
+        if self.settings_watch is None or self.autostart is None or mono < self._login_next:
+            return
+        self._login_next = mono + INTERVAL
+        enabled = autostart_enabled(self.autostart)
+        if enabled != self.session.autostart:
+            self.step(AutostartState(enabled))
+
     def poll_windows(self) -> None:
         if self.preferences is not None and self.preferences.poll() is not None:
             self.preferences = None
             self.follow_settings(now=True)  # its last save applies without waiting
-            # its Start at login tab may have changed what the menu's check item shows
-            self.step(AutostartState(autostart_enabled(self.autostart)))
+            self._login_next = 0.0  # its Start at login tab: the menu follows at once
         for kind, window in list(self.windows.items()):
             result = window.poll()
             if result is not None:

@@ -68,3 +68,38 @@ def test_a_save_reaches_the_worker_and_a_wrong_file_is_told_once(running, tmp_pa
     assert run.worker.commands.count(reconfigured) == 1
     assert tray_users == [wanted]
     assert run.controller.session.settings.config == wanted
+
+
+class Login:
+    """Start at login as the autostart entry says; changed behind the tray's back."""
+
+    def __init__(self) -> None:
+        self.enabled = False
+
+    def is_enabled(self) -> bool:
+        return self.enabled
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+
+def test_start_at_login_changed_elsewhere_shows_in_the_menu(running, tmp_path: Path):
+    settings = tmp_path / "prefs.toml"
+    settings.write_text("schema_version = 1\n")
+    login = Login()
+    run = running(
+        datetime(2026, 11, 24, 9, 0),
+        settings_watch=SettingsWatch(settings, say=lambda line: None),
+        autostart=login,
+    )
+
+    def ticked() -> bool | None:
+        menus = run.icon.menus
+        entries = [e for e in menus[-1] if e.id == MenuAction.AUTOSTART] if menus else []
+        return entries[0].checked if entries else None
+
+    wait_for(lambda: ticked() is False, "show Start at login off")
+    login.enabled = True  # settings --edit, in another process
+    run.clock.advance(2.0)
+    wait_for(lambda: ticked() is True, "follow the autostart entry")
+    run.stop()
