@@ -1,6 +1,6 @@
 """``posture-watch settings --edit``: the preferences window on Xvfb, driven from the keyboard.
 A value the file would refuse is shown wrong beside its field and not saved; a right one is
-saved into the person's file, comments kept."""
+saved into the person's file, comments kept. Start at login is turned on from its tab."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from posture_watch.desktop import autostart
 from posture_watch.desktop.theme import PALETTES, Scheme
 from tests.harness.xsession import XSession
 
@@ -75,3 +76,29 @@ def test_without_a_display_the_command_says_so_in_one_line(tmp_path: Path):
     assert done.returncode != 0
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "cannot open the preferences window" in lines[0], done.stderr
+
+
+def test_start_at_login_is_turned_on_from_its_tab(desktop: XSession, tmp_path: Path):
+    settings = tmp_path / "settings.toml"
+    settings.write_text(SETTINGS)
+    assert not autostart.is_enabled()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "posture_watch.cli", "settings", "--edit", "--config", settings],
+        env=desktop.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        window = desktop.wait_window(TITLE, timeout=15)
+        # the sixth tab, Start at login: its check box has the focus; Space ticks it
+        desktop.press(window, *["ctrl+Tab"] * 5, "space", "Return")
+        desktop.wait_for(autostart.is_enabled, 5, "the autostart entry")
+        desktop.press(window, "Escape")
+        _out, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err
+    assert settings.read_text() == SETTINGS  # not a setting of the file
