@@ -23,13 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from posture_watch.desktop.do_not_disturb import (
-    POLL_EVERY,
-    DisturbWatch,
-    GnomeBanners,
-    X11FullScreen,
-    desktop_probes,
-)
+from posture_watch.desktop.disturb_probes import GnomeBanners, X11FullScreen, desktop_probes
+from posture_watch.desktop.do_not_disturb import POLL_EVERY, DisturbWatch
 from tests.harness.processes import stop
 from tests.harness.xsession import XSession
 

@@ -29,13 +29,13 @@ from jeepney.io.blocking import open_dbus_connection
 from posture_watch.clock import SystemClock
 from posture_watch.core.held_back import Disturb
 from posture_watch.core.stream import Disturbance
-from posture_watch.desktop.do_not_disturb import (
+from posture_watch.desktop.disturb_probes import (
     NOTIFICATIONS,
-    DisturbWatch,
     NotificationsPaused,
     SwayFullScreen,
     desktop_probes,
 )
+from posture_watch.desktop.do_not_disturb import DisturbWatch
 from tests.harness.fixtures import wayland_desktop as wayland_desktop
 from tests.harness.processes import stop, wait_for
 from tests.harness.wayland import WaylandDesktop
