@@ -75,7 +75,7 @@ class PreferencesWindow:
         except tk.TclError as exc:
             raise PostureWatchError(f"cannot open the preferences window: {exc}") from exc
         self.root.withdraw()
-        self.fonts = _styles(self.root)
+        self.fonts, self.scale = _styles(self.root)
         self.root.title(TITLE)
         self.values: dict[Key, tk.Variable] = {}
         self.errors: dict[Key, ttk.Label] = {}
@@ -93,17 +93,21 @@ class PreferencesWindow:
 
     # -- building ---------------------------------------------------------------------
 
+    def px(self, pixels: int) -> int:
+        """``pixels`` as designed at 96 DPI, at the screen's scale (HiDPI)."""
+        return round(pixels * self.scale)
+
     def _build(self) -> None:
         from tkinter import ttk
 
-        body = ttk.Frame(self.root, padding=PAD)
+        body = ttk.Frame(self.root, padding=self.px(PAD))
         body.pack(fill="both", expand=True)
         ttk.Label(body, text="Preferences", style="PrefTitle.TLabel", font="PWPrefTitle").pack(
             anchor="w"
         )
         where = f"Saved in {_shown(self.path)}; a running monitor follows the file at once."
-        ttk.Label(body, text=where, style="PrefNote.TLabel", wraplength=WRAP + 240).pack(
-            anchor="w", pady=(0, PAD // 2)
+        ttk.Label(body, text=where, style="PrefNote.TLabel", wraplength=self.px(WRAP + 240)).pack(
+            anchor="w", pady=(0, self.px(PAD // 2))
         )
         self.tabs = ttk.Notebook(body)
         self.tabs.pack(fill="both", expand=True)
@@ -112,21 +116,23 @@ class PreferencesWindow:
             self.tabs.add(self._group_tab(group, index), text=group.title)
         self.tabs.insert(5, self._login_tab(), text=START_AT_LOGIN)  # before Privacy
         self.tabs.bind("<<NotebookTabChanged>>", lambda _e: self._focus_tab())
-        foot = ttk.Frame(body, padding=(0, PAD, 0, 0))
+        foot = ttk.Frame(body, padding=(0, self.px(PAD), 0, 0))
         foot.pack(fill="x")
-        ttk.Label(foot, textvariable=self.status, wraplength=WRAP).pack(side="left")
+        ttk.Label(foot, textvariable=self.status, wraplength=self.px(WRAP)).pack(side="left")
         save = ttk.Button(foot, text="Save", style="Accent.TButton", command=self.save)
         save.pack(side="right")
-        ttk.Button(foot, text="Close", command=self.close).pack(side="right", padx=PAD // 2)
+        ttk.Button(foot, text="Close", command=self.close).pack(
+            side="right", padx=self.px(PAD // 2)
+        )
         save.configure(default="active")
 
     def _group_tab(self, group: Group, index: int) -> ttk.Frame:
         from tkinter import ttk
 
-        tab = ttk.Frame(self.tabs, padding=PAD)
-        ttk.Label(tab, text=group.intro, style="PrefNote.TLabel", wraplength=WRAP + 160).grid(
-            row=0, column=0, columnspan=3, sticky="w", pady=(0, PAD // 2)
-        )
+        tab = ttk.Frame(self.tabs, padding=self.px(PAD))
+        ttk.Label(
+            tab, text=group.intro, style="PrefNote.TLabel", wraplength=self.px(WRAP + 160)
+        ).grid(row=0, column=0, columnspan=3, sticky="w", pady=(0, self.px(PAD // 2)))
         row = 1
         for field in group.fields:
             widget = self._field(tab, field, row)
@@ -149,18 +155,18 @@ class PreferencesWindow:
         if isinstance(kind, BoolKey):
             var: tk.Variable = tk.BooleanVar(self.root, value=bool(shown))
             widget = ttk.Checkbutton(tab, text=field.label, variable=var)
-            widget.grid(row=row, column=0, columnspan=2, sticky="w", pady=(PAD // 2, 0))
+            widget.grid(row=row, column=0, columnspan=2, sticky="w", pady=(self.px(PAD // 2), 0))
         else:
             var = tk.StringVar(self.root, value=str(shown))
             ttk.Label(tab, text=field.label).grid(
-                row=row, column=0, sticky="w", pady=(PAD // 2, 0), padx=(0, PAD)
+                row=row, column=0, sticky="w", pady=(self.px(PAD // 2), 0), padx=(0, self.px(PAD))
             )
             widget = _entry(tab, kind, var)
-            widget.grid(row=row, column=1, sticky="w", pady=(PAD // 2, 0))
+            widget.grid(row=row, column=1, sticky="w", pady=(self.px(PAD // 2), 0))
         ttk.Label(tab, text=field.allowed, style="PrefNote.TLabel").grid(
-            row=row, column=2, sticky="w", padx=(PAD // 2, 0), pady=(PAD // 2, 0)
+            row=row, column=2, sticky="w", padx=(self.px(PAD // 2), 0), pady=(self.px(PAD // 2), 0)
         )
-        note = ttk.Label(tab, text=_note(field), style="PrefNote.TLabel", wraplength=WRAP)
+        note = ttk.Label(tab, text=_note(field), style="PrefNote.TLabel", wraplength=self.px(WRAP))
         note.grid(row=row + 1, column=0, columnspan=3, sticky="nw", pady=(2, 0))
         if not note.cget("text"):
             note.grid_remove()  # no empty line under a field without a note
@@ -172,7 +178,7 @@ class PreferencesWindow:
     def _login_tab(self) -> ttk.Frame:
         from tkinter import ttk
 
-        tab = ttk.Frame(self.tabs, padding=PAD)
+        tab = ttk.Frame(self.tabs, padding=self.px(PAD))
         offered = self.autostart.enabled() is not None
         box = ttk.Checkbutton(tab, text="Start posture-watch when you log in", variable=self.login)
         box.grid(row=0, column=0, sticky="w")
@@ -183,8 +189,8 @@ class PreferencesWindow:
             if offered
             else "Not offered on this system."
         )
-        ttk.Label(tab, text=text, style="PrefNote.TLabel", wraplength=WRAP).grid(
-            row=1, column=0, sticky="w", pady=(PAD // 2, 0)
+        ttk.Label(tab, text=text, style="PrefNote.TLabel", wraplength=self.px(WRAP)).grid(
+            row=1, column=0, sticky="w", pady=(self.px(PAD // 2), 0)
         )
         self.first[5] = box
         return tab
@@ -197,8 +203,8 @@ class PreferencesWindow:
             "Forget days of history with: posture-watch forget --before DATE (or --all).",
         )
         for offset, line in enumerate(lines):
-            ttk.Label(tab, text=line, style="PrefNote.TLabel", wraplength=WRAP + 160).grid(
-                row=row + offset, column=0, columnspan=3, sticky="w", pady=(PAD // 2, 0)
+            ttk.Label(tab, text=line, style="PrefNote.TLabel", wraplength=self.px(WRAP + 160)).grid(
+                row=row + offset, column=0, columnspan=3, sticky="w", pady=(self.px(PAD // 2), 0)
             )
 
     # -- checking and saving ------------------------------------------------------------
@@ -297,21 +303,21 @@ def _saved_line(before: AppConfig, after: AppConfig, login: str | None) -> str:
     return f"{line} {login}" if login else line
 
 
-def _styles(root: tk.Tk) -> list[Any]:
+def _styles(root: tk.Tk) -> tuple[list[Any], float]:
     """The shared look (:mod:`posture_watch.desktop.theme`, plain ttk where it is not
     there), plus the window's own title, note and error styles in its colours. Returns
     the fonts made, which must live as long as the window (Tk deletes a font whose
-    Python object is collected)."""
+    Python object is collected), and the screen's scale (1.0 at 96 DPI)."""
     from tkinter import font, ttk
 
-    secondary, warning = SECONDARY_TEXT, WARNING_TEXT
+    secondary, warning, scale = SECONDARY_TEXT, WARNING_TEXT, 1.0
     try:
         from posture_watch.desktop import theme
     except ImportError:  # hook: plain ttk until desktop/theme.py is there
         pass
     else:
-        palette = theme.apply_theme(root).palette
-        secondary, warning = palette.secondary, palette.warning
+        looks = theme.apply_theme(root)
+        secondary, warning, scale = looks.palette.secondary, looks.palette.warning, looks.scale
     family = font.nametofont("TkDefaultFont", root).actual()["family"]
     title = font.Font(root, name="PWPrefTitle", family=family, size=17, weight="bold")
     small = font.Font(root, name="PWPrefNote", family=family, size=10)
@@ -319,7 +325,7 @@ def _styles(root: tk.Tk) -> list[Any]:
     style.configure("PrefTitle.TLabel", font=title)
     style.configure("PrefNote.TLabel", font=small, foreground=secondary)
     style.configure("PrefError.TLabel", font=small, foreground=warning)
-    return [title, small]
+    return [title, small], scale
 
 
 def _shown(path: Path) -> str:
