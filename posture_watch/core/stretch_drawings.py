@@ -70,14 +70,16 @@ Stroke = Line | Arc | Circle
 
 @dataclass(frozen=True)
 class Drawing:
-    """One stretch's picture; ``alt`` says in words what it shows (for the SVG's title)."""
+    """One stretch's picture; ``alt`` says in words what it shows (for the SVG's title),
+    ``name`` is the stretch's short name (a caption)."""
 
     alt: str
     strokes: tuple[Stroke, ...]
+    name: str = ""
 
     def mirrored(self) -> Drawing:
         """The same picture flipped left to right (the other side of the body)."""
-        return Drawing(self.alt, tuple(_mirror(s) for s in self.strokes))
+        return Drawing(self.alt, tuple(_mirror(s) for s in self.strokes), self.name)
 
 
 def _flip(point: Point) -> Point:
@@ -191,6 +193,7 @@ def _chin_tuck() -> Drawing:
             Line(((40, 38), (44, 54), (58, 60))),
             Line(((62, 22), (53, 22)), Ink.MOTION, arrow=True),
         ),
+        name="Chin tucks",
     )
 
 
@@ -210,6 +213,7 @@ def _upper_trapezius() -> Drawing:
             Circle((61, 27), 8),
             Arc((50, 42), 27, -100, 45),
         ),
+        name="Neck side bend",
     )
 
 
@@ -230,6 +234,7 @@ def _levator_scapulae() -> Drawing:
             Line(((61, 34), (66, 38))),
             Line(((70, 18), (74, 30), (70, 42)), Ink.MOTION, arrow=True),
         ),
+        name="Look-to-armpit stretch",
     )
 
 
@@ -249,6 +254,7 @@ def _neck_turn() -> Drawing:
             Line(((50, 26), (60, 26))),
             Arc((50, 26), 16, -120, 75),
         ),
+        name="Slow neck turns",
     )
 
 
@@ -264,6 +270,7 @@ def _shoulder_rolls() -> Drawing:
             Circle((48, 20), 7),
             Arc((46, 40), 11, 60, -300),
         ),
+        name="Shoulder rolls",
     )
 
 
@@ -282,6 +289,7 @@ def _doorway() -> Drawing:
             Circle((55, 22), 7),
             Line(((76, 48), (90, 48)), Ink.MOTION, arrow=True),
         ),
+        name="Doorway chest opener",
     )
 
 
@@ -303,6 +311,7 @@ def _shoulder_blade_squeeze() -> Drawing:
             Line(((24, 52), (37, 55)), Ink.MOTION, arrow=True),
             Line(((76, 52), (63, 55)), Ink.MOTION, arrow=True),
         ),
+        name="Shoulder-blade squeeze",
     )
 
 
@@ -319,6 +328,7 @@ def _thoracic_extension() -> Drawing:
             Line(((26, 41), (34, 30), (24, 22))),
             Arc((34, 52), 24, -110, -50),
         ),
+        name="Upper-back extension",
     )
 
 
@@ -338,6 +348,7 @@ def _spinal_twist() -> Drawing:
             Circle((53, 26), 8),
             Arc((50, 58), 22, 200, 60),
         ),
+        name="Seated spinal twist",
     )
 
 

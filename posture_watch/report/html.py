@@ -76,7 +76,8 @@ padding:.4rem 0;border-bottom:1px solid #ddd}
 .advice{border:2px solid #d21e1e;border-radius:.5rem;padding:.6rem 1rem;background:#fff6f6;
 margin-bottom:1rem}
 footer{margin-top:2rem;color:#555;font-size:.8rem}
-.drawings{display:flex;flex-wrap:wrap;gap:.5rem;margin:.4rem 0 .2rem}
+.drawings{display:flex;flex-wrap:wrap;gap:1rem;margin:.4rem 0 .2rem}
+.drawings figure{margin:0;text-align:center}
 """
     + SVG_CSS
 )
@@ -325,7 +326,11 @@ def _drawings(stretch_ids: tuple[str, ...]) -> str:
     pictures = [d for d in (drawing_for(i) for i in stretch_ids) if d is not None]
     if not pictures:
         return ""
-    return f'<div class="drawings">{"".join(drawing_svg(d) for d in pictures)}</div>'
+    figures = "".join(
+        f"<figure>{drawing_svg(d)}<figcaption>{escape(d.name)}</figcaption></figure>"
+        for d in pictures
+    )
+    return f'<div class="drawings">{figures}</div>'
 
 
 def _advice(advice: MedicalAdvice | None) -> str:

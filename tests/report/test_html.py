@@ -138,6 +138,10 @@ def test_text_is_escaped():
 def test_a_suggestion_that_names_a_stretch_shows_its_drawing(page):
     suggestions = page[page.index("<h2>Suggestions</h2>") :]
     assert "chin tucks" in suggestions
-    drawing = re.search(r'<div class="drawings">(<svg class="stretch".*?</svg>)</div>', suggestions)
+    drawing = re.search(
+        r'<div class="drawings"><figure>(<svg class="stretch".*?</svg>)'
+        r"<figcaption>Chin tucks</figcaption></figure></div>",
+        suggestions,
+    )
     assert drawing is not None
     assert "<title>Seated, seen from the side: the chin glides" in drawing.group(1)
