@@ -132,20 +132,25 @@ def notification_box(image: Image.Image) -> tuple[int, int, int, int]:
     """dunst draws its window in the top-right corner below the tray: find its extent."""
     width, _ = image.size
     pixels = image.load()
-    background = pixels[width // 2, 600]
+    background = pixels[5, 300]  # the desktop's left edge: no window (the stretch window
+    # sits bottom right, the tray at the top)
     top = next(y for y in range(40, 400) if pixels[width - 40, y] != background)
     bottom = next(y for y in range(top, 700) if pixels[width - 40, y] == background)
     rows = [top, bottom - 1]  # the first notification only, not a window further down
-    cols = [
-        x for x in range(width // 2, width) if pixels[x, (rows[0] + rows[-1]) // 2] != background
-    ]
-    return cols[0], rows[0], cols[-1] + 1, rows[-1] + 1
+    middle = (rows[0] + rows[-1]) // 2
+    right = next(x for x in range(width - 1, 0, -1) if pixels[x, middle] != background)
+    left = right  # leftwards to the bubble's edge, not to a window beside it
+    while left > 0 and pixels[left - 1, middle] != background:
+        left -= 1
+    return left, rows[0], right + 1, rows[-1] + 1
 
 
 def kind_of(note: dict[str, str]) -> str | None:
     text = f"{note['summary']} {note['body']}".lower()
     if "demo" in note["summary"].lower():  # what the demo will show, and its end
         return None
+    if note["summary"].startswith("Break in"):  # the warning before a break
+        return "break-warning"
     if "sitting for" in text or "stand up" in text or "break" in text:
         return "nudge-break"
     if "head" in text or "shoulder" in text or "sit up" in text or "slouch" in text:
@@ -175,7 +180,7 @@ def capture_demo(session: XSession, env: dict[str, str], out: Path, speed: float
     proc = subprocess.Popen([*TRAY, "--speed", str(speed)], env=env, stdout=log, stderr=log)
     try:
         capture_tray(session, out)
-        wanted = {"nudge-posture", "nudge-break", "stretch-window"}
+        wanted = {"nudge-posture", "nudge-break", "break-warning", "stretch-window"}
         while wanted and proc.poll() is None:
             if "stretch-window" in wanted:
                 found = session.run(
