@@ -129,6 +129,7 @@ class DBusNotifier:
         #: True, the server answered just now; False, it did not (a frozen server then
         #: costs the tray one timeout, not two).
         self._asked: bool | None = None
+        self._failure = ""  # why the last call got no answer
 
     # -- the API ---------------------------------------------------------------------
 
@@ -164,7 +165,7 @@ class DBusNotifier:
             asked, self._asked = self._asked, None
         if asked is False:
             if not self.quiet:
-                _not_shown("the notification server did not answer just now")
+                _not_shown(self._failure)
             return False
         if not asked and self._call(new_method_call(SERVER, "GetCapabilities")) is None:
             return False
@@ -214,6 +215,7 @@ class DBusNotifier:
             with self._lock:
                 self._hang_up()
             reason = f"no session bus ({type(exc).__name__}: {_first_line(str(exc))})"
+        self._failure = reason
         if not (quiet or self.quiet):
             _not_shown(reason)
         return None
