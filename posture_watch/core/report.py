@@ -34,6 +34,8 @@ from posture_watch.core.prompts import TILT_LIMIT_DEG, Problem
 
 #: Prompt answers as stored; ``None`` (a notification nobody answers) is counted apart.
 ANSWERS = ("done", "snoozed", "skipped", "dismissed", "ignored")
+#: The stored answer of a posture nudge answered "I'm fine" (``prompt_rules.Answer.FINE``).
+FINE = "fine"
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,9 @@ class PromptTally:
     dismissed: int = 0
     ignored: int = 0
     notifications: int = 0  # shown without asking for an answer
+    #: Posture nudges answered "I'm fine" (a button on the notification): the person
+    #: said the posture seen was fine.
+    fine: int = 0
     #: Nudges shown, by what they were for: a slouch seen or a posture check, a long
     #: sitting spell, a stretch the person asked for (the prompts' stored reasons).
     posture_nudges: int = 0
@@ -380,18 +385,21 @@ def tally_prompts(prompts: Iterable[PromptRecord]) -> PromptTally:
     """Count answers of an iterable of :class:`PromptRecord`, and the nudges by kind (each
     prompt shown is one nudge, counted once); unknown answers and reasons are ignored."""
     counts = dict.fromkeys(ANSWERS, 0)
-    notifications = posture = breaks = asked = 0
+    notifications = posture = breaks = asked = fine = 0
     for prompt in prompts:
         posture += prompt.reason in POSTURE_REASONS
         breaks += prompt.reason in BREAK_REASONS
         asked += prompt.reason in ASKED_REASONS
         if prompt.answer is None:
             notifications += 1
+        elif prompt.answer == FINE:
+            fine += 1
         elif prompt.answer in counts:
             counts[prompt.answer] += 1
     return PromptTally(
         **counts,
         notifications=notifications,
+        fine=fine,
         posture_nudges=posture,
         break_nudges=breaks,
         asked_for=asked,

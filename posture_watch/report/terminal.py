@@ -106,13 +106,15 @@ def _figures(s: Summary, tz: tzinfo, week: bool = False) -> list[str]:
 
 
 def _nudges(s: Summary) -> str:
-    """``nudges: 2 posture, 1 break``: each nudge shown counted once, by kind.
+    """``nudges: 2 posture, 1 break``: each nudge shown counted once, by kind; posture
+    nudges answered "I'm fine" are said (``3 posture (1 answered I'm fine)``).
 
     A history without any nudge recorded (the console monitor, which prints a line
     instead) says what was noticed: ``noticed: 1 slouch, 1 long sitting spell``.
     """
     p = s.prompts
-    kinds = [(p.posture_nudges, "posture"), (p.break_nudges, "break")]
+    posture = f"posture ({p.fine} answered I'm fine)" if p.fine else "posture"
+    kinds = [(p.posture_nudges, posture), (p.break_nudges, "break")]
     kinds.append((p.asked_for, "stretch you asked for" if p.asked_for == 1 else "asked for"))
     shown = [f"{n} {kind}" for n, kind in kinds if n]
     if shown:

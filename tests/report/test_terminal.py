@@ -40,6 +40,16 @@ def test_one_slouch_nudge_is_counted_once():
     assert "tip" not in " ".join(lines[:5]) and "reminder" not in " ".join(lines[:5])
 
 
+def test_posture_nudges_answered_im_fine_are_said_with_them():
+    """A posture nudge's "I'm fine" button (issue 19) is stored as the answer ``fine``."""
+    day = working_day()
+    fine = replace(day.prompts[0], answer="fine", answered_at=day.prompts[0].t + 5)
+    text = render_day(day_report(replace(day, prompts=(fine, *day.prompts[1:])), DAY, TZ))
+    _fits(text)
+    assert "nudges: 3 posture (1 answered I'm fine), 2 break" in text.replace("\n", " ")
+    assert "stretches and breaks offered: 1 done, 1 skipped, 1 snoozed, 1 ignored" in text
+
+
 def test_a_history_without_nudges_says_what_was_noticed():
     """The console monitor prints a line for each slouch and long sitting spell and
     records no nudge: those are said as noticed, never counted twice."""
