@@ -77,7 +77,7 @@ padding:.4rem 0;border-bottom:1px solid #ddd}
 margin-bottom:1rem}
 footer{margin-top:2rem;color:#555;font-size:.8rem}
 .drawings{display:flex;flex-wrap:wrap;gap:1rem;margin:.4rem 0 .2rem}
-.drawings figure{margin:0;text-align:center}
+.drawing{text-align:center}.drawing span{display:block;color:#555;font-size:.85rem}
 """
     + SVG_CSS
 )
@@ -322,12 +322,13 @@ def _suggestions(suggestions: tuple[Suggestion, ...], why_none: str | None = Non
 
 
 def _drawings(stretch_ids: tuple[str, ...]) -> str:
-    """The drawings of the stretches a suggestion names, side by side (none: nothing)."""
+    """The drawings of the stretches a suggestion names, side by side, each over its name
+    (not figures: a figure in the page is a chart with its legend)."""
     pictures = [d for d in (drawing_for(i) for i in stretch_ids) if d is not None]
     if not pictures:
         return ""
     figures = "".join(
-        f"<figure>{drawing_svg(d)}<figcaption>{escape(d.name)}</figcaption></figure>"
+        f'<div class="drawing">{drawing_svg(d)}<span>{escape(d.name)}</span></div>'
         for d in pictures
     )
     return f'<div class="drawings">{figures}</div>'

@@ -139,8 +139,8 @@ def test_a_suggestion_that_names_a_stretch_shows_its_drawing(page):
     suggestions = page[page.index("<h2>Suggestions</h2>") :]
     assert "chin tucks" in suggestions
     drawing = re.search(
-        r'<div class="drawings"><figure>(<svg class="stretch".*?</svg>)'
-        r"<figcaption>Chin tucks</figcaption></figure></div>",
+        r'<div class="drawings"><div class="drawing">(<svg class="stretch".*?</svg>)'
+        r"<span>Chin tucks</span></div></div>",
         suggestions,
     )
     assert drawing is not None
