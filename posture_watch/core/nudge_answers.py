@@ -82,10 +82,6 @@ class NudgeAnswers:
         late = [prompt_id for prompt_id, at in self._open_at.items() if at <= t]
         return [due for prompt_id in late if (due := self.take(prompt_id)) is not None]
 
-    @property
-    def waiting(self) -> tuple[str, ...]:
-        return tuple(self._waiting)
-
 
 def nudge_notify(session: Session, due: PromptDue, title: str, body: str) -> fx.Notify:
     """The notification of the nudge ``due`` with the buttons it offers: Snooze (for the
