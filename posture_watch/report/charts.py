@@ -64,6 +64,9 @@ ANSWER_LABELS = {
     "declined": "nudge skipped, snoozed or ignored",
     "notification": "posture nudge (no answer asked)",
 }
+#: A nudge held back (a full-screen window, paused notifications, a call): a ring on the
+#: nudges row, as nothing was shown (core/do_not_disturb.py).
+HELD_COLOUR, HELD_LABEL = "#6e6e6e", "nudge held back (full screen, notifications paused, a call)"
 #: Colours the charts use for text (tick labels); each keeps 4.5:1 on white (tested).
 TEXT_COLOURS = {"ink": "#222222", "limit": CAMERA_COLOUR}
 STATE_LABELS = {"upright": "upright", "slouch": "slouching", "away": "away", "unknown": "unclear"}
@@ -311,6 +314,8 @@ def timeline_legend(history: History, summary: Summary, tz: tzinfo) -> list[Lege
         for k in ANSWER_COLOURS
         if k in answers
     ]
+    if any(edges[0] <= h.t < edges[-1] for h in history.held_back):
+        items.append(LegendItem(HELD_LABEL, HELD_COLOUR, "ring"))
     return items
 
 
@@ -349,6 +354,10 @@ def timeline_chart(
         if ts:
             x = clock_hours(np.asarray(ts, dtype=np.float64), edges)
             ax.plot(x, np.full_like(x, 0.45), "v", color=ANSWER_COLOURS[key], markersize=9)
+    if history.held_back:  # held back: a ring, nothing was shown
+        x = clock_hours(np.asarray([h.t for h in history.held_back], dtype=np.float64), edges)
+        ax.plot(x, np.full_like(x, 0.45), "o", markersize=7, markerfacecolor="white",
+                markeredgecolor=HELD_COLOUR, markeredgewidth=1.6)  # fmt: skip
     ax.set_ylim(0, 3)
     ax.set_yticks([2.4, 1.4, 0.45], list(_TIMELINE_ROWS))
     ax.tick_params(axis="y", length=0)

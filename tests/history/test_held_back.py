@@ -70,6 +70,7 @@ def test_nudges_held_back_are_stored_and_the_day_report_says_why(tmp_path, poses
     assert LINE in text.splitlines(), text
     html = render_day_html(report, history)
     assert "<b>3</b><span>nudges held back (full-screen window 2, notifications paused 1)" in html
+    assert "nudge held back (full screen, notifications paused, a call)</li>" in html  # legend
 
 
 def test_a_day_without_any_held_back_says_nothing_of_it(tmp_path):
