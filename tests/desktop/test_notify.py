@@ -15,7 +15,8 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from posture_watch.core.stream import NotificationAnswered, NudgeAction
+from posture_watch.commands.launch import tell_desktop
+from posture_watch.core.stream import Notice, NotificationAnswered, NudgeAction
 from posture_watch.desktop.app_icon import app_icon_png
 from posture_watch.desktop.autostart import icon_paths
 from posture_watch.desktop.notify import (
@@ -270,3 +271,22 @@ def test_an_installed_icon_is_named_instead_of_sent_as_pixels(
         notifier.close()
     [(_, _, icon, _, _, _, hints, _)] = server.received
     assert icon == "posture-watch" and "image-data" not in hints
+
+
+def test_a_failed_start_is_told_to_the_desktop_once_and_quietly(
+    xsession: XSession, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", xsession.env["DBUS_SESSION_BUS_ADDRESS"])
+    assert tell_desktop(Notice("posture-watch could not start", "No camera found."))
+    assert xsession.notifications() == [
+        {
+            "summary": "posture-watch could not start",
+            "body": "No camera found.",
+            "appname": "posture-watch",
+            "urgency": "critical",
+        }
+    ]
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+    with caplog.at_level(logging.WARNING, logger="posture_watch.desktop.notify"):
+        assert not tell_desktop(Notice("posture-watch could not start", "No bus."))
+    assert caplog.records == []  # the caller prints the error line itself
