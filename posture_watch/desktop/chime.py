@@ -14,6 +14,7 @@ import math
 import shutil
 import struct
 import subprocess
+import threading
 import wave
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,8 @@ def player_command() -> list[str] | None:
 
 
 def play_chime() -> subprocess.Popen[bytes] | None:
-    """Start playing the chime without waiting for it; None when it cannot play."""
+    """Start playing the chime without waiting for it (a thread reaps the player); None
+    when it cannot play."""
     command = player_command()
     if command is None:
         log.info("no paplay or aplay: the end of a hold stays silent")
@@ -64,10 +66,16 @@ def play_chime() -> subprocess.Popen[bytes] | None:
         player = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        assert player.stdin is not None
-        player.stdin.write(chime_wav())
-        player.stdin.close()
     except OSError as exc:
+        log.info("could not play the chime: %s", exc)
+        return None
+    # reaped beside the window's loop: no zombie, and nothing waits for the sound
+    threading.Thread(target=player.wait, name="chime", daemon=True).start()
+    assert player.stdin is not None
+    try:
+        with player.stdin:
+            player.stdin.write(chime_wav())
+    except OSError as exc:  # the player ended before it read the sound
         log.info("could not play the chime: %s", exc)
         return None
     return player

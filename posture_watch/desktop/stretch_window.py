@@ -352,6 +352,8 @@ class StretchWindow:
             )
             button.grid(row=0, column=column, sticky="ew", padx=(0 if column == 0 else pad, 0))
             row.columnconfigure(column, weight=1, uniform="answers")
+            if done:
+                self._done = button
 
     def _place(self) -> None:
         place_in_corner(self.root, MARGIN_RIGHT, MARGIN_BOTTOM)
@@ -380,6 +382,8 @@ class StretchWindow:
             self._shown_side = status.side
             self._paint_drawing(right_side=status.side == SIDES[1])
         self._start.configure(state="normal" if status.phase is HoldPhase.READY else "disabled")
+        if status.phase is HoldPhase.FINISHED and self.root.focus_lastfor() is self._start:
+            self._done.focus_set()  # every hold done: Space now answers Done too
 
     def _tick(self) -> None:
         self._refresh()
