@@ -177,6 +177,19 @@ def test_from_the_keyboard_only_both_sides_held_the_ring_empties_and_return_is_d
     assert (result.answer, result.repetitions_done) == ("done", 1)
 
 
+def test_at_2x_the_window_is_drawn_twice_as_large_and_still_fits(desktop: XSession) -> None:
+    """Xvfb at 192 DPI (as a desktop at 200 %): Tk's scaling, our fonts and pixel sizes
+    follow, so the window is about twice as wide and tall as at 96 DPI, in its corner."""
+    with stretch_window(desktop) as window:
+        _, _, width, height = window.geometry
+    screen = (2 * SCREEN[0], 2 * SCREEN[1])
+    hidpi = XSession(dbus=False, dunst=False, trayer=False, screen=screen, dpi=192)
+    with hidpi, stretch_window(hidpi) as window:
+        x, y, width_2x, height_2x = window.geometry
+    assert 1.8 < width_2x / width < 2.2 and 1.8 < height_2x / height < 2.2
+    assert (x + width_2x, y + height_2x) == (screen[0] - MARGIN_RIGHT, screen[1] - MARGIN_BOTTOM)
+
+
 def test_close_while_open_answers_ignored_and_ends_the_process(desktop: XSession) -> None:
     with stretch_window(desktop) as window:
         # the window stays open until close(): a poll that waited for it would never return
