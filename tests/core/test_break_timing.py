@@ -21,10 +21,16 @@ from posture_watch.core.break_warning import (
     BreakRules,
     BreakSkipped,
 )
+from posture_watch.core.held_back import Disturb
 from posture_watch.core.nudge_timing import WARNING_CATEGORY
-from posture_watch.core.prompt_rules import PromptShown, PromptSuppressed, Reason, Why
+from posture_watch.core.prompt_rules import Answer, PromptShown, PromptSuppressed, Reason, Why
 from posture_watch.core.settings import Settings
-from posture_watch.core.stream import NotificationAnswered, NudgeAction, Tick
+from posture_watch.core.stream import (
+    Disturbance,
+    NotificationAnswered,
+    NudgeAction,
+    Tick,
+)
 from posture_watch.core.worker_events import Paused
 from posture_watch.profiles import load_profile
 from tests.core.test_session import DAY, PROFILE, Run, local, make
@@ -171,6 +177,21 @@ def test_no_warning_while_paused_or_with_the_setting_off(poses):
     assert off.notes("Break in 1 min") == [] and len(breaks_shown(off)) == 1
     off.step(POSTPONE)
     assert off.recorded(BreakPostponed) == []
+
+
+def test_no_warning_while_nudges_are_held_back_or_snoozed(poses):
+    desk = Desk(poses)
+    desk.sit(SIT_MAX - 120)
+    desk.step(Disturbance(frozenset({Disturb.FULLSCREEN})))  # a film, full screen
+    desk.sit(SIT_MAX - 30)
+    assert desk.notes("Break in 1 min") == []
+    snoozed = Desk(poses)
+    snoozed.sit(SIT_MAX - 120)
+    scheduler = snoozed.run.session.scheduler
+    assert scheduler is not None
+    scheduler.answered(snoozed.clock.wall(), "any", Answer.SNOOZED)  # Snooze 10 min
+    snoozed.sit(SIT_MAX - 30)
+    assert snoozed.notes("Break in 1 min") == []
 
 
 # -- a minute between nudges -----------------------------------------------------------
