@@ -1,12 +1,13 @@
 """Never two nudges within a minute: the second waits, or merges with one already waiting.
 
 A posture nudge and then a break nudge 16 s later reads as nagging, and the second one
-is usually dismissed unread. :class:`NudgeSpacer` keeps the time of the last nudge (or
-warning before a break) that went out; a nudge due less than :data:`SPACING` seconds
-after it waits until the minute is over. Only one nudge waits: when another comes
-meanwhile, the one that asks more stays (a break nudge before a posture nudge before a
-posture check; between equals, the newer, which describes the moment better) and the
-other is merged into it, recorded as suppressed with
+is usually dismissed unread. :class:`NudgeSpacer` keeps the time of the last nudge that
+went out; a nudge due less than :data:`SPACING` seconds after it waits until the minute is
+over. (The warning before a break is no nudge: it only waits for a free minute to start,
+and the break after it keeps its own time; see :mod:`posture_watch.core.nudge_timing`.)
+Only one nudge waits: when another comes meanwhile, the one that asks more stays (a break
+nudge before a posture nudge before a posture check; between equals, the newer, which
+describes the moment better) and the other is merged into it, recorded as suppressed with
 :attr:`~posture_watch.core.prompt_rules.Why.MERGED` so the history can tell.
 
 A nudge that waited goes out stamped with the time it goes out, its ``lasted`` grown by
@@ -49,7 +50,7 @@ class NudgeSpacer:
         return self._waiting is None and (self._last is None or t - self._last >= self.spacing)
 
     def note(self, t: float) -> None:
-        """A nudge (or a warning before a break) went out at ``t``."""
+        """A nudge went out at ``t``."""
         self._last = t if self._last is None else max(self._last, t)
 
     def offer(self, due: PromptDue) -> tuple[bool, PromptDue | None]:
