@@ -57,12 +57,14 @@ BREAK_COLOUR = state_hex(TrayState.AWAY)
 PAUSE_COLOUR = state_hex(TrayState.PAUSED)
 CAMERA_COLOUR = state_hex(TrayState.CAMERA_PROBLEM)
 PAIN_COLOUR = "#963cc8"
-#: Nudge markers on the timeline: a stretch or break done, one not done, a posture nudge.
+#: Nudge markers on the timeline: a stretch or break done (or a posture nudge answered
+#: "I'm fine"), one not done, a nudge nobody answered (a posture nudge, or a break nudge
+#: whose buttons went unpressed where no stretch window could open).
 ANSWER_COLOURS = {"done": "#1b7f3b", "declined": "#d21e1e", "notification": "#6e6e6e"}
 ANSWER_LABELS = {
-    "done": "nudge followed (stretch or break done)",
+    "done": "nudge followed (stretch or break done, or “I'm fine”)",
     "declined": "nudge skipped, snoozed or ignored",
-    "notification": "posture nudge (no answer asked)",
+    "notification": "nudge shown, no answer",
 }
 #: A nudge held back (a full-screen window, paused notifications, a call): a ring on the
 #: nudges row, as nothing was shown (core/do_not_disturb.py).
@@ -285,7 +287,7 @@ def _spans(spans: Sequence[Interval], edges: np.ndarray) -> list[tuple[float, fl
 def _answer_key(answer: str | None) -> str:
     if answer is None:
         return "notification"
-    return "done" if answer == "done" else "declined"
+    return "done" if answer in ("done", "fine") else "declined"
 
 
 @dataclass(frozen=True)

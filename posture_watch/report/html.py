@@ -210,8 +210,13 @@ def _figures(s: Summary, pain: int | None, span: str) -> str:
                 f"{p.ignored + p.dismissed} ignored)",
             )
         )
+    elif p.break_nudges:  # break nudges shown, their buttons never pressed
+        cells.append(("0", "break nudges answered"))
     else:
         cells.append(("0", "stretches or breaks offered"))
+    if p.fine:  # posture nudges answered "I'm fine" on the notification
+        nudges = "posture nudge" if p.fine == 1 else "posture nudges"
+        cells.append((str(p.fine), f"{nudges} answered I'm fine"))
     held = s.held_back
     if held.total:  # do not disturb: never dropped silently
         cells.append((str(held.total), f"nudges held back ({held.parts})"))

@@ -100,6 +100,8 @@ def _figures(s: Summary, tz: tzinfo, week: bool = False) -> list[str]:
             f"stretches and breaks offered: {p.done} done, {p.skipped} skipped, "
             f"{p.snoozed} snoozed, {p.ignored + p.dismissed} ignored"
         ]
+    elif p.break_nudges:  # break nudges shown, their buttons never pressed
+        third = ["no break nudge answered"]
     else:
         third = ["no stretch or break offered"]
     return _joined(first) + _joined(second) + _joined(third)

@@ -145,3 +145,19 @@ def test_a_suggestion_that_names_a_stretch_shows_its_drawing(page):
     )
     assert drawing is not None
     assert "<title>Seated, seen from the side: the chin glides" in drawing.group(1)
+
+
+def test_im_fine_counts_as_followed_and_unanswered_nudges_are_not_called_posture():
+    """Issue 19: "I'm fine" on a posture nudge is a figure of its own and a followed
+    nudge on the timeline; a break nudge nobody answered is "nudge shown, no answer"."""
+    day = working_day()
+    fine = replace(day.prompts[0], answer="fine", answered_at=day.prompts[0].t + 5)
+    unanswered = replace(day.prompts[1], answer=None, answered_at=None)
+    history = replace(day, prompts=(fine, unanswered))
+    page = render_day_html(day_report(history, DAY, TZ), history)
+    assert "<b>1</b><span>posture nudge answered I&#x27;m fine</span>" in page
+    assert "<b>0</b><span>break nudges answered</span>" in page
+    legend = charts.timeline_legend(history, day_report(history, DAY, TZ).summary, TZ)
+    labels = [item.label for item in legend]
+    assert charts.ANSWER_LABELS["done"] in labels  # the "I'm fine"
+    assert "nudge shown, no answer" in labels and "posture nudge" not in " ".join(labels)

@@ -136,3 +136,15 @@ def test_week_summary():
     assert "avg day · · · · · · · · · ▁ ▂ ▁ ▁ ▁ ▁ ▆ ▆ · · · · · · ·" in text
     header = next(line for line in lines if line.startswith("day "))
     assert header.index("pain") + 4 == len(row)
+
+
+def test_break_nudges_whose_buttons_went_unpressed_are_not_called_not_offered():
+    """Issue 19: a break nudge with buttons opens no window at once; left unanswered
+    (no stretch window could open) it is a nudge shown, not "no stretch or break offered"."""
+    day = working_day()
+    unanswered = tuple(
+        replace(p, answer=None, answered_at=None) for p in day.prompts if p.kind == "break"
+    )
+    text = render_day(day_report(replace(day, prompts=unanswered), DAY, TZ))
+    assert "nudges: 2 break" in text
+    assert "no break nudge answered" in text and "offered" not in text
