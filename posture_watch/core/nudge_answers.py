@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
+from posture_watch.core import do_not_disturb as dnd
 from posture_watch.core import effects as fx
 from posture_watch.core.durations import format_span
 from posture_watch.core.prompt_rules import Answer, PromptDue, Reason
@@ -122,9 +123,11 @@ def shown_with_buttons(session: Session, result: NudgeResult, out: list[fx.Effec
 
 def choice_over(session: Session, now: Now, out: list[fx.Effect]) -> None:
     """On each tick: a break nudge left unanswered for :data:`CHOICE_TIME` opens its
-    stretch window, as a break nudge without buttons does at once."""
+    stretch window, as a break nudge without buttons does at once; while nudges wait
+    (a film started meanwhile), do not disturb holds the window back instead."""
     for due in session.answers.unanswered(session.time(now)):
-        _open_stretch(session, due, out)
+        if not dnd.window_held(session, due, now, out):
+            _open_stretch(session, due, out)
 
 
 def answered(session: Session, press: NotificationAnswered, now: Now, out: list[fx.Effect]) -> None:

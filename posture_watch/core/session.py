@@ -126,7 +126,7 @@ class Session:
         #: The warning before a break, Postpone and Skip, a minute between nudges.
         self.timing = NudgeTiming()
         #: Do not disturb: the reasons nudges wait now and what was held back.
-        self.dnd = dnd.HoldBack()
+        self.dnd = dnd.hold_back(settings)
         #: Nudges shown with buttons (Snooze, Stretch now, I'm fine) that may be pressed.
         self.answers = answers.NudgeAnswers()
 
@@ -156,8 +156,7 @@ class Session:
                 out.append(fx.Reply(control(self, request, now, out)))
             case Tick():
                 self._tick(now, out)
-                if not self.dnd.reasons:  # while nudges wait, a break's window waits too
-                    answers.choice_over(self, now, out)  # its buttons unanswered: the window
+                answers.choice_over(self, now, out)  # buttons unanswered: the window (or held)
             case Notice(title=title, body=body):
                 out.append(fx.Notify(title, body))
             case Calibrated():
@@ -181,6 +180,7 @@ class Session:
             case SettingsChanged():  # the file changed: the new settings apply now
                 self.settings = follow_settings(self.settings, self.scheduler, item, out)
                 self._timer.daily_at = self.settings.daily_at
+                dnd.settings_followed(self, now, out)  # hold_when_fullscreen
             case StopAsked():
                 self.stop(out)
             case WorkerLost():

@@ -89,7 +89,9 @@ class PromptConfig:
     an hour; ``snooze`` seconds of silence when the user snoozes. ``break_warning``
     seconds before a break nudge, a warning with Postpone and Skip (0 = none); a break
     may be postponed ``max_postpones`` times in one sitting spell. ``stretch_sound``
-    plays a soft chime in the stretch window when a hold ends."""
+    plays a soft chime in the stretch window when a hold ends. ``hold_when_fullscreen``:
+    nudges wait while a full-screen window has the focus (off for a person who works
+    full screen all day; paused notifications and a call still hold them back)."""
 
     check_every: float = 45 * MINUTE
     max_per_hour: int = 4
@@ -97,6 +99,7 @@ class PromptConfig:
     break_warning: float = 60.0
     max_postpones: int = 2
     stretch_sound: bool = False
+    hold_when_fullscreen: bool = True
 
 
 @dataclass(frozen=True)

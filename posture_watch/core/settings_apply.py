@@ -8,7 +8,10 @@ preferences window saved it or the person edited it by hand. Here the session fo
 
 - its own rules at once: quiet hours, the daily report and its pain journal question,
   when "Pause until tomorrow" ends, the prompt limits (check-ins, nudges an hour,
-  snooze) and the warning before a break (its time, the postponements allowed);
+  snooze), the warning before a break (its time, the postponements allowed) and
+  whether a full-screen window holds nudges back (``hold_when_fullscreen``: the
+  session's :func:`~posture_watch.core.do_not_disturb.settings_followed`, which lets what
+  waited for a film go at once when it is turned off);
 - the worker's by a :class:`~posture_watch.core.worker_events.Reconfigure` command: the
   decision thresholds (``sit_max``: the next break nudge follows it, in the sitting spell
   already running) and the sampling intervals;

@@ -55,6 +55,9 @@ PLAIN: dict[str, str] = {
     "prompts.max_postpones": "how many times a break may be postponed in one sitting spell; "
     "after that the warning offers Skip only",
     "prompts.stretch_sound": "a soft chime in the stretch window when each hold ends",
+    "prompts.hold_when_fullscreen": "hold nudges back while a full-screen window has the "
+    "focus (a film, a presentation); they come when it ends. Turn it off if you work full "
+    "screen all day (paused notifications and a video call still hold them back)",
     "quiet_hours.enabled": "turn quiet hours on: no nudges between start and end",
     "quiet_hours.start": "when quiet hours begin (24-hour clock)",
     "quiet_hours.end": "when quiet hours end; the range may run past midnight (22:00 to 07:00)",

@@ -167,6 +167,8 @@ TABLES: dict[str, tuple[str, str, dict[str, tuple[Kind, str]]]] = {
         "max_postpones": (NumberKey(0, 10, whole=True),
                           "times a break may be postponed (5 min each) in one sitting spell"),
         "stretch_sound": (BoolKey(), "true or false: a soft chime when a stretch hold ends"),
+        "hold_when_fullscreen": (BoolKey(), "true or false: hold nudges back while a "
+                                 "full-screen window has the focus (a film, a presentation)"),
     }),
     "quiet_hours": ("quiet_hours", "no nudges in this range (may wrap midnight)", {
         "enabled": (BoolKey(), "true or false"),

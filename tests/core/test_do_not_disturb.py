@@ -18,9 +18,17 @@ from posture_watch.core.events import SlouchAlert
 from posture_watch.core.held_back import Disturb, PromptHeld
 from posture_watch.core.menu import MenuAction
 from posture_watch.core.prompt_rules import PromptShown, Reason
-from posture_watch.core.stream import ControlAsked, Disturbance, NudgeResult, Tick, WindowKind
+from posture_watch.core.settings import AppConfig, PromptConfig
+from posture_watch.core.stream import (
+    ControlAsked,
+    Disturbance,
+    NudgeResult,
+    SettingsChanged,
+    Tick,
+    WindowKind,
+)
 from posture_watch.core.worker_events import CameraBusy, CameraFree, Paused
-from tests.core.test_session import DAY, Reader, local, long_sitting, make
+from tests.core.test_session import DAY, Reader, local, long_sitting, make, upright_minutes
 from tests.core.test_session import analyzer as analyzer  # fixtures
 from tests.core.test_session import poses as poses
 
@@ -148,22 +156,98 @@ def test_posture_watch_status_says_why_nudges_wait(sitting):
     assert answer.message.startswith("Upright · nudges wait: full-screen window · sitting")
 
 
-def test_a_break_window_waiting_for_its_buttons_waits_for_the_film_too(sitting, poses, analyzer):
-    """A break nudge shown with buttons opens its stretch window after 30 s unanswered;
-    a film started meanwhile keeps the window shut until it ends."""
-    run = sitting
-    t = run.wall + 10
+def break_with_buttons(run, analyzer, poses, t: float) -> None:
+    """A break nudge at ``t``, shown by a server with buttons: its window waits 30 s."""
     out = run.session.step(long_sitting(analyzer, poses, t), run.now(t))
+    run.effects += out
     (notify,) = [e for e in out if isinstance(e, fx.Notify)]
     run.step(NudgeResult(notify.nudge, shown=True, answerable=True), t)
     assert run.opened == []  # the window waits for Stretch now
+
+
+def test_a_break_window_waiting_for_its_buttons_is_held_back_by_a_film(sitting, poses, analyzer):
+    """A break nudge shown with buttons opens its stretch window after 30 s unanswered;
+    a film started meanwhile holds the window back, counted like a nudge, and it opens
+    once when the film ends."""
+    run = sitting
+    t = run.wall + 10
+    break_with_buttons(run, analyzer, poses, t)
     run.step(FULL, t + 20)
-    for s in range(int(t) + 21, int(t) + 120, 1):
+    for s in range(int(t) + 21, int(t) + 120):
         run.step(Tick(), float(s))
     assert run.opened == []  # 30 s are long over, but the film plays
-    run.step(NONE, t + 120)
+    (event,) = held(run)  # held when the 30 s ran out, once
+    assert event == PromptHeld(t + 30, Reason.LONG_SITTING, Disturb.FULLSCREEN)
+    assert event in recorded(run)  # the history and the report count it
+    assert run.session.dnd.held == {Disturb.FULLSCREEN: 1}
+    assert "nudges wait: full-screen window, 1 held back" in run.status_line.label
+
+    run.step(NONE, t + 120)  # the film ends: the window opens at once
+    (shown,) = [e for e in run.logged if isinstance(e, PromptShown)]
+    assert run.of(fx.OpenWindow) == [fx.OpenWindow(WindowKind.STRETCH, shown.stretch_id)]
+    assert len(run.notified) == 1  # the nudge is not shown again
     run.step(Tick(), t + 121)
-    assert run.opened == [WindowKind.STRETCH]
+    run.step(FULL, t + 200)
+    run.step(NONE, t + 210)
+    assert run.opened == [WindowKind.STRETCH]  # offered once
+
+
+def test_a_held_break_window_stays_shut_after_a_break_or_a_pause(sitting, poses, analyzer):
+    run = sitting
+    t = run.wall + 10
+    break_with_buttons(run, analyzer, poses, t)
+    run.step(PAUSED, t + 5)
+    run.step(Tick(), t + 31)
+    for s in range(int(t) + 32, int(t) + 900, 2):  # away from the desk for 15 min
+        run.step(analyzer.step(float(s), None), float(s))
+    run.step(NONE, t + 900)
+    assert run.opened == [] and len(held(run)) == 1  # the break is taken: still counted
+
+    t = run.wall + 10
+    upright_minutes(run, poses, analyzer, t, t + 10)
+    break_with_buttons(run, analyzer, poses, t + 10)
+    run.step(FULL, t + 15)
+    run.step(Tick(), t + 41)
+    run.step(Paused(t + 50, None), t + 50)
+    run.step(NONE, t + 60)
+    assert run.opened == [] and len(held(run)) == 2  # the person paused nudges
+
+
+def test_with_hold_when_fullscreen_off_a_full_screen_holds_nothing_back(poses, analyzer):
+    """Someone who works full screen all day turned ``hold_when_fullscreen`` off: nudges
+    and their stretch windows come as usual; paused notifications still hold them."""
+    config = AppConfig(prompts=PromptConfig(hold_when_fullscreen=False))
+    t0 = local(DAY, 17, 30)
+    run = make(t0, config=config)
+    upright_minutes(run, poses, analyzer, t0, t0 + 60)
+    t = run.wall + 10
+    run.step(FULL, t)
+    assert "nudges wait" not in run.status_line.label
+    break_with_buttons(run, analyzer, poses, t + 5)
+    assert [title for title, _ in run.notified] == ["Time for a break"]
+    run.step(Tick(), t + 36)  # its 30 s ran out: the window opens over the full screen
+    assert run.opened == [WindowKind.STRETCH] and held(run) == []
+
+    run.step(Disturbance(frozenset(Disturb) - {Disturb.CAMERA_LENT}), t + 100)
+    verdict = analyzer.step(t + 102, poses["slouch"])
+    run.step(dataclasses.replace(verdict, events=(SlouchAlert(t + 102, t + 60),)), t + 102)
+    assert held(run) == [PromptHeld(t + 102, Reason.SLOUCH, Disturb.NOTIFICATIONS_PAUSED)]
+
+
+def test_turning_hold_when_fullscreen_off_during_a_film_lets_the_break_come(
+    sitting, poses, analyzer
+):
+    run = sitting
+    t = run.wall + 10
+    run.step(FULL, t)
+    run.step(long_sitting(analyzer, poses, t + 5), t + 5)
+    assert run.notified == [] and len(held(run)) == 1
+    off = AppConfig(prompts=PromptConfig(hold_when_fullscreen=False))
+    run.step(SettingsChanged(off), t + 60)  # from the preferences window, while it plays
+    assert [title for title, _ in run.notified] == ["Time for a break"]
+    assert "nudges wait" not in run.status_line.label
+    run.step(SettingsChanged(AppConfig()), t + 120)  # back on: the film holds again
+    assert "nudges wait: full-screen window" in run.status_line.label
 
 
 def test_the_days_journal_question_waits_for_the_talk_to_end():
