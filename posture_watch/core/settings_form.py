@@ -106,7 +106,8 @@ KNOWN: tuple[Group, ...] = (
         Field("prompts", "max_per_hour", "At most this many nudges an hour",
               "posture and break nudges together"),
         Field("prompts", "hold_when_fullscreen", "Hold nudges back during full screen",
-              "while a full-screen window has the focus (a film, a presentation)"),
+              "while a full-screen window has the focus (a film, a presentation); "
+              "off if you work full screen all day"),
     )),
     Group("Breaks", "A break nudge comes after a long sitting spell.", (
         Field("sitting", "sit_max", "Break nudge after sitting for"),
