@@ -240,7 +240,7 @@ def test_sway_says_which_window_is_full_screen_through_its_ipc(
         return found
 
     try:
-        wait_for(foot_windows, 30, "foot's window")  # 10 s was too little once, in a full run
+        wait_for(foot_windows, 10, "foot's window")
         assert not probe.check()
         sway("[title=pw-film]", "fullscreen", "enable")
         assert wait_for(probe.check, 5, "sway's full screen")

@@ -166,8 +166,9 @@ class WaylandDesktop:
         log = open(self.folder / f"{name}.log", "ab")  # noqa: SIM115 - closed in close()
         self._logs.append(log)
         self._procs[name] = subprocess.Popen(
-            list(argv), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env
-        )
+            list(argv), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
+            cwd=self.folder,  # the user's own: a checkout in a 0700 folder is not (sway's exec)
+        )  # fmt: skip
 
     def _check(self, name: str) -> None:
         proc = self._procs[name]
