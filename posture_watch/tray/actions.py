@@ -144,8 +144,9 @@ class DesktopActions:
             notifier.notify(title, open_failure(what, path, exc))
 
     def _in_background(self, target: Callable[..., None], *args: object) -> None:
-        self.opening = threading.Thread(target=target, args=args, name="open-file", daemon=True)
-        self.opening.start()
+        opening = threading.Thread(target=target, args=args, name="open-file", daemon=True)
+        opening.start()
+        self.opening = opening  # once started: a reader may join it at once
 
     def write_report(self, today: date) -> Path | None:
         """Write the HTML report of ``today`` (the controller's clock says which day that
