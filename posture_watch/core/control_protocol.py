@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
+from posture_watch.core.text import N_, _
+
 #: The longest pause a request may ask for (a longer one is surely a typo).
 MAX_PAUSE = 24 * 3600.0
 #: The shortest pause a request may ask for (``1e-300`` s is no pause at all).
@@ -189,8 +191,14 @@ class ControlHandler(Protocol):
 
 #: The console monitor's answer to ``stretch``: the stretch window belongs to the tray.
 STRETCH_NEEDS_TRAY = ControlReply(
-    False, "stretch needs the tray: this monitor runs with --no-tray (no stretch window)"
+    False, N_("stretch needs the tray: this monitor runs with --no-tray (no stretch window)")
 )
+
+
+def stretch_needs_tray() -> ControlReply:
+    """:data:`STRETCH_NEEDS_TRAY` in the person's language (the constant is English: the
+    language is chosen after import)."""
+    return ControlReply(False, _(STRETCH_NEEDS_TRAY.message))
 
 
 def one_line(text: str) -> str:
@@ -220,4 +228,5 @@ __all__ = [
     "nesting_depth",
     "one_line",
     "parse_request",
+    "stretch_needs_tray",
 ]

@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta, tzinfo
 
 from posture_watch.core.control_protocol import ControlRequest
 from posture_watch.core.durations import format_duration
+from posture_watch.core.text import _
 
 #: "Pause until tomorrow" ends at 08:00 unless the settings say otherwise (minutes).
 MORNING = 8 * 60
@@ -66,7 +67,7 @@ def ends_at(end: float, wall: float, tz: tzinfo | None = None) -> str:
     if days <= 0:
         return f"{end_local:%H:%M}"
     if days == 1:
-        return f"{end_local:%H:%M} tomorrow"
+        return _("{time} tomorrow").format(time=f"{end_local:%H:%M}")
     return f"{end_local:%a %H:%M}"
 
 
@@ -74,8 +75,10 @@ def pause_message(request: ControlRequest, wall: float, morning: int = MORNING) 
     """``paused for 30 min (until 14:32)``, or ``paused until 08:00 tomorrow``."""
     seconds = pause_seconds(request, wall, morning)
     if request.until is not None:
-        return f"paused until {ends_at(wall + seconds, wall)}"
-    return f"paused for {format_duration(seconds)} (until {ends_at(wall + seconds, wall)})"
+        return _("paused until {end}").format(end=ends_at(wall + seconds, wall))
+    return _("paused for {duration} (until {end})").format(
+        duration=format_duration(seconds), end=ends_at(wall + seconds, wall)
+    )
 
 
 __all__ = [

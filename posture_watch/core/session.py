@@ -75,6 +75,7 @@ from posture_watch.core.stream import (
     WorkerEvent,
     WorkerLost,
 )
+from posture_watch.core.text import N_, _
 from posture_watch.core.today import Counts, Today, TodayReader
 from posture_watch.core.tray_view import TrayView
 from posture_watch.core.window_queue import Waiting, WindowQueue
@@ -90,7 +91,7 @@ from posture_watch.core.worker_events import (
 
 MINUTE = 60
 #: The error of a worker thread that ended without saying so.
-WORKER_LOST = "the monitor worker ended unexpectedly"
+WORKER_LOST = N_("the monitor worker ended unexpectedly")
 
 
 class Session:
@@ -140,7 +141,7 @@ class Session:
         self.read_today(now, now.wall)
         out: list[fx.Effect] = []
         if self.settings.tray and not self.settings.windows:
-            out.append(fallbacks.NO_WINDOWS)  # once: a failure a person sees
+            out.append(fallbacks.no_windows())  # once: a failure a person sees
         self._refresh(now, out)
         return out
 
@@ -172,10 +173,19 @@ class Session:
                 self.read_today(now, written_to)
             case ReportWritten(path=path):
                 if path is not None:
-                    out.append(fx.Notify("Today's posture report", f"Written to {path}"))
+                    out.append(
+                        fx.Notify(
+                            _("Today's posture report"), _("Written to {path}").format(path=path)
+                        )
+                    )
             case AutostartState(enabled=enabled, error=error):
                 if error is not None:
-                    out.append(fx.Notify("Start at login", f"Could not change it: {error}"))
+                    out.append(
+                        fx.Notify(
+                            _("Start at login"),
+                            _("Could not change it: {error}").format(error=error),
+                        )
+                    )
                 self.autostart = enabled
             case SettingsChanged():  # the file changed: the new settings apply now
                 self.settings = follow_settings(self.settings, self.scheduler, item, out)
@@ -184,8 +194,9 @@ class Session:
             case StopAsked():
                 self.stop(out)
             case WorkerLost():
-                self.status.error, self.exit_code = WORKER_LOST, 1
-                out.append(fx.Notify("posture-watch stopped", WORKER_LOST, urgency="critical"))
+                self.status.error, self.exit_code = _(WORKER_LOST), 1
+                stopped = _("posture-watch stopped")
+                out.append(fx.Notify(stopped, _(WORKER_LOST), urgency="critical"))
                 self.stop(out, exit_code=1)
             case NotificationAnswered(action=NudgeAction.POSTPONE | NudgeAction.SKIP):
                 self.timing.answered(item.action, self.time(now), self.settings.breaks, out)
@@ -338,8 +349,9 @@ class Session:
         Where no window can open, the journal and calibration are a notification that
         names the command to run instead (:mod:`~posture_watch.core.session_fallbacks`)."""
         if self.settings.tray and not self.settings.windows:
-            if kind in fallbacks.COMMANDS:
-                out.append(fallbacks.COMMANDS[kind])
+            notice = fallbacks.command_notice(kind)
+            if notice is not None:
+                out.append(notice)
         elif self.settings.tray:
             self._open(self.windows.want(kind, stretch_id), out)
 
@@ -369,10 +381,10 @@ class Session:
     def _journal_saved(self, ok: bool, now: Now, out: list[fx.Effect]) -> None:
         if ok:
             self.today.journal_saved_on = now.local.date()
-            body = "Saved. The weekly report sets it against your posture and sitting time."
+            body = _("Saved. The weekly report sets it against your posture and sitting time.")
         else:
-            body = "Could not save the entry (see the log)."
-        out.append(fx.Notify("Pain journal", body))
+            body = _("Could not save the entry (see the log).")
+        out.append(fx.Notify(_("Pain journal"), body))
 
     def _calibrated(self, result: Calibrated, out: list[fx.Effect]) -> None:
         self.status.calibrating = False
@@ -380,13 +392,15 @@ class Session:
         if result.baseline is not None:
             self._hint = None
             out.append(fx.Send(SetBaseline(result.baseline, result.profile)))
-            body = f"Your upright posture is the new reference (profile '{result.profile}')."
-            out.append(fx.Notify("Calibrated", body))
+            body = _("Your upright posture is the new reference (profile '{profile}').").format(
+                profile=result.profile
+            )
+            out.append(fx.Notify(_("Calibrated"), body))
         elif result.error != CANCELLED:  # the user closed the window: just carry on
-            out.append(fx.Notify("Calibration failed", result.error or "unknown error"))
+            out.append(fx.Notify(_("Calibration failed"), result.error or _("unknown error")))
         if result.baseline is None and self._hint is not None:
             # the first run's calibration was skipped: say once how to do it later
-            out.append(fx.Notify("Not calibrated yet", self._hint))
+            out.append(fx.Notify(_("Not calibrated yet"), self._hint))
             self._hint = None
         out.append(fx.Send(Resume()))
         self._open(self.windows.next(), out)

@@ -12,14 +12,15 @@ from typing import TYPE_CHECKING
 
 from posture_watch.core import effects as fx
 from posture_watch.core.control_protocol import (
-    STRETCH_NEEDS_TRAY,
     ControlCommand,
     ControlReply,
     ControlRequest,
+    stretch_needs_tray,
 )
 from posture_watch.core.menu import MenuAction
 from posture_watch.core.pause_rules import pause_message, pause_seconds, until_tomorrow
 from posture_watch.core.stream import Now, WindowKind
+from posture_watch.core.text import _
 from posture_watch.core.worker_events import Pause, Resume
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def control(
             return ControlReply(True, pause_message(request, now.wall, morning))
         case ControlCommand.RESUME:
             out.append(fx.Send(Resume()))
-            return ControlReply(True, "resumed" if session.status.paused else "not paused")
+            return ControlReply(True, _("resumed") if session.status.paused else _("not paused"))
         case ControlCommand.STATUS:
             t = session.time(now)
             note = session.status.error or session.dnd.note()  # why nudges wait, if they do
@@ -85,24 +86,24 @@ def control(
             return _stretch(session, now, out)
         case ControlCommand.QUIT if not session.settings.tray:
             session.stop(out)  # the console stops as on SIGTERM
-            return ControlReply(True, "stopping")
+            return ControlReply(True, _("stopping"))
         case ControlCommand.QUIT:
             menu(session, MenuAction.QUIT, now, out)
-            return ControlReply(True, "quitting")
-    return ControlReply(False, f"unknown command {request.command}")
+            return ControlReply(True, _("quitting"))
+    return ControlReply(False, _("unknown command {command}").format(command=request.command))
 
 
 def _stretch(session: Session, now: Now, out: list[fx.Effect]) -> ControlReply:
     if not session.settings.tray:
-        return STRETCH_NEEDS_TRAY
+        return stretch_needs_tray()
     if not session.settings.windows:
         menu(session, MenuAction.STRETCH, now, out)
-        return ControlReply(True, "no window can open here: the stretch came as a notification")
+        return ControlReply(True, _("no window can open here: the stretch came as a notification"))
     if session.windows.stretch_open:
-        return ControlReply(True, "a stretch window is already open")
+        return ControlReply(True, _("a stretch window is already open"))
     if session.windows.asked(WindowKind.STRETCH):
-        return ControlReply(True, "a stretch window opens when the open window closes")
+        return ControlReply(True, _("a stretch window opens when the open window closes"))
     menu(session, MenuAction.STRETCH, now, out)
     if not session.windows.stretch_open:
-        return ControlReply(True, "the stretch window opens when the open window closes")
-    return ControlReply(True, "stretch window opened")
+        return ControlReply(True, _("the stretch window opens when the open window closes"))
+    return ControlReply(True, _("stretch window opened"))
