@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from posture_watch.core.text import pgettext
+
 SEPARATOR = "-"
 #: The id of the menu's first, disabled line: the status, for hosts without tooltips.
 STATUS = "status"
@@ -58,27 +60,29 @@ def menu_entries(
     if status:
         entries += [MenuEntry(STATUS, status, enabled=False), MenuEntry(SEPARATOR, "")]
     if paused:
-        entries.append(MenuEntry(MenuAction.RESUME, "Resume"))
+        entries.append(MenuEntry(MenuAction.RESUME, pgettext("menu", "Resume")))
     else:
         entries += [
-            MenuEntry(MenuAction.PAUSE_15, "Pause for 15 min"),
-            MenuEntry(MenuAction.PAUSE_60, "Pause for 1 h"),
-            MenuEntry(MenuAction.PAUSE_TOMORROW, "Pause until tomorrow"),
+            MenuEntry(MenuAction.PAUSE_15, pgettext("menu", "Pause for 15 min")),
+            MenuEntry(MenuAction.PAUSE_60, pgettext("menu", "Pause for 1 h")),
+            MenuEntry(MenuAction.PAUSE_TOMORROW, pgettext("menu", "Pause until tomorrow")),
         ]
     entries += [
         MenuEntry(SEPARATOR, ""),
-        MenuEntry(MenuAction.STRETCH, "Stretch now"),
-        MenuEntry(MenuAction.CALIBRATE, "Calibrate…", enabled=not calibrating),
-        MenuEntry(MenuAction.REPORT, "Today's report"),
-        MenuEntry(MenuAction.JOURNAL, "Pain journal…"),
-        MenuEntry(MenuAction.PREFERENCES, "Preferences…"),
-        MenuEntry(MenuAction.SETTINGS, "Open settings"),
+        MenuEntry(MenuAction.STRETCH, pgettext("menu", "Stretch now")),
+        MenuEntry(MenuAction.CALIBRATE, pgettext("menu", "Calibrate…"), enabled=not calibrating),
+        MenuEntry(MenuAction.REPORT, pgettext("menu", "Today's report")),
+        MenuEntry(MenuAction.JOURNAL, pgettext("menu", "Pain journal…")),
+        MenuEntry(MenuAction.PREFERENCES, pgettext("menu", "Preferences…")),
+        MenuEntry(MenuAction.SETTINGS, pgettext("menu", "Open settings")),
     ]
     if autostart is not None:
-        entries.append(MenuEntry(MenuAction.AUTOSTART, "Start at login", checked=autostart))
+        entries.append(
+            MenuEntry(MenuAction.AUTOSTART, pgettext("menu", "Start at login"), checked=autostart)
+        )
     entries += [
         MenuEntry(SEPARATOR, ""),
-        MenuEntry(MenuAction.QUIT, "Quit"),
+        MenuEntry(MenuAction.QUIT, pgettext("menu", "Quit")),
     ]
     return entries
 

@@ -24,6 +24,7 @@ from posture_watch.core.durations import format_minutes
 from posture_watch.core.durations import format_span as format_span
 from posture_watch.core.pause_rules import ends_at
 from posture_watch.core.scoring import PostureState
+from posture_watch.core.text import _, pgettext
 from posture_watch.core.words import percent
 
 #: A gap longer than this between two verdicts (pause, camera trouble) is not counted.
@@ -45,18 +46,22 @@ class TrayState(StrEnum):
     ERROR = "error"
 
 
-LABELS: dict[TrayState, str] = {
-    TrayState.STARTING: "starting",
-    TrayState.UPRIGHT: "upright",
-    TrayState.SLOUCH: "slouching",
-    TrayState.AWAY: "away / on a break",
-    TrayState.PAUSED: "paused",
-    TrayState.LOCKED: "screen locked",
-    TrayState.CAMERA_BUSY: "camera in use by another app",
-    TrayState.CALIBRATING: "calibrating",
-    TrayState.CAMERA_PROBLEM: "camera unavailable",
-    TrayState.ERROR: "monitor error",
-}
+def label(state: TrayState) -> str:
+    """The status word of ``state`` in the person's language (a function, not a table:
+    the language is chosen after import)."""
+    words = {
+        TrayState.STARTING: pgettext("tray status", "starting"),
+        TrayState.UPRIGHT: pgettext("tray status", "upright"),
+        TrayState.SLOUCH: pgettext("tray status", "slouching"),
+        TrayState.AWAY: pgettext("tray status", "away / on a break"),
+        TrayState.PAUSED: pgettext("tray status", "paused"),
+        TrayState.LOCKED: pgettext("tray status", "screen locked"),
+        TrayState.CAMERA_BUSY: pgettext("tray status", "camera in use by another app"),
+        TrayState.CALIBRATING: pgettext("tray status", "calibrating"),
+        TrayState.CAMERA_PROBLEM: pgettext("tray status", "camera unavailable"),
+        TrayState.ERROR: pgettext("tray status", "monitor error"),
+    }
+    return words[state]
 
 
 @dataclass(frozen=True)
@@ -203,27 +208,31 @@ class MonitorStatus:
 
     def _label(self, t: float) -> str:
         if self.cannot_see is not None:
-            return f"can't see you well: {self.cannot_see}"
+            # the reason is a stored key ("too dark"); its words are translated here
+            reason = _(self.cannot_see)
+            return pgettext("tray status", "can't see you well: {reason}").format(reason=reason)
         if self.state is TrayState.CAMERA_BUSY and self.camera_busy:
-            return f"camera in use by {self.camera_busy}"
+            return pgettext("tray status", "camera in use by {app}").format(app=self.camera_busy)
         if self.state is TrayState.PAUSED and self.paused_until is not None:
-            return f"paused until {ends_at(self.paused_until, t)}"
-        return LABELS[self.state]
+            until = ends_at(self.paused_until, t)
+            return pgettext("tray status", "paused until {time}").format(time=until)
+        return label(self.state)
 
     def tooltip(self, t: float, note: str | None = None) -> str:
         """``posture-watch: upright - sitting 23 min - 87% upright today`` (plus a note);
         ``posture-watch: paused until 08:00 tomorrow`` while paused."""
         shown = self.cannot_see is not None or self.state is TrayState.PAUSED
-        label = self._label(t) if shown else LABELS[self.state]
-        return " - ".join([f"posture-watch: {label}", *self._details(t, note)])
+        words = self._label(t) if shown else label(self.state)
+        head = pgettext("tray status", "posture-watch: {status}").format(status=words)
+        return " - ".join([head, *self._details(t, note)])
 
     def status_line(self, t: float, note: str | None = None) -> str:
         """The menu's first line, for tray hosts that show no tooltip (most SNI hosts):
         ``Upright · sitting 23 min · 87% upright today``, ``Can't see you well: too
         dark`` while the person is there but cannot be judged, or ``Paused until 14:35``
         (what a person wants to know of a pause is when it ends, not today's share)."""
-        label = self._label(t)
-        return " · ".join([label[:1].upper() + label[1:], *self._details(t, note)])
+        words = self._label(t)
+        return " · ".join([words[:1].upper() + words[1:], *self._details(t, note)])
 
     def facts(self, t: float) -> dict[str, object]:
         """The same as numbers, for scripts (``posture-watch status --json``)."""
@@ -244,8 +253,12 @@ class MonitorStatus:
             return parts
         bout = self.bout_seconds(t)
         if bout is not None:
-            parts.append(f"sitting {format_minutes(bout)}")
+            parts.append(
+                pgettext("tray status", "sitting {time}").format(time=format_minutes(bout))
+            )
         share = self.upright_share
         if share is not None:
-            parts.append(f"{percent(share)} upright today")
+            parts.append(
+                pgettext("tray status", "{percent} upright today").format(percent=percent(share))
+            )
         return parts

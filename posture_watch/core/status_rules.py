@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from posture_watch.core.effects import Notify, Stop
 from posture_watch.core.status import MonitorStatus
 from posture_watch.core.stream import WorkerEvent
+from posture_watch.core.text import _, pgettext
 from posture_watch.core.worker_events import (
     CameraBusy,
     CameraFree,
@@ -30,10 +31,13 @@ from posture_watch.core.worker_events import (
     WorkerFailed,
 )
 
-SETUP_CHANGED = (
-    "Your set-up looks different from your calibration — recalibrate? "
-    "(Calibrate… in the tray menu.) Until then you are scored uncalibrated."
-)
+
+def setup_changed() -> str:
+    """The body of the notification when no calibration matches the set-up any more."""
+    return _(
+        "Your set-up looks different from your calibration — recalibrate? "
+        "(Calibrate… in the tray menu.) Until then you are scored uncalibrated."
+    )
 
 
 @dataclass
@@ -55,23 +59,30 @@ def follow_worker(status: MonitorStatus, event: WorkerEvent, camera_down: bool) 
         case WorkerCrashed(error=error, restart_in=restart, log_file=log_file):
             status.error = error
             status.interrupt()
-            body = f"{error}\nRestarting in {restart:.0f} s. Details: {log_file}"
-            out.notify.append(Notify("posture-watch hit an error", body, urgency="critical"))
+            body = _("{error}\nRestarting in {seconds} s. Details: {log_file}").format(
+                error=error, seconds=f"{restart:.0f}", log_file=log_file
+            )
+            title = pgettext("notification", "posture-watch hit an error")
+            out.notify.append(Notify(title, body, urgency="critical"))
         case WorkerFailed(error=error, exit_code=code):
             status.error = error
-            out.notify.append(Notify("posture-watch stopped", error, urgency="critical"))
+            title = pgettext("notification", "posture-watch stopped")
+            out.notify.append(Notify(title, error, urgency="critical"))
             out.stop = Stop(exit_code=code)
         case CameraUnavailable(reason=reason):
             status.camera_busy = None  # a busy spell can end as a real problem
             status.camera_problem = True
             status.interrupt()
             if not camera_down:
-                body = f"{reason}. posture-watch keeps trying and resumes by itself."
-                out.notify.append(Notify("Camera unavailable", body))
+                body = _("{reason}. posture-watch keeps trying and resumes by itself.").format(
+                    reason=reason
+                )
+                out.notify.append(Notify(pgettext("notification", "Camera unavailable"), body))
             out.camera_down = True
         case CameraRecovered():
             status.camera_problem = out.camera_down = False
-            out.notify.append(Notify("Camera back", "posture-watch is watching again."))
+            title = pgettext("notification", "Camera back")
+            out.notify.append(Notify(title, _("posture-watch is watching again.")))
         case CameraBusy(by=by):
             # a video call has the camera: a neutral state, no notification (it would
             # show on a shared screen), and the time is not monitored
@@ -85,10 +96,11 @@ def follow_worker(status: MonitorStatus, event: WorkerEvent, camera_down: bool) 
         case ScreenUnlocked():
             status.locked = False
         case SetupChanged(matched=None):
-            out.notify.append(Notify("Your set-up looks different", SETUP_CHANGED))
+            title = pgettext("notification", "Your set-up looks different")
+            out.notify.append(Notify(title, setup_changed()))
         case SetupChanged(matched=name):
-            body = f"Your set-up matches profile '{name}': using it."
-            out.notify.append(Notify("Set-up recognised", body))
+            body = _("Your set-up matches profile '{name}': using it.").format(name=name)
+            out.notify.append(Notify(pgettext("notification", "Set-up recognised"), body))
         case Paused(until=until):
             status.paused, status.paused_until = True, until
             status.interrupt()

@@ -8,10 +8,10 @@ import pytest
 
 from posture_watch.core.scoring import PostureState
 from posture_watch.core.status import (
-    LABELS,
     MAX_GAP,
     MonitorStatus,
     TrayState,
+    label,
 )
 
 UP, SLOUCH, AWAY, UNKNOWN = (
@@ -143,8 +143,8 @@ def test_flags_win_over_the_posture(flag: str) -> None:
 
 
 def test_every_state_has_a_label() -> None:
-    assert set(LABELS) == set(TrayState)
-    assert len(set(LABELS.values())) == len(TrayState)
+    words = {label(state) for state in TrayState}
+    assert len(words) == len(TrayState) and all(words)
 
 
 # --- upright share and the sitting bout ------------------------------------------------
@@ -292,5 +292,5 @@ def test_the_reason_goes_with_the_unknown_state_and_yields_to_flags() -> None:
     status.observe(2.0, UP, 0.0, reason="turned away")  # a judged frame has no reason
     assert status.unknown_reason is None and status.status_line(3.0).startswith("Upright")
     status.observe(4.0, UNKNOWN, 0.0)  # unknown without a reason: the plain away words
-    assert status.status_line(5.0).startswith(LABELS[TrayState.AWAY][:1].upper())
+    assert status.status_line(5.0).startswith(label(TrayState.AWAY)[:1].upper())
     assert "see you" not in status.status_line(5.0)
