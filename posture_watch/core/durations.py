@@ -18,11 +18,16 @@ Figures are rounded to the nearest unit shown, half up, never truncated: 31.6 s 
 and 89.5 min is "1 h 30 min". A truncated figure once said "longest sitting 1 min" for
 1:52, and "31 s" beside a JSON 32.0. :func:`round_half_up` is that rule for any other
 figure a person reads (minutes, percentages).
+
+The unit words are the catalog's, one whole pattern per shape (context ``"duration"``),
+so a language can drop the spaces or order the units its own way ("1時間05分").
 """
 
 from __future__ import annotations
 
 import math
+
+from posture_watch.core.text import pgettext
 
 #: Seconds kept below this many seconds by :func:`format_minutes` (a minute).
 MINUTES = 60.0
@@ -49,12 +54,17 @@ def format_duration(seconds: float, *, seconds_below: float = math.inf) -> str:
         whole = round_half_up(seconds / MINUTES) * 60
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
-    parts = [f"{hours} h", f"{minutes:02d} min"] if hours else []
-    if minutes and not hours:
-        parts.append(f"{minutes} min")
-    if secs or not parts:
-        parts.append(f"{secs} s")
-    return " ".join(parts)
+    if hours:
+        if secs:
+            pattern = pgettext("duration", "{h} h {min} min {s} s")
+        else:
+            pattern = pgettext("duration", "{h} h {min} min")
+        return pattern.format(h=hours, min=f"{minutes:02d}", s=secs)
+    if minutes:
+        if secs:
+            return pgettext("duration", "{min} min {s} s").format(min=minutes, s=secs)
+        return pgettext("duration", "{min} min").format(min=minutes)
+    return pgettext("duration", "{s} s").format(s=secs)
 
 
 def format_minutes(seconds: float) -> str:

@@ -1,6 +1,15 @@
 """Counted nouns for sentences a person reads: ``1 frame``, ``3 frames``, never ``3 frame(s)``.
 
-One small helper instead of ``(s)`` in every message; irregular plurals are passed in.
+Counted words are catalog plurals: a language has its own number of forms (Japanese
+one, Polish three), so the whole message goes to ``ngettext`` with the count as a named
+placeholder, and the catalog picks the form::
+
+    ngettext("{n} break", "{n} breaks", n).format(n=n)
+
+Write the call out like that where the text is made, so extraction (``pybabel extract``,
+whose default keywords include ``ngettext``) finds both forms. :func:`plural` takes the
+same two messages for callers that prefer one call; it still accepts the bare English
+nouns of older callers (``plural(2, "day")``), which stay English until they move.
 Shares in percent are rounded half up here too, as the durations are.
 
 The words themselves (nudge, break, sitting spell, ...) are defined in ``docs/words.md``;
@@ -10,21 +19,38 @@ The words themselves (nudge, break, sitting spell, ...) are defined in ``docs/wo
 from __future__ import annotations
 
 from posture_watch.core.durations import round_half_up
+from posture_watch.core.text import ngettext, npgettext, pgettext
+
+#: The placeholder of the count in a full message (``"{n} day"``).
+COUNT = "{n}"
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """``count`` with the noun in the right number: ``plural(1, "day")`` is ``"1 day"``,
-    ``plural(0, "day")`` is ``"0 days"``, ``plural(2, "entry", "entries")`` is ``"2 entries"``."""
+    """``count`` with the noun in the right number.
+
+    With full messages, ``plural(2, "{n} entry", "{n} entries")`` is
+    ``ngettext("{n} entry", "{n} entries", 2).format(n=2)``: ``"2 entries"``, in the
+    person's language. With a bare English noun (the older form, kept so that callers
+    can move one at a time) ``plural(0, "day")`` is ``"0 days"``, in English.
+    """
+    if COUNT in singular:
+        return ngettext(singular, plural_form or singular, count).format(n=count)
     noun = singular if count == 1 else (plural_form or f"{singular}s")
     return f"{count} {noun}"
 
 
 def times(count: int) -> str:
-    """``"once"``, ``"twice"``, ``"5 times"``: how often something happened, in words."""
-    return {1: "once", 2: "twice"}.get(count, f"{count} times")
+    """``"once"``, ``"twice"``, ``"5 times"``: how often something happened, in words.
+
+    "Twice" has a message of its own (English and many languages have a word for it);
+    every other count is one catalog plural, whose first form serves for one.
+    """
+    if count == 2:
+        return pgettext("how often", "twice")
+    return npgettext("how often", "once", "{n} times", count).format(n=count)
 
 
 def percent(share: float) -> str:
     """``0.125`` is ``"13%"``: a share in whole percent, halves rounded up like every
     figure a person reads (``format(0.125, ".0%")`` gives ``"12%"``)."""
-    return f"{round_half_up(share * 100)}%"
+    return pgettext("percent", "{n}%").format(n=round_half_up(share * 100))
