@@ -26,6 +26,7 @@ from typing import Protocol
 
 from posture_watch.core.durations import format_span
 from posture_watch.core.events import BreakStarted, LongSittingAlert
+from posture_watch.core.text import _
 from posture_watch.core.words import times
 
 #: How far Postpone moves a break, seconds ("Postpone 5 min").
@@ -122,7 +123,8 @@ def warning_words(warning: WarningDue) -> tuple[str, str]:
     ('Break in 1 min', 'Finish what you are doing, then stand up and leave the desk.')
     """
     left = format_span(warning.due - warning.t)
-    return f"Break in {left}", "Finish what you are doing, then stand up and leave the desk."
+    title = _("Break in {duration}").format(duration=left)
+    return title, _("Finish what you are doing, then stand up and leave the desk.")
 
 
 #: How the history stores the two answers (``break_answers.answer``).
@@ -155,11 +157,16 @@ class BreakAnswerTally:
         >>> BreakAnswerTally(0, 3).text()
         'breaks skipped 3 times'
         """
-        parts = [f"{word} {times(n)}" for n, word in self._counts() if n]
-        return "breaks " + ", ".join(parts) if parts else ""
-
-    def _counts(self) -> tuple[tuple[int, str], ...]:
-        return ((self.postponed, POSTPONED), (self.skipped, SKIPPED))
+        postponed, skipped = times(self.postponed), times(self.skipped)
+        if self.postponed and self.skipped:
+            text = _("breaks postponed {postponed}, skipped {skipped}")
+        elif self.postponed:
+            text = _("breaks postponed {postponed}")
+        elif self.skipped:
+            text = _("breaks skipped {skipped}")
+        else:
+            return ""
+        return text.format(postponed=postponed, skipped=skipped)
 
 
 def tally_break_answers(records: Iterable[BreakAnswerRecord]) -> BreakAnswerTally:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from posture_watch.core.prompt_rules import Reason
+from posture_watch.core.text import N_, _, ngettext
 
 
 class Disturb(StrEnum):
@@ -33,9 +34,9 @@ class Disturb(StrEnum):
 #: for several reasons at once is counted (under the first one in force, so the counts
 #: per reason add up to the nudges held back).
 WORDS: dict[Disturb, str] = {
-    Disturb.CAMERA_LENT: "camera lent to a call",
-    Disturb.FULLSCREEN: "full-screen window",
-    Disturb.NOTIFICATIONS_PAUSED: "notifications paused",
+    Disturb.CAMERA_LENT: N_("camera lent to a call"),
+    Disturb.FULLSCREEN: N_("full-screen window"),
+    Disturb.NOTIFICATIONS_PAUSED: N_("notifications paused"),
 }
 
 
@@ -78,12 +79,18 @@ class HeldTally:
     @property
     def parts(self) -> str:
         """``full-screen window 2, notifications paused 1``."""
-        return ", ".join(f"{WORDS[why]} {n}" for why, n in self.by_why)
+        return ", ".join(
+            _("{reason} {count}").format(reason=_(WORDS[why]), count=n) for why, n in self.by_why
+        )
 
     def text(self) -> str:
         """``nudges held back: 3 (full-screen window 2, notifications paused 1)``; ``''``
         when none was."""
-        return f"nudges held back: {self.total} ({self.parts})" if self.total else ""
+        if not self.total:
+            return ""
+        return ngettext(
+            "nudges held back: {total} ({parts})", "nudges held back: {total} ({parts})", self.total
+        ).format(total=self.total, parts=self.parts)
 
 
 def tally_held(records: Iterable[HeldRecord]) -> HeldTally:

@@ -36,6 +36,7 @@ from posture_watch.core import effects as fx
 from posture_watch.core.durations import format_span
 from posture_watch.core.prompt_rules import Answer, PromptDue, Reason
 from posture_watch.core.stream import NotificationAnswered, NudgeAction, NudgeResult, WindowKind
+from posture_watch.core.text import N_, pgettext
 
 if TYPE_CHECKING:
     from posture_watch.core.session import Session
@@ -46,8 +47,8 @@ if TYPE_CHECKING:
 POSTURE_CATEGORY = "x-posture-watch.posture"
 BREAK_CATEGORY = "x-posture-watch.break"
 #: The buttons' words. Snooze says its time (the ``snooze`` setting) when it is made.
-STRETCH_LABEL = "Stretch now"
-FINE_LABEL = "I'm fine"
+STRETCH_LABEL = N_("Stretch now")
+FINE_LABEL = N_("I'm fine")
 #: How long a break nudge's buttons wait for a press before its stretch window opens by
 #: itself (seconds of true time; the bubble with buttons stays up as long).
 CHOICE_TIME = 30.0
@@ -94,12 +95,13 @@ def nudge_notify(session: Session, due: PromptDue, title: str, body: str) -> fx.
     category = ""
     if due.reason is Reason.LONG_SITTING:
         category = BREAK_CATEGORY
-        actions = ((NudgeAction.SNOOZE, f"Snooze {format_span(snooze)}"),)
+        snooze_label = pgettext("button", "Snooze {duration}").format(duration=format_span(snooze))
+        actions = ((NudgeAction.SNOOZE, snooze_label),)
         if windows and due.stretch is not None:
-            actions += ((NudgeAction.STRETCH, STRETCH_LABEL),)
+            actions += ((NudgeAction.STRETCH, pgettext("button", STRETCH_LABEL)),)
     elif due.reason in (Reason.SLOUCH, Reason.CHECK):
         category = POSTURE_CATEGORY
-        actions = ((NudgeAction.FINE, FINE_LABEL),)
+        actions = ((NudgeAction.FINE, pgettext("button", FINE_LABEL)),)
     return fx.Notify(
         title, body, nudge=due, actions=actions, category=category, prompt_id=due.prompt.id
     )

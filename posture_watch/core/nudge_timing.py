@@ -34,6 +34,7 @@ from posture_watch.core.prompt_rules import (
 )
 from posture_watch.core.scoring import PostureState
 from posture_watch.core.stream import MonitorEvent, NudgeAction
+from posture_watch.core.text import pgettext
 
 #: The notification category of the warning (the notification spec's ``category``).
 WARNING_CATEGORY = "x-posture-watch.warning"
@@ -75,9 +76,12 @@ class NudgeTiming:
     def warning_notify(self, warning: WarningDue, rules: BreakRules) -> fx.Notify:
         """The warning "Break in 1 min", with Postpone (while the spell has one left) and Skip."""
         title, body = warning_words(warning)
-        actions: tuple[tuple[NudgeAction, str], ...] = ((NudgeAction.SKIP, "Skip"),)
+        skip = pgettext("button", "Skip")
+        actions: tuple[tuple[NudgeAction, str], ...] = ((NudgeAction.SKIP, skip),)
         if warning.can_postpone:
-            postpone = f"Postpone {format_span(rules.postpone)}"
+            postpone = pgettext("button", "Postpone {duration}").format(
+                duration=format_span(rules.postpone)
+            )
             actions = ((NudgeAction.POSTPONE, postpone), *actions)
         return fx.Notify(
             title, body, actions=actions, category=WARNING_CATEGORY, prompt_id=WARNING_ID

@@ -28,6 +28,7 @@ from posture_watch.core.durations import format_span
 from posture_watch.core.events import BreakStarted, LongSittingAlert, SlouchAlert
 from posture_watch.core.prompts import Problem, Prompt, PromptChooser, PromptKind
 from posture_watch.core.scoring import PostureState
+from posture_watch.core.text import N_, _
 
 #: Width of the sliding window of the hourly limit, seconds.
 HOUR = 3600.0
@@ -334,17 +335,19 @@ class PromptScheduler:
 # -- what the nudge says ------------------------------------------------------------------
 
 #: The notification's title per reason: what is asked, in plain words.
+#: Marked with ``N_``, translated where the nudge is made (the language is chosen after
+#: import).
 TITLES = {
-    Reason.SLOUCH: "Time to sit up",
-    Reason.LONG_SITTING: "Time for a break",
-    Reason.CHECK: "Posture check",
+    Reason.SLOUCH: N_("Time to sit up"),
+    Reason.LONG_SITTING: N_("Time for a break"),
+    Reason.CHECK: N_("Posture check"),
 }
 
-#: What a slouch looked like, as the start of a sentence ("... for 40 s.").
+#: What a slouch looked like and for how long, one whole sentence per problem.
 _SEEN = {
-    Problem.FORWARD_HEAD: "Your head has been forward",
-    Problem.TILTED_SHOULDERS: "Your shoulders have been tilted",
-    Problem.RAISED_SHOULDERS: "Your shoulders have been raised",
+    Problem.FORWARD_HEAD: N_("Your head has been forward for {spell}."),
+    Problem.TILTED_SHOULDERS: N_("Your shoulders have been tilted for {spell}."),
+    Problem.RAISED_SHOULDERS: N_("Your shoulders have been raised for {spell}."),
 }
 
 
@@ -362,10 +365,10 @@ def why_sentence(reason: Reason, lasted: float | None, problem: Problem | None =
     spell = format_span(lasted)
     if reason is Reason.SLOUCH:
         seen = _SEEN.get(problem) if problem is not None else None
-        return f"{seen or 'You have been slouching'} for {spell}."
+        return _(seen or N_("You have been slouching for {spell}.")).format(spell=spell)
     if reason is Reason.LONG_SITTING:
-        return f"You have been sitting for {spell}."
-    return f"You have been at your screen for {spell} since the last nudge."
+        return _("You have been sitting for {spell}.").format(spell=spell)
+    return _("You have been at your screen for {spell} since the last nudge.").format(spell=spell)
 
 
 @dataclass(frozen=True)
@@ -392,12 +395,15 @@ def nudge_message(due: PromptDue) -> Nudge:
     """
     prompt = due.prompt
     why = why_sentence(due.reason, due.lasted, due.problem)
-    tip = first_sentence(prompt.text)
+    tip = first_sentence(_(prompt.text))  # the library's text, translated at display
     lines = [why, tip] if why else [tip]
-    return Nudge(TITLES.get(due.reason, prompt.title), "\n".join(lines))
+    title = TITLES.get(due.reason, prompt.title)
+    return Nudge(_(title), "\n".join(lines))
 
 
-_SENTENCE = re.compile(r"(.+?[.!?])(?=\s|$)", re.S)
+#: A sentence ends at ``.``, ``!`` or ``?`` before a space or the end, or at the full
+#: stops of Japanese and Chinese text, which no space follows.
+_SENTENCE = re.compile(r"(.+?(?:[.!?](?=\s|$)|[。！？]))", re.S)
 
 
 def first_sentence(text: str) -> str:
