@@ -24,6 +24,7 @@ from pathlib import Path
 from posture_watch.clock import SYSTEM
 from posture_watch.config import ensure_config_file
 from posture_watch.core.stream import CANCELLED, Calibrated
+from posture_watch.core.text import _, pgettext
 from posture_watch.desktop.calibration_process import (
     CalibrationOutcome,
     CalibrationWindowProcess,
@@ -48,10 +49,17 @@ def open_failure(what: str, path: Path, exc: OSError) -> str:
     if isinstance(exc, OpenerFailed):
         why = exc.why
     elif isinstance(exc, FileNotFoundError) and exc.filename:
-        why = f"{exc.filename} is not installed"
+        why = _("{program} is not installed").format(program=exc.filename)
     else:
         why = exc.strerror or str(exc) or type(exc).__name__
-    return f"Could not open {what}: {why}. The file is at {path}"
+    # a whole sentence for each thing opened, so a language can decline the noun
+    if what == "the report":
+        sentence = _("Could not open the report: {why}. The file is at {path}")
+    elif what == "the settings":
+        sentence = _("Could not open the settings: {why}. The file is at {path}")
+    else:
+        sentence = _("Could not open {what}: {why}. The file is at {path}")
+    return sentence.format(what=what, why=why, path=path)
 
 
 class DesktopActions:
@@ -111,7 +119,7 @@ class DesktopActions:
             result = window.poll()
         result = window.close()
         if result.outcome is CalibrationOutcome.IGNORED and not self._closing.is_set():
-            post(Calibrated(None, "the calibration window closed without an answer"))
+            post(Calibrated(None, _("the calibration window closed without an answer")))
             return
         if result.outcome is not CalibrationOutcome.SAVED or result.path is None:
             post(Calibrated(None, CANCELLED))
@@ -132,9 +140,11 @@ class DesktopActions:
             ensure_config_file(self.settings_file)
         except (OSError, PostureWatchError) as exc:
             reason = exc.one_line() if isinstance(exc, PostureWatchError) else str(exc)
-            notifier.notify("Settings", f"Could not create the settings file: {reason}")
+            body = _("Could not create the settings file: {reason}").format(reason=reason)
+            notifier.notify(pgettext("notification", "Settings"), body)
             return
-        self._open(notifier, "Settings", "the settings", self.settings_file)
+        title = pgettext("notification", "Settings")
+        self._open(notifier, title, "the settings", self.settings_file)
 
     def _open(self, notifier: Notifier, title: str, what: str, path: Path) -> None:
         try:
@@ -170,6 +180,7 @@ class DesktopActions:
     def _open_report(self, notifier: Notifier, today: date, summary: str) -> None:
         path = self.write_report(today)
         if path is None:
-            notifier.notify("Today so far", summary)
+            notifier.notify(pgettext("notification", "Today so far"), summary)
             return
-        self._open(notifier, "Today's posture report", "the report", path)
+        title = pgettext("notification", "Today's posture report")
+        self._open(notifier, title, "the report", path)

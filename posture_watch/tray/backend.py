@@ -29,6 +29,7 @@ from typing import Any, Protocol
 from PIL import Image
 
 from posture_watch.clock import SYSTEM, Clock
+from posture_watch.core.text import _
 from posture_watch.errors import TrayError
 from posture_watch.tray.menu import SEPARATOR, MenuAction, MenuEntry
 from posture_watch.tray.preload import program_removed
@@ -66,8 +67,8 @@ def ensure_display() -> None:
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     ):
         raise TrayError(
-            "no graphical display (DISPLAY is not set)",
-            hint="run it inside your desktop session, or use `posture-watch monitor --no-tray`",
+            _("no graphical display (DISPLAY is not set)"),
+            hint=_("run it inside your desktop session, or use `posture-watch monitor --no-tray`"),
         )
 
 
@@ -136,8 +137,8 @@ def _import_pystray() -> Any:
         import pystray
     except Exception as exc:  # pystray fails at import time when it cannot reach a display
         raise TrayError(
-            f"cannot start the tray icon: {exc}",
-            hint="use `posture-watch monitor --no-tray` on machines without a desktop",
+            _("cannot start the tray icon: {error}").format(error=exc),
+            hint=_("use `posture-watch monitor --no-tray` on machines without a desktop"),
         ) from exc
     pystray_log = logging.getLogger("pystray._base")
     if _DOCK_FAILURES not in pystray_log.filters:

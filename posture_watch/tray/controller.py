@@ -43,6 +43,7 @@ from posture_watch.core.stream import (
     WindowKind,
     WorkerLost,
 )
+from posture_watch.core.text import _, pgettext
 from posture_watch.desktop.child_window import can_open_windows
 from posture_watch.desktop.icons import draw_icon
 from posture_watch.history.recorder import HistoryRecorder
@@ -202,7 +203,10 @@ class TrayController:
                 case fx.OpenWindow(kind=kind, stretch_id=stretch_id):
                     self.open_window(kind, stretch_id)
                 case fx.WriteReport(day=day):
-                    failed = Notice("Today's posture report", "Could not write it; see the log.")
+                    failed = Notice(
+                        pgettext("notification", "Today's posture report"),
+                        _("Could not write it; see the log."),
+                    )
                     self.in_background(self.write_report, day, failed)
                 case fx.OpenReport(day=day, summary=summary):
                     self.actions.open_report(self.notifier, day, summary)
@@ -226,7 +230,7 @@ class TrayController:
                     self.exit_code = code or self.exit_code
                     self.stopped.set()
         if pending is not None:  # no reply: never leave the client waiting
-            pending.answer(ControlReply(False, "the monitor is stopping"))
+            pending.answer(ControlReply(False, _("the monitor is stopping")))
 
     def notify(self, note: fx.Notify) -> None:
         """Show a notification; its buttons only where the server shows buttons (asked

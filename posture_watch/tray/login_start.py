@@ -7,6 +7,7 @@ fails to "off" and a failed change comes back as the error line the session show
 from __future__ import annotations
 
 from posture_watch.core.stream import AutostartState
+from posture_watch.core.text import _
 from posture_watch.errors import PostureWatchError
 from posture_watch.tray.ports import Autostart
 
@@ -24,7 +25,7 @@ def change_autostart(autostart: Autostart | None, enabled: bool) -> AutostartSta
     error = None
     try:
         if autostart is None:
-            raise PostureWatchError("this tray cannot start at login")
+            raise PostureWatchError(_("this tray cannot start at login"))
         autostart.set_enabled(enabled)
     except (OSError, PostureWatchError) as exc:
         error = exc.one_line() if isinstance(exc, PostureWatchError) else str(exc)

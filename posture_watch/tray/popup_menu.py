@@ -18,6 +18,7 @@ import sys
 import tkinter as tk
 from collections.abc import Sequence
 
+from posture_watch.core.text import _
 from posture_watch.desktop.child_window import DISABLED_TEXT
 from posture_watch.tray.menu import SEPARATOR, MenuEntry
 
@@ -32,7 +33,7 @@ BOX_TICKED, BOX_EMPTY = "\u2611", "\u2610"
 def choose(entries: Sequence[MenuEntry]) -> str | None:
     """Show the menu at the pointer and wait for a choice (None when dismissed)."""
     root = tk.Tk(className="posture-watch-menu")
-    root.title("posture-watch menu")
+    root.title(_("posture-watch menu"))
     root.overrideredirect(True)
     root.attributes("-topmost", True)
     chosen: list[str] = []

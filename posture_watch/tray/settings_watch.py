@@ -22,6 +22,7 @@ from pathlib import Path
 from posture_watch.config import AppConfig, load_config
 from posture_watch.core.settings_form import RESTART_NOTE, restart_fields
 from posture_watch.core.stream import SettingsChanged
+from posture_watch.core.text import _
 from posture_watch.errors import PostureWatchError
 from posture_watch.monitor.setup import MonitorSetup, demo_config
 
@@ -105,13 +106,17 @@ class SettingsWatch:
             config = self.adjust(load_config(self.path, create=False))
         except PostureWatchError as exc:
             line = exc.one_line()
-            self.say(f"settings not applied, the monitor keeps its own: {line}")
+            kept = _("settings not applied, the monitor keeps its own: {error}")
+            self.say(kept.format(error=line))
             return SettingsChanged(None, line)
-        line = f"settings: {self.path} changed; the monitor uses it now"
+        line = _("settings: {path} changed; the monitor uses it now").format(path=self.path)
         waiting = restart_fields(self.running, config) if self.running is not None else ()
         if waiting:
-            names = ", ".join(dict.fromkeys(f.label.lower() for f in waiting))
-            line += f" (new {names}: {RESTART_NOTE})"
+            # _() here is harmless if settings_form already gave translated labels
+            names = ", ".join(dict.fromkeys(_(f.label).lower() for f in waiting))
+            line = _(
+                "settings: {path} changed; the monitor uses it now (new {names}: {note})"
+            ).format(path=self.path, names=names, note=_(RESTART_NOTE))
         self.running = config
         self.say(line)
         return SettingsChanged(config)

@@ -39,6 +39,7 @@ from jeepney.low_level import MessageFlag
 from jeepney.wrappers import new_error, new_method_return, new_signal
 from PIL import Image
 
+from posture_watch.core.text import _
 from posture_watch.errors import TrayError
 from posture_watch.tray.dbusmenu import INTROSPECTION as MENU_INTROSPECTION
 from posture_watch.tray.dbusmenu import PATH as MENU_PATH
@@ -169,8 +170,8 @@ class SniTrayIcon:
             self._conn = _session_connection()
         except Exception as exc:
             raise TrayError(
-                f"cannot reach the session bus for the tray icon: {exc}",
-                hint="use `posture-watch monitor --no-tray` outside a desktop session",
+                _("cannot reach the session bus for the tray icon: {error}").format(error=exc),
+                hint=_("use `posture-watch monitor --no-tray` outside a desktop session"),
             ) from exc
         self.service_name = f"org.kde.StatusNotifierItem-{os.getpid()}-1"
         self._lock = threading.Lock()
