@@ -9,6 +9,13 @@ were answered), so they read as advice about *this* day rather than a generic ti
 The medical-advice check is deliberately conservative and explicit about its rules,
 because it is the one place where the program nudges someone towards a doctor; it never
 diagnoses anything and says so.
+
+Every sentence is one catalog message (``posture_watch.core.text``), written out once for
+a day and once for a week rather than with a " this week" fragment slipped in, so a
+language can put the period where its grammar wants it. The module-level tables hold
+English marked with ``N_`` and are translated where a suggestion is made, since the
+language is chosen after import; the guide sections in ``sources`` stay English (they
+name the guide's headings) and are translated only in :attr:`Suggestion.cite`.
 """
 
 from __future__ import annotations
@@ -24,14 +31,15 @@ from posture_watch.core.durations import format_minutes, round_half_up
 from posture_watch.core.journal import SEVERE_PAIN, JournalEntry
 from posture_watch.core.prompts import Problem
 from posture_watch.core.report import Summary
-from posture_watch.core.words import percent, plural, times
+from posture_watch.core.text import N_, _, ngettext
+from posture_watch.core.words import percent, times
 
-TAKE_BREAKS = "Preventing Chronic Muscle Knots › Take breaks"
-STAY_ACTIVE = "Preventing Chronic Muscle Knots › Stay active"
-STRETCHING = "At-Home Treatments for Chronic Muscle Knots › Stretching"
-POSTURE_CHECKS = "At-Home Treatments for Chronic Muscle Knots › Posture checks"
-CONSISTENCY = "At-Home Treatments for Chronic Muscle Knots"
-SEEK_MEDICAL = "When to Seek Medical Attention"
+TAKE_BREAKS = N_("Preventing Chronic Muscle Knots › Take breaks")
+STAY_ACTIVE = N_("Preventing Chronic Muscle Knots › Stay active")
+STRETCHING = N_("At-Home Treatments for Chronic Muscle Knots › Stretching")
+POSTURE_CHECKS = N_("At-Home Treatments for Chronic Muscle Knots › Posture checks")
+CONSISTENCY = N_("At-Home Treatments for Chronic Muscle Knots")
+SEEK_MEDICAL = N_("When to Seek Medical Attention")
 
 #: Below this much sitting in the period there is too little to base advice on.
 MIN_SITTING_S = 15 * 60.0
@@ -47,9 +55,10 @@ MAX_SUGGESTIONS = 2
 #: Stretches and breaks not done (skipped, snoozed, ignored) from which consistency is raised.
 MIN_DECLINED = 3
 
+#: What to do for each problem, as the object of "do …" / "fit in …" (translated at use).
 _STRETCH_FOR: dict[Problem, str] = {
-    Problem.FORWARD_HEAD: "a few chin tucks (hold each about half a minute)",
-    Problem.TILTED_SHOULDERS: "shoulder rolls and a neck side bend (hold about half a minute)",
+    Problem.FORWARD_HEAD: N_("a few chin tucks (hold each about half a minute)"),
+    Problem.TILTED_SHOULDERS: N_("shoulder rolls and a neck side bend (hold about half a minute)"),
 }
 #: The guide stretches each of those names (prompt ids), whose drawings the report shows.
 _STRETCH_IDS: dict[Problem, tuple[str, ...]] = {
@@ -69,7 +78,14 @@ class Suggestion:
 
     @property
     def cite(self) -> str:
-        return "guide: " + "; ".join(self.sources)
+        """``guide: Heading › Item; Heading``, in the person's language."""
+        sections = "; ".join(_(source) for source in self.sources)
+        return _("guide: {sections}").format(sections=sections)
+
+
+def _period(summary: Summary, day: str, week: str) -> str:
+    """``day`` for a one-day summary, else ``week``: two whole messages, not a fragment."""
+    return day if summary.n_days == 1 else week
 
 
 def suggest(summary: Summary, sit_max: float = 3000.0) -> tuple[Suggestion, ...]:
@@ -82,13 +98,12 @@ def suggest(summary: Summary, sit_max: float = 3000.0) -> tuple[Suggestion, ...]
     """
     if summary.sitting_s < MIN_SITTING_S:
         return ()
-    when = "" if summary.n_days == 1 else " this week"
     weighed = [
         c
         for c in (
-            _slouch_suggestion(summary, when),
-            _sitting_suggestion(summary, when, sit_max),
-            _prompt_suggestion(summary, when),
+            _slouch_suggestion(summary),
+            _sitting_suggestion(summary, sit_max),
+            _prompt_suggestion(summary),
         )
         if c is not None
     ]
@@ -98,11 +113,18 @@ def suggest(summary: Summary, sit_max: float = 3000.0) -> tuple[Suggestion, ...]
         return chosen
     share = summary.upright_share
     if share is not None and share >= GOOD_SHARE and summary.longest_bout_s < sit_max:
-        text = (
-            f"{percent(share)} upright{when}: well done. Exercise away from the desk keeps "
-            "the muscles that hold you up strong, so the good days keep coming."
+        text = _period(
+            summary,
+            _(
+                "{share} upright: well done. Exercise away from the desk keeps the muscles "
+                "that hold you up strong, so the good days keep coming."
+            ),
+            _(
+                "{share} upright this week: well done. Exercise away from the desk keeps the "
+                "muscles that hold you up strong, so the good days keep coming."
+            ),
         )
-        return (Suggestion(text, (STAY_ACTIVE,)),)
+        return (Suggestion(text.format(share=percent(share)), (STAY_ACTIVE,)),)
     return ()
 
 
@@ -114,29 +136,56 @@ def why_no_suggestions(summary: Summary, sit_max: float = 3000.0) -> str | None:
     """
     if summary.monitored_s <= 0 or suggest(summary, sit_max):
         return None
-    period = "this day" if summary.n_days == 1 else "this week"
     if summary.sitting_s < MIN_SITTING_S:
         had = format_minutes(summary.sitting_s)
         if summary.monitored_s - summary.sitting_s >= 60:  # away or unclear time as well
-            had += f" (of {format_minutes(summary.monitored_s)} monitored)"
-        return (
-            f"No suggestions: they need at least {MIN_SITTING_S / 60:.0f} min of sitting in "
-            f"view, and {period} had {had}."
+            had = _("{sitting} (of {monitored} monitored)").format(
+                sitting=had, monitored=format_minutes(summary.monitored_s)
+            )
+        text = _period(
+            summary,
+            _(
+                "No suggestions: they need at least {need} min of sitting in view, and this "
+                "day had {had}."
+            ),
+            _(
+                "No suggestions: they need at least {need} min of sitting in view, and this "
+                "week had {had}."
+            ),
         )
+        return text.format(need=f"{MIN_SITTING_S / 60:.0f}", had=had)
     tally = summary.prompts
-    text = (
-        f"No suggestions this time. They start from {MIN_SLOUCH_MIN:.0f} min of slouching "
-        f"({period}: {round_half_up(summary.slouch_min)} min), "
-        f"sitting {sit_max / 60:.0f} min without "
-        f"a break (longest: {format_minutes(summary.longest_bout_s)}), or "
-        f"at least {MIN_DECLINED} stretches and breaks not done and fewer done "
-        f"({period}: {tally.declined} not done, {tally.done} done)."
+    text = _period(
+        summary,
+        _(
+            "No suggestions this time. They start from {slouch_need} min of slouching "
+            "(this day: {slouch} min), sitting {sit_need} min without a break (longest: "
+            "{longest}), or at least {declined_need} stretches and breaks not done and fewer "
+            "done (this day: {declined} not done, {done} done)."
+        ),
+        _(
+            "No suggestions this time. They start from {slouch_need} min of slouching "
+            "(this week: {slouch} min), sitting {sit_need} min without a break (longest: "
+            "{longest}), or at least {declined_need} stretches and breaks not done and fewer "
+            "done (this week: {declined} not done, {done} done)."
+        ),
+    ).format(
+        slouch_need=f"{MIN_SLOUCH_MIN:.0f}",
+        slouch=round_half_up(summary.slouch_min),
+        sit_need=f"{sit_max / 60:.0f}",
+        longest=format_minutes(summary.longest_bout_s),
+        declined_need=MIN_DECLINED,
+        declined=tally.declined,
+        done=tally.done,
     )
     share = summary.upright_share
     if share is not None and share < GOOD_SHARE:
-        text += (
-            f" Praise for good posture needs {GOOD_SHARE:.0%} upright ({period}: {percent(share)})."
+        praise = _period(
+            summary,
+            _("Praise for good posture needs {need} upright (this day: {share})."),
+            _("Praise for good posture needs {need} upright (this week: {share})."),
         )
+        text += " " + praise.format(need=percent(GOOD_SHARE), share=percent(share))
     return text
 
 
@@ -169,63 +218,109 @@ def slouch_timing(summary: Summary) -> tuple[str, int] | None:
     return None
 
 
-def _slouch_suggestion(summary: Summary, when: str) -> tuple[float, Suggestion] | None:
+def _slouch_suggestion(summary: Summary) -> tuple[float, Suggestion] | None:
     total = summary.slouch_min
     if total < MIN_SLOUCH_MIN:
         return None
     problem = summary.problem or Problem.FORWARD_HEAD
-    stretch, stretch_ids = _STRETCH_FOR[problem], _STRETCH_IDS[problem]
+    stretch, stretch_ids = _(_STRETCH_FOR[problem]), _STRETCH_IDS[problem]
     timing = slouch_timing(summary)
     if timing is None:
-        text = (
-            f"Slouching{when} ({round_half_up(total)} min, {times(summary.slouch_episodes)}) was "
-            "spread out: when a posture nudge comes, bring your ears back over your "
-            f"shoulders, and fit in {stretch} once or twice a day."
-        )
+        text = _period(
+            summary,
+            # TRANSLATORS: {times} is "once", "twice" or "5 times"; {stretch} is what to do,
+            # e.g. "a few chin tucks (hold each about half a minute)".
+            _(
+                "Slouching ({total} min, {times}) was spread out: when a posture nudge comes, "
+                "bring your ears back over your shoulders, and fit in {stretch} once or twice "
+                "a day."
+            ),
+            _(
+                "Slouching this week ({total} min, {times}) was spread out: when a posture "
+                "nudge comes, bring your ears back over your shoulders, and fit in {stretch} "
+                "once or twice a day."
+            ),
+        ).format(total=round_half_up(total), times=times(summary.slouch_episodes), stretch=stretch)
         return total, Suggestion(text, (POSTURE_CHECKS, STRETCHING), stretch_ids)
     side, hour = timing
     part = sum(c.slouch_min for c in summary.hours if (c.hour >= hour) == (side == "after"))
-    share_of = f"{round_half_up(part)} of {round_half_up(total)} min"
+    figures = {"part": round_half_up(part), "total": round_half_up(total)}
+    clock = f"{hour:02d}:00"
     if side == "after":
-        text = (
-            f"Most slouching{when} ({share_of}) came after {hour:02d}:00: "
-            f"take a short break around then and do {stretch}."
-        )
+        text = _period(
+            summary,
+            # TRANSLATORS: {clock} is a time of day such as 15:00.
+            _(
+                "Most slouching ({part} of {total} min) came after {clock}: take a short "
+                "break around then and do {stretch}."
+            ),
+            _(
+                "Most slouching this week ({part} of {total} min) came after {clock}: take a "
+                "short break around then and do {stretch}."
+            ),
+        ).format(**figures, clock=clock, stretch=stretch)
         return total, Suggestion(text, (TAKE_BREAKS, STRETCHING), stretch_ids)
-    text = (
-        f"Most slouching{when} ({share_of}) came before {hour:02d}:00: "
-        "check screen height and chair as you sit down, and sit back into the chair "
-        "before you start typing."
-    )
+    text = _period(
+        summary,
+        _(
+            "Most slouching ({part} of {total} min) came before {clock}: check screen height "
+            "and chair as you sit down, and sit back into the chair before you start typing."
+        ),
+        _(
+            "Most slouching this week ({part} of {total} min) came before {clock}: check "
+            "screen height and chair as you sit down, and sit back into the chair before you "
+            "start typing."
+        ),
+    ).format(**figures, clock=clock)
     return total, Suggestion(text, (POSTURE_CHECKS,))
 
 
-def _sitting_suggestion(
-    summary: Summary, when: str, sit_max: float
-) -> tuple[float, Suggestion] | None:
+def _sitting_suggestion(summary: Summary, sit_max: float) -> tuple[float, Suggestion] | None:
     unanswered = max(0, summary.long_sitting_alerts - summary.breaks)
     if summary.longest_bout_s < sit_max and unanswered == 0:
         return None
     weight = max(0.0, summary.longest_bout_s - sit_max) / 60.0 + 15.0 * unanswered
-    text = f"Your longest sitting spell{when} lasted {format_minutes(summary.longest_bout_s)}"
+    longest = format_minutes(summary.longest_bout_s)
     if summary.long_sitting_alerts:
-        nudges = plural(summary.long_sitting_alerts, "break nudge")
-        text += f", and you took {plural(summary.breaks, 'break')} for {nudges}"
-    text += (
-        f". Stand up and move for a few minutes before the {sit_max / 60:.0f}-minute mark; "
-        "even a walk to refill your glass counts."
-    )
+        n_breaks, n_nudges = summary.breaks, summary.long_sitting_alerts
+        text = _period(
+            summary,
+            # TRANSLATORS: {breaks} is "1 break" / "2 breaks"; {nudges} "1 break nudge" / ….
+            _("Your longest sitting spell lasted {longest}, and you took {breaks} for {nudges}."),
+            _(
+                "Your longest sitting spell this week lasted {longest}, and you took {breaks} "
+                "for {nudges}."
+            ),
+        ).format(
+            longest=longest,
+            breaks=ngettext("{n} break", "{n} breaks", n_breaks).format(n=n_breaks),
+            nudges=ngettext("{n} break nudge", "{n} break nudges", n_nudges).format(n=n_nudges),
+        )
+    else:
+        text = _period(
+            summary,
+            _("Your longest sitting spell lasted {longest}."),
+            _("Your longest sitting spell this week lasted {longest}."),
+        ).format(longest=longest)
+    text += " " + _(
+        "Stand up and move for a few minutes before the {limit}-minute mark; even a walk to "
+        "refill your glass counts."
+    ).format(limit=f"{sit_max / 60:.0f}")
     return weight, Suggestion(text, (TAKE_BREAKS,))
 
 
-def _prompt_suggestion(summary: Summary, when: str) -> tuple[float, Suggestion] | None:
+def _prompt_suggestion(summary: Summary) -> tuple[float, Suggestion] | None:
     tally = summary.prompts
     if tally.declined < MIN_DECLINED or tally.done >= tally.declined:
         return None
-    text = (
-        f"You did {tally.done} of the {tally.asked} stretches and breaks offered{when}. A short "
-        "stretch done every day helps more than a long one now and then, so give the next "
-        "one its two minutes even on a busy day."
+    text = _period(
+        summary,
+        _("You did {done} of the {asked} stretches and breaks offered."),
+        _("You did {done} of the {asked} stretches and breaks offered this week."),
+    ).format(done=tally.done, asked=tally.asked)
+    text += " " + _(
+        "A short stretch done every day helps more than a long one now and then, so give the "
+        "next one its two minutes even on a busy day."
     )
     return 5.0 * tally.declined, Suggestion(text, (CONSISTENCY,))
 
@@ -241,22 +336,23 @@ MIN_ENTRIES_PER_WEEK = 3
 #: … where the latest week's average is not below the earliest's and at least this.
 PERSISTENT_PAIN = 3.0
 
-ADVICE_INTRO = (
+#: The advice in English, marked for the catalog: :func:`medical_advice` translates it.
+ADVICE_INTRO = N_(
     "The guide's advice is to stop relying on self-care alone and see a doctor when any "
     "of these happens:"
 )
 ADVICE_POINTS = (
-    "the pain is bad enough to get in the way of your day",
-    "a muscle has gone weak, or part of you feels numb",
-    "the sore area is swollen or red",
-    "you run a temperature or get the shivers",
-    "weeks of stretching and self-care have not made it better",
+    N_("the pain is bad enough to get in the way of your day"),
+    N_("a muscle has gone weak, or part of you feels numb"),
+    N_("the sore area is swollen or red"),
+    N_("you run a temperature or get the shivers"),
+    N_("weeks of stretching and self-care have not made it better"),
 )
-ADVICE_WHY = (
+ADVICE_WHY = N_(
     "Signs like these can come from an injury, an infection or an irritated nerve, and "
     "those need a proper examination."
 )
-NO_DIAGNOSIS = (
+NO_DIAGNOSIS = N_(
     "posture-watch gives no diagnosis: it measures how you sit and counts what you log, "
     "nothing more."
 )
@@ -264,7 +360,11 @@ NO_DIAGNOSIS = (
 
 @dataclass(frozen=True)
 class MedicalAdvice:
-    """Why the journal calls for the guide's "see a doctor" advice, and that advice."""
+    """Why the journal calls for the guide's "see a doctor" advice, and that advice.
+
+    The defaults are the English text; :func:`medical_advice` fills every field in the
+    person's language.
+    """
 
     reasons: tuple[str, ...]
     intro: str = ADVICE_INTRO
@@ -289,19 +389,38 @@ def medical_advice(journal: Iterable[JournalEntry], end: float, tz: tzinfo) -> M
     severe = [e for e in recent if e.pain is not None and e.pain >= SEVERE_PAIN]
     if severe:
         worst = max(severe, key=lambda e: (e.pain or 0, e.t))
-        reasons.append(f"pain of {worst.pain}/10 on {_day(worst.t, tz)}")
-    for flag in ("numbness", "weakness"):
-        flagged = [e for e in recent if getattr(e, flag)]
-        if flagged:
-            reasons.append(f"{flag} noted on {_day(flagged[-1].t, tz)}")
+        reasons.append(
+            _("pain of {pain}/10 on {day}").format(pain=worst.pain, day=_day(worst.t, tz))
+        )
+    numb = [e for e in recent if e.numbness]
+    if numb:
+        reasons.append(_("numbness noted on {day}").format(day=_day(numb[-1].t, tz)))
+    weak = [e for e in recent if e.weakness]
+    if weak:
+        reasons.append(_("weakness noted on {day}").format(day=_day(weak[-1].t, tz)))
     persistent = _no_improvement(entries, end)
     if persistent is not None:
         first, last = persistent
         reasons.append(
-            f"average pain has not come down over {PERSISTENT_WEEKS} weeks "
-            f"({first:.1f} → {last:.1f} out of 10)"
+            ngettext(
+                "average pain has not come down over {n} week ({first} → {last} out of 10)",
+                "average pain has not come down over {n} weeks ({first} → {last} out of 10)",
+                PERSISTENT_WEEKS,
+            ).format(n=PERSISTENT_WEEKS, first=f"{first:.1f}", last=f"{last:.1f}")
         )
-    return MedicalAdvice(tuple(reasons)) if reasons else None
+    return _advice(tuple(reasons)) if reasons else None
+
+
+def _advice(reasons: tuple[str, ...]) -> MedicalAdvice:
+    """The advice for ``reasons``, every text of it in the person's language."""
+    return MedicalAdvice(
+        reasons,
+        intro=_(ADVICE_INTRO),
+        points=tuple(_(point) for point in ADVICE_POINTS),
+        why=_(ADVICE_WHY),
+        disclaimer=_(NO_DIAGNOSIS),
+        source=_(SEEK_MEDICAL),
+    )
 
 
 def _no_improvement(entries: list[JournalEntry], end: float) -> tuple[float, float] | None:
