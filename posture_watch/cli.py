@@ -61,15 +61,26 @@ def build_parser() -> argparse.ArgumentParser:
         uninstall,
     )
     from posture_watch.commands.did_you_mean import CommandParser
+    from posture_watch.core.text import pgettext
     from posture_watch.model_cli import add_model_commands
 
     parser = CommandParser(
         prog="posture-watch",
-        description="A quiet posture monitor: notices sustained slouching and long sitting.",
-        epilog="posture-watch alone prints a short status and the main commands; "
-        "posture-watch COMMAND --help explains one command.",
+        description=pgettext(
+            "cli", "A quiet posture monitor: notices sustained slouching and long sitting."
+        ),
+        epilog=pgettext(
+            "cli",
+            "posture-watch alone prints a short status and the main commands; "
+            "posture-watch COMMAND --help explains one command.",
+        ),
     )
-    parser.add_argument("--version", action="version", version=f"posture-watch {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"posture-watch {__version__}",
+        help=pgettext("cli", "show program's version number and exit"),
+    )
     sub: argparse._SubParsersAction = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND"
     )

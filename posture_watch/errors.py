@@ -16,6 +16,8 @@ import signal
 import sys
 from collections.abc import Callable
 
+from posture_watch.core.text import N_, _, pgettext
+
 EXIT_OK = 0
 #: A :class:`PostureWatchError` without its own code, and argparse's usage errors.
 EXIT_USER_ERROR = 2
@@ -37,7 +39,9 @@ class PostureWatchError(Exception):
     def one_line(self) -> str:
         """The message, with the hint appended, for a single stderr line."""
         text = str(self)
-        return f"{text} ({self.hint})" if self.hint else text
+        if not self.hint:
+            return text
+        return pgettext("cli", "{message} ({hint})").format(message=text, hint=self.hint)
 
 
 class SourceError(PostureWatchError):
@@ -82,10 +86,11 @@ class CameraBusyError(CameraError):
     open or grab said busy. Unlike a missing camera, this is expected to pass: the monitor
     waits for the camera to be free again instead of stopping."""
 
-    DEFAULT_HINT = "close the video call or other program using the camera, then try again"
+    #: Marked here, translated when an error is made (the language is chosen after import).
+    DEFAULT_HINT = N_("close the video call or other program using the camera, then try again")
 
     def __init__(self, message: str, *, hint: str | None = None, by: str = "") -> None:
-        super().__init__(message, hint=self.DEFAULT_HINT if hint is None else hint)
+        super().__init__(message, hint=_(self.DEFAULT_HINT) if hint is None else hint)
         self.by = by
 
 
@@ -103,7 +108,10 @@ def run_command(command: Callable[[], int]) -> int:
     try:
         return int(command())
     except PostureWatchError as exc:
-        print(f"posture-watch: {exc.one_line()}", file=sys.stderr)
+        print(
+            pgettext("cli", "posture-watch: {message}").format(message=exc.one_line()),
+            file=sys.stderr,
+        )
         return exc.exit_code
     except BrokenPipeError:
         return EXIT_OK
@@ -133,7 +141,7 @@ def interrupted() -> int:
     """Say ``posture-watch: interrupted`` (unless a second Ctrl-C cuts it short) and
     return :data:`EXIT_INTERRUPTED`."""
     with contextlib.suppress(KeyboardInterrupt):
-        print("posture-watch: interrupted", file=sys.stderr, flush=True)
+        print(pgettext("cli", "posture-watch: interrupted"), file=sys.stderr, flush=True)
     return EXIT_INTERRUPTED
 
 
@@ -141,10 +149,12 @@ def exit_reason(code: int | None) -> str:
     """A child process's return code in words: ``exited with 2``, ``killed by SIGSEGV``
     (the stretch and journal windows, the camera worker)."""
     if code is None:
-        return "still running"
+        return pgettext("process", "still running")
     if code < 0:
         try:
-            return f"killed by {signal.Signals(-code).name}"
+            return pgettext("process", "killed by {signal}").format(
+                signal=signal.Signals(-code).name
+            )
         except ValueError:
-            return f"killed by signal {-code}"
-    return f"exited with {code}"
+            return pgettext("process", "killed by signal {number}").format(number=-code)
+    return pgettext("process", "exited with {code}").format(code=code)

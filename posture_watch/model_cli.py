@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from posture_watch.core.text import _
 from posture_watch.errors import ModelError
 from posture_watch.model import VARIANTS, check_model, locate_model, pull_model
 from posture_watch.progress import Progress
@@ -28,32 +29,36 @@ def add_model_commands(
     The chosen action is stored in ``args.model_command``; ``args.run`` is set to
     :func:`run_model_command`, matching the main CLI's ``args.run(args)`` dispatch.
     """
-    model = subparsers.add_parser("model", help="download or check the pose model files")
+    model = subparsers.add_parser("model", help=_("download or check the pose model files"))
     model.set_defaults(run=run_model_command)
     actions = model.add_subparsers(dest="model_command", metavar="{pull,verify}", required=True)
 
-    pull = actions.add_parser("pull", help="download a pinned model variant, verified")
-    pull.add_argument("variant", choices=list(VARIANTS), help="which model variant")
-    pull.add_argument("--url", help="download from this mirror instead of Google's storage")
-    pull.add_argument("--sha256", help="expected sha256 (hex) of the file at --url")
-    pull.add_argument("--force", action="store_true", help="download even if already present")
+    pull = actions.add_parser("pull", help=_("download a pinned model variant, verified"))
+    pull.add_argument("variant", choices=list(VARIANTS), help=_("which model variant"))
+    pull.add_argument("--url", help=_("download from this mirror instead of Google's storage"))
+    pull.add_argument("--sha256", help=_("expected sha256 (hex) of the file at --url"))
+    pull.add_argument("--force", action="store_true", help=_("download even if already present"))
 
     verify = actions.add_parser(
-        "verify", help="check a model file's size and sha256 against the pinned variants"
+        "verify", help=_("check a model file's size and sha256 against the pinned variants")
     )
     verify.add_argument(
         "--variant",
         choices=list(VARIANTS),
         default=None,
-        help="the pinned variant to compare with (default: lite; with --model, whichever "
-        "pinned variant the file is)",
+        help=_(
+            "the pinned variant to compare with (default: lite; with --model, whichever "
+            "pinned variant the file is)"
+        ),
     )
-    verify.add_argument("--model", type=Path, metavar="PATH", help="check this file instead")
+    verify.add_argument("--model", type=Path, metavar="PATH", help=_("check this file instead"))
     verify.add_argument(
         "--allow-own-model",
         action="store_true",
-        help="accept a --model file that is not a pinned variant: say so, and check that "
-        "the pose model library can load it",
+        help=_(
+            "accept a --model file that is not a pinned variant: say so, and check that "
+            "the pose model library can load it"
+        ),
     )
     return model
 
@@ -64,7 +69,11 @@ def run_model_command(args: argparse.Namespace) -> int:
         return _pull(args, sys.stdout, sys.stderr)
     if args.model_command == "verify":
         return _verify(args, sys.stdout, sys.stderr)
-    raise ModelError(f"unknown model command {args.model_command!r}; choose pull or verify")
+    raise ModelError(
+        _("unknown model command {model_command!r}; choose pull or verify").format(
+            model_command=args.model_command
+        )
+    )
 
 
 def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -78,11 +87,16 @@ def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         result = check_model(args.model, variant, allow_own=args.allow_own_model)
     if result.pinned:
-        print(f"ok {result.path} {result.sha256}", file=out)
+        print(_("ok {path} {sha256}").format(path=result.path, sha256=result.sha256), file=out)
         return 0
-    print(f"posture-watch: {result.own_model_warning()}", file=err)
+    print(
+        _("posture-watch: {own_model_warning}").format(
+            own_model_warning=result.own_model_warning()
+        ),
+        file=err,
+    )
     _load_once(result.path)
-    print(f"own {result.path} {result.sha256}", file=out)
+    print(_("own {path} {sha256}").format(path=result.path, sha256=result.sha256), file=out)
     return 0
 
 

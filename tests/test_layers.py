@@ -65,7 +65,9 @@ def _private_uses(tree: ast.Module) -> Iterator[tuple[int, str]]:
 
 
 def _private(name: str) -> bool:
-    return name.startswith("_") and not name.startswith("__")
+    """``_`` alone is gettext's name for "translate this" (posture_watch.core.text), public by
+    convention, not a private name."""
+    return name.startswith("_") and not name.startswith("__") and name != "_"
 
 
 def test_no_module_takes_a_private_name_from_another() -> None:

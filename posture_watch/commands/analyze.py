@@ -20,6 +20,7 @@ from posture_watch.core.scoring import Baseline, PostureState
 from posture_watch.core.settings import Settings
 from posture_watch.core.status import format_span
 from posture_watch.core.summary import SessionSummary
+from posture_watch.core.text import _
 from posture_watch.errors import ConfigError, ModelError
 from posture_watch.model import OWN_MODEL
 from posture_watch.offline import enforce_offline_in_cli
@@ -36,33 +37,35 @@ NUDGE_NAMES = {"slouch": "posture nudge", "long_sitting": "break nudge"}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("analyze", help="classify posture in images, videos or recordings")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="image, folder, video or .jsonl")
+    p = sub.add_parser("analyze", help=_("classify posture in images, videos or recordings"))
+    p.add_argument("paths", nargs="+", metavar="PATH", help=_("image, folder, video or .jsonl"))
     add_baseline_options(p)
     p.add_argument(
         "--fps",
         type=float,
         default=2.0,
-        help="frame rate of a folder of numbered frames (frame_0001.png, frame_0002.png...)",
+        help=_("frame rate of a folder of numbered frames (frame_0001.png, frame_0002.png...)"),
     )
     p.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
     p.add_argument(
         "--stills",
         action="store_true",
-        help="judge every picture of a folder alone, even numbered frames (a folder whose "
-        "names are not numbered frames is judged so anyway)",
+        help=_(
+            "judge every picture of a folder alone, even numbered frames (a folder whose "
+            "names are not numbered frames is judged so anyway)"
+        ),
     )
     p.add_argument(
         "--config",
         type=Path,
         metavar="FILE",
-        help="settings file whose decision settings to use (default: the user's settings.toml)",
+        help=_("settings file whose decision settings to use (default: the user's settings.toml)"),
     )
     p.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="progress bar on stderr (default: when stderr is a terminal)",
+        help=_("progress bar on stderr (default: when stderr is a terminal)"),
     )
     p.set_defaults(run=run)
 
@@ -70,12 +73,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def add_baseline_options(p: argparse.ArgumentParser) -> None:
     """Options shared by commands that score posture."""
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--calibration", type=Path, metavar="FILE", help="calibration profile file")
-    group.add_argument("--profile", metavar="NAME", help="calibration profile name")
     group.add_argument(
-        "--uncalibrated", action="store_true", help="ignore saved profiles, use population defaults"
+        "--calibration", type=Path, metavar="FILE", help=_("calibration profile file")
     )
-    p.add_argument("--model", type=Path, metavar="FILE", help="pose model file (.task)")
+    group.add_argument("--profile", metavar="NAME", help=_("calibration profile name"))
+    group.add_argument(
+        "--uncalibrated",
+        action="store_true",
+        help=_("ignore saved profiles, use population defaults"),
+    )
+    p.add_argument("--model", type=Path, metavar="FILE", help=_("pose model file (.task)"))
     add_model_variant(p)
 
 
@@ -92,16 +99,20 @@ def add_model_variant(p: argparse.ArgumentParser) -> None:
         "--model-variant",
         choices=("lite", "full", "heavy"),
         default="lite",
-        help="which pose model: lite (bundled, fastest), or full/heavy (slower, a little more "
-        "accurate; fetch them first with `posture-watch model pull full`)",
+        help=_(
+            "which pose model: lite (bundled, fastest), or full/heavy (slower, a little more "
+            "accurate; fetch them first with `posture-watch model pull full`)"
+        ),
     )
     which.add_argument(
         "--allow-own-model",
         dest="model_variant",
         action="store_const",
         const=OWN_MODEL,
-        help="run the --model file even though it is not one of the pinned lite, full or "
-        "heavy files (a warning says so); without it such a file is refused",
+        help=_(
+            "run the --model file even though it is not one of the pinned lite, full or "
+            "heavy files (a warning says so); without it such a file is refused"
+        ),
     )
 
 
@@ -146,7 +157,7 @@ def decision_settings(config_file: Path | None) -> Settings:
     missing user file means the defaults, and a named file that does not exist is an error.
     """
     if config_file is not None and not config_file.is_file():
-        raise ConfigError(f"{config_file}: no such settings file")
+        raise ConfigError(_("{config_file}: no such settings file").format(config_file=config_file))
     return load_config(config_file, create=False).decision
 
 
@@ -185,8 +196,10 @@ def _run(
         frames.use_model(model)
     if not baseline.calibrated:
         print(
-            "note: uncalibrated — using population defaults; run 'posture-watch calibrate' "
-            "for results tuned to you",
+            _(
+                "note: uncalibrated — using population defaults; run 'posture-watch calibrate' "
+                "for results tuned to you"
+            ),
             file=sys.stderr,
         )
     show_progress = sys.stderr.isatty() if args.progress is None else args.progress

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from posture_watch.core.text import _
 from posture_watch.desktop import autostart
 
 
@@ -29,19 +30,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register ``autostart`` and ``launcher``."""
     p = sub.add_parser(
         "autostart",
-        help="start the tray at login (on), stop that (off), or show what runs (status)",
+        help=_("start the tray at login (on), stop that (off), or show what runs (status)"),
     )
     p.add_argument("action", choices=("on", "off", "status"))
     p.add_argument(
         "--no-launcher",
         action="store_true",
-        help="with on: do not also install the application-menu entry and icons",
+        help=_("with on: do not also install the application-menu entry and icons"),
     )
     p.set_defaults(run=run)
 
     p = sub.add_parser(
         "launcher",
-        help="add posture-watch to the desktop's application menu, with its icon",
+        help=_("add posture-watch to the desktop's application menu, with its icon"),
     )
     p.add_argument("action", choices=("install", "remove", "status"))
     p.set_defaults(run=run_launcher)
@@ -52,29 +53,29 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "on":
         path = autostart.enable(launcher=not args.no_launcher)
         state = autostart.status()
-        print(f"autostart: on: {path}")
-        print(f"runs: {state.exec_line}")
+        print(_("autostart: on: {path}").format(path=path))
+        print(_("runs: {exec_line}").format(exec_line=state.exec_line))
         if not args.no_launcher:
-            print(f"menu entry: {autostart.launcher_path()}")
+            print(_("menu entry: {launcher_path}").format(launcher_path=autostart.launcher_path()))
         return 0
     if args.action == "off":
         path = autostart.autostart_path()
         if autostart.disable():
-            print(f"autostart: off: removed {path}")
+            print(_("autostart: off: removed {path}").format(path=path))
         else:
-            print(f"autostart: already off (no {path})")
+            print(_("autostart: already off (no {path})").format(path=path))
         print(what_stays())
         return 0
     state = autostart.status()
     if state.enabled:
-        print("autostart: on")
+        print(_("autostart: on"))
     elif state.present:
-        print(f"autostart: off ({state.problem})")
+        print(_("autostart: off ({problem})").format(problem=state.problem))
     else:
-        print("autostart: off")
+        print(_("autostart: off"))
     print(f"file: {state.path}{'' if state.present else ' (not present)'}")
     if state.exec_line is not None:
-        print(f"runs: {state.exec_line}")
+        print(_("runs: {exec_line}").format(exec_line=state.exec_line))
     _warn_missing_target(state, "autostart on")
     return 0
 
@@ -83,30 +84,38 @@ def run_launcher(args: argparse.Namespace) -> int:
     """``launcher install|remove|status``."""
     if args.action == "install":
         paths = autostart.install_launcher()
-        print(f"menu entry: {autostart.launcher_path()}")
-        print(f"runs: {autostart.launcher_status().exec_line}")
-        print(f"icons: {len(paths) - 1} in {autostart.icon_theme_dir()}")
+        print(_("menu entry: {launcher_path}").format(launcher_path=autostart.launcher_path()))
+        print(_("runs: {exec_line}").format(exec_line=autostart.launcher_status().exec_line))
+        print(
+            _("icons: {count} in {icon_theme_dir}").format(
+                count=len(paths) - 1, icon_theme_dir=autostart.icon_theme_dir()
+            )
+        )
         return 0
     if args.action == "remove":
         removed = autostart.remove_launcher()
         if not removed:
-            print("menu entry: not installed")
+            print(_("menu entry: not installed"))
             return 0
-        print(f"menu entry: removed {len(removed.files)} files")
+        print(_("menu entry: removed {count} files").format(count=len(removed.files)))
         print("\n".join(removed.lines()))
         return 0
     state = autostart.launcher_status()
     if state.present and state.problem is None:
-        print("menu entry: installed")
+        print(_("menu entry: installed"))
     elif state.present:
-        print(f"menu entry: damaged ({state.problem})")
+        print(_("menu entry: damaged ({problem})").format(problem=state.problem))
     else:
-        print("menu entry: not installed")
+        print(_("menu entry: not installed"))
     print(f"file: {state.path}{'' if state.present else ' (not present)'}")
     if state.exec_line is not None:
-        print(f"runs: {state.exec_line}")
+        print(_("runs: {exec_line}").format(exec_line=state.exec_line))
     total = len(state.icons) + len(state.missing_icons)
-    print(f"icons: {len(state.icons)} of {total} in {autostart.icon_theme_dir()}")
+    print(
+        _("icons: {count} of {total} in {icon_theme_dir}").format(
+            count=len(state.icons), total=total, icon_theme_dir=autostart.icon_theme_dir()
+        )
+    )
     _warn_missing_target(state, "launcher install")
     return 0
 
@@ -124,8 +133,10 @@ def _warn_missing_target(state: autostart.EntryStatus, fix: str) -> None:
         return
     what = state.target if state.target is not None else (state.argv or ("nothing",))[0]
     print(
-        f"posture-watch: warning: {what} no longer exists, so this entry starts nothing "
-        f"(run 'posture-watch {fix}' again)",
+        _(
+            "posture-watch: warning: {what} no longer exists, so this "
+            "entry starts nothing (run 'posture-watch {fix}' again)"
+        ).format(what=what, fix=fix),
         file=sys.stderr,
     )
 

@@ -33,6 +33,7 @@ from posture_watch.core.calibration import (
     low_reference_warning,
 )
 from posture_watch.core.scoring import Baseline
+from posture_watch.core.text import _
 from posture_watch.core.words import plural
 from posture_watch.errors import CalibrationError, ConfigError
 from posture_watch.offline import enforce_offline_in_cli
@@ -43,36 +44,38 @@ ACCEPT_LOW_OPTION = "--accept-low-head"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("calibrate", help="store your upright posture as a calibration profile")
+    p = sub.add_parser("calibrate", help=_("store your upright posture as a calibration profile"))
     p.add_argument(
         "--source",
         default="0",
         metavar="SOURCE",
-        help="camera index, video, image or folder (default: camera 0)",
+        help=_("camera index, video, image or folder (default: camera 0)"),
     )
-    p.add_argument("--seconds", type=float, default=10.0, help="how long to sample (default 10)")
+    p.add_argument("--seconds", type=float, default=10.0, help=_("how long to sample (default 10)"))
     p.add_argument(
         "--profile",
         default="default",
         metavar="NAME",
-        help="profile name, e.g. laptop or desk (default: default)",
+        help=_("profile name, e.g. laptop or desk (default: default)"),
     )
-    p.add_argument("--out", type=Path, metavar="FILE", help="write the profile here instead")
+    p.add_argument("--out", type=Path, metavar="FILE", help=_("write the profile here instead"))
     p.add_argument(
         "--countdown",
         type=int,
         default=None,
-        help="seconds of countdown before sampling (default: 3 for a camera, else 0)",
+        help=_("seconds of countdown before sampling (default: 3 for a camera, else 0)"),
     )
-    p.add_argument("--fps", type=float, default=2.0, help="replay rate of image folders")
-    p.add_argument("--model", type=Path, metavar="FILE", help="pose model file (.task)")
+    p.add_argument("--fps", type=float, default=2.0, help=_("replay rate of image folders"))
+    p.add_argument("--model", type=Path, metavar="FILE", help=_("pose model file (.task)"))
     p.add_argument(
         ACCEPT_LOW_OPTION,
         dest="accept_low",
         action="store_true",
-        help="you are sitting upright, but your head sits low in the picture (a camera high "
-        "above the screen, a laptop's angle), so calibration says you look slouched: save "
-        "the reference anyway, with a warning; slouching is then measured from it",
+        help=_(
+            "you are sitting upright, but your head sits low in the picture (a camera high "
+            "above the screen, a laptop's angle), so calibration says you look slouched: save "
+            "the reference anyway, with a warning; slouching is then measured from it"
+        ),
     )
     add_model_variant(p)
     p.set_defaults(run=run)
@@ -93,7 +96,9 @@ def describe(baseline: Baseline) -> str:
 def run(args: argparse.Namespace) -> int:
     enforce_offline_in_cli()  # before the model loads: its telemetry cannot get out
     if not args.seconds > 0:
-        raise ConfigError(f"--seconds must be a positive number, got {args.seconds!r}")
+        raise ConfigError(
+            _("--seconds must be a positive number, got {seconds!r}").format(seconds=args.seconds)
+        )
     out = args.out if args.out is not None else profile_path(args.profile)
     opened = CalibrationSession.open(
         args.source,
@@ -117,8 +122,10 @@ def run(args: argparse.Namespace) -> int:
     except SlouchedReferenceError as exc:
         raise CalibrationError(
             str(exc),
-            hint=f"{exc.hint}; if you are sitting upright and your camera sits high, "
-            f"run again with {ACCEPT_LOW_OPTION}",
+            hint=_(
+                "{hint}; if you are sitting upright and your camera sits "
+                "high, run again with {ACCEPT_LOW_OPTION}"
+            ).format(hint=exc.hint, ACCEPT_LOW_OPTION=ACCEPT_LOW_OPTION),
         ) from exc
     replaced = out.exists()
     save_reference(baseline, out, session.source.label)

@@ -35,6 +35,7 @@ from posture_watch.core.control_protocol import (
     ControlReply,
     ControlRequest,
 )
+from posture_watch.core.text import N_, _, pgettext
 from posture_watch.errors import ConfigError, run_command
 from posture_watch.monitor.control_client import send_request
 from posture_watch.monitor.control_socket import NotRunningError
@@ -43,15 +44,18 @@ from posture_watch.monitor.control_socket import NotRunningError
 #: which cannot be imported here without NumPy).
 HISTORY_FILE_NAME = "history.sqlite3"
 EXIT_OK, EXIT_REFUSED, EXIT_NOT_RUNNING = 0, 1, 3
-NOT_RUNNING_LINE = "posture-watch: no running posture-watch (start it with `posture-watch tray`)"
+#: Marked here, translated where it is printed (the language is chosen after import).
+NOT_RUNNING_LINE = N_(
+    "posture-watch: no running posture-watch (start it with `posture-watch tray`)"
+)
 
 _DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m(?:in)?)?(?:(\d+)s)?")
 _HELP = {
-    "pause": "pause the running monitor (releases the camera)",
-    "resume": "resume the running monitor after a pause",
-    "status": "show the running monitor's state, e.g. 'Upright · sitting 23 min'",
-    "stretch": "open the stretch window now (needs the tray)",
-    "quit": "stop the running monitor (the tray also writes today's report)",
+    "pause": N_("pause the running monitor (releases the camera)"),
+    "resume": N_("resume the running monitor after a pause"),
+    "status": N_("show the running monitor's state, e.g. 'Upright · sitting 23 min'"),
+    "stretch": N_("open the stretch window now (needs the tray)"),
+    "quit": N_("stop the running monitor (the tray also writes today's report)"),
 }
 
 
@@ -67,17 +71,22 @@ def parse_duration(text: str) -> ControlRequest:
         match = _DURATION.fullmatch(word)
         if not word or match is None or not any(match.groups()):
             raise ConfigError(
-                f"pause: {text!r} is not a duration",
-                hint="use e.g. 30m, 1h, 90s, 1h30m, plain minutes (30) or until-tomorrow",
+                _("pause: {text} is not a duration").format(text=repr(text)),
+                hint=_("use e.g. 30m, 1h, 90s, 1h30m, plain minutes (30) or until-tomorrow"),
             )
         hours, minutes, secs = (int(g or 0) for g in match.groups())
         seconds = hours * 3600 + minutes * 60 + secs
     if seconds <= 0:
-        raise ConfigError(f"pause: {text!r} is no time at all", hint="pause for at least 1 s")
+        raise ConfigError(
+            _("pause: {text} is no time at all").format(text=repr(text)),
+            hint=_("pause for at least 1 s"),
+        )
     if seconds > MAX_PAUSE:
         raise ConfigError(
-            f"pause: {text!r} is longer than {MAX_PAUSE / 3600:.0f} h",
-            hint="use until-tomorrow, or quit the monitor",
+            _("pause: {text} is longer than {hours} h").format(
+                text=repr(text), hours=f"{MAX_PAUSE / 3600:.0f}"
+            ),
+            hint=_("use until-tomorrow, or quit the monitor"),
         )
     return ControlRequest(ControlCommand.PAUSE, seconds=seconds)
 
@@ -90,21 +99,23 @@ def history_path(args: argparse.Namespace) -> Path:
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Add ``pause``, ``resume``, ``status``, ``stretch`` and ``quit``."""
     for command in COMMANDS:
-        p = sub.add_parser(command, help=_HELP[command])  # the help is the description too
+        p = sub.add_parser(command, help=_(_HELP[command]))  # the help is the description too
         if command == "pause":
             p.add_argument(
                 "duration",
                 metavar="DURATION",
-                help="30m, 1h, 90s, 1h30m, plain minutes (30) or until-tomorrow",
+                help=_("30m, 1h, 90s, 1h30m, plain minutes (30) or until-tomorrow"),
             )
-        p.add_argument("--json", action="store_true", help="print the monitor's raw JSON reply")
+        p.add_argument("--json", action="store_true", help=_("print the monitor's raw JSON reply"))
         p.add_argument(
             "--history",
             type=Path,
             default=None,
             metavar="FILE",
-            help="the history of the monitor to ask (default: history.sqlite3 in the "
-            "user's data folder), as given to `tray`/`monitor`",
+            help=_(
+                "the history of the monitor to ask (default: history.sqlite3 in the "
+                "user's data folder), as given to `tray`/`monitor`"
+            ),
         )
         p.set_defaults(run=run, control=command)
 
@@ -112,7 +123,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """A parser with only these commands: what the CLI uses for them, to start fast."""
     parser = CommandParser(
-        prog="posture-watch", description="Ask the running posture-watch monitor."
+        prog="posture-watch", description=_("Ask the running posture-watch monitor.")
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_parsers(sub)
@@ -134,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
     except NotRunningError:
         demo = _ask_the_demo(request) if args.history is None else None
         if demo is None:
-            print(NOT_RUNNING_LINE, file=sys.stderr)
+            print(_(NOT_RUNNING_LINE), file=sys.stderr)
             return EXIT_NOT_RUNNING
         reply = demo
     return show(reply, as_json=args.json)
@@ -156,7 +167,10 @@ def show(reply: ControlReply, *, as_json: bool = False) -> int:
     elif reply.ok:
         print(reply.message)
     else:
-        print(f"posture-watch: {reply.message}", file=sys.stderr)
+        print(
+            pgettext("cli", "posture-watch: {message}").format(message=reply.message),
+            file=sys.stderr,
+        )
     return EXIT_OK if reply.ok else EXIT_REFUSED
 
 

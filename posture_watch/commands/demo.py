@@ -20,6 +20,7 @@ from pathlib import Path
 from posture_watch.core.durations import format_minutes, format_span
 from posture_watch.core.report import Summary, summarize
 from posture_watch.core.stream import Notice
+from posture_watch.core.text import _
 from posture_watch.core.words import plural
 from posture_watch.errors import PostureWatchError
 
@@ -142,7 +143,10 @@ def finish(
         summary, report = read_demo(history, demo_day(started, tz), tz, sit_max)
     except PostureWatchError as exc:
         if exc.exit_code:  # NoHistoryError (exit 0) is a demo stopped at once
-            print(f"posture-watch: the demo's report: {exc.one_line()}", file=sys.stderr)
+            print(
+                _("posture-watch: the demo's report: {one_line}").format(one_line=exc.one_line()),
+                file=sys.stderr,
+            )
     return end_lines(summary, report, folder), end_notice(summary, report), report
 
 

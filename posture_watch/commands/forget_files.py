@@ -27,6 +27,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from posture_watch.atomic_file import write_atomic
+from posture_watch.core.text import _
 from posture_watch.errors import StorageError
 from posture_watch.history import default_history_path
 from posture_watch.monitor import event_log
@@ -96,7 +97,9 @@ def old_reports(folder: Path, before: date | None) -> list[Path]:
     except (FileNotFoundError, NotADirectoryError):
         return []
     except OSError as exc:
-        raise StorageError(f"cannot read {folder} ({exc.strerror or exc})") from None
+        raise StorageError(
+            _("cannot read {folder} ({reason})").format(folder=folder, reason=exc.strerror or exc)
+        ) from None
     found = []
     for path in entries:
         days = report_days(path.name)
@@ -124,7 +127,11 @@ def _split_log(path: Path, before: float | None) -> tuple[list[str], int] | None
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as exc:
-        raise StorageError(f"cannot read the event log {path} ({exc.strerror or exc})") from None
+        raise StorageError(
+            _("cannot read the event log {path} ({reason})").format(
+                path=path, reason=exc.strerror or exc
+            )
+        ) from None
     kept: list[str] = []
     gone = 0
     for line in text.splitlines():
@@ -164,7 +171,11 @@ def forget_files(history: Path, before: date | None, before_epoch: float | None)
         except FileNotFoundError:
             continue
         except OSError as exc:
-            raise StorageError(f"cannot delete the report {path} ({exc.strerror})") from None
+            raise StorageError(
+                _("cannot delete the report {path} ({strerror})").format(
+                    path=path, strerror=exc.strerror
+                )
+            ) from None
         done.reports.append(path)
     split = _split_log(where.event_log, before_epoch)
     if split is None:
@@ -179,7 +190,9 @@ def forget_files(history: Path, before: date | None, before_epoch: float | None)
             done.lines = gone
     except OSError as exc:
         raise StorageError(
-            f"cannot rewrite the event log {where.event_log} ({exc.strerror or exc})"
+            _("cannot rewrite the event log {event_log} ({reason})").format(
+                event_log=where.event_log, reason=exc.strerror or exc
+            )
         ) from None
     return done
 

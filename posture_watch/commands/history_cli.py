@@ -39,6 +39,7 @@ from typing import Any, TextIO
 from posture_watch.atomic_file import write_atomic
 from posture_watch.clock import today as clock_today
 from posture_watch.commands import forget_files
+from posture_watch.core.text import _
 from posture_watch.core.words import plural
 from posture_watch.errors import ConfigError, StorageError
 from posture_watch.history import SCHEMA_VERSION, TABLES, HistoryStore, default_history_path
@@ -63,7 +64,8 @@ def parse_date(text: str, option: str, *, today: date | None = None) -> date:
         return date.fromisoformat(word)
     except ValueError:
         raise ConfigError(
-            f"{option}: {text!r} is not a date", hint="use YYYY-MM-DD, today or yesterday"
+            _("{option}: {text!r} is not a date").format(option=option, text=text),
+            hint=_("use YYYY-MM-DD, today or yesterday"),
         ) from None
 
 
@@ -83,7 +85,7 @@ def add_history_option(p: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         metavar="FILE",
-        help="the history file (default: history.sqlite3 in the user's data folder)",
+        help=_("the history file (default: history.sqlite3 in the user's data folder)"),
     )
 
 
@@ -96,36 +98,38 @@ def history_path(args: argparse.Namespace) -> Path:
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Add ``export`` and ``forget``."""
-    p = sub.add_parser("export", help="write the history as CSV or JSON for your own analysis")
+    p = sub.add_parser("export", help=_("write the history as CSV or JSON for your own analysis"))
     p.add_argument(
         "--from",
         dest="start",
         metavar="DATE",
-        help="first day: YYYY-MM-DD, today or yesterday (local time)",
+        help=_("first day: YYYY-MM-DD, today or yesterday (local time)"),
     )
     p.add_argument(
         "--to",
         dest="end",
         metavar="DATE",
-        help="last day, inclusive: YYYY-MM-DD, today or yesterday",
+        help=_("last day, inclusive: YYYY-MM-DD, today or yesterday"),
     )
     p.add_argument("--format", choices=FORMATS, required=True)
     p.add_argument(
         "--table",
         choices=(*TABLES, "all"),
         default=None,
-        help="csv: the table to write (default minutes; 'all' needs --out DIR); "
-        "json: only this table (default all)",
+        help=_(
+            "csv: the table to write (default minutes; 'all' needs --out DIR); "
+            "json: only this table (default all)"
+        ),
     )
-    p.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--out", type=Path, metavar="FILE", help=_("write here instead of stdout"))
     add_history_option(p)
     p.set_defaults(run=run_export)
 
-    p = sub.add_parser("forget", help="delete history, before a day or all of it")
+    p = sub.add_parser("forget", help=_("delete history, before a day or all of it"))
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--before", metavar="DATE", help="delete what came before this day")
-    which.add_argument("--all", action="store_true", help="delete the whole history")
-    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    which.add_argument("--before", metavar="DATE", help=_("delete what came before this day"))
+    which.add_argument("--all", action="store_true", help=_("delete the whole history"))
+    p.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
     add_history_option(p)
     p.set_defaults(run=run_forget)
 
@@ -134,7 +138,9 @@ def _range(args: argparse.Namespace) -> tuple[float | None, float | None]:
     first = parse_date(args.start, "--from") if args.start else None
     last = parse_date(args.end, "--to") if args.end else None
     if first and last and last < first:
-        raise ConfigError(f"--to {last} comes before --from {first}")
+        raise ConfigError(
+            _("--to {last} comes before --from {first}").format(last=last, first=first)
+        )
     start = day_start(first) if first else None
     end = day_start(last + timedelta(days=1)) if last else None
     return start, end
@@ -148,7 +154,7 @@ def _with_local_time(table: str, rows: list[dict[str, Any]]) -> list[dict[str, A
 def run_export(args: argparse.Namespace) -> int:
     start, end = _range(args)
     if args.format == "csv" and args.table == "all" and args.out is None:
-        raise ConfigError("--table all writes one CSV file per table", hint="add --out DIR")
+        raise ConfigError(_("--table all writes one CSV file per table"), hint=_("add --out DIR"))
     if args.format == "csv":
         names: tuple[str, ...] = (
             tuple(TABLES) if args.table == "all" else (args.table or "minutes",)
@@ -177,7 +183,7 @@ def run_export(args: argparse.Namespace) -> int:
         _write(args.out, _csv(columns[table], rows))
     if args.out is not None:
         counts = ", ".join(_rows(table, len(rows)) for table, rows in tables.items())
-        print(f"exported {counts} → {args.out}", file=sys.stderr)
+        print(_("exported {counts} → {out}").format(counts=counts, out=args.out), file=sys.stderr)
     return 0
 
 
@@ -211,7 +217,9 @@ def _write(path: Path | None, text: str, stdout: TextIO | None = None) -> None:
         else:
             write_atomic(path, text)  # 0600: the export holds the pain journal
     except OSError as exc:
-        raise StorageError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+        raise StorageError(
+            _("{path}: cannot write: {reason}").format(path=path, reason=exc.strerror or exc)
+        ) from exc
 
 
 # -- forget -------------------------------------------------------------------------------
@@ -262,21 +270,21 @@ def run_forget(args: argparse.Namespace) -> int:
         rows = store.count(before) if store is not None else {}
         where = store.name if store is not None else str(path)
         if not any(rows.values()) and not files:
-            print(f"nothing to forget: no {scope} in {where}")
+            print(_("nothing to forget: no {scope} in {where}").format(scope=scope, where=where))
             return 0
         if not args.yes and not _confirm(
             f"delete {scope} from {where}: {_describe(rows)}{_describe_files(files)}?"
         ):
-            print("nothing deleted")
+            print(_("nothing deleted"))
             return 0
         deleted = store.forget(before) if store is not None else {}
     gone = forget_files.forget_files(path, first_kept, before)
     if store is not None:
-        print(f"deleted {scope}: {_describe(deleted)}")
+        print(_("deleted {scope}: {describe}").format(scope=scope, describe=_describe(deleted)))
     for report in gone.reports:
-        print(f"deleted the report {report}")
+        print(_("deleted the report {report}").format(report=report))
     if gone.event_log is not None:
-        print(f"deleted the event log {gone.event_log}")
+        print(_("deleted the event log {event_log}").format(event_log=gone.event_log))
     elif gone.lines:
         where_log = forget_files.DerivedFiles.of(path).event_log
         print(f"deleted {plural(gone.lines, 'line')} of the event log {where_log}")
@@ -296,7 +304,9 @@ def _describe_files(files: forget_files.Forgotten) -> str:
 def _confirm(question: str) -> bool:
     """Ask on a terminal; refuse elsewhere, where no one can answer."""
     if not sys.stdin.isatty():
-        raise ConfigError("forget needs a confirmation", hint="add --yes to delete without asking")
+        raise ConfigError(
+            _("forget needs a confirmation"), hint=_("add --yes to delete without asking")
+        )
     try:
         answer = input(f"{question} [y/N] ")
     except EOFError:

@@ -34,11 +34,13 @@ from posture_watch.core.journal import (
     JournalEntry,
     parse_areas,
 )
+from posture_watch.core.text import N_, _
 from posture_watch.core.words import plural
 from posture_watch.errors import ConfigError
 from posture_watch.history import HistoryStore
 
-SEE_A_DOCTOR = (
+#: Marked with N_ and translated where shown: the language is chosen after import.
+SEE_A_DOCTOR = N_(
     "Numbness, weakness or severe pain are reasons to see a doctor or physiotherapist, "
     "and soon if they are new or getting worse. posture-watch gives no diagnosis."
 )
@@ -46,29 +48,29 @@ SEE_A_DOCTOR = (
 PAST_DAY_HOUR = 12
 #: What the options of an entry are, for the line that says none was given.
 ENTRY_OPTIONS = "--pain 0-10, --where, --note, --numbness or --weakness"
-PAIN_QUESTION = f"Pain now, {PAIN_MIN} (none) to {PAIN_MAX} (worst): "
-NOTE_QUESTION = "A note (optional, Enter to skip): "
+PAIN_QUESTION = N_("Pain now, {low} (none) to {high} (worst): ")
+NOTE_QUESTION = N_("A note (optional, Enter to skip): ")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "journal", help="note pain and where it is in the pain journal, or list recent entries"
+        "journal", help=_("note pain and where it is in the pain journal, or list recent entries")
     )
-    p.add_argument("--pain", type=int, metavar="0-10", help="how bad it is (0 none, 10 worst)")
+    p.add_argument("--pain", type=int, metavar="0-10", help=_("how bad it is (0 none, 10 worst)"))
     p.add_argument(
         "--where",
         action="append",
         metavar="AREAS",
-        help=f"comma-separated body areas: {', '.join(BODY_AREAS)}",
+        help=_("comma-separated body areas: {areas}").format(areas=", ".join(BODY_AREAS)),
     )
-    p.add_argument("--note", default="", metavar="TEXT", help="anything worth remembering")
-    p.add_argument("--numbness", action="store_true", help="numbness or tingling")
-    p.add_argument("--weakness", action="store_true", help="weakness in an arm, hand or leg")
+    p.add_argument("--note", default="", metavar="TEXT", help=_("anything worth remembering"))
+    p.add_argument("--numbness", action="store_true", help=_("numbness or tingling"))
+    p.add_argument("--weakness", action="store_true", help=_("weakness in an arm, hand or leg"))
     p.add_argument(
-        "--date", default="today", metavar="DATE", help="the day (YYYY-MM-DD, today, yesterday)"
+        "--date", default="today", metavar="DATE", help=_("the day (YYYY-MM-DD, today, yesterday)")
     )
-    p.add_argument("--list", action="store_true", help="show recent entries instead")
-    p.add_argument("--days", type=int, default=14, help="with --list: how many days back")
+    p.add_argument("--list", action="store_true", help=_("show recent entries instead"))
+    p.add_argument("--days", type=int, default=14, help=_("with --list: how many days back"))
     add_history_option(p)
     p.set_defaults(run=run)
 
@@ -78,7 +80,7 @@ def entry_time(args: argparse.Namespace, now: float) -> float:
     today = datetime.fromtimestamp(now).date()
     day = parse_date(args.date, "--date", today=today)
     if day > today:
-        raise ConfigError(f"--date {day} is in the future")
+        raise ConfigError(_("--date {day} is in the future").format(day=day))
     return now if day == today else datetime.combine(day, day_time(PAST_DAY_HOUR)).timestamp()
 
 
@@ -113,12 +115,15 @@ def ask(args: argparse.Namespace, read: Callable[[str], str] = input) -> None:
     and put both in ``args``; ``read`` shows a question and returns the answer (EOFError,
     Ctrl-D, leaves without saving anything)."""
     while True:
-        answer = read(PAIN_QUESTION).strip()
+        answer = read(_(PAIN_QUESTION).format(low=PAIN_MIN, high=PAIN_MAX)).strip()
         if answer.isdigit() and PAIN_MIN <= int(answer) <= PAIN_MAX:
             args.pain = int(answer)
             break
-        print(f"  a whole number from {PAIN_MIN} to {PAIN_MAX}, please", file=sys.stderr)
-    args.note = read(NOTE_QUESTION).strip()
+        print(
+            _("  a whole number from {low} to {high}, please").format(low=PAIN_MIN, high=PAIN_MAX),
+            file=sys.stderr,
+        )
+    args.note = read(_(NOTE_QUESTION)).strip()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -127,21 +132,23 @@ def run(args: argparse.Namespace) -> int:
     if nothing_given(args):
         if not sys.stdin.isatty():
             raise ConfigError(
-                "an empty journal entry: nothing to note",
-                hint=f"give {ENTRY_OPTIONS}; on a terminal, `posture-watch journal` asks",
+                _("an empty journal entry: nothing to note"),
+                hint=_("give {options}; on a terminal, `posture-watch journal` asks").format(
+                    options=ENTRY_OPTIONS
+                ),
             )
         entry_time(args, SYSTEM.wall())  # a bad --date is said before any question
         try:
             ask(args)
         except EOFError:
-            print("\njournal: nothing saved", file=sys.stderr)
+            print("\n" + _("journal: nothing saved"), file=sys.stderr)
             return 1
     entry = entry_from_args(args)
     with HistoryStore.open(history_path(args)) as store:
         store.add_journal(entry)
-    print(f"saved in the pain journal: {format_entry(entry)}")
+    print(_("saved in the pain journal: {entry}").format(entry=format_entry(entry)))
     if entry.warning_signs:
-        print(SEE_A_DOCTOR)
+        print(_(SEE_A_DOCTOR))
     return 0
 
 
@@ -158,9 +165,11 @@ def _list(args: argparse.Namespace) -> int:
         if value
     ]
     if given:
-        raise ConfigError(f"--list shows entries; it cannot be combined with {given[0]}")
+        raise ConfigError(
+            _("--list shows entries; it cannot be combined with {given}").format(given=given[0])
+        )
     if args.days < 1:
-        raise ConfigError(f"--days must be at least 1, got {args.days}")
+        raise ConfigError(_("--days must be at least 1, got {days}").format(days=args.days))
     start = day_start(today() - timedelta(days=args.days - 1))
     path = history_path(args)
     entries = []

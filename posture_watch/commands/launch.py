@@ -31,6 +31,7 @@ from posture_watch.commands.history_cli import history_path
 from posture_watch.commands.monitor_options import setup_request
 from posture_watch.config import settings_path
 from posture_watch.core.stream import Notice
+from posture_watch.core.text import _
 from posture_watch.errors import ConfigError, PostureWatchError
 from posture_watch.monitor import demo_home
 from posture_watch.monitor.instance import AlreadyRunningError, Holder, InstanceLock
@@ -104,7 +105,8 @@ def _in_demo_folder(args: argparse.Namespace, holder: Holder) -> Iterator[tuple[
         folder = demo_home.enter()
     except OSError as exc:
         raise PostureWatchError(
-            f"cannot make the demo's folder: {exc}", hint="check the cache folder"
+            _("cannot make the demo's folder: {exc}").format(exc=exc),
+            hint=_("check the cache folder"),
         ) from exc
     history = history_path(args)  # the demo's own, unless --history names one
     with InstanceLock.for_history(history, holder) as lock:

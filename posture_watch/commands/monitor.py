@@ -50,6 +50,7 @@ from posture_watch.core.prompts import Problem, problem_from_features
 from posture_watch.core.scoring import PostureState
 from posture_watch.core.session import Session, SessionSettings
 from posture_watch.core.stream import ControlAsked, Now, Tick, WorkerLost
+from posture_watch.core.text import _
 from posture_watch.core.worker_events import (
     CameraBusy,
     CameraFree,
@@ -81,8 +82,10 @@ from posture_watch.tray.settings_watch import SettingsWatch, as_run
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("monitor", help="run the posture monitor (tray, or console with --no-tray)")
-    p.add_argument("--no-tray", action="store_true", help="log to the console, no tray icon")
+    p = sub.add_parser(
+        "monitor", help=_("run the posture monitor (tray, or console with --no-tray)")
+    )
+    p.add_argument("--no-tray", action="store_true", help=_("log to the console, no tray icon"))
     add_monitor_options(p)
     p.set_defaults(run=run)
 

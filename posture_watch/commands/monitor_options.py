@@ -12,6 +12,7 @@ from pathlib import Path
 
 from posture_watch.commands.analyze import add_baseline_options
 from posture_watch.commands.history_cli import add_history_option
+from posture_watch.core.text import _
 from posture_watch.monitor.setup import SetupRequest
 
 
@@ -20,44 +21,56 @@ def add_monitor_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--source",
         default=None,
-        help="'auto' (camera 0, else the demo), a camera index, or a video/recording/folder "
-        "(default: the settings file's camera.source)",
+        help=_(
+            "'auto' (camera 0, else the demo), a camera index, or a video/recording/folder "
+            "(default: the settings file's camera.source)"
+        ),
     )
     p.add_argument(
         "--demo",
         action="store_true",
-        help="replay the bundled demo session (about 5 min) in a throw-away folder: your own "
-        "history, calibration and reports are not touched",
+        help=_(
+            "replay the bundled demo session (about 5 min) in a throw-away folder: your own "
+            "history, calibration and reports are not touched"
+        ),
     )
     p.add_argument(
         "--open-report",
         action="store_true",
-        help="at the end of the demo, open its report in the browser (its path is always printed)",
+        help=_(
+            "at the end of the demo, open its report in the browser (its path is always printed)"
+        ),
     )
-    p.add_argument("--config", type=Path, metavar="FILE", help="settings file to use")
+    p.add_argument("--config", type=Path, metavar="FILE", help=_("settings file to use"))
     p.add_argument(
         "--speed",
         type=float,
         default=1.0,
-        help="play a video, folder or recording this many times faster than real time "
-        "(default 1; a camera is always live)",
+        help=_(
+            "play a video, folder or recording this many times faster than real time "
+            "(default 1; a camera is always live)"
+        ),
     )
-    p.add_argument("--seconds", type=float, default=None, help="stop after this session time")
-    p.add_argument("--fps", type=float, default=2.0, help="replay rate of image folders")
+    p.add_argument("--seconds", type=float, default=None, help=_("stop after this session time"))
+    p.add_argument("--fps", type=float, default=2.0, help=_("replay rate of image folders"))
     add_history_option(p)
     p.add_argument(
         "--stable-interval",
         type=float,
         default=None,
-        help="while your posture stays the same, analyse one frame every this many seconds "
-        "(default 2; lower reacts faster, higher saves CPU)",
+        help=_(
+            "while your posture stays the same, analyse one frame every this many seconds "
+            "(default 2; lower reacts faster, higher saves CPU)"
+        ),
     )
     p.add_argument(
         "--confirm-interval",
         type=float,
         default=None,
-        help="while a change of posture is being confirmed, analyse one frame every this "
-        "many seconds (default 0.25)",
+        help=_(
+            "while a change of posture is being confirmed, analyse one frame every this "
+            "many seconds (default 0.25)"
+        ),
     )
     add_baseline_options(p)
 

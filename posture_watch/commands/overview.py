@@ -27,6 +27,7 @@ from posture_watch.clock import SYSTEM, local_timezone
 from posture_watch.commands.control_cli import HISTORY_FILE_NAME
 from posture_watch.core.control_protocol import ControlCommand, ControlRequest
 from posture_watch.core.durations import format_minutes, round_half_up
+from posture_watch.core.text import _
 from posture_watch.core.words import percent
 from posture_watch.errors import EXIT_OK, PostureWatchError, StorageError
 from posture_watch.history.schema import readable_version
@@ -151,7 +152,9 @@ def _open_quietly(history: Path, running: bool) -> HistoryStore:
         raise StorageError(f"{history}: {exc}") from exc
     try:
         if readable_version(conn) == 0:
-            raise HistoryMissingError(f"no history yet in {history} (the file is empty)")
+            raise HistoryMissingError(
+                _("no history yet in {history} (the file is empty)").format(history=history)
+            )
     except BaseException:
         conn.close()
         raise

@@ -12,6 +12,7 @@ from contextlib import closing
 from pathlib import Path
 
 from posture_watch.commands.analyze import add_model_variant
+from posture_watch.core.text import _
 from posture_watch.core.words import plural
 from posture_watch.offline import enforce_offline_in_cli
 from posture_watch.pipeline import landmark_stream
@@ -23,12 +24,12 @@ from posture_watch.worker.frames import model_for, need_model, opener, pixels
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("record", help="write the landmarks of a source to a .jsonl recording")
-    p.add_argument("source", metavar="SOURCE", help="camera index, video, image or folder")
+    p = sub.add_parser("record", help=_("write the landmarks of a source to a .jsonl recording"))
+    p.add_argument("source", metavar="SOURCE", help=_("camera index, video, image or folder"))
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.jsonl")
-    p.add_argument("--fps", type=float, default=2.0, help="replay rate of image folders")
-    p.add_argument("--seconds", type=float, default=None, help="stop after this long")
-    p.add_argument("--model", type=Path, metavar="FILE", help="pose model file (.task)")
+    p.add_argument("--fps", type=float, default=2.0, help=_("replay rate of image folders"))
+    p.add_argument("--seconds", type=float, default=None, help=_("stop after this long"))
+    p.add_argument("--model", type=Path, metavar="FILE", help=_("pose model file (.task)"))
     add_model_variant(p)
     p.set_defaults(run=run)
 

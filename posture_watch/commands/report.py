@@ -21,6 +21,7 @@ from posture_watch.clock import SYSTEM, local_timezone
 from posture_watch.commands import history_cli
 from posture_watch.config import load_config
 from posture_watch.core.report_builder import day_report, week_report
+from posture_watch.core.text import _
 from posture_watch.desktop.open_file import OpenerFailed, open_in_default_app
 from posture_watch.errors import ConfigError
 from posture_watch.report.files import report_path, write_page
@@ -36,20 +37,22 @@ OPEN_WAIT = 2.0
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("report", help="summarise a day (or a week) of posture history")
+    p = sub.add_parser("report", help=_("summarise a day (or a week) of posture history"))
     p.add_argument(
         "--date",
         default="today",
         metavar="today|yesterday|YYYY-MM-DD",
-        help="the local day to report on (with --week: the week's last day)",
+        help=_("the local day to report on (with --week: the week's last day)"),
     )
-    p.add_argument("--week", action="store_true", help="the 7 days ending with --date")
-    p.add_argument("--html", type=Path, metavar="FILE", help="also write the report as HTML")
+    p.add_argument("--week", action="store_true", help=_("the 7 days ending with --date"))
+    p.add_argument("--html", type=Path, metavar="FILE", help=_("also write the report as HTML"))
     p.add_argument(
         "--open",
         action="store_true",
-        help="open the HTML report with the default app (kept in the data folder "
-        "unless --html is given)",
+        help=_(
+            "open the HTML report with the default app (kept in the data folder "
+            "unless --html is given)"
+        ),
     )
     history_cli.add_history_option(p)
     p.set_defaults(run=run)
@@ -66,7 +69,9 @@ def parse_day(text: str, today: date) -> date:
             return date.fromisoformat(text)
     except ValueError:
         pass
-    raise ConfigError(f"--date {text!r}: expected today, yesterday or a date like 2025-05-12")
+    raise ConfigError(
+        _("--date {text!r}: expected today, yesterday or a date like 2025-05-12").format(text=text)
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         history = (load_week if args.week else load_day)(history_file, day, tz)
     except NoHistoryError as exc:
-        print(f"posture-watch: {exc.one_line()}")
+        print(_("posture-watch: {one_line}").format(one_line=exc.one_line()))
         return 0
     if args.week:
         week = week_report(history, day, tz, sit_max)
@@ -94,19 +99,23 @@ def run(args: argparse.Namespace) -> int:
 
     page = render_week_html(week) if args.week else render_day_html(report, history, sit_max)
     write_page(out, page)
-    print(f"HTML report: {out}")
+    print(_("HTML report: {out}").format(out=out))
     if args.open:
         try:
             open_in_default_app(out, wait=OPEN_WAIT)
         except FileNotFoundError as exc:
             print(
-                f"posture-watch: cannot open the report ({exc.filename} not found); "
-                f"open {out} yourself",
+                _(
+                    "posture-watch: cannot open the report ({filename} not "
+                    "found); open {out} yourself"
+                ).format(filename=exc.filename, out=out),
                 file=sys.stderr,
             )
         except OpenerFailed as exc:
             print(
-                f"posture-watch: could not open the report: {exc.why}; open {out} yourself",
+                _("posture-watch: could not open the report: {why}; open {out} yourself").format(
+                    why=exc.why, out=out
+                ),
                 file=sys.stderr,
             )
     return 0

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from posture_watch.config import ensure_config_file, load_config, settings_path
 from posture_watch.core.settings_schema import to_toml
+from posture_watch.core.text import _
 from posture_watch.errors import ConfigError
 
 
@@ -25,8 +26,8 @@ def add_parser(
     :func:`run`."""
     parser = subparsers.add_parser(
         "settings",
-        help="show the effective settings, or locate or check the settings file",
-        description="Without an option: print the effective settings as TOML.",
+        help=_("show the effective settings, or locate or check the settings file"),
+        description=_("Without an option: print the effective settings as TOML."),
     )
     parser.set_defaults(run=run)
     which = parser.add_mutually_exclusive_group()
@@ -34,23 +35,26 @@ def add_parser(
         "--path",
         dest="show_path",
         action="store_true",
-        help="print the settings file's path (creating it with the defaults if missing)",
+        help=_("print the settings file's path (creating it with the defaults if missing)"),
     )
     which.add_argument(
-        "--check", action="store_true", help="validate the settings file; print 'ok PATH'"
+        "--check", action="store_true", help=_("validate the settings file; print 'ok PATH'")
     )
     which.add_argument(
         "--edit",
         action="store_true",
-        help="change the settings in the preferences window (a running monitor follows "
-        "them at once)",
+        help=_(
+            "change the settings in the preferences window (a running monitor follows them at once)"
+        ),
     )
     parser.add_argument(
         "--config",
         type=Path,
         metavar="FILE",
-        help="show, locate, check or edit this settings file instead of your settings.toml "
-        "(the file other commands take with --config)",
+        help=_(
+            "show, locate, check or edit this settings file instead of your settings.toml "
+            "(the file other commands take with --config)"
+        ),
     )
     return parser
 
@@ -63,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     named = args.config is not None
     path = args.config if named else settings_path()
     if named and not path.is_file():
-        raise ConfigError(f"{path}: no such settings file")
+        raise ConfigError(_("{path}: no such settings file").format(path=path))
     if args.show_path:
         if not named:
             ensure_config_file(path)
@@ -75,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.check:
         load_config(path, create=False)
         missing = "" if path.exists() else " (no file yet: the defaults apply)"
-        print(f"ok {path}{missing}")
+        print(_("ok {path}{missing}").format(path=path, missing=missing))
     else:
         config = load_config(path)
         sys.stdout.write(to_toml(config, header=f"effective settings from {path}"))

@@ -32,6 +32,7 @@ from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
 from posture_watch.core.status import TrayState
 from posture_watch.core.stream import Notice, StopAsked
+from posture_watch.core.text import _
 from posture_watch.core.worker_events import SetLocked
 from posture_watch.desktop.do_not_disturb import DisturbWatch
 from posture_watch.desktop.icons import draw_icon
@@ -73,7 +74,10 @@ def _save_journal(path: Path, entry: object) -> bool:
         with HistoryStore.open(path) as store:
             store.add_journal(entry)  # type: ignore[arg-type]
     except PostureWatchError as exc:
-        print(f"posture-watch: journal not saved: {exc.one_line()}", file=sys.stderr)
+        print(
+            _("posture-watch: journal not saved: {one_line}").format(one_line=exc.one_line()),
+            file=sys.stderr,
+        )
         return False
     return True
 
@@ -85,7 +89,7 @@ def _open_history(path: Path, started: float, notifier: Notifier) -> HistorySink
 
     def told(title: str) -> Callable[[str], None]:
         def tell(line: str) -> None:
-            print(f"posture-watch: {line}", file=sys.stderr, flush=True)
+            print(_("posture-watch: {line}").format(line=line), file=sys.stderr, flush=True)
             notifier.notify(title, line)
 
         return tell
@@ -148,9 +152,9 @@ CALIBRATE_HINT = Notice(
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("tray", help="run the posture monitor with a tray icon (the main job)")
+    p = sub.add_parser("tray", help=_("run the posture monitor with a tray icon (the main job)"))
     add_monitor_options(p)
-    p.add_argument("--events", type=Path, metavar="FILE", help="the event log (JSON lines)")
+    p.add_argument("--events", type=Path, metavar="FILE", help=_("the event log (JSON lines)"))
     p.set_defaults(run=run)
 
 
@@ -271,8 +275,13 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
         signal.signal(sig, on_signal)
     for number in early_stops():  # a SIGTERM while starting stops as one now would
         on_signal(number, None)
-    calibrated = "calibrated" if setup.baseline.calibrated else "uncalibrated"
-    print(f"monitoring {setup.spec} ({calibrated}) with a tray icon", flush=True)
+    calibrated = _("calibrated") if setup.baseline.calibrated else _("uncalibrated")
+    print(
+        _("monitoring {spec} ({calibrated}) with a tray icon").format(
+            spec=setup.spec, calibrated=calibrated
+        ),
+        flush=True,
+    )
 
     def start() -> None:
         worker.start()
@@ -304,7 +313,12 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
         try:
             server.start()
         except PostureWatchError as exc:  # the monitor still works without it
-            print(f"posture-watch: control commands unavailable: {exc.one_line()}", flush=True)
+            print(
+                _("posture-watch: control commands unavailable: {one_line}").format(
+                    one_line=exc.one_line()
+                ),
+                flush=True,
+            )
         icon.run(start)
     finally:
         session.close()
@@ -319,8 +333,15 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
         journal.close()
     counts = loop.counts()  # one snapshot, safe even if the worker has not ended yet
     if not setup.demo:  # the demo says what happened instead (commands/demo.py)
-        print(f"stopped: {counts.analysed} frames analysed of {counts.seen} read", flush=True)
+        print(
+            _("stopped: {analysed} frames analysed of {seen} read").format(
+                analysed=counts.analysed, seen=counts.seen
+            ),
+            flush=True,
+        )
     if controller.finished.is_set() and controller.exit_code:  # its results are final
-        print(f"posture-watch: {controller.error}", file=sys.stderr, flush=True)
+        print(
+            _("posture-watch: {error}").format(error=controller.error), file=sys.stderr, flush=True
+        )
         return controller.exit_code
     return SIGNAL_EXIT.get(signal.Signals(received[0]), 0) if received else 0

@@ -42,6 +42,7 @@ from posture_watch.commands.uninstall_places import (
     remove_desktop_files,
     remove_tree,
 )
+from posture_watch.core.text import _
 from posture_watch.core.words import plural
 from posture_watch.desktop.autostart import launcher_path
 from posture_watch.desktop.desktop_files import MIME_CACHE
@@ -58,17 +59,17 @@ class StillRunningError(PostureWatchError):
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register ``uninstall``."""
-    description = "Remove everything posture-watch wrote, listing each path."
+    description = _("Remove everything posture-watch wrote, listing each path.")
     p = sub.add_parser(
-        "uninstall", help="remove everything posture-watch wrote", description=description
+        "uninstall", help=_("remove everything posture-watch wrote"), description=description
     )
     p.add_argument(
         "--keep-data",
         action="store_true",
-        help="keep your history, event log, reports, settings, calibration profiles and logs",
+        help=_("keep your history, event log, reports, settings, calibration profiles and logs"),
     )
-    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    p.add_argument("--dry-run", action="store_true", help="only list what would be removed")
+    p.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
+    p.add_argument("--dry-run", action="store_true", help=_("only list what would be removed"))
     p.set_defaults(run=run)
 
 
@@ -80,25 +81,25 @@ def run(args: argparse.Namespace) -> int:
     there = [p for p in going if present(p)]
     if args.dry_run:
         for monitor in running:
-            print(f"would ask {monitor.describe()} to quit first")
+            print(_("would ask {describe} to quit first").format(describe=monitor.describe()))
         _say(f"would remove {line}" for line in _summary(there))
         _say(_kept(staying))
         print(program_line())
         return EXIT_OK
     if not there and not running:
-        print("nothing to remove: posture-watch has no files here")
+        print(_("nothing to remove: posture-watch has no files here"))
         _say(_kept(staying))
         print(program_line())
         return EXIT_OK
     if not args.yes and not _confirm(there, staying, running):
-        print("nothing removed")
+        print(_("nothing removed"))
         return EXIT_OK
     _stop(running)
     outcome = _remove(going)
     _say(outcome.removed.lines() or ["nothing to remove"])
     _say(_kept(staying))
     for problem in outcome.problems:
-        print(f"posture-watch: {problem}", file=sys.stderr)
+        print(_("posture-watch: {problem}").format(problem=problem), file=sys.stderr)
     print(program_line())
     return EXIT_NOT_ALL_REMOVED if outcome.problems else EXIT_OK
 
@@ -138,15 +139,19 @@ def _confirm(there: list[Place], staying: list[Place], running: list[RunningMoni
     """List what goes and ask, on a terminal; refuse elsewhere, where no one can answer."""
     if not sys.stdin.isatty():
         raise ConfigError(
-            "uninstall needs a confirmation",
-            hint="add --yes to remove without asking, or --dry-run to see the list",
+            _("uninstall needs a confirmation"),
+            hint=_("add --yes to remove without asking, or --dry-run to see the list"),
         )
     for monitor in running:
-        print(f"{monitor.describe()} is running: it will be asked to quit first")
-    print("posture-watch uninstall removes:")
+        print(
+            _("{describe} is running: it will be asked to quit first").format(
+                describe=monitor.describe()
+            )
+        )
+    print(_("posture-watch uninstall removes:"))
     print("\n".join(f"  {line}" for line in _summary(there)))
     if staying:
-        print("and keeps your data (--keep-data):")
+        print(_("and keeps your data (--keep-data):"))
         print("\n".join(f"  {line}" for line in _kept(staying)))
     try:
         answer = input("remove all of this? [y/N] ")
@@ -161,16 +166,24 @@ def _stop(running: list[RunningMonitor]) -> None:
     for monitor in running:
         if not ask_to_quit(monitor):
             raise StillRunningError(
-                f"{monitor.describe()} is running and does not answer on its control "
-                "socket; nothing was removed",
-                hint=f"{monitor.how_to_stop()}, then run `posture-watch uninstall` again",
+                _(
+                    "{describe} is running and does not answer on its control "
+                    "socket; nothing was removed"
+                ).format(describe=monitor.describe()),
+                hint=_("{how_to_stop}, then run `posture-watch uninstall` again").format(
+                    how_to_stop=monitor.how_to_stop()
+                ),
             )
-        print(f"asked {monitor.describe()} to quit", flush=True)
+        print(_("asked {describe} to quit").format(describe=monitor.describe()), flush=True)
     left = wait_until_gone(running)
     if left:
         raise StillRunningError(
-            f"{left[0].describe()} is still running; nothing was removed",
-            hint=f"{left[0].how_to_stop()}, then run `posture-watch uninstall` again",
+            _("{describe} is still running; nothing was removed").format(
+                describe=left[0].describe()
+            ),
+            hint=_("{how_to_stop}, then run `posture-watch uninstall` again").format(
+                how_to_stop=left[0].how_to_stop()
+            ),
         )
 
 

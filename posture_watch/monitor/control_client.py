@@ -24,6 +24,7 @@ from posture_watch.core.control_protocol import (
     ProtocolError,
     encode_line,
 )
+from posture_watch.core.text import _
 from posture_watch.monitor.control_socket import (
     ControlError,
     NoAnswerError,
@@ -56,23 +57,31 @@ def send_request(
         try:
             info = os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
         except FileNotFoundError:
-            raise NotRunningError(f"{folder / name} does not exist") from None
+            raise NotRunningError(_("{path} does not exist").format(path=folder / name)) from None
         if not stat.S_ISSOCK(info.st_mode):
-            raise ControlError(f"{folder / name}: is not a socket; refusing to use it")
+            raise ControlError(
+                _("{path}: is not a socket; refusing to use it").format(path=folder / name)
+            )
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(timeout)
             try:
                 sock.connect(socket_address(folder_fd, folder, name))
             except (ConnectionRefusedError, FileNotFoundError):
-                raise NotRunningError(f"{folder / name}: no one answers (stale)") from None
+                raise NotRunningError(
+                    _("{path}: no one answers (stale)").format(path=folder / name)
+                ) from None
             except (TimeoutError, BlockingIOError):
                 raise NoAnswerError(
-                    f"the running posture-watch did not accept within {timeout:g} s"
+                    _("the running posture-watch did not accept within {timeout:g} s").format(
+                        timeout=timeout
+                    )
                 ) from None
             uid = peer_uid(sock)
             if uid != os.getuid():
                 raise ControlError(
-                    f"{folder / name}: answered by uid {uid}, not by you (uid {os.getuid()})"
+                    _("{path}: answered by uid {uid}, not by you (uid {your_uid})").format(
+                        path=folder / name, uid=uid, your_uid=os.getuid()
+                    )
                 )
             return _exchange(sock, request, timeout)
     finally:
@@ -86,18 +95,24 @@ def _exchange(sock: socket.socket, request: ControlRequest, timeout: float) -> C
         line = read_line(sock, 64 * 1024)
     except TimeoutError:
         raise NoAnswerError(
-            f"the running posture-watch did not answer within {timeout:g} s"
+            _("the running posture-watch did not answer within {timeout:g} s").format(
+                timeout=timeout
+            )
         ) from None
     except (ConnectionResetError, BrokenPipeError):
         line = b""
     except ProtocolError as exc:
-        raise NoAnswerError(f"the running posture-watch sent a bad reply: {exc}") from None
+        raise NoAnswerError(
+            _("the running posture-watch sent a bad reply: {exc}").format(exc=exc)
+        ) from None
     if not line:
-        raise NoAnswerError("the running posture-watch closed the connection without a reply")
+        raise NoAnswerError(_("the running posture-watch closed the connection without a reply"))
     try:
         return ControlReply.from_json(json.loads(line))
     except (ValueError, ProtocolError) as exc:
-        raise NoAnswerError(f"the running posture-watch sent a bad reply: {exc}") from None
+        raise NoAnswerError(
+            _("the running posture-watch sent a bad reply: {exc}").format(exc=exc)
+        ) from None
 
 
 __all__ = ["CLIENT_TIMEOUT", "send_request"]

@@ -49,6 +49,7 @@ from posture_watch.core.control_protocol import (
     one_line,
     parse_request,
 )
+from posture_watch.core.text import _
 from posture_watch.monitor.control_socket import (
     ControlError,
     ControlSocketBusyError,
@@ -111,7 +112,7 @@ def relay(post: Callable[[object], None], timeout: float = RELAY_TIMEOUT) -> Con
 
 
 def _say_on_stderr(line: str) -> None:
-    print(f"posture-watch: {line}", file=sys.stderr, flush=True)
+    print(_("posture-watch: {line}").format(line=line), file=sys.stderr, flush=True)
 
 
 class ControlServer:
@@ -229,8 +230,10 @@ class ControlServer:
         except OSError as exc:
             sock.close()
             raise ControlError(
-                f"{self.path}: cannot listen: {exc.strerror or exc}",
-                hint="check that the runtime folder is yours and writable",
+                _("{path}: cannot listen: {reason}").format(
+                    path=self.path, reason=exc.strerror or exc
+                ),
+                hint=_("check that the runtime folder is yours and writable"),
             ) from None
         return sock
 
@@ -241,7 +244,8 @@ class ControlServer:
         if not stat.S_ISSOCK(info.st_mode) or info.st_uid != os.getuid():
             what = "is not a socket" if not stat.S_ISSOCK(info.st_mode) else "is not yours"
             raise ControlError(
-                f"{self.path}: {what}; refusing to replace it", hint="remove it, then start again"
+                _("{path}: {what}; refusing to replace it").format(path=self.path, what=what),
+                hint=_("remove it, then start again"),
             )
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
             probe.settimeout(0.5)
@@ -255,8 +259,8 @@ class ControlServer:
             except (TimeoutError, BlockingIOError):
                 pass  # a live server with a full queue
         raise ControlSocketBusyError(
-            f"another posture-watch already answers on {self.path}",
-            hint="use `posture-watch status`, or stop it first",
+            _("another posture-watch already answers on {path}").format(path=self.path),
+            hint=_("use `posture-watch status`, or stop it first"),
         )
 
     def _release(self) -> None:

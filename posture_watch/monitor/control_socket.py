@@ -30,6 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from posture_watch.core.control_protocol import ProtocolError
+from posture_watch.core.text import _
 from posture_watch.errors import PostureWatchError
 from posture_watch.monitor.private_folder import (
     FOLDER,
@@ -87,15 +88,23 @@ def open_folder(*, create: bool) -> int:
         fd = open_runtime_folder(create=create)
     except FileNotFoundError as exc:
         if create:
-            raise ControlError(f"{folder}: cannot create: {exc.strerror or exc}") from None
-        raise NotRunningError(f"{folder} does not exist") from None
+            raise ControlError(
+                _("{folder}: cannot create: {reason}").format(
+                    folder=folder, reason=exc.strerror or exc
+                )
+            ) from None
+        raise NotRunningError(_("{folder} does not exist").format(folder=folder)) from None
     except UnsafeFolderError as exc:
         raise ControlError(
-            f"{exc.path}: {exc.problem}; refusing to use it as the monitor's control socket",
+            _("{path}: {problem}; refusing to use it as the monitor's control socket").format(
+                path=exc.path, problem=exc.problem
+            ),
             hint=exc.hint,
         ) from None
     except OSError as exc:
-        raise ControlError(f"{folder}: cannot open: {exc.strerror or exc}") from None
+        raise ControlError(
+            _("{folder}: cannot open: {reason}").format(folder=folder, reason=exc.strerror or exc)
+        ) from None
     if create:
         with contextlib.suppress(OSError):
             os.fchmod(fd, 0o700)

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from posture_watch.core.text import _
 from posture_watch.errors import PostureWatchError
 from posture_watch.history.disk import (
     FileIdentity,
@@ -408,13 +409,17 @@ def _kind(mode: int) -> str:
 
 def _unsafe(path: Path, problem: str) -> LockFileError:
     return LockFileError(
-        f"{path}: {problem}; refusing to use it as the monitor's lock file",
-        hint="remove it (someone else may have planted it), then start again",
+        _("{path}: {problem}; refusing to use it as the monitor's lock file").format(
+            path=path, problem=problem
+        ),
+        hint=_("remove it (someone else may have planted it), then start again"),
     )
 
 
 def _cannot_create(path: Path, exc: OSError) -> LockFileError:
     return LockFileError(
-        f"{path}: cannot create the monitor's lock file: {exc.strerror or exc}",
-        hint="check that the folder exists and that you may write to it",
+        _("{path}: cannot create the monitor's lock file: {reason}").format(
+            path=path, reason=exc.strerror or exc
+        ),
+        hint=_("check that the folder exists and that you may write to it"),
     )

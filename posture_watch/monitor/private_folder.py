@@ -19,6 +19,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from posture_watch import paths
+from posture_watch.core.text import _
 from posture_watch.errors import PostureWatchError
 
 #: Our folder inside the runtime folder.
@@ -35,7 +36,7 @@ class UnsafeFolderError(PostureWatchError):
         self.path, self.problem = path, problem
         super().__init__(
             f"{path}: {problem}",
-            hint="remove it (someone else may have planted it), then start again",
+            hint=_("remove it (someone else may have planted it), then start again"),
         )
 
 

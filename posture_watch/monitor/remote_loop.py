@@ -32,6 +32,7 @@ from pathlib import Path
 from posture_watch.clock import Clock
 from posture_watch.core.analyzer import PostureAnalyzer
 from posture_watch.core.supervision import Supervisor
+from posture_watch.core.text import _
 from posture_watch.core.worker_events import (
     CameraUnavailable,
     Command,
@@ -254,7 +255,7 @@ class RemoteLoop:
         if isinstance(reply, m.Failed):
             raise_error(reply.error)
         if not isinstance(reply, m.LoopStarted):
-            raise WorkerError(f"the camera worker said {type(reply).__name__}")
+            raise WorkerError(_("the camera worker said {kind}").format(kind=type(reply).__name__))
         return reply.started
 
     def _end(self, reason: str) -> None:

@@ -21,6 +21,7 @@ from posture_watch.config import AppConfig, load_config
 from posture_watch.core.analyzer import PostureAnalyzer
 from posture_watch.core.sampling import AdaptiveSampler
 from posture_watch.core.scoring import Baseline
+from posture_watch.core.text import _
 from posture_watch.errors import CameraError, ConfigError, ModelError, SourceError
 from posture_watch.model import locate_model
 from posture_watch.monitor.loop import CRASH_LIMIT, MonitorLoop
@@ -214,13 +215,21 @@ def _with_cli_overrides(config: AppConfig, request: SetupRequest) -> AppConfig:
         sampling = replace(sampling, confirm_interval=request.confirm_interval)
     for name in ("stable_interval", "confirm_interval"):
         if not getattr(sampling, name) > 0:
-            raise ConfigError(f"--{name.replace('_', '-')} must be positive")
+            raise ConfigError(
+                _("--{option} must be positive").format(option=name.replace("_", "-"))
+            )
     if sampling.confirm_interval > sampling.stable_interval:  # else AdaptiveSampler refuses
         raise ConfigError(
-            f"the confirm interval ({sampling.confirm_interval!r} s) must not exceed the "
-            f"stable interval ({sampling.stable_interval!r} s)",
-            hint="give --stable-interval and --confirm-interval together, or change [sampling]"
-            " in the settings file",
+            _(
+                "the confirm interval ({confirm_interval!r} s) must not "
+                "exceed the stable interval ({stable_interval!r} s)"
+            ).format(
+                confirm_interval=sampling.confirm_interval, stable_interval=sampling.stable_interval
+            ),
+            hint=_(
+                "give --stable-interval and --confirm-interval together, or change [sampling]"
+                " in the settings file"
+            ),
         )
     return replace(config, sampling=sampling)
 
@@ -235,7 +244,7 @@ def prepare(request: SetupRequest) -> MonitorSetup:
     creates the commented settings file when it is missing, for the person to edit.
     """
     if not request.speed > 0:
-        raise ConfigError(f"--speed must be positive, got {request.speed!r}")
+        raise ConfigError(_("--speed must be positive, got {speed!r}").format(speed=request.speed))
     config = _with_cli_overrides(load_config(request.config_file, create=False), request)
     spec = request.source or config.camera.source
     worker, opener, located = _worker_for(spec, request)
