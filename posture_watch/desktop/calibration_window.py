@@ -56,6 +56,7 @@ from posture_watch.core.calibration import (
     low_reference_warning,
 )
 from posture_watch.core.scoring import Baseline
+from posture_watch.core.text import N_, _, pgettext
 from posture_watch.desktop.calibration_process import (
     CalibrationOutcome,
     CalibrationResult,
@@ -66,11 +67,13 @@ from posture_watch.desktop.lifeline import add_parent_option
 from posture_watch.desktop.theme import apply_theme
 from posture_watch.errors import CalibrationError, PostureWatchError
 
-INSTRUCTION = "Sit upright, look at your screen."
+#: The words at module level are marked only (the language is chosen after import):
+#: ``_()`` translates them where shown.
+INSTRUCTION = N_("Sit upright, look at your screen.")
 #: The button that keeps a reference refused only because it looks slouched.
-USE_LOW = "I'm sitting upright — use it"
+USE_LOW = N_("I'm sitting upright — use it")
 #: Under that refusal: when the button is the right answer.
-LOW_EXPLAINED = (
+LOW_EXPLAINED = N_(
     "If you are sitting upright and your camera sits high above the screen, "
     "you can use this one anyway."
 )
@@ -97,7 +100,9 @@ class Phase(StrEnum):
 
 def save_label(profile: str, exists: bool) -> str:
     """The Save button's text: it says when it replaces a profile other commands use."""
-    return f"Replace '{profile}'" if exists else f"Save as '{profile}'"
+    if exists:
+        return pgettext("button", "Replace '{name}'").format(name=profile)
+    return pgettext("button", "Save as '{name}'").format(name=profile)
 
 
 def result_text(baseline: Baseline) -> str:
@@ -105,26 +110,26 @@ def result_text(baseline: Baseline) -> str:
     reference kept below the usual range says so (no ratios, frame counts or limits:
     those are in ``posture-watch calibrate``'s output and the profile file)."""
     if low_reference_warning(baseline) is not None:
-        return (
+        return _(
             "Your head sits lower than most people's when they sit upright. You said you "
             "sit upright, so posture nudges will be measured from here.\nSave it?"
         )
-    return "Your head sits where an upright head should.\nSave it?"
+    return _("Your head sits where an upright head should.\nSave it?")
 
 
 #: The refusals' reasons (``calibration refused: ...`` from the core) in plain words.
 PLAIN_REFUSALS = (
-    ("no person found", "No one was seen. Sit in front of the camera, face it, and make "
-     "sure the room is lit."),
-    ("not frontal", "The camera sees you from the side. Place it in front of you and look "
-     "at your screen."),
-    ("too few usable frames", "You were not seen for long enough. Sit facing the camera, "
-     "shoulders in view, for the whole count."),
-    ("cover only", "You were not seen for long enough. Sit facing the camera, shoulders in "
-     "view, for the whole count."),
-    ("too much movement", "You moved too much. Sit still and upright for the whole count."),
-    ("you look slouched", "Your head sits lower than an upright head usually does. Sit up "
-     "straight, shoulders back, look at your screen, and try again."),
+    ("no person found", N_("No one was seen. Sit in front of the camera, face it, and make "
+     "sure the room is lit.")),
+    ("not frontal", N_("The camera sees you from the side. Place it in front of you and look "
+     "at your screen.")),
+    ("too few usable frames", N_("You were not seen for long enough. Sit facing the camera, "
+     "shoulders in view, for the whole count.")),
+    ("cover only", N_("You were not seen for long enough. Sit facing the camera, shoulders in "
+     "view, for the whole count.")),
+    ("too much movement", N_("You moved too much. Sit still and upright for the whole count.")),
+    ("you look slouched", N_("Your head sits lower than an upright head usually does. Sit up "
+     "straight, shoulders back, look at your screen, and try again.")),
 )  # fmt: skip
 
 
@@ -132,14 +137,15 @@ def plain_refusal(reason: str) -> str:
     """Why the calibration was refused, in plain words (other errors, such as a camera
     that cannot be opened, are already one plain line and are shown as they are)."""
     for key, text in PLAIN_REFUSALS:
-        if key in reason:
-            return text
+        if key in reason:  # the core's English key words (not shown)
+            return _(text)
     return reason[:1].upper() + reason[1:]
 
 
 def countdown_text(seconds_left: float) -> str:
     """``Sit upright, look at your screen. Starting in 3…``."""
-    return f"{INSTRUCTION}\nStarting in {max(1, math.ceil(seconds_left))}…"
+    starting = _("Starting in {seconds}…").format(seconds=max(1, math.ceil(seconds_left)))
+    return f"{_(INSTRUCTION)}\n{starting}"
 
 
 def new_profile_name(existing: Callable[[str], bool]) -> str:
@@ -221,7 +227,9 @@ class Sampler:
         except PostureWatchError as exc:
             outcome = Outcome(None, exc.one_line())
         except Exception as exc:  # the window shows it: a crash is never silent
-            outcome = Outcome(None, f"calibration failed: {type(exc).__name__}: {exc}")
+            outcome = Outcome(
+                None, _("calibration failed: {error}").format(error=f"{type(exc).__name__}: {exc}")
+            )
         if outcome is not None:
             self.inbox.put(outcome)
 
@@ -252,7 +260,7 @@ class Sampler:
         if frames is None:
             return None
         if not frames:
-            raise CalibrationError("calibration refused: the source gave no frames")
+            raise CalibrationError(_("calibration refused: the source gave no frames"))
         return Outcome(session.reference(frames, guided=True))
 
     def _show(self, image: np.ndarray | None) -> None:
@@ -315,15 +323,17 @@ class CalibrationWindow:
         try:
             self.root = tk.Tk(className="posture-watch")
         except tk.TclError as exc:
-            raise PostureWatchError(f"cannot open the calibration window: {exc}") from exc
+            raise PostureWatchError(
+                _("cannot open the calibration window: {error}").format(error=exc)
+            ) from exc
         readable_colours(self.root)
         self.theme = apply_theme(self.root)
-        self.root.title("posture-watch: Calibrate")
+        self.root.title(_("posture-watch: Calibrate"))
         self.root.resizable(False, False)
         self._pad = self.theme.px(2 * PAD)  # the window's margin
         body = tk.Frame(self.root, padx=self._pad, pady=self._pad)
         body.pack(fill="both", expand=True)
-        tk.Label(body, text="Calibrate your upright posture", font="PWHeading").pack(anchor="w")
+        tk.Label(body, text=_("Calibrate your upright posture"), font="PWHeading").pack(anchor="w")
         self._message = tk.Label(
             body, wraplength=self.theme.px(WRAP), justify="left", anchor="nw", height=MESSAGE_LINES
         )
@@ -338,7 +348,7 @@ class CalibrationWindow:
         self._naming = tk.Frame(body)
         self._name = tk.StringVar(value="")
         self._name.trace_add("write", lambda *_: self._name_changed())
-        tk.Label(self._naming, text="Name:").pack(side="left")
+        tk.Label(self._naming, text=_("Name:")).pack(side="left")
         self._entry = ttk.Entry(self._naming, textvariable=self._name, width=20, font="PWBody")
         self._entry.pack(side="left", padx=(4, 0))
         self._buttons = tk.Frame(body)
@@ -391,9 +401,9 @@ class CalibrationWindow:
         self._naming.pack(fill="x", pady=(PAD, 0), before=self._buttons)
         self._set_buttons(
             (save_label(self.profile, True), lambda: None),
-            ("Save as new profile…", lambda: None),
-            ("Try again", lambda: None),
-            ("Cancel", lambda: None),
+            (pgettext("button", "Save as new profile…"), lambda: None),
+            (pgettext("button", "Try again"), lambda: None),
+            (pgettext("button", "Cancel"), lambda: None),
         )
         self.root.update_idletasks()
         width, height = self.root.winfo_reqwidth(), self.root.winfo_reqheight()
@@ -413,8 +423,8 @@ class CalibrationWindow:
             self.source_spec, self.fps, self.model, self.seconds, self.profile, self.allow_own
         )
         self._sampler.start()
-        self._enter(Phase.STARTING, f"{INSTRUCTION}\nStarting the camera…")
-        self._set_buttons(("Cancel", self.cancel))
+        self._enter(Phase.STARTING, "\n".join([_(INSTRUCTION), _("Starting the camera…")]))
+        self._set_buttons((pgettext("button", "Cancel"), self.cancel))
 
     def _tick(self) -> None:
         sampler = self._sampler
@@ -424,7 +434,10 @@ class CalibrationWindow:
         if self._phase is Phase.COUNTDOWN:
             left = self.countdown - (self._clock.monotonic() - self._phase_since)
             if left <= 0:
-                self._enter(Phase.SAMPLING, f"Hold still for {self.seconds:g} seconds…")
+                self._enter(
+                    Phase.SAMPLING,
+                    _("Hold still for {seconds} seconds…").format(seconds=f"{self.seconds:g}"),
+                )
                 if sampler is not None:
                     sampler.begin()
             else:
@@ -454,14 +467,17 @@ class CalibrationWindow:
             low = outcome.low
             if low is None:
                 self._enter(Phase.REFUSED, plain_refusal(outcome.reason))
-                self._set_buttons(("Try again", self._start), ("Cancel", self.cancel))
+                self._set_buttons(
+                    (pgettext("button", "Try again"), self._start),
+                    (pgettext("button", "Cancel"), self.cancel),
+                )
                 return
             self._progress.configure(value=1.0)  # sampled to the end, judged slouched
-            self._enter(Phase.REFUSED, f"{plain_refusal(outcome.reason)}\n{LOW_EXPLAINED}")
+            self._enter(Phase.REFUSED, f"{plain_refusal(outcome.reason)}\n{_(LOW_EXPLAINED)}")
             self._set_buttons(
-                ("Try again", self._start),
-                (USE_LOW, lambda: self._use_low(low)),
-                ("Cancel", self.cancel),
+                (pgettext("button", "Try again"), self._start),
+                (_(USE_LOW), lambda: self._use_low(low)),
+                (pgettext("button", "Cancel"), self.cancel),
             )
             return
         self._baseline = outcome.baseline
@@ -470,9 +486,9 @@ class CalibrationWindow:
         exists = self._profile_path(self.profile).exists()
         self._set_buttons(
             (save_label(self.profile, exists), lambda: self.save(self.profile)),
-            ("Save as new profile…", self._ask_name),
-            ("Try again", self._start),
-            ("Cancel", self.cancel),
+            (pgettext("button", "Save as new profile…"), self._ask_name),
+            (pgettext("button", "Try again"), self._start),
+            (pgettext("button", "Cancel"), self.cancel),
         )
 
     def _use_low(self, low: Baseline) -> None:
@@ -484,8 +500,10 @@ class CalibrationWindow:
         if self._baseline is None:
             return
         self._naming.pack(fill="x", pady=(PAD, 0), before=self._buttons)
-        self._enter(Phase.NAMING, "Name it (letters, digits, '.', '_' and '-').")
-        self._set_buttons(("Save", self._save_named), ("Back", self._back))
+        self._enter(Phase.NAMING, _("Name it (letters, digits, '.', '_' and '-')."))
+        self._set_buttons(
+            (pgettext("button", "Save"), self._save_named), (pgettext("button", "Back"), self._back)
+        )
         self._name.set(new_profile_name(lambda n: self._profile_path(n).exists()))
         self._entry.focus_set()
         self._entry.icursor("end")
@@ -506,7 +524,7 @@ class CalibrationWindow:
         try:
             label = save_label(name, self._profile_path(name).exists())
         except CalibrationError:
-            button.configure(text="Save", state="disabled")
+            button.configure(text=pgettext("button", "Save"), state="disabled")
         else:
             button.configure(text=label, state="normal")
 
@@ -547,7 +565,10 @@ class CalibrationWindow:
             save_reference(baseline, path, self.source_spec)
         except PostureWatchError as exc:
             self._enter(Phase.REFUSED, plain_refusal(exc.one_line()))
-            self._set_buttons(("Try again", self._start), ("Cancel", self.cancel))
+            self._set_buttons(
+                (pgettext("button", "Try again"), self._start),
+                (pgettext("button", "Cancel"), self.cancel),
+            )
             return
         self._finish(CalibrationResult(CalibrationOutcome.SAVED, profile, str(path)))
 

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from posture_watch.core.journal import BODY_AREAS, PAIN_MAX, PAIN_MIN
+from posture_watch.core.text import N_, _, pgettext
 from posture_watch.desktop.child_window import (
     paragraph,
     place_in_corner,
@@ -52,7 +53,7 @@ from posture_watch.errors import ConfigError, PostureWatchError
 if TYPE_CHECKING:
     import tkinter as tk
 
-TITLE = "posture-watch: how do you feel today?"
+TITLE = N_("posture-watch: how do you feel today?")
 #: Gap between the window and the screen's right and bottom edges, pixels (as the stretch
 #: window: the bottom one leaves room for a taskbar).
 MARGIN_RIGHT, MARGIN_BOTTOM = 24, 64
@@ -63,18 +64,37 @@ WRAP = 520
 #: Body-area checkboxes per row.
 AREA_COLUMNS = 5
 #: The guide section the advice below draws on.
-ADVICE_SOURCE = "When to Seek Medical Attention"
+ADVICE_SOURCE = N_("When to Seek Medical Attention")
 #: Our own words for that section's advice (the report repeats it at more length).
-ADVICE = (
+ADVICE = N_(
     "Severe pain, numbness or weakness are reasons to have a doctor look at it; "
     "this tool cannot tell you what is wrong."
 )
-EMPTY_HINT = "Nothing to save yet: rate the pain, tick an area or write a note (or Not today)."
+EMPTY_HINT = N_("Nothing to save yet: rate the pain, tick an area or write a note (or Not today).")
+# The texts above are marked only (the language is chosen after import): ``_()`` where shown.
 
 
 def area_label(area: str) -> str:
-    """How a body area reads on its checkbox: ``"upper-back"`` → ``"upper back"``."""
-    return area.replace("-", " ")
+    """How a body area reads on its checkbox: ``"upper-back"`` → ``"upper back"``; the
+    stored key stays English, the words follow the language."""
+    words = {
+        "head": pgettext("body area", "head"),
+        "jaw": pgettext("body area", "jaw"),
+        "neck": pgettext("body area", "neck"),
+        "shoulders": pgettext("body area", "shoulders"),
+        "upper-back": pgettext("body area", "upper back"),
+        "lower-back": pgettext("body area", "lower back"),
+        "chest": pgettext("body area", "chest"),
+        "arms": pgettext("body area", "arms"),
+        "elbows": pgettext("body area", "elbows"),
+        "wrists": pgettext("body area", "wrists"),
+        "hands": pgettext("body area", "hands"),
+        "hips": pgettext("body area", "hips"),
+        "legs": pgettext("body area", "legs"),
+        "knees": pgettext("body area", "knees"),
+        "feet": pgettext("body area", "feet"),
+    }
+    return words.get(area, area.replace("-", " "))
 
 
 def pain_choice(value: int) -> int | None:
@@ -108,7 +128,7 @@ def save_problem(result: JournalResult) -> str | None:
     is irrelevant to validity, so any will do).
     """
     if result == JournalResult(JournalAnswer.SAVED):
-        return EMPTY_HINT
+        return _(EMPTY_HINT)
     try:
         result.entry(0.0)
     except ConfigError as exc:
@@ -129,11 +149,13 @@ class JournalWindow:
         try:
             self.root = tk.Tk(className="posture-watch")
         except tk.TclError as exc:
-            raise PostureWatchError(f"cannot open the journal window: {exc}") from exc
+            raise PostureWatchError(
+                _("cannot open the journal window: {error}").format(error=exc)
+            ) from exc
         readable_colours(self.root)
         self.theme = apply_theme(self.root)
         self.root.withdraw()  # shown by _place, already in its corner
-        self.root.title(TITLE)
+        self.root.title(_(TITLE))
         self.root.resizable(False, False)
         self._pain = tk.IntVar(self.root, value=-1)  # -1: no button chosen
         self._areas = {area: tk.BooleanVar(self.root, value=False) for area in BODY_AREAS}
@@ -154,8 +176,8 @@ class JournalWindow:
         import tkinter as tk
         from tkinter import ttk
 
-        paragraph(body, "How do you feel today?", self._wrap, font="PWHeading").pack(fill="x")
-        question = "Pain today, 0 = none to 10 = worst imaginable (leave it if unsure):"
+        paragraph(body, _("How do you feel today?"), self._wrap, font="PWHeading").pack(fill="x")
+        question = _("Pain today, 0 = none to 10 = worst imaginable (leave it if unsure):")
         paragraph(body, question, self._wrap).pack(fill="x", pady=(4, 2))
         pain_row = tk.Frame(body)
         pain_row.pack(fill="x")
@@ -166,7 +188,7 @@ class JournalWindow:
             for n in range(PAIN_MIN, PAIN_MAX + 1)
         ]
         _grid(pain_row, pain_buttons, columns=len(pain_buttons))
-        paragraph(body, "Where?", self._wrap).pack(fill="x", pady=(PAD, 0))
+        paragraph(body, _("Where?"), self._wrap).pack(fill="x", pady=(PAD, 0))
         areas = tk.Frame(body)
         areas.pack(fill="x")
         checks = [
@@ -176,18 +198,18 @@ class JournalWindow:
         _grid(areas, checks, columns=AREA_COLUMNS)
         note_row = tk.Frame(body)
         note_row.pack(fill="x", pady=(PAD, 0))
-        tk.Label(note_row, text="Note:").pack(side="left", fill="y")  # level with the field
+        tk.Label(note_row, text=_("Note:")).pack(side="left", fill="y")  # level with the field
         self._note_entry = ttk.Entry(note_row, textvariable=self._note, font="PWBody")
         self._note_entry.pack(side="left", fill="x", expand=True, padx=(4, 0))
         self._note_entry.focus_set()  # Tk's focus within the window only: nothing is taken
         signs = tk.Frame(body)
         signs.pack(fill="x", pady=(4, 0))
-        for text, var in (("Numbness", self._numbness), ("Weakness", self._weakness)):
+        for text, var in ((_("Numbness"), self._numbness), (_("Weakness"), self._weakness)):
             ttk.Checkbutton(signs, text=text, variable=var).pack(side="left")
 
     def _add_advice(self, body: tk.Frame) -> None:
-        paragraph(body, ADVICE, self._wrap).pack(fill="x", pady=(PAD, 0))
-        source = f"From the guide: {ADVICE_SOURCE}"
+        paragraph(body, _(ADVICE), self._wrap).pack(fill="x", pady=(PAD, 0))
+        source = _("From the guide: {source}").format(source=_(ADVICE_SOURCE))
         paragraph(body, source, self._wrap, fg=self.theme.palette.secondary, font="PWSmall").pack(
             fill="x"
         )
@@ -205,8 +227,8 @@ class JournalWindow:
         row = tk.Frame(body)
         row.pack(fill="x", pady=(4, 0))
         buttons = (
-            ("Save", self.save),
-            ("Not today", lambda: self.finish(JournalAnswer.SKIPPED)),
+            (pgettext("button", "Save"), self.save),
+            (pgettext("button", "Not today"), lambda: self.finish(JournalAnswer.SKIPPED)),
         )
         for column, (text, command) in enumerate(buttons):
             save = column == 0

@@ -43,6 +43,7 @@ from posture_watch.core.stretch_holds import (
     hold_texts,
     ring_seconds,
 )
+from posture_watch.core.text import _, pgettext
 from posture_watch.desktop.child_window import (
     place_in_corner,
     positive_number,
@@ -77,10 +78,15 @@ TICK_MS = 100
 def answer_buttons(snooze_minutes: float) -> tuple[tuple[str, StretchAnswer], ...]:
     """The bottom row's buttons, left to right: label and the answer each gives."""
     return (
-        ("Done", StretchAnswer.DONE),
-        (f"Snooze {snooze_minutes:g} min", StretchAnswer.SNOOZED),
-        ("Skip", StretchAnswer.SKIPPED),
+        (pgettext("button", "Done"), StretchAnswer.DONE),
+        (snooze_label(snooze_minutes), StretchAnswer.SNOOZED),
+        (pgettext("button", "Skip"), StretchAnswer.SKIPPED),
     )
+
+
+def snooze_label(snooze_minutes: float) -> str:
+    """``Snooze 10 min`` (a unit's abbreviation: no plural to choose)."""
+    return pgettext("button", "Snooze {minutes} min").format(minutes=f"{snooze_minutes:g}")
 
 
 def find_prompt(prompt_id: str, prompts: Sequence[Prompt]) -> Prompt:
@@ -89,10 +95,14 @@ def find_prompt(prompt_id: str, prompts: Sequence[Prompt]) -> Prompt:
         if prompt.id == prompt_id:
             if not prompt.steps:
                 raise ConfigError(
-                    f"prompt {prompt_id!r} has no steps to show", hint="pick a stretch prompt"
+                    _("prompt {id} has no steps to show").format(id=repr(prompt_id)),
+                    hint=_("pick a stretch prompt"),
                 )
             return prompt
-    raise ConfigError(f"unknown prompt id {prompt_id!r}", hint="see the ids in the prompt files")
+    raise ConfigError(
+        _("unknown prompt id {id}").format(id=repr(prompt_id)),
+        hint=_("see the ids in the prompt files"),
+    )
 
 
 class StretchWindow:
@@ -130,10 +140,11 @@ class StretchWindow:
         try:
             self.root = tk.Tk(className="posture-watch")
         except tk.TclError as exc:
-            raise PostureWatchError(f"cannot open the stretch window: {exc}") from exc
+            why = _("cannot open the stretch window: {error}").format(error=exc)
+            raise PostureWatchError(why) from exc
         self.theme: Theme = apply_theme(self.root)
         self.root.withdraw()  # shown by _place, already in its corner
-        self.root.title(f"posture-watch: {prompt.title}")
+        self.root.title(_("posture-watch: {title}").format(title=prompt.title))
         self.root.resizable(False, False)
         pad = self.theme.px(PAD)
         body = ttk.Frame(self.root, padding=pad)
@@ -184,7 +195,7 @@ class StretchWindow:
             ttk.Label(steps, text=f"{number}.  {step}", wraplength=wrap, justify="left").pack(
                 anchor="w", pady=(0, self.theme.px(4))
             )
-        source = f"From the guide: {self.prompt.source}"
+        source = _("From the guide: {source}").format(source=self.prompt.source)
         ttk.Label(steps, text=source, style="Secondary.TLabel", wraplength=wrap).pack(
             anchor="w", pady=(self.theme.px(4), 0)
         )
@@ -213,7 +224,8 @@ class StretchWindow:
         self._repetition.pack(anchor="w")
         self._seconds = ttk.Label(texts)
         self._seconds.pack(anchor="w", pady=(self.theme.px(2), self.theme.px(8)))
-        self._start = ttk.Button(texts, text="Start hold  (Space)", command=self.start_hold)
+        start = pgettext("button", "Start hold  (Space)")
+        self._start = ttk.Button(texts, text=start, command=self.start_hold)
         self._start.pack(anchor="w")
         self._start.focus_set()  # Tk's focus within the window only: nothing is taken
 
