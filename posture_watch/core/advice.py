@@ -108,7 +108,7 @@ def suggest(summary: Summary, sit_max: float = 3000.0) -> tuple[Suggestion, ...]
         if c is not None
     ]
     weighed.sort(key=lambda c: -c[0])
-    chosen = tuple(s for _, s in weighed[:MAX_SUGGESTIONS])
+    chosen = tuple(s for _weight, s in weighed[:MAX_SUGGESTIONS])
     if chosen:
         return chosen
     share = summary.upright_share

@@ -10,6 +10,10 @@ says there is no clear pattern (yet). It says "went together", never "caused".
 the table's marks alike, and stated on the page (:data:`COUNTING_RULE`): the text must
 never contradict the table beside it, so a day the table shows with pain and 12 min
 monitored is a day the text counts.
+
+The lines are catalog messages (``posture_watch.core.text``), one per whole sentence and
+counted with ``ngettext``; :func:`counting_rule` is a function, not a constant, because
+the language is chosen after import.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from posture_watch.core.advice import (
 from posture_watch.core.dates import short_date
 from posture_watch.core.durations import format_minutes
 from posture_watch.core.report import History, Summary, day_bounds, summarize
-from posture_watch.core.words import plural
+from posture_watch.core.text import _, ngettext
 
 WEEK_DAYS = 7
 #: Days with both a pain entry and monitoring needed before talking about a pattern.
@@ -39,11 +43,6 @@ MIN_PATTERN_DAYS = 5
 MIN_DAY_MONITORED_S = 10 * 60.0
 #: Days that count needed before fitting a trend.
 MIN_TREND_DAYS = 3
-#: The rule above in words, shown with the week's table.
-COUNTING_RULE = (
-    f"Days with at least {MIN_DAY_MONITORED_S / 60:.0f} min monitored count towards "
-    "the trend and the pain comparison."
-)
 #: Correlation (Pearson r) from which pain and a measure are said to go together.
 PATTERN_R = 0.5
 #: Upright-share change over the week (fitted, in percentage points) called a trend.
@@ -129,6 +128,18 @@ def week_report(
     )
 
 
+def counting_rule() -> str:
+    """The rule of :func:`day_counts` in words, shown with the week's table."""
+    return _(
+        "Days with at least {min} min monitored count towards the trend and the pain comparison."
+    ).format(min=_min_monitored())
+
+
+def _min_monitored() -> str:
+    """:data:`MIN_DAY_MONITORED_S` in whole minutes, as the sentences quote it."""
+    return f"{MIN_DAY_MONITORED_S / 60:.0f}"
+
+
 def day_counts(day: Summary) -> bool:
     """A day counts for the week's trend and pain line with :data:`MIN_DAY_MONITORED_S`."""
     return day.monitored_s >= MIN_DAY_MONITORED_S
@@ -149,19 +160,24 @@ def pain_pattern(days: Sequence[Summary], pain: Sequence[int | None]) -> str:
         if p is not None and day_counts(d)
     ]
     if len(both) < MIN_PATTERN_DAYS:
-        have = "has" if len(both) == 1 else "have"
-        text = (
-            f"No clear pattern yet: {plural(len(both), 'day')} {have} both a pain entry "
-            f"and at least {MIN_DAY_MONITORED_S / 60:.0f} min monitored; about "
-            f"{MIN_PATTERN_DAYS} are needed to compare."
-        )
+        text = ngettext(
+            "No clear pattern yet: {n} day has both a pain entry and at least {min} min "
+            "monitored; about {need} are needed to compare.",
+            "No clear pattern yet: {n} days have both a pain entry and at least {min} min "
+            "monitored; about {need} are needed to compare.",
+            len(both),
+        ).format(n=len(both), min=_min_monitored(), need=MIN_PATTERN_DAYS)
         short = [
-            f"{short_date(d.first_day)} ({format_minutes(d.monitored_s)})"
+            _("{date} ({monitored})").format(
+                date=short_date(d.first_day), monitored=format_minutes(d.monitored_s)
+            )
             for d, p in zip(days, pain, strict=True)
             if p is not None and 0 < d.monitored_s < MIN_DAY_MONITORED_S
         ]
         if short:
-            text += f" Pain was logged but too little monitored on {_and(short)}."
+            text += " " + _("Pain was logged but too little monitored on {days}.").format(
+                days=_and(short)
+            )
         return text
     table = np.array(both, dtype=np.float64)
     found = []
@@ -169,26 +185,61 @@ def pain_pattern(days: Sequence[Summary], pain: Sequence[int | None]) -> str:
         r = _pearson(table[:, 0], table[:, column])
         if r is not None and abs(r) >= PATTERN_R:
             found.append((abs(r), r, what))
+    n = len(both)
     if not found:
-        return (
-            f"No clear pattern between pain and slouching or sitting time "
-            f"({len(both)} days compared)."
+        return ngettext(
+            "No clear pattern between pain and slouching or sitting time ({n} day compared).",
+            "No clear pattern between pain and slouching or sitting time ({n} days compared).",
+            n,
+        ).format(n=n)
+    _size, r, what = max(found)
+    return _pattern_line(what, r > 0, n).format(n=n, r=f"{r:.2f}")
+
+
+def _pattern_line(what: str, more_pain: bool, n: int) -> str:
+    """The sentence for pain going with ``what`` (``"slouching"`` or ``"sitting"``): four
+    whole messages, since the measure's word sits inside each sentence."""
+    if what == "slouching" and more_pain:
+        return ngettext(
+            "Days with more slouching came with more pain (r = {r} over {n} day). That is a "
+            "hint worth watching, not proof of a cause.",
+            "Days with more slouching came with more pain (r = {r} over {n} days). That is a "
+            "hint worth watching, not proof of a cause.",
+            n,
         )
-    _, r, what = max(found)
-    if r > 0:
-        return (
-            f"Days with more {what} came with more pain (r = {r:.2f} over {len(both)} "
-            "days). That is a hint worth watching, not proof of a cause."
+    if what == "slouching":
+        return ngettext(
+            "Days with more slouching came with less pain (r = {r} over {n} day), so "
+            "slouching does not look like what drives the pain.",
+            "Days with more slouching came with less pain (r = {r} over {n} days), so "
+            "slouching does not look like what drives the pain.",
+            n,
         )
-    return (
-        f"Days with more {what} came with less pain (r = {r:.2f} over {len(both)} days), "
-        f"so {what} does not look like what drives the pain."
+    if more_pain:
+        return ngettext(
+            "Days with more sitting came with more pain (r = {r} over {n} day). That is a "
+            "hint worth watching, not proof of a cause.",
+            "Days with more sitting came with more pain (r = {r} over {n} days). That is a "
+            "hint worth watching, not proof of a cause.",
+            n,
+        )
+    return ngettext(
+        "Days with more sitting came with less pain (r = {r} over {n} day), so sitting does "
+        "not look like what drives the pain.",
+        "Days with more sitting came with less pain (r = {r} over {n} days), so sitting does "
+        "not look like what drives the pain.",
+        n,
     )
 
 
 def _and(items: Sequence[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    """``a``, ``a and b``, ``a, b and c`` (the separators are the catalog's)."""
+    if len(items) == 1:
+        return items[0]
+    # TRANSLATORS: joins the items of a list but the last, as in "Mon 1, Tue 2 and Wed 3".
+    head = _(", ").join(items[:-1])
+    # TRANSLATORS: the end of a list, as in "Mon 1, Tue 2 and Wed 3".
+    return _("{items} and {last}").format(items=head, last=items[-1])
 
 
 def _pearson(x: np.ndarray, y: np.ndarray) -> float | None:
@@ -207,23 +258,37 @@ def upright_trend(days: Sequence[Summary]) -> str:
     ]
     if len(points) < MIN_TREND_DAYS:
         n = len(points)
-        text = (
-            f"Too few days for a trend: {n} of {plural(len(days), 'day')} "
-            f"{'has' if n == 1 else 'have'} at least {MIN_DAY_MONITORED_S / 60:.0f} min "
-            f"monitored; {MIN_TREND_DAYS} are needed."
+        text = ngettext(
+            "Too few days for a trend: {n} of {total} has at least {min} min monitored; "
+            "{need} are needed.",
+            "Too few days for a trend: {n} of {total} have at least {min} min monitored; "
+            "{need} are needed.",
+            n,
+        ).format(
+            n=n,
+            total=ngettext("{n} day", "{n} days", len(days)).format(n=len(days)),
+            min=_min_monitored(),
+            need=MIN_TREND_DAYS,
         )
-        away = [
-            f"{short_date(d.first_day)}" for d in days if day_counts(d) and d.upright_share is None
-        ]
+        away = [short_date(d.first_day) for d in days if day_counts(d) and d.upright_share is None]
         if away:
-            text += f" {_and(away)}: monitored, but no time at the desk, so no upright share."
+            text += " " + _(
+                "{days}: monitored, but no time at the desk, so no upright share."
+            ).format(days=_and(away))
         return text
     x = np.array([p[0] for p in points], dtype=np.float64)
     y = np.array([p[1] for p in points], dtype=np.float64) * 100.0
     slope, intercept = np.polyfit(x, y, 1)
     first, last = intercept + slope * x[0], intercept + slope * x[-1]
+    shares = {"first": f"{first:.0f}", "last": f"{last:.0f}"}
     if last - first >= TREND_POINTS:
-        return f"Upright share rose over the week, from about {first:.0f}% to {last:.0f}%."
+        return _("Upright share rose over the week, from about {first}% to {last}%.").format(
+            **shares
+        )
     if first - last >= TREND_POINTS:
-        return f"Upright share fell over the week, from about {first:.0f}% to {last:.0f}%."
-    return f"Upright share held steady at around {float(np.mean(y)):.0f}%."
+        return _("Upright share fell over the week, from about {first}% to {last}%.").format(
+            **shares
+        )
+    return _("Upright share held steady at around {share}%.").format(
+        share=f"{float(np.mean(y)):.0f}"
+    )

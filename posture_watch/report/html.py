@@ -22,10 +22,10 @@ from posture_watch.core.dates import long_date, short_date
 from posture_watch.core.durations import format_minutes, format_span, round_half_up
 from posture_watch.core.report import History, Summary
 from posture_watch.core.report_builder import (
-    COUNTING_RULE,
     MIN_DAY_MONITORED_S,
     DayReport,
     WeekReport,
+    counting_rule,
 )
 from posture_watch.core.stretch_drawings import drawing_for
 from posture_watch.core.words import plural, times
@@ -137,7 +137,7 @@ def render_week_html(report: WeekReport) -> str:
     body = [f"<h1>{escape(title)}</h1>", _advice(report.advice), _figures(t, None, "")]
     body.append(_suggestions(report.suggestions, report.no_suggestions))
     body.append("<h2>7-day trend</h2>")
-    body.append(f'<p class="note">{escape(COUNTING_RULE)}</p>')
+    body.append(f'<p class="note">{escape(counting_rule())}</p>')
     body.append(
         _chart(
             lambda size: week_charts.week_trend_chart(size, report),

@@ -3,6 +3,10 @@
 It reads at a glance: three lines of figures, the hour strip with an hour ruler above it,
 the suggestions with their guide sections, and the doctor advice when the journal calls
 for it. The week version adds one line per day and the pain pattern.
+
+Every word comes from the catalog (``posture_watch.core.text``, context ``"report"``
+where a word is ambiguous); the labels left of the hour strip are padded to the longest
+of them, so a longer translation moves the strip rather than breaking its columns.
 """
 
 from __future__ import annotations
@@ -20,12 +24,13 @@ from posture_watch.core.report import (
     hour_strip,
 )
 from posture_watch.core.report_builder import (
-    COUNTING_RULE,
     MIN_DAY_MONITORED_S,
     DayReport,
     WeekReport,
+    counting_rule,
 )
-from posture_watch.core.words import percent, plural, times
+from posture_watch.core.text import _, ngettext, npgettext, pgettext
+from posture_watch.core.words import percent, times
 
 WIDTH = 80
 _RULER = "".join(f"{h:<6d}" for h in range(0, 24, 3)).rstrip()
@@ -33,18 +38,23 @@ _RULER = "".join(f"{h:<6d}" for h in range(0, 24, 3)).rstrip()
 _ROW = "{:<10}  {:>12}  {:>7}  {:>7}  {:>11}  {:>6}  {:>4}"
 #: Marks a day in the week table that was monitored too briefly to count.
 SHORT_MARK = "*"
-_LEGEND = (
-    f"{STRIP_UNMONITORED} not monitored  {STRIP_GLYPHS[0]} no slouch  "
-    f"{STRIP_GLYPHS[1:]} more slouch minutes"
-)
+#: The narrowest column of labels left of the hour strip ("hour", "slouch", "avg day").
+_LABEL_WIDTH = 7
+
+
+def _legend() -> str:
+    """What the strip's glyphs mean."""
+    return _("{unmonitored} not monitored  {none} no slouch  {more} more slouch minutes").format(
+        unmonitored=STRIP_UNMONITORED, none=STRIP_GLYPHS[0], more=STRIP_GLYPHS[1:]
+    )
 
 
 def render_day(report: DayReport) -> str:
     """The day summary as lines of at most :data:`WIDTH` characters."""
     s = report.summary
-    title = f"posture-watch report · {short_date(s.first_day, year=True)}"
+    title = _("posture-watch report · {date}").format(date=short_date(s.first_day, year=True))
     if s.monitored_s <= 0:
-        lines = [title, "Nothing was monitored on this day."]
+        lines = [title, _("Nothing was monitored on this day.")]
     else:
         lines = [title, *_figures(s, report.tz), "", *_strip(s)]
     lines += _suggestions(report.suggestions, report.no_suggestions)
@@ -55,39 +65,60 @@ def render_day(report: DayReport) -> str:
 def render_week(report: WeekReport) -> str:
     """The seven days: one line each, the week's strip, the pain pattern and the trend."""
     t = report.total
-    title = (
-        f"posture-watch week · {short_date(t.first_day)} – {short_date(report.last_day, year=True)}"
+    title = _("posture-watch week · {first} – {last}").format(
+        first=short_date(t.first_day), last=short_date(report.last_day, year=True)
     )
     lines = [title, *_figures(t, report.tz, week=True), ""]
-    lines.append(
-        _ROW.format("day", "monitored", "upright", "slouch", "longest sit", "breaks", "pain")
-    )
+    lines.append(_ROW.format(*_columns()))
     for day, pain, short in zip(report.days, report.pain, report.short_days, strict=True):
         lines.append(_day_row(day, pain, short))
     if any(report.short_days):
         lines += _wrap(
-            f"{SHORT_MARK} under {MIN_DAY_MONITORED_S / 60:.0f} min monitored: not counted "
-            "in the trend and the pain comparison."
+            _(
+                "{mark} under {min} min monitored: not counted in the trend and the pain "
+                "comparison."
+            ).format(mark=SHORT_MARK, min=f"{MIN_DAY_MONITORED_S / 60:.0f}")
         )
     lines += ["", *_strip(t), ""]
-    lines += _wrap(COUNTING_RULE) + _wrap(report.trend) + _wrap(report.pattern)
+    lines += _wrap(counting_rule()) + _wrap(report.trend) + _wrap(report.pattern)
     lines += _suggestions(report.suggestions, report.no_suggestions)
     lines += _advice(report.advice)
     return "\n".join(lines) + "\n"
 
 
+def _columns() -> tuple[str, ...]:
+    """The week table's column heads."""
+    return (
+        pgettext("report", "day"),
+        pgettext("report", "monitored"),
+        pgettext("report", "upright"),
+        pgettext("report", "slouch"),
+        pgettext("report", "longest sit"),
+        pgettext("report", "breaks"),
+        pgettext("report", "pain"),
+    )
+
+
 def _figures(s: Summary, tz: tzinfo, week: bool = False) -> list[str]:
-    span = ""
+    monitored = format_minutes(s.monitored_s)
     if s.first_seen is not None and s.last_seen is not None and not week:
-        span = f" ({_clock(s.first_seen, tz)}–{_clock(s.last_seen, tz)})"
+        watched = _("monitored {duration} ({start}–{end})").format(
+            duration=monitored, start=_clock(s.first_seen, tz), end=_clock(s.last_seen, tz)
+        )
+    else:
+        watched = _("monitored {duration}").format(duration=monitored)
     share = "–" if s.upright_share is None else percent(s.upright_share)
-    slouch = f"slouching {round_half_up(s.slouch_min)} min"
+    slouch_min = round_half_up(s.slouch_min)
     if s.slouch_episodes:
-        slouch += f", {times(s.slouch_episodes)}"
-    first = [f"monitored {format_minutes(s.monitored_s)}{span}", f"upright {share}", slouch]
+        slouch = _("slouching {min} min, {times}").format(
+            min=slouch_min, times=times(s.slouch_episodes)
+        )
+    else:
+        slouch = _("slouching {min} min").format(min=slouch_min)
+    first = [watched, _("upright {share}").format(share=share), slouch]
     second = [
-        f"longest sitting spell {format_minutes(s.longest_bout_s)}",
-        plural(s.breaks, "break"),
+        _("longest sitting spell {duration}").format(duration=format_minutes(s.longest_bout_s)),
+        ngettext("{n} break", "{n} breaks", s.breaks).format(n=s.breaks),
         _nudges(s),
     ]
     if s.held_back.total:  # do not disturb: never dropped silently
@@ -97,13 +128,17 @@ def _figures(s: Summary, tz: tzinfo, week: bool = False) -> list[str]:
     p = s.prompts
     if p.asked:
         third = [
-            f"stretches and breaks offered: {p.done} done, {p.skipped} skipped, "
-            f"{p.snoozed} snoozed, {p.ignored + p.dismissed} ignored"
+            _(
+                "stretches and breaks offered: {done} done, {skipped} skipped, "
+                "{snoozed} snoozed, {ignored} ignored"
+            ).format(
+                done=p.done, skipped=p.skipped, snoozed=p.snoozed, ignored=p.ignored + p.dismissed
+            )
         ]
     elif p.break_nudges:  # break nudges shown, their buttons never pressed
-        third = ["no break nudge answered"]
+        third = [_("no break nudge answered")]
     else:
-        third = ["no stretch or break offered"]
+        third = [_("no stretch or break offered")]
     return _joined(first) + _joined(second) + _joined(third)
 
 
@@ -115,16 +150,41 @@ def _nudges(s: Summary) -> str:
     instead) says what was noticed: ``noticed: 1 slouch, 1 long sitting spell``.
     """
     p = s.prompts
-    posture = f"posture ({p.fine} answered I'm fine)" if p.fine else "posture"
-    kinds = [(p.posture_nudges, posture), (p.break_nudges, "break")]
-    kinds.append((p.asked_for, "stretch you asked for" if p.asked_for == 1 else "asked for"))
-    shown = [f"{n} {kind}" for n, kind in kinds if n]
+    shown = []
+    if p.posture_nudges and p.fine:
+        shown.append(
+            npgettext(
+                "nudge count",
+                "{n} posture ({fine} answered I'm fine)",
+                "{n} posture ({fine} answered I'm fine)",
+                p.posture_nudges,
+            ).format(n=p.posture_nudges, fine=p.fine)
+        )
+    elif p.posture_nudges:
+        n = p.posture_nudges
+        shown.append(npgettext("nudge count", "{n} posture", "{n} posture", n).format(n=n))
+    if p.break_nudges:
+        n = p.break_nudges
+        shown.append(npgettext("nudge count", "{n} break", "{n} break", n).format(n=n))
+    if p.asked_for:
+        n = p.asked_for
+        shown.append(
+            npgettext("nudge count", "{n} stretch you asked for", "{n} asked for", n).format(n=n)
+        )
+    # TRANSLATORS: joins the items of a list but the last, as in "Mon 1, Tue 2 and Wed 3".
+    comma = _(", ")
     if shown:
-        return "nudges: " + ", ".join(shown)
-    noticed = [plural(s.slouch_alerts, "slouch", "slouches")] if s.slouch_alerts else []
+        return _("nudges: {counts}").format(counts=comma.join(shown))
+    noticed = []
+    if s.slouch_alerts:
+        n = s.slouch_alerts
+        noticed.append(ngettext("{n} slouch", "{n} slouches", n).format(n=n))
     if s.long_sitting_alerts:
-        noticed.append(plural(s.long_sitting_alerts, "long sitting spell"))
-    return "noticed: " + ", ".join(noticed) if noticed else "no nudge"
+        n = s.long_sitting_alerts
+        noticed.append(ngettext("{n} long sitting spell", "{n} long sitting spells", n).format(n=n))
+    if noticed:
+        return _("noticed: {counts}").format(counts=comma.join(noticed))
+    return _("no nudge")
 
 
 def _joined(parts: list[str], sep: str = " · ") -> list[str]:
@@ -140,8 +200,10 @@ def _joined(parts: list[str], sep: str = " · ") -> list[str]:
 
 def _strip(s: Summary) -> list[str]:
     cells = " ".join(hour_strip(s))
-    label = "slouch" if s.n_days == 1 else "avg day"
-    return [f"hour    {_RULER}", f"{label:<7} {cells}", f"        {_LEGEND}"]
+    hour = pgettext("report", "hour")
+    label = pgettext("report", "slouch") if s.n_days == 1 else pgettext("report", "avg day")
+    width = max(_LABEL_WIDTH, len(hour), len(label)) + 1
+    return [hour.ljust(width) + _RULER, label.ljust(width) + cells, " " * width + _legend()]
 
 
 def _day_row(s: Summary, pain: int | None, short: bool = False) -> str:
@@ -153,7 +215,7 @@ def _day_row(s: Summary, pain: int | None, short: bool = False) -> str:
         short_date(s.first_day),
         format_minutes(s.monitored_s) + (SHORT_MARK if short else ""),
         share,
-        f"{round_half_up(s.slouch_min)} min",
+        pgettext("duration", "{min} min").format(min=round_half_up(s.slouch_min)),
         format_minutes(s.longest_bout_s),
         str(s.breaks),
         pain_text,
@@ -162,8 +224,8 @@ def _day_row(s: Summary, pain: int | None, short: bool = False) -> str:
 
 def _suggestions(suggestions: tuple[Suggestion, ...], why_none: str | None = None) -> list[str]:
     if not suggestions:
-        return ["", "Suggestions", *_wrap(why_none)] if why_none else []
-    lines = ["", "Suggestions"]
+        return ["", _("Suggestions"), *_wrap(why_none)] if why_none else []
+    lines = ["", _("Suggestions")]
     for s in suggestions:
         lines += _wrap(s.text, "• ", "  ")
         lines += _wrap(f"({s.cite})", "  ", "  ")
@@ -173,13 +235,16 @@ def _suggestions(suggestions: tuple[Suggestion, ...], why_none: str | None = Non
 def _advice(advice: MedicalAdvice | None) -> list[str]:
     if advice is None:
         return []
-    lines = ["", "When to see a doctor"]
-    lines += _wrap("Your pain journal shows " + "; ".join(advice.reasons) + ".")
+    lines = ["", _("When to see a doctor")]
+    # TRANSLATORS: {reasons} are joined by "; ", e.g. "pain of 8/10 on Mon 3 Mar; numbness …".
+    lines += _wrap(
+        _("Your pain journal shows {reasons}.").format(reasons="; ".join(advice.reasons))
+    )
     lines += _wrap(advice.intro)
     for point in advice.points:
         lines += _wrap(point, "  - ", "    ")
     lines += _wrap(advice.why)
-    lines += _wrap(f"(guide: {advice.source})")
+    lines += _wrap("(" + _("guide: {sections}").format(sections=advice.source) + ")")
     lines += _wrap(advice.disclaimer)
     return lines
 
@@ -192,4 +257,5 @@ def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
 
 
 def _clock(t: float, tz: tzinfo) -> str:
+    """A clock time (left for the locale formatting hook to take over)."""
     return datetime.fromtimestamp(t, tz).strftime("%H:%M")
