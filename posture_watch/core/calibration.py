@@ -20,6 +20,7 @@ import numpy as np
 
 from posture_watch.core.geometry import Features
 from posture_watch.core.scoring import NOSE_WEIGHT, POPULATION_MEDIANS, Baseline, FeatureStat
+from posture_watch.core.text import _, ngettext
 from posture_watch.errors import CalibrationError
 
 #: Features stored in a profile (the frontal flag is a gate, not a statistic).
@@ -98,23 +99,31 @@ def calibrate(
     n = len(person)
     if n == 0 or not np.any(person):
         raise CalibrationError(
-            f"calibration refused: no person found in {n} frame(s)",
-            hint="sit in front of the camera, face it, and make sure the room is lit",
+            ngettext(  # English keeps "frame(s)" (n may be 0); catalogs use their forms
+                "calibration refused: no person found in {n} frame(s)",
+                "calibration refused: no person found in {n} frame(s)",
+                n,
+            ).format(n=n),
+            hint=_("sit in front of the camera, face it, and make sure the room is lit"),
         )
     frontal = person & (features.frontal > 0)
     n_person, n_usable = int(np.sum(person)), int(np.sum(frontal))
     if n_usable < 0.5 * n_person and n_usable < MIN_USABLE_FRAMES:
         raise CalibrationError(
-            f"calibration refused: view is not frontal ({n_person - n_usable} of {n_person} "
-            "frames show a side or turned view)",
-            hint="place the camera in front of you and look at the screen",
+            _(
+                "calibration refused: view is not frontal ({turned} of {seen} "
+                "frames show a side or turned view)"
+            ).format(turned=n_person - n_usable, seen=n_person),
+            hint=_("place the camera in front of you and look at the screen"),
         )
     live = live_times is not None
     needed = MIN_LIVE_FRAMES if live else 1 if stills else MIN_USABLE_FRAMES
     if n_usable < needed or n_usable < MIN_USABLE_SHARE * n_person:
         raise CalibrationError(
-            f"calibration refused: too few usable frames ({n_usable} of {n}, need {needed})",
-            hint="calibrate for longer, facing the camera, shoulders in view",
+            _("calibration refused: too few usable frames ({usable} of {n}, need {needed})").format(
+                usable=n_usable, n=n, needed=needed
+            ),
+            hint=_("calibrate for longer, facing the camera, shoulders in view"),
         )
     if live_times is not None:
         _check_long_enough(np.asarray(live_times, dtype=float)[frontal])
@@ -128,9 +137,11 @@ def calibrate(
             low = replace(baseline, meta={ACCEPTED_LOW: "true", POPULATION_DROP: f"{drop:.3f}"})
             if not accept_low:
                 raise SlouchedReferenceError(
-                    f"calibration refused: you look slouched (head {100 * drop:.0f}% lower "
-                    f"than people sitting upright, limit {100 * MAX_POPULATION_DROP:.0f}%)",
-                    hint="sit up straight, shoulders back, and look at your screen",
+                    _(
+                        "calibration refused: you look slouched (head {drop}% lower "
+                        "than people sitting upright, limit {limit}%)"
+                    ).format(drop=f"{100 * drop:.0f}", limit=f"{100 * MAX_POPULATION_DROP:.0f}"),
+                    hint=_("sit up straight, shoulders back, and look at your screen"),
                     baseline=low,
                     drop=drop,
                 )
@@ -144,9 +155,11 @@ def _check_still(stats: dict[str, FeatureStat]) -> None:
         relative = stat.spread / abs(stat.median) if stat.median else np.inf
         if relative > limit:
             raise CalibrationError(
-                f"calibration refused: too much movement ({name} varied by "
-                f"{100 * relative:.0f}%, limit {100 * limit:.0f}%)",
-                hint="sit still and upright for the whole calibration",
+                _(
+                    "calibration refused: too much movement ({name} varied by "
+                    "{varied}%, limit {limit}%)"
+                ).format(name=name, varied=f"{100 * relative:.0f}", limit=f"{100 * limit:.0f}"),
+                hint=_("sit still and upright for the whole calibration"),
             )
 
 
@@ -154,9 +167,11 @@ def _check_long_enough(times: np.ndarray) -> None:
     span = float(np.max(times) - np.min(times)) if times.size else 0.0
     if not span >= MIN_LIVE_SECONDS:
         raise CalibrationError(
-            f"calibration refused: the usable frames cover only {span:.1f} s of the "
-            f"camera (need {MIN_LIVE_SECONDS:g} s)",
-            hint="sit facing the camera for the whole calibration",
+            _(
+                "calibration refused: the usable frames cover only {span} s of the "
+                "camera (need {needed} s)"
+            ).format(span=f"{span:.1f}", needed=f"{MIN_LIVE_SECONDS:g}"),
+            hint=_("sit facing the camera for the whole calibration"),
         )
 
 
@@ -189,8 +204,8 @@ def low_reference_warning(baseline: Baseline) -> str | None:
     drop = accepted_low(baseline)
     if drop is None:
         return None
-    return (
-        f"this reference is lower than usual (head {100 * drop:.0f}% lower than people "
-        f"sitting upright, limit {100 * MAX_POPULATION_DROP:.0f}%): kept because you said you "
+    return _(
+        "this reference is lower than usual (head {drop}% lower than people "
+        "sitting upright, limit {limit}%): kept because you said you "
         "sit upright; slouching is measured from it"
-    )
+    ).format(drop=f"{100 * drop:.0f}", limit=f"{100 * MAX_POPULATION_DROP:.0f}")

@@ -31,10 +31,12 @@ from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.session_settings import SessionSettings
 from posture_watch.core.settings_form import RESTART_NOTE, restart_fields
 from posture_watch.core.stream import SettingsChanged
+from posture_watch.core.text import N_, _
 from posture_watch.core.worker_events import Reconfigure
 
-WRONG_TITLE = "Settings file not used"
-RESTART_TITLE = "Settings saved"
+#: Marked ``N_``; translated where the notification is made.
+WRONG_TITLE = N_("Settings file not used")
+RESTART_TITLE = N_("Settings saved")
 
 
 def follow_settings(
@@ -46,8 +48,9 @@ def follow_settings(
     """The session's settings after ``change`` (the same ones when the file is wrong);
     the worker's command and what to tell the person go to ``out``."""
     if change.config is None:
-        error = change.error or "the settings file cannot be read"
-        out.append(fx.Notify(WRONG_TITLE, f"{error}. The monitor keeps its settings."))
+        error = change.error or _("the settings file cannot be read")
+        body = _("{error}. The monitor keeps its settings.").format(error=error)
+        out.append(fx.Notify(_(WRONG_TITLE), body))
         return settings
     new, old = change.config, settings.config
     if scheduler is not None:
@@ -59,8 +62,9 @@ def follow_settings(
         )
     waiting = restart_fields(old, new) if old is not None else ()
     if waiting:
-        names = ", ".join(dict.fromkeys(f.label.lower() for f in waiting))
-        out.append(fx.Notify(RESTART_TITLE, f"New {names}: {RESTART_NOTE}."))
+        names = ", ".join(dict.fromkeys(_mid_sentence(f.label) for f in waiting))
+        body = _("New {names}: {note}.").format(names=names, note=_(RESTART_NOTE))
+        out.append(fx.Notify(_(RESTART_TITLE), body))
     breaks = BreakRules.from_config(new) if settings.breaks is not None else None
     return replace(
         settings,
@@ -71,6 +75,13 @@ def follow_settings(
         journal_prompt=new.report.journal_prompt,
         morning=new.pause.morning,
     )
+
+
+def _mid_sentence(label: str) -> str:
+    """A field's label inside a sentence: English lower-cases it (``camera``); a
+    translated label keeps the case its language writes (German nouns stay capitalised)."""
+    shown = _(label)
+    return label.lower() if shown == label else shown
 
 
 __all__ = ["RESTART_TITLE", "WRONG_TITLE", "follow_settings"]
