@@ -20,23 +20,22 @@ from pathlib import Path
 from posture_watch.core.durations import format_minutes, format_span
 from posture_watch.core.report import Summary, summarize
 from posture_watch.core.stream import Notice
-from posture_watch.core.text import _
-from posture_watch.core.words import plural
+from posture_watch.core.text import N_, _, ngettext
 from posture_watch.errors import PostureWatchError
 
 #: About how long the demo recording plays at speed 1.
 DEMO_MINUTES = 5
 #: What the demo promises about the person's own files, at its start and at its end.
-UNTOUCHED = "your own history, calibration and reports are not touched"
+UNTOUCHED = N_("your own history, calibration and reports are not touched")
 #: Less watched than this, and the demo's figures would say nothing (seconds).
 MINUTE = 60.0
 #: The notification at the end.
-END_TITLE = "posture-watch demo ended"
+END_TITLE = N_("posture-watch demo ended")
 
 
 def faster(speed: float) -> str:
     """`` 10 times faster`` (with its leading space), or nothing at speed 1."""
-    return f" {speed:g} times faster" if speed != 1 else ""
+    return _(" {speed} times faster").format(speed=f"{speed:g}") if speed != 1 else ""
 
 
 def demo_notice(
@@ -45,25 +44,40 @@ def demo_notice(
     """The notification at the start: what the demo shows and when (for its first minute
     nothing happens), and that it keeps to its own files. The times are the recording's,
     as the nudges themselves give them."""
-    why = "No webcam was found, so a" if no_webcam else "A"
+    if no_webcam:
+        text = _(
+            "No webcam was found, so a recorded session of about {minutes} min plays{faster}. "
+            "The icon turns orange when the person slouches; a posture nudge comes after "
+            "{slouch} of slouching, and a break nudge with a stretch after {sitting} of "
+            "sitting. It writes only into a throw-away folder: {untouched}."
+        )
+    else:
+        text = _(
+            "A recorded session of about {minutes} min plays{faster}. The icon turns orange "
+            "when the person slouches; a posture nudge comes after {slouch} of slouching, "
+            "and a break nudge with a stretch after {sitting} of sitting. It writes only "
+            "into a throw-away folder: {untouched}."
+        )
     return Notice(
-        "posture-watch demo",
-        f"{why} recorded session of about {DEMO_MINUTES} min plays{faster(speed)}. The icon "
-        f"turns orange when the person slouches; a posture nudge comes after "
-        f"{format_span(slouch_after)} of slouching, and a break nudge with a stretch after "
-        f"{format_span(sit_max)} of sitting. It writes only into a throw-away folder: "
-        f"{UNTOUCHED}.",
+        _("posture-watch demo"),
+        text.format(
+            minutes=DEMO_MINUTES,
+            faster=faster(speed),
+            slouch=format_span(slouch_after),
+            sitting=format_span(sit_max),
+            untouched=_(UNTOUCHED),
+        ),
     )
 
 
 def start_line(speed: float, folder: Path) -> str:
     """The terminal's line at the start of the demo."""
-    return (
-        f"posture-watch demo: a recorded session of about {DEMO_MINUTES} min plays"
-        f"{faster(speed)}: upright, a break nudge, a slouch and its posture nudge, and a "
-        f"break away from the desk. It writes only into its throw-away folder {folder} "
-        f"(emptied at each demo): {UNTOUCHED}."
-    )
+    return _(
+        "posture-watch demo: a recorded session of about {minutes} min plays{faster}: "
+        "upright, a break nudge, a slouch and its posture nudge, and a break away from the "
+        "desk. It writes only into its throw-away folder {folder} (emptied at each demo): "
+        "{untouched}."
+    ).format(minutes=DEMO_MINUTES, faster=faster(speed), folder=folder, untouched=_(UNTOUCHED))
 
 
 def upright_share(summary: Summary) -> float | None:
@@ -75,22 +89,31 @@ def upright_share(summary: Summary) -> float | None:
 def what_happened(summary: Summary | None) -> list[str]:
     """The demo's figures in two plain lines (one when nothing was watched)."""
     if summary is None or summary.monitored_s < MINUTE:
-        return ["The demo has ended before a whole minute was watched."]
+        return [_("The demo has ended before a whole minute was watched.")]
     share = upright_share(summary)
-    upright = f"upright {share:.0%} of the sitting time" if share is not None else "no posture seen"
-    return [
-        f"The demo has ended: {format_minutes(summary.monitored_s)} watched, {upright}.",
-        f"{plural(summary.slouch_alerts, 'posture nudge')}, "
-        f"{plural(summary.long_sitting_alerts, 'break nudge')}, "
-        f"{plural(summary.breaks, 'break')}.",
-    ]
+    watched = format_minutes(summary.monitored_s)
+    if share is None:
+        ended = _("The demo has ended: {span} watched, no posture seen.").format(span=watched)
+    else:
+        ended = _("The demo has ended: {span} watched, upright {percent} of the sitting time.")
+        ended = ended.format(span=watched, percent=f"{share:.0%}")
+    counts = _("{posture_nudges}, {break_nudges}, {breaks}.").format(
+        posture_nudges=ngettext(
+            "{n} posture nudge", "{n} posture nudges", summary.slouch_alerts
+        ).format(n=summary.slouch_alerts),
+        break_nudges=ngettext(
+            "{n} break nudge", "{n} break nudges", summary.long_sitting_alerts
+        ).format(n=summary.long_sitting_alerts),
+        breaks=ngettext("{n} break", "{n} breaks", summary.breaks).format(n=summary.breaks),
+    )
+    return [ended, counts]
 
 
 def report_line(report: Path | None) -> str:
     """Where the demo's report is and how to open it."""
     if report is None:
-        return "The demo left no report (nothing was watched)."
-    return f"The demo's report: {report} — open it with: xdg-open {report}"
+        return _("The demo left no report (nothing was watched).")
+    return _("The demo's report: {report} — open it with: xdg-open {report}").format(report=report)
 
 
 def end_lines(summary: Summary | None, report: Path | None, folder: Path) -> list[str]:
@@ -98,7 +121,9 @@ def end_lines(summary: Summary | None, report: Path | None, folder: Path) -> lis
     return [
         *what_happened(summary),
         report_line(report),
-        f"Its files stay in {folder} until the next demo; {UNTOUCHED}.",
+        _("Its files stay in {folder} until the next demo; {untouched}.").format(
+            folder=folder, untouched=_(UNTOUCHED)
+        ),
     ]
 
 
@@ -106,8 +131,8 @@ def end_notice(summary: Summary | None, report: Path | None) -> Notice:
     """The notification at the end of the demo: what happened, and its report."""
     lines = what_happened(summary)
     if report is not None:
-        lines.append(f"The demo's report: {report}")
-    return Notice(END_TITLE, "\n".join(lines))
+        lines.append(_("The demo's report: {report}").format(report=report))
+    return Notice(_(END_TITLE), "\n".join(lines))
 
 
 def demo_day(started: float, tz: tzinfo) -> date:
@@ -144,7 +169,7 @@ def finish(
     except PostureWatchError as exc:
         if exc.exit_code:  # NoHistoryError (exit 0) is a demo stopped at once
             print(
-                _("posture-watch: the demo's report: {one_line}").format(one_line=exc.one_line()),
+                _("posture-watch: the demo's report: {problem}").format(problem=exc.one_line()),
                 file=sys.stderr,
             )
     return end_lines(summary, report, folder), end_notice(summary, report), report

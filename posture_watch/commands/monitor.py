@@ -50,7 +50,7 @@ from posture_watch.core.prompts import Problem, problem_from_features
 from posture_watch.core.scoring import PostureState
 from posture_watch.core.session import Session, SessionSettings
 from posture_watch.core.stream import ControlAsked, Now, Tick, WorkerLost
-from posture_watch.core.text import _
+from posture_watch.core.text import _, pgettext
 from posture_watch.core.worker_events import (
     CameraBusy,
     CameraFree,
@@ -99,59 +99,81 @@ def describe(event: object, problem: Problem | None = None) -> str | None:
         case Verdict(events=events, reason=reason, state=state):
             if state == PostureState.SLOUCH:
                 problem = problem_from_features(event.feature_row(), event.lean)
-            lines = [describe(e, problem) for e in events]
-            if reason is not None:  # "state: unknown" gains why: "state: unknown (too dark)"
-                lines = [f"{ln} ({reason})" if ln == "state: unknown" else ln for ln in lines]
+            lines = [
+                # "state: unknown" gains why: "state: unknown (too dark)"
+                pgettext("console", "state: {state} ({reason})").format(
+                    state=e.state.value, reason=reason
+                )
+                if reason is not None
+                and isinstance(e, StateChanged)
+                and e.state == PostureState.UNKNOWN
+                else describe(e, problem)
+                for e in events
+            ]
             return "\n".join(line for line in lines if line) or None
-        case StateChanged(state=state):
-            return f"state: {state.value}"
+        case StateChanged(state=state):  # the state is a stable key: it stays as it is
+            return pgettext("console", "state: {state}").format(state=state.value)
         case SlouchAlert(t=t, episode_start=start):
             why = _lower_first(why_sentence(Reason.SLOUCH, t - start, problem).rstrip("."))
-            return f"ALERT slouch: {why} — sit back, shoulders down"
+            return pgettext("console", "ALERT slouch: {why} — sit back, shoulders down").format(
+                why=why
+            )
         case LongSittingAlert(t=t, sitting_since=since):
             why = _lower_first(why_sentence(Reason.LONG_SITTING, t - since).rstrip("."))
-            return f"ALERT long sitting: {why} — time to stand and move"
+            return pgettext("console", "ALERT long sitting: {why} — time to stand and move").format(
+                why=why
+            )
         case BreakStarted():
-            return "break: away long enough to count as a break"
+            return pgettext("console", "break: away long enough to count as a break")
         case BreakEnded(t=t, away_since=since):
-            return f"back from a break of {format_span(t - since)}"
+            return pgettext("console", "back from a break of {span}").format(
+                span=format_span(t - since)
+            )
         case CameraUnavailable(reason=reason, retry_in=retry):
-            return f"camera unavailable: {reason}; retrying in {retry:.0f} s"
+            return pgettext(
+                "console", "camera unavailable: {reason}; retrying in {seconds} s"
+            ).format(reason=reason, seconds=f"{retry:.0f}")
         case CameraRecovered():
-            return "camera available again"
+            return pgettext("console", "camera available again")
         case FrameSkipped(reason=reason):
-            return f"skipped a damaged frame: {reason}"
+            return pgettext("console", "skipped a damaged frame: {reason}").format(reason=reason)
         case ScreenLocked():
-            return "screen locked: monitoring paused"
+            return pgettext("console", "screen locked: monitoring paused")
         case ScreenUnlocked(still_paused=still_paused):
             if still_paused:
-                return "screen unlocked: still paused"
-            return "screen unlocked: monitoring resumed"
+                return pgettext("console", "screen unlocked: still paused")
+            return pgettext("console", "screen unlocked: monitoring resumed")
         case CameraBusy(by=by, retry_in=retry):
-            return (
-                f"camera in use by {by or 'another program'}: released it, "
-                f"checking again every {retry:.0f} s"
-            )
+            return pgettext(
+                "console",
+                "camera in use by {program}: released it, checking again every {seconds} s",
+            ).format(program=by or pgettext("console", "another program"), seconds=f"{retry:.0f}")
         case CameraFree():
-            return "camera free again: monitoring resumed"
+            return pgettext("console", "camera free again: monitoring resumed")
         case SetupChanged(matched=None):
-            return (
+            return pgettext(
+                "console",
                 "your set-up looks different from your calibration: scoring uncalibrated "
-                "until you recalibrate (posture-watch calibrate)"
+                "until you recalibrate (posture-watch calibrate)",
             )
         case SetupChanged(matched=name):
-            return f"your set-up matches profile {name!r}: using it"
+            return pgettext("console", "your set-up matches profile {name}: using it").format(
+                name=repr(name)
+            )
         case Paused():
-            return "paused"
+            return pgettext("console", "paused")
         case Resumed():
-            return "resumed"
+            return pgettext("console", "resumed")
         case Suspended(since=since):
             slept = format_minutes(event.slept)
-            return f"the computer slept for {slept}: counted as away"
-        case WorkerCrashed(error=error, restart_in=restart, log_file=log_file):
-            return (
-                f"worker crashed: {error}; restarting in {restart:.0f} s (traceback in {log_file})"
+            return pgettext("console", "the computer slept for {span}: counted as away").format(
+                span=slept
             )
+        case WorkerCrashed(error=error, restart_in=restart, log_file=log_file):
+            return pgettext(
+                "console",
+                "worker crashed: {error}; restarting in {seconds} s (traceback in {file})",
+            ).format(error=error, seconds=f"{restart:.0f}", file=log_file)
     return None
 
 
@@ -176,7 +198,11 @@ def run(args: argparse.Namespace) -> int:
         if launched.demo_folder is not None:  # a console has no desktop to notify
             end_demo(launched, args.open_report, notify=False)
     if out.lost.is_set():
-        out.warn(f"{out.lost_why}: stopped, with the open minute written to the history")
+        out.warn(
+            pgettext(
+                "console", "{why}: stopped, with the open minute written to the history"
+            ).format(why=out.lost_why)
+        )
         return code or EXIT_OUTPUT_LOST
     return code
 
@@ -225,7 +251,11 @@ def _monitor(
     try:
         server.start()
     except PostureWatchError as exc:  # the monitor still works without it
-        out.say(f"posture-watch: control commands unavailable: {exc.one_line()}")
+        out.say(
+            _("posture-watch: control commands unavailable: {one_line}").format(
+                one_line=exc.one_line()
+            )
+        )
     try:
         watch = None
         if settings_file is not None:
@@ -302,7 +332,9 @@ def follow(
             recorder.close(event.t)
             if not setup.demo:  # the demo says what happened instead (commands/demo.py)
                 out.say(
-                    f"stopped: {event.frames_analysed} frames analysed of {event.frames_seen} read"
+                    _("stopped: {analysed} frames analysed of {seen} read").format(
+                        analysed=event.frames_analysed, seen=event.frames_seen
+                    )
                 )
             break
     worker.join(1.0)

@@ -27,7 +27,7 @@ from posture_watch.clock import SYSTEM, local_timezone
 from posture_watch.commands.control_cli import HISTORY_FILE_NAME
 from posture_watch.core.control_protocol import ControlCommand, ControlRequest
 from posture_watch.core.durations import format_minutes, round_half_up
-from posture_watch.core.text import _
+from posture_watch.core.text import N_, _
 from posture_watch.core.words import percent
 from posture_watch.errors import EXIT_OK, PostureWatchError, StorageError
 from posture_watch.history.schema import readable_version
@@ -39,15 +39,16 @@ if TYPE_CHECKING:
 #: How long to wait for a running monitor's status line before saying only that it runs.
 ASK_TIMEOUT = 1.0
 #: The commands a person needs first, with what each does, in the order they need them.
+#: (Marked with N_, translated where shown: the language is chosen after import.)
 MAIN_COMMANDS = (
-    ("tray", "start the monitor with its tray icon (the main job)"),
-    ("calibrate", "show it how you sit upright, in front of the camera"),
-    ("report", "today's report (--week for the week, --open for the page)"),
-    ("journal", "note your pain (0–10) in the pain journal"),
-    ("status", "what the running monitor sees now"),
-    ("pause 30m", "pause the running monitor (resume goes on)"),
-    ("settings", "show or check the settings"),
-    ("autostart on", "start the tray icon at login"),
+    ("tray", N_("start the monitor with its tray icon (the main job)")),
+    ("calibrate", N_("show it how you sit upright, in front of the camera")),
+    ("report", N_("today's report (--week for the week, --open for the page)")),
+    ("journal", N_("note your pain (0–10) in the pain journal")),
+    ("status", N_("what the running monitor sees now")),
+    ("pause 30m", N_("pause the running monitor (resume goes on)")),
+    ("settings", N_("show or check the settings")),
+    ("autostart on", N_("start the tray icon at login")),
 )
 
 
@@ -86,35 +87,37 @@ def monitor_line(history: Path, pid: int | None = None) -> str:
     (on its own throw-away history) or ``not running``; ``pid`` as :func:`monitor_pid`
     found it for ``history`` (found here when not given)."""
     pid = monitor_pid(history) if pid is None else pid
-    what = "monitor: running"
+    what = _("monitor: running")
     if pid is None:
         demo = paths.demo_history()
         pid = held_by(history_lock_path(demo))
         if pid is None:
-            return "monitor: not running (start it with `posture-watch tray`)"
-        history, what = demo, "monitor: the demo is running"
-    running = f"{what} (pid {pid})" if pid else what
+            return _("monitor: not running (start it with `posture-watch tray`)")
+        history, what = demo, _("monitor: the demo is running")
+    running = _("{what} (pid {pid})").format(what=what, pid=pid) if pid else what
     from posture_watch.monitor.control_client import send_request
 
     try:
         reply = send_request(ControlRequest(ControlCommand.STATUS), history, timeout=ASK_TIMEOUT)
     except (PostureWatchError, OSError):  # not answering now: the lock says enough
         return running
-    return f"{running} · {reply.message}" if reply.ok and reply.message else running
+    if reply.ok and reply.message:
+        return _("{running} · {status}").format(running=running, status=reply.message)
+    return running
 
 
 def calibration_line() -> str:
     """Whether the ``default`` calibration, the one the monitor uses, is saved."""
     if profiles.profile_path("default").is_file():
-        return "calibration: saved"
-    return "calibration: none yet (run `posture-watch calibrate`)"
+        return _("calibration: saved")
+    return _("calibration: none yet (run `posture-watch calibrate`)")
 
 
 def today_line(history: Path, now: float | None = None, *, running: bool = False) -> str:
     """The figures of the day of ``now`` (default: the system clock's) from the history,
     read-only; a line saying why when there are none. ``running``: a monitor writes it."""
     if not history.is_file():
-        return "today: no history yet"
+        return _("today: no history yet")
     from posture_watch.core.report import day_bounds, summarize
 
     tz = local_timezone()
@@ -123,14 +126,14 @@ def today_line(history: Path, now: float | None = None, *, running: bool = False
         with _open_quietly(history, running) as store:
             summary = summarize(store.read_history(*day_bounds(day, tz)), day, tz)
     except PostureWatchError as exc:
-        return f"today: cannot read the history ({exc.one_line()})"
+        return _("today: cannot read the history ({problem})").format(problem=exc.one_line())
     if summary.monitored_s <= 0:
-        return "today: nothing monitored yet"
-    parts = [f"monitored {format_minutes(summary.monitored_s)}"]
+        return _("today: nothing monitored yet")
+    parts = [_("monitored {span}").format(span=format_minutes(summary.monitored_s))]
     if summary.upright_share is not None:
-        parts.append(f"upright {percent(summary.upright_share)}")
-    parts.append(f"slouching {round_half_up(summary.slouch_min)} min")
-    return "today: " + " · ".join(parts)
+        parts.append(_("upright {percent}").format(percent=percent(summary.upright_share)))
+    parts.append(_("slouching {minutes} min").format(minutes=round_half_up(summary.slouch_min)))
+    return _("today: {figures}").format(figures=_(" · ").join(parts))
 
 
 def _open_quietly(history: Path, running: bool) -> HistoryStore:
@@ -165,18 +168,18 @@ def text(history: Path | None = None, now: float | None = None) -> str:
     """The whole overview, for the person's history (or ``history``) on the day of
     ``now`` (default: the system clock's)."""
     history = paths.data_dir() / HISTORY_FILE_NAME if history is None else history
-    width = max(len(name) for name, _ in MAIN_COMMANDS)
+    width = max(len(name) for name, _what in MAIN_COMMANDS)
     pid = monitor_pid(history)
     lines = [
-        f"posture-watch {__version__}: a quiet posture monitor",
+        _("posture-watch {version}: a quiet posture monitor").format(version=__version__),
         monitor_line(history, pid),
         calibration_line(),
         today_line(history, now, running=pid is not None),
         "",
-        "Main commands (posture-watch COMMAND):",
-        *(f"  {name:<{width}}  {what}" for name, what in MAIN_COMMANDS),
+        _("Main commands (posture-watch COMMAND):"),
+        *(f"  {name:<{width}}  {_(what)}" for name, what in MAIN_COMMANDS),
         "",
-        "Every command: posture-watch --help; one command: posture-watch COMMAND --help",
+        _("Every command: posture-watch --help; one command: posture-watch COMMAND --help"),
     ]
     return "\n".join(lines) + "\n"
 
