@@ -40,6 +40,7 @@ from posture_watch.core.settings_form import (
     restart_fields,
 )
 from posture_watch.core.settings_schema import BoolKey, NumberKey
+from posture_watch.core.text import N_, _, ngettext, pgettext
 from posture_watch.desktop.child_window import SECONDARY_TEXT, WARNING_TEXT, run_window
 from posture_watch.desktop.lifeline import add_parent_option
 from posture_watch.desktop.preferences_process import PreferencesResult
@@ -49,8 +50,11 @@ if TYPE_CHECKING:
     import tkinter as tk
     from tkinter import ttk
 
-TITLE = "posture-watch preferences"
-START_AT_LOGIN = "Start at login"
+#: Marked only (the language is chosen after import): ``_()`` where shown. The settings'
+#: own words (group titles, labels, notes) come from settings_form and are shown through
+#: ``_()`` too (a text already translated there comes back unchanged).
+TITLE = N_("posture-watch preferences")
+START_AT_LOGIN = N_("Start at login")
 #: Pixels (at 96 DPI) around the window's content and between its parts.
 PAD = 16
 WRAP = 520
@@ -73,10 +77,12 @@ class PreferencesWindow:
         try:
             self.root = tk.Tk(className="posture-watch")
         except tk.TclError as exc:
-            raise PostureWatchError(f"cannot open the preferences window: {exc}") from exc
+            raise PostureWatchError(
+                _("cannot open the preferences window: {error}").format(error=exc)
+            ) from exc
         self.root.withdraw()
         self.fonts, self.scale = _styles(self.root)
-        self.root.title(TITLE)
+        self.root.title(_(TITLE))
         self.values: dict[Key, tk.Variable] = {}
         self.errors: dict[Key, ttk.Label] = {}
         self.first: dict[int, tk.Widget] = {}  # tab index -> its first field
@@ -102,10 +108,12 @@ class PreferencesWindow:
 
         body = ttk.Frame(self.root, padding=self.px(PAD))
         body.pack(fill="both", expand=True)
-        ttk.Label(body, text="Preferences", style="PrefTitle.TLabel", font="PWPrefTitle").pack(
+        ttk.Label(body, text=_("Preferences"), style="PrefTitle.TLabel", font="PWPrefTitle").pack(
             anchor="w"
         )
-        where = f"Saved in {_shown(self.path)}; a running monitor follows the file at once."
+        where = _("Saved in {file}; a running monitor follows the file at once.").format(
+            file=_shown(self.path)
+        )
         ttk.Label(body, text=where, style="PrefNote.TLabel", wraplength=self.px(WRAP + 240)).pack(
             anchor="w", pady=(0, self.px(PAD // 2))
         )
@@ -113,15 +121,17 @@ class PreferencesWindow:
         self.tabs.pack(fill="both", expand=True)
         self.tabs.enable_traversal()  # Ctrl+Tab
         for index, group in enumerate(groups()):
-            self.tabs.add(self._group_tab(group, index), text=group.title)
-        self.tabs.insert(5, self._login_tab(), text=START_AT_LOGIN)  # before Privacy
+            self.tabs.add(self._group_tab(group, index), text=_words(group.title))
+        self.tabs.insert(5, self._login_tab(), text=_(START_AT_LOGIN))  # before Privacy
         self.tabs.bind("<<NotebookTabChanged>>", lambda _e: self._focus_tab())
         foot = ttk.Frame(body, padding=(0, self.px(PAD), 0, 0))
         foot.pack(fill="x")
         ttk.Label(foot, textvariable=self.status, wraplength=self.px(WRAP)).pack(side="left")
-        save = ttk.Button(foot, text="Save", style="Accent.TButton", command=self.save)
+        save = ttk.Button(
+            foot, text=pgettext("button", "Save"), style="Accent.TButton", command=self.save
+        )
         save.pack(side="right")
-        ttk.Button(foot, text="Close", command=self.close).pack(
+        ttk.Button(foot, text=pgettext("button", "Close"), command=self.close).pack(
             side="right", padx=self.px(PAD // 2)
         )
         save.configure(default="active")
@@ -131,7 +141,7 @@ class PreferencesWindow:
 
         tab = ttk.Frame(self.tabs, padding=self.px(PAD))
         ttk.Label(
-            tab, text=group.intro, style="PrefNote.TLabel", wraplength=self.px(WRAP + 160)
+            tab, text=_words(group.intro), style="PrefNote.TLabel", wraplength=self.px(WRAP + 160)
         ).grid(row=0, column=0, columnspan=3, sticky="w", pady=(0, self.px(PAD // 2)))
         row = 1
         for field in group.fields:
@@ -139,7 +149,7 @@ class PreferencesWindow:
             self.first.setdefault(index if index < 5 else index + 1, widget)
             self.tab_of[(field.table, field.key)] = index if index < 5 else index + 1
             row += 2
-        if group.title == "Privacy":
+        if group.title in ("Privacy", _("Privacy")):  # English, or already translated
             self._privacy_notes(tab, row)
         tab.columnconfigure(2, weight=1)
         return tab
@@ -154,16 +164,16 @@ class PreferencesWindow:
         widget: tk.Widget
         if isinstance(kind, BoolKey):
             var: tk.Variable = tk.BooleanVar(self.root, value=bool(shown))
-            widget = ttk.Checkbutton(tab, text=field.label, variable=var)
+            widget = ttk.Checkbutton(tab, text=_words(field.label), variable=var)
             widget.grid(row=row, column=0, columnspan=2, sticky="w", pady=(self.px(PAD // 2), 0))
         else:
             var = tk.StringVar(self.root, value=str(shown))
-            ttk.Label(tab, text=field.label).grid(
+            ttk.Label(tab, text=_words(field.label)).grid(
                 row=row, column=0, sticky="w", pady=(self.px(PAD // 2), 0), padx=(0, self.px(PAD))
             )
             widget = _entry(tab, kind, var)
             widget.grid(row=row, column=1, sticky="w", pady=(self.px(PAD // 2), 0))
-        ttk.Label(tab, text=field.allowed, style="PrefNote.TLabel").grid(
+        ttk.Label(tab, text=_words(field.allowed), style="PrefNote.TLabel").grid(
             row=row, column=2, sticky="w", padx=(self.px(PAD // 2), 0), pady=(self.px(PAD // 2), 0)
         )
         note = ttk.Label(tab, text=_note(field), style="PrefNote.TLabel", wraplength=self.px(WRAP))
@@ -180,14 +190,16 @@ class PreferencesWindow:
 
         tab = ttk.Frame(self.tabs, padding=self.px(PAD))
         offered = self.autostart.enabled() is not None
-        box = ttk.Checkbutton(tab, text="Start posture-watch when you log in", variable=self.login)
+        box = ttk.Checkbutton(
+            tab, text=_("Start posture-watch when you log in"), variable=self.login
+        )
         box.grid(row=0, column=0, sticky="w")
         if not offered:
             box.state(["disabled"])
         text = (
-            "Adds posture-watch to your desktop's autostart folder; saved with Save."
+            _("Adds posture-watch to your desktop's autostart folder; saved with Save.")
             if offered
-            else "Not offered on this system."
+            else _("Not offered on this system.")
         )
         ttk.Label(tab, text=text, style="PrefNote.TLabel", wraplength=self.px(WRAP)).grid(
             row=1, column=0, sticky="w", pady=(self.px(PAD // 2), 0)
@@ -199,8 +211,8 @@ class PreferencesWindow:
         from tkinter import ttk
 
         lines = (
-            "No network: the camera and the pose model run in a sealed worker process.",
-            "Forget days of history with: posture-watch forget --before DATE (or --all).",
+            _("No network: the camera and the pose model run in a sealed worker process."),
+            _("Forget days of history with: posture-watch forget --before DATE (or --all)."),
         )
         for offset, line in enumerate(lines):
             ttk.Label(tab, text=line, style="PrefNote.TLabel", wraplength=self.px(WRAP + 160)).grid(
@@ -239,17 +251,22 @@ class PreferencesWindow:
             wrong = list(checked.errors)
             if wrong:
                 self.tabs.select(self.tab_of[wrong[0]])
-                count = "1 setting needs" if len(wrong) == 1 else f"{len(wrong)} settings need"
-                self.status.set(f"Not saved: {count} a fix (in red).")
+                self.status.set(
+                    ngettext(
+                        "Not saved: {n} setting needs a fix (in red).",
+                        "Not saved: {n} settings need a fix (in red).",
+                        len(wrong),
+                    ).format(n=len(wrong))
+                )
             else:
-                self.status.set(f"Not saved: {checked.general}")
+                self.status.set(_("Not saved: {error}").format(error=checked.general))
             return False
         try:
             before = self.config
             self.config = save_config(self.path, checked.config)
             login = self.autostart.change(self.login.get())
         except PostureWatchError as exc:
-            self.status.set(f"Not saved: {exc.one_line()}")
+            self.status.set(_("Not saved: {error}").format(error=exc.one_line()))
             return False
         self.saved = True
         self.status.set(_saved_line(before, self.config, login))
@@ -286,20 +303,28 @@ def _entry(tab: ttk.Frame, kind: Any, var: tk.StringVar) -> ttk.Entry:
     return ttk.Entry(tab, textvariable=var, width=14)
 
 
+def _words(text: str) -> str:
+    """A settings_form text in the person's language; "" stays "" (``gettext("")`` would
+    give the catalog's header)."""
+    return _(text) if text else text
+
+
 def _note(field: Field) -> str:
-    parts = [field.help] if field.help else []
+    parts = [_words(field.help)] if field.help else []
     if not field.live:
-        parts.append(RESTART_NOTE)
+        parts.append(_(RESTART_NOTE))
     text = "; ".join(parts)
     return text[:1].upper() + text[1:]
 
 
 def _saved_line(before: AppConfig, after: AppConfig, login: str | None) -> str:
     waiting = restart_fields(before, after)
-    line = "Saved. A running monitor uses the new settings now."
+    line = _("Saved. A running monitor uses the new settings now.")
     if waiting:
-        names = ", ".join(dict.fromkeys(f.label.lower() for f in waiting))
-        line = f"Saved. New {names}: {RESTART_NOTE}; the rest applies now."
+        names = ", ".join(dict.fromkeys(_words(f.label).lower() for f in waiting))
+        line = _("Saved. New {names}: {note}; the rest applies now.").format(
+            names=names, note=_(RESTART_NOTE)
+        )
     return f"{line} {login}" if login else line
 
 
@@ -365,9 +390,9 @@ class Autostart:
             return None
         if wanted:
             autostart.enable()
-            return "posture-watch starts at login from now on."
+            return _("posture-watch starts at login from now on.")
         autostart.disable()
-        return "posture-watch no longer starts at login."
+        return _("posture-watch no longer starts at login.")
 
 
 def edit(path: Path | None = None) -> int:
