@@ -123,7 +123,10 @@ def _starts_a_monitor(words: Sequence[str]) -> bool:
 
 
 def _run(argv: Sequence[str] | None) -> int:
+    from posture_watch import i18n
     from posture_watch.commands import control_cli
+
+    i18n.setup()  # before any word: the help, the errors and every command's output
 
     words = sys.argv[1:] if argv is None else list(argv)
     if argv is None and _starts_a_monitor(words):  # before the heavy imports below

@@ -19,6 +19,7 @@ loadscope``: a module runs on one worker, so module fixtures (a browser, the mod
 a session) start once and the Wayland desktop, a session fixture, starts on one worker only.
 """
 
+import os
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,11 @@ from tests.harness.settings_files import config_home
 __all__ = ["config_home", "nobody_python", "sandbox"]
 
 TESTS = Path(__file__).resolve().parent
+
+# The tests pin English text: whatever language the developer's desktop speaks, the CLI
+# run in-process and every program a test starts speak English, unless a test asks for
+# another language (posture_watch/core/languages.py: LANGUAGE comes first).
+os.environ["LANGUAGE"] = "en"
 SHARED_SAMPLES = TESTS.parent.parent / "shared" / "samples"
 
 DESKTOP_FIXTURES = {

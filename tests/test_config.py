@@ -59,7 +59,17 @@ def test_template_parses_to_the_defaults() -> None:
     assert doc["schema_version"] == SCHEMA_VERSION
     assert list(doc) == [
         "schema_version",
-        *("camera", "sampling", "posture", "sitting", "prompts", "quiet_hours", "report", "pause"),
+        *(
+            "camera",
+            "sampling",
+            "posture",
+            "sitting",
+            "prompts",
+            "quiet_hours",
+            "report",
+            "pause",
+            "general",
+        ),
     ]
     assert doc["sitting"] == {"absence_grace": 60, "break_min": 2, "sit_max": 50}
     assert doc["sampling"] == {"stable_interval": 2.0, "confirm_interval": 0.25}

@@ -8,23 +8,27 @@ here, and tests build their expectations from the same functions.
 Times of day are kept as minutes after midnight (:func:`minute_of_day`). Midnight is
 where days, pauses "until tomorrow" and the daily report change; on the days the clocks
 change a day is 23 or 25 hours long, so it is reckoned in the time zone, never as
-``+ 86400``. Nothing here reads the clock: the caller passes the instant.
+``+ 86400``. Nothing here reads the clock: the caller passes the instant. The words of a
+date come from the installed formats (:mod:`posture_watch.core.formats`; English until
+``posture_watch.i18n`` installs the person's locale).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from posture_watch.core import formats
+
 
 def long_date(day: date) -> str:
-    """``Monday 7 December 2026``: a page or report title."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    """``Monday 7 December 2026``: a page or report title (in the person's locale:
+    :mod:`posture_watch.core.formats`)."""
+    return formats.long_date(day)
 
 
 def short_date(day: date, *, year: bool = False) -> str:
     """``Mon 7 Dec`` (``Mon 7 Dec 2026`` with ``year``): table rows and lists of days."""
-    text = f"{day:%a} {day.day} {day:%b}"
-    return f"{text} {day:%Y}" if year else text
+    return formats.short_date(day, year=year)
 
 
 def minute_of_day(moment: datetime | time) -> int:

@@ -140,6 +140,14 @@ class PauseConfig:
 
 
 @dataclass(frozen=True)
+class GeneralConfig:
+    """``language``: ``"auto"`` (from the environment, see
+    :mod:`posture_watch.core.languages`) or the code of a catalog (``"de"``, ``"pt_BR"``)."""
+
+    language: str = "auto"
+
+
+@dataclass(frozen=True)
 class AppConfig:
     """Everything the settings file controls; ``decision`` drives the core state machine."""
 
@@ -150,6 +158,7 @@ class AppConfig:
     quiet_hours: QuietHours = field(default_factory=QuietHours)
     report: ReportConfig = field(default_factory=ReportConfig)
     pause: PauseConfig = field(default_factory=PauseConfig)
+    general: GeneralConfig = field(default_factory=GeneralConfig)
 
     @classmethod
     def default(cls) -> AppConfig:

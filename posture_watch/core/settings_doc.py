@@ -13,12 +13,14 @@ Pure: no I/O, no clock.
 
 from __future__ import annotations
 
+from posture_watch.core.languages import AUTO, KNOWN
 from posture_watch.core.settings import AppConfig
 from posture_watch.core.settings_schema import (
     TABLES,
     BoolKey,
     ClockKey,
     Kind,
+    LanguageKey,
     NumberKey,
     SourceKey,
 )
@@ -65,6 +67,9 @@ PLAIN: dict[str, str] = {
     "report.journal_prompt": "at that time, also ask how you feel (the pain journal), unless "
     "today has an entry",
     "pause.morning": '"Pause until tomorrow" lasts until this time the next morning',
+    "general.language": 'the language of every window, nudge and report: "auto" follows '
+    "the desktop (LANGUAGE, then LC_ALL, LC_MESSAGES, LANG; never LC_TIME), or a code "
+    'such as "de"; applies when each program starts',
 }
 
 HEADER = ("setting", "what it does", "unit", "default", "allowed")
@@ -98,6 +103,8 @@ def allowed_of(kind: Kind) -> str:
         return f'`"00:00"` to `"23:59"`{off}'
     if isinstance(kind, SourceKey):
         return '`"auto"`, a camera number, or a file path'
+    if isinstance(kind, LanguageKey):
+        return ", ".join(f'`"{code}"`' for code in (AUTO, *KNOWN))
     raise TypeError(f"unknown kind of setting: {kind!r}")
 
 

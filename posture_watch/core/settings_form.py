@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from posture_watch.core.languages import KNOWN as LANGUAGES
 from posture_watch.core.settings import AppConfig
 from posture_watch.core.settings_schema import (
     TABLES,
@@ -29,6 +30,7 @@ from posture_watch.core.settings_schema import (
     ClockKey,
     InvalidValue,
     Kind,
+    LanguageKey,
     NumberKey,
     SourceKey,
 )
@@ -76,6 +78,8 @@ class Field:
             return 'HH:MM, or "off"' if kind.allow_off else "HH:MM, 24-hour clock"
         if isinstance(kind, SourceKey):
             return "auto, a camera number such as 0, or a file"
+        if isinstance(kind, LanguageKey):
+            return "auto, or " + ", ".join(LANGUAGES)
         return ""
 
     @property
@@ -139,6 +143,8 @@ KNOWN: tuple[Group, ...] = (
     Group("Report", "Today's report: how you sat, and your breaks.", (
         Field("report", "daily_at", "Write today's report at"),
         Field("report", "journal_prompt", "Then ask how you feel (pain journal)"),
+        Field("general", "language", "Language",
+              "auto follows the desktop's language", live=False),
     )),
     Group("Privacy", "Pictures from the camera stay in memory and are never stored or "
           "sent; the history keeps only numbers per minute.", (
@@ -157,6 +163,7 @@ _OTHER_GROUP = {
     "camera": "Camera",
     "sampling": "Camera",
     "report": "Report",
+    "general": "Report",
 }
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import time as dtime
 
 from posture_watch.core.dates import minute_of_day
+from posture_watch.core.languages import AUTO, KNOWN, is_known, normalize
 from posture_watch.core.settings import MINUTE, AppConfig
 
 #: Version of the settings file layout; a newer file is refused, not misread.
@@ -122,7 +123,26 @@ class SourceKey:
         return json.dumps(stored, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-Kind = NumberKey | BoolKey | ClockKey | SourceKey
+@dataclass(frozen=True)
+class LanguageKey:
+    """``"auto"`` (the desktop's language) or the code of a language posture-watch has a
+    catalog for; stored normalized (``"pt-br"`` is ``"pt_BR"``)."""
+
+    @property
+    def must(self) -> str:
+        codes = ", ".join(f'"{code}"' for code in KNOWN)
+        return f'"{AUTO}" or a language code: {codes}'
+
+    def parse(self, value: object) -> str:
+        if not isinstance(value, str) or not is_known(value.strip()):
+            raise InvalidValue(self.must)
+        return AUTO if value.strip() == AUTO else normalize(value)
+
+    def dump(self, stored: str) -> str:
+        return json.dumps(stored)
+
+
+Kind = NumberKey | BoolKey | ClockKey | SourceKey | LanguageKey
 SECONDS = "seconds"
 MINUTES = "minutes"
 
@@ -183,6 +203,10 @@ TABLES: dict[str, tuple[str, str, dict[str, tuple[Kind, str]]]] = {
         "morning": (ClockKey(), '"HH:MM": "Pause until tomorrow" ends at this time the next '
                     "morning"),
     }),
+    "general": ("general", "the language posture-watch speaks", {
+        "language": (LanguageKey(), '"auto" (the desktop\'s language: LANGUAGE, LC_ALL, '
+                     'LC_MESSAGES, LANG) or a code such as "de", "pt_BR"'),
+    }),
 }  # fmt: skip
 
 
@@ -222,6 +246,7 @@ __all__ = [
     "ClockKey",
     "InvalidValue",
     "Kind",
+    "LanguageKey",
     "NumberKey",
     "SourceKey",
     "to_toml",

@@ -26,6 +26,7 @@ from posture_watch.core.settings_schema import (
     ClockKey,
     InvalidValue,
     Kind,
+    LanguageKey,
     SourceKey,
 )
 from posture_watch.errors import ConfigError
@@ -164,7 +165,7 @@ def _syntax_hint(line: str) -> str | None:
         return None
     key, value = match["key"], match["value"]
     kinds = [keys[key][0] for _attr, _comment, keys in TABLES.values() if key in keys]
-    if kinds and (not value or not isinstance(kinds[0], ClockKey | SourceKey)):
+    if kinds and (not value or not isinstance(kinds[0], ClockKey | SourceKey | LanguageKey)):
         return f"{key} takes {kinds[0].must}"
     if kinds or re.fullmatch(r"[A-Za-z][\w.-]*|[0-9]{1,2}:[0-9]{2}", value):
         return f'text values need quotes: {key} = "{value}"'

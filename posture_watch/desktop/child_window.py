@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Generic, Protocol, Self, TypeVar
 
+from posture_watch import i18n
 from posture_watch.clock import SYSTEM, Clock
 from posture_watch.desktop.lifeline import Lifeline, Root
 from posture_watch.errors import PostureWatchError, exit_reason
@@ -277,6 +278,7 @@ def run_window(kind: str, build: Callable[[], _Window], parent_pid: int | None =
     parent (``parent_pid``) has gone or by SIGTERM prints no answer, only one line on
     stderr, and returns 128 + the signal (129 for a parent that has gone, 143 for SIGTERM).
     """
+    i18n.setup()  # a child is a program of its own: its words in the person's language
     with Lifeline(kind, parent_pid) as lifeline:
         try:
             window = build()

@@ -1,0 +1,95 @@
+"""posture_watch.i18n: the language chosen at a program's start, its catalogs and Babel's
+formats installed in the core; English for whatever a catalog lacks."""
+
+import gettext
+from datetime import date, time
+
+import pytest
+
+from posture_watch import i18n
+from posture_watch.core import formats, text
+from posture_watch.core.text import _
+
+DAY = date(2026, 12, 7)
+
+
+@pytest.fixture
+def restore():
+    before = text.active(), formats.active()
+    yield
+    text.use(before[0])
+    formats.use(before[1])
+
+
+def test_setting_beats_the_environment(restore, tmp_path):
+    chosen = i18n.setup("de", {"LANGUAGE": "fr", "LANG": "C"}, locale_dir=tmp_path)
+    assert chosen == ["de", "fr", "en"]
+    assert formats.long_date(DAY) == "Montag, 7. Dezember 2026"
+
+
+def test_language_list_and_lc_time(restore, tmp_path):
+    assert i18n.setup("auto", {"LANGUAGE": "fr:de", "LANG": "C"}, locale_dir=tmp_path) == [
+        "fr",
+        "de",
+        "en",
+    ]
+    assert formats.clock(time(14, 5)) == "14:05"
+    assert formats.short_date(DAY) == "lun. 7 déc."
+    assert i18n.setup("auto", {"LC_TIME": "de_DE.UTF-8"}, locale_dir=tmp_path) == ["en"]
+    assert formats.long_date(DAY) == "Monday 7 December 2026"  # today's English
+
+
+def test_babel_formats_per_locale():
+    german, japanese = i18n.BabelFormats("de"), i18n.BabelFormats("ja")
+    assert german.percent(0.125) == "13\xa0%"
+    assert german.number(3.25, digits=1) == "3,3" or german.number(3.25, digits=1) == "3,2"
+    assert german.weekday(DAY, short=False) == "Montag"
+    assert japanese.long_date(DAY) == "2026年12月7日月曜日"
+    assert i18n.BabelFormats("en_US").clock(time(14, 5)).startswith("2:05")
+    assert i18n.BabelFormats("ar").rtl and german.tag == "de"
+    assert i18n.BabelFormats("pt_BR").tag == "pt-BR"
+
+
+def test_catalogs_chain_and_fall_back_to_english_per_message(tmp_path):
+    for code, words in {"fr": {"Pause": "Pause (fr)"}, "de": {"Resume": "Fortsetzen"}}.items():
+        folder = tmp_path / code / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        (folder / "posture_watch.mo").write_bytes(_mo(words))
+    translations = i18n.load(["fr", "de", "en"], tmp_path)
+    assert translations.gettext("Pause") == "Pause (fr)"
+    assert translations.gettext("Resume") == "Fortsetzen"
+    assert translations.gettext("Quit") == "Quit"  # never a message id of another kind
+    assert isinstance(i18n.load(["en"], tmp_path), gettext.NullTranslations)
+
+
+def test_setting_language_read_from_the_file(tmp_path):
+    path = tmp_path / "settings.toml"
+    assert i18n.setting_language(path) == "auto"  # no file
+    path.write_text('[general]\nlanguage = "ja"\n', encoding="utf-8")
+    assert i18n.setting_language(path) == "ja"
+    path.write_text("[general\n", encoding="utf-8")
+    assert i18n.setting_language(path) == "auto"  # the command reports the error
+
+
+def test_english_when_nothing_is_installed(restore, tmp_path):
+    i18n.setup("auto", {"LANG": "C"}, locale_dir=tmp_path)
+    assert _("Pause") == "Pause"
+
+
+def _mo(messages: dict[str, str]) -> bytes:
+    """A GNU .mo file holding ``messages`` (and the header that says UTF-8)."""
+    import struct
+
+    entries = {"": "Content-Type: text/plain; charset=UTF-8\n", **messages}
+    keys = sorted(entries)
+    ids = [k.encode() for k in keys]
+    strs = [entries[k].encode() for k in keys]
+    start = 7 * 4 + 16 * len(keys)
+    offsets, blob = [], b""
+    for data in ids + strs:
+        offsets.append((len(data), start + len(blob)))
+        blob += data + b"\0"
+    n = len(keys)
+    header = struct.pack("Iiiiiii", 0x950412DE, 0, n, 28, 28 + 8 * n, 0, 0)
+    table = b"".join(struct.pack("ii", *o) for o in offsets)
+    return header + table + blob
