@@ -19,12 +19,14 @@ from importlib.resources import files
 from pathlib import Path
 
 from posture_watch.core.prompts import Prompt, parse_prompts
+from posture_watch.core.text import N_, _
 from posture_watch.errors import ConfigError
 from posture_watch.paths import config_dir
 
 BUILTIN_PACKAGE = "posture_watch.prompts"
 BUILTIN_FILE = "guide_prompts.toml"
-_HINT = "fix the file, or move it out of the prompts folder to use the built-in prompts"
+#: Marked ``N_``; translated where the error is made (the language is chosen after import).
+_HINT = N_("fix the file, or move it out of the prompts folder to use the built-in prompts")
 
 
 def user_prompts_dir() -> Path:
@@ -56,7 +58,10 @@ def _user_files(folder: Path) -> list[Path]:
     if not folder.exists():
         return []
     if not folder.is_dir():
-        raise ConfigError(f"{folder}: the prompts folder is a file, not a folder", hint=_HINT)
+        raise ConfigError(
+            _("{folder}: the prompts folder is a file, not a folder").format(folder=folder),
+            hint=_(_HINT),
+        )
     return sorted(path for path in folder.glob("*.toml") if path.is_file())
 
 
@@ -70,10 +75,15 @@ def _read(path: Path) -> list[Prompt]:
         with path.open("rb") as file:
             data = file.read(MAX_PROMPTS_BYTES + 1)
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read prompts file: {exc.strerror}") from exc
+        raise ConfigError(
+            _("{path}: cannot read prompts file: {reason}").format(path=path, reason=exc.strerror)
+        ) from exc
     if len(data) > MAX_PROMPTS_BYTES:
         raise ConfigError(
-            f"{path}: the prompts file is larger than {MAX_PROMPTS_BYTES // 1024} KB", hint=_HINT
+            _("{path}: the prompts file is larger than {size} KB").format(
+                path=path, size=MAX_PROMPTS_BYTES // 1024
+            ),
+            hint=_(_HINT),
         )
     return _parse(data.removeprefix(codecs.BOM_UTF8), str(path))  # a BOM from Windows editors
 
@@ -83,11 +93,16 @@ def _parse(data: bytes, origin: str) -> list[Prompt]:
         doc = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise ConfigError(
-            f"{origin}: not UTF-8 text ({exc.reason} at byte {exc.start})", hint=_HINT
+            _("{origin}: not UTF-8 text ({reason} at byte {byte})").format(
+                origin=origin, reason=exc.reason, byte=exc.start
+            ),
+            hint=_(_HINT),
         ) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{origin}: invalid TOML: {exc}", hint=_HINT) from exc
+        raise ConfigError(
+            _("{origin}: invalid TOML: {error}").format(origin=origin, error=exc), hint=_(_HINT)
+        ) from exc
     try:
         return parse_prompts(doc, origin)
     except ValueError as exc:
-        raise ConfigError(str(exc), hint=_HINT) from exc
+        raise ConfigError(str(exc), hint=_(_HINT)) from exc

@@ -16,9 +16,11 @@ import math
 import random
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, TypeVar
+
+from posture_watch.core.text import _
 
 SCHEMA_VERSION = 1
 
@@ -79,18 +81,36 @@ class Prompt:
 
     def __post_init__(self) -> None:
         if not _ID_PATTERN.match(self.id):
-            raise ValueError("id must be lower-case letters, digits, '_' or '-'")
+            raise ValueError(_("id must be lower-case letters, digits, '_' or '-'"))
         if not isinstance(self.kind, PromptKind):
-            raise ValueError(f"kind must be a PromptKind, got {self.kind!r}")
+            raise ValueError(
+                _("kind must be a PromptKind, got {value}").format(value=repr(self.kind))
+            )
         if self.hold_seconds < 0 or self.repetitions < 0:
-            raise ValueError("hold_seconds and repetitions must not be negative")
+            raise ValueError(_("hold_seconds and repetitions must not be negative"))
         if self.kind is PromptKind.STRETCH:
             if not self.steps:
-                raise ValueError("a stretch needs a non-empty 'steps' list")
+                raise ValueError(_("a stretch needs a non-empty 'steps' list"))
             if self.hold_seconds <= 0:
-                raise ValueError("a stretch needs 'hold_seconds' > 0")
+                raise ValueError(_("a stretch needs 'hold_seconds' > 0"))
             if self.repetitions <= 0:
-                raise ValueError("a stretch needs 'repetitions' > 0")
+                raise ValueError(_("a stretch needs 'repetitions' > 0"))
+
+    def shown(self) -> Prompt:
+        """This prompt in the person's language, for a window or a notification.
+
+        The library's words are data (``guide_prompts.toml``, or the person's own files),
+        so they are translated here, where they are shown, not when they are loaded: the
+        title, the text, each step and the guide section it comes from. The id, kind and
+        answers stay the stored keys. A text no catalog has (a person's own prompt) comes
+        back as written."""
+        return replace(
+            self,
+            title=_(self.title),
+            text=_(self.text),
+            source=_(self.source),
+            steps=tuple(_(step) for step in self.steps),
+        )
 
 
 def parse_prompts(doc: Mapping[str, Any], origin: str) -> list[Prompt]:
@@ -101,25 +121,32 @@ def parse_prompts(doc: Mapping[str, Any], origin: str) -> list[Prompt]:
     """
     version = doc.get("schema_version")
     if version != SCHEMA_VERSION:
-        raise ValueError(f"{origin}: schema_version must be {SCHEMA_VERSION}, got {version!r}")
+        raise ValueError(
+            f"{origin}: "
+            + _("schema_version must be {expected}, got {value}").format(
+                expected=SCHEMA_VERSION, value=repr(version)
+            )
+        )
     unknown = sorted(set(doc) - {"schema_version", "prompt"})
     if unknown:
-        raise ValueError(f"{origin}: unknown top-level key(s): {', '.join(unknown)}")
+        keys = ", ".join(unknown)
+        raise ValueError(f"{origin}: " + _("unknown top-level key(s): {keys}").format(keys=keys))
     entries = doc.get("prompt", [])
     if not isinstance(entries, list):
-        raise ValueError(f"{origin}: 'prompt' must be an array of tables ([[prompt]])")
+        raise ValueError(f"{origin}: " + _("'prompt' must be an array of tables ([[prompt]])"))
     prompts: list[Prompt] = []
     seen: set[str] = set()
     for number, entry in enumerate(entries, 1):
-        label = f"prompt #{number}"
+        label = _("prompt #{number}").format(number=number)
         if isinstance(entry, Mapping) and isinstance(entry.get("id"), str):
-            label = f"prompt {entry['id']!r}"
+            label = _("prompt {id}").format(id=repr(entry["id"]))
         try:
             prompt = _parse_one(entry)
         except ValueError as exc:
             raise ValueError(f"{origin}: {label}: {exc}") from None
         if prompt.id in seen:
-            raise ValueError(f"{origin}: {label}: duplicate id (defined twice in this file)")
+            twice = _("duplicate id (defined twice in this file)")
+            raise ValueError(f"{origin}: {label}: {twice}")
         seen.add(prompt.id)
         prompts.append(prompt)
     return prompts
@@ -127,13 +154,13 @@ def parse_prompts(doc: Mapping[str, Any], origin: str) -> list[Prompt]:
 
 def _parse_one(entry: Any) -> Prompt:
     if not isinstance(entry, Mapping):
-        raise ValueError("must be a table")
+        raise ValueError(_("must be a table"))
     unknown = sorted(set(entry) - set(_REQUIRED) - set(_OPTIONAL))
     if unknown:
-        raise ValueError(f"unknown field(s): {', '.join(unknown)}")
+        raise ValueError(_("unknown field(s): {fields}").format(fields=", ".join(unknown)))
     missing = [name for name in _REQUIRED if name not in entry]
     if missing:
-        raise ValueError(f"missing field(s): {', '.join(missing)}")
+        raise ValueError(_("missing field(s): {fields}").format(fields=", ".join(missing)))
     return Prompt(
         id=_text(entry, "id"),
         kind=_member(PromptKind, entry["kind"], "kind"),
@@ -154,13 +181,19 @@ def _parse_one(entry: Any) -> Prompt:
 def _text(entry: Mapping[str, Any], name: str) -> str:
     value = entry[name]
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"field '{name}' must be a non-empty string, got {value!r}")
+        raise ValueError(
+            _("field '{name}' must be a non-empty string, got {value}").format(
+                name=name, value=repr(value)
+            )
+        )
     return value.strip()
 
 
 def _list(value: Any, name: str) -> list[Any]:
     if not isinstance(value, list):
-        raise ValueError(f"field '{name}' must be a list, got {value!r}")
+        raise ValueError(
+            _("field '{name}' must be a list, got {value}").format(name=name, value=repr(value))
+        )
     return value
 
 
@@ -168,20 +201,30 @@ def _text_list(value: Any, name: str) -> list[str]:
     items = _list(value, name)
     for item in items:
         if not isinstance(item, str) or not item.strip():
-            raise ValueError(f"field '{name}' must hold non-empty strings, got {item!r}")
+            raise ValueError(
+                _("field '{name}' must hold non-empty strings, got {value}").format(
+                    name=name, value=repr(item)
+                )
+            )
     return [item.strip() for item in items]
 
 
 def _count(value: Any, name: str) -> int:
     # bool is an int in Python; 'hold_seconds = true' is a typo, not 1 second
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"field '{name}' must be a whole number >= 0, got {value!r}")
+        raise ValueError(
+            _("field '{name}' must be a whole number >= 0, got {value}").format(
+                name=name, value=repr(value)
+            )
+        )
     return value
 
 
 def _flag(value: Any, name: str) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"{name} must be true or false, got {value!r}")
+        raise ValueError(
+            _("{name} must be true or false, got {value}").format(name=name, value=repr(value))
+        )
     return value
 
 
@@ -190,7 +233,11 @@ def _member(enum: type[_E], value: Any, name: str) -> _E:
         return enum(value)
     except ValueError:
         allowed = ", ".join(member.value for member in enum)
-        raise ValueError(f"unknown {name} {value!r} (expected one of: {allowed})") from None
+        raise ValueError(
+            _("unknown {name} {value} (expected one of: {allowed})").format(
+                name=name, value=repr(value), allowed=allowed
+            )
+        ) from None
 
 
 class PromptChooser:

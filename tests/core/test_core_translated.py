@@ -1,0 +1,132 @@
+"""The session's own words (nudges, buttons, pause replies, fallback notices, the guide
+prompts shown) come out in the person's language once a catalog is installed, while the
+keys they are stored under (prompt ids, reasons) stay as they were.
+
+The catalog is a real GNU ``.mo`` written by Babel (the tool the project's catalogs are
+compiled with), read back by the standard library's ``gettext``.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+
+from posture_watch.core import text
+from posture_watch.core.break_warning import BreakAnswerTally, WarningDue, warning_words
+from posture_watch.core.control_protocol import ControlRequest
+from posture_watch.core.held_back import Disturb, HeldTally
+from posture_watch.core.pause_rules import pause_message
+from posture_watch.core.prompt_rules import PromptDue, Reason, first_sentence, nudge_message
+from posture_watch.core.prompts import Problem, Prompt, PromptKind
+from posture_watch.core.session_fallbacks import no_windows, stretch_notice
+
+STRETCH = Prompt(
+    id="neck-tilt",
+    kind=PromptKind.STRETCH,
+    title="Neck tilt",
+    text="Tilt your head to one side. Feel the stretch.",
+    source="Neck › Stretches",
+    steps=("Sit tall.", "Tilt your ear towards your shoulder."),
+    hold_seconds=20,
+    repetitions=3,
+)
+
+GERMAN = {
+    "Time to sit up": "Zeit, sich aufzurichten",
+    "Your head has been forward for {spell}.": "Ihr Kopf war {spell} lang vorgeneigt.",
+    "Tilt your head to one side. Feel the stretch.": "Neigen Sie den Kopf. Spüren Sie es.",
+    "Neck tilt": "Nackenneigung",
+    "Sit tall.": "Sitzen Sie aufrecht.",
+    "Tilt your ear towards your shoulder.": "Neigen Sie das Ohr zur Schulter.",
+    "Stretch: {title}": "Dehnung: {title}",
+    "{number}. {step}": "{number}. {step}",
+    ("Hold for {seconds} s, {times} times.", "Hold for {seconds} s, {times} times."): (
+        "{seconds} s halten, {times}-mal.",
+        "{seconds} s halten, {times}-mal.",
+    ),
+    "Break in {duration}": "Pause in {duration}",
+    "breaks postponed {postponed}": "Pausen verschoben: {postponed}",
+    "paused until {end}": "pausiert bis {end}",
+    "{time} tomorrow": "morgen {time}",
+    "posture-watch cannot open windows here": "posture-watch kann hier keine Fenster öffnen",
+    "full-screen window": "Vollbildfenster",
+    "true or false": "true oder false",
+    "a whole number of {unit} between {lo} and {hi}": "eine ganze Zahl {unit} von {lo} bis {hi}",
+    "minutes": "Minuten",
+}
+
+
+def _german() -> gettext.GNUTranslations:
+    catalog = Catalog(locale="de")
+    for msgid, msgstr in GERMAN.items():
+        catalog.add(msgid, msgstr)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+@pytest.fixture
+def german():
+    before = text.active()
+    text.use(_german())
+    yield
+    text.use(before)
+
+
+def _due(prompt: Prompt, reason: Reason) -> PromptDue:
+    return PromptDue(
+        t=100.0, reason=reason, prompt=prompt, lasted=40.0, problem=Problem.FORWARD_HEAD
+    )
+
+
+def test_a_posture_nudge_in_german_keeps_its_prompt_id(german):
+    due = _due(STRETCH, Reason.SLOUCH)
+    nudge = nudge_message(due)
+    assert nudge.title == "Zeit, sich aufzurichten"
+    assert nudge.body == "Ihr Kopf war 40 s lang vorgeneigt.\nNeigen Sie den Kopf."
+    assert due.prompt.id == "neck-tilt"  # the stored key is not translated
+
+
+def test_a_prompt_shown_is_translated_and_its_keys_are_not(german):
+    shown = STRETCH.shown()
+    assert (shown.title, shown.steps[0]) == ("Nackenneigung", "Sitzen Sie aufrecht.")
+    assert (shown.id, shown.kind, shown.source) == (STRETCH.id, STRETCH.kind, STRETCH.source)
+    notice = stretch_notice(STRETCH)
+    assert notice.title == "Dehnung: Nackenneigung"
+    assert notice.body.splitlines() == [
+        "1. Sitzen Sie aufrecht.",
+        "2. Neigen Sie das Ohr zur Schulter.",
+        "20 s halten, 3-mal.",
+    ]
+
+
+def test_notices_and_tallies_in_german(german):
+    assert warning_words(WarningDue(0.0, 60.0, True))[0] == "Pause in 1 min"
+    assert BreakAnswerTally(1, 0).text() == "Pausen verschoben: once"  # "once" not in catalog
+    assert HeldTally(((Disturb.FULLSCREEN, 2),)).parts == "Vollbildfenster 2"
+    assert no_windows().title == "posture-watch kann hier keine Fenster öffnen"
+
+
+def test_a_pause_reply_in_german(german):
+    wall = 1_700_000_000.0  # any moment: the reply's words, not its time, are checked
+    reply = pause_message(ControlRequest("pause", until="tomorrow"), wall)
+    assert reply.startswith("pausiert bis ")
+
+
+def test_without_a_catalog_the_words_are_the_english_ones():
+    nudge = nudge_message(_due(STRETCH, Reason.SLOUCH))
+    assert nudge.title == "Time to sit up"
+    assert nudge.body == "Your head has been forward for 40 s.\nTilt your head to one side."
+    assert STRETCH.shown() == STRETCH
+    assert stretch_notice(STRETCH).body.endswith("Hold for 20 s, 3 times.")
+
+
+def test_a_japanese_text_has_its_first_sentence_found():
+    assert (
+        first_sentence("背筋を伸ばしてください。肩の力を抜きます。") == "背筋を伸ばしてください。"
+    )
