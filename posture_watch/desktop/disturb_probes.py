@@ -23,6 +23,7 @@ from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 
 from posture_watch.core.held_back import Disturb
+from posture_watch.core.text import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ class Probe(Protocol):
 class X11FullScreen:
     """The active window (``_NET_ACTIVE_WINDOW``) is in full screen (``_NET_WM_STATE``)."""
 
-    name = "X11 full screen"
+    name = N_("X11 full screen")  # marked: _() where said
     reason = Disturb.FULLSCREEN
 
     def __init__(self, display_name: str) -> None:
@@ -93,7 +94,7 @@ class X11FullScreen:
 class SwayFullScreen:
     """sway's focused window, or a container around it, is in full screen (its IPC)."""
 
-    name = "sway full screen"
+    name = N_("sway full screen")
     reason = Disturb.FULLSCREEN
     _MAGIC, _GET_TREE = b"i3-ipc", 4
 
@@ -155,7 +156,7 @@ def focused_in_full_screen(tree: Mapping[str, Any]) -> bool:
 class NotificationsPaused:
     """The notification server is inhibited (``Inhibited``) or dunst is paused."""
 
-    name = "notification server"
+    name = N_("notification server")
     reason = Disturb.NOTIFICATIONS_PAUSED
     #: (interface, property) asked of the server, in turn.
     PROPERTIES = ((NOTIFICATIONS[0], "Inhibited"), (DUNST, "paused"))
@@ -195,7 +196,7 @@ class NotificationsPaused:
 class GnomeBanners:
     """GNOME's ``show-banners`` is off, followed by a ``gsettings monitor`` process."""
 
-    name = "GNOME notification banners"
+    name = N_("GNOME notification banners")
     reason = Disturb.NOTIFICATIONS_PAUSED
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
@@ -286,7 +287,8 @@ def desktop_probes(env: Mapping[str, str] | None = None, say: Say | None = None)
         try:
             probes.append(make())
         except ProbeGone as exc:
-            tell(f"{name}: not followed, so nudges are not held back for it ({exc})")
+            line = _("{probe}: not followed, so nudges are not held back for it ({error})")
+            tell(line.format(probe=_(name), error=exc))
     return probes
 
 

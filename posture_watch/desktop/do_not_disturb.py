@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterable
 from posture_watch.clock import SYSTEM, Clock
 from posture_watch.core.held_back import Disturb
 from posture_watch.core.stream import Disturbance
+from posture_watch.core.text import _
 from posture_watch.desktop.disturb_probes import (
     GnomeBanners,
     NotificationsPaused,
@@ -104,11 +105,16 @@ class DisturbWatch:
                 if probe.check():
                     reasons.add(probe.reason)
             except ProbeGone as exc:
-                self._say(f"{probe.name}: no longer followed ({exc})")
+                gone = _("{probe}: no longer followed ({error})")
+                self._say(gone.format(probe=_(probe.name), error=exc))
                 self._drop(probe)
             except Exception as exc:  # a probe's bug must not end the watching
                 log.exception("the %s probe failed", probe.name)
-                self._say(f"{probe.name}: no longer followed ({exc!r})")
+                self._say(
+                    _("{probe}: no longer followed ({error})").format(
+                        probe=_(probe.name), error=repr(exc)
+                    )
+                )
                 self._drop(probe)
         found = frozenset(reasons)
         if found != self._reasons:

@@ -46,6 +46,8 @@ from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 
+from posture_watch.core.text import _
+
 log = logging.getLogger(__name__)
 
 #: (bus name, object path, interface) of the screensaver services asked at start.
@@ -159,9 +161,11 @@ class SessionWatch:
             self._follow()
         except Exception as exc:  # never a silent end: one line, the traceback in the log
             log.exception("the session watcher stopped")
+            error = f"{type(exc).__name__}: {exc}"
             self._say(
-                f"screen lock is no longer followed: {type(exc).__name__}: {exc} "
-                "(details in the log)"
+                _("screen lock is no longer followed: {error} (details in the log)").format(
+                    error=error
+                )
             )
         finally:
             self._ready.set()
@@ -171,8 +175,8 @@ class SessionWatch:
 
     def _connect(self) -> None:
         what = {
-            "session": "screen lock is not followed",
-            "system": "sleep and logind session locks are not followed",
+            "session": _("no session bus: screen lock is not followed"),
+            "system": _("no system bus: sleep and logind session locks are not followed"),
         }
         for bus, address in self._addresses.items():
             if address is None or self._closing:
@@ -180,7 +184,7 @@ class SessionWatch:
             try:
                 conn = open_dbus_connection(address)
             except (OSError, KeyError, RuntimeError, TimeoutError, ValueError):
-                self._say(f"no {bus} bus: {what[bus]}")
+                self._say(what[bus])
                 continue
             self._signals[bus] = deque()
             conn.filter(MatchRule(type="signal"), queue=self._signals[bus])
@@ -215,7 +219,7 @@ class SessionWatch:
         running = self._call(conn, *BUS, "NameHasOwner", "s", (LOGIN1,))
         if running is not True:
             self._say(
-                "no logind on the system bus: sleep and logind session locks are not followed"
+                _("no logind on the system bus: sleep and logind session locks are not followed")
             )
             return
         if self._session_id:
@@ -227,7 +231,7 @@ class SessionWatch:
                 conn, LOGIN1, LOGIN1_PATH, MANAGER, "GetSessionByPID", "u", (self._pid,)
             )
         if found is None:
-            self._say("logind: no session found for this process: only sleep is followed")
+            self._say(_("logind: no session found for this process: only sleep is followed"))
             return
         self._session_path = str(found)
         for rule in (
@@ -282,17 +286,17 @@ class SessionWatch:
                     selector.register(self._conns[bus].sock, selectors.EVENT_READ, bus)
                 else:
                     self._conns.pop(bus).close()
-                    self._say(f"the {bus} bus closed: screen lock is no longer followed there")
+                    self._say(_bus_closed(bus))
             self._dispatch()
             while self._conns and not self._closing:
-                for key, _ in selector.select():
+                for key, _events in selector.select():
                     bus = key.data
                     if bus is None:
                         return  # close() woke us
                     if not self._receive(bus):
                         selector.unregister(key.fileobj)
                         self._conns.pop(bus).close()
-                        self._say(f"the {bus} bus closed: screen lock is no longer followed there")
+                        self._say(_bus_closed(bus))
                 self._dispatch()
 
     def _receive(self, bus: str) -> bool:
@@ -345,3 +349,10 @@ class SessionWatch:
             self._on_locked(locked, by)
         except Exception:  # the subscriber's bug must not end the watcher
             log.exception("the screen lock subscriber failed")
+
+
+def _bus_closed(bus: str) -> str:
+    """The line said when ``bus`` ("session" or "system") closes: a whole sentence each."""
+    if bus == "system":
+        return _("the system bus closed: screen lock is no longer followed there")
+    return _("the session bus closed: screen lock is no longer followed there")
