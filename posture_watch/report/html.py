@@ -9,6 +9,10 @@ The column is at most 75 rem (1,200 px) wide: wider lines of text stop being rea
 the charts fill it. Each chart is inlined in the sizes of :data:`charts.SIZES` and a media
 query shows the one drawn for the window's width, so chart text stays 11-16 px from a
 phone to a desktop; legends are HTML, sized like the rest of the text.
+
+Every word is a catalog message (``posture_watch.core.text``; context ``"report"`` for the
+single words of figures and columns), and the page says which language it is in
+(``lang``, and ``dir="rtl"`` for a right-to-left one: :mod:`.page_language`).
 """
 
 from __future__ import annotations
@@ -28,8 +32,10 @@ from posture_watch.core.report_builder import (
     counting_rule,
 )
 from posture_watch.core.stretch_drawings import drawing_for
-from posture_watch.core.words import plural, times
+from posture_watch.core.text import _, ngettext, pgettext
+from posture_watch.core.words import times
 from posture_watch.report import charts, week_charts
+from posture_watch.report.page_language import html_attributes
 from posture_watch.report.stretch_svg import SVG_CSS, drawing_svg
 
 _CSS = (
@@ -90,53 +96,60 @@ def render_day_html(report: DayReport, history: History, sit_max: float = 3000.0
     (:func:`charts.day_clock_range`), so an hour reads at the same place in each.
     """
     s = report.summary
-    body = [f"<h1>Posture report · {long_date(s.first_day)}</h1>"]
+    heading = _("Posture report · {date}").format(date=long_date(s.first_day))
+    body = [f"<h1>{escape(heading)}</h1>"]
     body.append(_advice(report.advice))
+    page_title = _("posture-watch · {date}").format(date=s.first_day.isoformat())
     if s.monitored_s <= 0:
-        body.append("<p>Nothing was monitored on this day.</p>")
-        return _page(f"posture-watch · {s.first_day.isoformat()}", body)
+        body.append(f"<p>{escape(_('Nothing was monitored on this day.'))}</p>")
+        return _page(page_title, body)
     clock = charts.day_clock_range(s, report.tz)
     body.append(_figures(s, report.pain, _span(s, report)))
     body.append(_suggestions(report.suggestions, report.no_suggestions))
-    body.append("<h2>The day</h2>")
+    body.append(_h2(_("The day")))
     body.append(
         _chart(
             lambda size: charts.timeline_chart(size, history, s, report.tz, clock),
-            "Posture minute by minute, with breaks and nudges (▼).",
+            escape(_("Posture minute by minute, with breaks and nudges (▼).")),
             charts.timeline_legend(history, s, report.tz),
             clock,
         )
     )
-    body.append("<h2>Minutes per hour: upright and slouching</h2>")
+    body.append(_h2(_("Minutes per hour: upright and slouching")))
     body.append(
         _chart(
             lambda size: charts.hourly_chart(size, s, clock, charts.monitored_span(s, report.tz)),
-            "Minutes upright and minutes slouching in each hour, stacked.",
+            escape(_("Minutes upright and minutes slouching in each hour, stacked.")),
             charts.hourly_legend(),
             clock,
         )
     )
     body.append(_hour_strip(s))
-    body.append("<h2>Sitting spells</h2>")
+    body.append(_h2(_("Sitting spells")))
+    spells_caption = _(
+        "Each block is one sitting spell (sitting without a break), as tall as it lasted; "
+        "the dashed line is the break nudge after {duration}."
+    ).format(duration=format_span(sit_max))
     body.append(
         _chart(
             lambda size: charts.spells_chart(size, history, s, report.tz, clock, sit_max),
-            "Each block is one sitting spell (sitting without a break), as tall as it "
-            f"lasted; the dashed line is the break nudge after {format_span(sit_max)}.",
+            escape(spells_caption),
             charts.spells_legend(history, s, report.tz, sit_max),
             clock,
         )
     )
-    return _page(f"posture-watch · {s.first_day.isoformat()}", body)
+    return _page(page_title, body)
 
 
 def render_week_html(report: WeekReport) -> str:
     """The week report page: the trend, pain against slouching and sitting, suggestions."""
     t = report.total
-    title = f"Posture week · {t.first_day:%d %b} – {report.last_day:%d %b %Y}"
+    title = _("Posture week · {first} – {last}").format(
+        first=f"{t.first_day:%d %b}", last=f"{report.last_day:%d %b %Y}"
+    )
     body = [f"<h1>{escape(title)}</h1>", _advice(report.advice), _figures(t, None, "")]
     body.append(_suggestions(report.suggestions, report.no_suggestions))
-    body.append("<h2>7-day trend</h2>")
+    body.append(_h2(_("7-day trend")))
     body.append(f'<p class="note">{escape(counting_rule())}</p>')
     body.append(
         _chart(
@@ -146,7 +159,7 @@ def render_week_html(report: WeekReport) -> str:
         )
     )
     body.append(_day_table(report))
-    body.append("<h2>Pain, slouching and sitting</h2>")
+    body.append(_h2(_("Pain, slouching and sitting")))
     body.append(
         _chart(
             lambda size: week_charts.pain_chart(size, report),
@@ -154,27 +167,34 @@ def render_week_html(report: WeekReport) -> str:
             week_charts.week_legend(report, week_charts.pain_series(report)),
         )
     )
-    body.append("<h2>Minutes per hour: upright and slouching</h2>")
+    body.append(_h2(_("Minutes per hour: upright and slouching")))
     body.append(
         _chart(
             lambda size: charts.hourly_chart(size, t, charts.week_clock_range(t)),
-            "Minutes upright and minutes slouching in each hour, stacked; the average of "
-            "the monitored days.",
+            escape(
+                _(
+                    "Minutes upright and minutes slouching in each hour, stacked; the average "
+                    "of the monitored days."
+                )
+            ),
             charts.hourly_legend(),
         )
     )
     body.append(_hour_strip(t))
-    return _page(f"posture-watch · week to {report.last_day.isoformat()}", body)
+    week_title = _("posture-watch · week to {date}").format(date=report.last_day.isoformat())
+    return _page(week_title, body)
+
+
+def _h2(heading: str) -> str:
+    return f"<h2>{escape(heading)}</h2>"
 
 
 def _page(title: str, body: list[str]) -> str:
-    footer = (
-        "<footer>Made by posture-watch from measurements only; no pictures are kept. "
-        "Suggestions and advice paraphrase the guide “Understanding Chronic Muscle "
-        "Knots”.</footer>"
-    )
+    made = _("Made by posture-watch from measurements only; no pictures are kept.")
+    guide = _("Suggestions and advice paraphrase the guide “Understanding Chronic Muscle Knots”.")
+    footer = f"<footer>{escape(made)} {escape(guide)}</footer>"
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html {html_attributes()}><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{_CSS}</style></head>\n<body>\n"
         + "\n".join(part for part in body if part)
@@ -193,39 +213,65 @@ def _span(s: Summary, report: DayReport) -> str:
 def _figures(s: Summary, pain: int | None, span: str) -> str:
     share = "–" if s.upright_share is None else f"{s.upright_share:.0%}"
     p = s.prompts
-    slouching = f"slouching, {times(s.slouch_episodes)}" if s.slouch_episodes else "slouching"
-    nudges = plural(s.long_sitting_alerts, "break nudge")
+    if s.slouch_episodes:
+        slouching = pgettext("report", "slouching, {times}").format(times=times(s.slouch_episodes))
+    else:
+        slouching = pgettext("report", "slouching")
+    n_nudges = s.long_sitting_alerts
+    nudges = ngettext("{n} break nudge", "{n} break nudges", n_nudges).format(n=n_nudges)
+    monitored = (
+        pgettext("report", "monitored, {span}").format(span=span)
+        if span
+        else pgettext("report", "monitored")
+    )
     cells = [
-        (format_minutes(s.monitored_s), f"monitored, {span}" if span else "monitored"),
-        (share, "upright"),
-        (f"{round_half_up(s.slouch_min)} min", slouching),
-        (format_minutes(s.longest_bout_s), "longest sitting spell"),
-        (str(s.breaks), f"{'break' if s.breaks == 1 else 'breaks'} taken; {nudges}"),
+        (format_minutes(s.monitored_s), monitored),
+        (share, pgettext("report", "upright")),
+        (pgettext("duration", "{min} min").format(min=round_half_up(s.slouch_min)), slouching),
+        (format_minutes(s.longest_bout_s), pgettext("report", "longest sitting spell")),
+        (
+            str(s.breaks),
+            ngettext("break taken; {nudges}", "breaks taken; {nudges}", s.breaks).format(
+                nudges=nudges
+            ),
+        ),
     ]
     if p.asked:
         cells.append(
             (
-                f"{p.done} of {p.asked}",
-                f"stretches and breaks done ({p.skipped} skipped, {p.snoozed} snoozed, "
-                f"{p.ignored + p.dismissed} ignored)",
+                _("{done} of {asked}").format(done=p.done, asked=p.asked),
+                _(
+                    "stretches and breaks done ({skipped} skipped, {snoozed} snoozed, "
+                    "{ignored} ignored)"
+                ).format(skipped=p.skipped, snoozed=p.snoozed, ignored=p.ignored + p.dismissed),
             )
         )
     elif p.break_nudges:  # break nudges shown, their buttons never pressed
-        cells.append(("0", "break nudges answered"))
+        cells.append(("0", _("break nudges answered")))
     else:
-        cells.append(("0", "stretches or breaks offered"))
+        cells.append(("0", _("stretches or breaks offered")))
     if p.fine:  # posture nudges answered "I'm fine" on the notification
-        nudges = "posture nudge" if p.fine == 1 else "posture nudges"
-        cells.append((str(p.fine), f"{nudges} answered I'm fine"))
+        cells.append(
+            (
+                str(p.fine),
+                ngettext(
+                    "posture nudge answered I'm fine", "posture nudges answered I'm fine", p.fine
+                ),
+            )
+        )
     held = s.held_back
     if held.total:  # do not disturb: never dropped silently
-        cells.append((str(held.total), f"nudges held back ({held.parts})"))
+        # TRANSLATORS: {parts} says why, e.g. "2 for a full-screen window".
+        cells.append((str(held.total), _("nudges held back ({parts})").format(parts=held.parts)))
     answers = s.break_answers  # the warning's Postpone and Skip
-    for n, what in ((answers.postponed, "postponed"), (answers.skipped, "skipped")):
-        if n:
-            cells.append((str(n), f"{'break' if n == 1 else 'breaks'} {what}"))
+    if answers.postponed:
+        n = answers.postponed
+        cells.append((str(n), ngettext("break postponed", "breaks postponed", n)))
+    if answers.skipped:
+        n = answers.skipped
+        cells.append((str(n), ngettext("break skipped", "breaks skipped", n)))
     if pain is not None:
-        cells.append((f"{pain}/10", "highest pain logged"))
+        cells.append((f"{pain}/10", _("highest pain logged")))
     items = "".join(
         f'<div class="figure"><b>{escape(v)}</b><span>{escape(k)}</span></div>' for v, k in cells
     )
@@ -247,32 +293,39 @@ def _hour_strip(s: Summary) -> str:
     for cell in s.hours:
         minutes = cell.slouch_min / days
         if cell.monitored_s <= 0:
-            style, value, tip = f"background:{_STRIP_NONE}", "–", "not monitored"
+            style, value, tip = f"background:{_STRIP_NONE}", "–", _("not monitored")
         elif minutes <= 0:
-            style, value, tip = f"background:{_STRIP_UPRIGHT}", "0", "no slouching"
+            style, value, tip = f"background:{_STRIP_UPRIGHT}", "0", _("no slouching")
         else:
             alpha = 0.25 + 0.75 * min(minutes / _STRIP_FULL_MIN, 1.0)
             value = "<1" if minutes < 0.5 else f"{round_half_up(minutes)}"
-            style, tip = f"background:rgba({_STRIP_SLOUCH},{alpha:.2f})", f"{value} min slouching"
+            style = f"background:rgba({_STRIP_SLOUCH},{alpha:.2f})"
+            tip = _("{min} min slouching").format(min=value)
         cells.append(
             f'<li style="{style}" title="{cell.hour:02d}:00 {escape(tip)}">'
             f"<i>{cell.hour:02d}</i>{escape(value)}</li>"
         )
-    per = " per monitored day" if s.n_days > 1 else ""
+    if s.n_days > 1:
+        caption = _(
+            "Each cell is one hour of the clock, 00 to 23, with its minutes slouching per "
+            "monitored day."
+        )
+    else:
+        caption = _("Each cell is one hour of the clock, 00 to 23, with its minutes slouching.")
     legend = _legend(
         [
-            charts.LegendItem("not monitored (–)", _STRIP_NONE),
-            charts.LegendItem("no slouching (0)", _STRIP_UPRIGHT),
+            charts.LegendItem(_("not monitored (–)"), _STRIP_NONE),
+            charts.LegendItem(_("no slouching (0)"), _STRIP_UPRIGHT),
             charts.LegendItem(
-                "slouching: the number is its minutes; darker is more", f"rgb({_STRIP_SLOUCH})"
+                _("slouching: the number is its minutes; darker is more"),
+                f"rgb({_STRIP_SLOUCH})",
             ),
         ]
     )
     return (
-        f"<h2>Slouching by hour of the day</h2><figure>"
-        f'<ol class="hours" aria-label="hours 00 to 23">{"".join(cells)}</ol>{legend}'
-        f"<figcaption>Each cell is one hour of the clock, 00 to 23, with its minutes "
-        f"slouching{per}.</figcaption></figure>"
+        f"{_h2(_('Slouching by hour of the day'))}<figure>"
+        f'<ol class="hours" aria-label="{escape(_("hours 00 to 23"))}">{"".join(cells)}</ol>'
+        f"{legend}<figcaption>{escape(caption)}</figcaption></figure>"
     )
 
 
@@ -316,14 +369,15 @@ def _legend(items: Sequence[charts.LegendItem]) -> str:
 
 
 def _suggestions(suggestions: tuple[Suggestion, ...], why_none: str | None = None) -> str:
+    heading = _h2(_("Suggestions"))
     if not suggestions:
-        return f'<h2>Suggestions</h2><p class="note">{escape(why_none)}</p>' if why_none else ""
+        return f'{heading}<p class="note">{escape(why_none)}</p>' if why_none else ""
     items = "".join(
         f'<li>{escape(s.text)} <span class="cite">({escape(s.cite)})</span>'
         f"{_drawings(s.stretches)}</li>"
         for s in suggestions
     )
-    return f"<h2>Suggestions</h2><ul>{items}</ul>"
+    return f"{heading}<ul>{items}</ul>"
 
 
 def _drawings(stretch_ids: tuple[str, ...]) -> str:
@@ -333,7 +387,7 @@ def _drawings(stretch_ids: tuple[str, ...]) -> str:
     if not pictures:
         return ""
     figures = "".join(
-        f'<div class="drawing">{drawing_svg(d)}<span>{escape(d.name)}</span></div>'
+        f'<div class="drawing">{drawing_svg(d)}<span>{escape(_(d.name))}</span></div>'
         for d in pictures
     )
     return f'<div class="drawings">{figures}</div>'
@@ -343,23 +397,35 @@ def _advice(advice: MedicalAdvice | None) -> str:
     if advice is None:
         return ""
     points = "".join(f"<li>{escape(p)}</li>" for p in advice.points)
+    shows = _("Your pain journal shows {reasons}.").format(reasons="; ".join(advice.reasons))
+    cite = _("guide: {sections}").format(sections=advice.source)
     return (
-        '<section class="advice"><h2>When to see a doctor</h2>'
-        f"<p>Your pain journal shows {escape('; '.join(advice.reasons))}.</p>"
+        f'<section class="advice">{_h2(_("When to see a doctor"))}'
+        f"<p>{escape(shows)}</p>"
         f"<p>{escape(advice.intro)}</p><ul>{points}</ul><p>{escape(advice.why)}</p>"
-        f'<p class="cite">(guide: {escape(advice.source)})</p>'
+        f'<p class="cite">({escape(cite)})</p>'
         f"<p><b>{escape(advice.disclaimer)}</b></p></section>"
     )
 
 
-#: The week table's columns; pain comes third so that it sits beside the day.
-_WEEK_COLUMNS = ("day", "monitored", "pain", "upright", "slouching", "longest spell", "breaks")
+def _week_columns() -> tuple[str, ...]:
+    """The week table's column heads; pain comes third so that it sits beside the day."""
+    return (
+        pgettext("report", "day"),
+        pgettext("report", "monitored"),
+        pgettext("report", "pain"),
+        pgettext("report", "upright"),
+        pgettext("report", "slouching"),
+        pgettext("report", "longest spell"),
+        pgettext("report", "breaks"),
+    )
 
 
 def _day_table(report: WeekReport) -> str:
     """One row per day. On a phone each row becomes a small card (the day, then the six
     figures in a grid, each under its name), so no column is cut off or scrolled to."""
-    head = "".join(f"<th>{c}</th>" for c in _WEEK_COLUMNS)
+    columns = _week_columns()
+    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
     rows = []
     for d, pain, short in zip(report.days, report.pain, report.short_days, strict=True):
         values = [short_date(d.first_day), "–", "–" if pain is None else str(pain)]
@@ -370,21 +436,21 @@ def _day_table(report: WeekReport) -> str:
             values[1] = format_minutes(d.monitored_s) + ("*" if short else "")
             values += [
                 share,
-                f"{round_half_up(d.slouch_min)} min",
+                pgettext("duration", "{min} min").format(min=round_half_up(d.slouch_min)),
                 format_minutes(d.longest_bout_s),
                 str(d.breaks),
             ]
         cells = [f"<td>{escape(values[0])}</td>"] + [
-            f'<td><span class="k">{k}</span>{escape(v)}</td>'
-            for k, v in zip(_WEEK_COLUMNS[1:], values[1:], strict=True)
+            f'<td><span class="k">{escape(k)}</span>{escape(v)}</td>'
+            for k, v in zip(columns[1:], values[1:], strict=True)
         ]
         rows.append(f"<tr>{''.join(cells)}</tr>")
     note = ""
     if any(report.short_days):
-        note = (
-            f'<p class="note">* under {MIN_DAY_MONITORED_S / 60:.0f} min monitored: not '
-            "counted in the trend and the pain comparison.</p>"
-        )
+        short = _(
+            "{mark} under {min} min monitored: not counted in the trend and the pain comparison."
+        ).format(mark="*", min=f"{MIN_DAY_MONITORED_S / 60:.0f}")
+        note = f'<p class="note">{escape(short)}</p>'
     return (
         f'<div class="week"><table><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>{note}"
