@@ -447,10 +447,10 @@ def _day_table(report: WeekReport) -> str:
         rows.append(f"<tr>{''.join(cells)}</tr>")
     note = ""
     if any(report.short_days):
-        short = _(
+        explained = _(
             "{mark} under {min} min monitored: not counted in the trend and the pain comparison."
         ).format(mark="*", min=f"{MIN_DAY_MONITORED_S / 60:.0f}")
-        note = f'<p class="note">{escape(short)}</p>'
+        note = f'<p class="note">{escape(explained)}</p>'
     return (
         f'<div class="week"><table><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>{note}"
