@@ -42,6 +42,7 @@ from typing import Any
 
 import platformdirs
 
+from posture_watch.core.text import _
 from posture_watch.desktop.desktop_entry import (
     checked_text,
     escape_string,
@@ -146,8 +147,8 @@ def find_program(python: str | os.PathLike[str] | None = None) -> Program:
     if interpreter:
         return Program((os.path.abspath(interpreter), "-m", "posture_watch.cli"))
     raise ConfigError(
-        "cannot find the posture-watch program to start at login",
-        hint="install it with pip or pipx so that a posture-watch script exists",
+        _("cannot find the posture-watch program to start at login"),
+        hint=_("install it with pip or pipx so that a posture-watch script exists"),
     )
 
 
@@ -257,11 +258,13 @@ def _entry_status(path: Path) -> tuple[EntryStatus, dict[str, str]]:
     except (FileNotFoundError, NotADirectoryError):
         return EntryStatus(path, present=False), {}
     except UnicodeDecodeError:
-        return EntryStatus(path, present=True, problem="not valid UTF-8"), {}
+        return EntryStatus(path, present=True, problem=_("not valid UTF-8")), {}
     except OSError as exc:
-        return EntryStatus(path, present=True, problem=f"unreadable ({reason(exc)})"), {}
+        return EntryStatus(
+            path, present=True, problem=_("unreadable ({reason})").format(reason=reason(exc))
+        ), {}
     if "Exec" not in keys:
-        return EntryStatus(path, present=True, problem="no Exec line"), keys
+        return EntryStatus(path, present=True, problem=_("no Exec line")), keys
     line = unescape_string(keys["Exec"])
     try:
         argv = tuple(split_exec(line))
@@ -283,9 +286,9 @@ def status() -> AutostartStatus:
     base, keys = _entry_status(autostart_path())
     problem = base.problem
     if problem is None and keys.get("Hidden", "").strip() == "true":
-        problem = "turned off (Hidden=true)"
+        problem = _("turned off (Hidden=true)")
     if problem is None and keys.get("X-GNOME-Autostart-enabled", "").strip() == "false":
-        problem = "turned off (X-GNOME-Autostart-enabled=false)"
+        problem = _("turned off (X-GNOME-Autostart-enabled=false)")
     enabled = base.present and problem is None
     return AutostartStatus(**{**_values(base), "problem": problem}, enabled=enabled)
 
@@ -315,7 +318,8 @@ def enable(*, launcher: bool = True, python: str | os.PathLike[str] | None = Non
             install_launcher(program)
         except StorageError as exc:
             raise StorageError(
-                f"start at login is on, but the menu entry failed: {exc}", hint=exc.hint
+                _("start at login is on, but the menu entry failed: {error}").format(error=exc),
+                hint=exc.hint,
             ) from None
     return path
 

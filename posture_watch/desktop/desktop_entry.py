@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from posture_watch.core.text import _
 from posture_watch.errors import ConfigError
 
 # Desktop Entry spec, "The Exec key": arguments with these characters must be quoted.
@@ -120,13 +121,17 @@ def checked_text(text: str) -> str:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise ConfigError(
-            f"{text!r} is not valid UTF-8, which a desktop entry cannot hold",
-            hint="install posture-watch in a folder whose name is plain text",
+            _("{text} is not valid UTF-8, which a desktop entry cannot hold").format(
+                text=repr(text)
+            ),
+            hint=_("install posture-watch in a folder whose name is plain text"),
         ) from None
     if any(ord(c) < 32 or ord(c) == 127 for c in text):
         raise ConfigError(
-            f"{text!r} contains control characters, which a desktop entry cannot hold",
-            hint="install posture-watch in a folder whose name is plain text",
+            _("{text} contains control characters, which a desktop entry cannot hold").format(
+                text=repr(text)
+            ),
+            hint=_("install posture-watch in a folder whose name is plain text"),
         )
     return text
 

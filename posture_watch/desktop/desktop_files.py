@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from posture_watch.atomic_file import SHARED, write_atomic
+from posture_watch.core.text import _
 from posture_watch.errors import StorageError
 
 log = logging.getLogger(__name__)
@@ -69,11 +70,17 @@ def update_file(path: Path, data: bytes) -> bool:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StorageError(f"cannot create {_where(exc, folder)} ({reason(exc)})") from None
+        raise StorageError(
+            _("cannot create {path} ({reason})").format(
+                path=_where(exc, folder), reason=reason(exc)
+            )
+        ) from None
     try:
         write_atomic(path, data, mode=SHARED)
     except OSError as exc:
-        raise StorageError(f"cannot write {path} ({reason(exc)})") from None
+        raise StorageError(
+            _("cannot write {path} ({reason})").format(path=path, reason=reason(exc))
+        ) from None
     return True
 
 
@@ -84,7 +91,9 @@ def remove_file(path: Path) -> bool:
     except FileNotFoundError:
         return False
     except OSError as exc:
-        raise StorageError(f"cannot remove {path} ({reason(exc)})") from None
+        raise StorageError(
+            _("cannot remove {path} ({reason})").format(path=path, reason=reason(exc))
+        ) from None
     return True
 
 
