@@ -126,7 +126,7 @@ class StretchWindow:
         import tkinter as tk  # here, not at the top: see the module docstring
         from tkinter import ttk
 
-        self.prompt = prompt
+        self.prompt = prompt.shown()  # its words in the person's language; the id stays
         self.sound = sound
         self._clock = clock
         self._opened_at = clock.monotonic()
@@ -144,7 +144,7 @@ class StretchWindow:
             raise PostureWatchError(why) from exc
         self.theme: Theme = apply_theme(self.root)
         self.root.withdraw()  # shown by _place, already in its corner
-        self.root.title(_("posture-watch: {title}").format(title=prompt.title))
+        self.root.title(_("posture-watch: {title}").format(title=self.prompt.title))
         self.root.resizable(False, False)
         pad = self.theme.px(PAD)
         body = ttk.Frame(self.root, padding=pad)
