@@ -21,6 +21,11 @@ three charts of a day take that one axis (:func:`day_clock_range`), so an hour i
 same place in the timeline, the per-hour chart and the sitting spells.
 
 Colours match the tray icons, so a state reads the same everywhere.
+
+The charts' words (legends, axis labels, row names) are catalog messages
+(``posture_watch.core.text``). The tables of them here are built at import, before the
+language is chosen, so they hold English marked with ``N_`` and every use translates; the
+timeline's left margin is measured on the translated row names.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from posture_watch.core.durations import format_span
 from posture_watch.core.palette import state_hex
 from posture_watch.core.report import History, Interval, Summary, clock_hours, hour_edges
 from posture_watch.core.status import TrayState
+from posture_watch.core.text import N_, _, pgettext
 
 #: State colours (the tray's icon colours, :mod:`posture_watch.core.palette`), also what
 #: tests look for in screenshots; "unknown" is the icon's grey of a state not yet known.
@@ -62,16 +68,23 @@ PAIN_COLOUR = "#963cc8"
 #: whose buttons went unpressed where no stretch window could open).
 ANSWER_COLOURS = {"done": "#1b7f3b", "declined": "#d21e1e", "notification": "#6e6e6e"}
 ANSWER_LABELS = {
-    "done": "nudge followed (stretch or break done, or “I'm fine”)",
-    "declined": "nudge skipped, snoozed or ignored",
-    "notification": "nudge shown, no answer",
+    "done": N_("nudge followed (stretch or break done, or “I'm fine”)"),
+    "declined": N_("nudge skipped, snoozed or ignored"),
+    "notification": N_("nudge shown, no answer"),
 }
 #: A nudge held back (a full-screen window, paused notifications, a call): a ring on the
 #: nudges row, as nothing was shown (core/do_not_disturb.py).
-HELD_COLOUR, HELD_LABEL = "#6e6e6e", "nudge held back (full screen, notifications paused, a call)"
+HELD_COLOUR = "#6e6e6e"
+HELD_LABEL = N_("nudge held back (full screen, notifications paused, a call)")
 #: Colours the charts use for text (tick labels); each keeps 4.5:1 on white (tested).
 TEXT_COLOURS = {"ink": "#222222", "limit": CAMERA_COLOUR}
-STATE_LABELS = {"upright": "upright", "slouch": "slouching", "away": "away", "unknown": "unclear"}
+#: The states' names in legends (English, marked: translate with ``_`` where shown).
+STATE_LABELS = {
+    "upright": N_("upright"),
+    "slouch": N_("slouching"),
+    "away": N_("away"),
+    "unknown": N_("unclear"),
+}
 _STATES = ("upright", "slouch", "away", "unknown")
 P = ParamSpec("P")
 _SVG_START = re.compile(r"^.*?(?=<svg\b)", re.S)
@@ -302,27 +315,28 @@ class LegendItem:
 def timeline_legend(history: History, summary: Summary, tz: tzinfo) -> list[LegendItem]:
     """The timeline's legend, with only what the day's chart shows."""
     edges = hour_edges(summary.first_day, tz)
-    shown = {s for s, _, _ in state_runs(history, edges)}
-    items = [LegendItem(STATE_LABELS[s], COLOURS[s]) for s in _STATES if s in shown]
+    shown = {state for state, _x, _w in state_runs(history, edges)}
+    items = [LegendItem(_(STATE_LABELS[s]), COLOURS[s]) for s in _STATES if s in shown]
     if _spans(history.breaks, edges):
-        items.append(LegendItem("break", BREAK_COLOUR, "hatch"))
+        items.append(LegendItem(pgettext("chart", "break"), BREAK_COLOUR, "hatch"))
     if _spans(history.pauses, edges):
-        items.append(LegendItem("paused", PAUSE_COLOUR))
+        items.append(LegendItem(pgettext("chart", "paused"), PAUSE_COLOUR))
     if _spans(history.camera_problems, edges):
-        items.append(LegendItem("no camera", CAMERA_COLOUR))
+        items.append(LegendItem(pgettext("chart", "no camera"), CAMERA_COLOUR))
     answers = {_answer_key(p.answer) for p in history.prompts if edges[0] <= p.t < edges[-1]}
     items += [
-        LegendItem(ANSWER_LABELS[k], ANSWER_COLOURS[k], "marker")
+        LegendItem(_(ANSWER_LABELS[k]), ANSWER_COLOURS[k], "marker")
         for k in ANSWER_COLOURS
         if k in answers
     ]
     if any(edges[0] <= h.t < edges[-1] for h in history.held_back):
-        items.append(LegendItem(HELD_LABEL, HELD_COLOUR, "ring"))
+        items.append(LegendItem(_(HELD_LABEL), HELD_COLOUR, "ring"))
     return items
 
 
-#: The timeline's row labels, top to bottom.
-_TIMELINE_ROWS = ("posture", "breaks", "nudges")
+def timeline_rows() -> tuple[str, ...]:
+    """The timeline's row labels, top to bottom, in the person's language."""
+    return (pgettext("chart", "posture"), pgettext("chart", "breaks"), pgettext("chart", "nudges"))
 
 
 @styled
@@ -339,7 +353,8 @@ def timeline_chart(
     (:func:`day_clock_range`); the page passes the same one to every chart of the day.
     """
     edges = hour_edges(summary.first_day, tz)
-    left = size.text_in(max(map(len, _TIMELINE_ROWS))) + 0.25
+    rows = timeline_rows()
+    left = size.text_in(max(map(len, rows))) + 0.25
     bottom = 2.4 * size.em_in
     fig = new_figure(size, bottom + 0.05 + 7.2 * size.em_in, left=left, bottom=bottom, top=0.05)
     ax = fig.add_subplot()
@@ -361,7 +376,7 @@ def timeline_chart(
         ax.plot(x, np.full_like(x, 0.45), "o", markersize=7, markerfacecolor="white",
                 markeredgecolor=HELD_COLOUR, markeredgewidth=1.6)  # fmt: skip
     ax.set_ylim(0, 3)
-    ax.set_yticks([2.4, 1.4, 0.45], list(_TIMELINE_ROWS))
+    ax.set_yticks([2.4, 1.4, 0.45], list(rows))
     ax.tick_params(axis="y", length=0)
     ax.spines[["top", "right", "left"]].set_visible(False)
     clock = clock or day_clock_range(summary, tz)
@@ -395,7 +410,7 @@ def hourly_chart(
     ax.bar(lo, slouch, width=width, bottom=upright, align="edge", color=COLOURS["slouch"])
     ax.set_ylim(0, 60)
     ax.set_yticks([0, 15, 30, 45, 60])
-    ax.set_ylabel("minutes" if summary.n_days == 1 else "minutes per day")
+    ax.set_ylabel(pgettext("chart", "minutes") if summary.n_days == 1 else _("minutes per day"))
     ax.spines[["top", "right"]].set_visible(False)
     _clock_axis(ax, size, *clock, size.width_in - left - 0.25, min_step=_hour_step(*clock))
     return to_svg(fig)
@@ -420,8 +435,8 @@ def _hour_step(lo: float, hi: float) -> float:
 
 def hourly_legend() -> list[LegendItem]:
     return [
-        LegendItem(f"minutes {STATE_LABELS['upright']}", COLOURS["upright"]),
-        LegendItem(f"minutes {STATE_LABELS['slouch']}", COLOURS["slouch"]),
+        LegendItem(_("minutes upright"), COLOURS["upright"]),
+        LegendItem(_("minutes slouching"), COLOURS["slouch"]),
     ]
 
 
@@ -448,7 +463,7 @@ def spells_chart(
         ax.bar(x, minutes, width=w, align="edge", color=colour, edgecolor="white")
     limit = sit_max / 60.0
     ax.axhline(limit, color=CAMERA_COLOUR, linewidth=1.5, linestyle="--")
-    ax.set_ylabel("minutes sitting")
+    ax.set_ylabel(_("minutes sitting"))
     ax.set_ylim(0, max(limit * 1.35, summary.longest_bout_s / 60.0 * 1.1))
     # The nudge's minute is a tick of its own, in its colour, instead of a label that
     # long blocks would cover; neighbouring ticks too close to it make way.
@@ -466,10 +481,12 @@ def spells_legend(
 ) -> list[LegendItem]:
     """The spells chart's legend, with the kinds of spell the day has and the limit's line."""
     limit = format_span(sit_max)  # the demo's 30 s, not a rounded "1 min"
-    long = {
-        w * 3600.0 >= sit_max for _, w in _spans(history.bouts, hour_edges(summary.first_day, tz))
-    }
-    items = [LegendItem("sitting spell", COLOURS["upright"])] if False in long else []
+    spans = _spans(history.bouts, hour_edges(summary.first_day, tz))
+    long = {w * 3600.0 >= sit_max for _x, w in spans}
+    items = [LegendItem(_("sitting spell"), COLOURS["upright"])] if False in long else []
     if True in long:
-        items.append(LegendItem(f"sitting spell of {limit} or more", COLOURS["slouch"]))
-    return [*items, LegendItem(f"break nudge after {limit}", CAMERA_COLOUR, "line")]
+        items.append(
+            LegendItem(_("sitting spell of {limit} or more").format(limit=limit), COLOURS["slouch"])
+        )
+    nudge_line = _("break nudge after {limit}").format(limit=limit)
+    return [*items, LegendItem(nudge_line, CAMERA_COLOUR, "line")]

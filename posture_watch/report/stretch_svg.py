@@ -3,7 +3,8 @@
 The geometry is :mod:`posture_watch.core.stretch_drawings`, the same the stretch window
 paints on its canvas; this module only writes it out. Strokes carry a class per ink
 (``body``, ``prop``, ``motion``) coloured by :data:`SVG_CSS`, so the page decides the
-colours, and the picture has a ``<title>`` saying in words what it shows.
+colours, and the picture has a ``<title>`` saying in words what it shows, in the person's
+language (the drawings' English text is translated where it is shown).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from html import escape
 
 from posture_watch.core.stretch_drawings import SIZE, Drawing, flat_strokes
+from posture_watch.core.text import _
 
 #: The report's rules for the drawings (added to its stylesheet).
 SVG_CSS = (
@@ -31,7 +33,7 @@ def drawing_svg(drawing: Drawing, pixels: int | None = None) -> str:
     parts = [
         f'<svg class="stretch" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 '
         f'{_number(SIZE)} {_number(SIZE)}"{size} role="img">',
-        f"<title>{escape(drawing.alt)}</title>",
+        f"<title>{escape(_(drawing.alt))}</title>",
         '<g fill="none" stroke-width="3" stroke-linecap="round" stroke-linejoin="round">',
     ]
     for stroke in flat_strokes(drawing):

@@ -8,7 +8,8 @@ marks the same days with a star.
 
 Drawn like the day's charts (:mod:`posture_watch.report.charts`): one SVG per
 :class:`~posture_watch.report.charts.Size`, colours from the tray's palette, legends as
-HTML beside the chart.
+HTML beside the chart. Their words are catalog messages (``posture_watch.core.text``);
+an axis label keeps its unit on a line of its own ("slouching\n(min)"), as one message.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from posture_watch.core.report_builder import MIN_DAY_MONITORED_S, WeekReport
+from posture_watch.core.text import _
 from posture_watch.report.charts import (
     COLOURS,
     PAIN_COLOUR,
@@ -85,35 +87,34 @@ def week_legend(week: WeekReport, series: Sequence[LegendItem]) -> list[LegendIt
     if any(hollow):
         colour = TEXT_COLOURS["ink"]
         if any(week.counts):
-            items.append(LegendItem("filled: a day that counts", colour, "box"))
-        items.append(
-            LegendItem(
-                f"hollow: under {MIN_DAY_MONITORED_S / 60:.0f} min monitored, not counted",
-                colour,
-                "hollow",
-            )
+            items.append(LegendItem(_("filled: a day that counts"), colour, "box"))
+        hollow_label = _("hollow: under {min} min monitored, not counted").format(
+            min=f"{MIN_DAY_MONITORED_S / 60:.0f}"
         )
+        items.append(LegendItem(hollow_label, colour, "hollow"))
     return items
 
 
 def trend_series() -> list[LegendItem]:
     return [
-        LegendItem("minutes slouching", COLOURS["slouch"]),
-        LegendItem("share of sitting time upright", COLOURS["upright"], "dot"),
+        LegendItem(_("minutes slouching"), COLOURS["slouch"]),
+        LegendItem(_("share of sitting time upright"), COLOURS["upright"], "dot"),
     ]
 
 
 def pain_series(week: WeekReport) -> list[LegendItem]:
     unit = sitting_scale(week)[1]
-    pain = [LegendItem("highest pain logged (0–10)", PAIN_COLOUR, "dot")]
+    pain = [LegendItem(_("highest pain logged (0–10)"), PAIN_COLOUR, "dot")]
+    sitting = _("time sitting (min)") if unit == "min" else _("time sitting (hours)")
     return [
         *(pain if any(p is not None for p in week.pain) else []),
-        LegendItem("minutes slouching", COLOURS["slouch"]),
-        LegendItem(f"time sitting ({unit})", COLOURS["unknown"]),
+        LegendItem(_("minutes slouching"), COLOURS["slouch"]),
+        LegendItem(sitting, COLOURS["unknown"]),
     ]
 
 
 def _day_labels(week: WeekReport) -> list[str]:
+    """Weekday over day of the month (left for the locale formatting hook to take over)."""
     return [f"{d.first_day:%a}\n{d.first_day:%d}" for d in week.days]
 
 
@@ -130,12 +131,12 @@ def week_trend_chart(size: Size, week: WeekReport) -> str:
     top, bottom = fig.subplots(2, 1, sharex=True)
     slouch = _monitored(week, [d.slouch_min for d in week.days])
     _week_bars(top, x, slouch, counts, COLOURS["slouch"])
-    _minutes_axis(top, slouch, "slouching\n(min)")
+    _minutes_axis(top, slouch, _("slouching\n(min)"))
     # The line joins the days the trend uses; a day too short to count is an open ring.
     _week_dots(bottom, x, share, counts, COLOURS["upright"])
     bottom.set_ylim(0, 105)
     bottom.set_yticks([0, 50, 100])
-    bottom.set_ylabel("upright\n(%)")
+    bottom.set_ylabel(_("upright\n(%)"))
     bottom.set_xticks(x, _day_labels(week))
     for ax in (top, bottom):
         ax.spines[["top", "right"]].set_visible(False)
@@ -154,19 +155,19 @@ def pain_chart(size: Size, week: WeekReport) -> str:
     _week_dots(ax_pain, x, pain, counts, PAIN_COLOUR)
     ax_pain.set_ylim(-0.5, 10.5)
     ax_pain.set_yticks([0, 5, 10])
-    ax_pain.set_ylabel("pain\n(0–10)")
+    ax_pain.set_ylabel(_("pain\n(0–10)"))
     slouch = _monitored(week, [d.slouch_min for d in week.days])
     _week_bars(ax_slouch, x, slouch, counts, COLOURS["slouch"])
-    _minutes_axis(ax_slouch, slouch, "slouching\n(min)")
+    _minutes_axis(ax_slouch, slouch, _("slouching\n(min)"))
     per, unit = sitting_scale(week)
     sitting = _monitored(week, [d.sitting_s / per for d in week.days])
     _week_bars(ax_sit, x, sitting, counts, COLOURS["unknown"])
     if unit == "min":
-        _minutes_axis(ax_sit, sitting, "sitting\n(min)")
+        _minutes_axis(ax_sit, sitting, _("sitting\n(min)"))
     else:
         ax_sit.set_ylim(0, max(1.0, float(np.nanmax(sitting)) * 1.1))
         ax_sit.yaxis.set_major_locator(MaxNLocator(nbins=3, steps=[1, 2, 2.5, 5, 10]))
-        ax_sit.set_ylabel("sitting\n(hours)")
+        ax_sit.set_ylabel(_("sitting\n(hours)"))
     ax_sit.set_xticks(x, _day_labels(week))
     for ax in (ax_pain, ax_slouch, ax_sit):
         ax.spines[["top", "right"]].set_visible(False)
