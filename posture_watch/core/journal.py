@@ -4,7 +4,9 @@ The guide asks readers to keep a pain journal so that patterns show (pain agains
 minutes and sitting time); numbness, weakness and severe pain are also the signs the
 report turns into "see a doctor". Body areas come from a fixed list so that entries can
 be counted per area; validation lives here, pure, so every way in (the CLI, a tray
-prompt) refuses the same things with the same words.
+prompt) refuses the same things with the same words, in the person's language. The areas
+themselves are stored keys and the CLI's values (``--where upper-back``), so they stay
+English in the messages.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from posture_watch.core.text import _
 from posture_watch.errors import ConfigError
 
 #: Where it hurts, head to toe. Stored comma-separated in this spelling.
@@ -53,8 +56,10 @@ class JournalEntry:
         check_areas(self.areas)
         if self.pain is None and not (self.areas or self.note or self.numbness or self.weakness):
             raise ConfigError(
-                "an empty journal entry",
-                hint="give at least one of --pain, --where, --note, --numbness, --weakness",
+                _("an empty journal entry"),
+                hint=_("give at least one of {options}").format(
+                    options="--pain, --where, --note, --numbness, --weakness"
+                ),
             )
 
     @property
@@ -65,15 +70,19 @@ class JournalEntry:
 
 def check_pain(pain: int | None) -> None:
     if pain is not None and not PAIN_MIN <= pain <= PAIN_MAX:
-        raise ConfigError(f"pain must be {PAIN_MIN} to {PAIN_MAX}, got {pain}")
+        raise ConfigError(
+            _("pain must be {low} to {high}, got {pain}").format(
+                low=PAIN_MIN, high=PAIN_MAX, pain=pain
+            )
+        )
 
 
 def check_areas(areas: Iterable[str]) -> None:
     unknown = [a for a in areas if a not in BODY_AREAS]
     if unknown:
         raise ConfigError(
-            f"unknown body area {', '.join(map(repr, unknown))}",
-            hint=f"use one or more of: {', '.join(BODY_AREAS)}",
+            _("unknown body area {areas}").format(areas=", ".join(map(repr, unknown))),
+            hint=_("use one or more of: {areas}").format(areas=", ".join(BODY_AREAS)),
         )
 
 

@@ -15,6 +15,7 @@ from posture_watch import paths
 from posture_watch.atomic_file import write_atomic
 from posture_watch.clock import local_timezone
 from posture_watch.core.report_builder import day_report, week_report
+from posture_watch.core.text import _
 from posture_watch.errors import StorageError
 from posture_watch.private_files import private_folder
 from posture_watch.report.load import load_day, load_week
@@ -76,5 +77,6 @@ def write_page(out_path: Path, text: str) -> Path:
         private_folder(out_path.parent, paths.data_dir())  # private, as the data
         write_atomic(out_path, text)
     except OSError as exc:
-        raise StorageError(f"{out_path}: cannot write the report ({exc.strerror})") from exc
+        message = _("{path}: cannot write the report ({reason})")
+        raise StorageError(message.format(path=out_path, reason=exc.strerror)) from exc
     return out_path

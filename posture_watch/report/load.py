@@ -19,6 +19,7 @@ from pathlib import Path
 
 from posture_watch.core.advice import ADVICE_LOOKBACK_DAYS, PERSISTENT_WEEKS
 from posture_watch.core.report import History, day_bounds
+from posture_watch.core.text import _
 from posture_watch.history.store import HistoryMissingError, HistoryStore
 
 #: How far before the report's end the journal is read (for the medical-advice check).
@@ -40,9 +41,10 @@ def load_range(path: Path, start: float, end: float) -> History:
     try:
         store = HistoryStore.open_readonly(path)
     except HistoryMissingError as exc:
-        raise NoHistoryError(
-            str(exc), hint="the monitor records one while it runs: posture-watch tray"
-        ) from None
+        hint = _("the monitor records one while it runs: {command}").format(
+            command="posture-watch tray"
+        )
+        raise NoHistoryError(str(exc), hint=hint) from None
     with store:
         return store.read_history(start, end, journal_start=end - JOURNAL_DAYS * _DAY_S)
 
