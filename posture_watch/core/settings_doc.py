@@ -24,66 +24,86 @@ from posture_watch.core.settings_schema import (
     NumberKey,
     SourceKey,
 )
+from posture_watch.core.text import N_, _
 
 START = "<!-- settings:start -->"
 END = "<!-- settings:end -->"
 
-#: What each key does, in the words of docs/words.md ("table.key" -> sentence).
+#: What each key does, in the words of docs/words.md ("table.key" -> sentence); marked
+#: ``N_`` and translated where shown (:func:`describe`).
 PLAIN: dict[str, str] = {
-    "camera.source": 'where frames come from: "auto" uses webcam 0, or the demo when there is '
-    'no webcam; a camera number such as "1"; or a video or recording to replay',
-    "camera.width": "picture width asked of the webcam",
-    "camera.height": "picture height asked of the webcam",
-    "camera.yield_to_calls": "let go of the webcam while a video call uses it, and take it "
-    "back when the call ends",
-    "sampling.stable_interval": "time between analysed frames while your posture stays the "
-    "same (lower reacts faster, higher saves CPU)",
-    "sampling.confirm_interval": "time between analysed frames while a change of posture is "
-    "being confirmed",
-    "posture.slouch_after": "how long you must be slouching before a posture nudge",
-    "posture.glance_max": "a dip shorter than this (a look at the keyboard or phone) never "
-    "counts as slouching",
-    "posture.slouch_cooldown": "after a posture nudge, no other one for this long",
-    "sitting.absence_grace": "time away shorter than this does not end a sitting spell",
-    "sitting.break_min": "time away that counts as a break: the sitting spell ends and its "
-    "timer starts again",
-    "sitting.sit_max": "sitting this long without a break brings a break nudge and the "
-    "stretch window",
-    "prompts.check_every": "a posture check after this much time at the desk; 0 turns it off",
-    "prompts.max_per_hour": "at most this many nudges in an hour",
-    "prompts.snooze": "how long Snooze in the stretch window keeps nudges away",
-    "prompts.break_warning": 'how long before a break nudge a warning comes ("Break in 1 min", '
-    "with Postpone 5 min and Skip); 0 turns it off",
-    "prompts.max_postpones": "how many times a break may be postponed in one sitting spell; "
-    "after that the warning offers Skip only",
-    "prompts.stretch_sound": "a soft chime in the stretch window when each hold ends",
-    "prompts.hold_when_fullscreen": "hold nudges back while a full-screen window has the "
-    "focus (a film, a presentation); they come when it ends. Turn it off if you work full "
-    "screen all day (paused notifications and a video call still hold them back)",
-    "quiet_hours.enabled": "turn quiet hours on: no nudges between start and end",
-    "quiet_hours.start": "when quiet hours begin (24-hour clock)",
-    "quiet_hours.end": "when quiet hours end; the range may run past midnight (22:00 to 07:00)",
-    "report.daily_at": 'when the tray writes the day\'s report; "off" turns it off',
-    "report.journal_prompt": "at that time, also ask how you feel (the pain journal), unless "
-    "today has an entry",
-    "pause.morning": '"Pause until tomorrow" lasts until this time the next morning',
-    "general.language": 'the language of every window, nudge and report: "auto" follows '
-    "the desktop (LANGUAGE, then LC_ALL, LC_MESSAGES, LANG; never LC_TIME), or a code "
-    'such as "de"; applies when each program starts',
+    "camera.source": N_(
+        'where frames come from: "auto" uses webcam 0, or the demo when there is '
+        'no webcam; a camera number such as "1"; or a video or recording to replay'
+    ),
+    "camera.width": N_("picture width asked of the webcam"),
+    "camera.height": N_("picture height asked of the webcam"),
+    "camera.yield_to_calls": N_(
+        "let go of the webcam while a video call uses it, and take it back when the call ends"
+    ),
+    "sampling.stable_interval": N_(
+        "time between analysed frames while your posture stays the "
+        "same (lower reacts faster, higher saves CPU)"
+    ),
+    "sampling.confirm_interval": N_(
+        "time between analysed frames while a change of posture is being confirmed"
+    ),
+    "posture.slouch_after": N_("how long you must be slouching before a posture nudge"),
+    "posture.glance_max": N_(
+        "a dip shorter than this (a look at the keyboard or phone) never counts as slouching"
+    ),
+    "posture.slouch_cooldown": N_("after a posture nudge, no other one for this long"),
+    "sitting.absence_grace": N_("time away shorter than this does not end a sitting spell"),
+    "sitting.break_min": N_(
+        "time away that counts as a break: the sitting spell ends and its timer starts again"
+    ),
+    "sitting.sit_max": N_(
+        "sitting this long without a break brings a break nudge and the stretch window"
+    ),
+    "prompts.check_every": N_("a posture check after this much time at the desk; 0 turns it off"),
+    "prompts.max_per_hour": N_("at most this many nudges in an hour"),
+    "prompts.snooze": N_("how long Snooze in the stretch window keeps nudges away"),
+    "prompts.break_warning": N_(
+        'how long before a break nudge a warning comes ("Break in 1 min", '
+        "with Postpone 5 min and Skip); 0 turns it off"
+    ),
+    "prompts.max_postpones": N_(
+        "how many times a break may be postponed in one sitting spell; "
+        "after that the warning offers Skip only"
+    ),
+    "prompts.stretch_sound": N_("a soft chime in the stretch window when each hold ends"),
+    "prompts.hold_when_fullscreen": N_(
+        "hold nudges back while a full-screen window has the "
+        "focus (a film, a presentation); they come when it ends. Turn it off if you work full "
+        "screen all day (paused notifications and a video call still hold them back)"
+    ),
+    "quiet_hours.enabled": N_("turn quiet hours on: no nudges between start and end"),
+    "quiet_hours.start": N_("when quiet hours begin (24-hour clock)"),
+    "quiet_hours.end": N_("when quiet hours end; the range may run past midnight (22:00 to 07:00)"),
+    "report.daily_at": N_('when the tray writes the day\'s report; "off" turns it off'),
+    "report.journal_prompt": N_(
+        "at that time, also ask how you feel (the pain journal), unless today has an entry"
+    ),
+    "pause.morning": N_('"Pause until tomorrow" lasts until this time the next morning'),
+    "general.language": N_(
+        'the language of every window, nudge and report: "auto" follows '
+        "the desktop (LANGUAGE, then LC_ALL, LC_MESSAGES, LANG; never LC_TIME), or a code "
+        'such as "de"; applies when each program starts'
+    ),
 }
 
-HEADER = ("setting", "what it does", "unit", "default", "allowed")
+HEADER = (N_("setting"), N_("what it does"), N_("unit"), N_("default"), N_("allowed"))
 
 
 def unit_of(kind: Kind) -> str:
     """The unit a person writes the value in, as the checks read it."""
     if isinstance(kind, NumberKey):
-        return kind.unit or "count"
+        return _(kind.unit) if kind.unit else _("count")
     if isinstance(kind, BoolKey):
-        return "true/false"
+        return _("true/false")
     if isinstance(kind, ClockKey):
-        return "time of day"
-    return "text"
+        return _("time of day")
+    return _("text")
 
 
 def _num(value: float) -> str:
@@ -93,16 +113,17 @@ def _num(value: float) -> str:
 def allowed_of(kind: Kind) -> str:
     """The range or choices the checks accept, in the file's own unit."""
     if isinstance(kind, NumberKey):
-        whole = "whole number " if kind.whole else ""
-        note = f" ({kind.note})" if kind.note else ""
-        return f"{whole}{_num(kind.lo)} to {_num(kind.hi)}{note}"
+        text = _("whole number {lo} to {hi}") if kind.whole else _("{lo} to {hi}")
+        text = text.format(lo=_num(kind.lo), hi=_num(kind.hi))
+        return _("{range} ({note})").format(range=text, note=_(kind.note)) if kind.note else text
     if isinstance(kind, BoolKey):
         return "`true`, `false`"
     if isinstance(kind, ClockKey):
-        off = ', or `"off"`' if kind.allow_off else ""
-        return f'`"00:00"` to `"23:59"`{off}'
+        if kind.allow_off:
+            return _('`"00:00"` to `"23:59"`, or `"off"`')
+        return _('`"00:00"` to `"23:59"`')
     if isinstance(kind, SourceKey):
-        return '`"auto"`, a camera number, or a file path'
+        return _('`"auto"`, a camera number, or a file path')
     if isinstance(kind, LanguageKey):
         return ", ".join(f'`"{code}"`' for code in (AUTO, *KNOWN))
     raise TypeError(f"unknown kind of setting: {kind!r}")
@@ -111,14 +132,15 @@ def allowed_of(kind: Kind) -> str:
 def default_of(table: str, key: str, config: AppConfig | None = None) -> str:
     """The default exactly as ``settings.toml`` takes it (``50``, ``"17:30"``, ``true``)."""
     config = AppConfig.default() if config is None else config
-    attr, _, keys = TABLES[table]
+    attr, _comment, keys = TABLES[table]
     kind = keys[key][0]
     return kind.dump(getattr(getattr(config, attr), key))
 
 
 def describe(table: str, key: str) -> str:
     """Plain words for a key; the schema's comment for a key not described here yet."""
-    return PLAIN.get(f"{table}.{key}") or TABLES[table][2][key][1]
+    plain = PLAIN.get(f"{table}.{key}")
+    return _(plain) if plain else TABLES[table][2][key][1]
 
 
 def _cell(text: str) -> str:
@@ -128,8 +150,8 @@ def _cell(text: str) -> str:
 def rows() -> list[tuple[str, str, str, str, str]]:
     """One row per key, in the schema's order: setting, what it does, unit, default, allowed."""
     out = []
-    for table, (_, _, keys) in TABLES.items():
-        for key, (kind, _) in keys.items():
+    for table, (_attr, _comment, keys) in TABLES.items():
+        for key, (kind, _note) in keys.items():
             out.append(
                 (
                     f"`[{table}] {key}`",
@@ -144,7 +166,8 @@ def rows() -> list[tuple[str, str, str, str, str]]:
 
 def render_table() -> str:
     """The markdown table (no markers), ending with a newline."""
-    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    header = [_(word) for word in HEADER]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(HEADER)]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows()]
     return "\n".join(lines) + "\n"
 

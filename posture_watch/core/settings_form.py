@@ -35,6 +35,7 @@ from posture_watch.core.settings_schema import (
     SourceKey,
 )
 from posture_watch.core.settings_validation import config_from_toml
+from posture_watch.core.text import N_, _
 from posture_watch.errors import ConfigError
 
 #: (table, key) of a setting in the file.
@@ -43,7 +44,7 @@ Key = tuple[str, str]
 FormValue = str | bool
 
 #: Said beside a field whose change the running monitor cannot take.
-RESTART_NOTE = "applies after a restart of the monitor"
+RESTART_NOTE = N_("applies after a restart of the monitor")
 
 
 @dataclass(frozen=True)
@@ -71,15 +72,20 @@ class Field:
         """The allowed values in a few words: ``1 to 480 minutes``, ``HH:MM or off``."""
         kind = self.kind
         if isinstance(kind, NumberKey):
-            unit = f" {kind.unit}" if kind.unit else ""
-            note = f" ({kind.note})" if kind.note else ""
-            return f"{_num(kind.lo)} to {_num(kind.hi)}{unit}{note}"
+            lo, hi = _num(kind.lo), _num(kind.hi)
+            if kind.unit:
+                text = _("{lo} to {hi} {unit}").format(lo=lo, hi=hi, unit=_(kind.unit))
+            else:
+                text = _("{lo} to {hi}").format(lo=lo, hi=hi)
+            if kind.note:
+                return _("{range} ({note})").format(range=text, note=_(kind.note))
+            return text
         if isinstance(kind, ClockKey):
-            return 'HH:MM, or "off"' if kind.allow_off else "HH:MM, 24-hour clock"
+            return _('HH:MM, or "off"') if kind.allow_off else _("HH:MM, 24-hour clock")
         if isinstance(kind, SourceKey):
-            return "auto, a camera number such as 0, or a file"
+            return _("auto, a camera number such as 0, or a file")
         if isinstance(kind, LanguageKey):
-            return "auto, or " + ", ".join(LANGUAGES)
+            return _("auto, or {codes}").format(codes=", ".join(LANGUAGES))
         return ""
 
     @property
@@ -100,55 +106,57 @@ def _num(x: float) -> str:
 
 #: The groups in the order a person looks for them; every key of TABLES is in one of
 #: them (keys added to the schema later land in :data:`OTHER` until they get words).
+#: The words are marked ``N_`` (the language is chosen after import) and translated
+#: where the window shows them; the titles stay English here, as keys of the groups.
 KNOWN: tuple[Group, ...] = (
-    Group("Posture nudges", "A posture nudge comes when slouching lasts.", (
-        Field("posture", "slouch_after", "Nudge after slouching for"),
-        Field("posture", "glance_max", "Ignore dips shorter than",
-              "a look at the keyboard or the phone never counts"),
-        Field("posture", "slouch_cooldown", "Then no other posture nudge for"),
-        Field("prompts", "check_every", "Ask how you sit every", "a posture check-in"),
-        Field("prompts", "max_per_hour", "At most this many nudges an hour",
-              "posture and break nudges together"),
-        Field("prompts", "hold_when_fullscreen", "Hold nudges back during full screen",
-              "while a full-screen window has the focus (a film, a presentation); "
-              "off if you work full screen all day"),
+    Group(N_("Posture nudges"), N_("A posture nudge comes when slouching lasts."), (
+        Field("posture", "slouch_after", N_("Nudge after slouching for")),
+        Field("posture", "glance_max", N_("Ignore dips shorter than"),
+              N_("a look at the keyboard or the phone never counts")),
+        Field("posture", "slouch_cooldown", N_("Then no other posture nudge for")),
+        Field("prompts", "check_every", N_("Ask how you sit every"), N_("a posture check-in")),
+        Field("prompts", "max_per_hour", N_("At most this many nudges an hour"),
+              N_("posture and break nudges together")),
+        Field("prompts", "hold_when_fullscreen", N_("Hold nudges back during full screen"),
+              N_("while a full-screen window has the focus (a film, a presentation); "
+                 "off if you work full screen all day")),
     )),
-    Group("Breaks", "A break nudge comes after a long sitting spell.", (
-        Field("sitting", "sit_max", "Break nudge after sitting for"),
-        Field("sitting", "break_min", "Time away that counts as a break"),
-        Field("sitting", "absence_grace", "Shorter absences do not end a sitting spell",
-              "time away shorter than this still counts as sitting"),
-        Field("prompts", "snooze", "Snooze a nudge for"),
-        Field("prompts", "break_warning", "Warn before a break nudge",
-              "“Break in 1 min”, with Postpone and Skip; 0 = no warning"),
-        Field("prompts", "max_postpones", "Postpone a break at most",
-              "times in one sitting spell, 5 min each"),
-        Field("prompts", "stretch_sound", "Chime when a stretch hold ends"),
+    Group(N_("Breaks"), N_("A break nudge comes after a long sitting spell."), (
+        Field("sitting", "sit_max", N_("Break nudge after sitting for")),
+        Field("sitting", "break_min", N_("Time away that counts as a break")),
+        Field("sitting", "absence_grace", N_("Shorter absences do not end a sitting spell"),
+              N_("time away shorter than this still counts as sitting")),
+        Field("prompts", "snooze", N_("Snooze a nudge for")),
+        Field("prompts", "break_warning", N_("Warn before a break nudge"),
+              N_("“Break in 1 min”, with Postpone and Skip; 0 = no warning")),
+        Field("prompts", "max_postpones", N_("Postpone a break at most"),
+              N_("times in one sitting spell, 5 min each")),
+        Field("prompts", "stretch_sound", N_("Chime when a stretch hold ends")),
     )),
-    Group("Quiet hours", "No nudges during quiet hours; the monitor still watches.", (
-        Field("quiet_hours", "enabled", "Keep quiet hours"),
-        Field("quiet_hours", "start", "Quiet from"),
-        Field("quiet_hours", "end", "Quiet until", "the range may wrap midnight"),
-        Field("pause", "morning", "“Pause until tomorrow” ends at"),
+    Group(N_("Quiet hours"), N_("No nudges during quiet hours; the monitor still watches."), (
+        Field("quiet_hours", "enabled", N_("Keep quiet hours")),
+        Field("quiet_hours", "start", N_("Quiet from")),
+        Field("quiet_hours", "end", N_("Quiet until"), N_("the range may wrap midnight")),
+        Field("pause", "morning", N_("“Pause until tomorrow” ends at")),
     )),
-    Group("Camera", "Which camera, and how often its picture is looked at.", (
-        Field("camera", "source", "Camera", live=False),
-        Field("camera", "width", "Picture width", live=False),
-        Field("camera", "height", "Picture height", live=False),
-        Field("sampling", "stable_interval", "Look every (steady)",
-              "how often the picture is read while your posture stays the same"),
-        Field("sampling", "confirm_interval", "Look every (changing)",
-              "how often while a change is being confirmed; at most the steady time"),
+    Group(N_("Camera"), N_("Which camera, and how often its picture is looked at."), (
+        Field("camera", "source", N_("Camera"), live=False),
+        Field("camera", "width", N_("Picture width"), live=False),
+        Field("camera", "height", N_("Picture height"), live=False),
+        Field("sampling", "stable_interval", N_("Look every (steady)"),
+              N_("how often the picture is read while your posture stays the same")),
+        Field("sampling", "confirm_interval", N_("Look every (changing)"),
+              N_("how often while a change is being confirmed; at most the steady time")),
     )),
-    Group("Report", "Today's report: how you sat, and your breaks.", (
-        Field("report", "daily_at", "Write today's report at"),
-        Field("report", "journal_prompt", "Then ask how you feel (pain journal)"),
-        Field("general", "language", "Language",
-              "auto follows the desktop's language", live=False),
+    Group(N_("Report"), N_("Today's report: how you sat, and your breaks."), (
+        Field("report", "daily_at", N_("Write today's report at")),
+        Field("report", "journal_prompt", N_("Then ask how you feel (pain journal)")),
+        Field("general", "language", N_("Language"),
+              N_("auto follows the desktop's language"), live=False),
     )),
-    Group("Privacy", "Pictures from the camera stay in memory and are never stored or "
-          "sent; the history keeps only numbers per minute.", (
-        Field("camera", "yield_to_calls", "Let go of the camera while a video call uses it",
+    Group(N_("Privacy"), N_("Pictures from the camera stay in memory and are never stored or "
+                            "sent; the history keeps only numbers per minute."), (
+        Field("camera", "yield_to_calls", N_("Let go of the camera while a video call uses it"),
               live=False),
     )),
 )  # fmt: skip
@@ -243,7 +251,7 @@ def field_error(field: Field, shown: FormValue) -> str | None:
     try:
         file_value(field, shown)
     except InvalidValue as exc:
-        return f"must be {exc}"
+        return _("must be {allowed}").format(allowed=exc)
     return None
 
 
@@ -269,7 +277,7 @@ def check_form(shown: Mapping[Key, FormValue], origin: str = "preferences") -> C
         try:
             doc.setdefault(field.table, {})[field.key] = file_value(field, shown[key])
         except InvalidValue as exc:
-            errors[key] = f"must be {exc}"
+            errors[key] = _("must be {allowed}").format(allowed=exc)
     if errors:
         return Checked(None, errors)
     try:
@@ -298,7 +306,8 @@ def _in_words(text: str, table: str, fields: Mapping[Key, Field]) -> str:
     start`` becomes ``must differ from “Quiet from”`` (keys of the same table only)."""
     for (other_table, key), field in fields.items():
         if other_table == table or TABLES[other_table][0] == TABLES[table][0]:
-            text = re.sub(rf"\b{key}\b", f"“{field.label}”", text)
+            label = _("“{label}”").format(label=_(field.label))
+            text = re.sub(rf"\b{key}\b", label.replace("\\", "\\\\"), text)  # taken as is
     return text
 
 

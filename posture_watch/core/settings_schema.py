@@ -18,6 +18,7 @@ from datetime import time as dtime
 from posture_watch.core.dates import minute_of_day
 from posture_watch.core.languages import AUTO, KNOWN, is_known, normalize
 from posture_watch.core.settings import MINUTE, AppConfig
+from posture_watch.core.text import N_, _
 
 #: Version of the settings file layout; a newer file is refused, not misread.
 SCHEMA_VERSION = 1
@@ -45,10 +46,17 @@ class NumberKey:
 
     @property
     def must(self) -> str:
-        kind = "a whole number" if self.whole else "a number"
-        unit = f" of {self.unit}" if self.unit else ""
-        note = f" ({self.note})" if self.note else ""
-        return f"{kind}{unit} between {_num(self.lo)} and {_num(self.hi)}{note}"
+        lo, hi = _num(self.lo), _num(self.hi)
+        if self.unit and self.whole:
+            text = _("a whole number of {unit} between {lo} and {hi}")
+        elif self.unit:
+            text = _("a number of {unit} between {lo} and {hi}")
+        elif self.whole:
+            text = _("a whole number between {lo} and {hi}")
+        else:
+            text = _("a number between {lo} and {hi}")
+        text = text.format(unit=_(self.unit) if self.unit else "", lo=lo, hi=hi)
+        return _("{range} ({note})").format(range=text, note=_(self.note)) if self.note else text
 
     def parse(self, value: object) -> float | int:
         types = (int,) if self.whole else (int, float)
@@ -67,7 +75,9 @@ class NumberKey:
 
 @dataclass(frozen=True)
 class BoolKey:
-    must: str = "true or false"
+    @property
+    def must(self) -> str:
+        return _("true or false")
 
     def parse(self, value: object) -> bool:
         if not isinstance(value, bool):
@@ -89,8 +99,9 @@ class ClockKey:
 
     @property
     def must(self) -> str:
-        off = ' or "off"' if self.allow_off else ""
-        return f'a time of day "HH:MM" from "00:00" to "23:59"{off}'
+        if self.allow_off:
+            return _('a time of day "HH:MM" from "00:00" to "23:59" or "off"')
+        return _('a time of day "HH:MM" from "00:00" to "23:59"')
 
     def parse(self, value: object) -> int | None:
         if self.allow_off and value == "off":
@@ -110,7 +121,9 @@ class ClockKey:
 
 @dataclass(frozen=True)
 class SourceKey:
-    must: str = '"auto", a camera index such as "0", or the path of a video or recording'
+    @property
+    def must(self) -> str:
+        return _('"auto", a camera index such as "0", or the path of a video or recording')
 
     def parse(self, value: object) -> str:
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
@@ -131,7 +144,7 @@ class LanguageKey:
     @property
     def must(self) -> str:
         codes = ", ".join(f'"{code}"' for code in KNOWN)
-        return f'"{AUTO}" or a language code: {codes}'
+        return _('"{auto}" or a language code: {codes}').format(auto=AUTO, codes=codes)
 
     def parse(self, value: object) -> str:
         if not isinstance(value, str) or not is_known(value.strip()):
@@ -143,16 +156,18 @@ class LanguageKey:
 
 
 Kind = NumberKey | BoolKey | ClockKey | SourceKey | LanguageKey
-SECONDS = "seconds"
-MINUTES = "minutes"
+SECONDS = N_("seconds")
+MINUTES = N_("minutes")
 
 #: table -> (AppConfig attribute, comment, {key: (kind, comment)}); keys are field names.
 TABLES: dict[str, tuple[str, str, dict[str, tuple[Kind, str]]]] = {
     "camera": ("camera", "where frames come from", {
         "source": (SourceKey(), '"auto" (webcam 0 if present, else the demo), a camera index '
                    'like "0", or a video/recording path'),
-        "width": (NumberKey(160, 3840, "pixels", whole=True), "pixels requested from the webcam"),
-        "height": (NumberKey(120, 2160, "pixels", whole=True), "pixels requested from the webcam"),
+        "width": (NumberKey(160, 3840, N_("pixels"), whole=True),
+                   "pixels requested from the webcam"),
+        "height": (NumberKey(120, 2160, N_("pixels"), whole=True),
+                   "pixels requested from the webcam"),
         "yield_to_calls": (BoolKey(), "true or false: let go of the webcam while a video call "
                            "uses it"),
     }),
@@ -178,11 +193,11 @@ TABLES: dict[str, tuple[str, str, dict[str, tuple[Kind, str]]]] = {
                     "minutes of sitting without a break before a break nudge"),
     }),
     "prompts": ("prompts", "nudges: posture nudges, break nudges and posture check-ins", {
-        "check_every": (NumberKey(0, 480, MINUTES, MINUTE, note="0 = off"),
+        "check_every": (NumberKey(0, 480, MINUTES, MINUTE, note=N_("0 = off")),
                         "minutes between posture check-ins, 0 = off"),
         "max_per_hour": (NumberKey(1, 60, whole=True), "at most this many nudges an hour"),
         "snooze": (NumberKey(1, 240, MINUTES, MINUTE), "minutes of silence after a snooze"),
-        "break_warning": (NumberKey(0, 600, SECONDS, note="0 = off"),
+        "break_warning": (NumberKey(0, 600, SECONDS, note=N_("0 = off")),
                           "seconds of warning before a break nudge, 0 = off"),
         "max_postpones": (NumberKey(0, 10, whole=True),
                           "times a break may be postponed (5 min each) in one sitting spell"),

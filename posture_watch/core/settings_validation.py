@@ -29,6 +29,7 @@ from posture_watch.core.settings_schema import (
     LanguageKey,
     SourceKey,
 )
+from posture_watch.core.text import _
 from posture_watch.errors import ConfigError
 
 
@@ -47,7 +48,8 @@ def config_from_toml(doc: Mapping[str, Any], origin: str) -> AppConfig:
             try:
                 stored = kind.parse(value)
             except InvalidValue as exc:
-                raise ConfigError(f"{origin}: [{table}] {key} = {value!r}: must be {exc}") from None
+                must = _("must be {allowed}").format(allowed=exc)
+                raise ConfigError(f"{origin}: [{table}] {key} = {value!r}: {must}") from None
             changes.setdefault(TABLES[table][0], {})[key] = stored
     config = _build(changes, origin)
     _check_cross_fields(config, origin)
@@ -65,32 +67,35 @@ def config_from_text(text: str, origin: str) -> AppConfig:
 
 def _check_schema_version(value: object, origin: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(
-            f"{origin}: schema_version = {value!r}: must be a whole number from 1 to "
-            f"{SCHEMA_VERSION}"
-        )
+        must = _("must be a whole number from 1 to {newest}").format(newest=SCHEMA_VERSION)
+        raise ConfigError(f"{origin}: schema_version = {value!r}: {must}")
     if value > SCHEMA_VERSION:
+        newer = _(
+            "written by a newer posture-watch; this version reads schema_version {newest}"
+        ).format(newest=SCHEMA_VERSION)
         raise ConfigError(
-            f"{origin}: schema_version = {value}: written by a newer posture-watch; this "
-            f"version reads schema_version {SCHEMA_VERSION}",
-            hint="upgrade posture-watch, or move the file aside to start from the defaults",
+            f"{origin}: schema_version = {value}: {newer}",
+            hint=_("upgrade posture-watch, or move the file aside to start from the defaults"),
         )
 
 
 def _table_keys(table: str, content: object, origin: str) -> dict[str, Kind]:
     if table not in TABLES:
         close = difflib.get_close_matches(table, TABLES, n=1)
-        maybe = f"did you mean [{close[0]}]? " if close else ""
         name = f"[{table}]" if isinstance(content, dict) else table
         tables = ", ".join(f"[{t}]" for t in TABLES)
+        if close:
+            hint = _("did you mean [{close}]? allowed: schema_version and the tables {tables}")
+        else:
+            hint = _("allowed: schema_version and the tables {tables}")
         raise ConfigError(
-            f"{origin}: unknown setting {name}",
-            hint=f"{maybe}allowed: schema_version and the tables {tables}",
+            f"{origin}: " + _("unknown setting {name}").format(name=name),
+            hint=hint.format(close=close[0] if close else "", tables=tables),
         )
     if not isinstance(content, dict):
         raise ConfigError(
-            f"{origin}: [{table}] = {content!r}: must be a table",
-            hint=f"write [{table}] on its own line, then its keys",
+            f"{origin}: [{table}] = {content!r}: " + _("must be a table"),
+            hint=_("write [{table}] on its own line, then its keys").format(table=table),
         )
     return {key: kind for key, (kind, _) in TABLES[table][2].items()}
 
@@ -100,12 +105,20 @@ def _unknown_key(table: str, key: str, origin: str) -> ConfigError:
     elsewhere = [t for t, (_, _, keys) in TABLES.items() if key in keys]
     close = difflib.get_close_matches(key, allowed, n=1)
     if elsewhere:
-        maybe = f"{key} belongs in [{elsewhere[0]}]; "
+        hint = _("{key} belongs in [{elsewhere}]; allowed keys in [{table}]: {keys}")
+    elif close:
+        hint = _("did you mean {close}? allowed keys in [{table}]: {keys}")
     else:
-        maybe = f"did you mean {close[0]}? " if close else ""
+        hint = _("allowed keys in [{table}]: {keys}")
     return ConfigError(
-        f"{origin}: unknown setting [{table}] {key}",
-        hint=f"{maybe}allowed keys in [{table}]: " + ", ".join(allowed),
+        f"{origin}: " + _("unknown setting {name}").format(name=f"[{table}] {key}"),
+        hint=hint.format(
+            key=key,
+            elsewhere=elsewhere[0] if elsewhere else "",
+            close=close[0] if close else "",
+            table=table,
+            keys=", ".join(allowed),
+        ),
     )
 
 
@@ -118,7 +131,7 @@ def _build(changes: dict[str, dict[str, Any]], origin: str) -> AppConfig:
         except ValueError as exc:  # Settings.__post_init__: cross-field rules
             raise ConfigError(
                 f"{origin}: {exc}",
-                hint="[posture] and [sitting] mix seconds and minutes; see the comments",
+                hint=_("[posture] and [sitting] mix seconds and minutes; see the comments"),
             ) from None
     return replace(config, **parts)
 
@@ -126,14 +139,17 @@ def _build(changes: dict[str, dict[str, Any]], origin: str) -> AppConfig:
 def _check_cross_fields(config: AppConfig, origin: str) -> None:
     sampling, quiet = config.sampling, config.quiet_hours
     if sampling.confirm_interval > sampling.stable_interval:
+        must = _("must not exceed stable_interval ({stable})").format(
+            stable=repr(sampling.stable_interval)
+        )
         raise ConfigError(
-            f"{origin}: [sampling] confirm_interval = {sampling.confirm_interval!r}: must not "
-            f"exceed stable_interval ({sampling.stable_interval!r})"
+            f"{origin}: [sampling] confirm_interval = {sampling.confirm_interval!r}: {must}"
         )
     if quiet.enabled and quiet.start == quiet.end:
+        must = _("must differ from start")
         raise ConfigError(
-            f"{origin}: [quiet_hours] end = {ClockKey().dump(quiet.end)}: must differ from start",
-            hint="to turn quiet hours off, set enabled = false",
+            f"{origin}: [quiet_hours] end = {ClockKey().dump(quiet.end)}: {must}",
+            hint=_("to turn quiet hours off, set enabled = false"),
         )
 
 
@@ -150,7 +166,8 @@ def _syntax_error(exc: tomllib.TOMLDecodeError, text: str, origin: str) -> Confi
         msg = str(exc).removesuffix(" (at end of document)")
         line, col = len(lines), str(len(lines[-1]) + 1)
     hint = _syntax_hint(lines[line - 1]) if 0 < line <= len(lines) else None
-    return ConfigError(f"{origin}: line {line}, column {col}: {msg}", hint=hint)
+    where = _("line {line}, column {column}").format(line=line, column=col)
+    return ConfigError(f"{origin}: {where}: {msg}", hint=hint)
 
 
 _ASSIGNMENT = re.compile(r"\s*(?P<key>[A-Za-z0-9_-]+)\s*=\s*(?P<value>([^\s\"'#][^#]*?)?)\s*(#.*)?")
@@ -166,9 +183,9 @@ def _syntax_hint(line: str) -> str | None:
     key, value = match["key"], match["value"]
     kinds = [keys[key][0] for _attr, _comment, keys in TABLES.values() if key in keys]
     if kinds and (not value or not isinstance(kinds[0], ClockKey | SourceKey | LanguageKey)):
-        return f"{key} takes {kinds[0].must}"
+        return _("{key} takes {allowed}").format(key=key, allowed=kinds[0].must)
     if kinds or re.fullmatch(r"[A-Za-z][\w.-]*|[0-9]{1,2}:[0-9]{2}", value):
-        return f'text values need quotes: {key} = "{value}"'
+        return _('text values need quotes: {key} = "{value}"').format(key=key, value=value)
     return None
 
 

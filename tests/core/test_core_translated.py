@@ -23,6 +23,8 @@ from posture_watch.core.pause_rules import pause_message
 from posture_watch.core.prompt_rules import PromptDue, Reason, first_sentence, nudge_message
 from posture_watch.core.prompts import Problem, Prompt, PromptKind
 from posture_watch.core.session_fallbacks import no_windows, stretch_notice
+from posture_watch.core.settings_form import check_form
+from posture_watch.core.settings_schema import BoolKey, NumberKey
 
 STRETCH = Prompt(
     id="neck-tilt",
@@ -57,6 +59,10 @@ GERMAN = {
     "true or false": "true oder false",
     "a whole number of {unit} between {lo} and {hi}": "eine ganze Zahl {unit} von {lo} bis {hi}",
     "minutes": "Minuten",
+    "must be {allowed}": "muss {allowed} sein",
+    "must differ from start": "muss sich von start unterscheiden",
+    "“{label}”": "„{label}“",
+    "Quiet from": "Ruhe ab",
 }
 
 
@@ -105,11 +111,13 @@ def test_a_prompt_shown_is_translated_and_its_keys_are_not(german):
     ]
 
 
-def test_notices_and_tallies_in_german(german):
+def test_notices_tallies_and_setting_checks_in_german(german):
     assert warning_words(WarningDue(0.0, 60.0, True))[0] == "Pause in 1 min"
     assert BreakAnswerTally(1, 0).text() == "Pausen verschoben: once"  # "once" not in catalog
     assert HeldTally(((Disturb.FULLSCREEN, 2),)).parts == "Vollbildfenster 2"
     assert no_windows().title == "posture-watch kann hier keine Fenster öffnen"
+    assert BoolKey().must == "true oder false"
+    assert NumberKey(1, 480, "minutes", whole=True).must == "eine ganze Zahl Minuten von 1 bis 480"
 
 
 def test_a_pause_reply_in_german(german):
@@ -130,3 +138,11 @@ def test_a_japanese_text_has_its_first_sentence_found():
     assert (
         first_sentence("背筋を伸ばしてください。肩の力を抜きます。") == "背筋を伸ばしてください。"
     )
+
+
+def test_a_settings_error_in_german_is_still_placed_beside_its_field(german):
+    quiet = {("quiet_hours", "enabled"): True, ("quiet_hours", "start"): "22:00"}
+    same = check_form({**quiet, ("quiet_hours", "end"): "22:00"})
+    assert same.errors == {("quiet_hours", "end"): "muss sich von „Ruhe ab“ unterscheiden"}
+    wrong = check_form({**quiet, ("quiet_hours", "end"): "late"})
+    assert wrong.errors[("quiet_hours", "end")].startswith("muss a time of day")
