@@ -43,12 +43,21 @@ from pathlib import Path
 #: How long the parent waits for an answer before giving up on the helper (beyond the
 #: wait for the opener it asked for).
 REPLY_TIMEOUT = 10.0
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogs without translating it: this module runs alone as
+    the helper (``python -I``) and sits below ``core.text``, so the words are translated
+    where they are shown (``_(exc.why)``)."""
+    return message
+
+
 #: xdg-open's exit statuses (its manual page) that mean opening failed, in plain words.
 OPENER_FAILURES = {
-    1: "the opener was called wrongly",
-    2: "the file was not found",
-    3: "no program to open it",
-    4: "the program that opens it failed",
+    1: N_("the opener was called wrongly"),
+    2: N_("the file was not found"),
+    3: N_("no program to open it"),
+    4: N_("the program that opens it failed"),
 }
 
 _current: Launcher | None = None

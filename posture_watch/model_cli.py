@@ -110,7 +110,12 @@ def _load_once(path: Path) -> None:
 
 def _pull(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress = Progress(
-        f"downloading {args.variant}", None, enabled=err.isatty(), stream=err, unit="MB", scale=1e6
+        _("downloading {variant}").format(variant=args.variant),
+        None,
+        enabled=err.isatty(),
+        stream=err,
+        unit=_("MB"),
+        scale=1e6,
     )
     try:
         path = pull_model(

@@ -9,6 +9,7 @@ import sys
 from typing import TextIO
 
 from posture_watch.clock import SYSTEM
+from posture_watch.core.text import _
 
 
 class Progress:
@@ -25,11 +26,13 @@ class Progress:
         *,
         enabled: bool,
         stream: TextIO | None = None,
-        unit: str = "frames",
+        unit: str | None = None,
         scale: float = 1.0,
     ) -> None:
         self.label, self.total, self.enabled = label, total, enabled
-        self.unit, self.scale = unit, scale
+        # the default unit is said when the bar is made: the language is chosen after import
+        self.unit = _("frames") if unit is None else unit
+        self.scale = scale
         self.stream = stream or sys.stderr
         self._last_draw = 0.0
         self._drawn = False

@@ -20,7 +20,7 @@ from posture_watch.core.scoring import Baseline, PostureState
 from posture_watch.core.settings import Settings
 from posture_watch.core.status import format_span
 from posture_watch.core.summary import SessionSummary
-from posture_watch.core.text import _
+from posture_watch.core.text import N_, _, ngettext, pgettext
 from posture_watch.errors import ConfigError, ModelError
 from posture_watch.model import OWN_MODEL
 from posture_watch.offline import enforce_offline_in_cli
@@ -33,7 +33,8 @@ from posture_watch.sources.open import is_numbered_folder
 from posture_watch.worker.frames import SourceOpener, model_for, need_model, opener, pixels
 
 #: What the tray shows for each kind of alert (the JSON keeps the kinds themselves).
-NUDGE_NAMES = {"slouch": "posture nudge", "long_sitting": "break nudge"}
+#: (Marked with N_, translated where shown: the language is chosen after import.)
+NUDGE_NAMES = {"slouch": N_("posture nudge"), "long_sitting": N_("break nudge")}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -186,8 +187,10 @@ def _run(
             numbered = is_numbered_folder(source)
         if numbered:
             print(
-                f"note: {source.label}: numbered pictures, analysed as a video at "
-                f"{getattr(source, 'fps', args.fps):g} fps (--stills judges each picture alone)",
+                _(
+                    "note: {source}: numbered pictures, analysed as a video at {fps} fps "
+                    "(--stills judges each picture alone)"
+                ).format(source=source.label, fps=f"{getattr(source, 'fps', args.fps):g}"),
                 file=sys.stderr,
             )
     model = None
@@ -292,26 +295,45 @@ def _summary_json(label: str, summary: SessionSummary) -> dict:
 
 
 def _print_table(reports: list[SourceReport], baseline: Baseline, out: TextIO) -> None:
-    how = (
-        f"calibrated (profile {baseline.profile or 'file'})"
-        if baseline.calibrated
-        else "UNCALIBRATED (population defaults; run 'posture-watch calibrate')"
-    )
-    out.write(f"posture-watch analyze — {how}\n\n")
+    if not baseline.calibrated:
+        how = _("UNCALIBRATED (population defaults; run 'posture-watch calibrate')")
+    elif baseline.profile:
+        how = _("calibrated (profile {name})").format(name=baseline.profile)
+    else:
+        how = _("calibrated (profile file)")
+    out.write(_("posture-watch analyze — {how}").format(how=how) + "\n\n")
     for r in reports:
         if r.summary is None:
             _write_stills(r, out)
             continue
-        out.write(f"{r.label}\n  frames: {r.frames}, person found in {r.people}\n")
+        out.write(f"{r.label}\n")
+        out.write(
+            _("  frames: {frames}, person found in {people}").format(
+                frames=r.frames, people=r.people
+            )
+            + "\n"
+        )
         total = sum(r.summary.seconds.values()) or 1.0
         for state, sec in r.summary.seconds.items():
             out.write(f"  {state.value:<8} {format_span(sec):>11}  {100 * sec / total:5.1f}%\n")
         _write_reasons(r, out)
-        out.write(f"  longest sitting spell: {format_span(r.summary.longest_bout)}\n")
-        nudges = ", ".join(
-            f"{NUDGE_NAMES.get(a.kind, a.kind)} at {format_span(a.t)}" for a in r.summary.alerts
+        out.write(
+            _("  longest sitting spell: {span}").format(span=format_span(r.summary.longest_bout))
+            + "\n"
         )
-        out.write(f"  nudges the tray would show: {nudges or 'none'}\n\n")
+        nudges = _(", ").join(
+            _("{nudge} at {span}").format(
+                nudge=_(NUDGE_NAMES[a.kind]) if a.kind in NUDGE_NAMES else a.kind,
+                span=format_span(a.t),
+            )
+            for a in r.summary.alerts
+        )
+        out.write(
+            _("  nudges the tray would show: {nudges}").format(
+                nudges=nudges or pgettext("nudges", "none")
+            )
+            + "\n\n"
+        )
 
 
 def _write_stills(r: SourceReport, out: TextIO) -> None:
@@ -320,17 +342,30 @@ def _write_stills(r: SourceReport, out: TextIO) -> None:
     The score is the slouch score the state was decided from (0 = your upright, larger =
     more slouched); a picture without one (nobody seen, not judged) shows ``-``.
     """
-    noun = "picture" if r.frames == 1 else "pictures"
-    out.write(f"{r.label}\n  {r.frames} {noun}, person found in {r.people}\n")
-    width = max([len("picture")] + [len(row.name) for row in r.pictures])
-    out.write(f"  {'picture':<{width}}  {'state':<8} {'score':>5}  why unknown\n")
+    out.write(f"{r.label}\n")
+    out.write(
+        ngettext(
+            "  {n} picture, person found in {people}",
+            "  {n} pictures, person found in {people}",
+            r.frames,
+        ).format(n=r.frames, people=r.people)
+        + "\n"
+    )
+    picture = pgettext("column", "picture")
+    width = max([len(picture)] + [len(row.name) for row in r.pictures])
+    state, score, why = (
+        pgettext("column", "state"),
+        pgettext("column", "score"),
+        pgettext("column", "why unknown"),
+    )
+    out.write(f"  {picture:<{width}}  {state:<8} {score:>5}  {why}\n")
     for row in r.pictures:
         score = "-" if row.score != row.score else f"{row.score:.2f}"
         reason = row.reason or ""
         out.write(f"  {row.name:<{width}}  {row.state.value:<8} {score:>5}  {reason}".rstrip())
         out.write("\n")
     counts = ", ".join(f"{s.value} {n}" for s, n in r.still_states.items())
-    out.write(f"  in all: {counts}\n")
+    out.write(_("  in all: {counts}").format(counts=counts) + "\n")
     _write_reasons(r, out)
     out.write("\n")
 
@@ -339,4 +374,4 @@ def _write_reasons(r: SourceReport, out: TextIO) -> None:
     """``  unknown because: too dark 3, turned away 1`` (frames), most frequent first."""
     if r.reasons:
         counts = ", ".join(f"{reason} {n}" for reason, n in r.reasons.most_common())
-        out.write(f"  unknown because: {counts}\n")
+        out.write(_("  unknown because: {counts}").format(counts=counts) + "\n")

@@ -73,7 +73,10 @@ def run(args: argparse.Namespace) -> int:
         print(_("autostart: off ({problem})").format(problem=state.problem))
     else:
         print(_("autostart: off"))
-    print(f"file: {state.path}{'' if state.present else ' (not present)'}")
+    if state.present:
+        print(_("file: {path}").format(path=state.path))
+    else:
+        print(_("file: {path} (not present)").format(path=state.path))
     if state.exec_line is not None:
         print(_("runs: {exec_line}").format(exec_line=state.exec_line))
     _warn_missing_target(state, "autostart on")
@@ -107,7 +110,10 @@ def run_launcher(args: argparse.Namespace) -> int:
         print(_("menu entry: damaged ({problem})").format(problem=state.problem))
     else:
         print(_("menu entry: not installed"))
-    print(f"file: {state.path}{'' if state.present else ' (not present)'}")
+    if state.present:
+        print(_("file: {path}").format(path=state.path))
+    else:
+        print(_("file: {path} (not present)").format(path=state.path))
     if state.exec_line is not None:
         print(_("runs: {exec_line}").format(exec_line=state.exec_line))
     total = len(state.icons) + len(state.missing_icons)
@@ -123,9 +129,9 @@ def run_launcher(args: argparse.Namespace) -> int:
 def what_stays() -> str:
     """After ``autostart off``: what is still installed, and the command that removes it."""
     menu = autostart.launcher_status().present
-    parts = ["the menu entry and its icons ('posture-watch launcher remove')"] if menu else []
-    parts.append("your history, settings and reports ('posture-watch uninstall' removes all)")
-    return f"still there: {'; '.join(parts)}"
+    parts = [_("the menu entry and its icons ('posture-watch launcher remove')")] if menu else []
+    parts.append(_("your history, settings and reports ('posture-watch uninstall' removes all)"))
+    return _("still there: {what}").format(what=_("; ").join(parts))
 
 
 def _warn_missing_target(state: autostart.EntryStatus, fix: str) -> None:

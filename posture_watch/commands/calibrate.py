@@ -33,8 +33,7 @@ from posture_watch.core.calibration import (
     low_reference_warning,
 )
 from posture_watch.core.scoring import Baseline
-from posture_watch.core.text import _
-from posture_watch.core.words import plural
+from posture_watch.core.text import _, ngettext
 from posture_watch.errors import CalibrationError, ConfigError
 from posture_watch.offline import enforce_offline_in_cli
 from posture_watch.profiles import profile_path
@@ -89,8 +88,10 @@ def describe(baseline: Baseline) -> str:
     """``head height 0.62 ± 0.01 shoulder widths, 12 frames``: the reference in words."""
     hh = baseline.stats["head_height"]
     spread = f" ± {hh.spread:.2f}" if math.isfinite(hh.spread) and hh.spread > 0 else ""
-    frames = plural(baseline.n_frames, "frame")
-    return f"head height {hh.median:.2f}{spread} shoulder widths, {frames}"
+    frames = ngettext("{n} frame", "{n} frames", baseline.n_frames).format(n=baseline.n_frames)
+    return _("head height {median}{spread} shoulder widths, {frames}").format(
+        median=f"{hh.median:.2f}", spread=spread, frames=frames
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -109,12 +110,12 @@ def run(args: argparse.Namespace) -> int:
     )
     with opened as session:
         countdown = args.countdown if args.countdown is not None else (3 if session.live else 0)
-        _say("Calibration: sit upright, shoulders relaxed, and look at your screen.")
+        _say(_("Calibration: sit upright, shoulders relaxed, and look at your screen."))
         for n in range(countdown, 0, -1):
-            _say(f"  starting in {n}…")
+            _say(_("  starting in {n}…").format(n=n))
             SYSTEM.sleep(1.0, threading.Event())
         if session.live:
-            _say(f"  hold still for {args.seconds:g} seconds…")
+            _say(_("  hold still for {seconds} seconds…").format(seconds=f"{args.seconds:g}"))
         # a video or recording must give what a camera gives, as in the tray's window
         frames = session.sample(args.seconds, min_frames=MIN_LIVE_FRAMES) or []
     try:
@@ -124,18 +125,33 @@ def run(args: argparse.Namespace) -> int:
             str(exc),
             hint=_(
                 "{hint}; if you are sitting upright and your camera sits "
-                "high, run again with {ACCEPT_LOW_OPTION}"
-            ).format(hint=exc.hint, ACCEPT_LOW_OPTION=ACCEPT_LOW_OPTION),
+                "high, run again with {option}"
+            ).format(hint=exc.hint, option=ACCEPT_LOW_OPTION),
         ) from exc
     replaced = out.exists()
     save_reference(baseline, out, session.source.label)
     hh = baseline.stats["head_height"]
-    verb = "replaced" if replaced else "calibrated"
+    if replaced:
+        done = _(
+            "replaced profile '{name}' from {frames} "
+            "(head height {median} ± {spread} shoulder widths) → {path}"
+        )
+    else:
+        done = _(
+            "calibrated profile '{name}' from {frames} "
+            "(head height {median} ± {spread} shoulder widths) → {path}"
+        )
+    counted = ngettext("{n} frame", "{n} frames", baseline.n_frames).format(n=baseline.n_frames)
     print(
-        f"{verb} profile '{args.profile}' from {plural(baseline.n_frames, 'frame')} "
-        f"(head height {hh.median:.3f} ± {hh.spread:.3f} shoulder widths) → {out}"
+        done.format(
+            name=args.profile,
+            frames=counted,
+            median=f"{hh.median:.3f}",
+            spread=f"{hh.spread:.3f}",
+            path=out,
+        )
     )
     warning = low_reference_warning(baseline)
     if warning is not None:
-        _say(f"posture-watch: warning: {warning}")
+        _say(_("posture-watch: warning: {warning}").format(warning=warning))
     return 0

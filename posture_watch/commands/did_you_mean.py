@@ -24,6 +24,8 @@ import re
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from posture_watch.core.text import pgettext
+
 _INVALID = re.compile(r"argument (.+?): invalid choice: '?([^']*?)'? \(choose from (.*)\)$")
 _UNRECOGNIZED = "unrecognized arguments: "
 _NO_COMMAND = "the following arguments are required: COMMAND"
@@ -44,24 +46,41 @@ def unknown_command(message: str, prog: str = "posture-watch") -> str | None:
     argument, word = found.group(1), found.group(2)
     choices = [c.strip().strip("'") for c in found.group(3).split(",")]
     close = _closest(word, choices)
-    hint = f"did you mean '{close}'? " if close else ""
     if argument == "COMMAND" or argument.startswith("{"):
-        return f"unknown command '{word}'; {hint}'{prog} --help' lists the commands"
+        if close:
+            return pgettext(
+                "cli",
+                "unknown command '{word}'; did you mean '{close}'? '{prog} --help' lists "
+                "the commands",
+            ).format(word=word, close=close, prog=prog)
+        return pgettext(
+            "cli", "unknown command '{word}'; '{prog} --help' lists the commands"
+        ).format(word=word, prog=prog)
     listed = ", ".join(f"'{c}'" for c in choices)
-    return f"argument {argument}: invalid choice '{word}'; {hint}(choose from {listed})"
+    if close:
+        return pgettext(
+            "cli",
+            "argument {argument}: invalid choice '{word}'; did you mean '{close}'? "
+            "(choose from {choices})",
+        ).format(argument=argument, word=word, close=close, choices=listed)
+    return pgettext(
+        "cli", "argument {argument}: invalid choice '{word}'; (choose from {choices})"
+    ).format(argument=argument, word=word, choices=listed)
 
 
 def unknown_options(words: Sequence[str], options: Sequence[str]) -> str:
     """``unrecognized arguments: --chek; did you mean '--check'?``: the words a command did
     not take, with the closest of its ``options`` to the first one that looks like one."""
-    line = _UNRECOGNIZED + " ".join(words)
+    given = " ".join(words)
     for word in words:
         if word.startswith("-"):
             close = _closest(word.split("=", 1)[0], options)
             if close is not None:
-                return f"{line}; did you mean '{close}'?"
+                return pgettext(
+                    "cli", "unrecognized arguments: {words}; did you mean '{close}'?"
+                ).format(words=given, close=close)
             break
-    return line
+    return pgettext("cli", "unrecognized arguments: {words}").format(words=given)
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -93,7 +112,9 @@ class CommandParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         if message == _NO_COMMAND:  # only with options (`posture-watch --chek`)
-            message = f"no command given; '{self.prog} --help' lists the commands"
+            message = pgettext(
+                "cli", "no command given; '{prog} --help' lists the commands"
+            ).format(prog=self.prog)
         if message.startswith(_UNRECOGNIZED):
             message = unknown_options(message[len(_UNRECOGNIZED) :].split(), self.option_strings())
         super().error(unknown_command(message, self.prog) or message)

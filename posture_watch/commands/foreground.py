@@ -26,6 +26,8 @@ import threading
 from collections.abc import Callable
 from typing import TextIO
 
+from posture_watch.core.text import _
+
 #: Exit codes after a signal: Ctrl-C is 130 as in any shell; SIGTERM and SIGHUP ask for a
 #: normal stop (a service manager or a closed terminal), so they exit 0 after a clean stop.
 SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 0, signal.SIGHUP: 0}
@@ -109,7 +111,9 @@ class ConsoleOutput:
                 if first:
                     name = "stdout" if stream is sys.stdout else "stderr"
                     why = getattr(exc, "strerror", None) or str(exc)
-                    self.lost_why = f"{name} is closed or full ({why})"
+                    self.lost_why = _("{stream} is closed or full ({reason})").format(
+                        stream=name, reason=why
+                    )
                     self.lost.set()
         if first and self.on_lost is not None:
             self.on_lost()

@@ -39,8 +39,7 @@ from typing import Any, TextIO
 from posture_watch.atomic_file import write_atomic
 from posture_watch.clock import today as clock_today
 from posture_watch.commands import forget_files
-from posture_watch.core.text import _
-from posture_watch.core.words import plural
+from posture_watch.core.text import _, ngettext, pgettext
 from posture_watch.errors import ConfigError, StorageError
 from posture_watch.history import SCHEMA_VERSION, TABLES, HistoryStore, default_history_path
 from posture_watch.history.store import HistoryMissingError
@@ -225,30 +224,40 @@ def _write(path: Path | None, text: str, stdout: TextIO | None = None) -> None:
 # -- forget -------------------------------------------------------------------------------
 
 
-#: What one row of each table is, in words (singular, plural), for the lines a person reads.
-_ROW_NOUNS: dict[str, tuple[str, str]] = {
-    "minutes": ("minute", "minutes"),
-    "bouts": ("sitting spell", "sitting spells"),
-    "breaks": ("break", "breaks"),
-    "alerts": ("nudge due", "nudges due"),
-    "prompts": ("nudge shown", "nudges shown"),
-    "suppressed": ("nudge held back", "nudges held back"),
-    "pauses": ("pause", "pauses"),
-    "camera_problems": ("camera problem", "camera problems"),
-    "calibrations": ("calibration", "calibrations"),
-    "journal": ("pain journal entry", "pain journal entries"),
-    "break_answers": ("break postponed or skipped", "breaks postponed or skipped"),
-}
-
-
 def _rows(table: str, n: int) -> str:
-    one, many = _ROW_NOUNS.get(table, (table.replace("_", " "), table.replace("_", " ")))
-    return plural(n, one, many)
+    """``n`` rows of ``table`` in words, for the lines a person reads (a table without
+    words here is named by its key)."""
+    match table:
+        case "minutes":
+            text = ngettext("{n} minute", "{n} minutes", n)
+        case "bouts":
+            text = ngettext("{n} sitting spell", "{n} sitting spells", n)
+        case "breaks":
+            text = ngettext("{n} break", "{n} breaks", n)
+        case "alerts":
+            text = ngettext("{n} nudge due", "{n} nudges due", n)
+        case "prompts":
+            text = ngettext("{n} nudge shown", "{n} nudges shown", n)
+        case "suppressed":
+            text = ngettext("{n} nudge held back", "{n} nudges held back", n)
+        case "pauses":
+            text = ngettext("{n} pause", "{n} pauses", n)
+        case "camera_problems":
+            text = ngettext("{n} camera problem", "{n} camera problems", n)
+        case "calibrations":
+            text = ngettext("{n} calibration", "{n} calibrations", n)
+        case "journal":
+            text = ngettext("{n} pain journal entry", "{n} pain journal entries", n)
+        case "break_answers":
+            text = ngettext("{n} break postponed or skipped", "{n} breaks postponed or skipped", n)
+        case _other:
+            return f"{n} {table.replace('_', ' ')}"
+    return text.format(n=n)
 
 
 def _describe(counts: dict[str, int]) -> str:
     parts = [_rows(table, n) for table, n in counts.items() if n]
-    return ", ".join(parts) if parts else "nothing"
+    return _(", ").join(parts) if parts else pgettext("rows", "nothing")
 
 
 def run_forget(args: argparse.Namespace) -> int:
@@ -257,7 +266,10 @@ def run_forget(args: argparse.Namespace) -> int:
     the event log. Every deleted file is named."""
     first_kept = None if args.all else parse_date(args.before, "--before")
     before = None if first_kept is None else day_start(first_kept)
-    scope = "all history" if first_kept is None else f"history before {args.before}"
+    if first_kept is None:
+        scope = _("all history")
+    else:
+        scope = _("history before {day}").format(day=args.before)
     path = history_path(args)
     files = forget_files.pending(path, first_kept, before)
     try:
@@ -273,32 +285,49 @@ def run_forget(args: argparse.Namespace) -> int:
             print(_("nothing to forget: no {scope} in {where}").format(scope=scope, where=where))
             return 0
         if not args.yes and not _confirm(
-            f"delete {scope} from {where}: {_describe(rows)}{_describe_files(files)}?"
+            _("delete {scope} from {where}: {rows}{files}?").format(
+                scope=scope, where=where, rows=_describe(rows), files=_describe_files(files)
+            )
         ):
             print(_("nothing deleted"))
             return 0
         deleted = store.forget(before) if store is not None else {}
     gone = forget_files.forget_files(path, first_kept, before)
     if store is not None:
-        print(_("deleted {scope}: {describe}").format(scope=scope, describe=_describe(deleted)))
+        print(_("deleted {scope}: {rows}").format(scope=scope, rows=_describe(deleted)))
     for report in gone.reports:
         print(_("deleted the report {report}").format(report=report))
     if gone.event_log is not None:
-        print(_("deleted the event log {event_log}").format(event_log=gone.event_log))
+        print(_("deleted the event log {path}").format(path=gone.event_log))
     elif gone.lines:
         where_log = forget_files.DerivedFiles.of(path).event_log
-        print(f"deleted {plural(gone.lines, 'line')} of the event log {where_log}")
+        print(
+            ngettext(
+                "deleted {n} line of the event log {path}",
+                "deleted {n} lines of the event log {path}",
+                gone.lines,
+            ).format(n=gone.lines, path=where_log)
+        )
     return 0
 
 
 def _describe_files(files: forget_files.Forgotten) -> str:
     """``, 2 reports and 12 lines of the event log`` (empty when there are none)."""
-    parts = [plural(len(files.reports), "report")] if files.reports else []
+    n = len(files.reports)
+    parts = [ngettext("{n} report", "{n} reports", n).format(n=n)] if files.reports else []
     if files.event_log is not None:
-        parts.append("the event log")
+        parts.append(_("the event log"))
     elif files.lines:
-        parts.append(f"{plural(files.lines, 'line')} of the event log")
-    return f"; {' and '.join(parts)}" if parts else ""
+        parts.append(
+            ngettext("{n} line of the event log", "{n} lines of the event log", files.lines).format(
+                n=files.lines
+            )
+        )
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return _("; {what}").format(what=parts[0])
+    return _("; {first} and {second}").format(first=parts[0], second=parts[1])
 
 
 def _confirm(question: str) -> bool:

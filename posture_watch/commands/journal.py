@@ -34,8 +34,7 @@ from posture_watch.core.journal import (
     JournalEntry,
     parse_areas,
 )
-from posture_watch.core.text import N_, _
-from posture_watch.core.words import plural
+from posture_watch.core.text import N_, _, ngettext
 from posture_watch.errors import ConfigError
 from posture_watch.history import HistoryStore
 
@@ -177,7 +176,13 @@ def _list(args: argparse.Namespace) -> int:
         with HistoryStore.open_readonly(path) as store:  # listing never writes
             entries = store.journal_entries(start)
     if not entries:
-        print(f"no pain journal entries in the last {plural(args.days, 'day')}")
+        print(
+            ngettext(
+                "no pain journal entries in the last {n} day",
+                "no pain journal entries in the last {n} days",
+                args.days,
+            ).format(n=args.days)
+        )
     for entry in entries:
         print(format_entry(entry))
     return 0

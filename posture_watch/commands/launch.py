@@ -31,7 +31,7 @@ from posture_watch.commands.history_cli import history_path
 from posture_watch.commands.monitor_options import setup_request
 from posture_watch.config import settings_path
 from posture_watch.core.stream import Notice
-from posture_watch.core.text import _
+from posture_watch.core.text import _, pgettext
 from posture_watch.errors import ConfigError, PostureWatchError
 from posture_watch.monitor import demo_home
 from posture_watch.monitor.instance import AlreadyRunningError, Holder, InstanceLock
@@ -105,7 +105,7 @@ def _in_demo_folder(args: argparse.Namespace, holder: Holder) -> Iterator[tuple[
         folder = demo_home.enter()
     except OSError as exc:
         raise PostureWatchError(
-            _("cannot make the demo's folder: {exc}").format(exc=exc),
+            _("cannot make the demo's folder: {problem}").format(problem=exc),
             hint=_("check the cache folder"),
         ) from exc
     history = history_path(args)  # the demo's own, unless --history names one
@@ -121,14 +121,23 @@ def _in_demo_folder(args: argparse.Namespace, holder: Holder) -> Iterator[tuple[
 def failure_notice(exc: PostureWatchError) -> Notice:
     """The notification for a start that failed with ``exc``."""
     if isinstance(exc, AlreadyRunningError):
-        return Notice("posture-watch is already running", f"{exc}: {exc.hint}.")
+        return Notice(
+            pgettext("notification", "posture-watch is already running"),
+            pgettext("notification", "{problem}: {hint}.").format(problem=exc, hint=exc.hint),
+        )
     if isinstance(exc, ConfigError):
         return Notice(
-            "posture-watch did not start: a setting is wrong",
-            f"{exc.one_line()}. Fix it, then start posture-watch again "
-            "(`posture-watch settings --check` checks the file).",
+            pgettext("notification", "posture-watch did not start: a setting is wrong"),
+            pgettext(
+                "notification",
+                "{problem}. Fix it, then start posture-watch again "
+                "(`posture-watch settings --check` checks the file).",
+            ).format(problem=exc.one_line()),
         )
-    return Notice("posture-watch did not start", f"{exc.one_line()}.")
+    return Notice(
+        pgettext("notification", "posture-watch did not start"),
+        pgettext("notification", "{problem}.").format(problem=exc.one_line()),
+    )
 
 
 # -- the demo's end -----------------------------------------------------------------------
@@ -160,7 +169,12 @@ def _open_report(report: Path) -> None:
     try:
         open_in_default_app(report, wait=OPEN_WAIT)
     except OSError as exc:
-        print(f"posture-watch: {open_failure('the report', report, exc)}", file=sys.stderr)
+        print(
+            pgettext("cli", "posture-watch: {message}").format(
+                message=open_failure(_("the report"), report, exc)
+            ),
+            file=sys.stderr,
+        )
 
 
 def tell_desktop(notice: Notice, *, urgency: str = "critical") -> bool:

@@ -12,8 +12,7 @@ from contextlib import closing
 from pathlib import Path
 
 from posture_watch.commands.analyze import add_model_variant
-from posture_watch.core.text import _
-from posture_watch.core.words import plural
+from posture_watch.core.text import _, ngettext
 from posture_watch.offline import enforce_offline_in_cli
 from posture_watch.pipeline import landmark_stream
 from posture_watch.pose import open_estimator
@@ -43,7 +42,13 @@ def run(args: argparse.Namespace) -> int:
             model = need_model(found) if pixels(source) else None
             frames.use_model(model)
             n, people = _record(args, source, model)
-    print(f"recorded {plural(n, 'frame')}, a person in {people}, → {args.output}")
+    print(
+        ngettext(
+            "recorded {n} frame, a person in {people}, → {path}",
+            "recorded {n} frames, a person in {people}, → {path}",
+            n,
+        ).format(n=n, people=people, path=args.output)
+    )
     return 0
 
 

@@ -99,22 +99,22 @@ def run(args: argparse.Namespace) -> int:
 
     page = render_week_html(week) if args.week else render_day_html(report, history, sit_max)
     write_page(out, page)
-    print(_("HTML report: {out}").format(out=out))
+    print(_("HTML report: {path}").format(path=out))
     if args.open:
         try:
             open_in_default_app(out, wait=OPEN_WAIT)
         except FileNotFoundError as exc:
             print(
                 _(
-                    "posture-watch: cannot open the report ({filename} not "
+                    "posture-watch: cannot open the report ({program} not "
                     "found); open {out} yourself"
-                ).format(filename=exc.filename, out=out),
+                ).format(program=exc.filename, out=out),
                 file=sys.stderr,
             )
         except OpenerFailed as exc:
             print(
                 _("posture-watch: could not open the report: {why}; open {out} yourself").format(
-                    why=exc.why, out=out
+                    why=_(exc.why), out=out
                 ),
                 file=sys.stderr,
             )

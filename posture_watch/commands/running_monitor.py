@@ -21,6 +21,7 @@ from pathlib import Path
 
 from posture_watch.clock import SYSTEM, Clock
 from posture_watch.core.control_protocol import ControlCommand, ControlRequest
+from posture_watch.core.text import _
 from posture_watch.monitor.control_client import send_request
 from posture_watch.monitor.control_socket import ControlError
 from posture_watch.monitor.instance import (
@@ -48,15 +49,29 @@ class RunningMonitor:
 
     def describe(self) -> str:
         """``posture-watch (in the tray, pid 4242)``, ``the posture-watch demo (…)``."""
-        who = "the posture-watch demo" if self.holder.demo else "posture-watch"
-        where = {CONSOLE: "in a terminal, ", TRAY: "in the tray, "}.get(self.holder.kind or "", "")
-        return f"{who} ({where}pid {self.holder.pid})"
+        pid, kind = self.holder.pid, self.holder.kind
+        if self.holder.demo:
+            if kind == CONSOLE:
+                text = _("the posture-watch demo (in a terminal, pid {pid})")
+            elif kind == TRAY:
+                text = _("the posture-watch demo (in the tray, pid {pid})")
+            else:
+                text = _("the posture-watch demo (pid {pid})")
+        elif kind == CONSOLE:
+            text = _("posture-watch (in a terminal, pid {pid})")
+        elif kind == TRAY:
+            text = _("posture-watch (in the tray, pid {pid})")
+        else:
+            text = _("posture-watch (pid {pid})")
+        return text.format(pid=pid)
 
     def how_to_stop(self) -> str:
         """What the person can do when it does not quit when asked."""
         if self.holder.kind == CONSOLE:
-            return "stop it with Ctrl+C in its terminal"
-        return f"quit it from its tray icon, or end it with `kill {self.holder.pid}`"
+            return _("stop it with Ctrl+C in its terminal")
+        return _("quit it from its tray icon, or end it with `kill {pid}`").format(
+            pid=self.holder.pid
+        )
 
 
 def lock_files(roots: list[Path]) -> list[Path]:

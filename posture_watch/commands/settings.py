@@ -78,11 +78,15 @@ def run(args: argparse.Namespace) -> int:
         return edit(path)
     elif args.check:
         load_config(path, create=False)
-        missing = "" if path.exists() else " (no file yet: the defaults apply)"
-        print(_("ok {path}{missing}").format(path=path, missing=missing))
+        if path.exists():
+            print(_("ok {path}").format(path=path))
+        else:
+            print(_("ok {path} (no file yet: the defaults apply)").format(path=path))
     else:
         config = load_config(path)
-        sys.stdout.write(to_toml(config, header=f"effective settings from {path}"))
+        sys.stdout.write(
+            to_toml(config, header=_("effective settings from {path}").format(path=path))
+        )
     return 0
 
 

@@ -32,7 +32,7 @@ from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
 from posture_watch.core.status import TrayState
 from posture_watch.core.stream import Notice, StopAsked
-from posture_watch.core.text import _
+from posture_watch.core.text import N_, _, pgettext
 from posture_watch.core.worker_events import SetLocked
 from posture_watch.desktop.do_not_disturb import DisturbWatch
 from posture_watch.desktop.icons import draw_icon
@@ -98,8 +98,8 @@ def _open_history(path: Path, started: float, notifier: Notifier) -> HistorySink
     return open_recorder(
         path,
         started,
-        report=told("History unavailable"),
-        recovered=told("History saved again"),
+        report=told(pgettext("notification", "History unavailable")),
+        recovered=told(pgettext("notification", "History saved again")),
     )
 
 
@@ -143,12 +143,20 @@ def _first_run(setup: MonitorSetup, uncalibrated: bool) -> bool:
 
 
 #: The first-run hint: without a profile the desktop would give no sign that calibrating
-#: helps (only the terminal says "uncalibrated").
+#: helps (only the terminal says "uncalibrated"). Marked with N_: :func:`calibrate_hint`
+#: is the one shown, in the person's language (chosen after import).
 CALIBRATE_HINT = Notice(
-    "Calibrate for better nudges",
-    "posture-watch is comparing you with typical people until you calibrate. Sit upright "
-    "and choose Calibrate… in the tray menu: it takes about 10 seconds.",
+    N_("Calibrate for better nudges"),
+    N_(
+        "posture-watch is comparing you with typical people until you calibrate. Sit upright "
+        "and choose Calibrate… in the tray menu: it takes about 10 seconds."
+    ),
 )
+
+
+def calibrate_hint() -> Notice:
+    """:data:`CALIBRATE_HINT` in the person's language."""
+    return Notice(_(CALIBRATE_HINT.title), _(CALIBRATE_HINT.body))
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -252,7 +260,7 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
         open_journal=_open_journal_window,
         save_journal=lambda entry: _save_journal(history_file, entry),
         autostart=LoginStart(),
-        first_run_hint=CALIBRATE_HINT.body if first_run else None,
+        first_run_hint=calibrate_hint().body if first_run else None,
         worker_alive=lambda: worker.is_alive(),
         settings_watch=SettingsWatch(
             launched.settings,
@@ -295,7 +303,7 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
         if first_run:
             controller.post(MenuAction.CALIBRATE)  # as the menu's Calibrate…: the window
         elif uncalibrated:
-            controller.post(CALIBRATE_HINT)  # another source, or no camera yet
+            controller.post(calibrate_hint())  # another source, or no camera yet
 
     # `posture-watch pause 30m` and friends; after the instance lock, so a second tray
     # still exits 3 before it touches the socket

@@ -42,8 +42,7 @@ from posture_watch.commands.uninstall_places import (
     remove_desktop_files,
     remove_tree,
 )
-from posture_watch.core.text import _
-from posture_watch.core.words import plural
+from posture_watch.core.text import _, ngettext
 from posture_watch.desktop.autostart import launcher_path
 from posture_watch.desktop.desktop_files import MIME_CACHE
 from posture_watch.errors import ConfigError, PostureWatchError
@@ -82,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         for monitor in running:
             print(_("would ask {describe} to quit first").format(describe=monitor.describe()))
-        _say(f"would remove {line}" for line in _summary(there))
+        _say(_("would remove {what}").format(what=line) for line in _summary(there))
         _say(_kept(staying))
         print(program_line())
         return EXIT_OK
@@ -96,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     _stop(running)
     outcome = _remove(going)
-    _say(outcome.removed.lines() or ["nothing to remove"])
+    _say(outcome.removed.lines() or [_("nothing to remove")])
     _say(_kept(staying))
     for problem in outcome.problems:
         print(_("posture-watch: {problem}").format(problem=problem), file=sys.stderr)
@@ -114,12 +113,21 @@ def _summary(there: list[Place]) -> list[str]:
     lines = []
     for place in there:
         if place.folder:
-            lines.append(f"{place.path}/ ({place.what}: {plural(count_files(place.path), 'file')})")
+            n = count_files(place.path)
+            lines.append(
+                ngettext("{path}/ ({what}: {n} file)", "{path}/ ({what}: {n} files)", n).format(
+                    path=place.path, what=place.what, n=n
+                )
+            )
         else:
-            lines.append(f"{place.path} ({place.what})")
+            lines.append(_("{path} ({what})").format(path=place.path, what=place.what))
     cache = mime_cache()
     if cache.is_file() and any(p.path == launcher_path() for p in there):
-        lines.append(f"{cache} (the menu's file-type cache: our lines, or all of it if only ours)")
+        lines.append(
+            _("{path} (the menu's file-type cache: our lines, or all of it if only ours)").format(
+                path=cache
+            )
+        )
     return lines
 
 
@@ -129,9 +137,14 @@ def _kept(staying: list[Place]) -> list[str]:
     for place in staying:
         for path in entries(place.path):
             if path.is_dir() and not path.is_symlink():
-                lines.append(f"kept {path}/ ({plural(count_files(path), 'file')})")
+                n = count_files(path)
+                lines.append(
+                    ngettext("kept {path}/ ({n} file)", "kept {path}/ ({n} files)", n).format(
+                        path=path, n=n
+                    )
+                )
             else:
-                lines.append(f"kept {path}")
+                lines.append(_("kept {path}").format(path=path))
     return lines
 
 
@@ -154,7 +167,7 @@ def _confirm(there: list[Place], staying: list[Place], running: list[RunningMoni
         print(_("and keeps your data (--keep-data):"))
         print("\n".join(f"  {line}" for line in _kept(staying)))
     try:
-        answer = input("remove all of this? [y/N] ")
+        answer = input(_("remove all of this? [y/N] "))
     except EOFError:
         return False
     return answer.strip().lower() in ("y", "yes")
@@ -208,10 +221,10 @@ def program_line() -> str:
     if "pipx" in prefix.parts:
         how = "pipx uninstall posture-watch"
     elif sys.prefix != sys.base_prefix:
-        how = f"pip uninstall posture-watch (it is installed in {prefix})"
+        how = _("pip uninstall posture-watch (it is installed in {prefix})").format(prefix=prefix)
     else:
-        how = "pipx uninstall posture-watch (or pip uninstall posture-watch)"
-    return f"to remove the program itself: {how}"
+        how = _("pipx uninstall posture-watch (or pip uninstall posture-watch)")
+    return _("to remove the program itself: {how}").format(how=how)
 
 
 __all__ = ["EXIT_NOT_ALL_REMOVED", "EXIT_STILL_RUNNING", "add_parser", "program_line", "run"]

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from posture_watch import paths
+from posture_watch.core.text import _
 from posture_watch.desktop import autostart
 from posture_watch.desktop.desktop_files import Removed, prune_empty_folders, reason
 from posture_watch.errors import PostureWatchError
@@ -71,23 +72,26 @@ def places() -> list[Place]:
     saved = os.environ.pop(paths.HOME_VARIABLE, None)
     try:
         found = [
-            Place(autostart.autostart_path(), "the login entry"),
-            Place(autostart.launcher_path(), "the menu entry"),
-            *(Place(p, f"an icon, {size}") for size, p in autostart.icon_paths().items()),
-            Place(paths.cache_dir(), "caches, with the demo's folder", folder=True),
+            Place(autostart.autostart_path(), _("the login entry")),
+            Place(autostart.launcher_path(), _("the menu entry")),
+            *(
+                Place(p, _("an icon, {size}").format(size=size))
+                for size, p in autostart.icon_paths().items()
+            ),
+            Place(paths.cache_dir(), _("caches, with the demo's folder"), folder=True),
             Place(
                 paths.config_dir(),
-                "your settings, calibration profiles and prompt overrides",
+                _("your settings, calibration profiles and prompt overrides"),
                 data=True,
                 folder=True,
             ),
             Place(
                 paths.data_dir(),
-                "your history, event log, reports and downloaded models",
+                _("your history, event log, reports and downloaded models"),
                 data=True,
                 folder=True,
             ),
-            Place(paths.state_dir(), "the log file", data=True, folder=True),
+            Place(paths.state_dir(), _("the log file"), data=True, folder=True),
         ]
     finally:
         if saved is not None:
@@ -150,8 +154,10 @@ def remove_tree(root: Path) -> Outcome:
         return out
     if stat.S_ISLNK(info.st_mode):
         out.problems.append(
-            f"kept {root}: a link to {os.readlink(root)}; posture-watch does not delete "
-            "through links, remove it yourself"
+            _(
+                "kept {path}: a link to {target}; posture-watch does not delete "
+                "through links, remove it yourself"
+            ).format(path=root, target=os.readlink(root))
         )
         return out
     if not stat.S_ISDIR(info.st_mode):
@@ -176,7 +182,9 @@ def _unlink(name: str | Path, dirfd: int | None, path: Path, out: Outcome) -> No
     except FileNotFoundError:
         return
     except OSError as exc:
-        out.problems.append(f"cannot remove {path} ({reason(exc)})")
+        out.problems.append(
+            _("cannot remove {path} ({reason})").format(path=path, reason=reason(exc))
+        )
         return
     out.removed.files.append(path)
 
@@ -187,7 +195,9 @@ def _rmdir(name: str | Path, dirfd: int | None, path: Path, out: Outcome) -> Non
     except FileNotFoundError:
         return
     except OSError as exc:
-        out.problems.append(f"cannot remove {path}/ ({reason(exc)})")
+        out.problems.append(
+            _("cannot remove {path}/ ({reason})").format(path=path, reason=reason(exc))
+        )
         return
     out.removed.folders.append(path)
 

@@ -102,7 +102,10 @@ def relay(post: Callable[[object], None], timeout: float = RELAY_TIMEOUT) -> Con
         post(pending)
         reply = pending.wait(timeout)
         if reply is None:
-            return ControlReply(False, f"the monitor did not answer within {timeout:g} s")
+            return ControlReply(
+                False,
+                _("the monitor did not answer within {seconds} s").format(seconds=f"{timeout:g}"),
+            )
         return reply
 
     return handle
@@ -314,7 +317,7 @@ class ControlServer:
                 self._conns[conn] = False
         if busy:
             with conn:
-                _send_quietly(conn, ControlReply(False, "the monitor is busy; try again"))
+                _send_quietly(conn, ControlReply(False, _("the monitor is busy; try again")))
             return
         try:
             threading.Thread(
@@ -360,7 +363,10 @@ class ControlServer:
         uid = peer_uid(conn)
         if uid != os.getuid():
             return ControlReply(
-                False, f"refused: uid {uid} may not control the posture-watch of uid {os.getuid()}"
+                False,
+                _("refused: uid {uid} may not control the posture-watch of uid {your_uid}").format(
+                    uid=uid, your_uid=os.getuid()
+                ),
             )
         try:
             line = read_line(conn, MAX_REQUEST, time_left)
@@ -386,9 +392,11 @@ class ControlServer:
                 encode_line(reply.to_json())  # data that JSON cannot carry fails here, not later
             except Exception as exc:
                 where = self._log(exc)
-                line_ = f"the monitor failed on {request.command.value}: {_describe(exc)}"
-                self._report(f"{line_} (traceback in {where})")
-                return ControlReply(False, f"{line_} (traceback in {where})")
+                line_ = _(
+                    "the monitor failed on {command}: {problem} (traceback in {file})"
+                ).format(command=request.command.value, problem=_describe(exc), file=where)
+                self._report(line_)
+                return ControlReply(False, line_)
         return reply
 
     def _bad_request(self, exc: ProtocolError) -> ControlReply:
@@ -402,12 +410,16 @@ class ControlServer:
             else:
                 more, self._bad_unreported = self._bad_unreported, 0
                 self._bad_reported_at = now
-                line = f"refused a bad control request: {exc}"
                 if more:
-                    line += f" ({more} more refused since the last such line)"
+                    line = _(
+                        "refused a bad control request: {problem} ({n} more refused since the "
+                        "last such line)"
+                    ).format(problem=exc, n=more)
+                else:
+                    line = _("refused a bad control request: {problem}").format(problem=exc)
         if line is not None:
             self._report(line)
-        return ControlReply(False, f"bad request: {exc}")
+        return ControlReply(False, _("bad request: {problem}").format(problem=exc))
 
     def _log(self, exc: BaseException) -> Path | str:
         from posture_watch.monitor.crash_log import write_crash

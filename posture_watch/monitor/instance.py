@@ -93,31 +93,41 @@ class Holder:
 
     def where(self) -> tuple[str, str]:
         """What a second start says: where the running one is, and what to do about it."""
-        since = f", since {_clock_time(self.started)}" if self.started is not None else ""
-        which = f"pid {self.pid}{since}"
+        if self.started is not None:
+            which = _("pid {pid}, since {time}").format(
+                pid=self.pid, time=_clock_time(self.started)
+            )
+        else:
+            which = _("pid {pid}").format(pid=self.pid)
         if self.demo and self.kind == CONSOLE:
             return (
-                f"the posture-watch demo is already running in a terminal ({which})",
-                "stop it with Ctrl+C in its terminal",
+                _("the posture-watch demo is already running in a terminal ({which})").format(
+                    which=which
+                ),
+                _("stop it with Ctrl+C in its terminal"),
             )
         if self.demo:
             return (
-                f"the posture-watch demo is already running in the tray ({which})",
-                "use its tray icon; Quit in its menu ends it",
+                _("the posture-watch demo is already running in the tray ({which})").format(
+                    which=which
+                ),
+                _("use its tray icon; Quit in its menu ends it"),
             )
         if self.kind == TRAY:
             return (
-                f"posture-watch is already running in the tray ({which})",
-                "use its tray icon, or stop it with `posture-watch quit`",
+                _("posture-watch is already running in the tray ({which})").format(which=which),
+                _("use its tray icon, or stop it with `posture-watch quit`"),
             )
         if self.kind == CONSOLE:
             return (
-                f"posture-watch is already running as a console monitor in a terminal ({which})",
-                "stop it with Ctrl+C in its terminal, or with `posture-watch quit`",
+                _(
+                    "posture-watch is already running as a console monitor in a terminal ({which})"
+                ).format(which=which),
+                _("stop it with Ctrl+C in its terminal, or with `posture-watch quit`"),
             )
         return (
-            f"posture-watch is already running ({which})",
-            "use its tray icon, or stop it with `posture-watch quit`",
+            _("posture-watch is already running ({which})").format(which=which),
+            _("use its tray icon, or stop it with `posture-watch quit`"),
         )
 
 
@@ -381,18 +391,20 @@ def _open_lock_file(path: Path, name: str, dir_fd: int | None) -> int:
         fd = os.open(name, _FILE_FLAGS, 0o600, dir_fd=dir_fd)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise _unsafe(path, "is a symbolic link") from None
+            raise _unsafe(path, _("is a symbolic link")) from None
         if exc.errno == errno.EISDIR:
-            raise _unsafe(path, "is a folder") from None
+            raise _unsafe(path, _("is a folder")) from None
         raise
     info = os.fstat(fd)
     problem = None
     if not stat.S_ISREG(info.st_mode):
         problem = _kind(info.st_mode)
     elif info.st_uid != os.getuid():
-        problem = f"belongs to uid {info.st_uid}, not to you (uid {os.getuid()})"
+        problem = _("belongs to uid {uid}, not to you (uid {your_uid})").format(
+            uid=info.st_uid, your_uid=os.getuid()
+        )
     elif info.st_nlink != 1:
-        problem = f"has {info.st_nlink - 1} other hard link(s)"
+        problem = _("has {n} other hard link(s)").format(n=info.st_nlink - 1)
     if problem:
         os.close(fd)
         raise _unsafe(path, problem)
@@ -401,10 +413,10 @@ def _open_lock_file(path: Path, name: str, dir_fd: int | None) -> int:
 
 def _kind(mode: int) -> str:
     if stat.S_ISLNK(mode):
-        return "is a symbolic link"
+        return _("is a symbolic link")
     if stat.S_ISDIR(mode):
-        return "is a folder"
-    return "is not a regular file"
+        return _("is a folder")
+    return _("is not a regular file")
 
 
 def _unsafe(path: Path, problem: str) -> LockFileError:

@@ -63,14 +63,18 @@ def open_private_dir(path: Path, parent_fd: int | None, *, create: bool = True) 
         fd = os.open(name, DIR_FLAGS, dir_fd=parent_fd)
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.ENOTDIR):
-            raise UnsafeFolderError(path, "is a symbolic link or a file, not a folder") from None
+            raise UnsafeFolderError(path, _("is a symbolic link or a file, not a folder")) from None
         raise
     info = os.fstat(fd)
     problem = None
     if info.st_uid != os.getuid():
-        problem = f"belongs to uid {info.st_uid}, not to you (uid {os.getuid()})"
+        problem = _("belongs to uid {uid}, not to you (uid {your_uid})").format(
+            uid=info.st_uid, your_uid=os.getuid()
+        )
     elif info.st_mode & 0o022:
-        problem = f"others may write to it (mode {stat.S_IMODE(info.st_mode):04o})"
+        problem = _("others may write to it (mode {mode})").format(
+            mode=f"{stat.S_IMODE(info.st_mode):04o}"
+        )
     if problem:
         os.close(fd)
         raise UnsafeFolderError(path, problem)

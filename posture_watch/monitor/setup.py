@@ -338,7 +338,7 @@ def _open_first(
         try:
             return opener("0", size=size), "0", None
         except SourceError:
-            note = "no webcam found: replaying the demo session instead"
+            note = _("no webcam found: replaying the demo session instead")
     if demo or spec == "auto":
         return opener(demo_path()), str(demo_path()), note
     try:
@@ -346,4 +346,4 @@ def _open_first(
     except CameraError as exc:
         if not spec.isdigit():
             raise
-        return None, spec, f"{exc.one_line()}: waiting for it (retrying)"
+        return None, spec, _("{problem}: waiting for it (retrying)").format(problem=exc.one_line())
