@@ -1,0 +1,154 @@
+"""The catalogs: the template holds every message of the code and the prompts, every
+translation keeps its placeholders, and the pseudo-locale is complete and installed.
+
+When a test here fails after you added or changed a visible string, regenerate the
+catalogs with one command (docs/translating.md):
+
+    .venv/bin/python scripts/catalogs.py
+"""
+
+from __future__ import annotations
+
+import gettext
+import importlib.util
+import io
+from collections import Counter
+from pathlib import Path
+
+import polib
+import pytest
+
+from posture_watch import i18n
+from posture_watch.core import formats, text
+from posture_watch.core.languages import KNOWN, PSEUDO
+from posture_watch.core.text import _, npgettext, pgettext
+from posture_watch.prompts.extract import extract_prompts
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALE = ROOT / "posture_watch" / "locale"
+TEMPLATE = LOCALE / "posture_watch.pot"
+REGENERATE = "run: .venv/bin/python scripts/catalogs.py (docs/translating.md)"
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("catalogs", ROOT / "scripts" / "catalogs.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+catalogs = _script()
+
+
+def _po_files() -> list[Path]:
+    return sorted(LOCALE.glob("*/LC_MESSAGES/posture_watch.po"))
+
+
+@pytest.fixture
+def restore():
+    before = text.active(), formats.active()
+    yield
+    text.use(before[0])
+    formats.use(before[1])
+
+
+def test_template_holds_every_message_of_the_code():
+    """Strings added anywhere (by any issue) need the template regenerated."""
+    new, gone = catalogs.missing_from_template()
+    shown = sorted(f"{c + ' | ' if c else ''}{m}" for c, m in new)
+    assert not new, f"{len(new)} messages are not in the template; {REGENERATE}: {shown[:20]}"
+    stale = sorted(f"{c + ' | ' if c else ''}{m}" for c, m in gone)
+    assert not gone, f"{len(gone)} messages are no longer in the code; {REGENERATE}: {stale[:20]}"
+
+
+def test_every_placeholder_survives_translation():
+    """Like Safe Eyes' validate_po.py: a translation keeps each {field}, %s, tag and
+    option of its message; a plural form keeps those of the singular or the plural."""
+    broken = []
+    for po in _po_files():
+        for entry in polib.pofile(str(po)):
+            if "fuzzy" in entry.flags:
+                continue
+            if entry.msgid_plural:
+                allowed = [
+                    Counter(catalogs.placeholders(entry.msgid)),
+                    Counter(catalogs.placeholders(entry.msgid_plural)),
+                ]
+                for form, translated in entry.msgstr_plural.items():
+                    if translated and Counter(catalogs.placeholders(translated)) not in allowed:
+                        broken.append(f"{po.parent.parent.name}: {entry.msgid!r} [{form}]")
+            elif entry.msgstr and catalogs.placeholders(entry.msgstr) != catalogs.placeholders(
+                entry.msgid
+            ):
+                broken.append(f"{po.parent.parent.name}: {entry.msgid!r} -> {entry.msgstr!r}")
+    assert not broken, broken[:20]
+
+
+def test_every_catalog_is_a_known_language_and_compiled():
+    for po in _po_files():
+        code = po.parent.parent.name
+        assert code in KNOWN, f"{code}: add it to core/languages.py KNOWN"
+        mo = po.with_suffix(".mo")
+        assert mo.is_file(), f"{code}: no .mo; {REGENERATE}"
+        compiled = gettext.GNUTranslations(io.BytesIO(mo.read_bytes()))
+        for entry in polib.pofile(str(po)):
+            if entry.msgstr and not entry.msgid_plural and "fuzzy" not in entry.flags:
+                key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+                assert compiled._catalog.get(key) == entry.msgstr, f"{code}: stale .mo"
+
+
+def test_pseudo_locale_is_complete():
+    template = polib.pofile(str(TEMPLATE))
+    pseudo = {(e.msgctxt, e.msgid): e for e in polib.pofile(str(_pseudo_po()))}
+    missing = [e.msgid for e in template if (e.msgctxt, e.msgid) not in pseudo]
+    assert not missing, f"{missing[:10]}; {REGENERATE}"
+    for entry in pseudo.values():
+        forms = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        assert all(form.strip().startswith("[") for form in forms), entry.msgid
+
+
+def test_pseudo_installed_through_i18n_accents_every_message(restore):
+    assert i18n.setup(PSEUDO, {"LANG": "C"}) == [PSEUDO, "en"]
+    shown = _("Chin tucks")  # a built-in prompt's title, translated where shown
+    assert shown.startswith("[") and shown.endswith("]")
+    assert "Çĥííñ ťúúçķš" in shown
+    entry = next(e for e in polib.pofile(str(TEMPLATE)) if e.msgctxt and not e.msgid_plural)
+    assert pgettext(entry.msgctxt, entry.msgid) == catalogs.pseudo(entry.msgid)
+    plural = next(e for e in polib.pofile(str(TEMPLATE)) if e.msgctxt and e.msgid_plural)
+    assert npgettext(plural.msgctxt, plural.msgid, plural.msgid_plural, 3) == catalogs.pseudo(
+        plural.msgid_plural
+    )
+    assert formats.clock(__import__("datetime").time(14, 5)) == "14:05"  # figures stay English
+
+
+def test_pseudo_text_keeps_placeholders_and_is_longer():
+    message = "Paused until {time}: run posture-watch resume --now, %s left, <b>{n:02d}</b>"
+    shown = catalogs.pseudo(message)
+    assert catalogs.placeholders(shown) == catalogs.placeholders(message)
+    assert shown.startswith("[") and shown.endswith("]")
+    assert len(shown) >= 1.4 * len(message)
+    assert "Ƥááúúšééđ" in shown and "Paused" not in shown
+    assert catalogs.pseudo("  two lines\nhere ").startswith("  [")
+    assert catalogs.pseudo("") == ""
+
+
+def test_prompt_extractor_finds_every_visible_field():
+    toml = (
+        b'[[prompt]]\nid = "chin-tuck"\nkind = "stretch"\ntitle = "Chin tucks"\n'
+        b'text = "Slide your chin back."\nsource = "Guide \xe2\x80\xba Stretching"\n'
+        b'steps = ["Sit upright.", "Glide your chin back."]\nanswers = ["forward_head"]\n'
+    )
+    found = list(extract_prompts(io.BytesIO(toml), {}, [], {}))
+    assert [(m, c) for _line, _f, m, c in found] == [
+        ("Chin tucks", ["prompt chin-tuck: title"]),
+        ("Slide your chin back.", ["prompt chin-tuck: text"]),
+        ("Sit upright.", ["prompt chin-tuck: steps 1"]),
+        ("Glide your chin back.", ["prompt chin-tuck: steps 2"]),
+        ("Guide › Stretching", ["prompt chin-tuck: source"]),
+    ]
+    assert found[0][0] == 4  # the line, for the translator's tools
+
+
+def _pseudo_po() -> Path:
+    return LOCALE / PSEUDO / "LC_MESSAGES" / "posture_watch.po"
