@@ -19,7 +19,7 @@ def choose_menu_entry(session: XSession, entry_id: str, *, paused: bool = False)
         "xdotool", "mousemove", str(x + width // 2), str(y + height // 2), "click", "1"
     )
     assert done.returncode == 0, done.stderr
-    menu = session.wait_window("^posture-watch menu$", timeout=10)
+    menu = session.wait_window("^posture-watch menu$", timeout=20)  # 10 s failed once, cores busy
     # the tray's menu: the status line first, the "Start at login" check item; only the
     # number and order of rows matter here, not their labels
     entries = menu_entries(paused=paused, calibrating=False, status="status", autostart=False)
