@@ -1,0 +1,156 @@
+"""The reports speak the installed language: every word of the terminal and HTML reports
+comes through the catalog, and the page says which language it is in.
+
+A marking translation (every letter accented, placeholders kept, the way a pseudo-locale
+is made) is installed in ``core.text``; any plain-ASCII word left in a rendered report
+is English that bypassed the catalog. Dates are the locale formatting hook's
+(``core.formats``), not the catalog's, so weekday and month names are allowed here.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import pytest
+
+from posture_watch.core import text
+from posture_watch.core.journal import JournalEntry
+from posture_watch.core.report import History, day_bounds
+from posture_watch.core.report_builder import day_report, week_report
+from posture_watch.report.html import render_day_html, render_week_html
+from posture_watch.report.page_language import html_attributes, is_rtl
+from posture_watch.report.terminal import render_day, render_week
+from tests.report.histories import DAY, TZ, at, merge, working_day
+
+_ACCENTS = str.maketrans("aeiouycnsAEIOUYCNS", "áéíóúýçñšÁÉÍÓÚÝÇÑŠ")
+_PLACEHOLDER = re.compile(r"(\{[^{}]*\})")
+#: Words a catalog does not give: dates (the formatting hook's) and the units of a date.
+_DATE_WORDS = re.compile(
+    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+)
+_ENGLISH_WORD = re.compile(r"(?<![\w{])[A-Za-z]{3,}(?![\w}])")
+
+
+def _accent(message: str) -> str:
+    """Every letter outside a ``{placeholder}`` accented; placeholders kept as they are."""
+    parts = _PLACEHOLDER.split(message)
+    return "".join(p if _PLACEHOLDER.fullmatch(p) else p.translate(_ACCENTS) for p in parts)
+
+
+class _Marked(gettext.NullTranslations):
+    """A translation that marks every message it is asked for."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self._info = {"language": language}
+
+    def gettext(self, message: str) -> str:
+        return _accent(message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return _accent(msgid1 if n == 1 else msgid2)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return _accent(message)
+
+    def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
+        return _accent(msgid1 if n == 1 else msgid2)
+
+
+@pytest.fixture
+def marked() -> Iterator[None]:
+    before = text.active()
+    text.use(_Marked("pt_BR"))
+    try:
+        yield
+    finally:
+        text.use(before)
+
+
+def _week_history(monitored: int = 7):
+    """A week with ``monitored`` working days (too few days: the "not yet" sentences)."""
+    days = [DAY + timedelta(days=i) for i in range(7)]
+    history = replace(
+        merge(*(working_day(d, late_slouch=8 + 4 * i) for i, d in enumerate(days[:monitored]))),
+        journal=tuple(JournalEntry(at(18, d), pain=1 + i % 4) for i, d in enumerate(days)),
+    )
+    return history, days[-1]
+
+
+def _day_history():
+    history = working_day()
+    return replace(history, journal=(JournalEntry(at(18), pain=8, numbness=True),))
+
+
+class _Text(HTMLParser):
+    """The words a person reads or hears on a page: text (SVG text included, not CSS)
+    and the titles and labels of elements."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: list[str] = []
+        self.lang: str | None = None
+        self._style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._style = tag == "style"
+        for name, value in attrs:
+            if name in ("title", "aria-label", "alt") and value:
+                self.words.append(value)
+            if tag == "html" and name == "lang":
+                self.lang = value
+
+    def handle_endtag(self, tag: str) -> None:
+        self._style = False
+
+    def handle_data(self, data: str) -> None:
+        if not self._style:
+            self.words.append(data)
+
+
+def _english(rendered: str) -> list[str]:
+    return sorted(
+        {w for w in _ENGLISH_WORD.findall(rendered) if not _DATE_WORDS.match(w)} - {"posture"}
+    )
+
+
+def test_terminal_reports_have_no_word_outside_the_catalog(marked: None) -> None:
+    day = render_day(day_report(_day_history(), DAY, TZ))
+    assert "Šúggéštíóñš" in day and "Whéñ tó šéé á dóçtór" in day  # the whole report
+    empty = render_day(day_report(History(*day_bounds(DAY, TZ)), DAY, TZ))
+    assert "Ñóthíñg wáš móñítóréd" in empty
+    weeks = [render_week(week_report(*_week_history(n), TZ)) for n in (7, 2)]
+    assert "Tóó féw dáýš" in weeks[1] and "Ñó çléár páttérñ ýét" in weeks[1]
+    for rendered in (day, empty, *weeks):
+        assert _english(rendered) == [], rendered
+
+
+def test_html_reports_have_no_word_outside_the_catalog_and_say_their_language(
+    marked: None,
+) -> None:
+    history = _day_history()
+    pages = [render_day_html(day_report(history, DAY, TZ), history)]
+    pages += [render_week_html(week_report(*_week_history(n), TZ)) for n in (7, 2)]
+    for page in pages:
+        parser = _Text()
+        parser.feed(page)
+        assert parser.lang == "pt-BR"
+        assert _english(" ".join(parser.words)) == []
+
+
+def test_the_page_language_and_direction() -> None:
+    assert html_attributes() == 'lang="en"'
+    before = text.active()
+    try:
+        text.use(_Marked("ar"))
+        assert html_attributes() == 'lang="ar" dir="rtl"'
+        text.use(_Marked("en@pseudo"))
+        assert html_attributes() == 'lang="en"'
+    finally:
+        text.use(before)
+    assert is_rtl("he-IL") and not is_rtl("de")
