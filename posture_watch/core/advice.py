@@ -228,7 +228,7 @@ def _slouch_suggestion(summary: Summary) -> tuple[float, Suggestion] | None:
     if timing is None:
         text = _period(
             summary,
-            # TRANSLATORS: {times} is "once", "twice" or "5 times"; {stretch} is what to do,
+            # Translators: {times} is "once", "twice" or "5 times"; {stretch} is what to do,
             # e.g. "a few chin tucks (hold each about half a minute)".
             _(
                 "Slouching ({total} min, {times}) was spread out: when a posture nudge comes, "
@@ -249,7 +249,7 @@ def _slouch_suggestion(summary: Summary) -> tuple[float, Suggestion] | None:
     if side == "after":
         text = _period(
             summary,
-            # TRANSLATORS: {clock} is a time of day such as 15:00.
+            # Translators: {clock} is a time of day such as 15:00.
             _(
                 "Most slouching ({part} of {total} min) came after {clock}: take a short "
                 "break around then and do {stretch}."
@@ -285,7 +285,7 @@ def _sitting_suggestion(summary: Summary, sit_max: float) -> tuple[float, Sugges
         n_breaks, n_nudges = summary.breaks, summary.long_sitting_alerts
         text = _period(
             summary,
-            # TRANSLATORS: {breaks} is "1 break" / "2 breaks"; {nudges} "1 break nudge" / ….
+            # Translators: {breaks} is "1 break" / "2 breaks"; {nudges} "1 break nudge" / ….
             _("Your longest sitting spell lasted {longest}, and you took {breaks} for {nudges}."),
             _(
                 "Your longest sitting spell this week lasted {longest}, and you took {breaks} "

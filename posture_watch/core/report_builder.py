@@ -236,9 +236,9 @@ def _and(items: Sequence[str]) -> str:
     """``a``, ``a and b``, ``a, b and c`` (the separators are the catalog's)."""
     if len(items) == 1:
         return items[0]
-    # TRANSLATORS: joins the items of a list but the last, as in "Mon 1, Tue 2 and Wed 3".
+    # Translators: joins the items of a list but the last, as in "Mon 1, Tue 2 and Wed 3".
     head = _(", ").join(items[:-1])
-    # TRANSLATORS: the end of a list, as in "Mon 1, Tue 2 and Wed 3".
+    # Translators: the end of a list, as in "Mon 1, Tue 2 and Wed 3".
     return _("{items} and {last}").format(items=head, last=items[-1])
 
 

@@ -261,7 +261,7 @@ def _figures(s: Summary, pain: int | None, span: str) -> str:
         )
     held = s.held_back
     if held.total:  # do not disturb: never dropped silently
-        # TRANSLATORS: {parts} says why, e.g. "2 for a full-screen window".
+        # Translators: {parts} says why, e.g. "2 for a full-screen window".
         cells.append((str(held.total), _("nudges held back ({parts})").format(parts=held.parts)))
     answers = s.break_answers  # the warning's Postpone and Skip
     if answers.postponed:

@@ -171,7 +171,7 @@ def _nudges(s: Summary) -> str:
         shown.append(
             npgettext("nudge count", "{n} stretch you asked for", "{n} asked for", n).format(n=n)
         )
-    # TRANSLATORS: joins the items of a list but the last, as in "Mon 1, Tue 2 and Wed 3".
+    # Translators: joins the items of a list but the last, as in "Mon 1, Tue 2 and Wed 3".
     comma = _(", ")
     if shown:
         return _("nudges: {counts}").format(counts=comma.join(shown))
@@ -236,7 +236,7 @@ def _advice(advice: MedicalAdvice | None) -> list[str]:
     if advice is None:
         return []
     lines = ["", _("When to see a doctor")]
-    # TRANSLATORS: {reasons} are joined by "; ", e.g. "pain of 8/10 on Mon 3 Mar; numbness …".
+    # Translators: {reasons} are joined by "; ", e.g. "pain of 8/10 on Mon 3 Mar; numbness …".
     lines += _wrap(
         _("Your pain journal shows {reasons}.").format(reasons="; ".join(advice.reasons))
     )
