@@ -24,18 +24,20 @@ import numpy as np
 from posture_watch.core.geometry import MIN_VISIBILITY, Features
 from posture_watch.core.landmarks import Landmark as L
 from posture_watch.core.landmarks import Landmarks
+from posture_watch.core.text import N_
 
 
 class UnknownReason(StrEnum):
-    """Why a frame with a person in it was not judged; the value is the user-facing text."""
+    """Why a frame with a person in it was not judged; the value is the user-facing text
+    in English (marked ``N_``: where it is shown, ``_(reason)`` gives the person's language)."""
 
-    TOO_DARK = "too dark"
-    TOO_NOISY = "too noisy"
-    TOO_FAR = "too far from the camera"
-    SHOULDERS_HIDDEN = "shoulders hidden"
-    FACE_HIDDEN = "face hidden"
-    TURNED_AWAY = "turned away"
-    MOVING = "moving too much"
+    TOO_DARK = N_("too dark")
+    TOO_NOISY = N_("too noisy")
+    TOO_FAR = N_("too far from the camera")
+    SHOULDERS_HIDDEN = N_("shoulders hidden")
+    FACE_HIDDEN = N_("face hidden")
+    TURNED_AWAY = N_("turned away")
+    MOVING = N_("moving too much")
 
 
 #: Mean luminance (0-255) below which a frame is too dark. Measured: upright samples at

@@ -12,8 +12,11 @@ import math
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-#: The sides of a two-sided stretch, in the order they are held in each repetition.
-SIDES = ("Left side", "Right side")
+from posture_watch.core.text import N_, _, ngettext
+
+#: The sides of a two-sided stretch, in the order they are held in each repetition. The
+#: status keeps these English words as keys; :func:`hold_texts` translates them.
+SIDES = (N_("Left side"), N_("Right side"))
 
 
 class HoldPhase(StrEnum):
@@ -110,12 +113,23 @@ class HoldCountdown:
 def hold_texts(status: HoldStatus) -> tuple[str, str]:
     """The repetition line ("Left side · 2 of 3") and the line under it."""
     if status.phase is HoldPhase.FINISHED:
-        return f"Well done: all {status.repetitions} repetitions held.", ""
-    count = f"{status.repetition} of {status.repetitions}"
-    repetition = f"{status.side} · {count}" if status.side else f"Repetition {count}"
+        done = ngettext(
+            "Well done: all {n} repetitions held.",
+            "Well done: all {n} repetitions held.",
+            status.repetitions,
+        )
+        return done.format(n=status.repetitions), ""
+    side = _(status.side) if status.side else ""  # gettext("") is the catalog header
+    numbers = {"side": side, "n": status.repetition, "of": status.repetitions}
+    if status.side:
+        repetition = _("{side} · {n} of {of}").format(**numbers)
+    else:
+        repetition = _("Repetition {n} of {of}").format(**numbers)
     if status.phase is HoldPhase.HOLDING:
-        return repetition, f"Hold… {math.ceil(status.seconds_left)} s"
-    return repetition, f"Hold for {status.seconds_left:g} s, then relax."
+        return repetition, _("Hold… {seconds} s").format(seconds=math.ceil(status.seconds_left))
+    return repetition, _("Hold for {seconds} s, then relax.").format(
+        seconds=f"{status.seconds_left:g}"
+    )
 
 
 def ring_seconds(status: HoldStatus) -> str:

@@ -12,6 +12,7 @@ post; the worker loop writes the traceback and does the waiting.
 
 from __future__ import annotations
 
+from posture_watch.core.text import _, ngettext
 from posture_watch.core.worker_events import WorkerCrashed, WorkerFailed
 
 #: Restarts after a crash wait this long, doubling each time.
@@ -34,12 +35,16 @@ class Supervisor:
         (:class:`WorkerFailed`, exit code 1)."""
         self._crashes = [c for c in self._crashes if t - c < CRASH_WINDOW] + [t]
         if len(self._crashes) >= self.limit:
-            why = f"the monitor stopped on an error ({line}); details in {log_file}"
+            why = _("the monitor stopped on an error ({error}); details in {log}").format(
+                error=line, log=log_file
+            )
             if self.limit > 1:
-                why = (
-                    f"the monitor crashed {len(self._crashes)} times in "
-                    f"{CRASH_WINDOW / 60:.0f} min ({line}); details in {log_file}"
-                )
+                crashes = len(self._crashes)
+                why = ngettext(
+                    "the monitor crashed {n} times in {minutes} min ({error}); details in {log}",
+                    "the monitor crashed {n} times in {minutes} min ({error}); details in {log}",
+                    crashes,
+                ).format(n=crashes, minutes=f"{CRASH_WINDOW / 60:.0f}", error=line, log=log_file)
             return WorkerFailed(t, why, 1)
         crashed = WorkerCrashed(t, line, self._restart, log_file)
         self._restart = min(self._restart * 2, RESTART_MAX)

@@ -18,6 +18,7 @@ from posture_watch.core.durations import format_minutes
 from posture_watch.core.events import BreakStarted, LongSittingAlert, SlouchAlert
 from posture_watch.core.report import Summary
 from posture_watch.core.status import MonitorStatus, TodayFigures
+from posture_watch.core.text import _
 from posture_watch.core.words import percent
 
 MINUTE = 60
@@ -89,26 +90,33 @@ class Today:
         """A few lines on today so far, with the report's figures when there is a
         history (the menu's Today's report shows them when no report can be written)."""
         share = status.upright_share
-        upright = "not measured yet" if share is None else f"{percent(share)} of your sitting time"
+        if share is None:
+            upright = _("Upright: not measured yet")
+        else:
+            upright = _("Upright: {share} of your sitting time").format(share=percent(share))
         watched = format_minutes(status.monitored_today)
         summary = self.summary
         if summary is None:  # no history: what this launch saw
-            since = "since posture-watch started"
+            watched_line = _("Watched since posture-watch started: {watched}")
             slouch, sitting, breaks = (
                 counts.slouch_alerts, counts.long_sitting_alerts, counts.breaks
             )  # fmt: skip
             nudges = counts.prompts
         else:
-            since = "today"
+            watched_line = _("Watched today: {watched}")
             slouch, sitting, breaks = (
                 summary.slouch_alerts, summary.long_sitting_alerts, summary.breaks
             )  # fmt: skip
             nudges = summary.prompts.asked + summary.prompts.notifications
         return "\n".join([
-            f"Watched {since}: {watched}",
-            f"Upright: {upright}",
-            f"Slouches noticed: {slouch}, long sitting spells: {sitting}",
-            f"Breaks taken: {breaks}, nudges shown: {nudges}",
+            watched_line.format(watched=watched),
+            upright,
+            _("Slouches noticed: {slouches}, long sitting spells: {spells}").format(
+                slouches=slouch, spells=sitting
+            ),
+            _("Breaks taken: {breaks}, nudges shown: {nudges}").format(
+                breaks=breaks, nudges=nudges
+            ),
         ])  # fmt: skip
 
 
