@@ -23,7 +23,7 @@ def restore():
 
 def test_setting_beats_the_environment(restore, tmp_path):
     chosen = i18n.setup("de", {"LANGUAGE": "fr", "LANG": "C"}, locale_dir=tmp_path)
-    assert chosen == ["de", "fr", "en"]
+    assert chosen == ["de", "en"]
     assert formats.long_date(DAY) == "Montag, 7. Dezember 2026"
 
 
@@ -93,3 +93,20 @@ def _mo(messages: dict[str, str]) -> bytes:
     header = struct.pack("Iiiiiii", 0x950412DE, 0, n, 28, 28 + 8 * n, 0, 0)
     table = b"".join(struct.pack("ii", *o) for o in offsets)
     return header + table + blob
+
+
+def test_the_cli_chooses_the_language_before_its_help(restore, config_home, monkeypatch, capsys):
+    from posture_watch import cli
+    from tests.harness.settings_files import write
+
+    monkeypatch.setenv("LANGUAGE", "en@pseudo")
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    pseudo_help = capsys.readouterr().out
+    assert "[" in pseudo_help and "ƥóóšťúúŕéé" in pseudo_help  # "posture" accented
+
+    monkeypatch.setenv("LANGUAGE", "en@pseudo")
+    write(config_home, '[general]\nlanguage = "en"\n')  # the setting beats LANGUAGE
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert "ƥóóšťúúŕéé" not in capsys.readouterr().out

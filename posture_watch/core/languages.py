@@ -88,12 +88,14 @@ def from_environment(environ: Mapping[str, str], known: tuple[str, ...] = KNOWN)
 def choose(setting: str, environ: Mapping[str, str], known: tuple[str, ...] = KNOWN) -> list[str]:
     """The catalog codes to use, best first, always ending with English.
 
-    ``setting`` is the settings' ``language`` (``"auto"`` or a code); a code beats the
-    environment (which follows it, for the messages its catalog may lack). Unknown codes
-    are skipped; duplicates are dropped.
+    ``setting`` is the settings' ``language`` (``"auto"`` or a code): a code we have a
+    catalog for replaces the environment (a person who chose German gets English, not
+    the desktop's French, where the German catalog lacks a message). Unknown codes are
+    skipped; duplicates are dropped.
     """
     asked = [] if setting.strip() in ("", AUTO) else candidates(setting)
-    asked += from_environment(environ, known)
+    if not any(code in known for code in asked):
+        asked = from_environment(environ, known)
     chosen: list[str] = []
     for code in [*asked, ENGLISH]:
         if code in known and code not in chosen:

@@ -27,7 +27,8 @@ def test_lc_time_alone_never_chooses_the_language():
 
 
 def test_the_setting_beats_the_environment():
-    assert choose("ja", {"LANGUAGE": "fr", "LANG": "de_DE.UTF-8"}) == ["ja", "fr", "en"]
+    assert choose("ja", {"LANGUAGE": "fr", "LANG": "de_DE.UTF-8"}) == ["ja", "en"]
+    assert choose("tlh", {"LANGUAGE": "fr"}) == ["fr", "en"]  # a setting we cannot use
     assert choose("auto", {"LANGUAGE": "fr"}) == ["fr", "en"]
 
 
