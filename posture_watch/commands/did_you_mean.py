@@ -13,7 +13,9 @@ its own unknown words, so ``settings --chek`` and ``pause 10 minutes`` show the 
 line) when it was added without one, so ``COMMAND --help`` always says what it does.
 
 argparse's own wording is read back from its error messages rather than from its
-private attributes.
+private attributes. The words argparse itself puts around ours (``usage:``, the section
+titles, ``-h``'s help, ``error:``) are said through ``core.text`` as well, so a help page
+is in one language; argparse's own error messages stay its own.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from __future__ import annotations
 import argparse
 import difflib
 import re
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
 
 from posture_watch.core.text import pgettext
@@ -83,6 +86,21 @@ def unknown_options(words: Sequence[str], options: Sequence[str]) -> str:
     return pgettext("cli", "unrecognized arguments: {words}").format(words=given)
 
 
+class TranslatedHelp(argparse.HelpFormatter):
+    """argparse's help layout, with ``usage:`` in the person's language."""
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        if prefix is None:
+            prefix = pgettext("cli", "usage: ")
+        super().add_usage(usage, actions, groups, prefix)
+
+
 class CommandParser(argparse.ArgumentParser):
     """An :class:`argparse.ArgumentParser` whose errors name the closest command or option.
 
@@ -92,7 +110,15 @@ class CommandParser(argparse.ArgumentParser):
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", TranslatedHelp)
         super().__init__(*args, **kwargs)
+        # argparse's own words around ours, made when the parser is (after the language
+        # was chosen): the section titles and -h's line
+        self._positionals.title = pgettext("cli", "positional arguments")
+        self._optionals.title = pgettext("cli", "options")
+        for action in self._actions:
+            if isinstance(action, argparse._HelpAction):
+                action.help = pgettext("cli", "show this help message and exit")
         self.register("action", "parsers", Commands)
         #: True for a command's parser (set by :class:`Commands`); the top-level parser
         #: keeps argparse's own handling of unknown words.
@@ -117,7 +143,11 @@ class CommandParser(argparse.ArgumentParser):
             ).format(prog=self.prog)
         if message.startswith(_UNRECOGNIZED):
             message = unknown_options(message[len(_UNRECOGNIZED) :].split(), self.option_strings())
-        super().error(unknown_command(message, self.prog) or message)
+        self.print_usage(sys.stderr)
+        line = pgettext("cli", "{prog}: error: {message}").format(
+            prog=self.prog, message=unknown_command(message, self.prog) or message
+        )
+        self.exit(2, line + "\n")
 
 
 class Commands(argparse._SubParsersAction):  # argparse's registered "parsers" action
@@ -128,7 +158,9 @@ class Commands(argparse._SubParsersAction):  # argparse's registered "parsers" a
     def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
         help_line = kwargs.get("help")
         if kwargs.get("description") is None and help_line:
-            kwargs["description"] = help_line[0].upper() + help_line[1:] + "."
+            kwargs["description"] = pgettext("cli", "{help_line}.").format(
+                help_line=help_line[0].upper() + help_line[1:]
+            )
         parser = super().add_parser(name, **kwargs)
         if isinstance(parser, CommandParser):
             parser.is_command = True
