@@ -13,9 +13,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from posture_watch.core.text import N_, _
+
 SCHEMA_VERSION = 1
 MINUTE = 60.0
 DAY_MINUTES = 24 * 60
+
+#: How a broken rule names its setting: ``setting break_min must be at least
+#: absence_grace``. One frame with the key as a placeholder, so the preferences window
+#: finds the key again in any language (:func:`setting_head`).
+SETTING_FRAME = N_("setting {key} {rule}")
+
+
+def setting_error(key: str, rule: str) -> str:
+    """``setting {key} {rule}`` in the person's language (``rule`` already translated)."""
+    return _(SETTING_FRAME).format(key=key, rule=rule)
+
+
+def setting_head(key: str) -> str | None:
+    """The words before the rule in :func:`setting_error` for ``key`` (``setting
+    break_min `` in English), or None when a language puts the rule first."""
+    head, found, _rest = _(SETTING_FRAME).partition("{rule}")
+    return head.format(key=key) if found and "{key}" in head else None
 
 
 @dataclass(frozen=True)
@@ -47,11 +66,14 @@ class Settings:
         for f in fields(self):
             value = getattr(self, f.name)
             if f.name != "schema_version" and not value >= 0:
-                raise ValueError(f"setting {f.name} must be >= 0, got {value!r}")
+                rule = _("must be >= 0, got {value}").format(value=repr(value))
+                raise ValueError(setting_error(f.name, rule))
         if self.slouch_exit > self.slouch_enter:
-            raise ValueError("setting slouch_exit must not exceed slouch_enter")
+            rule = _("must not exceed {other}").format(other="slouch_enter")
+            raise ValueError(setting_error("slouch_exit", rule))
         if self.break_min < self.absence_grace:
-            raise ValueError("setting break_min must be at least absence_grace")
+            rule = _("must be at least {other}").format(other="absence_grace")
+            raise ValueError(setting_error("break_min", rule))
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with some values changed (validated like the original)."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from posture_watch.core.languages import KNOWN as LANGUAGES
-from posture_watch.core.settings import AppConfig
+from posture_watch.core.settings import AppConfig, setting_head
 from posture_watch.core.settings_schema import (
     TABLES,
     BoolKey,
@@ -295,8 +295,9 @@ def _placed(exc: ConfigError, fields: Mapping[Key, Field]) -> Checked:
         key = (named[1], named[2])
         return Checked(None, {key: _in_words(_after_value(line), key[0], fields)})
     for key in fields:
-        if re.search(rf"\bsetting {key[1]}\b", line):
-            text = line.removeprefix(f"setting {key[1]} ")
+        head = setting_head(key[1])  # ``setting break_min `` in the person's language
+        if head is not None and head in line:
+            text = line.split(head, 1)[1]
             return Checked(None, {key: _in_words(text, key[0], fields)})
     return Checked(None, {}, line)
 

@@ -63,6 +63,9 @@ GERMAN = {
     "must differ from start": "muss sich von start unterscheiden",
     "“{label}”": "„{label}“",
     "Quiet from": "Ruhe ab",
+    "setting {key} {rule}": "Einstellung {key} {rule}",
+    "must be at least {other}": "muss mindestens {other} sein",
+    "Shorter absences do not end a sitting spell": "Kürzere Abwesenheiten zählen als Sitzen",
 }
 
 
@@ -146,3 +149,10 @@ def test_a_settings_error_in_german_is_still_placed_beside_its_field(german):
     assert same.errors == {("quiet_hours", "end"): "muss sich von „Ruhe ab“ unterscheiden"}
     wrong = check_form({**quiet, ("quiet_hours", "end"): "late"})
     assert wrong.errors[("quiet_hours", "end")].startswith("muss a time of day")
+
+
+def test_a_broken_rule_between_two_settings_in_german_is_placed_too(german):
+    checked = check_form({("sitting", "break_min"): "1", ("sitting", "absence_grace"): "300"})
+    assert checked.errors == {
+        ("sitting", "break_min"): "muss mindestens „Kürzere Abwesenheiten zählen als Sitzen“ sein"
+    }
