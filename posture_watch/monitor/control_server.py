@@ -245,7 +245,7 @@ class ControlServer:
         assert self._folder_fd is not None
         info = os.stat(self._name, dir_fd=self._folder_fd, follow_symlinks=False)
         if not stat.S_ISSOCK(info.st_mode) or info.st_uid != os.getuid():
-            what = "is not a socket" if not stat.S_ISSOCK(info.st_mode) else "is not yours"
+            what = _("is not a socket") if not stat.S_ISSOCK(info.st_mode) else _("is not yours")
             raise ControlError(
                 _("{path}: {what}; refusing to replace it").format(path=self.path, what=what),
                 hint=_("remove it, then start again"),
@@ -293,7 +293,7 @@ class ControlServer:
                 selector.register(self._listener, selectors.EVENT_READ)
                 selector.register(self._wake[0], selectors.EVENT_READ)
                 while not self._stop.is_set():
-                    for key, _ in selector.select():
+                    for key, _events in selector.select():
                         if key.fileobj is self._listener and not self._stop.is_set():
                             self._accept()
         except BaseException as exc:
@@ -301,12 +301,16 @@ class ControlServer:
                 return  # the sockets were closed under us while stopping
             self.crashed = exc
             where = self._log(exc)
-            self._report(f"the control socket stopped: {_describe(exc)} (traceback in {where})")
+            self._report(
+                _("the control socket stopped: {problem} (traceback in {file})").format(
+                    problem=_describe(exc), file=where
+                )
+            )
 
     def _accept(self) -> None:
         assert self._listener is not None
         try:
-            conn, _ = self._listener.accept()
+            conn, _address = self._listener.accept()
         except (BlockingIOError, InterruptedError, ConnectionAbortedError):
             return
         with self._conns_changed:
@@ -340,7 +344,11 @@ class ControlServer:
                     _send_quietly(conn, reply)
         except BaseException as exc:  # never silent, never the end of the server
             where = self._log(exc)
-            self._report(f"control connection failed: {_describe(exc)} (traceback in {where})")
+            self._report(
+                _("control connection failed: {problem} (traceback in {file})").format(
+                    problem=_describe(exc), file=where
+                )
+            )
         finally:
             self._forget(conn)
 

@@ -229,7 +229,7 @@ class RemoteLoop:
                 client.request(m.LoadModel(spec.model))
             self._begin(client, spec)
         except PostureWatchError as exc:  # the restart itself failed: the monitor stops
-            line = f"cannot restart the camera worker: {exc.one_line()}"
+            line = _("cannot restart the camera worker: {problem}").format(problem=exc.one_line())
             self._emit(WorkerFailed(self.clock.wall(), line, exc.exit_code))
             return False
         with self._lock:
