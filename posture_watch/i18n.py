@@ -134,7 +134,22 @@ def setup(
     languages = choose(setting, os.environ if environ is None else environ)
     text.use(load(languages, locale_dir))
     core_formats.use(formats_for(languages))
+    if environ is None:  # a program's start, not a test asking for a language
+        share(languages, locale_dir)
     return languages
+
+
+def share(languages: Sequence[str], locale_dir: Path = LOCALE_DIR) -> None:
+    """Let the rest of the process and its children speak the chosen languages.
+
+    Python's argparse (the CLI's ``usage:``, ``options`` and errors) asks
+    :func:`gettext.gettext`, which reads the global text domain and ``LANGUAGE``: so the
+    domain is ours, and ``LANGUAGE`` names the choice (the setting included). The child
+    processes (the windows, the camera worker, whose sandbox may not let it read the
+    settings) inherit ``LANGUAGE`` and choose the same."""
+    gettext.bindtextdomain(text.DOMAIN, str(locale_dir))
+    gettext.textdomain(text.DOMAIN)
+    os.environ["LANGUAGE"] = ":".join(languages)
 
 
 __all__ = [
@@ -145,4 +160,5 @@ __all__ = [
     "load",
     "setting_language",
     "setup",
+    "share",
 ]

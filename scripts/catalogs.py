@@ -109,7 +109,46 @@ def extract(output: Path = TEMPLATE) -> Path:
     output.parent.mkdir(parents=True, exist_ok=True)
     _pybabel("extract", "--version", _version(), "-o", str(output))
     _brace_only(output)
+    _add_argparse(output)
     return output
+
+
+#: Where the messages of Python's argparse are said to come from in the template.
+ARGPARSE = "argparse.py"
+
+
+def _add_argparse(path: Path) -> None:
+    """Add Python's argparse messages (``usage:``, ``options``, ``show this help message
+    and exit``, its errors): the CLI's help and errors are posture-watch's text too.
+    argparse asks :func:`gettext.gettext`, which ``posture_watch.i18n`` points at our
+    catalogs. They are the messages of the Python that runs this script."""
+    import argparse
+
+    from babel.messages.extract import extract_from_file
+
+    template = polib.pofile(str(path), wrapwidth=100)
+    found = extract_from_file("python", argparse.__file__, keywords={"_": None, "ngettext": (1, 2)})
+    for line, message, _comments, _context in found:
+        singular, plural = message if isinstance(message, tuple) else (message, "")
+        entry = template.find(singular, msgctxt=None)
+        if entry is None:
+            entry = polib.POEntry(
+                msgid=singular,
+                msgid_plural=plural,
+                comment="Python's argparse: the command line's help and errors",
+                flags=["python-format"] if "%" in singular else [],
+            )
+            if plural:
+                entry.msgstr_plural = {0: "", 1: ""}
+            template.append(entry)
+        entry.occurrences.append((ARGPARSE, str(line)))
+    template.save(str(path))
+
+
+def _ours(entry: polib.POEntry) -> bool:
+    """Whether a message comes from posture-watch (not only from Python's argparse, whose
+    messages differ between Python versions)."""
+    return any(file != ARGPARSE for file, _line in entry.occurrences)
 
 
 def _brace_only(path: Path) -> None:
@@ -189,8 +228,8 @@ def missing_from_template() -> tuple[set[tuple[str | None, str]], set[tuple[str 
     with tempfile.TemporaryDirectory() as folder:
         fresh = polib.pofile(str(extract(Path(folder) / "fresh.pot")))
     committed = polib.pofile(str(TEMPLATE))
-    now = {(e.msgctxt, e.msgid) for e in fresh}
-    then = {(e.msgctxt, e.msgid) for e in committed}
+    now = {(e.msgctxt, e.msgid) for e in fresh if _ours(e)}
+    then = {(e.msgctxt, e.msgid) for e in committed if _ours(e)}
     return now - then, then - now
 
 

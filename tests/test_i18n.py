@@ -104,6 +104,7 @@ def test_the_cli_chooses_the_language_before_its_help(restore, config_home, monk
         cli.main(["--help"])
     pseudo_help = capsys.readouterr().out
     assert "[" in pseudo_help and "ƥóóšťúúŕéé" in pseudo_help  # "posture" accented
+    assert "[úúšááĝéé:]" in pseudo_help  # argparse's own "usage:" through our catalogs
 
     monkeypatch.setenv("LANGUAGE", "en@pseudo")
     write(config_home, '[general]\nlanguage = "en"\n')  # the setting beats LANGUAGE
