@@ -76,6 +76,11 @@ done
 if [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -c 'import gi' 2>/dev/null; then
   desktop_missing+=(python3-gi)
 fi
+# Japanese in the windows, the tray menu, notifications and the report (issue 20's
+# screenshots) needs a font with its glyphs: Noto CJK.
+if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=ja family 2>/dev/null)" ]; then
+  desktop_missing+=(fonts-noto-cjk)
+fi
 if [ "${#desktop_missing[@]}" -gt 0 ] && [ "${POSTURE_WATCH_NO_APT:-}" != 1 ]; then
   apt_install "${desktop_missing[@]}" || echo "setup: could not install ${desktop_missing[*]}; tray tests will be skipped" >&2
 fi
