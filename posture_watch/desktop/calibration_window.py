@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import math
 import queue
+import re
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -56,7 +57,7 @@ from posture_watch.core.calibration import (
     low_reference_warning,
 )
 from posture_watch.core.scoring import Baseline
-from posture_watch.core.text import N_, _, pgettext
+from posture_watch.core.text import N_, _, ngettext, pgettext
 from posture_watch.desktop.calibration_process import (
     CalibrationOutcome,
     CalibrationResult,
@@ -117,27 +118,55 @@ def result_text(baseline: Baseline) -> str:
     return _("Your head sits where an upright head should.\nSave it?")
 
 
-#: The refusals' reasons (``calibration refused: ...`` from the core) in plain words.
+#: The refusals in plain words: the core's key words (in its English line), the core's
+#: own message (``calibration refused: ...``, found again in the person's language when
+#: the core's line was translated) and what the window says instead.
 PLAIN_REFUSALS = (
-    ("no person found", N_("No one was seen. Sit in front of the camera, face it, and make "
-     "sure the room is lit.")),
-    ("not frontal", N_("The camera sees you from the side. Place it in front of you and look "
-     "at your screen.")),
-    ("too few usable frames", N_("You were not seen for long enough. Sit facing the camera, "
-     "shoulders in view, for the whole count.")),
-    ("cover only", N_("You were not seen for long enough. Sit facing the camera, shoulders in "
-     "view, for the whole count.")),
-    ("too much movement", N_("You moved too much. Sit still and upright for the whole count.")),
-    ("you look slouched", N_("Your head sits lower than an upright head usually does. Sit up "
-     "straight, shoulders back, look at your screen, and try again.")),
+    ("no person found",
+     "calibration refused: no person found in {n} frame(s)",
+     N_("No one was seen. Sit in front of the camera, face it, and make sure the room is "
+        "lit.")),
+    ("not frontal",
+     "calibration refused: view is not frontal ({turned} of {seen} frames show a side or "
+     "turned view)",
+     N_("The camera sees you from the side. Place it in front of you and look at your "
+        "screen.")),
+    ("too few usable frames",
+     "calibration refused: too few usable frames ({usable} of {n}, need {needed})",
+     N_("You were not seen for long enough. Sit facing the camera, shoulders in view, for "
+        "the whole count.")),
+    ("cover only",
+     "calibration refused: the usable frames cover only {span} s of the camera (need "
+     "{needed} s)",
+     N_("You were not seen for long enough. Sit facing the camera, shoulders in view, for "
+        "the whole count.")),
+    ("too much movement",
+     "calibration refused: too much movement ({name} varied by {varied}%, limit {limit}%)",
+     N_("You moved too much. Sit still and upright for the whole count.")),
+    ("you look slouched",
+     "calibration refused: you look slouched (head {drop}% lower than people sitting "
+     "upright, limit {limit}%)",
+     N_("Your head sits lower than an upright head usually does. Sit up straight, shoulders "
+        "back, look at your screen, and try again.")),
 )  # fmt: skip
+
+
+def _said(message: str, reason: str) -> bool:
+    """Whether ``reason`` is the core's ``message`` in the person's language (any plural
+    form), its placeholders filled in with anything."""
+    forms = {_(message), *(ngettext(message, message, n) for n in (0, 1, 2, 5))}
+    for form in forms:
+        parts = re.split(r"\{[^{}]*\}", form)
+        if re.search(".*?".join(re.escape(part) for part in parts), reason):
+            return True
+    return False
 
 
 def plain_refusal(reason: str) -> str:
     """Why the calibration was refused, in plain words (other errors, such as a camera
     that cannot be opened, are already one plain line and are shown as they are)."""
-    for key, text in PLAIN_REFUSALS:
-        if key in reason:  # the core's English key words (not shown)
+    for key, message, text in PLAIN_REFUSALS:
+        if key in reason or _said(message, reason):
             return _(text)
     return reason[:1].upper() + reason[1:]
 

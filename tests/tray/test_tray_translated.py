@@ -49,6 +49,10 @@ GERMAN: dict[tuple[str | None, str], str] = {
     (None, "You moved too much. Sit still and upright for the whole count."): (
         "Sie haben sich zu viel bewegt. Bleiben Sie ruhig und aufrecht sitzen."
     ),
+    (None, "calibration refused: too much movement ({name} varied by {varied}%, limit {limit}%)"): (
+        "Kalibrierung abgelehnt: zu viel Bewegung ({name} schwankte um {varied} %, "
+        "Grenze {limit} %)"
+    ),
     ("body area", "upper back"): "oberer Rücken",
     (None, "Nothing to save yet: rate the pain, tick an area or write a note (or Not today)."): (
         "Noch nichts zu speichern: Schmerz bewerten, einen Bereich ankreuzen oder eine Notiz "
@@ -109,6 +113,9 @@ def test_the_windows_words_in_german_keep_their_keys(german):
     )
     refusal = plain_refusal("calibration refused: too much movement")  # the core's key words
     assert refusal.startswith("Sie haben sich zu viel bewegt.")
+    # the core's line already in German is recognised too (its placeholders filled in)
+    german_line = "Kalibrierung abgelehnt: zu viel Bewegung (head_height schwankte um 31 %, "
+    assert plain_refusal(german_line + "Grenze 10 %)") == refusal
     assert area_label("upper-back") == "oberer Rücken"
     assert area_label("neck") == "neck"  # not in this catalog: English, never the key
     empty = form_result(None, [], "", numbness=False, weakness=False)
