@@ -20,7 +20,7 @@ import numpy as np
 
 from posture_watch.core.geometry import Features
 from posture_watch.core.scoring import NOSE_WEIGHT, POPULATION_MEDIANS, Baseline, FeatureStat
-from posture_watch.core.text import _, ngettext
+from posture_watch.core.text import _
 from posture_watch.errors import CalibrationError
 
 #: Features stored in a profile (the frontal flag is a gate, not a statistic).
@@ -99,11 +99,7 @@ def calibrate(
     n = len(person)
     if n == 0 or not np.any(person):
         raise CalibrationError(
-            ngettext(  # English keeps "frame(s)" (n may be 0); catalogs use their forms
-                "calibration refused: no person found in {n} frame(s)",
-                "calibration refused: no person found in {n} frame(s)",
-                n,
-            ).format(n=n),
+            _("calibration refused: no person found in {n} frame(s)").format(n=n),
             hint=_("sit in front of the camera, face it, and make sure the room is lit"),
         )
     frontal = person & (features.frontal > 0)

@@ -45,7 +45,7 @@ from posture_watch.core import effects as fx
 from posture_watch.core.held_back import WORDS, Disturb, PromptHeld, first_reason
 from posture_watch.core.prompt_rules import PromptDue, Reason
 from posture_watch.core.stream import Now, WindowKind
-from posture_watch.core.text import _, ngettext
+from posture_watch.core.text import _
 
 if TYPE_CHECKING:
     from posture_watch.core.session import Session
@@ -134,11 +134,9 @@ class HoldBack:
         reason = _(WORDS[why])
         if not self.held_now:
             return _("nudges wait: {reason}").format(reason=reason)
-        return ngettext(
-            "nudges wait: {reason}, {held} held back",
-            "nudges wait: {reason}, {held} held back",
-            self.held_now,
-        ).format(reason=reason, held=self.held_now)
+        return _("nudges wait: {reason}, {held} held back").format(
+            reason=reason, held=self.held_now
+        )
 
 
 # -- the session's hooks ---------------------------------------------------------------

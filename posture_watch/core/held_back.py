@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from posture_watch.core.prompt_rules import Reason
-from posture_watch.core.text import N_, _, ngettext
+from posture_watch.core.text import N_, _
 
 
 class Disturb(StrEnum):
@@ -88,9 +88,7 @@ class HeldTally:
         when none was."""
         if not self.total:
             return ""
-        return ngettext(
-            "nudges held back: {total} ({parts})", "nudges held back: {total} ({parts})", self.total
-        ).format(total=self.total, parts=self.parts)
+        return _("nudges held back: {total} ({parts})").format(total=self.total, parts=self.parts)
 
 
 def tally_held(records: Iterable[HeldRecord]) -> HeldTally:

@@ -72,8 +72,8 @@ def stretch_steps(stretch: Prompt) -> str:
     ]
     if stretch.hold_seconds:
         if stretch.repetitions > 1:
-            hold = ngettext(
-                "Hold for {seconds} s, {times} times.",
+            hold = ngettext(  # only for 2 or more: the singular serves languages' forms
+                "Hold for {seconds} s, {times} time.",
                 "Hold for {seconds} s, {times} times.",
                 stretch.repetitions,
             )

@@ -139,14 +139,14 @@ def _build(changes: dict[str, dict[str, Any]], origin: str) -> AppConfig:
 def _check_cross_fields(config: AppConfig, origin: str) -> None:
     sampling, quiet = config.sampling, config.quiet_hours
     if sampling.confirm_interval > sampling.stable_interval:
-        must = _("must not exceed stable_interval ({stable})").format(
-            stable=repr(sampling.stable_interval)
+        must = _("must not exceed {other} ({stable})").format(
+            other="stable_interval", stable=repr(sampling.stable_interval)
         )
         raise ConfigError(
             f"{origin}: [sampling] confirm_interval = {sampling.confirm_interval!r}: {must}"
         )
     if quiet.enabled and quiet.start == quiet.end:
-        must = _("must differ from start")
+        must = _("must differ from {other}").format(other="start")
         raise ConfigError(
             f"{origin}: [quiet_hours] end = {ClockKey().dump(quiet.end)}: {must}",
             hint=_("to turn quiet hours off, set enabled = false"),

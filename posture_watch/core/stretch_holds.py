@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from posture_watch.core.text import N_, _, ngettext
+from posture_watch.core.text import N_, _
 
 #: The sides of a two-sided stretch, in the order they are held in each repetition. The
 #: status keeps these English words as keys; :func:`hold_texts` translates them.
@@ -113,12 +113,7 @@ class HoldCountdown:
 def hold_texts(status: HoldStatus) -> tuple[str, str]:
     """The repetition line ("Left side · 2 of 3") and the line under it."""
     if status.phase is HoldPhase.FINISHED:
-        done = ngettext(
-            "Well done: all {n} repetitions held.",
-            "Well done: all {n} repetitions held.",
-            status.repetitions,
-        )
-        return done.format(n=status.repetitions), ""
+        return _("Well done: all {n} repetitions held.").format(n=status.repetitions), ""
     side = _(status.side) if status.side else ""  # gettext("") is the catalog header
     numbers = {"side": side, "n": status.repetition, "of": status.repetitions}
     if status.side:

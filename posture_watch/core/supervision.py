@@ -40,8 +40,8 @@ class Supervisor:
             )
             if self.limit > 1:
                 crashes = len(self._crashes)
-                why = ngettext(
-                    "the monitor crashed {n} times in {minutes} min ({error}); details in {log}",
+                why = ngettext(  # 2 or more: the singular serves other languages' forms
+                    "the monitor crashed {n} time in {minutes} min ({error}); details in {log}",
                     "the monitor crashed {n} times in {minutes} min ({error}); details in {log}",
                     crashes,
                 ).format(n=crashes, minutes=f"{CRASH_WINDOW / 60:.0f}", error=line, log=log_file)

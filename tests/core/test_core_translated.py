@@ -46,7 +46,7 @@ GERMAN = {
     "Tilt your ear towards your shoulder.": "Neigen Sie das Ohr zur Schulter.",
     "Stretch: {title}": "Dehnung: {title}",
     "{number}. {step}": "{number}. {step}",
-    ("Hold for {seconds} s, {times} times.", "Hold for {seconds} s, {times} times."): (
+    ("Hold for {seconds} s, {times} time.", "Hold for {seconds} s, {times} times."): (
         "{seconds} s halten, {times}-mal.",
         "{seconds} s halten, {times}-mal.",
     ),
@@ -60,7 +60,7 @@ GERMAN = {
     "a whole number of {unit} between {lo} and {hi}": "eine ganze Zahl {unit} von {lo} bis {hi}",
     "minutes": "Minuten",
     "must be {allowed}": "muss {allowed} sein",
-    "must differ from start": "muss sich von start unterscheiden",
+    "must differ from {other}": "muss sich von {other} unterscheiden",
     "“{label}”": "„{label}“",
     "Quiet from": "Ruhe ab",
     "setting {key} {rule}": "Einstellung {key} {rule}",
