@@ -58,6 +58,9 @@ START_AT_LOGIN = N_("Start at login")
 #: Pixels (at 96 DPI) around the window's content and between its parts.
 PAD = 16
 WRAP = 520
+#: Where the field names and the allowed values wrap when the window would not fit the
+#: screen otherwise (pixels at 96 DPI; English never needs it).
+NAME_WRAP, ALLOWED_WRAP = 300, 200
 
 
 class PreferencesWindow:
@@ -87,9 +90,12 @@ class PreferencesWindow:
         self.errors: dict[Key, ttk.Label] = {}
         self.first: dict[int, tk.Widget] = {}  # tab index -> its first field
         self.tab_of: dict[Key, int] = {}
+        #: The field names and allowed values beside the fields (narrowed by _fit_tabs).
+        self.side_labels: list[tuple[ttk.Label, int]] = []
         self.login = tk.BooleanVar(self.root, value=self.autostart.enabled() or False)
         self.status = tk.StringVar(self.root)
         self._build()
+        self._fit_tabs()
         self.root.protocol("WM_DELETE_WINDOW", self.close)
         self.root.bind("<Return>", lambda _e: self.save())
         self.root.bind("<KP_Enter>", lambda _e: self.save())
@@ -136,6 +142,18 @@ class PreferencesWindow:
         )
         save.configure(default="active")
 
+    def _fit_tabs(self) -> None:
+        """Put each tab's name on two lines when the window would be wider than the
+        screen: ttk's tabs never wrap, and the seven names set the window's width (872 px
+        in English; a language whose words are longer pushed Save off a 1024 px screen)."""
+        self.root.update_idletasks()
+        if self.root.winfo_reqwidth() <= self.root.winfo_screenwidth() - self.px(PAD):
+            return
+        for tab in self.tabs.tabs():
+            self.tabs.tab(tab, text=two_lines(str(self.tabs.tab(tab, "text"))))
+        for label, wrap in self.side_labels:  # then the rows: long names and values wrap
+            label.configure(wraplength=self.px(wrap))
+
     def _group_tab(self, group: Group, index: int) -> ttk.Frame:
         from tkinter import ttk
 
@@ -168,14 +186,18 @@ class PreferencesWindow:
             widget.grid(row=row, column=0, columnspan=2, sticky="w", pady=(self.px(PAD // 2), 0))
         else:
             var = tk.StringVar(self.root, value=str(shown))
-            ttk.Label(tab, text=_words(field.label)).grid(
+            name = ttk.Label(tab, text=_words(field.label))
+            name.grid(
                 row=row, column=0, sticky="w", pady=(self.px(PAD // 2), 0), padx=(0, self.px(PAD))
             )
+            self.side_labels.append((name, NAME_WRAP))
             widget = _entry(tab, kind, var)
             widget.grid(row=row, column=1, sticky="w", pady=(self.px(PAD // 2), 0))
-        ttk.Label(tab, text=_words(field.allowed), style="PrefNote.TLabel").grid(
+        allowed = ttk.Label(tab, text=_words(field.allowed), style="PrefNote.TLabel")
+        allowed.grid(
             row=row, column=2, sticky="w", padx=(self.px(PAD // 2), 0), pady=(self.px(PAD // 2), 0)
         )
+        self.side_labels.append((allowed, ALLOWED_WRAP))
         note = ttk.Label(tab, text=_note(field), style="PrefNote.TLabel", wraplength=self.px(WRAP))
         note.grid(row=row + 1, column=0, columnspan=3, sticky="nw", pady=(2, 0))
         if not note.cget("text"):
@@ -351,6 +373,15 @@ def _styles(root: tk.Tk) -> tuple[list[Any], float]:
     style.configure("PrefNote.TLabel", font=small, foreground=secondary)
     style.configure("PrefError.TLabel", font=small, foreground=warning)
     return [title, small], scale
+
+
+def two_lines(name: str) -> str:
+    """``name`` split at the space nearest its middle (a name without one stays whole)."""
+    spaces = [i for i, c in enumerate(name) if c == " "]
+    if not spaces:
+        return name
+    middle = min(spaces, key=lambda i: abs(i - len(name) / 2))
+    return f"{name[:middle]}\n{name[middle + 1 :]}"
 
 
 def _shown(path: Path) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from posture_watch.desktop import autostart
+from posture_watch.desktop.preferences_window import two_lines
 from posture_watch.desktop.theme import PALETTES, Scheme
 from tests.harness.xsession import XSession
 
@@ -102,3 +103,11 @@ def test_start_at_login_is_turned_on_from_its_tab(desktop: XSession, tmp_path: P
             proc.communicate()
     assert proc.returncode == 0, err
     assert settings.read_text() == SETTINGS  # not a setting of the file
+
+
+def test_a_long_tab_name_splits_at_the_space_nearest_its_middle() -> None:
+    # ttk's tabs never wrap: a language with longer words gets two-line tabs instead of a
+    # window wider than the screen (en@pseudo pushed Save off a 1024 px screen)
+    assert two_lines("Start at login") == "Start at\nlogin"
+    assert two_lines("Posture nudges") == "Posture\nnudges"
+    assert two_lines("Privacy") == "Privacy"
