@@ -160,7 +160,7 @@ def test_the_wheel_carries_the_model_prompts_and_demo_and_nothing_else(
     package = installed.source / "posture_watch"  # not the live tree: others may edit it
     shipped = {
         p.relative_to(package.parent).as_posix()
-        for pattern in ("**/*.py", "prompts/*.toml", "demo/*", "py.typed")
+        for pattern in ("**/*.py", "prompts/*.toml", "demo/*", "py.typed", "locale/**/*.*")
         for p in package.glob(pattern)
         if "__pycache__" not in p.parts
     }
@@ -168,6 +168,7 @@ def test_the_wheel_carries_the_model_prompts_and_demo_and_nothing_else(
     assert {"posture_watch/demo/demo-session.jsonl", "posture_watch/demo/demo-profile.json"} <= (
         shipped
     )
+    assert "posture_watch/locale/en@pseudo/LC_MESSAGES/posture_watch.mo" in shipped  # catalogs
     missing = shipped - names
     assert not missing, f"the wheel lacks {sorted(missing)}"
 
@@ -211,6 +212,21 @@ def test_version_and_model_verify_use_the_bundled_copy(installed: Installed) -> 
     verify = installed.run("model", "verify")
     bundled = installed.site / "posture_watch" / "models" / LITE.filename
     assert verify.stdout.split() == ["ok", str(bundled), LITE.sha256]
+
+
+def test_the_catalogs_speak_from_the_wheel(installed: Installed) -> None:
+    """The language's catalog is found inside the installed package (pipx, a wheel)."""
+    done = subprocess.run(
+        [str(installed.venv / "bin" / "posture-watch"), "--help"],
+        cwd=installed.elsewhere,
+        env={**installed.env, "LANGUAGE": "en@pseudo"},
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "[úúšááĝéé:]" in done.stdout  # "usage:", accented by the pseudo-locale
 
 
 def test_analyze_from_another_directory(installed: Installed, shared_samples: Path) -> None:
