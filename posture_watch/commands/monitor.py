@@ -239,8 +239,10 @@ def _monitor(
     out.on_lost = loop.stop  # a closed or full output stops the monitor as a signal does
     if received or out.lost.is_set():  # already while starting
         loop.stop()
-    calibrated = "calibrated" if setup.baseline.calibrated else "uncalibrated"
-    out.say(f"monitoring {setup.spec} ({calibrated})")
+    if setup.baseline.calibrated:
+        out.say(pgettext("console", "monitoring {source} (calibrated)").format(source=setup.spec))
+    else:
+        out.say(pgettext("console", "monitoring {source} (uncalibrated)").format(source=setup.spec))
     worker.start()
     session = SessionWatch(
         lambda locked, by: loop.send(SetLocked(locked, by)),

@@ -283,13 +283,11 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
         signal.signal(sig, on_signal)
     for number in early_stops():  # a SIGTERM while starting stops as one now would
         on_signal(number, None)
-    calibrated = _("calibrated") if setup.baseline.calibrated else _("uncalibrated")
-    print(
-        _("monitoring {spec} ({calibrated}) with a tray icon").format(
-            spec=setup.spec, calibrated=calibrated
-        ),
-        flush=True,
-    )
+    if setup.baseline.calibrated:
+        started = _("monitoring {source} (calibrated) with a tray icon")
+    else:
+        started = _("monitoring {source} (uncalibrated) with a tray icon")
+    print(started.format(source=setup.spec), flush=True)
 
     def start() -> None:
         worker.start()
@@ -311,10 +309,12 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
     # the screen lock and sleep release the camera (one line when a bus is missing)
     session = SessionWatch(
         lambda locked, by: loop.send(SetLocked(locked, by)),
-        say=lambda line: say(f"posture-watch: {line}"),  # whole lines from its thread
+        say=lambda line: say(_("posture-watch: {line}").format(line=line)),  # from its thread
     )
     # do not disturb: a full-screen window or paused notifications hold nudges back
-    disturb = DisturbWatch(controller.post, say=lambda line: say(f"posture-watch: {line}"))
+    disturb = DisturbWatch(
+        controller.post, say=lambda line: say(_("posture-watch: {line}").format(line=line))
+    )
     try:
         session.start()
         disturb.start()
