@@ -141,6 +141,9 @@ def _run(argv: Sequence[str] | None) -> int:
     # parser, without the other commands' NumPy, OpenCV and MediaPipe
     fast = control_cli.is_control_command(words)
     args = (control_cli.build_parser() if fast else build_parser()).parse_args(argv)
+    chosen = getattr(args, "config", None)  # --config FILE: that file's language, if it sets one
+    if chosen is not None and i18n.setting_language(chosen) != "auto":
+        i18n.setup(i18n.setting_language(chosen))
     return int(args.run(args))
 
 

@@ -111,3 +111,13 @@ def test_the_cli_chooses_the_language_before_its_help(restore, config_home, monk
     with pytest.raises(SystemExit):
         cli.main(["--help"])
     assert "ƥóóšťúúŕéé" not in capsys.readouterr().out
+
+
+def test_a_settings_file_given_with_config_sets_the_language(restore, config_home, monkeypatch):
+    from posture_watch import cli
+    from tests.harness.settings_files import write
+
+    monkeypatch.setenv("LANGUAGE", "en")
+    other = write(config_home.parent / "other.toml", '[general]\nlanguage = "en@pseudo"\n')
+    assert cli.main(["settings", "--config", str(other), "--check"]) == 0
+    assert _("Chin tucks").startswith("[")  # the command ran in that file's language
