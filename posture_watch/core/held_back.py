@@ -74,7 +74,7 @@ class HeldTally:
 
     @property
     def total(self) -> int:
-        return sum(n for _, n in self.by_why)
+        return sum(n for _why, n in self.by_why)
 
     @property
     def parts(self) -> str:

@@ -232,7 +232,9 @@ def to_toml(config: AppConfig, *, header: str = "") -> str:
     out += [f"schema_version = {SCHEMA_VERSION}  # layout of this file; do not change"]
     for table, (attr, table_note, keys) in TABLES.items():
         part = getattr(config, attr)
-        lines = [f"{key} = {kind.dump(getattr(part, key))}" for key, (kind, _) in keys.items()]
+        lines = [
+            f"{key} = {kind.dump(getattr(part, key))}" for key, (kind, _comment) in keys.items()
+        ]
         width = max(len(line) for line in lines)
         out += ["", f"[{table}]  # {table_note}"]
         out += [

@@ -97,12 +97,12 @@ def _table_keys(table: str, content: object, origin: str) -> dict[str, Kind]:
             f"{origin}: [{table}] = {content!r}: " + _("must be a table"),
             hint=_("write [{table}] on its own line, then its keys").format(table=table),
         )
-    return {key: kind for key, (kind, _) in TABLES[table][2].items()}
+    return {key: kind for key, (kind, _comment) in TABLES[table][2].items()}
 
 
 def _unknown_key(table: str, key: str, origin: str) -> ConfigError:
     allowed = TABLES[table][2]
-    elsewhere = [t for t, (_, _, keys) in TABLES.items() if key in keys]
+    elsewhere = [t for t, (_attr, _comment, keys) in TABLES.items() if key in keys]
     close = difflib.get_close_matches(key, allowed, n=1)
     if elsewhere:
         hint = _("{key} belongs in [{elsewhere}]; allowed keys in [{table}]: {keys}")
