@@ -22,10 +22,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import time, tzinfo
 
 import numpy as np
 
+from posture_watch.core import formats
 from posture_watch.core.dates import epoch_day, short_date
 from posture_watch.core.durations import format_minutes, round_half_up
 from posture_watch.core.journal import SEVERE_PAIN, JournalEntry
@@ -245,7 +246,7 @@ def _slouch_suggestion(summary: Summary) -> tuple[float, Suggestion] | None:
     side, hour = timing
     part = sum(c.slouch_min for c in summary.hours if (c.hour >= hour) == (side == "after"))
     figures = {"part": round_half_up(part), "total": round_half_up(total)}
-    clock = f"{hour:02d}:00"
+    clock = formats.clock(time(hour))
     if side == "after":
         text = _period(
             summary,
@@ -406,7 +407,11 @@ def medical_advice(journal: Iterable[JournalEntry], end: float, tz: tzinfo) -> M
                 "average pain has not come down over {n} week ({first} → {last} out of 10)",
                 "average pain has not come down over {n} weeks ({first} → {last} out of 10)",
                 PERSISTENT_WEEKS,
-            ).format(n=PERSISTENT_WEEKS, first=f"{first:.1f}", last=f"{last:.1f}")
+            ).format(
+                n=PERSISTENT_WEEKS,
+                first=formats.number(first, digits=1),
+                last=formats.number(last, digits=1),
+            )
         )
     return _advice(tuple(reasons)) if reasons else None
 

@@ -24,6 +24,7 @@ from datetime import date, timedelta, tzinfo
 
 import numpy as np
 
+from posture_watch.core import formats
 from posture_watch.core.advice import (
     MedicalAdvice,
     Suggestion,
@@ -193,7 +194,7 @@ def pain_pattern(days: Sequence[Summary], pain: Sequence[int | None]) -> str:
             n,
         ).format(n=n)
     _size, r, what = max(found)
-    return _pattern_line(what, r > 0, n).format(n=n, r=f"{r:.2f}")
+    return _pattern_line(what, r > 0, n).format(n=n, r=formats.number(r, digits=2))
 
 
 def _pattern_line(what: str, more_pain: bool, n: int) -> str:
@@ -280,7 +281,7 @@ def upright_trend(days: Sequence[Summary]) -> str:
     y = np.array([p[1] for p in points], dtype=np.float64) * 100.0
     slope, intercept = np.polyfit(x, y, 1)
     first, last = intercept + slope * x[0], intercept + slope * x[-1]
-    shares = {"first": f"{first:.0f}", "last": f"{last:.0f}"}
+    shares = {"first": formats.number(first), "last": formats.number(last)}
     if last - first >= TREND_POINTS:
         return _("Upright share rose over the week, from about {first}% to {last}%.").format(
             **shares
@@ -290,5 +291,5 @@ def upright_trend(days: Sequence[Summary]) -> str:
             **shares
         )
     return _("Upright share held steady at around {share}%.").format(
-        share=f"{float(np.mean(y)):.0f}"
+        share=formats.number(float(np.mean(y)))
     )

@@ -10,7 +10,8 @@ Write the call out like that where the text is made, so extraction (``pybabel ex
 whose default keywords include ``ngettext``) finds both forms. :func:`plural` takes the
 same two messages for callers that prefer one call; it still accepts the bare English
 nouns of older callers (``plural(2, "day")``), which stay English until they move.
-Shares in percent are rounded half up here too, as the durations are.
+Shares in percent are rounded half up here too, as the durations are, and written the
+locale's way (:func:`posture_watch.core.formats.percent`: ``13%``, ``13 %`` in German).
 
 The words themselves (nudge, break, sitting spell, ...) are defined in ``docs/words.md``;
 ``tests/test_words.py`` checks the visible strings against it.
@@ -18,7 +19,7 @@ The words themselves (nudge, break, sitting spell, ...) are defined in ``docs/wo
 
 from __future__ import annotations
 
-from posture_watch.core.durations import round_half_up
+from posture_watch.core import formats
 from posture_watch.core.text import ngettext, npgettext, pgettext
 
 #: The placeholder of the count in a full message (``"{n} day"``).
@@ -52,5 +53,6 @@ def times(count: int) -> str:
 
 def percent(share: float) -> str:
     """``0.125`` is ``"13%"``: a share in whole percent, halves rounded up like every
-    figure a person reads (``format(0.125, ".0%")`` gives ``"12%"``)."""
-    return pgettext("percent", "{n}%").format(n=round_half_up(share * 100))
+    figure a person reads (``format(0.125, ".0%")`` gives ``"12%"``), in the locale's
+    way of writing a percentage (the formatting hook's, not the catalog's)."""
+    return formats.percent(share)

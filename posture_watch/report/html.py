@@ -18,9 +18,10 @@ single words of figures and columns), and the page says which language it is in
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, time
 from html import escape
 
+from posture_watch.core import formats
 from posture_watch.core.advice import MedicalAdvice, Suggestion
 from posture_watch.core.dates import long_date, short_date
 from posture_watch.core.durations import format_minutes, format_span, round_half_up
@@ -207,7 +208,7 @@ def _span(s: Summary, report: DayReport) -> str:
         return ""
     a = datetime.fromtimestamp(s.first_seen, report.tz)
     b = datetime.fromtimestamp(s.last_seen, report.tz)
-    return f"{a:%H:%M}–{b:%H:%M}"
+    return f"{formats.clock(a)}–{formats.clock(b)}"
 
 
 def _figures(s: Summary, pain: int | None, span: str) -> str:
@@ -302,7 +303,7 @@ def _hour_strip(s: Summary) -> str:
             style = f"background:rgba({_STRIP_SLOUCH},{alpha:.2f})"
             tip = _("{min} min slouching").format(min=value)
         cells.append(
-            f'<li style="{style}" title="{cell.hour:02d}:00 {escape(tip)}">'
+            f'<li style="{style}" title="{escape(formats.clock(time(cell.hour)))} {escape(tip)}">'
             f"<i>{cell.hour:02d}</i>{escape(value)}</li>"
         )
     if s.n_days > 1:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import textwrap
 from datetime import datetime, tzinfo
 
+from posture_watch.core import formats
 from posture_watch.core.advice import MedicalAdvice, Suggestion
 from posture_watch.core.dates import short_date
 from posture_watch.core.durations import format_minutes, round_half_up
@@ -257,5 +258,5 @@ def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
 
 
 def _clock(t: float, tz: tzinfo) -> str:
-    """A clock time (left for the locale formatting hook to take over)."""
-    return datetime.fromtimestamp(t, tz).strftime("%H:%M")
+    """A clock time in the locale's way (``14:05``; ``2:05 PM`` in a 12-hour one)."""
+    return formats.clock(datetime.fromtimestamp(t, tz))

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from posture_watch.core import formats
 from posture_watch.core.report_builder import MIN_DAY_MONITORED_S, WeekReport
 from posture_watch.core.text import _
 from posture_watch.report.charts import (
@@ -114,8 +115,8 @@ def pain_series(week: WeekReport) -> list[LegendItem]:
 
 
 def _day_labels(week: WeekReport) -> list[str]:
-    """Weekday over day of the month (left for the locale formatting hook to take over)."""
-    return [f"{d.first_day:%a}\n{d.first_day:%d}" for d in week.days]
+    """The weekday (the locale's short name) over the day of the month."""
+    return [f"{formats.weekday(d.first_day)}\n{d.first_day:%d}" for d in week.days]
 
 
 @styled
