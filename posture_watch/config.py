@@ -37,6 +37,7 @@ from posture_watch.core.settings import (
 from posture_watch.core.settings_edit import EditRefused, changed_values, edit_settings_text
 from posture_watch.core.settings_schema import DEFAULT_TOML, SCHEMA_VERSION, to_toml
 from posture_watch.core.settings_validation import config_from_text, config_from_toml
+from posture_watch.core.text import _
 from posture_watch.errors import ConfigError, StorageError
 from posture_watch.private_files import private_folder
 
@@ -87,19 +88,28 @@ def load_config(
             data = file.read(MAX_SETTINGS_BYTES + 1)
     except FileNotFoundError:
         if create:
-            raise ConfigError(f"{path}: the settings file disappeared while reading") from None
+            raise ConfigError(
+                _("{path}: the settings file disappeared while reading").format(path=path)
+            ) from None
         return AppConfig.default()
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the settings file: {exc.strerror}") from exc
+        raise ConfigError(
+            _("{path}: cannot read the settings file: {reason}").format(
+                path=path, reason=exc.strerror
+            )
+        ) from exc
     if len(data) > MAX_SETTINGS_BYTES:
         raise ConfigError(
-            f"{path}: the settings file is larger than {MAX_SETTINGS_BYTES // 1024} KB; "
-            "is it the right file?"
+            _("{path}: the settings file is larger than {count} KB; is it the right file?").format(
+                path=path, count=MAX_SETTINGS_BYTES // 1024
+            )
         )
     try:
         text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8")  # editors on Windows add one
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise ConfigError(
+            _("{path}: not UTF-8 text (byte {start})").format(path=path, start=exc.start)
+        ) from None
     return config_from_text(text, str(path))
 
 
@@ -110,7 +120,11 @@ def ensure_config_file(path: Path) -> bool:
     try:
         return _create_defaults(path)
     except OSError as exc:
-        raise StorageError(f"{path}: cannot create the settings file: {exc.strerror}") from exc
+        raise StorageError(
+            _("{path}: cannot create the settings file: {reason}").format(
+                path=path, reason=exc.strerror
+            )
+        ) from exc
 
 
 def save_config(path: Path, config: AppConfig) -> AppConfig:
@@ -130,15 +144,19 @@ def save_config(path: Path, config: AppConfig) -> AppConfig:
         edited = edit_settings_text(text, changes)
     except EditRefused as exc:
         raise ConfigError(
-            f"{path}: cannot change it in place: {exc}",
-            hint="edit the file by hand (posture-watch settings --path)",
+            _("{path}: cannot change it in place: {problem}").format(path=path, problem=exc),
+            hint=_("edit the file by hand (posture-watch settings --path)"),
         ) from None
     after = config_from_text(edited, str(path))
     bom = codecs.BOM_UTF8 if _has_bom(path) else b""
     try:
         write_atomic(path, bom + edited.encode("utf-8"))
     except OSError as exc:
-        raise StorageError(f"{path}: cannot save the settings: {exc.strerror or exc}") from exc
+        raise StorageError(
+            _("{path}: cannot save the settings: {reason}").format(
+                path=path, reason=exc.strerror or exc
+            )
+        ) from exc
     return after
 
 
@@ -148,9 +166,15 @@ def _read_text(path: Path) -> str:
         data = path.read_bytes()[: MAX_SETTINGS_BYTES + 1]
         return data.removeprefix(codecs.BOM_UTF8).decode("utf-8")
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the settings file: {exc.strerror}") from exc
+        raise ConfigError(
+            _("{path}: cannot read the settings file: {reason}").format(
+                path=path, reason=exc.strerror
+            )
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise ConfigError(
+            _("{path}: not UTF-8 text (byte {start})").format(path=path, start=exc.start)
+        ) from None
 
 
 def _has_bom(path: Path) -> bool:

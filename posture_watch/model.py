@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO
 
 from posture_watch.atomic_file import SHARED, AtomicFile
+from posture_watch.core.text import _
 from posture_watch.errors import ModelError
 from posture_watch.paths import BUNDLED_MODELS_DIR, user_models_dir
 
@@ -88,7 +89,11 @@ def get_variant(name: str) -> ModelVariant:
         return VARIANTS[name]
     except KeyError:
         choices = ", ".join(VARIANTS)
-        raise ModelError(f"unknown model variant {name!r}; choose one of: {choices}") from None
+        raise ModelError(
+            _("unknown model variant {name!r}; choose one of: {choices}").format(
+                name=name, choices=choices
+            )
+        ) from None
 
 
 def _cache_key(path: Path, st: os.stat_result) -> tuple[str, int, int, int]:
@@ -107,7 +112,11 @@ def file_sha256(path: Path) -> str:
                     digest.update(chunk)
             _hash_cache[key] = digest.hexdigest()
     except OSError as exc:
-        raise ModelError(f"cannot read model file {path}: {exc.strerror or exc}") from exc
+        raise ModelError(
+            _("cannot read model file {path}: {reason}").format(
+                path=path, reason=exc.strerror or exc
+            )
+        ) from exc
     return _hash_cache[key]
 
 
@@ -125,13 +134,17 @@ def _check(path: Path, name: str, size: int | None, sha256: str, *, explicit: bo
     actual_size = _existing_size(path, name)
     if size is not None and actual_size != size:
         raise ModelError(
-            f"model file {path} has the wrong size: expected {size} bytes, found {actual_size}",
+            _(
+                "model file {path} has the wrong size: expected {size} bytes, found {actual_size}"
+            ).format(path=path, size=size, actual_size=actual_size),
             hint=hint,
         )
     actual_sha = file_sha256(path)
     if actual_sha != sha256:
         raise ModelError(
-            f"model file {path}: sha256 mismatch (expected {sha256}, found {actual_sha})",
+            _("model file {path}: sha256 mismatch (expected {sha256}, found {actual_sha})").format(
+                path=path, sha256=sha256, actual_sha=actual_sha
+            ),
             hint=hint,
         )
 
@@ -144,7 +157,7 @@ def _existing_size(path: Path, name: str) -> int:
         bundled = BUNDLED_MODELS_DIR / f"pose_landmarker_{name}.task"
         if bundled.is_file() and bundled != path:
             hint += f", or use the copy that came with posture-watch: {bundled}"
-        raise ModelError(f"model file {path} {what}", hint=hint)
+        raise ModelError(_("model file {path} {what}").format(path=path, what=what), hint=hint)
     return path.stat().st_size
 
 
@@ -202,7 +215,7 @@ def check_model(
     name = variant.name if variant is not None else (expected or VARIANTS["lite"]).name
     size = _existing_size(path, name)
     if size == 0:
-        raise ModelError(f"model file {path} is empty", hint=_pull_hint(name))
+        raise ModelError(_("model file {path} is empty").format(path=path), hint=_pull_hint(name))
     if variant is not None:
         if not allow_own:
             _check(path, variant.name, variant.size, variant.sha256, explicit=True)
@@ -227,7 +240,9 @@ def check_model(
     else:
         found = f"it has {size} bytes, the pinned file {compared.size}"
     raise ModelError(
-        f"{path} is not the pinned {compared.name} model: {found}",
+        _("{path} is not the pinned {name} model: {found}").format(
+            path=path, name=compared.name, found=found
+        ),
         hint=f"run `posture-watch model pull {compared.name}` for the pinned file, or " + _OWN_HINT,
     )
 
@@ -270,7 +285,7 @@ def locate_model(
     """
     if variant_name == OWN_MODEL:
         if explicit is None:
-            raise ModelError("--allow-own-model needs the model file: give it with --model FILE")
+            raise ModelError(_("--allow-own-model needs the model file: give it with --model FILE"))
         return verify_model(explicit, None, allow_own=True)
     variant = get_variant(variant_name)
     if explicit is not None:
@@ -284,7 +299,12 @@ def locate_model(
     hint = f"run `posture-watch model pull {variant.name}`"
     if variant.name == "lite":
         hint += " (the copy that comes with posture-watch is missing: reinstall it)"
-    raise ModelError(f"no {variant.name} pose model found; looked at {looked}", hint=hint)
+    raise ModelError(
+        _("no {name} pose model found; looked at {looked}").format(
+            name=variant.name, looked=looked
+        ),
+        hint=hint,
+    )
 
 
 def pull_model(
@@ -322,7 +342,11 @@ def pull_model(
         with AtomicFile(target, mode=SHARED, text=False, suffix=".part") as out:
             _download(variant.name, source, out.file, size, expected_sha, timeout, progress)
     except OSError as exc:
-        raise ModelError(f"cannot write model file into {dest}: {_reason(exc)}") from exc
+        raise ModelError(
+            _("cannot write model file into {dest}: {reason}").format(
+                dest=dest, reason=_reason(exc)
+            )
+        ) from exc
     _hash_cache[_cache_key(target, target.stat())] = expected_sha
     return target
 
@@ -337,7 +361,9 @@ def _matches(path: Path, size: int | None, sha256: str) -> bool:
 def _normalise_sha(value: str) -> str:
     sha = value.strip().lower()
     if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
-        raise ModelError(f"not a sha256 hex digest: {value!r} (expected 64 hex digits)")
+        raise ModelError(
+            _("not a sha256 hex digest: {reason!r} (expected 64 hex digits)").format(reason=value)
+        )
     return sha
 
 
@@ -359,8 +385,10 @@ def _download(
             announced = _content_length(response)
             if announced is not None and size is not None and announced != size:
                 raise ModelError(
-                    f"could not download {name} from {url}: server announced "
-                    f"{announced} bytes, expected {size}"
+                    _(
+                        "could not download {name} from {url}: server announced "
+                        "{announced} bytes, expected {size}"
+                    ).format(name=name, url=url, announced=announced, size=size)
                 )
             total = announced if announced is not None else size
             while chunk := response.read(_CHUNK):
@@ -369,28 +397,40 @@ def _download(
                 received += len(chunk)
                 if size is not None and received > size:
                     raise ModelError(
-                        f"could not download {name} from {url}: "
-                        f"server sent more than the expected {size} bytes"
+                        _(
+                            "could not download {name} from {url}: server sent more than "
+                            "the expected {size} bytes"
+                        ).format(name=name, url=url, size=size)
                     )
                 if progress is not None:
                     progress(received, total)
     except (OSError, http.client.HTTPException, ValueError) as exc:
-        raise ModelError(f"could not download {name} from {url}: {_reason(exc)}") from exc
+        raise ModelError(
+            _("could not download {name} from {url}: {reason}").format(
+                name=name, url=url, reason=_reason(exc)
+            )
+        ) from exc
     # http.client does not raise when a connection closes before Content-Length.
     if announced is not None and received != announced:
         raise ModelError(
-            f"could not download {name} from {url}: connection closed "
-            f"after {received} of {announced} bytes"
+            _(
+                "could not download {name} from {url}: connection closed "
+                "after {received} of {announced} bytes"
+            ).format(name=name, url=url, received=received, announced=announced)
         )
     if size is not None and received != size:
         raise ModelError(
-            f"could not download {name} from {url}: received {received} bytes, expected {size}"
+            _(
+                "could not download {name} from {url}: received {received} bytes, expected {size}"
+            ).format(name=name, url=url, received=received, size=size)
         )
     if digest.hexdigest() != sha256:
         raise ModelError(
-            f"downloaded {name} from {url}: sha256 mismatch "
-            f"(expected {sha256}, found {digest.hexdigest()})",
-            hint="the server sent a different file; try again, or check --url and --sha256",
+            _(
+                "downloaded {name} from {url}: sha256 mismatch (expected "
+                "{sha256}, found {hexdigest})"
+            ).format(name=name, url=url, sha256=sha256, hexdigest=digest.hexdigest()),
+            hint=_("the server sent a different file; try again, or check --url and --sha256"),
         )
 
 

@@ -29,6 +29,7 @@ from typing import Protocol, Self
 import numpy as np
 
 from posture_watch.core.landmarks import Landmarks
+from posture_watch.core.text import _
 from posture_watch.errors import ModelError
 from posture_watch.native_log import native_quiet
 from posture_watch.sources.base import Frame, FrameSource
@@ -238,7 +239,11 @@ class MediaPipeEstimator:
             try:
                 self._landmarker = vision.PoseLandmarker.create_from_options(options)
             except (RuntimeError, ValueError, OSError) as exc:
-                raise ModelError(f"{model_path}: cannot load pose model: {exc}") from exc
+                raise ModelError(
+                    _("{model_path}: cannot load pose model: {problem}").format(
+                        model_path=model_path, problem=exc
+                    )
+                ) from exc
         self.video = video
         self.preprocessing = preprocessing
         self._last_ms = -1

@@ -16,6 +16,7 @@ from posture_watch import paths
 from posture_watch.atomic_file import write_atomic
 from posture_watch.core.calibration import MAX_HEAD_SPREAD
 from posture_watch.core.scoring import POPULATION_MEDIANS, Baseline
+from posture_watch.core.text import _
 from posture_watch.errors import CalibrationError, StorageError
 from posture_watch.private_files import private_folder
 
@@ -28,8 +29,8 @@ def profile_path(name: str) -> Path:
     """The file of profile ``name`` in the config folder (name checked: no paths)."""
     if not _NAME.match(name):
         raise CalibrationError(
-            f"invalid profile name {name!r}",
-            hint="use letters, digits, '.', '_' or '-', for example 'laptop'",
+            _("invalid profile name {name!r}").format(name=name),
+            hint=_("use letters, digits, '.', '_' or '-', for example 'laptop'"),
         )
     return paths.profiles_dir() / f"{name}.json"
 
@@ -42,7 +43,11 @@ def save_profile(baseline: Baseline, path: Path, *, meta: dict[str, str]) -> Pat
         private_folder(path.parent, paths.config_dir())
         write_atomic(path, json.dumps(doc, indent=2))
     except OSError as exc:
-        raise StorageError(f"{path}: cannot write calibration profile: {exc.strerror}") from exc
+        raise StorageError(
+            _("{path}: cannot write calibration profile: {reason}").format(
+                path=path, reason=exc.strerror
+            )
+        ) from exc
     return path
 
 
@@ -54,41 +59,49 @@ def load_profile(path: Path) -> Baseline:
         text = data.decode("utf-8-sig")  # a BOM, as an editor on Windows writes it
     except FileNotFoundError as exc:
         raise CalibrationError(
-            f"{path}: no such calibration file",
-            hint="run 'posture-watch calibrate' or pass an existing --calibration FILE",
+            _("{path}: no such calibration file").format(path=path),
+            hint=_("run 'posture-watch calibrate' or pass an existing --calibration FILE"),
         ) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise CalibrationError(f"{path}: cannot read calibration file: {exc}") from exc
+        raise CalibrationError(
+            _("{path}: cannot read calibration file: {problem}").format(path=path, problem=exc)
+        ) from exc
     if len(data) > MAX_PROFILE_BYTES:
         raise CalibrationError(
-            f"{path}: not a calibration profile (larger than {MAX_PROFILE_BYTES // 1024} KB)",
-            hint="recalibrate with 'posture-watch calibrate'",
+            _("{path}: not a calibration profile (larger than {count} KB)").format(
+                path=path, count=MAX_PROFILE_BYTES // 1024
+            ),
+            hint=_("recalibrate with 'posture-watch calibrate'"),
         )
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CalibrationError(
-            f"{path}: not a calibration profile (invalid JSON at line {exc.lineno})",
-            hint="recalibrate with 'posture-watch calibrate'",
+            _("{path}: not a calibration profile (invalid JSON at line {lineno})").format(
+                path=path, lineno=exc.lineno
+            ),
+            hint=_("recalibrate with 'posture-watch calibrate'"),
         ) from exc
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise CalibrationError(
-            f"{path}: not a posture-watch calibration profile",
-            hint="recalibrate with 'posture-watch calibrate'",
+            _("{path}: not a posture-watch calibration profile").format(path=path),
+            hint=_("recalibrate with 'posture-watch calibrate'"),
         )
     version = doc.get("schema_version")
     if version != SCHEMA_VERSION:
         raise CalibrationError(
-            f"{path}: calibration schema version {version!r} is not supported "
-            f"(this version reads {SCHEMA_VERSION})",
-            hint="recalibrate with 'posture-watch calibrate'",
+            _(
+                "{path}: calibration schema version {version!r} is not "
+                "supported (this version reads {supported})"
+            ).format(path=path, version=version, supported=SCHEMA_VERSION),
+            hint=_("recalibrate with 'posture-watch calibrate'"),
         )
     try:
         return plausible(Baseline.from_json(doc))
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise CalibrationError(
-            f"{path}: damaged calibration profile ({exc})",
-            hint="recalibrate with 'posture-watch calibrate'",
+            _("{path}: damaged calibration profile ({problem})").format(path=path, problem=exc),
+            hint=_("recalibrate with 'posture-watch calibrate'"),
         ) from exc
 
 
@@ -138,8 +151,10 @@ def resolve_baseline(calibration: Path | None, profile: str | None) -> Baseline:
         path = profile_path(profile)
         if not path.exists():
             raise CalibrationError(
-                f"no calibration profile named {profile!r} ({path})",
-                hint=f"run 'posture-watch calibrate --profile {profile}'",
+                _("no calibration profile named {profile!r} ({path})").format(
+                    profile=profile, path=path
+                ),
+                hint=_("run 'posture-watch calibrate --profile {profile}'").format(profile=profile),
             )
         return load_profile(path)
     default = profile_path("default")

@@ -27,6 +27,7 @@ from pathlib import Path
 from posture_watch.core.analyzer import Verdict
 from posture_watch.core.minutes import MinuteAggregator, MinuteRow
 from posture_watch.core.scoring import PostureState
+from posture_watch.core.text import _
 from posture_watch.core.worker_events import (
     CameraBusy,
     CameraUnavailable,
@@ -186,7 +187,7 @@ class HistoryRecorder:
         t_end = max(t_end + self._offset, self._last_stamp)
         self._queue_minutes(self._minutes.flush(t_end))
         self._queue(lambda store: store.close_open(t_end))
-        for _ in range(CLOSE_ATTEMPTS):
+        for _attempt in range(CLOSE_ATTEMPTS):
             self._flush(t_end, force=True)
             if not self._pending:
                 break
@@ -293,8 +294,10 @@ class HistoryRecorder:
             if not is_sqlite_file(path):  # written over in place (same inode)
                 self._fall_back(
                     StorageError(
-                        f"{path}: written over while the monitor ran, it is no longer "
-                        "a SQLite database"
+                        _(
+                            "{path}: written over while the monitor ran, it is no longer "
+                            "a SQLite database"
+                        ).format(path=path)
                     )
                 )
             return
@@ -347,8 +350,8 @@ def open_held(path: Path, busy_timeout: float) -> HistoryStore:
         os.close(held.fd)
         store.close()
         raise StorageError(
-            f"{path}: another posture-watch monitor writes this history",
-            hint="stop it, or give each monitor its own --history",
+            _("{path}: another posture-watch monitor writes this history").format(path=path),
+            hint=_("stop it, or give each monitor its own --history"),
         ) from None
     return store
 

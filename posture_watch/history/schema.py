@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from posture_watch.core.text import _
 from posture_watch.errors import StorageError
 
 _V1 = """
@@ -140,23 +141,27 @@ def readable_version(conn: sqlite3.Connection) -> int:
     if version == 0 and tables[0] == 0:
         return 0
     raise StorageError(
-        f"{_file_name(conn)}: history schema version {version} is older than this "
-        f"posture-watch reads (version {SCHEMA_VERSION})",
-        hint="run the monitor once with write access to the file: it upgrades the history",
+        _(
+            "{file_name}: history schema version {version} is older than "
+            "this posture-watch reads (version {supported})"
+        ).format(file_name=_file_name(conn), version=version, supported=SCHEMA_VERSION),
+        hint=_("run the monitor once with write access to the file: it upgrades the history"),
     )
 
 
 def _too_new(conn: sqlite3.Connection, version: int, understood: int) -> StorageError:
     return StorageError(
-        f"{_file_name(conn)}: history schema version {version} is newer than this "
-        f"posture-watch understands (version {understood})",
-        hint="upgrade posture-watch, or use --history with another file",
+        _(
+            "{file_name}: history schema version {version} is newer than "
+            "this posture-watch understands (version {understood})"
+        ).format(file_name=_file_name(conn), version=version, understood=understood),
+        hint=_("upgrade posture-watch, or use --history with another file"),
     )
 
 
 def _file_name(conn: sqlite3.Connection) -> str:
     """The main database's file (``:memory:`` for an in-memory one), for messages."""
-    for _, name, path in conn.execute("PRAGMA database_list"):
+    for _seq, name, path in conn.execute("PRAGMA database_list"):
         if name == "main":
             return path or ":memory:"
     return ":memory:"

@@ -56,6 +56,7 @@ from posture_watch.core.report import (
     MinuteRows,
     PromptRecord,
 )
+from posture_watch.core.text import _
 from posture_watch.core.worker_events import CameraRecovered, CameraUnavailable, Paused, Resumed
 from posture_watch.errors import ConfigError, StorageError
 from posture_watch.history.disk import (
@@ -133,7 +134,8 @@ def _storage_error(name: str, exc: sqlite3.Error) -> StorageError:
     """The one translation of a sqlite3 error: busy, a full disk, or anything else."""
     if is_disk_full(exc, None if name == MEMORY else Path(name)):
         return StorageFullError(
-            f"{name}: the disk is full", hint="free some space on that disk, then try again"
+            _("{name}: the disk is full").format(name=name),
+            hint=_("free some space on that disk, then try again"),
         )
     kind = StorageBusyError if _is_busy(exc) else StorageError
     return kind(f"{name}: {exc}", hint=_hint(str(exc)))
@@ -156,8 +158,8 @@ class HistoryMissingError(StorageError):
 
 def _missing(path: Path) -> HistoryMissingError:
     return HistoryMissingError(
-        f"no history yet at {path}",
-        hint="the monitor writes it while it runs; or give --history FILE",
+        _("no history yet at {path}").format(path=path),
+        hint=_("the monitor writes it while it runs; or give --history FILE"),
     )
 
 
@@ -237,7 +239,9 @@ class HistoryStore:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # private data
         except OSError as exc:
             raise StorageError(
-                f"{path}: cannot create the folder: {exc.strerror or exc}",
+                _("{path}: cannot create the folder: {reason}").format(
+                    path=path, reason=exc.strerror or exc
+                ),
                 hint=_hint("unable to open"),
             ) from exc
         warning = make_private(path)  # created 0600 before SQLite opens it
@@ -285,15 +289,21 @@ class HistoryStore:
             wal = path.with_name(f"{path.name}-wal")
             if wal.is_file() and wal.stat().st_size > 0:
                 raise StorageError(
-                    f"{path}: cannot read the history read-only: {wal.name} holds changes "
-                    "not yet in the file, and its folder is read-only",
-                    hint="run posture-watch once with write access to the folder, or copy "
-                    "the history's files elsewhere and use --history",
+                    _(
+                        "{path}: cannot read the history read-only: {name} holds "
+                        "changes not yet in the file, and its folder is read-only"
+                    ).format(path=path, name=wal.name),
+                    hint=_(
+                        "run posture-watch once with write access to the folder, or copy "
+                        "the history's files elsewhere and use --history"
+                    ),
                 ) from exc
             store = cls(_connect(f"{uri}?immutable=1", str(path), busy_timeout, set_up), path)
         if versions[-1] == 0:
             store.close()
-            raise HistoryMissingError(f"no history yet in {path} (the file is empty)")
+            raise HistoryMissingError(
+                _("no history yet in {path} (the file is empty)").format(path=path)
+            )
         return store
 
     @classmethod
@@ -510,7 +520,9 @@ class HistoryStore:
         names = tables or tuple(TABLES)
         unknown = [n for n in names if n not in TABLES]
         if unknown:
-            raise StorageError(f"no history table {unknown[0]!r}", hint=", ".join(TABLES))
+            raise StorageError(
+                _("no history table {unknown!r}").format(unknown=unknown[0]), hint=", ".join(TABLES)
+            )
         out: dict[str, list[dict[str, Any]]] = {}
         with self._sql() as conn:
             for table in names:
@@ -527,7 +539,9 @@ class HistoryStore:
     def columns(self, table: str) -> list[str]:
         """The column names of a history table, in order."""
         if table not in TABLES:
-            raise StorageError(f"no history table {table!r}", hint=", ".join(TABLES))
+            raise StorageError(
+                _("no history table {table!r}").format(table=table), hint=", ".join(TABLES)
+            )
         with self._sql() as conn:
             return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
 

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 
+from posture_watch.core.text import _
 from posture_watch.errors import SourceError
 from posture_watch.sources.base import BadFrameHandler, Frame, SamplePredicate
 
@@ -27,11 +28,11 @@ def existing_file(spec: str | os.PathLike[str]) -> Path:
     """Return ``spec`` as a Path after checking it names a readable regular file."""
     label, path = label_of(spec), Path(spec)
     if not path.exists():
-        raise SourceError(f"{label}: no such file or folder")
+        raise SourceError(_("{label}: no such file or folder").format(label=label))
     if path.is_dir():
-        raise SourceError(f"{label}: is a folder, not a file")
+        raise SourceError(_("{label}: is a folder, not a file").format(label=label))
     if not os.access(path, os.R_OK):
-        raise SourceError(f"{label}: cannot read (permission denied)")
+        raise SourceError(_("{label}: cannot read (permission denied)").format(label=label))
     return path
 
 
@@ -40,9 +41,17 @@ def checked_fps(label: str, fps: float, name: str = "frame rate") -> float:
     try:
         value = float(fps)
     except (TypeError, ValueError) as exc:
-        raise SourceError(f"{label}: {name} must be a number, got {fps!r}") from exc
+        raise SourceError(
+            _("{label}: {name} must be a number, got {fps!r}").format(
+                label=label, name=name, fps=fps
+            )
+        ) from exc
     if not math.isfinite(value) or value <= 0:
-        raise SourceError(f"{label}: {name} must be positive, got {fps!r}")
+        raise SourceError(
+            _("{label}: {name} must be positive, got {fps!r}").format(
+                label=label, name=name, fps=fps
+            )
+        )
     return value
 
 

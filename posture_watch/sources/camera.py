@@ -26,6 +26,7 @@ from pathlib import Path
 import cv2
 
 from posture_watch.clock import Clock, SystemClock
+from posture_watch.core.text import _
 from posture_watch.errors import CameraBusyError, CameraError
 from posture_watch.sources._common import SourceMixin, quiet_opencv
 from posture_watch.sources.base import BadFrameHandler, Frame, SamplePredicate
@@ -62,9 +63,11 @@ def _busy_error(
     users = other_users(device) if device is not None else []
     if users:
         by = ", ".join(str(user) for user in users)
-        return CameraBusyError(f"camera {index} is in use by {by}", by=by)
+        return CameraBusyError(
+            _("camera {index} is in use by {by}").format(index=index, by=by), by=by
+        )
     if said_busy:
-        return CameraBusyError(f"camera {index} is in use by another program")
+        return CameraBusyError(_("camera {index} is in use by another program").format(index=index))
     return None
 
 
@@ -113,7 +116,9 @@ class CameraSource(SourceMixin):
         if busy is not None:
             raise busy from cause
         raise CameraError(
-            f"{self.label}: cannot open (not connected or in use by another program)"
+            _("{label}: cannot open (not connected or in use by another program)").format(
+                label=self.label
+            )
         ) from cause
 
     def frames(
@@ -135,12 +140,18 @@ class CameraSource(SourceMixin):
                     ok, image = cap.retrieve()
             except cv2.error as exc:
                 self._raise_if_busy(exc)
-                raise CameraError(f"{self.label}: stopped delivering frames ({exc.err})") from exc
+                raise CameraError(
+                    _("{label}: stopped delivering frames ({problem})").format(
+                        label=self.label, problem=exc.err
+                    )
+                ) from exc
             if self._cap is None:
                 return  # closed while we were waiting for the frame
             if not ok or (wanted and image is None):
                 self._raise_if_busy(None)
-                raise CameraError(f"{self.label}: stopped delivering frames (unplugged?)")
+                raise CameraError(
+                    _("{label}: stopped delivering frames (unplugged?)").format(label=self.label)
+                )
             if wanted:
                 yield Frame(index=index, t=now - start, image=image)
             index += 1

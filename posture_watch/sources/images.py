@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from posture_watch.core.text import _
 from posture_watch.errors import FrameError, SourceError
 from posture_watch.sources._common import SourceMixin, checked_fps, existing_file, label_of
 from posture_watch.sources.base import IMAGE_SUFFIXES, BadFrameHandler, Frame, SamplePredicate
@@ -58,8 +59,9 @@ def check_pixels(data: np.ndarray, label: str) -> None:
 
 def _too_large(label: str, size: str) -> FrameError:
     return FrameError(
-        f"{label}: the picture{size} has more than the {MAX_PIXELS // 1_000_000} megapixels "
-        "posture-watch reads"
+        _(
+            "{label}: the picture{size} has more than the {count} megapixels posture-watch reads"
+        ).format(label=label, size=size, count=MAX_PIXELS // 1000000)
     )
 
 
@@ -73,7 +75,9 @@ def decode_image(path: Path, label: str) -> np.ndarray:
     try:
         data = np.fromfile(path, dtype=np.uint8)
     except OSError as exc:
-        raise SourceError(f"{label}: cannot read ({exc.strerror or exc})") from exc
+        raise SourceError(
+            _("{label}: cannot read ({reason})").format(label=label, reason=exc.strerror or exc)
+        ) from exc
     check_pixels(data, label)
     try:
         image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
@@ -85,7 +89,9 @@ def decode_image(path: Path, label: str) -> np.ndarray:
 
 
 def _undecodable(label: str) -> FrameError:
-    return FrameError(f"{label}: cannot decode image (corrupt or not an image)")
+    return FrameError(
+        _("{label}: cannot decode image (corrupt or not an image)").format(label=label)
+    )
 
 
 def natural_key(name: str) -> tuple:
@@ -178,9 +184,9 @@ class FolderSource(SourceMixin):
         self.label = label_of(path)
         folder = Path(path)
         if not folder.exists():
-            raise SourceError(f"{self.label}: no such file or folder")
+            raise SourceError(_("{label}: no such file or folder").format(label=self.label))
         if not folder.is_dir():
-            raise SourceError(f"{self.label}: not a folder")
+            raise SourceError(_("{label}: not a folder").format(label=self.label))
         self.path = folder
         self.fps = checked_fps(self.label, fps)
         self.files = self._list_images(folder)
@@ -194,7 +200,11 @@ class FolderSource(SourceMixin):
         try:
             entries = list(folder.iterdir())
         except OSError as exc:
-            raise SourceError(f"{self.label}: cannot list folder ({exc.strerror})") from exc
+            raise SourceError(
+                _("{label}: cannot list folder ({reason})").format(
+                    label=self.label, reason=exc.strerror
+                )
+            ) from exc
         files = [
             p
             for p in entries
@@ -202,14 +212,20 @@ class FolderSource(SourceMixin):
         ]
         if not files:
             suffixes = ", ".join(sorted(s.lstrip(".") for s in IMAGE_SUFFIXES))
-            raise SourceError(f"{self.label}: no images in folder (looked for {suffixes})")
+            raise SourceError(
+                _("{label}: no images in folder (looked for {suffixes})").format(
+                    label=self.label, suffixes=suffixes
+                )
+            )
         files.sort(key=lambda p: natural_key(p.name))
         for file in files:
             try:
                 ok = _looks_like_image(file)
             except OSError as exc:
                 raise SourceError(
-                    f"{self._file_label(file)}: cannot read ({exc.strerror})"
+                    _("{file}: cannot read ({reason})").format(
+                        file=self._file_label(file), reason=exc.strerror
+                    )
                 ) from exc
             if not ok:
                 raise _undecodable(self._file_label(file))

@@ -12,6 +12,7 @@ import re
 import sys
 from pathlib import Path
 
+from posture_watch.core.text import _
 from posture_watch.errors import SourceError
 from posture_watch.sources.base import IMAGE_SUFFIXES, FrameSource
 
@@ -62,7 +63,9 @@ def open_source(
 
         return VideoSource(spec, target_fps=target_fps)
     except PermissionError as exc:  # a folder on the way, or the file, is not ours to read
-        raise SourceError(f"{spec}: cannot read it (permission denied)") from exc
+        raise SourceError(
+            _("{spec}: cannot read it (permission denied)").format(spec=spec)
+        ) from exc
 
 
 def is_numbered_folder(source: FrameSource) -> bool:

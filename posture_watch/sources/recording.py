@@ -27,6 +27,7 @@ from typing import IO, Self, TypeGuard
 
 from posture_watch.atomic_file import AtomicFile
 from posture_watch.core.landmarks import Landmarks
+from posture_watch.core.text import _
 from posture_watch.errors import SourceError, StorageError
 from posture_watch.sources._common import SourceMixin, existing_file, label_of
 from posture_watch.sources.base import BadFrameHandler, Frame, SamplePredicate
@@ -102,24 +103,33 @@ class RecordingSource(SourceMixin):
         self.fps: float | None = None
         self.frame_count = count = sum(1 for _ in self._frames())
         if count == 0:
-            raise SourceError(f"{self.label}: recording has no frames")
+            raise SourceError(_("{label}: recording has no frames").format(label=self.label))
 
     def _frames(self) -> Iterator[Frame]:
         try:
             with self.path.open(encoding="utf-8") as handle:
                 yield from self._parse(handle)
         except OSError as exc:
-            raise SourceError(f"{self.label}: cannot read ({exc.strerror or exc})") from exc
+            raise SourceError(
+                _("{label}: cannot read ({reason})").format(
+                    label=self.label, reason=exc.strerror or exc
+                )
+            ) from exc
         except UnicodeDecodeError as exc:
-            raise SourceError(f"{self.label}: not a text file ({exc.reason})") from exc
+            raise SourceError(
+                _("{label}: not a text file ({reason})").format(label=self.label, reason=exc.reason)
+            ) from exc
 
     def _parse(self, lines: IO[str]) -> Iterator[Frame]:
         previous_t, seen_header = -math.inf, False
         for number, line in enumerate(_bounded_lines(lines), start=1):
             if line is None:
                 raise SourceError(
-                    f"{self.label}: line {number}: longer than {MAX_LINE:,} characters "
-                    "(a recorded frame is a few thousand): not a landmark recording"
+                    _(
+                        "{label}: line {number}: longer than {limit:,} characters "
+                        "(a recorded frame is a few thousand): not a landmark "
+                        "recording"
+                    ).format(label=self.label, number=number, limit=MAX_LINE)
                 )
             if not line.strip():
                 continue
@@ -132,13 +142,23 @@ class RecordingSource(SourceMixin):
                 frame = _frame(obj, previous_t)
             except json.JSONDecodeError as exc:
                 reason = f"not valid JSON ({exc.msg}, column {exc.colno})"
-                raise SourceError(f"{self.label}: line {number}: {reason}") from exc
+                raise SourceError(
+                    _("{label}: line {number}: {reason}").format(
+                        label=self.label, number=number, reason=reason
+                    )
+                ) from exc
             except _BadLine as exc:
-                raise SourceError(f"{self.label}: line {number}: {exc}") from exc
+                raise SourceError(
+                    _("{label}: line {number}: {problem}").format(
+                        label=self.label, number=number, problem=exc
+                    )
+                ) from exc
             previous_t = frame.t
             yield frame
         if not seen_header:
-            raise SourceError(f"{self.label}: line 1: missing header (the file is empty)")
+            raise SourceError(
+                _("{label}: line 1: missing header (the file is empty)").format(label=self.label)
+            )
 
     def frames(
         self, sample: SamplePredicate | None = None, on_bad_frame: BadFrameHandler | None = None
@@ -192,18 +212,26 @@ class RecordingWriter:
         try:
             self._out: AtomicFile | None = AtomicFile(self.path, suffix=".part", newline="\n")
         except OSError as exc:
-            raise StorageError(f"{self._label}: cannot write ({exc.strerror or exc})") from exc
+            raise StorageError(
+                _("{label}: cannot write ({reason})").format(
+                    label=self._label, reason=exc.strerror or exc
+                )
+            ) from exc
         header = {"format": FORMAT, "version": VERSION, "source": source_label, "fps": fps}
         self._write_line(header)
 
     def _write_line(self, obj: dict) -> None:
         if self._out is None:
-            raise StorageError(f"{self._label}: recording is already closed")
+            raise StorageError(_("{label}: recording is already closed").format(label=self._label))
         try:
             self._out.write(json.dumps(obj, separators=(",", ":")) + "\n")
         except OSError as exc:
             self.discard()
-            raise StorageError(f"{self._label}: cannot write ({exc.strerror or exc})") from exc
+            raise StorageError(
+                _("{label}: cannot write ({reason})").format(
+                    label=self._label, reason=exc.strerror or exc
+                )
+            ) from exc
 
     def write(self, frame_index: int, t: float, name: str, landmarks: Landmarks | None) -> None:
         """Append one frame; ``landmarks`` None records a frame with no person in it."""
@@ -224,7 +252,11 @@ class RecordingWriter:
         try:
             out.commit()
         except OSError as exc:
-            raise StorageError(f"{self._label}: cannot write ({exc.strerror or exc})") from exc
+            raise StorageError(
+                _("{label}: cannot write ({reason})").format(
+                    label=self._label, reason=exc.strerror or exc
+                )
+            ) from exc
 
     def discard(self) -> None:
         """Drop everything written so far; the target file is left untouched."""

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import cv2
 import numpy as np
 
+from posture_watch.core.text import _
 from posture_watch.errors import SourceError
 from posture_watch.native_log import quiet_ffmpeg
 from posture_watch.sources._common import (
@@ -62,7 +63,9 @@ class VideoSource(SourceMixin):
 
     def _unreadable(self) -> SourceError:
         return SourceError(
-            f"{self.label}: cannot read video (empty, corrupt or unsupported format)"
+            _("{label}: cannot read video (empty, corrupt or unsupported format)").format(
+                label=self.label
+            )
         )
 
     def _open(self) -> tuple[cv2.VideoCapture, np.ndarray]:
@@ -70,7 +73,11 @@ class VideoSource(SourceMixin):
         try:
             empty = self.path.stat().st_size == 0
         except OSError as exc:
-            raise SourceError(f"{self.label}: cannot read ({exc.strerror or exc})") from exc
+            raise SourceError(
+                _("{label}: cannot read ({reason})").format(
+                    label=self.label, reason=exc.strerror or exc
+                )
+            ) from exc
         if empty:
             raise self._unreadable()
         cap, ok, first, cause = None, False, None, None
@@ -143,7 +150,11 @@ class VideoSource(SourceMixin):
         try:
             return bool(cap.grab())
         except cv2.error as exc:
-            raise SourceError(f"{self.label}: video stream broke off ({exc.err})") from exc
+            raise SourceError(
+                _("{label}: video stream broke off ({problem})").format(
+                    label=self.label, problem=exc.err
+                )
+            ) from exc
 
     def _retrieve(self, cap: cv2.VideoCapture, number: int) -> np.ndarray:
         cause: cv2.error | None = None
@@ -153,7 +164,9 @@ class VideoSource(SourceMixin):
             ok, image, cause = False, None, exc
         if not ok or image is None:
             raise SourceError(
-                f"{self.label}: cannot decode frame {number} (corrupt video?)"
+                _("{label}: cannot decode frame {number} (corrupt video?)").format(
+                    label=self.label, number=number
+                )
             ) from cause
         return image
 

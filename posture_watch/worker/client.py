@@ -31,6 +31,7 @@ import threading
 from pathlib import Path
 
 from posture_watch import errors, paths
+from posture_watch.core.text import _
 from posture_watch.errors import PostureWatchError, exit_reason
 from posture_watch.native_log import debug_enabled
 from posture_watch.offline import cli_owns_process
@@ -145,7 +146,9 @@ class WorkerClient:
         except OSError as exc:
             for fd in (to_worker_r, to_worker_w, from_worker_r, from_worker_w):
                 os.close(fd)
-            raise WorkerError(f"cannot start the camera worker: {exc}") from exc
+            raise WorkerError(
+                _("cannot start the camera worker: {problem}").format(problem=exc)
+            ) from exc
         os.close(to_worker_r)
         os.close(from_worker_w)
         self.pid = self._process.pid
@@ -156,11 +159,19 @@ class WorkerClient:
         self._relay.start()
         if not self._reader.ready(START_TIMEOUT):
             self.kill()
-            raise WorkerError(f"the camera worker did not start within {START_TIMEOUT:.0f} s")
+            raise WorkerError(
+                _("the camera worker did not start within {seconds:.0f} s").format(
+                    seconds=START_TIMEOUT
+                )
+            )
         ready = self.receive()
         if not isinstance(ready, m.Ready):
             self.kill()
-            raise WorkerError(f"the camera worker said {type(ready).__name__} instead of Ready")
+            raise WorkerError(
+                _("the camera worker said {kind} instead of Ready").format(
+                    kind=type(ready).__name__
+                )
+            )
         self.sandbox = ready.sandbox
         return self
 
@@ -243,7 +254,9 @@ class WorkerClient:
                 raise self.died() from exc
             except ProtocolError as exc:
                 self.kill()
-                raise WorkerError(f"the camera worker broke the protocol: {exc}") from exc
+                raise WorkerError(
+                    _("the camera worker broke the protocol: {problem}").format(problem=exc)
+                ) from exc
             if not isinstance(message, m.ScanCamera):
                 return message
             self.send(self._scan(message.device))
@@ -272,7 +285,9 @@ class WorkerClient:
             self._relay.join(1.0)  # its last lines, for the reason below
         last = next((line for line in reversed(self._kept) if line.strip()), "")
         why = f": {last.strip()}" if code is not None and code > 0 and last else ""
-        return WorkerError(f"the camera worker stopped ({exit_reason(code)}){why}")
+        return WorkerError(
+            _("the camera worker stopped ({how}){why}").format(how=exit_reason(code), why=why)
+        )
 
     def death_note(self) -> str:
         """How the worker ended and the last lines of its stderr, for the log file."""
