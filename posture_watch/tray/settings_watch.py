@@ -23,6 +23,7 @@ from posture_watch.config import AppConfig, load_config
 from posture_watch.core.settings_form import RESTART_NOTE, restart_fields
 from posture_watch.core.stream import SettingsChanged
 from posture_watch.core.text import _
+from posture_watch.desktop.preferences_window import mid_sentence
 from posture_watch.errors import PostureWatchError
 from posture_watch.monitor.setup import MonitorSetup, demo_config
 
@@ -112,8 +113,7 @@ class SettingsWatch:
         line = _("settings: {path} changed; the monitor uses it now").format(path=self.path)
         waiting = restart_fields(self.running, config) if self.running is not None else ()
         if waiting:
-            # _() here is harmless if settings_form already gave translated labels
-            names = ", ".join(dict.fromkeys(_(f.label).lower() for f in waiting))
+            names = ", ".join(dict.fromkeys(mid_sentence(f.label) for f in waiting))
             line = _(
                 "settings: {path} changed; the monitor uses it now (new {names}: {note})"
             ).format(path=self.path, names=names, note=_(RESTART_NOTE))
