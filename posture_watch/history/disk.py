@@ -26,6 +26,8 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from posture_watch.core.text import _
+
 #: SQLite's side files, beside the history: the write-ahead log, its index, the journal.
 SIDE_FILES = ("-wal", "-shm", "-journal")
 PRIVATE = 0o600
@@ -57,11 +59,10 @@ def make_private(path: Path) -> str | None:
                 raise PermissionError(errno.EPERM, "not yours")
             os.chmod(file, PRIVATE)
         except OSError:
-            problem = problem or (
-                f"history: {file} can be read by other users "
-                f"(mode {stat.S_IMODE(info.st_mode):o}) and cannot be made private; "
-                "move the history to a folder of yours"
-            )
+            problem = problem or _(
+                "history: {path} can be read by other users (mode {mode}) and cannot be made "
+                "private; move the history to a folder of yours"
+            ).format(path=file, mode=f"{stat.S_IMODE(info.st_mode):o}")
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, PRIVATE)
     except OSError:

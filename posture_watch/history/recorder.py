@@ -82,7 +82,9 @@ def fallback_line(path: Path | None, error: StorageError) -> str:
     prefix = f"{path}: "
     if path is not None and why.startswith(prefix):
         why = why[len(prefix) :]
-    return f"history: cannot use {_home_relative(path)}: {why}; keeping today's history in memory"
+    return _("history: cannot use {path}: {problem}; keeping today's history in memory").format(
+        path=_home_relative(path), problem=why
+    )
 
 
 class HistoryRecorder:
@@ -192,11 +194,16 @@ class HistoryRecorder:
             if not self._pending:
                 break
         if self._pending:
-            why = "stayed full" if self._waiting == "full" else "stayed locked"
-            self._report(
-                f"history: {_home_relative(self._opening or self.store.path)} {why}; "
-                f"{len(self._pending)} writes of this session could not be saved"
-            )
+            where = _home_relative(self._opening or self.store.path)
+            if self._waiting == "full":
+                lost = _(
+                    "history: {path} stayed full; {n} writes of this session could not be saved"
+                )
+            else:
+                lost = _(
+                    "history: {path} stayed locked; {n} writes of this session could not be saved"
+                )
+            self._report(lost.format(path=where, n=len(self._pending)))
         _close(self.store)  # a full disk may refuse the last checkpoint: said above
 
     # -- writing ------------------------------------------------------------------------
@@ -237,8 +244,11 @@ class HistoryRecorder:
         if waited:
             self._retry_at = None
             self._waiting = ""
-            again = "has space again" if waited == "full" else "is free again"
-            self._recovered(f"history: {_home_relative(self.store.path)} {again}; caught up")
+            if waited == "full":
+                again = _("history: {path} has space again; caught up")
+            else:
+                again = _("history: {path} is free again; caught up")
+            self._recovered(again.format(path=_home_relative(self.store.path)))
 
     def wait_for_space(self, path: Path, t: float) -> None:
         """The history at ``path`` could not be opened because its disk is full: writes
@@ -301,7 +311,7 @@ class HistoryRecorder:
                     )
                 )
             return
-        what = "was deleted" if now is None else "was replaced by another file"
+        deleted = now is None
         _close(self.store)
         remove_stale_side_files(self.store.side_files)
         try:
@@ -310,11 +320,17 @@ class HistoryRecorder:
             self.store = HistoryStore.in_memory()
             self._fall_back_to_memory(path, exc)
             return
-        started = "started it again" if now is None else "writing into the new file"
-        self._recovered(
-            f"history: {_home_relative(path)} {what} while the monitor ran; {started}, "
-            "with the rest of this session"
-        )
+        if deleted:
+            again = _(
+                "history: {path} was deleted while the monitor ran; started it again, with "
+                "the rest of this session"
+            )
+        else:
+            again = _(
+                "history: {path} was replaced by another file while the monitor ran; writing "
+                "into the new file, with the rest of this session"
+            )
+        self._recovered(again.format(path=_home_relative(path)))
 
     def _fall_back(self, error: StorageError) -> None:
         path = self.store.path
@@ -331,10 +347,10 @@ class HistoryRecorder:
 
 def busy_line(path: Path | None, error: StorageError) -> str:
     """``history: ~/…/history.sqlite3 is locked by another program; …``."""
-    return (
-        f"history: {_home_relative(path)} is locked by another program; "
+    return _(
+        "history: {path} is locked by another program; "
         "keeping new minutes in memory and writing them as soon as it is free"
-    )
+    ).format(path=_home_relative(path))
 
 
 def open_held(path: Path, busy_timeout: float) -> HistoryStore:
@@ -364,10 +380,10 @@ def _close(store: HistoryStore) -> None:
 
 def full_line(path: Path | None) -> str:
     """``history: the disk of ~/…/history.sqlite3 is full; …``."""
-    return (
-        f"history: the disk of {_home_relative(path)} is full; keeping new minutes in "
+    return _(
+        "history: the disk of {path} is full; keeping new minutes in "
         "memory and writing them as soon as there is space"
-    )
+    ).format(path=_home_relative(path))
 
 
 def open_recorder(

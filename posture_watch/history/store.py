@@ -144,12 +144,12 @@ def _storage_error(name: str, exc: sqlite3.Error) -> StorageError:
 def _hint(message: str) -> str:
     lowered = message.lower()
     if "not a database" in lowered or "malformed" in lowered:
-        return "the file is damaged: move it away and posture-watch starts a new history"
+        return _("the file is damaged: move it away and posture-watch starts a new history")
     if "locked" in lowered or "busy" in lowered:
-        return "another program holds the history; close it and try again"
+        return _("another program holds the history; close it and try again")
     if "readonly" in lowered or "read-only" in lowered or "unable to open" in lowered:
-        return "check that the folder exists and that you may write to it, or use --history FILE"
-    return "check the file, or use --history FILE to use another one"
+        return _("check that the folder exists and that you may write to it, or use --history FILE")
+    return _("check the file, or use --history FILE to use another one")
 
 
 class HistoryMissingError(StorageError):
