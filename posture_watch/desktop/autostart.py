@@ -31,6 +31,7 @@ Public API for the tray's "Start at login" item: :func:`is_enabled`, :func:`enab
 
 from __future__ import annotations
 
+import gettext
 import logging
 import os
 import shutil
@@ -42,7 +43,9 @@ from typing import Any
 
 import platformdirs
 
-from posture_watch.core.text import _
+from posture_watch import i18n
+from posture_watch.core.languages import PSEUDO
+from posture_watch.core.text import DOMAIN, N_, _
 from posture_watch.desktop.desktop_entry import (
     checked_text,
     escape_string,
@@ -158,19 +161,53 @@ def _is_executable(path: Path) -> bool:
 
 # -- the entries ----------------------------------------------------------------------
 
-_COMMENT = "Notices sustained slouching and long sitting, and suggests stretch breaks"
+_COMMENT = N_("Notices sustained slouching and long sitting, and suggests stretch breaks")
+_GENERIC_NAME = N_("Posture monitor")
+_AUTOSTART_COMMENT = N_("Start the posture monitor in the tray at login")
 _KEYWORDS = "posture;slouch;ergonomics;neck;back;sitting;stretch;break;webcam;"
 
 
-def _entry(program: Program, *, comment: str, extra: Sequence[str]) -> str:
+def languages(locale_dir: Path = i18n.LOCALE_DIR) -> list[str]:
+    """The codes of the catalogs the package carries (``de``, ``pt_BR``; not the
+    pseudo-locale, which is for tests)."""
+    if not locale_dir.is_dir():
+        return []
+    return sorted(
+        folder.name
+        for folder in locale_dir.iterdir()
+        if folder.name != PSEUDO and i18n.catalog_path(folder.name, locale_dir).is_file()
+    )
+
+
+def localized(key: str, english: str, locale_dir: Path = i18n.LOCALE_DIR) -> list[str]:
+    """``key[de]=…`` lines for ``english`` in every language carried: the desktop shows
+    each person their own, whatever language the entry was written in."""
+    lines = []
+    for code in languages(locale_dir):
+        catalog = gettext.translation(DOMAIN, locale_dir, languages=[code], fallback=True)
+        shown = catalog.gettext(english)
+        if shown and shown != english:
+            lines.append(f"{key}[{code}]={escape_string(checked_text(shown))}")
+    return lines
+
+
+def _entry(
+    program: Program,
+    *,
+    comment: str,
+    extra: Sequence[str],
+    locale_dir: Path = i18n.LOCALE_DIR,
+) -> str:
     tryexec = escape_string(checked_text(str(program.executable)))
     lines = [
         "[Desktop Entry]",
         "Type=Application",
         "Version=1.0",
         f"Name={APP_ID}",
-        "GenericName=Posture monitor",
+        f"GenericName={_GENERIC_NAME}",
+        *localized("GenericName", _GENERIC_NAME, locale_dir),
         f"Comment={comment}",
+        *localized("Comment", comment, locale_dir),
         f"Icon={ICON_NAME}",
         f"TryExec={tryexec}",
         f"Exec={escape_string(exec_line([*program.argv, *TRAY_ARGS]))}",
@@ -188,7 +225,7 @@ def autostart_entry(program: Program) -> str:
     )
     return header + _entry(
         program,
-        comment="Start the posture monitor in the tray at login",
+        comment=_AUTOSTART_COMMENT,
         extra=[
             "X-GNOME-Autostart-enabled=true",
             f"X-GNOME-Autostart-Delay={AUTOSTART_DELAY}",

@@ -442,3 +442,30 @@ def test_a_read_only_folder_gives_one_line_and_exit_2(sandbox: ReadOnlySandbox, 
     assert proc.stderr.splitlines() == [f"posture-watch: {expected}"]
     assert proc.stdout == ""
     assert list(folder.iterdir()) == []
+
+
+def _catalog(locale_dir: Path, code: str, messages: dict[str, str]) -> None:
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    catalog = Catalog(locale=code.split("@")[0])
+    for msgid, msgstr in messages.items():
+        catalog.add(msgid, msgstr)
+    folder = locale_dir / code / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with open(folder / "posture_watch.mo", "wb") as handle:
+        write_mo(handle, catalog)
+
+
+def test_the_entries_carry_the_comment_in_every_language_but_the_pseudo_one(
+    tmp_path: Path,
+) -> None:
+    english = "Posture monitor"
+    _catalog(tmp_path, "de", {english: "Haltungswächter"})
+    _catalog(tmp_path, "pt_BR", {})  # carried, but without this message: no line
+    _catalog(tmp_path, "en@pseudo", {english: "[Ƥóóšťúúŕéé ɱóóñííťóóŕ]"})
+    assert autostart.languages(tmp_path) == ["de", "pt_BR"]
+    assert autostart.localized("GenericName", english, tmp_path) == [
+        "GenericName[de]=Haltungswächter"
+    ]
+    assert autostart.localized("GenericName", english, tmp_path / "none") == []
