@@ -189,14 +189,15 @@ def _nudges(s: Summary) -> str:
 
 
 def _joined(parts: list[str], sep: str = " · ") -> list[str]:
-    """``parts`` joined by ``sep`` on as few lines of :data:`WIDTH` as they fit."""
+    """``parts`` joined by ``sep`` on as few lines of :data:`WIDTH` as they fit; a part
+    longer than a line by itself (a long translation) is wrapped, indented."""
     lines = [parts[0]]
     for part in parts[1:]:
         if len(lines[-1]) + len(sep) + len(part) <= WIDTH:
             lines[-1] += sep + part
         else:
             lines.append(part)
-    return lines
+    return [wrapped for line in lines for wrapped in _wrap(line, "", "  ")]
 
 
 def _strip(s: Summary) -> list[str]:
@@ -204,7 +205,8 @@ def _strip(s: Summary) -> list[str]:
     hour = pgettext("report", "hour")
     label = pgettext("report", "slouch") if s.n_days == 1 else pgettext("report", "avg day")
     width = max(_LABEL_WIDTH, len(hour), len(label)) + 1
-    return [hour.ljust(width) + _RULER, label.ljust(width) + cells, " " * width + _legend()]
+    legend = _wrap(_legend(), " " * width, " " * width)
+    return [hour.ljust(width) + _RULER, label.ljust(width) + cells, *legend]
 
 
 def _day_row(s: Summary, pain: int | None, short: bool = False) -> str:

@@ -24,7 +24,7 @@ from posture_watch.core.report import History, day_bounds
 from posture_watch.core.report_builder import day_report, week_report
 from posture_watch.report.html import render_day_html, render_week_html
 from posture_watch.report.page_language import html_attributes, is_rtl
-from posture_watch.report.terminal import render_day, render_week
+from posture_watch.report.terminal import WIDTH, render_day, render_week
 from tests.report.histories import DAY, TZ, at, merge, working_day
 
 _ACCENTS = str.maketrans("aeiouycnsAEIOUYCNS", "áéíóúýçñšÁÉÍÓÚÝÇÑŠ")
@@ -43,23 +43,27 @@ def _accent(message: str) -> str:
 
 
 class _Marked(gettext.NullTranslations):
-    """A translation that marks every message it is asked for."""
+    """A translation that marks every message it is asked for (``longer``: padded by
+    40%, as the pseudo-locale is, for a language that needs more letters)."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, longer: bool = False) -> None:
         super().__init__()
         self._info = {"language": language}
+        self.longer = longer
 
     def gettext(self, message: str) -> str:
+        if self.longer and message.strip():
+            return _accent(message) + " " + "·" * (len(message) * 2 // 5)
         return _accent(message)
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        return _accent(msgid1 if n == 1 else msgid2)
+        return self.gettext(msgid1 if n == 1 else msgid2)
 
     def pgettext(self, context: str, message: str) -> str:
-        return _accent(message)
+        return self.gettext(message)
 
     def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
-        return _accent(msgid1 if n == 1 else msgid2)
+        return self.gettext(msgid1 if n == 1 else msgid2)
 
 
 @pytest.fixture
@@ -128,6 +132,23 @@ def test_terminal_reports_have_no_word_outside_the_catalog(marked: None) -> None
     assert "Tóó féw dáýš" in weeks[1] and "Ñó çléár páttérñ ýét" in weeks[1]
     for rendered in (day, empty, *weeks):
         assert _english(rendered) == [], rendered
+
+
+def test_longer_words_still_fit_the_terminal() -> None:
+    """40% longer text wraps within the 80 columns, labels of the hour strip included;
+    only the week table's rows may run over (their columns cannot wrap)."""
+    before = text.active()
+    text.use(_Marked("de", longer=True))
+    try:
+        day = render_day(day_report(_day_history(), DAY, TZ)).splitlines()
+        week = render_week(week_report(*_week_history(), TZ)).splitlines()
+    finally:
+        text.use(before)
+    head = next(i for i, line in enumerate(week) if line.startswith("dáý"))
+    table = set(range(head, head + 8))
+    over = [line for i, line in enumerate(week) if len(line) > WIDTH and i not in table]
+    assert [line for line in day if len(line) > WIDTH] == [] and over == []
+    assert any("·· " in line and "▁" in line for line in day)  # the strip's legend wraps
 
 
 def test_html_reports_have_no_word_outside_the_catalog_and_say_their_language(
