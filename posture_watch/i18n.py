@@ -116,7 +116,10 @@ def formats_for(languages: Sequence[str]) -> core_formats.Formats:
     first = languages[0] if languages else ENGLISH
     if first in (ENGLISH, PSEUDO):
         return core_formats.Formats()
-    return BabelFormats(first)
+    try:
+        return BabelFormats(first)
+    except Exception:  # no Babel or its data (a sandbox): English figures, never a crash
+        return core_formats.Formats()
 
 
 def setup(

@@ -121,3 +121,20 @@ def test_a_settings_file_given_with_config_sets_the_language(restore, config_hom
     other = write(config_home.parent / "other.toml", '[general]\nlanguage = "en@pseudo"\n')
     assert cli.main(["settings", "--config", str(other), "--check"]) == 0
     assert _("Chin tucks").startswith("[")  # the command ran in that file's language
+
+
+@pytest.mark.slow
+def test_the_sandboxed_camera_worker_speaks_the_chosen_language(monkeypatch, tmp_path):
+    """The worker cannot read the settings (its sandbox): it takes LANGUAGE, which the
+    parent's setup exports, and its errors reach the person in that language."""
+    from posture_watch.errors import SourceError
+    from posture_watch.worker.client import WorkerClient
+    from posture_watch.worker.remote_source import RemoteSource
+    from posture_watch.worker.sandbox import Allowed
+
+    monkeypatch.setenv("LANGUAGE", "en@pseudo")
+    picture = tmp_path / "broken.jpg"
+    picture.write_bytes(b"not a picture")
+    with WorkerClient(Allowed((picture,))) as worker, pytest.raises(SourceError) as caught:
+        RemoteSource.open(worker, picture)
+    assert str(caught.value).startswith("["), caught.value  # the pseudo-locale's bracket

@@ -17,6 +17,9 @@ from posture_watch.worker.sandbox import enter
 
 def run(argv: list[str]) -> int:
     no_sockets, applied = enter()
+    from posture_watch import i18n
+
+    i18n.setup()  # a camera's errors in the person's language (LANGUAGE from the parent)
     from posture_watch.monitor.worker_main import main
 
     return main(argv, no_sockets, applied)
