@@ -79,8 +79,9 @@ def load_config(
             _create_defaults(path)
         except OSError as exc:
             (warn or _warn_on_stderr)(
-                f"settings: cannot create {_shown(path)} ({exc.strerror or exc}); "
-                "using the defaults"
+                _("settings: cannot create {path} ({reason}); using the defaults").format(
+                    path=_shown(path), reason=exc.strerror or exc
+                )
             )
             return AppConfig.default()
     try:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import IO
 
 from posture_watch.atomic_file import SHARED, AtomicFile
-from posture_watch.core.text import _
+from posture_watch.core.text import N_, _
 from posture_watch.errors import ModelError
 from posture_watch.paths import BUNDLED_MODELS_DIR, user_models_dir
 
@@ -121,7 +121,7 @@ def file_sha256(path: Path) -> str:
 
 
 def _pull_hint(name: str) -> str:
-    return f"run `posture-watch model pull {name}` to download a fresh copy"
+    return _("run `posture-watch model pull {name}` to download a fresh copy").format(name=name)
 
 
 def _check(path: Path, name: str, size: int | None, sha256: str, *, explicit: bool) -> None:
@@ -130,7 +130,10 @@ def _check(path: Path, name: str, size: int | None, sha256: str, *, explicit: bo
     ``explicit``: the user named this file (``--model``), so the hint also mentions
     ``--allow-own-model``; a copy we found ourselves only needs a fresh pull.
     """
-    hint = _pull_hint(name) + (f", or {_OWN_HINT}" if explicit else "")
+    if explicit:
+        hint = _("{pull}, or {own}").format(pull=_pull_hint(name), own=_(_OWN_HINT))
+    else:
+        hint = _pull_hint(name)
     actual_size = _existing_size(path, name)
     if size is not None and actual_size != size:
         raise ModelError(
@@ -152,19 +155,27 @@ def _check(path: Path, name: str, size: int | None, sha256: str, *, explicit: bo
 def _existing_size(path: Path, name: str) -> int:
     """Size of ``path`` in bytes, or a :class:`ModelError` saying it is missing."""
     if not path.is_file():
-        what = "is not a file" if path.exists() else "is missing"
-        hint = f"run `posture-watch model pull {name}`"
+        if path.exists():
+            problem = _("model file {path} is not a file").format(path=path)
+        else:
+            problem = _("model file {path} is missing").format(path=path)
         bundled = BUNDLED_MODELS_DIR / f"pose_landmarker_{name}.task"
         if bundled.is_file() and bundled != path:
-            hint += f", or use the copy that came with posture-watch: {bundled}"
-        raise ModelError(_("model file {path} {what}").format(path=path, what=what), hint=hint)
+            hint = _(
+                "run `posture-watch model pull {name}`, or use the copy that came with "
+                "posture-watch: {bundled}"
+            ).format(name=name, bundled=bundled)
+        else:
+            hint = _("run `posture-watch model pull {name}`").format(name=name)
+        raise ModelError(problem, hint=hint)
     return path.stat().st_size
 
 
 #: The ``--model-variant`` value that ``--allow-own-model`` stores: the ``--model`` file is
 #: the user's own, not one of the pinned :data:`VARIANTS`.
 OWN_MODEL = "own"
-_OWN_HINT = "add --allow-own-model to run your own model file anyway"
+#: (Marked with N_, translated where shown: the language is chosen after import.)
+_OWN_HINT = N_("add --allow-own-model to run your own model file anyway")
 
 
 @dataclass(frozen=True)
@@ -184,11 +195,11 @@ class ModelCheck:
     def own_model_warning(self) -> str:
         """The warning line for a file that is not a pinned model."""
         size = self.path.stat().st_size
-        return (
-            f"warning: {self.path} is not a pinned pose model (size {size} bytes, sha256 "
-            f"{self.sha256}); using it as your own model, so results may differ from the "
+        return _(
+            "warning: {path} is not a pinned pose model (size {size} bytes, sha256 "
+            "{sha256}); using it as your own model, so results may differ from the "
             "documented ones"
-        )
+        ).format(path=self.path, size=size, sha256=self.sha256)
 
 
 def check_model(
@@ -233,17 +244,21 @@ def check_model(
         return ModelCheck(path, sha, None)
     compared = same_size[0] if same_size else (expected or VARIANTS["lite"])
     if same_size:
-        found = (
-            f"it has the same size ({size} bytes) but sha256 {sha}, expected "
-            f"{compared.sha256}: a damaged or changed copy"
-        )
+        found = _(
+            "it has the same size ({size} bytes) but sha256 {sha256}, expected "
+            "{expected}: a damaged or changed copy"
+        ).format(size=size, sha256=sha, expected=compared.sha256)
     else:
-        found = f"it has {size} bytes, the pinned file {compared.size}"
+        found = _("it has {size} bytes, the pinned file {pinned}").format(
+            size=size, pinned=compared.size
+        )
     raise ModelError(
         _("{path} is not the pinned {name} model: {found}").format(
             path=path, name=compared.name, found=found
         ),
-        hint=f"run `posture-watch model pull {compared.name}` for the pinned file, or " + _OWN_HINT,
+        hint=_("run `posture-watch model pull {name}` for the pinned file, or {own}").format(
+            name=compared.name, own=_(_OWN_HINT)
+        ),
     )
 
 
@@ -296,9 +311,13 @@ def locate_model(
             _check(candidate, variant.name, variant.size, variant.sha256, explicit=False)
             return candidate
     looked = " and ".join(str(c) for c in candidates)
-    hint = f"run `posture-watch model pull {variant.name}`"
     if variant.name == "lite":
-        hint += " (the copy that comes with posture-watch is missing: reinstall it)"
+        hint = _(
+            "run `posture-watch model pull {name}` (the copy that comes with posture-watch "
+            "is missing: reinstall it)"
+        ).format(name=variant.name)
+    else:
+        hint = _("run `posture-watch model pull {name}`").format(name=variant.name)
     raise ModelError(
         _("no {name} pose model found; looked at {looked}").format(
             name=variant.name, looked=looked
