@@ -47,7 +47,7 @@ body{margin:0 auto;max-width:75rem;padding:1rem;font:16px/1.45 system-ui,-apple-
 h1{font-size:1.4rem;margin:.2rem 0 1rem}h2{font-size:1.1rem;margin:1.6rem 0 .5rem}
 .figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.6rem}
 .figure{border:1px solid #ddd;border-radius:.5rem;padding:.5rem .7rem}
-.figure b{display:block;font-size:1.3rem;white-space:nowrap}
+.figure b{display:block;font-size:1.3rem;overflow-wrap:break-word}
 .figure span{color:#555;font-size:.85rem}
 figure{margin:0}figure svg{display:block;width:100%;height:auto}
 .size-tablet,.size-desktop{display:none}

@@ -25,6 +25,7 @@ from posture_watch.core.report_builder import day_report, week_report
 from posture_watch.report.html import render_day_html, render_week_html
 from posture_watch.report.page_language import html_attributes, is_rtl
 from posture_watch.report.terminal import WIDTH, render_day, render_week
+from tests.report import chromium
 from tests.report.histories import DAY, TZ, at, merge, working_day
 
 _ACCENTS = str.maketrans("aeiouycnsAEIOUYCNS", "áéíóúýçñšÁÉÍÓÚÝÇÑŠ")
@@ -175,3 +176,31 @@ def test_the_page_language_and_direction() -> None:
     finally:
         text.use(before)
     assert is_rtl("he-IL") and not is_rtl("de")
+
+
+@pytest.mark.slow
+@pytest.mark.desktop
+@pytest.mark.skipif(not chromium.available(), reason=f"{chromium.CHROMIUM} not found")
+def test_longer_words_fit_the_page_on_a_phone_and_a_desktop(tmp_path) -> None:
+    """40% longer text in every heading, figure label, legend and chart word: the page
+    still fits a 390 px phone and a 1366 px laptop without sideways scrolling."""
+    before = text.active()
+    text.use(_Marked("de", longer=True))
+    try:
+        history = _day_history()
+        pages = {
+            "day": render_day_html(day_report(history, DAY, TZ), history),
+            "week": render_week_html(week_report(*_week_history(), TZ)),
+        }
+    finally:
+        text.use(before)
+    with chromium.DevToolsPage() as browser:
+        for name, page in pages.items():
+            path = tmp_path / f"{name}.html"
+            path.write_text(page, encoding="utf-8")
+            for width, mobile in ((390, True), (1366, False)):
+                report = browser.load(path, width=width, height=900, mobile=mobile)
+                assert report.errors == [], (name, width)
+                assert report.viewport_width == width, (name, width)
+                assert report.scroll_width <= width, (name, width)
+                (tmp_path / f"{name}-{width}.png").write_bytes(report.png)
