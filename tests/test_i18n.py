@@ -138,3 +138,10 @@ def test_the_sandboxed_camera_worker_speaks_the_chosen_language(monkeypatch, tmp
     with WorkerClient(Allowed((picture,))) as worker, pytest.raises(SourceError) as caught:
         RemoteSource.open(worker, picture)
     assert str(caught.value).startswith("["), caught.value  # the pseudo-locale's bracket
+
+
+def test_the_shipped_pseudo_catalog_follows_language_and_ignores_lc_time(restore):
+    i18n.setup("auto", {"LANGUAGE": "xx:en@pseudo:de", "LANG": "C"})
+    assert _("Chin tucks").startswith("[")
+    i18n.setup("auto", {"LC_TIME": "en@pseudo", "LANG": "C.UTF-8"})
+    assert _("Chin tucks") == "Chin tucks"
