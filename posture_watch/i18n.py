@@ -1,10 +1,11 @@
 """The person's language, set up once at each program's start: catalogs and Babel formats.
 
-Every program posture-watch starts (the CLI, and the child processes of the stretch,
-journal, calibration and preferences windows) calls :func:`setup` before it shows a
-word. It chooses the languages (the settings' ``[general] language``, else the
-environment: :func:`posture_watch.core.languages.choose`, never ``LC_TIME``), loads the
-package's catalogs (``posture_watch/locale/<code>/LC_MESSAGES/posture_watch.mo``, so a
+Every program posture-watch starts (the CLI, the child processes of the stretch,
+journal, calibration and preferences windows, and the sandboxed camera worker) calls
+:func:`setup` before it shows a word. It chooses the languages (the settings'
+``[general] language``, else the environment:
+:func:`posture_watch.core.languages.choose`, never ``LC_TIME``), loads the package's
+catalogs (``posture_watch/locale/<code>/LC_MESSAGES/posture_watch.mo``, so a
 wheel or pipx install carries them) and installs them in the pure core
 (:func:`posture_watch.core.text.use`), with Babel's dates, clock times and numbers for
 the same language (:func:`posture_watch.core.formats.use`).
@@ -23,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 
-from posture_watch.config import settings_path
+from posture_watch.config import MAX_SETTINGS_BYTES, settings_path
 from posture_watch.core import formats as core_formats
 from posture_watch.core import text
 from posture_watch.core.languages import AUTO, ENGLISH, PSEUDO, choose
@@ -37,7 +38,11 @@ def setting_language(path: Path | None = None) -> str:
     unreadable or wrong: a bad settings file is reported by the command that loads it,
     in the language chosen from the environment, never here."""
     try:
-        data = tomllib.loads((path or settings_path()).read_text(encoding="utf-8"))
+        with (path or settings_path()).open("rb") as file:
+            raw = file.read(MAX_SETTINGS_BYTES + 1)
+        if len(raw) > MAX_SETTINGS_BYTES:  # the command that loads it says so
+            return AUTO
+        data = tomllib.loads(raw.decode("utf-8-sig"))  # a BOM from Windows editors
         value = data.get("general", {}).get("language", AUTO)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
         return AUTO

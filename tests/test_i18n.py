@@ -69,6 +69,8 @@ def test_setting_language_read_from_the_file(tmp_path):
     assert i18n.setting_language(path) == "ja"
     path.write_text("[general\n", encoding="utf-8")
     assert i18n.setting_language(path) == "auto"  # the command reports the error
+    path.write_bytes('\ufeff[general]\nlanguage = "de"\n'.encode())
+    assert i18n.setting_language(path) == "de"  # a BOM, as config.py allows
 
 
 def test_english_when_nothing_is_installed(restore, tmp_path):
