@@ -119,21 +119,32 @@ def plausible(baseline: Baseline) -> Baseline:
     ``inf`` turned detection off without a word, and a median of ``1e308`` made every
     frame a slouch."""
     if baseline.n_frames < 0:
-        raise ValueError(f"n_frames = {baseline.n_frames} is negative")
+        raise ValueError(_("n_frames = {n_frames} is negative").format(n_frames=baseline.n_frames))
     for name, stat in baseline.stats.items():
         for what, value in (("median", stat.median), ("spread", stat.spread)):
             if not math.isfinite(value) or abs(value) > MAX_FEATURE_VALUE:
-                raise ValueError(f"{name} {what} = {value!r} is not a plausible number")
+                raise ValueError(
+                    _("{name} {what} = {value!r} is not a plausible number").format(
+                        name=name, what=what, value=value
+                    )
+                )
         if stat.spread < 0:
-            raise ValueError(f"{name} spread = {stat.spread!r} is negative")
+            raise ValueError(
+                _("{name} spread = {spread!r} is negative").format(name=name, spread=stat.spread)
+            )
     for name in POPULATION_MEDIANS:
         if baseline.median(name) > MAX_HEIGHT:
-            raise ValueError(f"{name} median = {baseline.median(name)!r} is not a plausible height")
+            raise ValueError(
+                _("{name} median = {median!r} is not a plausible height").format(
+                    name=name, median=baseline.median(name)
+                )
+            )
     head = baseline.stats["head_height"]
     if head.spread / head.median > MAX_HEAD_SPREAD:  # calibration refuses such a reference
         raise ValueError(
-            f"head_height spread = {head.spread!r} is more than {100 * MAX_HEAD_SPREAD:.0f}% "
-            "of its median"
+            _("head_height spread = {spread!r} is more than {percent:.0f}% of its median").format(
+                spread=head.spread, percent=100 * MAX_HEAD_SPREAD
+            )
         )
     return baseline
 

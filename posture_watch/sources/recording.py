@@ -44,12 +44,18 @@ class _BadLine(ValueError):
 
 def _header(obj: object) -> tuple[str, float | None]:
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:
-        raise _BadLine(f'missing header (expected {{"format": "{FORMAT}", ...}})')
+        raise _BadLine(
+            _('missing header (expected {{"format": "{format}", ...}})').format(format=FORMAT)
+        )
     if obj.get("version") != VERSION:
-        raise _BadLine(f"unsupported version {obj.get('version')!r} (this program reads 1)")
+        raise _BadLine(
+            _("unsupported version {version!r} (this program reads 1)").format(
+                version=obj.get("version")
+            )
+        )
     fps = obj.get("fps")
     if fps is not None and (not _is_number(fps) or not 0 < fps < math.inf):
-        raise _BadLine(f"fps must be a positive number or null, got {fps!r}")
+        raise _BadLine(_("fps must be a positive number or null, got {fps!r}").format(fps=fps))
     return str(obj.get("source", "")), None if fps is None else float(fps)
 
 
@@ -59,28 +65,38 @@ def _is_number(value: object) -> TypeGuard[int | float]:
 
 def _frame(obj: object, previous_t: float) -> Frame:
     if not isinstance(obj, dict):
-        raise _BadLine("expected a JSON object")
+        raise _BadLine(_("expected a JSON object"))
     index, t, name, person = obj.get("frame"), obj.get("t"), obj.get("name", ""), obj.get("person")
     if not isinstance(index, int) or isinstance(index, bool) or index < 0:
-        raise _BadLine(f'"frame" must be a non-negative integer, got {index!r}')
+        raise _BadLine(
+            _('"frame" must be a non-negative integer, got {index!r}').format(index=index)
+        )
     if not _is_number(t) or not math.isfinite(t):
-        raise _BadLine(f'"t" must be a number of seconds, got {t!r}')
+        raise _BadLine(_('"t" must be a number of seconds, got {t!r}').format(t=t))
     if not 0 <= t <= MAX_T:
-        raise _BadLine(f'"t" must be from 0 to {MAX_T:.0f} seconds (a week), got {t!r}')
+        raise _BadLine(
+            _('"t" must be from 0 to {limit:.0f} seconds (a week), got {t!r}').format(
+                limit=MAX_T, t=t
+            )
+        )
     if t < previous_t:
-        raise _BadLine(f"timestamp {t} is earlier than the previous one ({previous_t})")
+        raise _BadLine(
+            _("timestamp {t} is earlier than the previous one ({previous_t})").format(
+                t=t, previous_t=previous_t
+            )
+        )
     if not isinstance(name, str):
-        raise _BadLine(f'"name" must be a string, got {name!r}')
+        raise _BadLine(_('"name" must be a string, got {name!r}').format(name=name))
     if not isinstance(person, bool):
-        raise _BadLine(f'"person" must be true or false, got {person!r}')
+        raise _BadLine(_('"person" must be true or false, got {person!r}').format(person=person))
     landmarks = None
     if person:
         try:
             landmarks = Landmarks.from_json(obj)
         except KeyError as exc:
-            raise _BadLine(f"person frame without {exc.args[0]!r}") from exc
+            raise _BadLine(_("person frame without {key!r}").format(key=exc.args[0])) from exc
         except (TypeError, ValueError) as exc:
-            raise _BadLine(f"bad landmarks ({exc})") from exc
+            raise _BadLine(_("bad landmarks ({problem})").format(problem=exc)) from exc
     return Frame(index=index, t=float(t), landmarks=landmarks, name=name)
 
 
