@@ -34,7 +34,7 @@ from posture_watch.core.report_builder import (
 )
 from posture_watch.core.stretch_drawings import drawing_for
 from posture_watch.core.text import _, ngettext, pgettext
-from posture_watch.core.words import times
+from posture_watch.core.words import percent, times
 from posture_watch.report import charts, week_charts
 from posture_watch.report.page_language import html_attributes
 from posture_watch.report.stretch_svg import SVG_CSS, drawing_svg
@@ -212,7 +212,7 @@ def _span(s: Summary, report: DayReport) -> str:
 
 
 def _figures(s: Summary, pain: int | None, span: str) -> str:
-    share = "–" if s.upright_share is None else f"{s.upright_share:.0%}"
+    share = "–" if s.upright_share is None else percent(s.upright_share)
     p = s.prompts
     if s.slouch_episodes:
         slouching = pgettext("report", "slouching, {times}").format(times=times(s.slouch_episodes))
@@ -433,7 +433,7 @@ def _day_table(report: WeekReport) -> str:
         if d.monitored_s <= 0:
             values += ["–"] * 4
         else:
-            share = "–" if d.upright_share is None else f"{d.upright_share:.0%}"
+            share = "–" if d.upright_share is None else percent(d.upright_share)
             values[1] = format_minutes(d.monitored_s) + ("*" if short else "")
             values += [
                 share,
