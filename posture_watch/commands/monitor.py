@@ -102,7 +102,7 @@ def describe(event: object, problem: Problem | None = None) -> str | None:
             lines = [
                 # "state: unknown" gains why: "state: unknown (too dark)"
                 pgettext("console", "state: {state} ({reason})").format(
-                    state=e.state.value, reason=reason
+                    state=state_word(e.state), reason=reason
                 )
                 if reason is not None
                 and isinstance(e, StateChanged)
@@ -111,8 +111,8 @@ def describe(event: object, problem: Problem | None = None) -> str | None:
                 for e in events
             ]
             return "\n".join(line for line in lines if line) or None
-        case StateChanged(state=state):  # the state is a stable key: it stays as it is
-            return pgettext("console", "state: {state}").format(state=state.value)
+        case StateChanged(state=state):
+            return pgettext("console", "state: {state}").format(state=state_word(state))
         case SlouchAlert(t=t, episode_start=start):
             why = _lower_first(why_sentence(Reason.SLOUCH, t - start, problem).rstrip("."))
             return pgettext("console", "ALERT slouch: {why} — sit back, shoulders down").format(
@@ -175,6 +175,20 @@ def describe(event: object, problem: Problem | None = None) -> str | None:
                 "worker crashed: {error}; restarting in {seconds} s (traceback in {file})",
             ).format(error=error, seconds=f"{restart:.0f}", file=log_file)
     return None
+
+
+def state_word(state: PostureState) -> str:
+    """The console's word for ``state`` (its stable key in English)."""
+    match state:
+        case PostureState.UPRIGHT:
+            return pgettext("posture state", "upright")
+        case PostureState.SLOUCH:
+            return pgettext("posture state", "slouch")
+        case PostureState.AWAY:
+            return pgettext("posture state", "away")
+        case PostureState.UNKNOWN:
+            return pgettext("posture state", "unknown")
+    return str(state.value)
 
 
 def _lower_first(text: str) -> str:

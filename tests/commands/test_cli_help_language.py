@@ -20,8 +20,9 @@ from posture_watch.core import text
 
 #: Two lower-case words in a row (a phrase), once the bracketed messages are taken out;
 #: ``posture-watch analyze`` and ``--out FILE`` are not phrases.
-PHRASE = re.compile(r"(?<![-\w])[a-z]{3,} [a-z]{3,}\b")
-BRACKETED = re.compile(r"«.*?»", re.DOTALL)
+PHRASE = re.compile(r"(?<![-\w])[a-z]{3,}[:,;]? [a-z]{3,}\b")
+#: One bracketed message with nothing bracketed inside (messages nest: a word in a line).
+BRACKETED = re.compile(r"«[^«»]*»")
 
 
 class Bracketed(gettext.NullTranslations):
@@ -51,7 +52,9 @@ def bracketed() -> Iterator[None]:
 
 
 def left_in_english(page: str) -> list[str]:
-    return PHRASE.findall(BRACKETED.sub(" ", page))
+    while BRACKETED.search(page):  # the innermost first
+        page = BRACKETED.sub(" ", page)
+    return PHRASE.findall(page)
 
 
 def test_every_help_page_is_translated(bracketed: None) -> None:
@@ -75,3 +78,46 @@ def test_typo_line_and_overview_are_translated(
     page = overview.text(tmp_path / "history.sqlite3", now=0.0)
     assert "pain journal" in page  # the command list is there
     assert left_in_english(page.replace("posture-watch COMMAND", " ")) == []
+
+
+def test_the_console_monitors_lines_are_translated(bracketed: None) -> None:
+    """The lines ``monitor --no-tray`` prints for each event; the values put into them
+    (a camera's name, a duration, a path) are not phrases of ours."""
+    from posture_watch.commands.monitor import describe
+    from posture_watch.core.events import BreakEnded, BreakStarted, StateChanged
+    from posture_watch.core.scoring import PostureState
+    from posture_watch.core.worker_events import (
+        CameraBusy,
+        CameraFree,
+        CameraRecovered,
+        CameraUnavailable,
+        FrameSkipped,
+        Paused,
+        Resumed,
+        ScreenLocked,
+        ScreenUnlocked,
+        SetupChanged,
+        WorkerCrashed,
+    )
+
+    events = [
+        BreakStarted(1.0, 0.0),
+        BreakEnded(150.0, 0.0),
+        CameraUnavailable(1.0, "x", 5.0),
+        CameraRecovered(1.0),
+        FrameSkipped(1.0, "x"),
+        ScreenLocked(1.0, "x"),
+        ScreenUnlocked(1.0, "x"),
+        ScreenUnlocked(1.0, "x", still_paused=True),
+        CameraBusy(1.0, "", 5.0),
+        CameraFree(1.0),
+        SetupChanged(1.0, None),
+        SetupChanged(1.0, "desk"),
+        Paused(1.0, None),
+        Resumed(1.0),
+        WorkerCrashed(1.0, "x", 5.0, "x"),
+        *(StateChanged(1.0, state, PostureState.UPRIGHT) for state in PostureState),
+    ]
+    lines = {f"{type(event).__name__} {i}": describe(event) for i, event in enumerate(events)}
+    assert all(lines.values())
+    assert {name: line for name, line in lines.items() if left_in_english(line or "")} == {}
