@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import gettext
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -29,9 +30,42 @@ from typing import Any, NoReturn
 
 from posture_watch.core.text import pgettext
 
-_INVALID = re.compile(r"argument (.+?): invalid choice: '?([^']*?)'? \(choose from (.*)\)$")
-_UNRECOGNIZED = "unrecognized arguments: "
-_NO_COMMAND = "the following arguments are required: COMMAND"
+#: argparse's own messages, as argparse words them (in the chosen language: argparse asks
+#: gettext's global domain, which posture_watch.i18n points at our catalogs).
+ARGUMENT = "argument %(argument_name)s: %(message)s"
+INVALID_CHOICE = "invalid choice: %(value)r (choose from %(choices)s)"
+UNRECOGNIZED = "unrecognized arguments: %s"
+REQUIRED = "the following arguments are required: %s"
+
+
+def argparse_says(template: str) -> str:
+    """``template`` as argparse says it now: the same lookup argparse makes."""
+    return gettext.gettext(template)
+
+
+def _read_back(template: str, fields: dict[str, str]) -> str:
+    """A regular expression for ``template`` as said now, each of ``fields`` (a printf
+    field such as ``%(value)r``) replaced by its group."""
+    pattern = re.escape(argparse_says(template))
+    for field, group in fields.items():
+        pattern = pattern.replace(re.escape(field), group, 1)
+    return pattern
+
+
+def _invalid_choice() -> re.Pattern[str]:
+    """argparse's invalid-choice error: the argument, the word, the choices."""
+    choice = _read_back(
+        INVALID_CHOICE,
+        {"%(value)r": "'?(?P<word>[^']*?)'?", "%(choices)s": "(?P<choices>.*)"},
+    )
+    whole = _read_back(ARGUMENT, {"%(argument_name)s": "(?P<argument>.+?)", "%(message)s": choice})
+    return re.compile(whole + "$", re.DOTALL)
+
+
+def _unrecognized(message: str) -> list[str] | None:
+    """The words of argparse's unrecognized-arguments ``message``; None for another one."""
+    found = re.fullmatch(_read_back(UNRECOGNIZED, {"%s": "(?P<words>.*)"}), message, re.DOTALL)
+    return None if found is None else found.group("words").split()
 
 
 def _closest(word: str, choices: Sequence[str]) -> str | None:
@@ -43,11 +77,11 @@ def unknown_command(message: str, prog: str = "posture-watch") -> str | None:
     """Our line for argparse's invalid-choice ``message`` of the parser ``prog``; None for
     any other error. A command (``COMMAND``, ``{pull,verify}``) is named as one; any other
     choice (``autostart of``) keeps the list, which is short."""
-    found = _INVALID.match(message)
+    found = _invalid_choice().match(message)
     if found is None:
         return None
-    argument, word = found.group(1), found.group(2)
-    choices = [c.strip().strip("'") for c in found.group(3).split(",")]
+    argument, word = found.group("argument"), found.group("word")
+    choices = [c.strip().strip("'") for c in found.group("choices").split(",")]
     close = _closest(word, choices)
     if argument == "COMMAND" or argument.startswith("{"):
         if close:
@@ -133,16 +167,17 @@ class CommandParser(argparse.ArgumentParser):
     ) -> tuple[argparse.Namespace, list[str]]:
         parsed, extras = super().parse_known_args(args, namespace)
         if extras and self.is_command:
-            self.error(_UNRECOGNIZED + " ".join(extras))
+            self.error(argparse_says(UNRECOGNIZED) % " ".join(extras))
         return parsed, extras
 
     def error(self, message: str) -> NoReturn:
-        if message == _NO_COMMAND:  # only with options (`posture-watch --chek`)
+        if message == argparse_says(REQUIRED) % "COMMAND":  # only with options (`--chek`)
             message = pgettext(
                 "cli", "no command given; '{prog} --help' lists the commands"
             ).format(prog=self.prog)
-        if message.startswith(_UNRECOGNIZED):
-            message = unknown_options(message[len(_UNRECOGNIZED) :].split(), self.option_strings())
+        unrecognized = _unrecognized(message)
+        if unrecognized is not None:
+            message = unknown_options(unrecognized, self.option_strings())
         self.print_usage(sys.stderr)
         line = pgettext("cli", "{prog}: error: {message}").format(
             prog=self.prog, message=unknown_command(message, self.prog) or message

@@ -121,3 +121,28 @@ def test_the_console_monitors_lines_are_translated(bracketed: None) -> None:
     lines = {f"{type(event).__name__} {i}": describe(event) for i, event in enumerate(events)}
     assert all(lines.values())
     assert {name: line for name, line in lines.items() if left_in_english(line or "")} == {}
+
+
+def test_a_typo_is_still_understood_when_argparse_speaks_another_language(
+    tmp_path: Path,
+) -> None:
+    """argparse's own errors come translated (from our catalogs) before did_you_mean reads
+    them back: it reads them in the same language, so the pseudo-locale still gets the
+    closest command and option."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "LANGUAGE": "en@pseudo", "HOME": str(tmp_path)}
+    env.update({f"XDG_{n}_HOME": str(tmp_path / n) for n in ("CONFIG", "DATA", "STATE")})
+    for words, close in ((["reprot"], "'report'"), (["settings", "--chek"], "'--check'")):
+        proc = subprocess.run(
+            [sys.executable, "-m", "posture_watch.cli", *words],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert proc.returncode == 2
+        last = proc.stderr.strip().splitlines()[-1]
+        assert close in last and "did you mean" not in last, last  # found, and translated
