@@ -6,7 +6,7 @@ pseudo-locale, compile the .mo files.
     .venv/bin/python scripts/catalogs.py extract | update | pseudo | compile
 
 ``extract`` runs ``pybabel extract`` with the options of ``[tool.babel.extract_messages]``
-in pyproject.toml (keywords ``_ ngettext pgettext:1c,2 npgettext:1c,2,3 N_``, and the
+in pyproject.toml (keywords ``_ ngettext:1,2 pgettext:1c,2 npgettext:1c,2,3 N_``, and the
 prompts extractor for ``guide_prompts.toml``), writing
 ``posture_watch/locale/posture_watch.pot``. ``update`` merges it into each language's
 ``.po`` (``pybabel update``). ``pseudo`` writes ``en@pseudo`` from the template
