@@ -115,14 +115,16 @@ def describe(event: object, problem: Problem | None = None) -> str | None:
             return pgettext("console", "state: {state}").format(state=state_word(state))
         case SlouchAlert(t=t, episode_start=start):
             why = _lower_first(why_sentence(Reason.SLOUCH, t - start, problem).rstrip("."))
-            return pgettext("console", "ALERT slouch: {why} — sit back, shoulders down").format(
-                why=why
-            )
+            # "ALERT slouch: " is the line's fixed key, which scripts look for
+            # (docs/words.md): it stays as it is; what follows is for the person
+            return "ALERT slouch: " + pgettext(
+                "console", "{why} — sit back, shoulders down"
+            ).format(why=why)
         case LongSittingAlert(t=t, sitting_since=since):
             why = _lower_first(why_sentence(Reason.LONG_SITTING, t - since).rstrip("."))
-            return pgettext("console", "ALERT long sitting: {why} — time to stand and move").format(
-                why=why
-            )
+            return "ALERT long sitting: " + pgettext(
+                "console", "{why} — time to stand and move"
+            ).format(why=why)
         case BreakStarted():
             return pgettext("console", "break: away long enough to count as a break")
         case BreakEnded(t=t, away_since=since):
