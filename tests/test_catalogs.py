@@ -133,6 +133,33 @@ def test_pseudo_text_keeps_placeholders_and_is_longer():
     assert catalogs.pseudo("") == ""
 
 
+def test_the_keywords_take_every_form_and_context():
+    """pyproject's keywords (no defaults): a plural keeps both forms, a context its
+    context (a bare ``ngettext`` once took the singular alone)."""
+    import tomllib
+
+    from babel.messages.extract import extract
+    from babel.messages.frontend import parse_keywords
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    keywords = parse_keywords(config["tool"]["babel"]["extract_messages"]["keywords"].split())
+    source = (
+        b'_("Pause")\nN_("Resume")\npgettext("menu", "Quit")\n'
+        b'ngettext("{n} break", "{n} breaks", n)\nnpgettext("report", "{n} day", "{n} days", n)\n'
+    )
+    found = [
+        (message, context)
+        for _line, message, _c, context in extract("python", io.BytesIO(source), keywords)
+    ]
+    assert found == [
+        ("Pause", None),
+        ("Resume", None),
+        ("Quit", "menu"),
+        (("{n} break", "{n} breaks"), None),
+        (("{n} day", "{n} days"), "report"),
+    ]
+
+
 def test_prompt_extractor_finds_every_visible_field():
     toml = (
         b'[[prompt]]\nid = "chin-tuck"\nkind = "stretch"\ntitle = "Chin tucks"\n'
