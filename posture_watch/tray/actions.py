@@ -47,7 +47,7 @@ def open_failure(what: str, path: Path, exc: OSError) -> str:
     """The notification body when ``path`` could not be opened, e.g. ``Could not open the
     report: no program to open it. The file is at /home/…/2026-11-24.html``."""
     if isinstance(exc, OpenerFailed):
-        why = exc.why
+        why = _(exc.why)  # the launcher marks its reasons (N_); shown here in the language
     elif isinstance(exc, FileNotFoundError) and exc.filename:
         why = _("{program} is not installed").format(program=exc.filename)
     else:
