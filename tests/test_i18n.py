@@ -9,6 +9,7 @@ import pytest
 from posture_watch import i18n
 from posture_watch.core import formats, text
 from posture_watch.core.text import _
+from tests.harness.catalogs import mo_bytes
 
 DAY = date(2026, 12, 7)
 
@@ -54,7 +55,7 @@ def test_catalogs_chain_and_fall_back_to_english_per_message(tmp_path):
     for code, words in {"fr": {"Pause": "Pause (fr)"}, "de": {"Resume": "Fortsetzen"}}.items():
         folder = tmp_path / code / "LC_MESSAGES"
         folder.mkdir(parents=True)
-        (folder / "posture_watch.mo").write_bytes(_mo(words))
+        (folder / "posture_watch.mo").write_bytes(mo_bytes(words))
     translations = i18n.load(["fr", "de", "en"], tmp_path)
     assert translations.gettext("Pause") == "Pause (fr)"
     assert translations.gettext("Resume") == "Fortsetzen"
@@ -76,25 +77,6 @@ def test_setting_language_read_from_the_file(tmp_path):
 def test_english_when_nothing_is_installed(restore, tmp_path):
     i18n.setup("auto", {"LANG": "C"}, locale_dir=tmp_path)
     assert _("Pause") == "Pause"
-
-
-def _mo(messages: dict[str, str]) -> bytes:
-    """A GNU .mo file holding ``messages`` (and the header that says UTF-8)."""
-    import struct
-
-    entries = {"": "Content-Type: text/plain; charset=UTF-8\n", **messages}
-    keys = sorted(entries)
-    ids = [k.encode() for k in keys]
-    strs = [entries[k].encode() for k in keys]
-    start = 7 * 4 + 16 * len(keys)
-    offsets, blob = [], b""
-    for data in ids + strs:
-        offsets.append((len(data), start + len(blob)))
-        blob += data + b"\0"
-    n = len(keys)
-    header = struct.pack("Iiiiiii", 0x950412DE, 0, n, 28, 28 + 8 * n, 0, 0)
-    table = b"".join(struct.pack("ii", *o) for o in offsets)
-    return header + table + blob
 
 
 def test_the_cli_chooses_the_language_before_its_help(restore, config_home, monkeypatch, capsys):

@@ -16,7 +16,7 @@ import pytest
 from posture_watch.cli import build_parser
 from posture_watch.commands import control_cli, overview
 from posture_watch.commands.did_you_mean import command_parsers, unknown_command
-from posture_watch.core import text
+from tests.harness.catalogs import installed
 
 #: Two lower-case words in a row (a phrase), once the bracketed messages are taken out;
 #: ``posture-watch analyze`` and ``--out FILE`` are not phrases.
@@ -43,12 +43,8 @@ class Bracketed(gettext.NullTranslations):
 
 @pytest.fixture
 def bracketed() -> Iterator[None]:
-    before = text.active()
-    text.use(Bracketed())
-    try:
+    with installed(Bracketed()):
         yield
-    finally:
-        text.use(before)
 
 
 def left_in_english(page: str) -> list[str]:

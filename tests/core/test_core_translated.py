@@ -8,14 +8,8 @@ compiled with), read back by the standard library's ``gettext``.
 
 from __future__ import annotations
 
-import gettext
-import io
-
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 
-from posture_watch.core import text
 from posture_watch.core.break_warning import BreakAnswerTally, WarningDue, warning_words
 from posture_watch.core.control_protocol import ControlRequest
 from posture_watch.core.held_back import Disturb, HeldTally
@@ -25,6 +19,7 @@ from posture_watch.core.prompts import Problem, Prompt, PromptKind
 from posture_watch.core.session_fallbacks import no_windows, stretch_notice
 from posture_watch.core.settings_form import check_form
 from posture_watch.core.settings_schema import BoolKey, NumberKey
+from tests.harness.catalogs import installed, translations
 
 STRETCH = Prompt(
     id="neck-tilt",
@@ -69,22 +64,10 @@ GERMAN = {
 }
 
 
-def _german() -> gettext.GNUTranslations:
-    catalog = Catalog(locale="de")
-    for msgid, msgstr in GERMAN.items():
-        catalog.add(msgid, msgstr)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
-
-
 @pytest.fixture
 def german():
-    before = text.active()
-    text.use(_german())
-    yield
-    text.use(before)
+    with installed(translations(GERMAN)):
+        yield
 
 
 def _due(prompt: Prompt, reason: Reason) -> PromptDue:

@@ -3,41 +3,10 @@ English text per message, never to a message id."""
 
 from __future__ import annotations
 
-import gettext
-import io
-import struct
-
 import pytest
 
 from posture_watch.core import text
-
-
-def _mo(messages: dict[str, str]) -> bytes:
-    """A real GNU .mo file in memory (the format gettext reads), from msgid -> msgstr;
-    a msgid with a NUL holds singular and plural, its msgstr the forms NUL-joined."""
-    head = "Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=2; plural=(n != 1);\n"
-    entries = {"": head, **messages}
-    keys = sorted(entries)
-    ids = b"".join(k.encode() + b"\0" for k in keys)
-    strs = b"".join(entries[k].encode() + b"\0" for k in keys)
-    start = 7 * 4 + 16 * len(keys)
-    key_table, offset = [], start
-    for k in keys:
-        key_table += [len(k.encode()), offset]
-        offset += len(k.encode()) + 1
-    value_table = []
-    for k in keys:
-        value_table += [len(entries[k].encode()), offset]
-        offset += len(entries[k].encode()) + 1
-    header = struct.pack("Iiiiiii", 0x950412DE, 0, len(keys), 28, 28 + 8 * len(keys), 0, 0)
-    return (
-        header
-        + struct.pack(f"{len(key_table)}i", *key_table)
-        + struct.pack(f"{len(value_table)}i", *value_table)
-        + ids
-        + strs
-    )
-
+from tests.harness.catalogs import installed, translations
 
 _ENTRIES = {
     "Pause": "Pausieren",
@@ -49,10 +18,8 @@ _ENTRIES = {
 
 @pytest.fixture
 def german():
-    before = text.active()
-    text.use(gettext.GNUTranslations(io.BytesIO(_mo(_ENTRIES))))
-    yield
-    text.use(before)
+    with installed(translations(_ENTRIES)):
+        yield
 
 
 def test_without_a_catalog_the_english_text_comes_back():

@@ -25,6 +25,7 @@ from posture_watch.core.report_builder import day_report, week_report
 from posture_watch.report.html import render_day_html, render_week_html
 from posture_watch.report.page_language import html_attributes, is_rtl
 from posture_watch.report.terminal import WIDTH, render_day, render_week
+from tests.harness.catalogs import installed
 from tests.report import chromium
 from tests.report.histories import DAY, TZ, at, merge, working_day
 
@@ -69,12 +70,8 @@ class _Marked(gettext.NullTranslations):
 
 @pytest.fixture
 def marked() -> Iterator[None]:
-    before = text.active()
-    text.use(_Marked("pt_BR"))
-    try:
+    with installed(_Marked("pt_BR")):
         yield
-    finally:
-        text.use(before)
 
 
 def _week_history(monitored: int = 7):

@@ -9,14 +9,8 @@ The catalog is a real GNU ``.mo`` written by Babel, read back by the standard li
 
 from __future__ import annotations
 
-import gettext
-import io
-
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 
-from posture_watch.core import text
 from posture_watch.core.menu import MenuAction, menu_entries
 from posture_watch.core.scoring import PostureState
 from posture_watch.core.status import MonitorStatus, TrayState, label
@@ -25,6 +19,7 @@ from posture_watch.core.worker_events import CameraRecovered
 from posture_watch.desktop.calibration_window import countdown_text, plain_refusal, save_label
 from posture_watch.desktop.journal_window import area_label, form_result, save_problem
 from posture_watch.desktop.stretch_window import answer_buttons
+from tests.harness.catalogs import installed, key, translations
 
 #: (context or None, English) -> German.
 GERMAN: dict[tuple[str | None, str], str] = {
@@ -61,22 +56,10 @@ GERMAN: dict[tuple[str | None, str], str] = {
 }
 
 
-def _german() -> gettext.GNUTranslations:
-    catalog = Catalog(locale="de")
-    for (context, msgid), msgstr in GERMAN.items():
-        catalog.add(msgid, msgstr, context=context)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
-
-
 @pytest.fixture
 def german():
-    before = text.active()
-    text.use(_german())
-    yield
-    text.use(before)
+    with installed(translations({key(c, m): s for (c, m), s in GERMAN.items()})):
+        yield
 
 
 def test_the_menu_in_german_keeps_its_action_ids(german):
