@@ -19,10 +19,11 @@ import polib
 import pytest
 
 from posture_watch import i18n
-from posture_watch.core import formats, text
+from posture_watch.core import formats
 from posture_watch.core.languages import KNOWN, PSEUDO
 from posture_watch.core.text import _, npgettext, pgettext
 from posture_watch.prompts.extract import extract_prompts
+from tests.harness.catalogs import language_kept
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "posture_watch" / "locale"
@@ -47,10 +48,8 @@ def _po_files() -> list[Path]:
 
 @pytest.fixture
 def restore():
-    before = text.active(), formats.active()
-    yield
-    text.use(before[0])
-    formats.use(before[1])
+    with language_kept():
+        yield
 
 
 def test_template_holds_every_message_of_the_code():

@@ -7,19 +7,17 @@ from datetime import date, time
 import pytest
 
 from posture_watch import i18n
-from posture_watch.core import formats, text
+from posture_watch.core import formats
 from posture_watch.core.text import _
-from tests.harness.catalogs import mo_bytes
+from tests.harness.catalogs import language_kept, mo_bytes
 
 DAY = date(2026, 12, 7)
 
 
 @pytest.fixture
 def restore():
-    before = text.active(), formats.active()
-    yield
-    text.use(before[0])
-    formats.use(before[1])
+    with language_kept():
+        yield
 
 
 def test_setting_beats_the_environment(restore, tmp_path):

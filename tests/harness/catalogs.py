@@ -13,7 +13,7 @@ import struct
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
-from posture_watch.core import text
+from posture_watch.core import formats, text
 
 HEADER = "Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=2; plural=(n != 1);\n"
 
@@ -60,3 +60,15 @@ def installed(translations: gettext.NullTranslations) -> Iterator[None]:
         yield
     finally:
         text.use(before)
+
+
+@contextmanager
+def language_kept() -> Iterator[None]:
+    """Whatever a test installs (i18n.setup installs translations and formats), the
+    language and formats before it are back after the block."""
+    before = text.active(), formats.active()
+    try:
+        yield
+    finally:
+        text.use(before[0])
+        formats.use(before[1])
