@@ -29,7 +29,7 @@ from posture_watch.core import effects as fx
 from posture_watch.core.break_warning import BreakRules
 from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.session_settings import SessionSettings
-from posture_watch.core.settings_form import RESTART_NOTE, restart_fields
+from posture_watch.core.settings_form import RESTART_NOTE, restart_fields, restart_names
 from posture_watch.core.stream import SettingsChanged
 from posture_watch.core.text import N_, _
 from posture_watch.core.worker_events import Reconfigure
@@ -62,7 +62,7 @@ def follow_settings(
         )
     waiting = restart_fields(old, new) if old is not None else ()
     if waiting:
-        names = ", ".join(dict.fromkeys(_mid_sentence(f.label) for f in waiting))
+        names = restart_names(waiting)
         body = _("New {names}: {note}.").format(names=names, note=_(RESTART_NOTE))
         out.append(fx.Notify(_(RESTART_TITLE), body))
     breaks = BreakRules.from_config(new) if settings.breaks is not None else None
@@ -75,13 +75,6 @@ def follow_settings(
         journal_prompt=new.report.journal_prompt,
         morning=new.pause.morning,
     )
-
-
-def _mid_sentence(label: str) -> str:
-    """A field's label inside a sentence: English lower-cases it (``camera``); a
-    translated label keeps the case its language writes (German nouns stay capitalised)."""
-    shown = _(label)
-    return label.lower() if shown == label else shown
 
 
 __all__ = ["RESTART_TITLE", "WRONG_TITLE", "follow_settings"]

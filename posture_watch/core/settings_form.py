@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -322,6 +322,19 @@ def restart_fields(old: AppConfig, new: AppConfig) -> tuple[Field, ...]:
     return tuple(f for f in all_fields() if not f.live and form_value(f, old) != form_value(f, new))
 
 
+def mid_sentence(label: str) -> str:
+    """A field's label inside a sentence: English lower-cases it (``camera``); a
+    translated label keeps the case its language writes (German nouns stay capitalised)."""
+    shown = _(label)
+    return label.lower() if shown == label else shown
+
+
+def restart_names(fields: Sequence[Field]) -> str:
+    """The labels of ``fields`` (from :func:`restart_fields`) for "New {names}: ...", each
+    once, in the words the notification, the tray's line and the window all use."""
+    return ", ".join(dict.fromkeys(mid_sentence(f.label) for f in fields))
+
+
 __all__ = [
     "KNOWN",
     "RESTART_NOTE",
@@ -336,5 +349,7 @@ __all__ = [
     "file_value",
     "form_value",
     "groups",
+    "mid_sentence",
     "restart_fields",
+    "restart_names",
 ]

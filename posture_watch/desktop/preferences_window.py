@@ -38,6 +38,7 @@ from posture_watch.core.settings_form import (
     form_value,
     groups,
     restart_fields,
+    restart_names,
 )
 from posture_watch.core.settings_schema import BoolKey, NumberKey
 from posture_watch.core.text import N_, _, ngettext, pgettext
@@ -343,7 +344,7 @@ def _saved_line(before: AppConfig, after: AppConfig, login: str | None) -> str:
     waiting = restart_fields(before, after)
     line = _("Saved. A running monitor uses the new settings now.")
     if waiting:
-        names = ", ".join(dict.fromkeys(mid_sentence(f.label) for f in waiting))
+        names = restart_names(waiting)
         line = _("Saved. New {names}: {note}; the rest applies now.").format(
             names=names, note=_(RESTART_NOTE)
         )
@@ -449,15 +450,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_window("preferences window", build, args.parent_pid)
 
 
-def mid_sentence(label: str) -> str:
-    """A field's label inside a sentence: English lower-cases it (``camera``); a
-    translated label keeps the case its language writes (German nouns stay capitalised),
-    as the settings-saved notification does (core/settings_apply.py)."""
-    shown = _(label)
-    return label.lower() if shown == label else shown
-
-
-__all__ = ["TITLE", "Autostart", "PreferencesWindow", "edit", "main", "mid_sentence", "two_lines"]
+__all__ = ["TITLE", "Autostart", "PreferencesWindow", "edit", "main", "two_lines"]
 
 if __name__ == "__main__":
     sys.exit(main())

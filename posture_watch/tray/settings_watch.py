@@ -20,10 +20,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from posture_watch.config import AppConfig, load_config
-from posture_watch.core.settings_form import RESTART_NOTE, restart_fields
+from posture_watch.core.settings_form import RESTART_NOTE, restart_fields, restart_names
 from posture_watch.core.stream import SettingsChanged
 from posture_watch.core.text import _
-from posture_watch.desktop.preferences_window import mid_sentence
 from posture_watch.errors import PostureWatchError
 from posture_watch.monitor.setup import MonitorSetup, demo_config
 
@@ -113,7 +112,7 @@ class SettingsWatch:
         line = _("settings: {path} changed; the monitor uses it now").format(path=self.path)
         waiting = restart_fields(self.running, config) if self.running is not None else ()
         if waiting:
-            names = ", ".join(dict.fromkeys(mid_sentence(f.label) for f in waiting))
+            names = restart_names(waiting)
             line = _(
                 "settings: {path} changed; the monitor uses it now (new {names}: {note})"
             ).format(path=self.path, names=names, note=_(RESTART_NOTE))
