@@ -80,10 +80,15 @@ class BabelFormats(core_formats.Formats):
         self.tag = code.replace("_", "-")
         self.rtl = self.locale.text_direction == "rtl"
 
-    def clock(self, moment: datetime | time) -> str:
+    def clock(self, moment: datetime | time, *, seconds: bool = False) -> str:
         from babel.dates import format_time
 
-        return format_time(moment, "short", locale=self.locale)
+        return format_time(moment, "medium" if seconds else "short", locale=self.locale)
+
+    def day_month(self, day: date, *, year: bool = False) -> str:
+        from babel.dates import format_skeleton
+
+        return format_skeleton("yMMMd" if year else "MMMd", day, locale=self.locale)
 
     def long_date(self, day: date) -> str:
         from babel.dates import format_date

@@ -37,11 +37,12 @@ TEMPLATE = LOCALE / f"{DOMAIN}.pot"
 PSEUDO = "en@pseudo"
 
 #: What a translation must keep exactly: format fields ({name}, {n:02d}, {{ }}), printf
-#: conversions (%s, %(name)d, %%), markup (<b>, &amp;), and what a person types: the
+#: conversions (%s, %(name)d, %%; no space flag, so "{share}% aproximadamente" is a
+#: percent sign and a word, not "% a"), markup (<b>, &amp;), and what a person types: the
 #: program's name and its options (posture-watch, --no-tray).
 PLACEHOLDER = re.compile(
     r"\{\{|\}\}|\{[^{}]*\}"
-    r"|%(?:\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[diouxXeEfFgGcrsa%]"
+    r"|%(?:\([^)]*\))?[-#0+]*(?:\d+|\*)?(?:\.\d+)?[diouxXeEfFgGcrsa%]"
     r"|<[^<>]+>|&[#\w]+;"
     r"|posture-watch|(?<![\w-])--[a-z][a-z0-9-]*"
 )

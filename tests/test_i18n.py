@@ -127,3 +127,30 @@ def test_the_shipped_pseudo_catalog_follows_language_and_ignores_lc_time(restore
     assert _("Chin tucks").startswith("[")
     i18n.setup("auto", {"LC_TIME": "en@pseudo", "LANG": "C.UTF-8"})
     assert _("Chin tucks") == "Chin tucks"
+
+
+def test_times_and_journal_lines_follow_the_language(restore, tmp_path):
+    """Pause ends, console and journal times and the week's span use the locale's
+    formats; a journal line's words (pain, areas, warning signs) come from the catalog."""
+    from datetime import UTC, datetime
+
+    from posture_watch.commands.journal import format_entry
+    from posture_watch.core.journal import JournalEntry
+    from posture_watch.core.pause_rules import ends_at
+    from tests.harness.catalogs import installed, key, translations
+
+    i18n.setup("de", {}, locale_dir=tmp_path)  # German formats; no German catalog here
+    assert formats.day_month(DAY) == "7. Dez."
+    assert formats.day_month(DAY, year=True) == "7. Dez. 2026"
+    assert formats.clock(time(14, 5, 9), seconds=True) == "14:05:09"
+    monday = datetime(2026, 12, 7, 9, 0, tzinfo=UTC).timestamp()
+    assert ends_at(monday + 48 * 3600, monday, UTC) == "Mi. 09:00"
+    german = {
+        key("journal", "pain {pain}/{most}"): "Schmerz {pain}/{most}",
+        key("body area", "upper back"): "oberer Rücken",
+        key("journal", "numbness"): "Taubheit",
+    }
+    entry = JournalEntry(monday, 4, ("upper-back", "neck"), "", True, False)
+    with installed(translations(german)):
+        line = format_entry(entry)
+    assert line.endswith("  Schmerz 4/10  oberer Rücken, neck  Taubheit"), line

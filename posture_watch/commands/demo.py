@@ -17,6 +17,7 @@ import sys
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 
+from posture_watch.core import formats
 from posture_watch.core.durations import format_minutes, format_span
 from posture_watch.core.report import Summary, summarize
 from posture_watch.core.stream import Notice
@@ -96,7 +97,7 @@ def what_happened(summary: Summary | None) -> list[str]:
         ended = _("The demo has ended: {span} watched, no posture seen.").format(span=watched)
     else:
         ended = _("The demo has ended: {span} watched, upright {percent} of the sitting time.")
-        ended = ended.format(span=watched, percent=f"{share:.0%}")
+        ended = ended.format(span=watched, percent=formats.percent(share))
     counts = _("{posture_nudges}, {break_nudges}, {breaks}.").format(
         posture_nudges=ngettext(
             "{n} posture nudge", "{n} posture nudges", summary.slouch_alerts

@@ -27,14 +27,16 @@ from posture_watch.commands.history_cli import (
     history_path,
     parse_date,
 )
+from posture_watch.core import formats
 from posture_watch.core.journal import (
     BODY_AREAS,
     PAIN_MAX,
     PAIN_MIN,
     JournalEntry,
+    area_label,
     parse_areas,
 )
-from posture_watch.core.text import N_, _, ngettext
+from posture_watch.core.text import N_, _, ngettext, pgettext
 from posture_watch.errors import ConfigError
 from posture_watch.history import HistoryStore
 
@@ -93,12 +95,18 @@ def entry_from_args(args: argparse.Namespace, *, now: float | None = None) -> Jo
 
 def format_entry(entry: JournalEntry) -> str:
     """``2024-05-03 17:30  pain 4/10  neck, shoulders  numbness  "stiff after the call"``."""
-    parts = [datetime.fromtimestamp(entry.t).strftime("%Y-%m-%d %H:%M")]
+    when = datetime.fromtimestamp(entry.t)
+    parts = [f"{when:%Y-%m-%d} {formats.clock(when)}"]  # ISO date: a column that sorts
     if entry.pain is not None:
-        parts.append(f"pain {entry.pain}/{PAIN_MAX}")
+        parts.append(
+            pgettext("journal", "pain {pain}/{most}").format(pain=entry.pain, most=PAIN_MAX)
+        )
     if entry.areas:
-        parts.append(", ".join(entry.areas))
-    parts += [name for name in ("numbness", "weakness") if getattr(entry, name)]
+        parts.append(_(", ").join(area_label(area) for area in entry.areas))
+    if entry.numbness:
+        parts.append(pgettext("journal", "numbness"))
+    if entry.weakness:
+        parts.append(pgettext("journal", "weakness"))
     if entry.note:
         parts.append(f'"{entry.note}"')
     return "  ".join(parts)

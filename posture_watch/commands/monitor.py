@@ -36,6 +36,7 @@ from posture_watch.commands.foreground import (
 from posture_watch.commands.launch import end_demo, launch
 from posture_watch.commands.monitor_options import add_monitor_options
 from posture_watch.core import effects as fx
+from posture_watch.core import formats
 from posture_watch.core.analyzer import Verdict
 from posture_watch.core.durations import format_minutes, format_span
 from posture_watch.core.events import (
@@ -51,6 +52,7 @@ from posture_watch.core.scoring import PostureState
 from posture_watch.core.session import Session, SessionSettings
 from posture_watch.core.stream import ControlAsked, Now, Tick, WorkerLost
 from posture_watch.core.text import _, pgettext
+from posture_watch.core.text import active as active_translations
 from posture_watch.core.worker_events import (
     CameraBusy,
     CameraFree,
@@ -194,7 +196,10 @@ def state_word(state: PostureState) -> str:
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
+    """English reads "ALERT slouch: slouching for 2 min"; other languages keep their
+    sentence's first letter (German nouns and "Sie" stay capitals)."""
+    language = str(active_translations().info().get("language", "en"))
+    return text[:1].lower() + text[1:] if language.startswith("en") else text
 
 
 def run(args: argparse.Namespace) -> int:
@@ -290,7 +295,7 @@ def line_time(t: float, t0: float, live: bool) -> str:
     live webcam, whose log is read against the day; seconds into the session
     (``    92.0s``) for a video, a recording or the demo, whose own times are what count."""
     if live:
-        return datetime.fromtimestamp(t).strftime("%H:%M:%S")
+        return formats.clock(datetime.fromtimestamp(t), seconds=True)
     return f"{t - t0:8.1f}s"
 
 

@@ -28,9 +28,10 @@ class Formats:
     #: Whether the language is written right to left (the HTML report's ``dir``).
     rtl: bool = False
 
-    def clock(self, moment: datetime | time) -> str:
-        """A time of day: ``14:05`` (24-hour clock, always two-digit hours)."""
-        return f"{moment:%H:%M}"
+    def clock(self, moment: datetime | time, *, seconds: bool = False) -> str:
+        """A time of day: ``14:05`` (24-hour clock, always two-digit hours); ``14:05:09``
+        with ``seconds`` (the console monitor's lines)."""
+        return f"{moment:%H:%M:%S}" if seconds else f"{moment:%H:%M}"
 
     def weekday_clock(self, moment: datetime) -> str:
         """A time of day within the coming week: ``Tue 14:05``."""
@@ -44,6 +45,10 @@ class Formats:
         """``Mon 7 Dec`` (``Mon 7 Dec 2026`` with ``year``): table rows and lists of days."""
         text = f"{day:%a} {day.day} {day:%b}"
         return f"{text} {day:%Y}" if year else text
+
+    def day_month(self, day: date, *, year: bool = False) -> str:
+        """``07 Dec`` (``07 Dec 2026`` with ``year``): the ends of a week's span."""
+        return f"{day:%d %b %Y}" if year else f"{day:%d %b}"
 
     def weekday(self, day: date, *, short: bool = True) -> str:
         """``Mon`` (``Monday`` with ``short=False``)."""
@@ -73,9 +78,14 @@ def active() -> Formats:
     return _active
 
 
-def clock(moment: datetime | time) -> str:
+def clock(moment: datetime | time, *, seconds: bool = False) -> str:
     """A time of day in the person's locale (``14:05``; ``2:05 PM`` in a 12-hour one)."""
-    return _active.clock(moment)
+    return _active.clock(moment, seconds=seconds)
+
+
+def day_month(day: date, *, year: bool = False) -> str:
+    """A day of a month without the weekday (``07 Dec``; ``7. Dez.`` in German)."""
+    return _active.day_month(day, year=year)
 
 
 def weekday_clock(moment: datetime) -> str:
@@ -112,6 +122,7 @@ __all__ = [
     "Formats",
     "active",
     "clock",
+    "day_month",
     "long_date",
     "number",
     "percent",

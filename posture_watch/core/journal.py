@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from posture_watch.core.text import _
+from posture_watch.core.text import _, pgettext
 from posture_watch.errors import ConfigError
 
 #: Where it hurts, head to toe. Stored comma-separated in this spelling.
@@ -38,6 +38,30 @@ BODY_AREAS: tuple[str, ...] = (
 PAIN_MIN, PAIN_MAX = 0, 10
 #: Pain at or above this is severe: the report advises seeing a doctor.
 SEVERE_PAIN = 7
+
+
+def area_label(area: str) -> str:
+    """How a body area reads (the journal window's checkboxes, the CLI's entries):
+    ``"upper-back"`` → ``"upper back"``; the stored key stays English, the words follow
+    the language."""
+    words = {
+        "head": pgettext("body area", "head"),
+        "jaw": pgettext("body area", "jaw"),
+        "neck": pgettext("body area", "neck"),
+        "shoulders": pgettext("body area", "shoulders"),
+        "upper-back": pgettext("body area", "upper back"),
+        "lower-back": pgettext("body area", "lower back"),
+        "chest": pgettext("body area", "chest"),
+        "arms": pgettext("body area", "arms"),
+        "elbows": pgettext("body area", "elbows"),
+        "wrists": pgettext("body area", "wrists"),
+        "hands": pgettext("body area", "hands"),
+        "hips": pgettext("body area", "hips"),
+        "legs": pgettext("body area", "legs"),
+        "knees": pgettext("body area", "knees"),
+        "feet": pgettext("body area", "feet"),
+    }
+    return words.get(area, area.replace("-", " "))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta, tzinfo
 
+from posture_watch.core import formats
 from posture_watch.core.control_protocol import ControlRequest
 from posture_watch.core.durations import format_duration
 from posture_watch.core.text import _
@@ -65,10 +66,10 @@ def ends_at(end: float, wall: float, tz: tzinfo | None = None) -> str:
     end_local = datetime.fromtimestamp(end, tz)
     days = (end_local.date() - datetime.fromtimestamp(wall, tz).date()).days
     if days <= 0:
-        return f"{end_local:%H:%M}"
+        return formats.clock(end_local)
     if days == 1:
-        return _("{time} tomorrow").format(time=f"{end_local:%H:%M}")
-    return f"{end_local:%a %H:%M}"
+        return _("{time} tomorrow").format(time=formats.clock(end_local))
+    return formats.weekday_clock(end_local)
 
 
 def pause_message(request: ControlRequest, wall: float, morning: int = MORNING) -> str:

@@ -281,15 +281,15 @@ def upright_trend(days: Sequence[Summary]) -> str:
     y = np.array([p[1] for p in points], dtype=np.float64) * 100.0
     slope, intercept = np.polyfit(x, y, 1)
     first, last = intercept + slope * x[0], intercept + slope * x[-1]
-    shares = {"first": formats.number(first), "last": formats.number(last)}
+    # the shares as the locale writes a percentage ("45%", "45 %", "45 %" with a no-break space)
+    shares = {"first": formats.percent(first / 100), "last": formats.percent(last / 100)}
     if last - first >= TREND_POINTS:
-        return _("Upright share rose over the week, from about {first}% to {last}%.").format(
-            **shares
-        )
+        # Translators: {first} and {last} are percentages, written with their sign ("45%")
+        return _("Upright share rose over the week, from about {first} to {last}.").format(**shares)
     if first - last >= TREND_POINTS:
-        return _("Upright share fell over the week, from about {first}% to {last}%.").format(
-            **shares
-        )
-    return _("Upright share held steady at around {share}%.").format(
-        share=formats.number(float(np.mean(y)))
+        # Translators: {first} and {last} are percentages, written with their sign ("45%")
+        return _("Upright share fell over the week, from about {first} to {last}.").format(**shares)
+    # Translators: {share} is a percentage, written with its sign ("45%")
+    return _("Upright share held steady at around {share}.").format(
+        share=formats.percent(float(np.mean(y)) / 100)
     )

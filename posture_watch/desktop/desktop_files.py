@@ -50,9 +50,10 @@ class Removed:
     def __bool__(self) -> bool:
         return bool(self.files or self.folders)
 
-    def lines(self, verb: str = "removed") -> list[str]:
+    def lines(self) -> list[str]:
         """One line per path for a person: ``removed PATH``; a folder ends with ``/``."""
-        return [f"{verb} {p}" for p in self.files] + [f"{verb} {p}/" for p in self.folders]
+        paths = [str(p) for p in self.files] + [f"{p}/" for p in self.folders]
+        return [_("removed {path}").format(path=path) for path in paths]
 
 
 def update_file(path: Path, data: bytes) -> bool:

@@ -33,7 +33,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from posture_watch.core.journal import BODY_AREAS, PAIN_MAX, PAIN_MIN
+from posture_watch.core.journal import BODY_AREAS, PAIN_MAX, PAIN_MIN, area_label
 from posture_watch.core.text import N_, _, pgettext
 from posture_watch.desktop.child_window import (
     paragraph,
@@ -72,29 +72,6 @@ ADVICE = N_(
 )
 EMPTY_HINT = N_("Nothing to save yet: rate the pain, tick an area or write a note (or Not today).")
 # The texts above are marked only (the language is chosen after import): ``_()`` where shown.
-
-
-def area_label(area: str) -> str:
-    """How a body area reads on its checkbox: ``"upper-back"`` → ``"upper back"``; the
-    stored key stays English, the words follow the language."""
-    words = {
-        "head": pgettext("body area", "head"),
-        "jaw": pgettext("body area", "jaw"),
-        "neck": pgettext("body area", "neck"),
-        "shoulders": pgettext("body area", "shoulders"),
-        "upper-back": pgettext("body area", "upper back"),
-        "lower-back": pgettext("body area", "lower back"),
-        "chest": pgettext("body area", "chest"),
-        "arms": pgettext("body area", "arms"),
-        "elbows": pgettext("body area", "elbows"),
-        "wrists": pgettext("body area", "wrists"),
-        "hands": pgettext("body area", "hands"),
-        "hips": pgettext("body area", "hips"),
-        "legs": pgettext("body area", "legs"),
-        "knees": pgettext("body area", "knees"),
-        "feet": pgettext("body area", "feet"),
-    }
-    return words.get(area, area.replace("-", " "))
 
 
 def pain_choice(value: int) -> int | None:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from posture_watch.config import AppConfig, load_config, save_config, settings_path
+from posture_watch.core.languages import AUTO, KNOWN
 from posture_watch.core.settings_form import (
     RESTART_NOTE,
     Field,
@@ -40,7 +41,7 @@ from posture_watch.core.settings_form import (
     restart_fields,
     restart_names,
 )
-from posture_watch.core.settings_schema import BoolKey, NumberKey
+from posture_watch.core.settings_schema import BoolKey, LanguageKey, NumberKey
 from posture_watch.core.text import N_, _, ngettext, pgettext
 from posture_watch.desktop.child_window import SECONDARY_TEXT, WARNING_TEXT, run_window
 from posture_watch.desktop.lifeline import add_parent_option
@@ -322,6 +323,10 @@ def _entry(tab: ttk.Frame, kind: Any, var: tk.StringVar) -> ttk.Entry:
         step = 1 if kind.whole or kind.hi - kind.lo >= 20 else 0.05 if kind.lo < 0.1 else 0.1
         return ttk.Spinbox(
             tab, from_=kind.lo, to=kind.hi, increment=step, textvariable=var, width=8
+        )
+    if isinstance(kind, LanguageKey):  # a list, not free text: only codes with a catalog
+        return ttk.Combobox(
+            tab, textvariable=var, values=(AUTO, *KNOWN), state="readonly", width=12
         )
     return ttk.Entry(tab, textvariable=var, width=14)
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from posture_watch.core import formats
 from posture_watch.core.text import _
 from posture_watch.errors import PostureWatchError
 from posture_watch.history.disk import (
@@ -133,7 +134,7 @@ class Holder:
 
 def _clock_time(epoch: float) -> str:
     """``09:12`` on the local clock (the day is left out: a monitor runs for a day)."""
-    return datetime.fromtimestamp(epoch).strftime("%H:%M")
+    return formats.clock(datetime.fromtimestamp(epoch))
 
 
 class AlreadyRunningError(PostureWatchError):

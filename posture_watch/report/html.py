@@ -146,7 +146,7 @@ def render_week_html(report: WeekReport) -> str:
     """The week report page: the trend, pain against slouching and sitting, suggestions."""
     t = report.total
     title = _("Posture week · {first} – {last}").format(
-        first=f"{t.first_day:%d %b}", last=f"{report.last_day:%d %b %Y}"
+        first=formats.day_month(t.first_day), last=formats.day_month(report.last_day, year=True)
     )
     body = [f"<h1>{escape(title)}</h1>", _advice(report.advice), _figures(t, None, "")]
     body.append(_suggestions(report.suggestions, report.no_suggestions))

@@ -18,6 +18,7 @@ import sys
 import tkinter as tk
 from collections.abc import Sequence
 
+from posture_watch import i18n
 from posture_watch.core.text import _
 from posture_watch.desktop.child_window import DISABLED_TEXT
 from posture_watch.tray.menu import SEPARATOR, MenuEntry
@@ -129,6 +130,8 @@ def _place_near_pointer(root: tk.Tk) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None:  # a process of its own: its title in the tray's language (LANGUAGE)
+        i18n.setup()
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         entries = [MenuEntry(**item) for item in json.loads(args[0])]
