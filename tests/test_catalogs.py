@@ -9,6 +9,7 @@ catalogs with one command (docs/translating.md):
 
 from __future__ import annotations
 
+import ast
 import gettext
 import importlib.util
 import io
@@ -59,6 +60,30 @@ def test_template_holds_every_message_of_the_code():
     assert not new, f"{len(new)} messages are not in the template; {REGENERATE}: {shown[:20]}"
     stale = sorted(f"{c + ' | ' if c else ''}{m}" for c, m in gone)
     assert not gone, f"{len(gone)} messages are no longer in the code; {REGENERATE}: {stale[:20]}"
+
+
+KEYWORDS = {"_", "N_", "ngettext", "pgettext", "npgettext"}
+
+
+def test_no_message_is_written_inside_an_f_string():
+    """``f"{_('Slouching by hour')}"``: pybabel does not look inside an f-string's fields,
+    so such a message never reaches the template, and shows in English in every
+    language (the German report's screenshot caught one). Name it first, then format."""
+    found = []
+    for path in sorted((ROOT / "posture_watch").rglob("*.py")):
+        tree = ast.parse(path.read_text(), str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for call in ast.walk(node):
+                if (
+                    isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Name)
+                    and call.func.id in KEYWORDS
+                    and any(isinstance(a, ast.Constant) for a in call.args)
+                ):
+                    found.append(f"{path.relative_to(ROOT)}:{call.lineno}")
+    assert not found, found
 
 
 def test_every_placeholder_survives_translation():

@@ -18,6 +18,8 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
+from posture_watch.core.text import N_
+
 Point = tuple[float, float]
 
 #: The drawing box's side, in drawing units.
@@ -184,7 +186,7 @@ def _side_legs() -> tuple[Stroke, ...]:
 
 def _chin_tuck() -> Drawing:
     return Drawing(
-        "Seated, seen from the side: the chin glides straight back, eyes level.",
+        N_("Seated, seen from the side: the chin glides straight back, eyes level."),
         (
             *_side_chair(),
             *_side_legs(),
@@ -193,14 +195,16 @@ def _chin_tuck() -> Drawing:
             Line(((40, 38), (44, 54), (58, 60))),
             Line(((62, 22), (53, 22)), Ink.MOTION, arrow=True),
         ),
-        name="Chin tucks",
+        name=N_("Chin tucks"),
     )
 
 
 def _upper_trapezius() -> Drawing:
     return Drawing(
-        "Seated, from the front: the head tilts towards one shoulder, that hand resting on "
-        "the head, the other hand holding the seat.",
+        N_(
+            "Seated, from the front: the head tilts towards one shoulder, that hand resting on "
+            "the head, the other hand holding the seat."
+        ),
         (
             *_front_chair(),
             *_front_body(
@@ -213,14 +217,16 @@ def _upper_trapezius() -> Drawing:
             Circle((61, 27), 8),
             Arc((50, 42), 27, -100, 45),
         ),
-        name="Neck side bend",
+        name=N_("Neck side bend"),
     )
 
 
 def _levator_scapulae() -> Drawing:
     return Drawing(
-        "Seated, from the front: the nose turns towards one armpit and the chin drops "
-        "towards it, the opposite shoulder low.",
+        N_(
+            "Seated, from the front: the nose turns towards one armpit and the chin drops "
+            "towards it, the opposite shoulder low."
+        ),
         (
             *_front_chair(),
             *_front_body(
@@ -234,13 +240,13 @@ def _levator_scapulae() -> Drawing:
             Line(((61, 34), (66, 38))),
             Line(((70, 18), (74, 30), (70, 42)), Ink.MOTION, arrow=True),
         ),
-        name="Look-to-armpit stretch",
+        name=N_("Look-to-armpit stretch"),
     )
 
 
 def _neck_turn() -> Drawing:
     return Drawing(
-        "Seated, from the front: the head turns to one side as far as is comfortable.",
+        N_("Seated, from the front: the head turns to one side as far as is comfortable."),
         (
             *_front_chair(),
             *_front_body(
@@ -254,13 +260,13 @@ def _neck_turn() -> Drawing:
             Line(((50, 26), (60, 26))),
             Arc((50, 26), 16, -120, 75),
         ),
-        name="Slow neck turns",
+        name=N_("Slow neck turns"),
     )
 
 
 def _shoulder_rolls() -> Drawing:
     return Drawing(
-        "Standing, from the side: the shoulders lift, circle back and drop, arms loose.",
+        N_("Standing, from the side: the shoulders lift, circle back and drop, arms loose."),
         (
             Line(((46, 38), (46, 66))),
             Line(((46, 66), (50, 80), (48, 95))),
@@ -270,14 +276,16 @@ def _shoulder_rolls() -> Drawing:
             Circle((48, 20), 7),
             Arc((46, 40), 11, 60, -300),
         ),
-        name="Shoulder rolls",
+        name=N_("Shoulder rolls"),
     )
 
 
 def _doorway() -> Drawing:
     return Drawing(
-        "Standing in a doorway, from the side: forearms on the frame at shoulder height, "
-        "one foot forward, the chest leaning through.",
+        N_(
+            "Standing in a doorway, from the side: forearms on the frame at shoulder height, "
+            "one foot forward, the chest leaning through."
+        ),
         (
             Line(((66, 8), (66, 95)), Ink.PROP),
             Line(((72, 8), (72, 95)), Ink.PROP),
@@ -289,13 +297,13 @@ def _doorway() -> Drawing:
             Circle((55, 22), 7),
             Line(((76, 48), (90, 48)), Ink.MOTION, arrow=True),
         ),
-        name="Doorway chest opener",
+        name=N_("Doorway chest opener"),
     )
 
 
 def _shoulder_blade_squeeze() -> Drawing:
     return Drawing(
-        "Seated, from behind: the shoulder blades draw back and down towards each other.",
+        N_("Seated, from behind: the shoulder blades draw back and down towards each other."),
         (
             *_front_chair(),
             *_front_body(
@@ -311,14 +319,16 @@ def _shoulder_blade_squeeze() -> Drawing:
             Line(((24, 52), (37, 55)), Ink.MOTION, arrow=True),
             Line(((76, 52), (63, 55)), Ink.MOTION, arrow=True),
         ),
-        name="Shoulder-blade squeeze",
+        name=N_("Shoulder-blade squeeze"),
     )
 
 
 def _thoracic_extension() -> Drawing:
     return Drawing(
-        "Seated, from the side: hands laced behind the head, the upper back arching over "
-        "the top of the backrest, eyes slightly up.",
+        N_(
+            "Seated, from the side: hands laced behind the head, the upper back arching over "
+            "the top of the backrest, eyes slightly up."
+        ),
         (
             *_side_chair(back_top=50),
             *_side_legs(),
@@ -328,14 +338,16 @@ def _thoracic_extension() -> Drawing:
             Line(((26, 41), (34, 30), (24, 22))),
             Arc((34, 52), 24, -110, -50),
         ),
-        name="Upper-back extension",
+        name=N_("Upper-back extension"),
     )
 
 
 def _spinal_twist() -> Drawing:
     return Drawing(
-        "Seated, from the front: the upper body rotates to one side, one hand on the "
-        "opposite knee, the other on the seat behind.",
+        N_(
+            "Seated, from the front: the upper body rotates to one side, one hand on the "
+            "opposite knee, the other on the seat behind."
+        ),
         (
             *_front_chair(),
             Line(((50, 42), (50, 74))),
@@ -348,7 +360,7 @@ def _spinal_twist() -> Drawing:
             Circle((53, 26), 8),
             Arc((50, 58), 22, 200, 60),
         ),
-        name="Seated spinal twist",
+        name=N_("Seated spinal twist"),
     )
 
 

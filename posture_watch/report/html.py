@@ -102,7 +102,8 @@ def render_day_html(report: DayReport, history: History, sit_max: float = 3000.0
     body.append(_advice(report.advice))
     page_title = _("posture-watch · {date}").format(date=s.first_day.isoformat())
     if s.monitored_s <= 0:
-        body.append(f"<p>{escape(_('Nothing was monitored on this day.'))}</p>")
+        nothing = _("Nothing was monitored on this day.")
+        body.append(f"<p>{escape(nothing)}</p>")
         return _page(page_title, body)
     clock = charts.day_clock_range(s, report.tz)
     body.append(_figures(s, report.pain, _span(s, report)))
@@ -323,9 +324,10 @@ def _hour_strip(s: Summary) -> str:
             ),
         ]
     )
+    title, hours = _("Slouching by hour of the day"), _("hours 00 to 23")
     return (
-        f"{_h2(_('Slouching by hour of the day'))}<figure>"
-        f'<ol class="hours" aria-label="{escape(_("hours 00 to 23"))}">{"".join(cells)}</ol>'
+        f"{_h2(title)}<figure>"
+        f'<ol class="hours" aria-label="{escape(hours)}">{"".join(cells)}</ol>'
         f"{legend}<figcaption>{escape(caption)}</figcaption></figure>"
     )
 
@@ -400,8 +402,9 @@ def _advice(advice: MedicalAdvice | None) -> str:
     points = "".join(f"<li>{escape(p)}</li>" for p in advice.points)
     shows = _("Your pain journal shows {reasons}.").format(reasons="; ".join(advice.reasons))
     cite = _("guide: {sections}").format(sections=advice.source)
+    heading = _("When to see a doctor")
     return (
-        f'<section class="advice">{_h2(_("When to see a doctor"))}'
+        f'<section class="advice">{_h2(heading)}'
         f"<p>{escape(shows)}</p>"
         f"<p>{escape(advice.intro)}</p><ul>{points}</ul><p>{escape(advice.why)}</p>"
         f'<p class="cite">({escape(cite)})</p>'

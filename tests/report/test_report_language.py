@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 
+import polib
 import pytest
 
 from posture_watch.core import text
@@ -52,26 +54,42 @@ class _Marked(gettext.NullTranslations):
         super().__init__()
         self._info = {"language": language}
         self.longer = longer
+        self.asked: set[str] = set()  # every message id asked for
 
     def gettext(self, message: str) -> str:
+        self.asked.add(message)
         if self.longer and message.strip():
             return _accent(message) + " " + "·" * (len(message) * 2 // 5)
         return _accent(message)
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        self.asked.add(msgid1)  # a catalog keys a plural by its singular
         return self.gettext(msgid1 if n == 1 else msgid2)
 
     def pgettext(self, context: str, message: str) -> str:
         return self.gettext(message)
 
     def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
+        self.asked.add(msgid1)
         return self.gettext(msgid1 if n == 1 else msgid2)
+
+
+#: Every message id of the shipped template (what a real catalog can translate).
+_TEMPLATE = Path(__file__).resolve().parents[2] / "posture_watch" / "locale" / "posture_watch.pot"
 
 
 @pytest.fixture
 def marked() -> Iterator[None]:
-    with installed(_Marked("pt_BR")):
+    """The marking translation, and afterwards: every message the reports asked for is
+    in the template (one that is not, a message pybabel cannot see, stays English in
+    every real language, however marked it looked here)."""
+    marking = _Marked("pt_BR")
+    with installed(marking):
         yield
+    known = {entry.msgid for entry in polib.pofile(str(_TEMPLATE))}
+    plurals = {entry.msgid_plural for entry in polib.pofile(str(_TEMPLATE))}
+    unknown = sorted(m for m in marking.asked - known - plurals if m.strip())
+    assert unknown == [], f"asked for but not in the template: {unknown}"
 
 
 def _week_history(monitored: int = 7):
