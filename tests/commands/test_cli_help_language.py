@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import polib
 import pytest
 
 from posture_watch.cli import build_parser
@@ -26,25 +27,44 @@ BRACKETED = re.compile(r"«[^«»]*»")
 
 
 class Bracketed(gettext.NullTranslations):
-    """Each message in brackets, so what did not go through core.text stands out."""
+    """Each message in brackets, so what did not go through core.text stands out; it
+    notes the message ids it was asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: set[str] = set()
 
     def gettext(self, message: str) -> str:
+        self.asked.add(message)
         return f"«{message}»"
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        self.asked.add(msgid1)
         return f"«{msgid1 if n == 1 else msgid2}»"
 
     def pgettext(self, context: str, message: str) -> str:
+        self.asked.add(message)
         return f"«{message}»"
 
     def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
+        self.asked.add(msgid1)
         return f"«{msgid1 if n == 1 else msgid2}»"
+
+
+#: The shipped template: what a real catalog can translate.
+TEMPLATE = Path(__file__).resolve().parents[2] / "posture_watch" / "locale" / "posture_watch.pot"
 
 
 @pytest.fixture
 def bracketed() -> Iterator[None]:
-    with installed(Bracketed()):
+    """Bracketed messages; afterwards, every message asked for is in the template (one
+    pybabel cannot see is bracketed here, yet English in every real language)."""
+    marking = Bracketed()
+    with installed(marking):
         yield
+    known = {entry.msgid for entry in polib.pofile(str(TEMPLATE))}
+    unknown = sorted(m for m in marking.asked - known if m.strip())
+    assert unknown == [], f"asked for but not in the template: {unknown}"
 
 
 def left_in_english(page: str) -> list[str]:
