@@ -70,6 +70,8 @@ if TYPE_CHECKING:
 MARGIN_RIGHT, MARGIN_BOTTOM = 24, 64
 #: Padding around the window's content, pixels at 96 DPI.
 PAD = 16
+#: Room for a step's number ("1.") before its text, pixels at 96 DPI.
+STEP_INDENT = 24
 #: Width at which the steps wrap, the drawing's and the ring's sides: pixels at 96 DPI.
 WRAP, DRAWING, RING = 340, 150, 96
 TICK_MS = 100
@@ -191,10 +193,19 @@ class StretchWindow:
         steps = ttk.Frame(row)
         steps.pack(side="left", fill="both", expand=True)
         wrap = self.theme.px(WRAP if self._canvas is not None else WRAP + DRAWING + PAD)
-        for number, step in enumerate(self.prompt.steps, 1):
-            ttk.Label(steps, text=f"{number}.  {step}", wraplength=wrap, justify="left").pack(
-                anchor="w", pady=(0, self.theme.px(4))
+        # The number in a column of its own, the step beside it (a hanging indent): a
+        # language without spaces (Japanese) would otherwise wrap right after "1."
+        numbers = ttk.Frame(steps)
+        numbers.pack(anchor="w", fill="x")
+        indent = self.theme.px(STEP_INDENT)
+        for row_number, step in enumerate(self.prompt.steps):
+            ttk.Label(numbers, text=f"{row_number + 1}.").grid(
+                row=row_number, column=0, sticky="nw", pady=(0, self.theme.px(4))
             )
+            ttk.Label(numbers, text=step, wraplength=wrap - indent, justify="left").grid(
+                row=row_number, column=1, sticky="nw", pady=(0, self.theme.px(4))
+            )
+        numbers.columnconfigure(0, minsize=indent)
         source = _("From the guide: {source}").format(source=self.prompt.source)
         ttk.Label(steps, text=source, style="Secondary.TLabel", wraplength=wrap).pack(
             anchor="w", pady=(self.theme.px(4), 0)

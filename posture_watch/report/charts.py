@@ -35,6 +35,7 @@ import io
 import math
 import re
 import threading
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -130,6 +131,12 @@ def to_svg(fig: Figure) -> str:
     fig.savefig(buf, format="svg", metadata={"Date": None})
     return _METADATA.sub("", _SVG_START.sub("", buf.getvalue(), count=1))
 
+
+# The charts' text is SVG text (``svg.fonttype = none``): the browser draws it with the
+# fonts it has (Noto Sans CJK for Japanese: fonts-noto-cjk). Matplotlib only measures it,
+# with DejaVu Sans, and warns for every CJK glyph it lacks: noise on the person's terminal
+# for a chart that renders right, so it is silenced (the widths it guesses are close).
+warnings.filterwarnings("ignore", r"Glyph \d+ .* missing from font", UserWarning)
 
 #: One chart at a time in this process: :func:`styled` changes matplotlib's global rcParams.
 _DRAWING = threading.Lock()
