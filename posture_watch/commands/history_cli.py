@@ -40,6 +40,7 @@ from posture_watch.atomic_file import write_atomic
 from posture_watch.clock import today as clock_today
 from posture_watch.commands import forget_files
 from posture_watch.core.text import _, ngettext, pgettext
+from posture_watch.core.words import is_yes
 from posture_watch.errors import ConfigError, StorageError
 from posture_watch.history import SCHEMA_VERSION, TABLES, HistoryStore, default_history_path
 from posture_watch.history.store import HistoryMissingError
@@ -337,7 +338,9 @@ def _confirm(question: str) -> bool:
             _("forget needs a confirmation"), hint=_("add --yes to delete without asking")
         )
     try:
-        answer = input(f"{question} [y/N] ")
+        # Translators: the letters are the answers; "answer|y" and "answer|yes" are what
+        # may be typed for yes in your language
+        answer = input(_("{question} [y/N] ").format(question=question))
     except EOFError:
         return False
-    return answer.strip().lower() in ("y", "yes")
+    return is_yes(answer)

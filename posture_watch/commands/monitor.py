@@ -51,8 +51,7 @@ from posture_watch.core.prompts import Problem, problem_from_features
 from posture_watch.core.scoring import PostureState
 from posture_watch.core.session import Session, SessionSettings
 from posture_watch.core.stream import ControlAsked, Now, Tick, WorkerLost
-from posture_watch.core.text import _, pgettext
-from posture_watch.core.text import active as active_translations
+from posture_watch.core.text import _, language, pgettext
 from posture_watch.core.worker_events import (
     CameraBusy,
     CameraFree,
@@ -198,8 +197,7 @@ def state_word(state: PostureState) -> str:
 def _lower_first(text: str) -> str:
     """English reads "ALERT slouch: slouching for 2 min"; other languages keep their
     sentence's first letter (German nouns and "Sie" stay capitals)."""
-    language = str(active_translations().info().get("language", "en"))
-    return text[:1].lower() + text[1:] if language.startswith("en") else text
+    return text[:1].lower() + text[1:] if language().startswith("en") else text
 
 
 def run(args: argparse.Namespace) -> int:

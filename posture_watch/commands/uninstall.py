@@ -43,6 +43,7 @@ from posture_watch.commands.uninstall_places import (
     remove_tree,
 )
 from posture_watch.core.text import _, ngettext
+from posture_watch.core.words import is_yes
 from posture_watch.desktop.autostart import launcher_path
 from posture_watch.desktop.desktop_files import MIME_CACHE
 from posture_watch.errors import ConfigError, PostureWatchError
@@ -170,7 +171,7 @@ def _confirm(there: list[Place], staying: list[Place], running: list[RunningMoni
         answer = input(_("remove all of this? [y/N] "))
     except EOFError:
         return False
-    return answer.strip().lower() in ("y", "yes")
+    return is_yes(answer)
 
 
 def _stop(running: list[RunningMonitor]) -> None:

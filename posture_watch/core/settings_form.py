@@ -35,7 +35,7 @@ from posture_watch.core.settings_schema import (
     SourceKey,
 )
 from posture_watch.core.settings_validation import config_from_toml
-from posture_watch.core.text import N_, _
+from posture_watch.core.text import N_, _, language
 from posture_watch.errors import ConfigError
 
 #: (table, key) of a setting in the file.
@@ -323,10 +323,12 @@ def restart_fields(old: AppConfig, new: AppConfig) -> tuple[Field, ...]:
 
 
 def mid_sentence(label: str) -> str:
-    """A field's label inside a sentence: English lower-cases it (``camera``); a
-    translated label keeps the case its language writes (German nouns stay capitalised)."""
+    """A field's label inside a sentence: English lower-cases it (``camera``), French or
+    Spanish its first letter (``largeur de l'image``); German keeps its capitals (nouns)."""
     shown = _(label)
-    return label.lower() if shown == label else shown
+    if shown == label:
+        return label.lower()
+    return shown if language().startswith("de") else shown[:1].lower() + shown[1:]
 
 
 def restart_names(fields: Sequence[Field]) -> str:

@@ -36,6 +36,13 @@ def active() -> _gettext.NullTranslations:
     return _active
 
 
+def language() -> str:
+    """The code of the language the installed catalog is written in (its header's
+    ``Language``), ``"en"`` when none is installed: for the few rules a catalog cannot
+    carry, such as which languages lower-case a word inside a sentence."""
+    return str(_active.info().get("language") or "en")
+
+
 def _(message: str) -> str:
     """``message`` in the person's language."""
     return _active.gettext(message)
@@ -62,4 +69,4 @@ def N_(message: str) -> str:
     return message
 
 
-__all__ = ["DOMAIN", "N_", "_", "active", "ngettext", "npgettext", "pgettext", "use"]
+__all__ = ["DOMAIN", "N_", "_", "active", "language", "ngettext", "npgettext", "pgettext", "use"]

@@ -48,7 +48,16 @@ def times(count: int) -> str:
     """
     if count == 2:
         return pgettext("how often", "twice")
+    if count == 0:  # French and Portuguese count 0 with 1: "une fois" would be wrong
+        return pgettext("how often", "{n} times").format(n=0)
     return npgettext("how often", "once", "{n} times", count).format(n=count)
+
+
+def is_yes(answer: str) -> bool:
+    """Whether a typed answer to a ``[y/N]`` question means yes: ``y`` or ``yes``, or
+    the language's own letter and word (French ``o``/``oui``), any case."""
+    words = {"y", "yes", pgettext("answer", "y"), pgettext("answer", "yes")}
+    return answer.strip().lower() in {w.strip().lower() for w in words}
 
 
 def percent(share: float) -> str:

@@ -19,7 +19,7 @@ from posture_watch.core.prompts import Problem, Prompt, PromptKind
 from posture_watch.core.session_fallbacks import no_windows, stretch_notice
 from posture_watch.core.settings_form import check_form
 from posture_watch.core.settings_schema import BoolKey, NumberKey
-from tests.harness.catalogs import installed, translations
+from tests.harness.catalogs import installed, key, translations
 
 STRETCH = Prompt(
     id="neck-tilt",
@@ -139,3 +139,26 @@ def test_a_broken_rule_between_two_settings_in_german_is_placed_too(german):
     assert checked.errors == {
         ("sitting", "break_min"): "muss mindestens „Kürzere Abwesenheiten zählen als Sitzen“ sein"
     }
+
+
+def test_french_yes_zero_times_and_a_label_inside_a_sentence():
+    """A French "oui" answers yes; zero is never "une fois" (French counts 0 with 1);
+    a French label inside a sentence starts lower-case, a German one keeps its capital."""
+    from posture_watch.core.settings_form import mid_sentence
+    from posture_watch.core.words import is_yes, times
+
+    french = {
+        key("answer", "y"): "o",
+        key("answer", "yes"): "oui",
+        key("how often", "{n} times"): "{n} fois",
+        ("how often\x04once", "{n} times"): ("une fois", "{n} fois"),
+        "Picture width": "Largeur de l'image",
+    }
+    with installed(translations(french, "fr")):
+        assert is_yes("Oui ") and is_yes("o") and is_yes("y") and not is_yes("non")
+        assert times(0) == "0 fois" and times(1) == "une fois" and times(3) == "3 fois"
+        assert mid_sentence("Picture width") == "largeur de l'image"
+    with installed(translations({"Picture width": "Bildbreite"}, "de")):
+        assert mid_sentence("Picture width") == "Bildbreite"
+        assert not is_yes("ja")  # no German word given: only y/yes
+    assert times(0) == "0 times" and mid_sentence("Picture width") == "picture width"

@@ -26,13 +26,15 @@ def key(context: str | None, msgid: str) -> str:
 Forms = str | tuple[str, ...]
 
 
-def mo_bytes(messages: Mapping[Forms, Forms]) -> bytes:
-    """A GNU .mo file (the format gettext reads) holding ``messages`` and a UTF-8 header."""
+def mo_bytes(messages: Mapping[Forms, Forms], language: str | None = None) -> bytes:
+    """A GNU .mo file (the format gettext reads) holding ``messages`` and a UTF-8 header
+    (naming ``language`` when given, as a real catalog's does)."""
 
     def joined(forms: Forms) -> str:
         return forms if isinstance(forms, str) else "\x00".join(forms)
 
-    entries = {"": HEADER, **{joined(k): joined(v) for k, v in messages.items()}}
+    header = HEADER + (f"Language: {language}\n" if language else "")
+    entries = {"": header, **{joined(k): joined(v) for k, v in messages.items()}}
     keys = sorted(entries)
     ids = [k.encode() for k in keys]
     strs = [entries[k].encode() for k in keys]
@@ -46,9 +48,11 @@ def mo_bytes(messages: Mapping[Forms, Forms]) -> bytes:
     return header + b"".join(struct.pack("ii", *o) for o in offsets) + blob
 
 
-def translations(messages: Mapping[Forms, Forms]) -> gettext.GNUTranslations:
+def translations(
+    messages: Mapping[Forms, Forms], language: str | None = None
+) -> gettext.GNUTranslations:
     """``messages`` read back through gettext, as an installed catalog is."""
-    return gettext.GNUTranslations(io.BytesIO(mo_bytes(messages)))
+    return gettext.GNUTranslations(io.BytesIO(mo_bytes(messages, language)))
 
 
 @contextmanager
