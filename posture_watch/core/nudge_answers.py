@@ -36,7 +36,7 @@ from posture_watch.core import effects as fx
 from posture_watch.core.durations import format_span
 from posture_watch.core.prompt_rules import Answer, PromptDue, Reason
 from posture_watch.core.stream import NotificationAnswered, NudgeAction, NudgeResult, WindowKind
-from posture_watch.core.text import N_, pgettext
+from posture_watch.core.text import N_, _, pgettext
 
 if TYPE_CHECKING:
     from posture_watch.core.session import Session
@@ -46,7 +46,9 @@ if TYPE_CHECKING:
 #: spec's own categories, made for mail, calls and devices, fits).
 POSTURE_CATEGORY = "x-posture-watch.posture"
 BREAK_CATEGORY = "x-posture-watch.break"
-#: The buttons' words. Snooze says its time (the ``snooze`` setting) when it is made.
+#: The buttons' words, marked without a context (``_()`` shows them: ``pgettext`` would
+#: look them up under "button", where extraction never put them, and show English).
+#: Snooze says its time (the ``snooze`` setting) when it is made.
 STRETCH_LABEL = N_("Stretch now")
 FINE_LABEL = N_("I'm fine")
 #: How long a break nudge's buttons wait for a press before its stretch window opens by
@@ -98,10 +100,10 @@ def nudge_notify(session: Session, due: PromptDue, title: str, body: str) -> fx.
         snooze_label = pgettext("button", "Snooze {duration}").format(duration=format_span(snooze))
         actions = ((NudgeAction.SNOOZE, snooze_label),)
         if windows and due.stretch is not None:
-            actions += ((NudgeAction.STRETCH, pgettext("button", STRETCH_LABEL)),)
+            actions += ((NudgeAction.STRETCH, _(STRETCH_LABEL)),)
     elif due.reason in (Reason.SLOUCH, Reason.CHECK):
         category = POSTURE_CATEGORY
-        actions = ((NudgeAction.FINE, pgettext("button", FINE_LABEL)),)
+        actions = ((NudgeAction.FINE, _(FINE_LABEL)),)
     return fx.Notify(
         title, body, nudge=due, actions=actions, category=category, prompt_id=due.prompt.id
     )

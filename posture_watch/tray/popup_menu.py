@@ -16,7 +16,7 @@ import functools
 import json
 import sys
 import tkinter as tk
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from posture_watch import i18n
 from posture_watch.core.text import _
@@ -33,10 +33,6 @@ BOX_TICKED, BOX_EMPTY = "\u2611", "\u2610"
 
 def choose(entries: Sequence[MenuEntry]) -> str | None:
     """Show the menu at the pointer and wait for a choice (None when dismissed)."""
-    root = tk.Tk(className="posture-watch-menu")
-    root.title(_("posture-watch menu"))
-    root.overrideredirect(True)
-    root.attributes("-topmost", True)
     chosen: list[str] = []
     closed: list[bool] = []
 
@@ -49,23 +45,7 @@ def choose(entries: Sequence[MenuEntry]) -> str | None:
         chosen.append(entry_id)
         close()
 
-    frame = tk.Frame(root, borderwidth=1, relief="solid", background=MENU_BACKGROUND)
-    frame.pack(fill="both", expand=True)
-    for entry in entries:
-        if entry.id == SEPARATOR:
-            tk.Frame(frame, height=1, background="#c0c0c0").pack(fill="x", pady=2)
-            continue
-        tk.Button(
-            frame,
-            text=_label(entry),
-            anchor="w",
-            relief="flat",
-            background=MENU_BACKGROUND,
-            foreground=MENU_TEXT,
-            disabledforeground=DISABLED_TEXT,
-            state="normal" if entry.enabled else "disabled",
-            command=functools.partial(pick, entry.id),
-        ).pack(fill="x")
+    root = build(entries, pick)
     root.bind("<Escape>", lambda _e: close())
     root.update_idletasks()
     _place_near_pointer(root)
@@ -95,6 +75,33 @@ def choose(entries: Sequence[MenuEntry]) -> str | None:
     _take_focus_and_pointer(root)
     root.mainloop()
     return chosen[0] if chosen else None
+
+
+def build(entries: Sequence[MenuEntry], pick: Callable[[str], None]) -> tk.Tk:
+    """The menu's window with a row per entry (``pick`` gets the id of the row clicked),
+    not yet placed or shown; :func:`choose` places it and waits, a test looks at it."""
+    root = tk.Tk(className="posture-watch-menu")
+    root.title(_("posture-watch menu"))
+    root.overrideredirect(True)
+    root.attributes("-topmost", True)
+    frame = tk.Frame(root, borderwidth=1, relief="solid", background=MENU_BACKGROUND)
+    frame.pack(fill="both", expand=True)
+    for entry in entries:
+        if entry.id == SEPARATOR:
+            tk.Frame(frame, height=1, background="#c0c0c0").pack(fill="x", pady=2)
+            continue
+        tk.Button(
+            frame,
+            text=_label(entry),
+            anchor="w",
+            relief="flat",
+            background=MENU_BACKGROUND,
+            foreground=MENU_TEXT,
+            disabledforeground=DISABLED_TEXT,
+            state="normal" if entry.enabled else "disabled",
+            command=functools.partial(pick, entry.id),
+        ).pack(fill="x")
+    return root
 
 
 def _label(entry: MenuEntry) -> str:

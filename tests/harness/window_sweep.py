@@ -1,0 +1,282 @@
+"""Every Tk window of posture-watch built in one child process on an X display, in the
+language the environment names (``LANGUAGE=en@pseudo`` for the pseudo-locale sweep), and
+what each shows: its words and whatever does not fit.
+
+Run as ``python -m tests.harness.window_sweep OUT_DIR`` with ``DISPLAY`` set. Tk ends its
+process when its X server goes, so the windows are built here, not in pytest's own
+process; one process for all of them keeps the sweep to a couple of seconds (one Python
+start, one Tk load). It sets the language up as every window's child process does
+(:func:`posture_watch.i18n.setup`), builds each window with the classes the tray's child
+processes run, brings it to the states that change its words (the calibration's result,
+naming and refusals, a hold under way, the journal's warning, a preferences field in
+error), saves a screenshot of each as ``OUT_DIR/<view>.png`` and prints one JSON line:
+``{view: {"words": [...], "cut": [...], "outside": [...], "off_screen": [...]}}``.
+
+- ``words``: every text a person can read: the title, labels, buttons, check boxes, tab
+  names, combobox choices and canvas texts (not what the fields hold: that is the
+  person's own data).
+- ``cut``: a text widget given less room than its text needs (width or height), or a
+  label of fixed height whose text runs over it.
+- ``outside``: a widget reaching past its parent's box (the parent clips it).
+- ``off_screen``: the window reaching past the screen.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+TEXT_CLASSES = {
+    "Label", "Button", "Checkbutton", "Radiobutton", "Message", "Labelframe",
+    "TLabel", "TButton", "TCheckbutton", "TRadiobutton", "TLabelframe",
+}  # fmt: skip
+#: A profile name and a settings file the windows show (placeholder values, not words).
+PROFILE = "default"
+
+
+def widgets(root: Any) -> Iterator[Any]:
+    stack = [root]
+    while stack:
+        widget = stack.pop()
+        yield widget
+        stack += widget.winfo_children()
+
+
+def texts(root: Any) -> list[str]:
+    """What the person reads in ``root``'s window as it is now."""
+    found = [str(root.title())]
+    for widget in widgets(root):
+        kind = widget.winfo_class()
+        if kind in TEXT_CLASSES:
+            found.append(str(widget.cget("text")))
+            variable = str(widget.cget("textvariable") or "")
+            if variable:
+                found.append(str(widget.getvar(variable)))
+        elif kind == "TNotebook":
+            found += [str(widget.tab(tab, "text")) for tab in widget.tabs()]
+        elif kind == "TCombobox":
+            found += [str(value) for value in widget.cget("values")]
+        elif kind == "Canvas":
+            found += [
+                str(widget.itemcget(item, "text"))
+                for item in widget.find_all()
+                if widget.type(item) == "text"
+            ]
+    return [text for text in found if text.strip()]
+
+
+def natural_height(widget: Any) -> int:
+    """The height a plain label's text needs when nothing fixes its number of lines."""
+    import tkinter as tk
+
+    options = ("text", "font", "wraplength", "justify", "padx", "pady", "borderwidth")
+    twin = tk.Label(widget.master, **{name: widget.cget(name) for name in options})
+    try:
+        return int(twin.winfo_reqheight())
+    finally:
+        twin.destroy()
+
+
+def misfits(root: Any) -> tuple[list[str], list[str]]:
+    """The texts cut short and the widgets reaching past their parent, in the window's
+    mapped widgets (a hidden tab's are looked at when that tab is shown)."""
+    cut, outside = [], []
+    for widget in widgets(root):
+        if widget is root or not widget.winfo_ismapped():
+            continue
+        kind = widget.winfo_class()
+        width, height = widget.winfo_width(), widget.winfo_height()
+        name = f"{kind} {str(widget.cget('text'))[:60]!r}" if kind in TEXT_CLASSES else kind
+        if kind in TEXT_CLASSES:
+            needed = (widget.winfo_reqwidth(), widget.winfo_reqheight())
+            if kind == "Label" and str(widget.cget("height")) not in ("", "0"):
+                needed = (needed[0], max(needed[1], natural_height(widget)))
+            if width < needed[0] or height < needed[1]:
+                cut.append(f"{name}: {width}x{height} shown, {needed[0]}x{needed[1]} needed")
+        parent = widget.nametowidget(widget.winfo_parent())
+        if parent.winfo_class() == "TNotebook":
+            continue  # a tab's page: the notebook places it inside its own border
+        x, y = widget.winfo_x(), widget.winfo_y()
+        if x < 0 or y < 0 or x + width > parent.winfo_width() or y + height > parent.winfo_height():
+            outside.append(
+                f"{name} at {x},{y} {width}x{height} in {parent.winfo_class()} "
+                f"{parent.winfo_width()}x{parent.winfo_height()}"
+            )
+    return cut, outside
+
+
+def off_screen(root: Any) -> list[str]:
+    x, y = root.winfo_rootx(), root.winfo_rooty()
+    width, height = root.winfo_width(), root.winfo_height()
+    screen = root.winfo_screenwidth(), root.winfo_screenheight()
+    if x < 0 or y < 0 or x + width > screen[0] or y + height > screen[1]:
+        return [f"window at {x},{y} {width}x{height} on a {screen[0]}x{screen[1]} screen"]
+    return []
+
+
+def settle(root: Any) -> None:
+    """``root`` shown and laid out (no window manager: mapped at once)."""
+    root.deiconify()
+    deadline = time.monotonic() + 5
+    while not root.winfo_ismapped() and time.monotonic() < deadline:
+        root.update()
+    for _ in range(3):
+        root.update()
+
+
+def look(root: Any, out: Path, view: str) -> dict[str, list[str]]:
+    """What ``view`` shows now, and its screenshot in ``out``."""
+    from PIL import ImageGrab
+
+    settle(root)
+    x, y = root.winfo_rootx(), root.winfo_rooty()
+    box = (x, y, x + root.winfo_width(), y + root.winfo_height())
+    ImageGrab.grab(bbox=box, xdisplay=os.environ["DISPLAY"]).save(out / f"{view}.png")
+    cut, outside = misfits(root)
+    return {"words": texts(root), "cut": cut, "outside": outside, "off_screen": off_screen(root)}
+
+
+def stretch_views(out: Path) -> dict[str, dict[str, list[str]]]:
+    """A stretch with a drawing and holds on both sides, one with neither, a hold under way."""
+    from posture_watch.core.stretch_drawings import drawing_for
+    from posture_watch.desktop.stretch_window import StretchWindow
+    from posture_watch.prompt_library import builtin_prompts
+
+    with_steps = [p for p in builtin_prompts() if p.steps]
+    drawn = next(p for p in with_steps if drawing_for(p.id) and p.both_sides and p.repetitions)
+    plain = next(p for p in with_steps if not drawing_for(p.id))
+    longest = max(with_steps, key=lambda p: len(" ".join((p.text, *p.steps))))
+    views = {}
+    for view, prompt in (("stretch", drawn), ("stretch-plain", plain), ("stretch-long", longest)):
+        window = StretchWindow(prompt)
+        if view == "stretch":
+            window.start_hold()  # "Left side · 1 of 3" and the seconds left
+        else:
+            window._refresh()  # as run() does first: the hold's side, count and Start hold
+        views[view] = look(window.root, out, view)
+        window.root.destroy()
+    return views
+
+
+def journal_views(out: Path) -> dict[str, dict[str, list[str]]]:
+    from posture_watch.desktop.journal_window import JournalWindow
+
+    window = JournalWindow()
+    window.save()  # nothing filled in: the warning line says what to do
+    views = {"journal": look(window.root, out, "journal")}
+    window.root.destroy()
+    return views
+
+
+def calibration_views(out: Path) -> dict[str, dict[str, list[str]]]:
+    """Each phase's words in the window's one size: the start, the countdown, sampling,
+    every refusal (the longest with its three buttons), the result (four buttons) and
+    naming a profile. The phases are entered as the sampler's answers would enter them
+    (the window's own methods), without a camera or the pose model."""
+    from posture_watch import paths
+    from posture_watch.core.text import _
+    from posture_watch.desktop.calibration_window import (
+        PLAIN_REFUSALS,
+        CalibrationWindow,
+        Outcome,
+        Phase,
+        countdown_text,
+    )
+    from posture_watch.profiles import load_profile
+
+    reference = load_profile(paths.SAMPLES_DIR / "demo-profile.json")
+    nowhere = str(out / "no-such-camera")  # the sampler fails at once, off screen
+    window = CalibrationWindow(nowhere, PROFILE, countdown=30)
+    sampling = _("Hold still for {seconds} seconds…").format(seconds=5)
+    steps: list[tuple[str, Callable[[], None]]] = [
+        ("calibration-start", lambda: None),
+        ("calibration-countdown", lambda: window._enter(Phase.COUNTDOWN, countdown_text(3))),
+        ("calibration-sampling", lambda: window._enter(Phase.SAMPLING, sampling)),
+        *(
+            (
+                f"calibration-refused-{key.replace(' ', '-')}",
+                lambda key=key: window._finished(
+                    Outcome(None, key, low=reference if key == "you look slouched" else None)
+                ),
+            )
+            for key, _message, _text in PLAIN_REFUSALS
+        ),
+        ("calibration-result", lambda: window._finished(Outcome(reference))),
+        ("calibration-naming", window._ask_name),
+    ]
+    views = {}
+    for view, step in steps:
+        step()
+        views[view] = look(window.root, out, view)
+    window.cancel()
+    return views
+
+
+def preferences_views(out: Path) -> dict[str, dict[str, list[str]]]:
+    """Every tab, the first with a field in error and the "Not saved" line."""
+    from posture_watch.config import settings_path
+    from posture_watch.desktop.preferences_window import PreferencesWindow
+
+    window = PreferencesWindow(settings_path())
+    first = next(iter(window.values.values()))
+    first.set("not a value")  # its error shows beside it
+    window.save()  # refused: the status line says why
+    views = {}
+    for index, tab in enumerate(window.tabs.tabs()):
+        window.tabs.select(tab)
+        if index == 0:
+            window.save()
+        views[f"preferences-{index}"] = look(window.root, out, f"preferences-{index}")
+    window.root.destroy()
+    return views
+
+
+def menu_views(out: Path) -> dict[str, dict[str, list[str]]]:
+    """The popup menu while running (its longest status line: a camera lent to a call,
+    sitting time and today's share) and while paused, with the "Start at login" box."""
+    from posture_watch.core.menu import menu_entries
+    from posture_watch.core.scoring import PostureState
+    from posture_watch.core.status import MonitorStatus
+    from posture_watch.tray import popup_menu
+
+    status = MonitorStatus()
+    status.observe(0.0, PostureState.UPRIGHT, 0.0)
+    status.observe(2.0, PostureState.SLOUCH, 0.0)
+    line = status.status_line(1500.0)
+    paused = MonitorStatus()
+    paused.paused = True
+    views = {}
+    for view, entries in (
+        ("menu", menu_entries(paused=False, calibrating=True, status=line, autostart=True)),
+        ("menu-paused", menu_entries(paused=True, calibrating=False,
+                                     status=paused.status_line(0.0), autostart=False)),
+    ):  # fmt: skip
+        root = popup_menu.build(entries, lambda _id: None)
+        views[view] = look(root, out, view)
+        root.destroy()
+    return views
+
+
+def main(argv: list[str]) -> int:
+    from posture_watch import i18n
+
+    out = Path(argv[0])
+    i18n.setup()  # as each window's child process does: the language from the environment
+    views: dict[str, dict[str, list[str]]] = {}
+    views |= menu_views(out)
+    views |= stretch_views(out)
+    views |= journal_views(out)
+    views |= calibration_views(out)
+    views |= preferences_views(out)
+    print(json.dumps(views), flush=True)
+    sys.stdout.flush()
+    os._exit(0)  # the calibration's sampler thread need not finish
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
