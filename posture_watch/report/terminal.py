@@ -12,6 +12,7 @@ of them, so a longer translation moves the strip rather than breaking its column
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 from datetime import datetime, tzinfo
 
 from posture_watch.core import formats
@@ -36,7 +37,9 @@ from posture_watch.core.words import percent, times
 WIDTH = 80
 _RULER = "".join(f"{h:<6d}" for h in range(0, 24, 3)).rstrip()
 #: One line of the week table: day, monitored, upright, slouch, longest sit, breaks, pain.
-_ROW = "{:<10}  {:>12}  {:>7}  {:>7}  {:>11}  {:>6}  {:>4}"
+#: The week table's narrowest columns (English fits them); a column grows to its longest
+#: cell, as a Portuguese date ("ter., 1 de dez.") or Japanese heads (two columns a glyph) need.
+_MIN_WIDTHS = (10, 12, 7, 7, 11, 6, 4)
 #: Marks a day in the week table that was monitored too briefly to count.
 SHORT_MARK = "*"
 #: The narrowest column of labels left of the hour strip ("hour", "slouch", "avg day").
@@ -70,9 +73,10 @@ def render_week(report: WeekReport) -> str:
         first=short_date(t.first_day), last=short_date(report.last_day, year=True)
     )
     lines = [title, *_figures(t, report.tz, week=True), ""]
-    lines.append(_ROW.format(*_columns()))
+    rows = [_columns()]
     for day, pain, short in zip(report.days, report.pain, report.short_days, strict=True):
-        lines.append(_day_row(day, pain, short))
+        rows.append(_day_row(day, pain, short))
+    lines += _table(rows)
     if any(report.short_days):
         lines += _wrap(
             _(
@@ -209,12 +213,29 @@ def _strip(s: Summary) -> list[str]:
     return [hour.ljust(width) + _RULER, label.ljust(width) + cells, *legend]
 
 
-def _day_row(s: Summary, pain: int | None, short: bool = False) -> str:
+def _cells(text: str) -> int:
+    """How many terminal columns ``text`` takes: East Asian wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(rows: list[tuple[str, ...]]) -> list[str]:
+    """The rows as lines: the first column to the left, the figures to the right, each
+    column as wide as its widest cell (at least its English width)."""
+    widths = [max(least, *(_cells(row[i]) for row in rows)) for i, least in enumerate(_MIN_WIDTHS)]
+    lines = []
+    for row in rows:
+        pads = [" " * (w - _cells(cell)) for w, cell in zip(widths, row, strict=True)]
+        cells = [row[0] + pads[0]] + [p + c for p, c in zip(pads[1:], row[1:], strict=True)]
+        lines.append("  ".join(cells))
+    return lines
+
+
+def _day_row(s: Summary, pain: int | None, short: bool = False) -> tuple[str, ...]:
     pain_text = "–" if pain is None else str(pain)
     if s.monitored_s <= 0:
-        return _ROW.format(short_date(s.first_day), "–", "", "", "", "", pain_text)
+        return (short_date(s.first_day), "–", "", "", "", "", pain_text)
     share = "–" if s.upright_share is None else percent(s.upright_share)
-    return _ROW.format(
+    return (
         short_date(s.first_day),
         format_minutes(s.monitored_s) + (SHORT_MARK if short else ""),
         share,
