@@ -219,3 +219,26 @@ def test_longer_words_fit_the_page_on_a_phone_and_a_desktop(tmp_path) -> None:
                 assert report.viewport_width == width, (name, width)
                 assert report.scroll_width <= width, (name, width)
                 (tmp_path / f"{name}-{width}.png").write_bytes(report.png)
+
+
+def test_the_week_table_stays_aligned_with_long_dates_and_wide_glyphs() -> None:
+    """Portuguese dates ("ter., 1 de dez.") and Japanese column heads (two terminal
+    columns a glyph): every row of the week table is as wide as its head, in columns."""
+    import unicodedata
+
+    from posture_watch import i18n
+    from posture_watch.core import formats
+    from tests.harness.catalogs import key, language_kept, translations
+
+    def columns(line: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+    heads = {key("report", "day"): "日付", key("report", "upright"): "良い姿勢"}
+    with language_kept():
+        formats.use(i18n.BabelFormats("pt_BR"))
+        text.use(translations(heads, "ja"))
+        lines = render_week(week_report(*_week_history(), TZ)).splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("日付"))
+    table = lines[head : head + 8]
+    assert len({columns(line) for line in table}) == 1, table
+    assert "良い姿勢" in table[0] and any("de" in line for line in table[1:]), table
