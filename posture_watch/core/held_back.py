@@ -79,7 +79,7 @@ class HeldTally:
     @property
     def parts(self) -> str:
         """``full-screen window 2, notifications paused 1``."""
-        return ", ".join(
+        return _(", ").join(
             _("{reason} {count}").format(reason=_(WORDS[why]), count=n) for why, n in self.by_why
         )
 

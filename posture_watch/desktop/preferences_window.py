@@ -338,10 +338,11 @@ def _words(text: str) -> str:
 
 
 def _note(field: Field) -> str:
-    parts = [_words(field.help)] if field.help else []
+    text = _words(field.help) if field.help else ""
     if not field.live:
-        parts.append(_(RESTART_NOTE))
-    text = "; ".join(parts)
+        restart = _(RESTART_NOTE)
+        # Translators: a field's note, then "applies after a restart of the monitor"
+        text = _("{note}; {restart}").format(note=text, restart=restart) if text else restart
     return text[:1].upper() + text[1:]
 
 
