@@ -428,14 +428,17 @@ class CalibrationWindow:
         """
         self._message.configure(text="\n".join(["W" * 10] * MESSAGE_LINES))
         self._naming.pack(fill="x", pady=(PAD, 0), before=self._buttons)
-        self._set_buttons(
-            (save_label(self.profile, True), lambda: None),
-            (pgettext("button", "Save as new profile…"), lambda: None),
-            (pgettext("button", "Try again"), lambda: None),
-            (pgettext("button", "Cancel"), lambda: None),
-        )
-        self.root.update_idletasks()
-        width, height = self.root.winfo_reqwidth(), self.root.winfo_reqheight()
+        width = height = 0
+        for exists in (True, False):  # "Replace 'x'" or "Save as 'x'": either may be longer
+            self._set_buttons(
+                (save_label(self.profile, exists), lambda: None),
+                (pgettext("button", "Save as new profile…"), lambda: None),
+                (pgettext("button", "Try again"), lambda: None),
+                (pgettext("button", "Cancel"), lambda: None),
+            )
+            self.root.update_idletasks()
+            width = max(width, self.root.winfo_reqwidth())
+            height = max(height, self.root.winfo_reqheight())
         self.root.geometry(f"{width}x{height}")
         self.root.minsize(width, height)
         self.root.maxsize(width, height)

@@ -61,7 +61,7 @@ MARGIN_RIGHT, MARGIN_BOTTOM = 24, 64
 PAD = 8
 #: Width at which the texts wrap, pixels (about the width of the area checkboxes).
 WRAP = 520
-#: Body-area checkboxes per row.
+#: Body-area checkboxes per row (fewer where a language's longest name would not fit the screen).
 AREA_COLUMNS = 5
 #: The guide section the advice below draws on.
 ADVICE_SOURCE = N_("When to Seek Medical Attention")
@@ -172,7 +172,7 @@ class JournalWindow:
             ttk.Checkbutton(areas, text=area_label(area), variable=var)
             for area, var in self._areas.items()
         ]
-        _grid(areas, checks, columns=AREA_COLUMNS)
+        _grid(areas, checks, columns=self._area_columns(checks))
         note_row = tk.Frame(body)
         note_row.pack(fill="x", pady=(PAD, 0))
         tk.Label(note_row, text=_("Note:")).pack(side="left", fill="y")  # level with the field
@@ -183,6 +183,15 @@ class JournalWindow:
         signs.pack(fill="x", pady=(4, 0))
         for text, var in ((_("Numbness"), self._numbness), (_("Weakness"), self._weakness)):
             ttk.Checkbutton(signs, text=text, variable=var).pack(side="left")
+
+    def _area_columns(self, checks: Sequence[tk.Widget]) -> int:
+        """:data:`AREA_COLUMNS` a row, fewer when the longest name of a body area would
+        make the window wider than the screen (equal columns: five of Portuguese "parte
+        alta das costas" made it 1094 px wide), keeping its margin on both sides."""
+        self.root.update_idletasks()
+        widest = max(check.winfo_reqwidth() for check in checks) + 2  # padx 1 each side
+        room = self.root.winfo_screenwidth() - 2 * MARGIN_RIGHT - 2 * self.theme.px(PAD * 2)
+        return max(1, min(AREA_COLUMNS, room // widest))
 
     def _add_advice(self, body: tk.Frame) -> None:
         paragraph(body, _(ADVICE), self._wrap).pack(fill="x", pady=(PAD, 0))

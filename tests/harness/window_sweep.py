@@ -2,7 +2,7 @@
 language the environment names (``LANGUAGE=en@pseudo`` for the pseudo-locale sweep), and
 what each shows: its words and whatever does not fit.
 
-Run as ``python -m tests.harness.window_sweep OUT_DIR`` with ``DISPLAY`` set. Tk ends its
+Run as ``python -m tests.harness.window_sweep OUT_DIR [CODE ...]`` with ``DISPLAY`` set. Tk ends its
 process when its X server goes, so the windows are built here, not in pytest's own
 process; one process for all of them keeps the sweep to a couple of seconds (one Python
 start, one Tk load). It sets the language up as every window's child process does
@@ -10,7 +10,10 @@ start, one Tk load). It sets the language up as every window's child process doe
 processes run, brings it to the states that change its words (the calibration's result,
 naming and refusals, a hold under way, the journal's warning, a preferences field in
 error), saves a screenshot of each as ``OUT_DIR/<view>.png`` and prints one JSON line:
-``{view: {"words": [...], "cut": [...], "outside": [...], "off_screen": [...]}}``.
+``{view: {"words": [...], "cut": [...], "outside": [...], "off_screen": [...]}}``. The
+languages ``CODE ...`` follow, the same views under ``"<code>:<view>"`` without
+screenshots: the pseudo-locale's 40% is not every language's worst case (one long word,
+Portuguese "parte alta das costas", widens five equal columns more).
 
 - ``words``: every text a person can read: the title, labels, buttons, check boxes, tab
   names, combobox choices and canvas texts (not what the fields hold: that is the
@@ -119,30 +122,37 @@ def off_screen(root: Any) -> list[str]:
     return []
 
 
-def settle(root: Any) -> None:
-    """``root`` shown and laid out (no window manager: mapped at once)."""
+def settle(root: Any, drawn: bool) -> None:
+    """``root`` shown and laid out (no window manager: mapped at once); ``drawn``: also
+    painted, for a screenshot (the layout alone needs only the idle tasks)."""
     root.deiconify()
+    root.update_idletasks()
     deadline = time.monotonic() + 5
     while not root.winfo_ismapped() and time.monotonic() < deadline:
         root.update()
-    for _ in range(3):
+    for _ in range(3 if drawn else 0):
         root.update()
 
 
-def look(root: Any, out: Path, view: str) -> dict[str, list[str]]:
-    """What ``view`` shows now, and its screenshot in ``out``."""
+def look(root: Any, out: Path | None, view: str) -> dict[str, list[str]]:
+    """What ``view`` shows now, and its screenshot in ``out`` (None: none taken)."""
     from PIL import ImageGrab
 
-    settle(root)
-    x, y = root.winfo_rootx(), root.winfo_rooty()
-    box = (x, y, x + root.winfo_width(), y + root.winfo_height())
-    ImageGrab.grab(bbox=box, xdisplay=os.environ["DISPLAY"]).save(out / f"{view}.png")
+    settle(root, drawn=out is not None)
+    if out is not None:
+        x, y = root.winfo_rootx(), root.winfo_rooty()
+        box = (x, y, x + root.winfo_width(), y + root.winfo_height())
+        shot = ImageGrab.grab(bbox=box, xdisplay=os.environ["DISPLAY"])
+        shot.save(out / f"{view}.png", compress_level=1)
     cut, outside = misfits(root)
     return {"words": texts(root), "cut": cut, "outside": outside, "off_screen": off_screen(root)}
 
 
-def stretch_views(out: Path) -> dict[str, dict[str, list[str]]]:
-    """A stretch with a drawing and holds on both sides, one with neither, a hold under way."""
+def stretch_views(out: Path | None) -> dict[str, dict[str, list[str]]]:
+    """A stretch with a drawing and holds on both sides (a hold under way), the same with
+    every hold done, one with neither drawing nor holds, and the one with the longest
+    text (when it is not the first)."""
+    from posture_watch.clock import ManualClock
     from posture_watch.core.stretch_drawings import drawing_for
     from posture_watch.desktop.stretch_window import StretchWindow
     from posture_watch.prompt_library import builtin_prompts
@@ -152,18 +162,25 @@ def stretch_views(out: Path) -> dict[str, dict[str, list[str]]]:
     plain = next(p for p in with_steps if not drawing_for(p.id))
     longest = max(with_steps, key=lambda p: len(" ".join((p.text, *p.steps))))
     views = {}
-    for view, prompt in (("stretch", drawn), ("stretch-plain", plain), ("stretch-long", longest)):
-        window = StretchWindow(prompt)
+    shown = [("stretch", drawn), ("stretch-finished", drawn), ("stretch-plain", plain)]
+    if longest.id != drawn.id:
+        shown.append(("stretch-long", longest))
+    for view, prompt in shown:
+        clock = ManualClock(0.0)
+        window = StretchWindow(prompt, hold_seconds=30, clock=clock)
+        window._refresh()  # as run() does first: the side, the count and Start hold
         if view == "stretch":
             window.start_hold()  # "Left side · 1 of 3" and the seconds left
-        else:
-            window._refresh()  # as run() does first: the hold's side, count and Start hold
+        while view == "stretch-finished" and window.countdown and not window.countdown.finished:
+            window.start_hold()  # each hold, to "Well done: all 3 repetitions held."
+            clock.advance(31.0)
+            window._refresh()
         views[view] = look(window.root, out, view)
         window.root.destroy()
     return views
 
 
-def journal_views(out: Path) -> dict[str, dict[str, list[str]]]:
+def journal_views(out: Path | None) -> dict[str, dict[str, list[str]]]:
     from posture_watch.desktop.journal_window import JournalWindow
 
     window = JournalWindow()
@@ -173,7 +190,7 @@ def journal_views(out: Path) -> dict[str, dict[str, list[str]]]:
     return views
 
 
-def calibration_views(out: Path) -> dict[str, dict[str, list[str]]]:
+def calibration_views(out: Path | None) -> dict[str, dict[str, list[str]]]:
     """Each phase's words in the window's one size: the start, the countdown, sampling,
     every refusal (the longest with its three buttons), the result (four buttons) and
     naming a profile. The phases are entered as the sampler's answers would enter them
@@ -190,7 +207,7 @@ def calibration_views(out: Path) -> dict[str, dict[str, list[str]]]:
     from posture_watch.profiles import load_profile
 
     reference = load_profile(paths.SAMPLES_DIR / "demo-profile.json")
-    nowhere = str(out / "no-such-camera")  # the sampler fails at once, off screen
+    nowhere = "/nonexistent/no-such-camera"  # the sampler fails at once, off screen
     window = CalibrationWindow(nowhere, PROFILE, countdown=30)
     sampling = _("Hold still for {seconds} seconds…").format(seconds=5)
     steps: list[tuple[str, Callable[[], None]]] = [
@@ -217,26 +234,31 @@ def calibration_views(out: Path) -> dict[str, dict[str, list[str]]]:
     return views
 
 
-def preferences_views(out: Path) -> dict[str, dict[str, list[str]]]:
-    """Every tab, the first with a field in error and the "Not saved" line."""
+def preferences_views(out: Path | None) -> dict[str, dict[str, list[str]]]:
+    """Every tab, the first with a field in error and the "Not saved" line; then saved
+    with a camera setting changed (the line that names what waits for a restart)."""
     from posture_watch.config import settings_path
     from posture_watch.desktop.preferences_window import PreferencesWindow
 
     window = PreferencesWindow(settings_path())
     first = next(iter(window.values.values()))
+    before = first.get()
     first.set("not a value")  # its error shows beside it
-    window.save()  # refused: the status line says why
     views = {}
     for index, tab in enumerate(window.tabs.tabs()):
         window.tabs.select(tab)
         if index == 0:
-            window.save()
+            window.save()  # refused: the status line says why
         views[f"preferences-{index}"] = look(window.root, out, f"preferences-{index}")
+    first.set(before)
+    window.values[("camera", "width")].set("800")
+    assert window.save(), window.status.get()
+    views["preferences-saved"] = look(window.root, out, "preferences-saved")
     window.root.destroy()
     return views
 
 
-def menu_views(out: Path) -> dict[str, dict[str, list[str]]]:
+def menu_views(out: Path | None) -> dict[str, dict[str, list[str]]]:
     """The popup menu while running (its longest status line: a camera lent to a call,
     sitting time and today's share) and while paused, with the "Start at login" box."""
     from posture_watch.core.menu import menu_entries
@@ -262,19 +284,27 @@ def menu_views(out: Path) -> dict[str, dict[str, list[str]]]:
     return views
 
 
-def main(argv: list[str]) -> int:
-    from posture_watch import i18n
+VIEWS = (menu_views, stretch_views, journal_views, calibration_views, preferences_views)
 
-    out = Path(argv[0])
+
+def main(argv: list[str]) -> int:
+    """``OUT_DIR [CODE ...]``: every view in the environment's language, with screenshots;
+    then, for each ``CODE``, whether the same views fit in that language (its catalog
+    installed in this process; no screenshots, to stay quick)."""
+    from posture_watch import i18n
+    from posture_watch.core import formats, text
+
+    out, codes = Path(argv[0]), argv[1:]
     i18n.setup()  # as each window's child process does: the language from the environment
     views: dict[str, dict[str, list[str]]] = {}
-    views |= menu_views(out)
-    views |= stretch_views(out)
-    views |= journal_views(out)
-    views |= calibration_views(out)
-    views |= preferences_views(out)
+    for make in VIEWS:
+        views |= make(out)
+    for code in codes:
+        text.use(i18n.load([code, "en"]))
+        formats.use(i18n.formats_for([code]))
+        for make in VIEWS:
+            views |= {f"{code}:{name}": view for name, view in make(None).items()}
     print(json.dumps(views), flush=True)
-    sys.stdout.flush()
     os._exit(0)  # the calibration's sampler thread need not finish
 
 
