@@ -259,24 +259,29 @@ def preferences_views(out: Path | None) -> dict[str, dict[str, list[str]]]:
 
 
 def menu_views(out: Path | None) -> dict[str, dict[str, list[str]]]:
-    """The popup menu while running (its longest status line: a camera lent to a call,
-    sitting time and today's share) and while paused, with the "Start at login" box."""
+    """The popup menu while running, with its longest status line (slouching, the
+    sitting time, today's share and the nudges held back for a full-screen window), and
+    while paused until tomorrow, with the "Start at login" box."""
+    from posture_watch.core.do_not_disturb import HoldBack
+    from posture_watch.core.held_back import Disturb
     from posture_watch.core.menu import menu_entries
     from posture_watch.core.scoring import PostureState
     from posture_watch.core.status import MonitorStatus
     from posture_watch.tray import popup_menu
 
+    wall = 1_700_000_000.0  # any moment: the words are looked at, not the times
     status = MonitorStatus()
-    status.observe(0.0, PostureState.UPRIGHT, 0.0)
-    status.observe(2.0, PostureState.SLOUCH, 0.0)
-    line = status.status_line(1500.0)
+    status.observe(wall - 1500.0, PostureState.UPRIGHT, wall - 1500.0)
+    status.observe(wall - 1498.0, PostureState.SLOUCH, wall - 1500.0)
+    held = HoldBack(desktop=frozenset({Disturb.FULLSCREEN}), held_now=2).note()
     paused = MonitorStatus()
-    paused.paused = True
+    paused.paused, paused.paused_until = True, wall + 36_000.0
     views = {}
     for view, entries in (
-        ("menu", menu_entries(paused=False, calibrating=True, status=line, autostart=True)),
+        ("menu", menu_entries(paused=False, calibrating=True,
+                              status=status.status_line(wall, note=held), autostart=True)),
         ("menu-paused", menu_entries(paused=True, calibrating=False,
-                                     status=paused.status_line(0.0), autostart=False)),
+                                     status=paused.status_line(wall), autostart=False)),
     ):  # fmt: skip
         root = popup_menu.build(entries, lambda _id: None)
         views[view] = look(root, out, view)
