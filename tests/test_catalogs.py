@@ -117,9 +117,56 @@ def test_every_catalog_is_a_known_language_and_compiled():
         assert mo.is_file(), f"{code}: no .mo; {REGENERATE}"
         compiled = gettext.GNUTranslations(io.BytesIO(mo.read_bytes()))
         for entry in polib.pofile(str(po)):
+            if entry.obsolete:  # kept for the translator (#~), never compiled
+                continue
             if entry.msgstr and not entry.msgid_plural and "fuzzy" not in entry.flags:
                 key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
                 assert compiled._catalog.get(key) == entry.msgstr, f"{code}: stale .mo"
+
+
+#: The languages the package ships complete (issue 20), besides English and the pseudo one.
+SHIPPED = ("de", "fr", "es", "pt_BR", "ja")
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_each_shipped_language_is_complete(code):
+    """Every message of the template translated (each plural form too), nothing fuzzy
+    (a fuzzy entry is left out of the .mo: English would show), plural rules gettext
+    can read."""
+    po = LOCALE / code / "LC_MESSAGES" / "posture_watch.po"
+    catalog = polib.pofile(str(po))
+    have = {(e.msgctxt, e.msgid): e for e in catalog if not e.obsolete}
+    template = [e for e in polib.pofile(str(TEMPLATE)) if catalogs._ours(e)]
+    missing = [e.msgid for e in template if (e.msgctxt, e.msgid) not in have]
+    assert not missing, f"{code}: {len(missing)} not in the catalog: {missing[:5]}; {REGENERATE}"
+    fuzzy = [e.msgid for e in have.values() if "fuzzy" in e.flags]
+    assert not fuzzy, f"{code}: {len(fuzzy)} fuzzy: {fuzzy[:5]}"
+    empty = [
+        e.msgid
+        for e in have.values()
+        if not (all(e.msgstr_plural.values()) if e.msgid_plural else e.msgstr)
+    ]
+    assert not empty, f"{code}: {len(empty)} untranslated: {empty[:5]}"
+    plural_forms = catalog.metadata["Plural-Forms"]
+    count = int(plural_forms.split("nplurals=")[1].split(";")[0])
+    rule = gettext.c2py(plural_forms.split("plural=")[1].rstrip(";"))
+    assert {rule(n) for n in range(200)} == set(range(count)), plural_forms
+
+
+def test_the_shipped_catalogs_follow_language_and_never_lc_time(restore):
+    """``LANGUAGE=fr:de LANG=C`` shows French from the real catalog; ``LC_TIME`` alone
+    leaves English; ``LANGUAGE=xx:ja`` skips the unknown code."""
+    french = next(
+        e.msgstr
+        for e in polib.pofile(str(LOCALE / "fr" / "LC_MESSAGES" / "posture_watch.po"))
+        if e.msgctxt == "menu" and e.msgid == "Quit"
+    )
+    assert i18n.setup("auto", {"LANGUAGE": "fr:de", "LANG": "C"}) == ["fr", "de", "en"]
+    assert pgettext("menu", "Quit") == french != "Quit"
+    assert i18n.setup("auto", {"LC_TIME": "de_DE.UTF-8", "LANG": "C"}) == ["en"]
+    assert pgettext("menu", "Quit") == "Quit"
+    i18n.setup("auto", {"LANGUAGE": "xx:ja", "LANG": "C"})
+    assert pgettext("menu", "Quit") == "終了"
 
 
 def test_pseudo_locale_is_complete():
