@@ -262,7 +262,7 @@ def test_journal_future_date_is_refused(env):
 def test_journal_entries_are_stored_and_listed(env, tmp_path):
     proc = run(env, "journal", "--pain", "4", "--where", "Neck, upper back", "--note", "stiff")
     assert proc.returncode == 0, proc.stderr
-    assert 'pain 4/10  neck, upper-back  "stiff"' in proc.stdout
+    assert 'pain 4/10  neck, upper back  "stiff"' in proc.stdout  # the words; the key is stored
     assert "doctor" not in proc.stdout
     proc = run(env, "journal", "--numbness", "--where", "hands", "--date", "yesterday")
     assert "numbness" in proc.stdout and "see a doctor" in proc.stdout
