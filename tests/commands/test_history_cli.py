@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
@@ -32,7 +33,12 @@ def env(tmp_path):
 @pytest.fixture
 def history(tmp_path):
     """Three days, each with two minutes at 09:00 and one slouch alert at 09:01."""
-    path = tmp_path / "data" / "posture-watch" / "history.sqlite3"  # the default location
+    return three_days(tmp_path)
+
+
+def three_days(home):
+    """:func:`history`'s file under ``home`` (its data folder, the default location)."""
+    path = home / "data" / "posture-watch" / "history.sqlite3"
     with HistoryStore.open(path) as store:
         for day in DAYS:
             nine = day_start(day) + 9 * 3600
@@ -164,17 +170,34 @@ def test_forget_asks_on_a_terminal_and_refuses_without_one(env, history):
 WEEKS = (("2024-05-03", ("--week",)), ("2024-05-09", ("--week",)))
 
 
-def reports_and_event_log(env, history):
-    """Reports written by the real ``report`` command into the reports folder: the days
-    2024-05-01 and 2024-05-03, the weeks ending 2024-05-03 (from 04-27) and 2024-05-09
-    (from 05-03); an event log with two lines per day, near both ends of the day."""
-    from posture_watch.monitor.event_log import EventLog
-
-    reports = history.parent / "reports"
+@pytest.fixture(scope="module")
+def written_reports(tmp_path_factory):
+    """The four reports, written once for the module by the real ``report`` command on
+    the three days of :func:`history` (each run draws its charts: seconds apiece)."""
+    home = tmp_path_factory.mktemp("reports-home")
+    env = {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+    }
+    made = three_days(home)
+    reports = made.parent / "reports"
     for day, week in (("2024-05-01", ()), ("2024-05-03", ()), *WEEKS):
         name = f"{day}{'-week' if week else ''}.html"
         proc = run(env, "report", "--date", day, *week, "--html", str(reports / name))
         assert proc.returncode == 0, proc.stderr
+    return reports
+
+
+def reports_and_event_log(written_reports, history):
+    """Reports written by the real ``report`` command, copied into the reports folder:
+    the days 2024-05-01 and 2024-05-03, the weeks ending 2024-05-03 (from 04-27) and
+    2024-05-09 (from 05-03); an event log with two lines per day, near both ends of the
+    day."""
+    from posture_watch.monitor.event_log import EventLog
+
+    reports = history.parent / "reports"
+    shutil.copytree(written_reports, reports)
     log = EventLog(history.parent / "events.jsonl")
     for day in DAYS:
         for hour in (0, 23):  # both ends of the local day
@@ -184,8 +207,10 @@ def reports_and_event_log(env, history):
     return reports, history.parent / "events.jsonl"
 
 
-def test_forget_deletes_the_reports_and_event_log_lines_of_those_days(env, history, tmp_path):
-    reports, events = reports_and_event_log(env, history)
+def test_forget_deletes_the_reports_and_event_log_lines_of_those_days(
+    env, history, tmp_path, written_reports
+):
+    reports, events = reports_and_event_log(written_reports, history)
     sibling = tmp_path / "data" / "posture-watch" / "notes.txt"  # not ours to judge
     sibling.write_text("mine")
     proc = run(env, "forget", "--before", "2024-05-03", "--yes")
@@ -217,8 +242,8 @@ def test_forget_deletes_the_reports_and_event_log_lines_of_those_days(env, histo
     assert not wal.exists() or wal.stat().st_size == 0
 
 
-def test_forget_without_history_still_deletes_the_reports(env, history):
-    reports, events = reports_and_event_log(env, history)
+def test_forget_without_history_still_deletes_the_reports(env, history, written_reports):
+    reports, events = reports_and_event_log(written_reports, history)
     history.unlink()
     proc = run(env, "forget", "--all", "--yes")
     assert proc.returncode == 0, proc.stderr
