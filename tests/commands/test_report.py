@@ -194,7 +194,7 @@ def test_a_full_day_reports_with_its_charts(tmp_path):
 
 def _monitor_history(path: Path, env: dict[str, str]) -> date:
     """Record a real history by replaying the demo session through the monitor."""
-    out = run("monitor", "--no-tray", "--demo", "--speed", "20", "--history", str(path), env=env)
+    out = run("monitor", "--no-tray", "--demo", "--speed", "60", "--history", str(path), env=env)
     assert out.returncode == 0, out.stderr
     assert "ALERT slouch" in out.stdout
     with sqlite3.connect(path) as conn:
