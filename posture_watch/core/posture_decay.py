@@ -1,0 +1,251 @@
+"""How long posture holds after a break: the hold time and the decay curve.
+
+posture-watch records posture minute by minute beside breaks, so it can tell how long a
+person stays upright once back from a break, and how the upright share fades with the
+minutes since the last break. The report states the figure, ``posture-watch insights``
+and ``export`` show it, and the posture-timed break nudge reads :func:`hold_estimate`.
+
+Pure: the history arrives as :class:`~posture_watch.core.report.History`, nothing here
+reads the clock or does I/O. Definitions (the report's words say the same):
+
+- A *sitting spell after a break* starts where a sitting bout (a span at the desk) begins
+  after a recorded break, or after at least :data:`REST_S` with nobody seen (the monitor
+  was off, e.g. overnight). Bouts separated by shorter absences belong to one spell, as
+  they do for the long-sitting nudge. A bout that began before the history's window is
+  skipped: what came before it is unknown.
+- *Minutes since the break* are clock minutes from the spell's start, so a pause inside
+  a spell does not move the clock back.
+- A *sustained slouch* is the first run of :data:`SUSTAINED_MIN` consecutive minutes in
+  which slouching holds more of the seen posture than upright does (the monitor already
+  drops glances shorter than its slouch delay). The *hold* of a spell is the minutes from
+  its start to the start of that run.
+- A spell with fewer than :data:`MIN_SPELL_MIN` minutes of posture seen is too short to
+  say anything and is left out (counted in ``too_short``).
+- A spell that ends without a sustained slouch held *at least* its length: it is kept as
+  a censored observation, never dropped and never counted as a slouch. The median hold is
+  the Kaplan-Meier median over the spells: the first time at which half of them had
+  slouched (the middle of two event times when the estimate sits exactly at one half, so
+  with no censored spell it is the ordinary median). When more than half of the spells
+  held to their end, there is no median: posture outlasted the spells, and ``minutes``
+  is None while ``spells`` is not zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from posture_watch.core.report import History, Interval, MinuteRows
+
+#: An absence at least this long (seconds) starts a new spell even with no recorded
+#: break (the monitor's default ``break_min``; the monitor was off, for instance).
+REST_S = 120.0
+#: Consecutive slouching minutes that make a sustained slouch.
+SUSTAINED_MIN = 2
+#: A spell needs at least this many minutes with posture seen to count.
+MIN_SPELL_MIN = 10
+#: Width of the decay curve's bins, in minutes since the break.
+CURVE_BIN_MIN = 5
+#: The curve stops here (minutes since the break); later minutes are left out.
+CURVE_MAX_MIN = 180
+#: Spells needed before the report states a hold time rather than "too few".
+MIN_SPELLS = 5
+
+
+@dataclass(frozen=True)
+class HoldEstimate:
+    """The median minutes from a break to the first sustained slouch.
+
+    ``minutes`` is None when no spell qualifies (``spells == 0``) or when more than half
+    of the spells held to their end (``spells > 0``: posture outlasted them, see
+    ``held``). ``spells`` is how many spells the figure rests on; ``slouched`` how many
+    of them ended in a sustained slouch (the others held for their whole length).
+    """
+
+    minutes: float | None
+    spells: int
+    slouched: int = 0
+
+    @property
+    def held(self) -> int:
+        """Spells that held to their end without a sustained slouch (censored)."""
+        return self.spells - self.slouched
+
+
+@dataclass(frozen=True)
+class CurveBin:
+    """Minutes ``[start_min, end_min)`` since a break, over all the spells that count.
+
+    ``minutes`` is how many minutes with posture seen fall in the bin; ``upright_s`` and
+    ``slouch_s`` are their seconds.
+    """
+
+    start_min: int
+    end_min: int
+    minutes: int
+    upright_s: float
+    slouch_s: float
+
+    @property
+    def upright_share(self) -> float | None:
+        seen = self.upright_s + self.slouch_s
+        return None if seen <= 0 else self.upright_s / seen
+
+
+@dataclass(frozen=True)
+class PostureDecay:
+    """The hold estimate and the decay curve of the spells starting in a window."""
+
+    hold: HoldEstimate
+    curve: tuple[CurveBin, ...]
+    too_short: int = 0  # spells after a break left out as too short
+
+    @property
+    def enough(self) -> bool:
+        """Enough spells (:data:`MIN_SPELLS`) for the report to state a figure."""
+        return self.hold.spells >= MIN_SPELLS
+
+
+@dataclass(frozen=True)
+class Spell:
+    """One sitting spell after a break: its hold (minutes) and whether it slouched."""
+
+    start: float
+    hold_min: float
+    slouched: bool
+    seen_min: int
+
+
+def spell_starts(history: History) -> list[Interval]:
+    """The sitting spells after a break, as spans of epoch seconds (end None: open).
+
+    A spell whose start is unknown (its first bout began before the window, or less than
+    :data:`REST_S` after the window's start) is left out.
+    """
+    break_ends = sorted(b.end for b in history.breaks if b.end is not None)
+    spells: list[Interval] = []
+    current: Interval | None = None
+    known = False
+    last_end = history.start
+    for bout in sorted(history.bouts, key=lambda b: b.start):
+        rested = bout.start >= history.start and (
+            bout.start - last_end >= REST_S or _break_between(break_ends, last_end, bout)
+        )
+        if current is None or rested:
+            if current is not None and known:
+                spells.append(current)
+            current, known = Interval(bout.start, bout.end), rested
+        else:
+            current = Interval(current.start, bout.end)
+        last_end = history.end if bout.end is None else max(last_end, bout.end)
+    if current is not None and known:
+        spells.append(current)
+    return spells
+
+
+def _break_between(break_ends: list[float], last_end: float, bout: Interval) -> bool:
+    """A recorded break ended between the previous bout's end and ``bout``'s first minute."""
+    i = int(np.searchsorted(break_ends, last_end, side="left"))
+    return i < len(break_ends) and break_ends[i] <= bout.start + 60.0
+
+
+def measure_spell(rows: MinuteRows, spell: Interval, window_end: float) -> Spell:
+    """The hold of one spell from its minute rows (those in the spell's span)."""
+    end = window_end if spell.end is None else spell.end
+    inside = rows.between(spell.start - 59.0, end)
+    seen = (inside.upright_s + inside.slouch_s) > 0
+    minute = inside.minute[seen]
+    slouching = (inside.slouch_s > inside.upright_s)[seen]
+    since = np.maximum(0.0, minute - spell.start) / 60.0
+    run_start = _first_run(minute, slouching, SUSTAINED_MIN)
+    if run_start is not None:
+        return Spell(spell.start, float(since[run_start]), True, int(minute.size))
+    length = float(since[-1]) + 1.0 if minute.size else 0.0
+    return Spell(spell.start, length, False, int(minute.size))
+
+
+def _first_run(minute: np.ndarray, flag: np.ndarray, n: int) -> int | None:
+    """Index of the first of ``n`` flagged rows in a row, each 60 s after the last."""
+    run = 0
+    for i in range(minute.shape[0]):
+        follows = i > 0 and minute[i] - minute[i - 1] == 60.0
+        run = (run + 1 if follows else 1) if flag[i] else 0
+        if run >= n:
+            return i - n + 1
+    return None
+
+
+def km_median(holds: list[float], events: list[bool]) -> float | None:
+    """Kaplan-Meier median of ``holds`` (minutes); ``events`` False marks a censored one.
+
+    The first time the share still upright falls below one half; where it sits at exactly
+    one half, the middle of that time and the next event time. None when it never
+    reaches one half (most spells held to their end).
+    """
+    order = sorted(zip(holds, events, strict=True), key=lambda p: (p[0], not p[1]))
+    at_risk, surviving = len(order), 1.0
+    times = sorted({t for t, e in order if e})
+    for t in times:
+        d = sum(1 for h, e in order if e and h == t)
+        at_risk = sum(1 for h, _e in order if h >= t)
+        surviving *= 1.0 - d / at_risk
+        if surviving < 0.5 - 1e-12:
+            return t
+        if abs(surviving - 0.5) <= 1e-12:
+            later = [u for u in times if u > t]
+            return (t + later[0]) / 2.0 if later else t
+    return None
+
+
+def posture_decay(history: History, start: float, end: float) -> PostureDecay:
+    """The hold estimate and decay curve of the spells that start in ``[start, end)``."""
+    counted: list[tuple[Interval, Spell]] = []
+    too_short = 0
+    for span in spell_starts(history):
+        if not start <= span.start < end:
+            continue
+        spell = measure_spell(history.minutes, span, history.end)
+        if spell.seen_min < MIN_SPELL_MIN:
+            too_short += 1
+            continue
+        counted.append((span, spell))
+    holds = [s.hold_min for _span, s in counted]
+    events = [s.slouched for _span, s in counted]
+    hold = HoldEstimate(km_median(holds, events), len(counted), sum(events))
+    curve = decay_curve(history, [span for span, _s in counted])
+    return PostureDecay(hold, curve, too_short)
+
+
+def decay_curve(history: History, spells: list[Interval]) -> tuple[CurveBin, ...]:
+    """Upright and slouch seconds per :data:`CURVE_BIN_MIN` minutes since the break."""
+    n_bins = CURVE_MAX_MIN // CURVE_BIN_MIN
+    upright, slouch, count = np.zeros(n_bins), np.zeros(n_bins), np.zeros(n_bins, dtype=int)
+    for span in spells:
+        end = history.end if span.end is None else span.end
+        rows = history.minutes.between(span.start - 59.0, end)
+        seen = (rows.upright_s + rows.slouch_s) > 0
+        since = np.maximum(0.0, rows.minute[seen] - span.start) / 60.0
+        index = np.floor(since / CURVE_BIN_MIN).astype(int)
+        keep = index < n_bins
+        np.add.at(upright, index[keep], rows.upright_s[seen][keep])
+        np.add.at(slouch, index[keep], rows.slouch_s[seen][keep])
+        np.add.at(count, index[keep], 1)
+    last = int(np.flatnonzero(count)[-1]) + 1 if count.any() else 0
+    return tuple(
+        CurveBin(
+            i * CURVE_BIN_MIN,
+            (i + 1) * CURVE_BIN_MIN,
+            int(count[i]),
+            float(upright[i]),
+            float(slouch[i]),
+        )
+        for i in range(last)
+    )
+
+
+def hold_estimate(history: History, start: float, end: float) -> HoldEstimate:
+    """The median minutes from a break to the first sustained slouch, over the spells
+    that start in ``[start, end)`` (see the module's definitions); ``spells`` says how
+    many it rests on. The posture-timed break nudge reads this (stable signature)."""
+    return posture_decay(history, start, end).hold
