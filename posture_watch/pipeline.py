@@ -11,10 +11,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
+import cv2
 import numpy as np
 
 from posture_watch.core.analyzer import PostureAnalyzer, Verdict
 from posture_watch.core.landmarks import Landmarks
+from posture_watch.core.sampling import THUMB_WIDTH
 from posture_watch.pose import PoseEstimator, immerkaer_sigma
 from posture_watch.sources.base import Frame, FrameSource
 
@@ -56,6 +58,22 @@ def frame_stats(image: np.ndarray) -> tuple[float, float]:
     small = image[::step, ::step]
     grey = small.astype(np.float32) @ _LUMA_BGR if small.ndim == 3 else small.astype(np.float32)
     return float(grey.mean()), immerkaer_sigma(grey)
+
+
+def thumbnail(image: np.ndarray, width: int = THUMB_WIDTH) -> np.ndarray:
+    """A small grey copy (uint8, ``width`` x ``width * H/W``) of a BGR (H, W, 3) or grey
+    frame for the still gate (:class:`~posture_watch.core.sampling.StillGate`).
+
+    The green channel stands in for luminance (it carries most of it), and every few
+    pixels are taken before the area-averaging, so that each thumbnail pixel still
+    averages about 8x8 samples: about 0.1 ms for 640x480 instead of 1.3 ms for the
+    whole frame converted to grey and shrunk.
+    """
+    step = max(1, image.shape[1] // (width * 8))
+    plane = image[::step, ::step, 1] if image.ndim == 3 else image[::step, ::step]
+    height = max(1, round(width * plane.shape[0] / plane.shape[1]))
+    small = np.ascontiguousarray(plane)
+    return cv2.resize(small, (width, height), interpolation=cv2.INTER_AREA)
 
 
 def frame_landmarks(frame: Frame, estimator: PoseEstimator) -> Landmarks | None:

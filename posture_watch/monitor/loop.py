@@ -14,8 +14,12 @@ the injected clock and posts events. The rules live in ``core/``, stepped with t
   the set-up has changed;
 - :class:`~posture_watch.core.supervision.Supervisor`: restart after a crash (logged
   with its traceback), or give up on a crash loop;
-- :class:`~posture_watch.core.sampling.AdaptiveSampler`: the pose model runs about once
-  every two seconds while the state is stable; other frames are grabbed, not retrieved.
+- :class:`~posture_watch.core.sampling.AdaptiveSampler`: a verdict about once every two
+  seconds while the state is stable; other frames are grabbed, not retrieved;
+- :class:`~posture_watch.core.sampling.StillGate`: while the state is stable, a due
+  frame whose small grey copy shows that nothing moved since the model last ran reuses
+  the last landmarks instead of running the model (at least every ``refresh`` seconds
+  it runs anyway).
 
 Here: a dark, flat frame (a covered camera) reads as *away* without running the model; a
 damaged frame of a file source is skipped and reported once; while paused or locked the
@@ -43,7 +47,8 @@ from pathlib import Path
 
 from posture_watch.clock import Clock, SystemClock
 from posture_watch.core.analyzer import PostureAnalyzer
-from posture_watch.core.sampling import AdaptiveSampler
+from posture_watch.core.landmarks import Landmarks
+from posture_watch.core.sampling import AdaptiveSampler, StillGate
 from posture_watch.core.scoring import Baseline
 from posture_watch.core.setup_follow import SetupFollower, Switch
 from posture_watch.core.supervision import CRASH_LIMIT, Supervisor
@@ -73,7 +78,7 @@ from posture_watch.core.worker_state import (
 from posture_watch.errors import CameraBusyError, FrameError, PostureWatchError, SourceError
 from posture_watch.monitor.camera_watch import BUSY_CHECK, CameraTaken, TakenCheck, holders
 from posture_watch.monitor.crash_log import write_crash as write_crash_file
-from posture_watch.pipeline import frame_landmarks
+from posture_watch.pipeline import frame_landmarks, thumbnail
 from posture_watch.pose import PoseEstimator
 from posture_watch.sources.base import Frame, FrameSource
 
@@ -117,6 +122,7 @@ class MonitorLoop:
         busy_check: float = BUSY_CHECK,
         busy_retry: float = BUSY_RETRY,
         profiles: Callable[[], dict[str, Baseline]] | None = None,
+        still: StillGate | None = None,
     ) -> None:
         """``yield_camera``: give a live camera up to another program (a video call).
         ``camera_device`` is the camera's node when known before it opens (so a camera
@@ -134,6 +140,10 @@ class MonitorLoop:
         self._estimator: PoseEstimator | None = estimator
         self.clock = clock or SystemClock()
         self.sampler = sampler or AdaptiveSampler()
+        #: Skips the model while the picture stands still (frames with pixels only).
+        self.still = still or StillGate()
+        self._landmarks: Landmarks | None = None
+        self._pixels = False
         self._write_crash = write_crash or (
             lambda exc, wall: write_crash_file(crash_log, exc, wall)
         )
@@ -363,6 +373,8 @@ class MonitorLoop:
         self._slept = 0.0
         live = bool(getattr(source, "live", False))
         self.sampler.reset()
+        self.still.reset()
+        self._pixels = source.has_pixels
 
         watch = self._watcher(source)
 
@@ -412,9 +424,28 @@ class MonitorLoop:
 
     def _analyse(self, t: float, frame: Frame) -> None:
         assert self._estimator is not None
+        thumb = None
+        if frame.image is not None and self._gated():
+            thumb = thumbnail(frame.image)
+            if self.still.still(t, thumb, self.sampler.settling):
+                self._verdict(t, self._landmarks)  # nothing moved: the same landmarks
+                return
         # the estimator tracks in true time: a reopened source's frames start again at 0
         landmarks = frame_landmarks(dataclasses.replace(frame, t=t), self._estimator)
         self._count(analysed=1)
+        self.still.ran_model(t, thumb)
+        self._landmarks = landmarks
+        self._verdict(t, landmarks)
+
+    def _gated(self) -> bool:
+        """Whether the still gate works on this source: it needs pixels and adaptive
+        sampling. A fixed rate (``--stable-interval`` equal to ``--confirm-interval``,
+        as the benchmark's naive design asks) runs the model on every sampled frame."""
+        sampler = self.sampler
+        adaptive = sampler.stable_interval > sampler.confirm_interval
+        return self._pixels and self.still.enabled and adaptive
+
+    def _verdict(self, t: float, landmarks: Landmarks | None) -> None:
         verdict = self.analyzer.step(t, landmarks)
         self._state.analysed(t)
         self.sampler.analysed(t, verdict.raw_state, verdict.state)
