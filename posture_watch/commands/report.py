@@ -88,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
         week = week_report(history, day, tz, sit_max)
         print(render_week(week), end="")
     else:
-        report = day_report(history, day, tz, sit_max)
+        recent = load_week(history_file, day, tz)  # the hold figure's 7 days
+        report = day_report(history, day, tz, sit_max, recent=recent)
         print(render_day(report), end="")
     out = args.html
     if out is None and args.open:

@@ -19,7 +19,7 @@ the language is chosen after import.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta, tzinfo
 
 import numpy as np
@@ -33,11 +33,16 @@ from posture_watch.core.advice import (
     why_no_suggestions,
 )
 from posture_watch.core.dates import short_date
+from posture_watch.core.decay_words import Basis
 from posture_watch.core.durations import format_minutes
+from posture_watch.core.posture_decay import PostureDecay, posture_decay
 from posture_watch.core.report import History, Summary, day_bounds, summarize
 from posture_watch.core.text import _, ngettext
 
 WEEK_DAYS = 7
+#: The day report's hold figure rests on the sitting spells of this many days ending
+#: with the day: one day rarely has the :data:`~posture_watch.core.posture_decay.MIN_SPELLS`.
+HOLD_DAYS = 7
 #: Days with both a pain entry and monitoring needed before talking about a pattern.
 MIN_PATTERN_DAYS = 5
 #: A day counts for the pattern and the trend with at least this much monitored time.
@@ -60,6 +65,10 @@ class DayReport:
     tz: tzinfo
     pain: int | None  # highest pain logged that day
     no_suggestions: str | None = None  # why there are none (None when there are some)
+    #: How long posture held after a break, over :data:`HOLD_DAYS` days ending this day
+    #: (a day rarely has enough sitting spells); ``hold_basis`` says so in the sentence.
+    decay: PostureDecay | None = None
+    hold_basis: Basis = field(default_factory=Basis)
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,9 @@ class WeekReport:
     advice: MedicalAdvice | None
     tz: tzinfo
     no_suggestions: str | None = None  # why there are none (None when there are some)
+    #: How long posture held after a break over the week, with its curve.
+    decay: PostureDecay | None = None
+    sit_max: float = 3000.0  # the break nudge's limit (s), marked on the curve
 
     @property
     def last_day(self) -> date:
@@ -95,9 +107,22 @@ class WeekReport:
         return tuple(0 < d.monitored_s < MIN_DAY_MONITORED_S for d in self.days)
 
 
-def day_report(history: History, day: date, tz: tzinfo, sit_max: float = 3000.0) -> DayReport:
-    """The report of local ``day``; ``sit_max`` is the long-sitting limit in seconds."""
+def day_report(
+    history: History,
+    day: date,
+    tz: tzinfo,
+    sit_max: float = 3000.0,
+    *,
+    recent: History | None = None,
+) -> DayReport:
+    """The report of local ``day``; ``sit_max`` is the long-sitting limit in seconds.
+
+    ``recent`` is the history of the :data:`HOLD_DAYS` days ending with ``day`` (the
+    basis of the hold figure); without it ``history`` serves, with what it holds of them.
+    """
     summary = summarize(history, day, tz)
+    first = day - timedelta(days=HOLD_DAYS - 1)
+    start, end = day_bounds(first, tz, HOLD_DAYS)
     return DayReport(
         summary=summary,
         suggestions=suggest(summary, sit_max),
@@ -105,6 +130,8 @@ def day_report(history: History, day: date, tz: tzinfo, sit_max: float = 3000.0)
         tz=tz,
         pain=day_pain(history, day, tz),
         no_suggestions=why_no_suggestions(summary, sit_max),
+        decay=posture_decay(recent or history, start, end),
+        hold_basis=Basis(HOLD_DAYS, day),
     )
 
 
@@ -126,6 +153,8 @@ def week_report(
         advice=medical_advice(history.journal, total.end, tz),
         tz=tz,
         no_suggestions=why_no_suggestions(total, sit_max),
+        decay=posture_decay(history, total.start, total.end),
+        sit_max=sit_max,
     )
 
 

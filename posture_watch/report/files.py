@@ -50,7 +50,9 @@ def write_day_report(
 
     tz = tz or local_timezone()
     history = load_day(history_path, day, tz)
-    page = render_day_html(day_report(history, day, tz, sit_max), history, sit_max)
+    recent = load_week(history_path, day, tz)  # the hold figure's 7 days
+    report = day_report(history, day, tz, sit_max, recent=recent)
+    page = render_day_html(report, history, sit_max)
     return write_page(out_path, page)
 
 

@@ -18,7 +18,18 @@ from datetime import datetime, tzinfo
 from posture_watch.core import formats
 from posture_watch.core.advice import MedicalAdvice, Suggestion
 from posture_watch.core.dates import short_date
+from posture_watch.core.decay_words import (
+    Basis,
+    bin_label,
+    bin_share,
+    hold_definition,
+    hold_sentence,
+    left_out,
+    nudge_mark,
+    shown_bins,
+)
 from posture_watch.core.durations import format_minutes, round_half_up
+from posture_watch.core.posture_decay import PostureDecay
 from posture_watch.core.report import (
     STRIP_GLYPHS,
     STRIP_UNMONITORED,
@@ -61,6 +72,8 @@ def render_day(report: DayReport) -> str:
         lines = [title, _("Nothing was monitored on this day.")]
     else:
         lines = [title, *_figures(s, report.tz), "", *_strip(s)]
+        if report.decay is not None:
+            lines += ["", *_wrap(hold_sentence(report.decay, report.hold_basis))]
     lines += _suggestions(report.suggestions, report.no_suggestions)
     lines += _advice(report.advice)
     return "\n".join(lines) + "\n"
@@ -86,9 +99,55 @@ def render_week(report: WeekReport) -> str:
         )
     lines += ["", *_strip(t), ""]
     lines += _wrap(counting_rule()) + _wrap(report.trend) + _wrap(report.pattern)
+    if report.decay is not None:
+        lines += ["", *decay_lines(report.decay, Basis(), report.sit_max)]
     lines += _suggestions(report.suggestions, report.no_suggestions)
     lines += _advice(report.advice)
     return "\n".join(lines) + "\n"
+
+
+#: Minutes since a break per row of the terminal's curve, and the width of its bars.
+CURVE_ROW_MIN = 10
+_BAR_CELLS = 20
+
+
+def decay_lines(decay: PostureDecay, basis: Basis, sit_max: float | None = None) -> list[str]:
+    """The hold sentence, then the upright share per :data:`CURVE_ROW_MIN` minutes since
+    a break as bars, the row where the break nudge comes marked (``sit_max`` seconds),
+    then how the hold is measured. Without enough spells, the sentence alone."""
+    lines = _wrap(hold_sentence(decay, basis))
+    if not decay.enough:
+        return lines
+    rows = shown_bins(decay.curve, CURVE_ROW_MIN)
+    if rows:
+        lines += _wrap(_("Upright share by minutes since a break (minutes seen in brackets):"))
+    labels = [bin_label(b) for b in rows]
+    width = max((_cells(label) for label in labels), default=0)
+    for b, label in zip(rows, labels, strict=True):
+        share = bin_share(b)
+        bar = "–" if share is None else _bar(share)
+        figure = "" if share is None else percent(share)
+        seen = pgettext("duration", "{min} min").format(min=b.minutes)
+        line = (
+            f"  {' ' * (width - _cells(label))}{label}  {bar:<{_BAR_CELLS}} {figure:>5}  ({seen})"
+        )
+        lines.append(line)
+        if sit_max is not None and b.start_min * 60.0 <= sit_max < b.end_min * 60.0:
+            mark = "  ◀ " + nudge_mark(sit_max)
+            if _cells(line + mark) <= WIDTH:
+                lines[-1] += mark
+            else:  # a long translation: the mark on a line of its own, under the bar
+                lines += _wrap(nudge_mark(sit_max), " " * (width + 4) + "▲ ", " " * (width + 6))
+    lines += _wrap(hold_definition())
+    if (short := left_out(decay)) is not None:
+        lines += _wrap(short)
+    return lines
+
+
+def _bar(share: float) -> str:
+    """``share`` (0-1) as a bar of :data:`_BAR_CELLS` cells, in half cells."""
+    halves = round_half_up(share * _BAR_CELLS * 2)
+    return "█" * (halves // 2) + ("▌" if halves % 2 else "")
 
 
 def _columns() -> tuple[str, ...]:
