@@ -23,6 +23,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 import numpy as np
 
+from posture_watch.core.break_limits import BreakTimingSet
 from posture_watch.core.break_warning import (
     BreakAnswerRecord,
     BreakAnswerTally,
@@ -153,6 +154,9 @@ class History:
     journal: tuple[JournalEntry, ...] = ()
     held_back: tuple[HeldRecord, ...] = ()  # nudges do not disturb held back
     break_answers: tuple[BreakAnswerRecord, ...] = ()  # Postpone and Skip pressed
+    #: How the break nudge was timed, each time its limit was set (breaks that follow
+    #: the posture or the fixed timer).
+    break_timings: tuple[BreakTimingSet, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ the tooltip agrees with ``posture-watch report``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import tzinfo
 
 from posture_watch.core import do_not_disturb as dnd
@@ -33,6 +34,7 @@ from posture_watch.core.events import (
 )
 from posture_watch.core.menu import MenuAction
 from posture_watch.core.nudge_timing import NudgeTiming, why_not
+from posture_watch.core.posture_breaks import PostureBreaks, break_nudge
 from posture_watch.core.prompt_rules import (
     Answer,
     PromptDue,
@@ -84,6 +86,7 @@ from posture_watch.core.worker_events import (
     CameraFree,
     ClockSet,
     Pause,
+    Reconfigure,
     Resume,
     SetBaseline,
     Stopped,
@@ -130,6 +133,8 @@ class Session:
         self.dnd = dnd.hold_back(settings)
         #: Nudges shown with buttons (Snooze, Stretch now, I'm fine) that may be pressed.
         self.answers = answers.NudgeAnswers()
+        #: Breaks that follow the posture (opt-in): the break nudge's limit in force.
+        self.posture_breaks = PostureBreaks()
 
     # -- the API ---------------------------------------------------------------------
 
@@ -140,6 +145,7 @@ class Session:
         self._started = now.mono
         self.read_today(now, now.wall)
         out: list[fx.Effect] = []
+        self.time_breaks(now, out)
         if self.settings.tray and not self.settings.windows:
             out.append(fallbacks.no_windows())  # once: a failure a person sees
         self._refresh(now, out)
@@ -189,6 +195,10 @@ class Session:
                 self.autostart = enabled
             case SettingsChanged():  # the file changed: the new settings apply now
                 self.settings = follow_settings(self.settings, self.scheduler, item, out)
+                told = any(
+                    isinstance(e, fx.Send) and isinstance(e.command, Reconfigure) for e in out
+                )
+                self.time_breaks(now, out, worker_reset=told)  # breaks_follow_posture
                 self._timer.daily_at = self.settings.daily_at
                 dnd.settings_followed(self, now, out)  # hold_when_fullscreen
             case StopAsked():
@@ -318,7 +328,7 @@ class Session:
         if due.reason is Reason.MANUAL:
             self._shown_prompt(due, out)
             return
-        nudge = nudge_message(due)
+        nudge = break_nudge(due, self.posture_breaks.timing) or nudge_message(due)
         out.append(answers.nudge_notify(self, due, nudge.title, nudge.body))  # with buttons
 
     def _release(self, t: float, why: Why | None, out: list[fx.Effect]) -> None:
@@ -420,6 +430,7 @@ class Session:
             self.counts = Counts()
             self.today.summary = None
             self.read_today(now, self.today.written_to(now.wall))
+            self.time_breaks(now, out)  # the last 7 days' hold time, once a day
         if self._timer.report_due(now.local):
             out.append(fx.WriteReport(self._timer.report_day))
             if self.settings.journal_prompt and not self.today.has_journal_entry(now.local.date()):
@@ -431,6 +442,15 @@ class Session:
         stop_after = self.settings.stop_after
         if not self.stopped and stop_after is not None and now.mono - self._started >= stop_after:
             self.stop(out)
+
+    def time_breaks(self, now: Now, out: list[fx.Effect], *, worker_reset: bool = False) -> None:
+        """The break nudge's limit again (:mod:`~posture_watch.core.posture_breaks`):
+        the file's ``sit_max``, or the measured hold time when breaks follow the posture."""
+        breaks = self.posture_breaks.refresh(
+            self.time(now), now.wall, self.settings.config, self.today.reader,
+            self.settings.breaks, out, worker_reset=worker_reset,
+        )  # fmt: skip
+        self.settings = replace(self.settings, breaks=breaks)
 
     def quiet(self, now: Now) -> bool:
         """Whether quiet hours are in force at ``now`` (by the clock on the wall)."""

@@ -122,6 +122,9 @@ class PromptConfig:
     max_postpones: int = 2
     stretch_sound: bool = False
     hold_when_fullscreen: bool = True
+    #: Time the break nudge by the person's measured hold time, not the fixed sit_max
+    #: (:mod:`posture_watch.core.break_limits`); off by default.
+    breaks_follow_posture: bool = False
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,11 @@ PLAIN: dict[str, str] = {
         "focus (a film, a presentation); they come when it ends. Turn it off if you work full "
         "screen all day (paused notifications and a video call still hold them back)"
     ),
+    "prompts.breaks_follow_posture": N_(
+        "time breaks by your posture: the break nudge comes 5 min after your posture usually "
+        "fades (measured over the last 7 days), never before 20 min nor after sit_max; until 5 "
+        "sitting spells are measured it comes after sit_max"
+    ),
     "quiet_hours.enabled": N_("turn quiet hours on: no nudges between start and end"),
     "quiet_hours.start": N_("when quiet hours begin (24-hour clock)"),
     "quiet_hours.end": N_("when quiet hours end; the range may run past midnight (22:00 to 07:00)"),

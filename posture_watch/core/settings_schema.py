@@ -204,6 +204,8 @@ TABLES: dict[str, tuple[str, str, dict[str, tuple[Kind, str]]]] = {
         "stretch_sound": (BoolKey(), "true or false: a soft chime when a stretch hold ends"),
         "hold_when_fullscreen": (BoolKey(), "true or false: hold nudges back while a "
                                  "full-screen window has the focus (a film, a presentation)"),
+        "breaks_follow_posture": (BoolKey(), "true or false: a break nudge when your posture "
+                                  "usually fades (measured), within 20 min and sit_max"),
     }),
     "quiet_hours": ("quiet_hours", "no nudges in this range (may wrap midnight)", {
         "enabled": (BoolKey(), "true or false"),

@@ -23,6 +23,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from posture_watch.core.analyzer import Verdict
+from posture_watch.core.break_limits import BreakTimingSet
 from posture_watch.core.break_warning import BreakPostponed, BreakSkipped
 from posture_watch.core.control_protocol import ControlRequest
 from posture_watch.core.dates import minute_of_day
@@ -82,7 +83,13 @@ WorkerEvent = (
 #: What the prompt rules and do not disturb make of the stream (recorded like the
 #: worker's events).
 PromptEvent = (
-    PromptShown | PromptAnswered | PromptSuppressed | PromptHeld | BreakPostponed | BreakSkipped
+    PromptShown
+    | PromptAnswered
+    | PromptSuppressed
+    | PromptHeld
+    | BreakPostponed
+    | BreakSkipped
+    | BreakTimingSet
 )
 #: Everything that goes to the event log and the history.
 MonitorEvent = Verdict | TimelineEvent | WorkerEvent | PromptEvent

@@ -67,6 +67,7 @@ TABLES: dict[str, str] = {
     "calibrations": "t",
     "journal": "t",
     "break_answers": "t",
+    "break_timing": "t",
 }
 
 
@@ -90,9 +91,27 @@ def _v3_break_answers(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX break_answers_t ON break_answers (t)")
 
 
+def _v4_break_timing(conn: sqlite3.Connection) -> None:
+    """Version 4: how the break nudge was timed, each time the monitor set its limit
+    (at the start, each new day, a settings change): ``mode`` ``fixed`` or ``posture``
+    (breaks follow your posture), the sitting ``limit_s`` used, the measured ``hold_min``
+    it rests on (NULL: off or too few spells) and the ``spells`` measured. Older files
+    have none: days without a row ran the fixed timer, which was all there was."""
+    conn.execute(
+        "CREATE TABLE break_timing (t REAL NOT NULL, mode TEXT NOT NULL, "
+        "limit_s REAL NOT NULL, hold_min REAL, spells INTEGER NOT NULL DEFAULT 0)"
+    )
+    conn.execute("CREATE INDEX break_timing_t ON break_timing (t)")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 #: ``MIGRATIONS[i]`` migrates version ``i`` to ``i + 1``. Append only.
-MIGRATIONS: list[Migration] = [_create_v1, _v2_unknown_reason, _v3_break_answers]
+MIGRATIONS: list[Migration] = [
+    _create_v1,
+    _v2_unknown_reason,
+    _v3_break_answers,
+    _v4_break_timing,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

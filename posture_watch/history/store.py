@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from posture_watch import paths
+from posture_watch.core.break_limits import BreakTimingSet
 from posture_watch.core.break_warning import (
     POSTPONED,
     SKIPPED,
@@ -409,6 +410,11 @@ class HistoryStore:
                     conn.execute(
                         "INSERT INTO break_answers VALUES (?, ?, ?)", (wall_t, answer, due + shift)
                     )
+                case BreakTimingSet(mode=mode, limit=limit, hold=hold, spells=spells):
+                    conn.execute(
+                        "INSERT INTO break_timing VALUES (?, ?, ?, ?, ?)",
+                        (wall_t, mode, limit, hold, spells),
+                    )
                 case PromptSuppressed() | PromptHeld():  # held: why is a Disturb value
                     conn.execute(
                         "INSERT INTO suppressed VALUES (?, ?, ?)",
@@ -618,6 +624,11 @@ def _read_history(
     break_answers = conn.execute(
         "SELECT t, answer, due FROM break_answers WHERE t >= ? AND t < ? ORDER BY t", window
     )
+    break_timings = conn.execute(
+        "SELECT t, mode, limit_s, hold_min, spells FROM break_timing"
+        " WHERE t >= ? AND t < ? ORDER BY t",
+        window,
+    )
     return History(
         start=start,
         end=end,
@@ -631,6 +642,7 @@ def _read_history(
         journal=tuple(_journal_entry(*row) for row in journal),
         held_back=tuple(HeldRecord(*row) for row in held_back),
         break_answers=tuple(BreakAnswerRecord(*row) for row in break_answers),
+        break_timings=tuple(BreakTimingSet(*row) for row in break_timings),
     )
 
 

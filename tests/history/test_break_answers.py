@@ -91,4 +91,4 @@ def test_a_version_2_history_gains_the_break_answers_and_keeps_its_rows(tmp_path
         {"t": 1300.0, "answer": "postponed", "due": 1600.0},
     ]
     with closing(sqlite3.connect(path)) as conn:
-        assert user_version(conn) == SCHEMA_VERSION == 3
+        assert user_version(conn) == SCHEMA_VERSION == 4

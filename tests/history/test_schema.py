@@ -18,7 +18,7 @@ def test_a_new_file_gets_every_table_and_the_current_version(tmp_path):
     path = tmp_path / "h.sqlite3"
     with connect(path) as conn:
         assert create_or_migrate(conn) == 0
-        assert user_version(conn) == SCHEMA_VERSION == 3
+        assert user_version(conn) == SCHEMA_VERSION == 4
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         assert names == set(TABLES)
