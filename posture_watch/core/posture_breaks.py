@@ -5,7 +5,7 @@ The limit itself is :func:`posture_watch.core.break_limits.break_limit`. The ses
 works it out when it starts, when a new day starts and when the settings file changes.
 Once a day is enough: a week's median moves little in a day, and a limit that moved
 within a sitting spell would make the warning before a break ("Break in 1 min") wrong.
-Each time the mode or the limit changed it is recorded (a
+Each day, and each time the mode or the limit changed, it is recorded (a
 :class:`~posture_watch.core.break_limits.BreakTimingSet` for the history). The worker
 gets the limit by a :class:`~posture_watch.core.worker_events.Reconfigure`, as when
 ``sit_max`` itself is changed in the preferences, so it applies live. Pure: the history
@@ -94,11 +94,14 @@ class PostureBreaks:
         out: list[fx.Effect],
         *,
         worker_reset: bool = False,
+        new_day: bool = False,
     ) -> BreakRules | None:
         """Work the limit out again at ``t`` (true time; ``wall`` for the history) and
         return the break rules to use. Sends the worker the limit when it changed and
-        records it when the mode or the limit changed. ``worker_reset``: the worker was
-        just told the file's ``sit_max`` (a settings change)."""
+        records it when the mode or the limit changed, and at each ``new_day`` (so every
+        day the monitor ran has its record, for the week report's comparison).
+        ``worker_reset``: the worker was just told the file's ``sit_max`` (a settings
+        change)."""
         if config is None or not isinstance(reader, HoldReader):
             return breaks  # the console monitor without a history: the file's sit_max
         sit_max = float(config.decision.sit_max)
@@ -117,9 +120,10 @@ class PostureBreaks:
                 fx.Send(Reconfigure(decision, sampling.stable_interval, sampling.confirm_interval))
             )
             self._worker_limit = new.limit
-        if old is None or (old.mode, old.limit, old.hold) != (new.mode, new.limit, new.hold):
+        changed = old is None or (old.mode, old.limit, old.hold) != (new.mode, new.limit, new.hold)
+        if changed or new_day:
             out.append(fx.Record(new))
-            if old is not None and old.mode == FIXED and new.mode == POSTURE:
+            if old is not None and old.mode == FIXED and new.mode == POSTURE and changed:
                 out.append(turned_on_notice(new))
         return replace(breaks, sit_max=new.limit) if breaks is not None else None
 

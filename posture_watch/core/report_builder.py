@@ -32,6 +32,7 @@ from posture_watch.core.advice import (
     suggest,
     why_no_suggestions,
 )
+from posture_watch.core.break_comparison import compare_days
 from posture_watch.core.dates import short_date
 from posture_watch.core.decay_words import Basis
 from posture_watch.core.durations import format_minutes
@@ -91,6 +92,9 @@ class WeekReport:
     #: How long posture held after a break over the week, with its curve.
     decay: PostureDecay | None = None
     sit_max: float = 3000.0  # the break nudge's limit (s), marked on the curve
+    #: Days with breaks that follow the posture against days on the fixed timer
+    #: (:func:`~posture_watch.core.break_comparison.compare_days`); ``''``: not both.
+    break_timing: str = ""
 
     @property
     def last_day(self) -> date:
@@ -155,6 +159,7 @@ def week_report(
         no_suggestions=why_no_suggestions(total, sit_max),
         decay=posture_decay(history, total.start, total.end),
         sit_max=sit_max,
+        break_timing=compare_days(days, history.break_timings),
     )
 
 

@@ -430,7 +430,7 @@ class Session:
             self.counts = Counts()
             self.today.summary = None
             self.read_today(now, self.today.written_to(now.wall))
-            self.time_breaks(now, out)  # the last 7 days' hold time, once a day
+            self.time_breaks(now, out, new_day=True)  # the last 7 days' hold time
         if self._timer.report_due(now.local):
             out.append(fx.WriteReport(self._timer.report_day))
             if self.settings.journal_prompt and not self.today.has_journal_entry(now.local.date()):
@@ -443,12 +443,14 @@ class Session:
         if not self.stopped and stop_after is not None and now.mono - self._started >= stop_after:
             self.stop(out)
 
-    def time_breaks(self, now: Now, out: list[fx.Effect], *, worker_reset: bool = False) -> None:
+    def time_breaks(
+        self, now: Now, out: list[fx.Effect], *, worker_reset: bool = False, new_day: bool = False
+    ) -> None:
         """The break nudge's limit again (:mod:`~posture_watch.core.posture_breaks`):
         the file's ``sit_max``, or the measured hold time when breaks follow the posture."""
         breaks = self.posture_breaks.refresh(
             self.time(now), now.wall, self.settings.config, self.today.reader,
-            self.settings.breaks, out, worker_reset=worker_reset,
+            self.settings.breaks, out, worker_reset=worker_reset, new_day=new_day,
         )  # fmt: skip
         self.settings = replace(self.settings, breaks=breaks)
 

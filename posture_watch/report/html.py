@@ -169,6 +169,8 @@ def render_week_html(report: WeekReport) -> str:
             week_charts.week_legend(report, week_charts.pain_series(report)),
         )
     )
+    if report.break_timing:  # days with and without breaks that follow the posture
+        body.append(f"<p>{escape(report.break_timing)}</p>")
     body.append(_h2(_("Minutes per hour: upright and slouching")))
     body.append(
         _chart(

@@ -99,6 +99,8 @@ def render_week(report: WeekReport) -> str:
         )
     lines += ["", *_strip(t), ""]
     lines += _wrap(counting_rule()) + _wrap(report.trend) + _wrap(report.pattern)
+    if report.break_timing:  # days with and without breaks that follow the posture
+        lines += _wrap(report.break_timing)
     if report.decay is not None:
         lines += ["", *decay_lines(report.decay, Basis(), report.sit_max)]
     lines += _suggestions(report.suggestions, report.no_suggestions)
