@@ -124,9 +124,7 @@ KNOWN: tuple[Group, ...] = (
     Group(N_("Breaks"), N_("A break nudge comes after a long sitting spell."), (
         Field("sitting", "sit_max", N_("Break nudge after sitting for")),
         Field("prompts", "breaks_follow_posture", N_("Time breaks by my posture"),
-              N_("the break nudge comes when your posture usually fades (5 min after it, "
-                 "measured over 7 days), never before 20 min nor after the time above; "
-                 "until 5 sitting spells are measured, after the time above")),
+              N_("5 min after your posture usually fades (at most the time above)")),
         Field("sitting", "break_min", N_("Time away that counts as a break")),
         Field("sitting", "absence_grace", N_("Shorter absences do not end a sitting spell"),
               N_("time away shorter than this still counts as sitting")),
