@@ -104,11 +104,15 @@ def hold_sentence(decay: PostureDecay, basis: Basis) -> str:
 
 def hold_definition() -> str:
     """How the hold is measured, in words (shown with the figure where there is room)."""
-    return _(
+    counted = _(
         "Counted from the end of a break to the first sustained slouch ({sustained} min in a "
-        "row mostly slouching). Spells with under {least} min of posture seen are left out; "
-        "a spell that ended upright counts as holding at least its length."
-    ).format(sustained=SUSTAINED_MIN, least=MIN_SPELL_MIN)
+        "row mostly slouching)."
+    ).format(sustained=SUSTAINED_MIN)
+    left = _(
+        "Spells with under {least} min of posture seen are left out; a spell that ended "
+        "upright counts as holding at least its length."
+    ).format(least=MIN_SPELL_MIN)
+    return counted + " " + left
 
 
 def left_out(decay: PostureDecay) -> str | None:

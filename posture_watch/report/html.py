@@ -24,7 +24,9 @@ from html import escape
 from posture_watch.core import formats
 from posture_watch.core.advice import MedicalAdvice, Suggestion
 from posture_watch.core.dates import long_date, short_date
+from posture_watch.core.decay_words import Basis, hold_definition, hold_sentence, left_out
 from posture_watch.core.durations import format_minutes, format_span, round_half_up
+from posture_watch.core.posture_decay import CURVE_BIN_MIN
 from posture_watch.core.report import History, Summary
 from posture_watch.core.report_builder import (
     MIN_DAY_MONITORED_S,
@@ -107,6 +109,9 @@ def render_day_html(report: DayReport, history: History, sit_max: float = 3000.0
         return _page(page_title, body)
     clock = charts.day_clock_range(s, report.tz)
     body.append(_figures(s, report.pain, _span(s, report)))
+    if report.decay is not None:
+        sentence = hold_sentence(report.decay, report.hold_basis)
+        body.append(f'<p class="hold">{escape(sentence)}</p>')
     body.append(_suggestions(report.suggestions, report.no_suggestions))
     body.append(_h2(_("The day")))
     body.append(
@@ -171,6 +176,8 @@ def render_week_html(report: WeekReport) -> str:
     )
     if report.break_timing:  # days with and without breaks that follow the posture
         body.append(f"<p>{escape(report.break_timing)}</p>")
+    if report.decay is not None:
+        body.append(_decay(report))
     body.append(_h2(_("Minutes per hour: upright and slouching")))
     body.append(
         _chart(
@@ -187,6 +194,37 @@ def render_week_html(report: WeekReport) -> str:
     body.append(_hour_strip(t))
     week_title = _("posture-watch · week to {date}").format(date=report.last_day.isoformat())
     return _page(week_title, body)
+
+
+def _decay(report: WeekReport) -> str:
+    """How long posture held after a break: the sentence, and with enough spells the
+    curve of the upright share against minutes since a break."""
+    assert report.decay is not None
+    parts = [_h2(_("How long your posture holds"))]
+    sentence = escape(hold_sentence(report.decay, Basis()))
+    if not report.decay.enough or not report.decay.curve:
+        return "".join([*parts, f'<p class="hold">{sentence}</p>'])
+    caption = " ".join(
+        text
+        for text in (
+            _(
+                "The share of sitting time upright against the minutes since a break, in "
+                "steps of {step} min, over the week's sitting spells."
+            ).format(step=CURVE_BIN_MIN),
+            hold_definition(),
+            left_out(report.decay),
+        )
+        if text
+    )
+    parts.append(f'<p class="hold">{sentence}</p>')
+    parts.append(
+        _chart(
+            lambda size: week_charts.decay_chart(size, report),
+            escape(caption),
+            week_charts.decay_series(report),
+        )
+    )
+    return "".join(parts)
 
 
 def _h2(heading: str) -> str:

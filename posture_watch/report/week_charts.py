@@ -20,9 +20,11 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from posture_watch.core import formats
+from posture_watch.core.decay_words import bin_share, nudge_mark, shown_bins
 from posture_watch.core.report_builder import MIN_DAY_MONITORED_S, WeekReport
 from posture_watch.core.text import _
 from posture_watch.report.charts import (
+    CAMERA_COLOUR,
     COLOURS,
     PAIN_COLOUR,
     TEXT_COLOURS,
@@ -172,4 +174,37 @@ def pain_chart(size: Size, week: WeekReport) -> str:
     ax_sit.set_xticks(x, _day_labels(week))
     for ax in (ax_pain, ax_slouch, ax_sit):
         ax.spines[["top", "right"]].set_visible(False)
+    return to_svg(fig)
+
+
+def decay_series(week: WeekReport) -> list[LegendItem]:
+    """The decay chart's legend: the upright share, and the break nudge's line."""
+    return [
+        LegendItem(_("share of sitting time upright"), COLOURS["upright"], "dot"),
+        LegendItem(nudge_mark(week.sit_max), CAMERA_COLOUR, "line"),
+    ]
+
+
+@styled
+def decay_chart(size: Size, week: WeekReport) -> str:
+    """Upright share (%) against minutes since a break, one dot per bin of the curve
+    (bins resting on too few minutes left out), the break nudge's minute a dashed line."""
+    assert week.decay is not None
+    bins = shown_bins(week.decay.curve)
+    x = np.array([(b.start_min + b.end_min) / 2.0 for b in bins])
+    y = np.array([np.nan if (v := bin_share(b)) is None else v * 100.0 for b in bins])
+    limit = week.sit_max / 60.0
+    left = size.text_in(3) + 2.2 * size.em_in + 0.15
+    fig = new_figure(size, 12 * size.em_in, left=left, bottom=3.6 * size.em_in, top=0.1)
+    ax = fig.add_subplot()
+    ax.plot(x, y, "-o", color=COLOURS["upright"], markersize=5)
+    ax.axvline(limit, color=CAMERA_COLOUR, linewidth=1.5, linestyle="--")
+    right = max(float(bins[-1].end_min) if bins else 0.0, limit * 1.05, 30.0)
+    ax.set_xlim(0, right)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 1.5, 3, 6, 10]))
+    ax.set_ylim(0, 105)
+    ax.set_yticks([0, 50, 100])
+    ax.set_ylabel(_("upright\n(%)"))
+    ax.set_xlabel(_("minutes since a break"))
+    ax.spines[["top", "right"]].set_visible(False)
     return to_svg(fig)

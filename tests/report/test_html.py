@@ -113,7 +113,8 @@ def test_no_medical_advice_for_mild_pain():
 
 def test_week_page_has_the_trend_and_pain_charts():
     page = week_page()
-    assert page.count("<svg") - page.count(STRETCH_SVG) == 3 * len(charts.SIZES)
+    # the trend, pain, per-hour and posture-hold charts, each in every size
+    assert page.count("<svg") - page.count(STRETCH_SVG) == 4 * len(charts.SIZES)
     assert "<h2>7-day trend</h2>" in page and "<h2>Pain, slouching and sitting</h2>" in page
     assert charts.PAIN_COLOUR in page
     assert page.count("<tr>") == 8  # header and seven days
