@@ -24,7 +24,7 @@ from posture_watch.core.prompt_rules import PromptDue, Reason
 from posture_watch.core.prompts import Prompt, PromptKind
 from posture_watch.core.report import History, Interval, day_bounds
 from posture_watch.core.settings import AppConfig, PromptConfig, Settings
-from posture_watch.core.stream import SettingsChanged
+from posture_watch.core.stream import SettingsChanged, Tick
 from posture_watch.core.worker_events import Reconfigure
 from tests.core.test_session import make
 from tests.report.histories import DAY, TZ, at, concat, minutes
@@ -168,3 +168,14 @@ def test_off_by_default_the_session_sends_nothing_and_records_the_fixed_timer():
     assert run.session.settings.breaks.sit_max == SIT_MAX
     [record] = [e.event for e in run.of(fx.Record) if isinstance(e.event, BreakTimingSet)]
     assert (record.mode, record.limit) == (FIXED, SIT_MAX)
+
+
+def test_a_new_day_measures_again_and_records_the_day():
+    run, reader, wall = session_on(spells(20, 25, 30, 34, 34, 40, 45))
+    run.step(Tick(), wall + 3600.0)
+    assert len(reader.asked) == 1  # the same day: the limit stays
+    run.step(Tick(), wall + 86400.0)
+    assert reader.asked[-1] == (wall + 86400.0 - 7 * 86400.0, wall + 86400.0)
+    kept = [e.event for e in run.of(fx.Record) if isinstance(e.event, BreakTimingSet)]
+    assert [r.limit for r in kept] == [2340.0, 2340.0]  # every day has its record
+    assert len(run.sent) == 1  # the worker already has that limit
