@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         calibrate,
         control_cli,
         history_cli,
+        insights,
         journal,
         monitor,
         record,
@@ -90,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     tray.add_parser(sub)
     monitor.add_parser(sub)
     report.add_parser(sub)
+    insights.add_parser(sub)
     history_cli.add_parsers(sub)
     journal.add_parser(sub)
     autostart.add_parser(sub)

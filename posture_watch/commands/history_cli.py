@@ -12,7 +12,14 @@ to convert epoch seconds to see which afternoon a row belongs to:
   as numbers (a negative lean, say) are written as they are, since a spreadsheet never
   runs a number; only text is escaped.
 - ``--format json`` writes one object, ``{"format", "schema_version", "from", "to",
-  "tables": {table: [row, ...]}}``, with every table unless ``--table`` names one.
+  "tables": {table: [row, ...]}, "posture_decay": {...}}``, with every table unless
+  ``--table`` names one.
+
+Both also carry the figures derived from those days that no table holds, how long
+posture held after a break (:mod:`posture_watch.core.posture_decay`): in JSON the
+``posture_decay`` object (with every table), in CSV with ``--table all`` two more files,
+``posture_hold.csv`` (one row: the median hold and its spells) and ``posture_decay.csv``
+(the upright share per 5 minutes since a break).
 
 ``forget`` deletes history for good (the file is vacuumed and its write-ahead log
 truncated, so the rows leave the disk), and with it the files made from the same days:
@@ -30,6 +37,7 @@ import contextlib
 import csv
 import io
 import json
+import math
 import sys
 from datetime import date, datetime, timedelta
 from datetime import time as day_time
@@ -39,6 +47,13 @@ from typing import Any, TextIO
 from posture_watch.atomic_file import write_atomic
 from posture_watch.clock import today as clock_today
 from posture_watch.commands import forget_files
+from posture_watch.core.posture_decay import (
+    CURVE_COLUMNS,
+    HOLD_COLUMNS,
+    curve_rows,
+    decay_record,
+    posture_decay,
+)
 from posture_watch.core.text import _, ngettext, pgettext
 from posture_watch.core.words import is_yes
 from posture_watch.errors import ConfigError, StorageError
@@ -161,9 +176,13 @@ def run_export(args: argparse.Namespace) -> int:
         )
     else:
         names = tuple(TABLES) if args.table in (None, "all") else (args.table,)
+    with_decay = args.table == "all" or (args.format == "json" and args.table is None)
     with HistoryStore.open_readonly(history_path(args)) as store:  # never writes
         exported = store.export(start, end, names)
         columns = {t: ["local_time", *store.columns(t)] for t in names}
+        if with_decay:
+            lo, hi = -math.inf if start is None else start, math.inf if end is None else end
+            decay = posture_decay(store.read_history(lo, hi), lo, hi)
     tables = {t: _with_local_time(t, rows) for t, rows in exported.items()}
     if args.format == "json":
         document = {
@@ -173,11 +192,17 @@ def run_export(args: argparse.Namespace) -> int:
             "to": args.end and str(parse_date(args.end, "--to")),
             "tables": tables,
         }
+        if with_decay:
+            document["posture_decay"] = decay_record(decay)
         _write(args.out, json.dumps(document, indent=1, ensure_ascii=False) + "\n")
     elif args.table == "all":
         private_folder(args.out)
         for table, rows in tables.items():
             _write(args.out / f"{table}.csv", _csv(columns[table], rows))
+        record = decay_record(decay)
+        hold = {k: record[k] for k in HOLD_COLUMNS}
+        _write(args.out / "posture_hold.csv", _csv(list(HOLD_COLUMNS), [hold]))
+        _write(args.out / "posture_decay.csv", _csv(list(CURVE_COLUMNS), curve_rows(decay.curve)))
     else:
         ((table, rows),) = tables.items()
         _write(args.out, _csv(columns[table], rows))

@@ -249,3 +249,53 @@ def hold_estimate(history: History, start: float, end: float) -> HoldEstimate:
     that start in ``[start, end)`` (see the module's definitions); ``spells`` says how
     many it rests on. The posture-timed break nudge reads this (stable signature)."""
     return posture_decay(history, start, end).hold
+
+
+def decay_record(decay: PostureDecay) -> dict[str, object]:
+    """The figures as plain data for ``export`` (JSON): the hold, the definitions it
+    rests on, and the curve (:func:`curve_rows`). Keys, never words."""
+    hold = decay.hold
+    return {
+        "hold_median_min": hold.minutes,
+        "spells": hold.spells,
+        "spells_slouched": hold.slouched,
+        "spells_held": hold.held,
+        "spells_too_short": decay.too_short,
+        "enough_spells": decay.enough,
+        "definition": {
+            "sustained_slouch_min": SUSTAINED_MIN,
+            "min_spell_min": MIN_SPELL_MIN,
+            "min_spells": MIN_SPELLS,
+            "rest_s": REST_S,
+            "bin_min": CURVE_BIN_MIN,
+        },
+        "curve": curve_rows(decay.curve),
+    }
+
+
+def curve_rows(curve: tuple[CurveBin, ...]) -> list[dict[str, object]]:
+    """One row per bin: minutes since the break, minutes seen, seconds, upright share."""
+    return [
+        {
+            "from_min": b.start_min,
+            "to_min": b.end_min,
+            "minutes_seen": b.minutes,
+            "upright_s": b.upright_s,
+            "slouch_s": b.slouch_s,
+            "upright_share": b.upright_share,
+        }
+        for b in curve
+    ]
+
+
+#: The hold's keys of :func:`decay_record`, the columns of ``posture_hold.csv``.
+HOLD_COLUMNS = (
+    "hold_median_min",
+    "spells",
+    "spells_slouched",
+    "spells_held",
+    "spells_too_short",
+    "enough_spells",
+)
+#: The columns of :func:`curve_rows` (``posture_decay.csv``).
+CURVE_COLUMNS = ("from_min", "to_min", "minutes_seen", "upright_s", "slouch_s", "upright_share")
