@@ -150,30 +150,55 @@ def _break_between(break_ends: list[float], last_end: float, bout: Interval) -> 
     return i < len(break_ends) and break_ends[i] <= bout.start + 60.0
 
 
+class SpellMeter:
+    """Measures spells on one history's minute rows, with the per-row work done once.
+
+    A week of a full history is 10,080 rows and some 70 spells (an export may hold years):
+    the slouching runs and the rows with posture seen are found for all rows at once,
+    and each spell then takes two binary searches.
+    """
+
+    def __init__(self, rows: MinuteRows, window_end: float) -> None:
+        self.minute = rows.minute
+        self.window_end = window_end
+        self.seen = np.flatnonzero((rows.upright_s + rows.slouch_s) > 0)
+        self.runs = _run_starts(rows.minute, rows.slouch_s > rows.upright_s, SUSTAINED_MIN)
+
+    def measure(self, spell: Interval) -> Spell:
+        """The hold of ``spell`` from the rows in its span (the minute it starts in
+        included); a run of slouching counts when all of it lies in the spell."""
+        end = self.window_end if spell.end is None else spell.end
+        lo, hi = np.searchsorted(self.minute, [spell.start - 59.0, end], side="left")
+        first_seen, after_seen = np.searchsorted(self.seen, [lo, hi], side="left")
+        seen_min = int(after_seen - first_seen)
+        j = int(np.searchsorted(self.runs, lo, side="left"))
+        if j < self.runs.size and self.runs[j] + SUSTAINED_MIN - 1 < hi:
+            return Spell(spell.start, self._since(int(self.runs[j]), spell), True, seen_min)
+        if not seen_min:
+            return Spell(spell.start, 0.0, False, 0)
+        last = int(self.seen[after_seen - 1])
+        return Spell(spell.start, self._since(last, spell) + 1.0, False, seen_min)
+
+    def _since(self, row: int, spell: Interval) -> float:
+        """Minutes from the spell's start to the start of minute row ``row`` (0 at least)."""
+        return max(0.0, float(self.minute[row]) - spell.start) / 60.0
+
+
 def measure_spell(rows: MinuteRows, spell: Interval, window_end: float) -> Spell:
     """The hold of one spell from its minute rows (those in the spell's span)."""
-    end = window_end if spell.end is None else spell.end
-    inside = rows.between(spell.start - 59.0, end)
-    seen = (inside.upright_s + inside.slouch_s) > 0
-    minute = inside.minute[seen]
-    slouching = (inside.slouch_s > inside.upright_s)[seen]
-    since = np.maximum(0.0, minute - spell.start) / 60.0
-    run_start = _first_run(minute, slouching, SUSTAINED_MIN)
-    if run_start is not None:
-        return Spell(spell.start, float(since[run_start]), True, int(minute.size))
-    length = float(since[-1]) + 1.0 if minute.size else 0.0
-    return Spell(spell.start, length, False, int(minute.size))
+    return SpellMeter(rows, window_end).measure(spell)
 
 
-def _first_run(minute: np.ndarray, flag: np.ndarray, n: int) -> int | None:
-    """Index of the first of ``n`` flagged rows in a row, each 60 s after the last."""
-    run = 0
-    for i in range(minute.shape[0]):
-        follows = i > 0 and minute[i] - minute[i - 1] == 60.0
-        run = (run + 1 if follows else 1) if flag[i] else 0
-        if run >= n:
-            return i - n + 1
-    return None
+def _run_starts(minute: np.ndarray, flag: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the rows that start ``n`` flagged rows in a row, each 60 s after the
+    last (a missing minute breaks a run), ascending."""
+    m = minute.shape[0] - n + 1
+    if m <= 0:
+        return np.empty(0, dtype=np.int64)
+    starts = (minute[n - 1 :] - minute[:m]) == 60.0 * (n - 1)  # rows strictly increase
+    for k in range(n):
+        starts &= flag[k : k + m]
+    return np.flatnonzero(starts)
 
 
 def km_median(holds: list[float], events: list[bool]) -> float | None:
@@ -183,29 +208,30 @@ def km_median(holds: list[float], events: list[bool]) -> float | None:
     one half, the middle of that time and the next event time. None when it never
     reaches one half (most spells held to their end).
     """
-    order = sorted(zip(holds, events, strict=True), key=lambda p: (p[0], not p[1]))
-    at_risk, surviving = len(order), 1.0
-    times = sorted({t for t, e in order if e})
-    for t in times:
-        d = sum(1 for h, e in order if e and h == t)
-        at_risk = sum(1 for h, _e in order if h >= t)
-        surviving *= 1.0 - d / at_risk
-        if surviving < 0.5 - 1e-12:
-            return t
-        if abs(surviving - 0.5) <= 1e-12:
-            later = [u for u in times if u > t]
-            return (t + later[0]) / 2.0 if later else t
-    return None
+    hold = np.asarray(holds, dtype=np.float64)
+    event = np.asarray(events, dtype=bool)
+    times, deaths = np.unique(hold[event], return_counts=True)
+    if not times.size:
+        return None
+    at_risk = hold.size - np.searchsorted(np.sort(hold), times, side="left")
+    surviving = np.cumprod(1.0 - deaths / at_risk)
+    below = np.flatnonzero(surviving < 0.5 - 1e-12)
+    half = np.flatnonzero(np.abs(surviving - 0.5) <= 1e-12)
+    if half.size and (not below.size or half[0] < below[0]):
+        i = int(half[0])
+        return float((times[i] + times[i + 1]) / 2.0) if i + 1 < times.size else float(times[i])
+    return float(times[below[0]]) if below.size else None
 
 
 def posture_decay(history: History, start: float, end: float) -> PostureDecay:
     """The hold estimate and decay curve of the spells that start in ``[start, end)``."""
     counted: list[tuple[Interval, Spell]] = []
     too_short = 0
+    meter = SpellMeter(history.minutes, history.end)
     for span in spell_starts(history):
         if not start <= span.start < end:
             continue
-        spell = measure_spell(history.minutes, span, history.end)
+        spell = meter.measure(span)
         if spell.seen_min < MIN_SPELL_MIN:
             too_short += 1
             continue

@@ -138,3 +138,17 @@ def test_the_curve_is_the_upright_share_per_bin_of_minutes_since_the_break() -> 
 )
 def test_kaplan_meier_median(holds: list[float], events: list[bool], median: float | None) -> None:
     assert km_median(holds, events) == median
+
+
+def test_a_minute_not_monitored_breaks_a_slouching_run() -> None:
+    # "S.S": two slouching minutes with a paused minute between are not in a row
+    spell = "U" * 10 + "S.S" + "U" * 5 + "SS" + "U" * 5
+    assert whole_day(spells_history(spell)) == HoldEstimate(18.0, 1, 1)
+
+
+def test_a_slouch_in_the_last_minute_of_a_spell_is_not_sustained() -> None:
+    spell = "U" * 15 + "S"  # the next spell (after a break) starts slouching
+    history = spells_history(spell, "SS" + "U" * 12)
+    decay = posture_decay(history, history.start, history.end)
+    assert decay.hold == HoldEstimate(0.0, 2, 1)  # half slouched at once, no later slouch
+    assert decay.hold.held == 1
