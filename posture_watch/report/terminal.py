@@ -110,17 +110,22 @@ def render_week(report: WeekReport) -> str:
 
 #: Minutes since a break per row of the terminal's curve, and the width of its bars.
 CURVE_ROW_MIN = 10
+#: The terminal's curve stops after this many minutes since a break (or just after the
+#: break nudge, when that comes later): compact; the HTML week report draws all of it.
+CURVE_ROWS_MIN = 120
 _BAR_CELLS = 20
 
 
 def decay_lines(decay: PostureDecay, basis: Basis, sit_max: float | None = None) -> list[str]:
     """The hold sentence, then the upright share per :data:`CURVE_ROW_MIN` minutes since
-    a break as bars, the row where the break nudge comes marked (``sit_max`` seconds),
-    then how the hold is measured. Without enough spells, the sentence alone."""
+    a break as bars (up to :data:`CURVE_ROWS_MIN`), the row where the break nudge comes
+    marked (``sit_max`` seconds), then how the hold is measured. Without enough spells,
+    the sentence alone."""
     lines = _wrap(hold_sentence(decay, basis))
     if not decay.enough:
         return lines
-    rows = shown_bins(decay.curve, CURVE_ROW_MIN)
+    longest = max(CURVE_ROWS_MIN, (sit_max or 0.0) / 60.0 + CURVE_ROW_MIN)
+    rows = [b for b in shown_bins(decay.curve, CURVE_ROW_MIN) if b.start_min < longest]
     if rows:
         lines += _wrap(_("Upright share by minutes since a break (minutes seen in brackets):"))
     labels = [bin_label(b) for b in rows]

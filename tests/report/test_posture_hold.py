@@ -101,3 +101,10 @@ def test_a_week_ending_later_counts_only_its_own_spells() -> None:
     later = date(2025, 5, 25)  # the week of 19-25 May holds none of the spells
     decay = week_report(decaying_day(), later, TZ).decay
     assert decay is not None and decay.hold.spells == 0
+
+
+def test_the_terminal_curve_stops_after_two_hours() -> None:
+    days = [DAY + timedelta(days=i) for i in range(3)]  # spells of 3 h and 4 h 15 min
+    text = render_week(week_report(merge(*(working_day(d) for d in days)), days[-1], TZ))
+    rows = [line.split("  ")[1].strip() for line in text.splitlines() if "min  █" in line]
+    assert rows[0] == "0–10 min" and rows[-1] == "110–120 min" and len(rows) == 12
