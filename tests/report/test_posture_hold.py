@@ -106,5 +106,5 @@ def test_a_week_ending_later_counts_only_its_own_spells() -> None:
 def test_the_terminal_curve_stops_after_two_hours() -> None:
     days = [DAY + timedelta(days=i) for i in range(3)]  # spells of 3 h and 4 h 15 min
     text = render_week(week_report(merge(*(working_day(d) for d in days)), days[-1], TZ))
-    rows = [line.split("  ")[1].strip() for line in text.splitlines() if "min  █" in line]
+    rows = [line.split("  █")[0].strip() for line in text.splitlines() if "min  █" in line]
     assert rows[0] == "0–10 min" and rows[-1] == "110–120 min" and len(rows) == 12
