@@ -6,8 +6,9 @@ monitor's start, at each new day, on a settings change:
 the limit followed the posture is a day *with* it; a day with none that did (or no record
 at all: an older posture-watch, the console monitor, or the fixed timer, which is all
 there was) is a day *without*; a day that changed in the middle is left out, as is a day
-with too little monitoring to count (:func:`~posture_watch.core.report_builder.day_counts`'s
-rule, so the week's table and this line agree). A day that was on but still waiting for
+with too little monitoring to count (the caller's ``counts``: the report's
+:func:`~posture_watch.core.report_builder.day_counts`, so the week's table and this line
+agree). A day that was on but still waiting for
 enough sitting spells ran the fixed timer, and counts as such.
 
 When the week has days of both kinds, the report says for each kind how much of the
@@ -24,9 +25,6 @@ from posture_watch.core.break_limits import BreakTimingSet
 from posture_watch.core.report import Summary
 from posture_watch.core.text import ngettext
 
-#: A day counts with at least this much monitored time (the report's own rule).
-MIN_MONITORED_S = 10 * 60.0
-
 
 def day_followed(day: Summary, timings: Sequence[BreakTimingSet]) -> bool | None:
     """True: breaks followed the posture all ``day``; False: the fixed timer; None: it
@@ -37,10 +35,12 @@ def day_followed(day: Summary, timings: Sequence[BreakTimingSet]) -> bool | None
     return kinds.pop() if kinds else False
 
 
-def compare_days(days: Sequence[Summary], timings: Sequence[BreakTimingSet]) -> str:
+def compare_days(
+    days: Sequence[Summary], timings: Sequence[BreakTimingSet], counts: Sequence[bool]
+) -> str:
     """Two sentences setting the days with and without breaks that follow the posture
-    side by side; ``''`` unless the days hold both kinds."""
-    counted = [d for d in days if d.monitored_s >= MIN_MONITORED_S]
+    side by side; ``''`` unless the days that count (``counts``, one a day) hold both."""
+    counted = [d for d, count in zip(days, counts, strict=True) if count]
     groups: dict[bool, list[Summary]] = {True: [], False: []}
     for day in counted:
         followed = day_followed(day, timings)
@@ -78,4 +78,4 @@ def _figures(days: Sequence[Summary]) -> dict[str, object]:
     }
 
 
-__all__ = ["MIN_MONITORED_S", "compare_days", "day_followed"]
+__all__ = ["compare_days", "day_followed"]

@@ -159,7 +159,7 @@ def week_report(
         no_suggestions=why_no_suggestions(total, sit_max),
         decay=posture_decay(history, total.start, total.end),
         sit_max=sit_max,
-        break_timing=compare_days(days, history.break_timings),
+        break_timing=compare_days(days, history.break_timings, [day_counts(d) for d in days]),
     )
 
 

@@ -63,4 +63,4 @@ def test_a_day_that_changed_midway_is_left_out():
     switched = (*history.break_timings, BreakTimingSet(at(12.0), FIXED, 3000.0))
     assert day_followed(day, history.break_timings) is True
     assert day_followed(day, switched) is None
-    assert compare_days([day], switched) == ""
+    assert compare_days([day], switched, [True]) == ""
