@@ -2,8 +2,14 @@
 
 Posture changes over seconds, so analysing every frame of a 30 fps video wastes most of
 the pose model's time. With ``target_fps`` the source keeps only the frames nearest to
-that rate and skips the rest with ``grab()``, which demuxes without decoding pixels;
-only kept frames pay for ``retrieve()``.
+that rate and skips the rest with ``grab()``; only kept frames pay for ``retrieve()``.
+
+FFmpeg's ``grab()`` decodes a frame (a P-frame codec needs every frame decoded to decode
+the next), which costs the monitor more than its pose model once the model runs
+rarely. A Motion-JPEG video (what webcams send, and what a webcam recording usually is)
+has no such chain: each frame is a JPEG of its own, so it is read in OpenCV's raw mode
+(``CAP_PROP_FORMAT = -1``: ``grab()`` only demuxes, 0.006 ms instead of 0.6 ms) and a
+kept frame is decoded by itself with ``cv2.imdecode``, as a webcam's frame is.
 """
 
 from __future__ import annotations
@@ -27,9 +33,17 @@ from posture_watch.sources._common import (
 )
 from posture_watch.sources.base import BadFrameHandler, Frame, SamplePredicate
 
+#: Codecs whose every frame decodes by itself (read raw; kept frames decoded alone).
+INTRA_CODECS = frozenset({"MJPG"})
 #: Used when the container states no usable frame rate and no position timestamps.
 FALLBACK_FPS = 30.0
 _MAX_PLAUSIBLE_FPS = 1000.0
+
+
+def fourcc_of(cap: cv2.VideoCapture) -> str:
+    """The stream's codec as its four characters (``MJPG``, ``FMP4``), "" if unknown."""
+    code = int(cap.get(cv2.CAP_PROP_FOURCC))
+    return code.to_bytes(4, "little").decode("ascii", "replace") if code > 0 else ""
 
 
 class VideoSource(SourceMixin):
@@ -51,6 +65,8 @@ class VideoSource(SourceMixin):
         self.label = label_of(path)
         self.path = existing_file(path)
         self.target_fps = None if target_fps is None else checked_fps(self.label, target_fps)
+        #: Read raw (an intra-only codec): grab() demuxes, a kept frame is decoded alone.
+        self.raw = False
         cap, first = self._open()
         self._cap: cv2.VideoCapture | None = cap
         self._first: np.ndarray | None = first
@@ -87,8 +103,14 @@ class VideoSource(SourceMixin):
                 # one decoding thread: frames the monitor skips are still decoded by
                 # grab(), and threads cost more CPU than they save on 640x480
                 cap = cv2.VideoCapture(str(self.path), cv2.CAP_ANY, [cv2.CAP_PROP_N_THREADS, 1])
+                self.raw = cap.isOpened() and fourcc_of(cap) in INTRA_CODECS
+                if self.raw and not cap.set(cv2.CAP_PROP_FORMAT, -1):
+                    self.raw = False
                 if cap.isOpened() and cap.grab():
                     ok, first = cap.retrieve()
+                    if ok and self.raw:
+                        first = cv2.imdecode(first, cv2.IMREAD_COLOR)
+                        ok = first is not None
         except cv2.error as exc:
             cause = exc
         if cap is None or not ok or first is None:
@@ -158,8 +180,11 @@ class VideoSource(SourceMixin):
 
     def _retrieve(self, cap: cv2.VideoCapture, number: int) -> np.ndarray:
         cause: cv2.error | None = None
+        image: np.ndarray | None
         try:
             ok, image = cap.retrieve()
+            if ok and self.raw:  # a JPEG of its own
+                image = cv2.imdecode(image, cv2.IMREAD_COLOR)
         except cv2.error as exc:
             ok, image, cause = False, None, exc
         if not ok or image is None:

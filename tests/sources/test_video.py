@@ -89,3 +89,25 @@ def test_sample_predicate_decides_per_frame_which_frames_are_decoded(sample_vide
     frames = list(source.frames(every_third_second_half))
     assert [f.index for f in frames] == [12, 15, 18]
     assert len(asked) == 20  # every frame was grabbed and offered, only three decoded
+
+
+def test_a_motion_jpeg_video_is_read_raw_and_each_kept_frame_decoded_alone(
+    tmp_path: Path,
+) -> None:
+    """Issue 21: frames the monitor skips cost a demux, not a decode, as a webcam's do."""
+    import cv2
+    import numpy as np
+
+    path = tmp_path / "webcam.avi"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 10.0, (64, 48))
+    for i in range(10):
+        writer.write(np.full((48, 64, 3), 20 * i, np.uint8))
+    writer.release()
+    source = VideoSource(path)
+    assert source.raw
+    frames = list(source.frames(sample=lambda t: round(t * 10) % 3 == 0))
+    assert [f.index for f in frames] == [0, 3, 6, 9]
+    for frame in frames:
+        assert frame.image is not None and frame.image.shape == (48, 64, 3)
+        assert abs(float(frame.image.mean()) - 20 * frame.index) < 2
+    source.close()
