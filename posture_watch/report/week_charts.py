@@ -21,6 +21,7 @@ from matplotlib.ticker import MaxNLocator
 
 from posture_watch.core import formats
 from posture_watch.core.decay_words import bin_share, nudge_mark, shown_bins
+from posture_watch.core.durations import format_minutes
 from posture_watch.core.report_builder import MIN_DAY_MONITORED_S, WeekReport
 from posture_watch.core.text import _
 from posture_watch.report.charts import (
@@ -177,12 +178,21 @@ def pain_chart(size: Size, week: WeekReport) -> str:
     return to_svg(fig)
 
 
+#: The line at the median hold on the decay chart (the ink's grey: it is no state).
+HOLD_COLOUR = "#555555"
+
+
 def decay_series(week: WeekReport) -> list[LegendItem]:
-    """The decay chart's legend: the upright share, and the break nudge's line."""
-    return [
-        LegendItem(_("share of sitting time upright"), COLOURS["upright"], "dot"),
-        LegendItem(nudge_mark(week.sit_max), CAMERA_COLOUR, "line"),
-    ]
+    """The decay chart's legend: the upright share, the median hold when there is one,
+    and the break nudge's line."""
+    items = [LegendItem(_("share of sitting time upright"), COLOURS["upright"], "dot")]
+    hold = week.decay.hold.minutes if week.decay is not None else None
+    if hold is not None:
+        label = _("median time upright after a break: {duration}").format(
+            duration=format_minutes(hold * 60.0)
+        )
+        items.append(LegendItem(label, HOLD_COLOUR, "line"))
+    return [*items, LegendItem(nudge_mark(week.sit_max), CAMERA_COLOUR, "line")]
 
 
 @styled
@@ -199,6 +209,8 @@ def decay_chart(size: Size, week: WeekReport) -> str:
     ax = fig.add_subplot()
     ax.plot(x, y, "-o", color=COLOURS["upright"], markersize=5)
     ax.axvline(limit, color=CAMERA_COLOUR, linewidth=1.5, linestyle="--")
+    if week.decay.hold.minutes is not None:
+        ax.axvline(week.decay.hold.minutes, color=HOLD_COLOUR, linewidth=1.5, linestyle="--")
     right = max(float(bins[-1].end_min) if bins else 0.0, limit * 1.05, 30.0)
     ax.set_xlim(0, right)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 1.5, 3, 6, 10]))

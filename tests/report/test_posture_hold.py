@@ -86,6 +86,7 @@ def test_the_html_pages_state_the_hold_and_the_week_draws_its_curve() -> None:
     figure = section[: section.index("</figure>")]
     assert "minutes since a break" in figure  # the axis
     assert "break nudge after 50 min" in figure  # the legend's line
+    assert "median time upright after a break: 34 min" in figure
     assert "in steps of 5 min" in figure and "sustained slouch (2 min in a row" in figure
 
 
