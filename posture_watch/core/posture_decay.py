@@ -117,7 +117,7 @@ class Spell:
     seen_min: int
 
 
-def spell_starts(history: History) -> list[Interval]:
+def spells_after_breaks(history: History) -> list[Interval]:
     """The sitting spells after a break, as spans of epoch seconds (end None: open).
 
     A spell whose start is unknown (its first bout began before the window, or less than
@@ -136,8 +136,10 @@ def spell_starts(history: History) -> list[Interval]:
             if current is not None and known:
                 spells.append(current)
             current, known = Interval(bout.start, bout.end), rested
-        else:
-            current = Interval(current.start, bout.end)
+        else:  # the same spell goes on (a short absence): to the later of the two ends
+            open_end = current.end is None or bout.end is None
+            end = None if open_end else max(current.end or 0.0, bout.end or 0.0)
+            current = Interval(current.start, end)
         last_end = history.end if bout.end is None else max(last_end, bout.end)
     if current is not None and known:
         spells.append(current)
@@ -228,7 +230,7 @@ def posture_decay(history: History, start: float, end: float) -> PostureDecay:
     counted: list[tuple[Interval, Spell]] = []
     too_short = 0
     meter = SpellMeter(history.minutes, history.end)
-    for span in spell_starts(history):
+    for span in spells_after_breaks(history):
         if not start <= span.start < end:
             continue
         spell = meter.measure(span)
