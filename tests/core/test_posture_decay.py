@@ -152,3 +152,12 @@ def test_a_slouch_in_the_last_minute_of_a_spell_is_not_sustained() -> None:
     decay = posture_decay(history, history.start, history.end)
     assert decay.hold == HoldEstimate(0.0, 2, 1)  # half slouched at once, no later slouch
     assert decay.hold.held == 1
+
+
+def test_a_spell_still_going_on_counts_as_held_so_far() -> None:
+    history = spells_history(decay_spell(20), "U" * 25)
+    last = history.bouts[-1]
+    live = replace(history, bouts=(*history.bouts[:-1], Interval(last.start, None)))
+    assert whole_day(live) == HoldEstimate(20.0, 2, 1)  # exactly half slouched, at 20
+    decay = posture_decay(live, live.start, live.end)
+    assert sum(b.minutes for b in decay.curve) == 60 + 25
