@@ -11,6 +11,7 @@ of them, so a longer translation moves the strip rather than breaking its column
 
 from __future__ import annotations
 
+import re
 import textwrap
 import unicodedata
 from datetime import datetime, tzinfo
@@ -340,10 +341,42 @@ def _advice(advice: MedicalAdvice | None) -> list[str]:
 
 
 def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
+    if _cells(text) != len(text):  # Chinese, Japanese, Korean: no spaces to break at
+        return _wrap_wide(text, first, rest)
     wrapped = textwrap.wrap(
         text, WIDTH, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
     )
     return wrapped or [""]
+
+
+#: What may not start a line in Japanese (kinsoku): closing marks and small kana.
+_NO_LINE_START = set("、。，．）」』】〉》！？：；ー・ぁぃぅぇぉっゃゅょァィゥェォッャュョ%)]」")
+
+
+def _wrap_wide(text: str, first: str, rest: str) -> list[str]:
+    """Wrap text with wide glyphs by terminal columns: a break may fall between any two
+    wide glyphs or at a space, never before a closing mark; a run of narrow letters (a
+    number, "min", ``posture-watch``) stays whole."""
+    units: list[str] = []  # a closing mark glued to what it closes, so it never leads
+    for token in re.findall(r"\s+|[^\s\u1100-\uffff]+|.", text.strip()):
+        if token[0] in _NO_LINE_START and units and not units[-1].isspace():
+            units[-1] += token
+        else:
+            units.append(token)
+    lines: list[str] = []
+    line, width = first, _cells(first)
+    for unit in units:
+        if unit.isspace():
+            if width > _cells(rest if lines else first):
+                line, width = line + " ", width + 1
+            continue
+        size = _cells(unit)
+        if width + size > WIDTH and line.strip():
+            lines.append(line.rstrip())
+            line, width = rest, _cells(rest)
+        line, width = line + unit, width + size
+    lines.append(line.rstrip())
+    return lines
 
 
 def _clock(t: float, tz: tzinfo) -> str:

@@ -242,3 +242,43 @@ def test_the_week_table_stays_aligned_with_long_dates_and_wide_glyphs() -> None:
     table = lines[head : head + 8]
     assert len({columns(line) for line in table}) == 1, table
     assert "良い姿勢" in table[0] and any("de" in line for line in table[1:]), table
+
+
+def test_japanese_sentences_wrap_within_the_terminal() -> None:
+    """Japanese has no spaces: the day report's sentences still wrap at 80 terminal
+    columns (two a glyph), and no line starts with a closing mark."""
+    import unicodedata
+
+    from tests.harness.catalogs import language_kept
+
+    def columns(line: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+    with language_kept():
+        text.use(_Japanese())
+        lines = render_day(day_report(_day_history(), DAY, TZ)).splitlines()
+    wide = [line for line in lines if columns(line) != len(line)]
+    assert len(wide) > 5, lines
+    assert [line for line in lines if columns(line) > WIDTH] == []
+    assert not [line for line in lines if line.lstrip()[:1] in ("、", "。", "）")]
+
+
+class _Japanese(gettext.NullTranslations):
+    """Every message as a run of wide glyphs with a comma and a full stop, placeholders
+    kept: as long as Japanese text gets, with nowhere to break but between glyphs."""
+
+    def gettext(self, message: str) -> str:
+        def glyphs(part: str) -> str:
+            return "姿勢、" * max(1, len(part) // 6) + "。" * bool(part.strip())
+
+        parts = _PLACEHOLDER.split(message)
+        return "".join(p if _PLACEHOLDER.fullmatch(p) else glyphs(p) for p in parts)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return self.gettext(msgid1 if n == 1 else msgid2)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self.gettext(message)
+
+    def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
+        return self.gettext(msgid1 if n == 1 else msgid2)
