@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-import cv2
 import numpy as np
 
 from posture_watch.core.analyzer import PostureAnalyzer, Verdict
@@ -69,6 +68,8 @@ def thumbnail(image: np.ndarray, width: int = THUMB_WIDTH) -> np.ndarray:
     averages about 8x8 samples: about 0.1 ms for 640x480 instead of 1.3 ms for the
     whole frame converted to grey and shrunk.
     """
+    import cv2  # here, not at the top: the tray and console processes never load OpenCV
+
     step = max(1, image.shape[1] // (width * 8))
     plane = image[::step, ::step, 1] if image.ndim == 3 else image[::step, ::step]
     height = max(1, round(width * plane.shape[0] / plane.shape[1]))
