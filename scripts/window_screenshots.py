@@ -1,5 +1,6 @@
-"""The windows' pictures in both themes and at 2x: the stretch window, the journal window
-and the calibration window (``scripts/screenshots.py --windows`` runs this).
+"""The windows' pictures in both themes and at 2x: the stretch window, the journal window,
+the calibration window, and the preferences window's Breaks tab
+(``scripts/screenshots.py --windows`` runs this).
 
 Each picture comes from the real window as a child process on its own throw-away X
 desktop (``tests/harness/xsession.py``), in a throw-away HOME; the theme is chosen with
@@ -11,6 +12,8 @@ Calibrate… (the recorded person: no camera picture), as ``screenshots.py`` tak
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -46,9 +49,22 @@ def _journal(session: XSession, env: dict[str, str], out: Path) -> None:
         window.close()
 
 
+def _preferences(session: XSession, env: dict[str, str], out: Path) -> None:
+    """The preferences window on its Breaks tab (the README's Settings picture)."""
+    settings = Path(env["XDG_CONFIG_HOME"]) / "posture-watch" / "settings.toml"
+    module = "posture_watch.desktop.preferences_window"
+    with subprocess.Popen([sys.executable, "-m", module, "--config", str(settings)], env=env) as p:
+        window_id = session.wait_window("Preferences")
+        time.sleep(1.0)
+        session.press(window_id, "ctrl+Tab")  # Posture nudges -> Breaks
+        time.sleep(0.8)
+        crop(session.screenshot(), geometry_box(session, window_id), out)
+        p.terminate()
+
+
 def capture_windows(out: Path, *, calibration: bool = True) -> None:
-    """Write stretch-window-{light,dark,2x}.png, journal-window-{light,dark,2x}.png and
-    calibration-window-{light,dark}.png into ``out``."""
+    """Write stretch-window-{light,dark,2x}.png, journal-window-{light,dark,2x}.png,
+    preferences.png and calibration-window-{light,dark}.png into ``out``."""
     for scheme in SCHEMES:
         with (
             tempfile.TemporaryDirectory(prefix="pw-windows-") as base,
@@ -57,6 +73,8 @@ def capture_windows(out: Path, *, calibration: bool = True) -> None:
             env = session.env | private_home(Path(base)) | {"POSTURE_WATCH_COLOR_SCHEME": scheme}
             _stretch(session, env, out / f"stretch-window-{scheme}.png")
             _journal(session, env, out / f"journal-window-{scheme}.png")
+            if scheme == "light":
+                _preferences(session, env, out / "preferences.png")
     with (
         tempfile.TemporaryDirectory(prefix="pw-windows-") as base,
         XSession(dunst=False, trayer=False, **HIDPI) as session,
