@@ -5,8 +5,8 @@ Run ``.venv/bin/python benchmarks/bench_idle.py [--repeats 3] [--window 20]``.
 
 ``bench_monitor.py`` replays a session 4x faster than real time and compares designs;
 this one runs the real ``posture-watch monitor --no-tray`` at real speed on a 640x480,
-30 fps video of one upright sample picture (built in a temporary folder, deleted at the
-end), with its calibration, in private config, data and runtime folders:
+30 fps Motion-JPEG video of one upright sample picture (built in a temporary folder,
+deleted at the end), with its calibration, in private config, data and runtime folders:
 
 1. **first verdict**: wall seconds from the process start to its first ``state:`` line;
 2. **watching**: CPU seconds of each process (the console process and the camera
@@ -53,8 +53,8 @@ TICKS = os.sysconf("SC_CLK_TCK")
 def write_still_video(folder: Path) -> tuple[Path, Path]:
     """A video of the first upright picture, and its calibration profile."""
     upright = on_canvas(session_pictures()["upright"][0])
-    video = folder / "still.mp4"
-    writer = cv2.VideoWriter(str(video), cv2.VideoWriter.fourcc(*"mp4v"), FPS, (640, 480))
+    video = folder / "still.avi"  # Motion-JPEG, as a webcam sends (and bench_monitor uses)
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter.fourcc(*"MJPG"), FPS, (640, 480))
     for _ in range(int(FPS * SECONDS)):
         writer.write(upright)
     writer.release()
