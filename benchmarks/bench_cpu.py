@@ -2,7 +2,7 @@
 design, replayed at 4x) and then ``bench_idle.py`` (first verdict, watching and paused
 in real time, peak memory), each with its defaults unless told.
 
-Run ``.venv/bin/python benchmarks/bench_cpu.py [--tray] [--window 60]``: about 6.5 + 6.5
+Run ``.venv/bin/python benchmarks/bench_cpu.py [--tray]``: about 6.5 + 6.5
 minutes on 2 cores (plus 5 with ``--tray``). Arguments are passed to ``bench_idle.py``.
 """
 

@@ -1,7 +1,8 @@
 """What the monitor costs in real time: to its first verdict, per minute watching a still
 person, per minute paused, and its peak memory, process by process.
 
-Run ``.venv/bin/python benchmarks/bench_idle.py [--repeats 3] [--window 20]``.
+Run ``.venv/bin/python benchmarks/bench_idle.py [--repeats 3] [--window 60]``: about 6.5
+minutes (/proc counts CPU in 10 ms ticks, so shorter windows read coarser).
 
 ``bench_monitor.py`` replays a session 4x faster than real time and compares designs;
 this one runs the real ``posture-watch monitor --no-tray`` at real speed on a 640x480,
@@ -165,7 +166,7 @@ def one_run(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--window", type=float, default=20.0, help="seconds per CPU window")
+    parser.add_argument("--window", type=float, default=60.0, help="seconds per CPU window")
     parser.add_argument("--tray", action="store_true", help="the tray in a throw-away desktop")
     args = parser.parse_args(argv)
     host = machine()
