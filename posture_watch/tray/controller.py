@@ -28,6 +28,7 @@ from posture_watch.core.journal import JournalEntry
 from posture_watch.core.menu import MenuAction
 from posture_watch.core.prompt_rules import PromptScheduler
 from posture_watch.core.session import Session, SessionSettings
+from posture_watch.core.status import TrayState
 from posture_watch.core.stream import (
     AutostartState,
     ControlAsked,
@@ -63,6 +64,12 @@ from posture_watch.tray.ports import (
 from posture_watch.tray.settings_watch import INTERVAL, SettingsWatch
 
 TICK = 0.5
+#: While nothing is watched (paused, screen locked, camera lent to a call) and no window
+#: is open, the loop wakes every 2 s instead (an inbox item still wakes it at once): a
+#: paused tray then costs about a quarter of the CPU (bench_idle.py --tray).
+IDLE_TICK = 2.0
+#: The icon states in which nothing is watched.
+QUIET = (TrayState.PAUSED, TrayState.LOCKED, TrayState.CAMERA_BUSY)
 #: How long shutdown waits for the worker's last events (the open bout, Stopped).
 STOP_WAIT = 1.5
 DOCK_CHECK_TICKS = 4  # every 2 s: see TrayIcon.keep_docked
@@ -157,12 +164,14 @@ class TrayController:
             self.carry_out(self.session.start(self.now(), reader))
             ticks = 0
             while not self.stopped.is_set():
-                item = self.clock.take(self.inbox, TICK)
+                quiet = self.quiet()
+                item = self.clock.take(self.inbox, IDLE_TICK if quiet else TICK)
                 if item is not None:
                     self.take(item)
                 self.poll_windows()
                 ticks += 1
-                if self.icon and (ticks <= DOCK_CHECK_EARLY or ticks % DOCK_CHECK_TICKS == 0):
+                early, due = ticks <= DOCK_CHECK_EARLY, ticks % DOCK_CHECK_TICKS == 0
+                if self.icon and (early or due or quiet):  # about every 2 s either way
                     self.icon.keep_docked()
                 self.step(Tick())
                 self.follow_settings()
@@ -173,6 +182,10 @@ class TrayController:
             self.shutdown()
             self.error = self.session.status.error
             self.finished.set()
+
+    def quiet(self) -> bool:
+        """Nothing watched and no window open: the loop may wake less often."""
+        return self.session.status.state in QUIET and not self.windows and self.preferences is None
 
     def take(self, item: object) -> None:
         """One inbox item: menu ids come as strings, control requests wait for a reply."""

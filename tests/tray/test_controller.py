@@ -28,7 +28,7 @@ from posture_watch.core.prompt_rules import PromptRules, PromptScheduler
 from posture_watch.core.prompts import PromptChooser
 from posture_watch.core.status import TrayState
 from posture_watch.core.stream import StopAsked
-from posture_watch.core.worker_events import CameraBusy, CameraFree, Pause, Stop
+from posture_watch.core.worker_events import CameraBusy, CameraFree, Pause, Paused, Resumed, Stop
 from posture_watch.desktop.icons import COLOURS, nearest_state
 from posture_watch.desktop.notify import CallbackNotifier
 from posture_watch.history.store import HistoryStore
@@ -288,3 +288,23 @@ def test_a_dead_worker_is_noticed_as_the_console_notices_it(running):
     assert run.controller.error == "the monitor worker ended unexpectedly"
     assert run.shown == [("posture-watch stopped", "the monitor worker ended unexpectedly")]
     run.journal.close()
+
+
+def test_the_loop_wakes_less_often_while_nothing_is_watched(running):
+    """Paused (or locked, or the camera lent): the loop waits 2 s between looks instead of
+    0.5 s; running, or with a window open, it keeps 0.5 s. An item still wakes it."""
+    from posture_watch.tray.controller import IDLE_TICK, TICK
+
+    run = running(datetime(2026, 11, 24, 10, 0))
+    t0 = run.clock.wall()
+    assert (TICK, IDLE_TICK) == (0.5, 2.0)
+    assert not run.controller.quiet()
+    run.controller.post(Paused(t0 + 1, None))  # the worker's word that it paused
+    wait_for(run.controller.quiet, "go quiet")
+    ask = relay(run.controller.post, timeout=PATIENCE)
+    assert ask(ControlRequest("status")).message.startswith("Paused")  # woken at once
+    run.controller.windows["stretch"] = object()  # type: ignore[assignment]
+    assert not run.controller.quiet()
+    del run.controller.windows["stretch"]
+    run.controller.post(Resumed(t0 + 2))
+    wait_for(lambda: not run.controller.quiet(), "wake up again")
