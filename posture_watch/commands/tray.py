@@ -313,7 +313,9 @@ def _run_tray(args: argparse.Namespace, setup: MonitorSetup, launched: Launched)
     )
     # do not disturb: a full-screen window or paused notifications hold nudges back
     disturb = DisturbWatch(
-        controller.post, say=lambda line: say(_("posture-watch: {line}").format(line=line))
+        controller.post,
+        say=lambda line: say(_("posture-watch: {line}").format(line=line)),
+        resting=controller.quiet,  # nothing to hold back while nothing is watched
     )
     try:
         session.start()

@@ -79,8 +79,12 @@ class DisturbWatch:
         clock: Clock = SYSTEM,
         every: float = POLL_EVERY,
         say: Say | None = None,
+        resting: Callable[[], bool] | None = None,
     ) -> None:
         self._post, self._clock, self._every = post, clock, every
+        #: While this says True (the tray paused, locked or lending the camera: no nudge
+        #: can come), the rounds are skipped; the first round after it asks again.
+        self._resting = resting or (lambda: False)
         self._say = say or log.warning
         self._probes = list(desktop_probes(say=self._say) if probes is None else probes)
         self._reasons: frozenset[Disturb] = frozenset()
@@ -149,7 +153,8 @@ class DisturbWatch:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.poll()
+            if not self._resting():
+                self.poll()
             if self._clock.sleep(self._every, self._stop):
                 return
 

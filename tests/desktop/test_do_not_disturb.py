@@ -304,3 +304,33 @@ def test_the_notification_servers_inhibited_property_and_no_server_at_all(
             assert probe.check()
     finally:
         probe.close()
+
+
+class CountingProbe:
+    """A stand-in question (no desktop needed): counts how often it is asked."""
+
+    name = "counting"
+    reason = Disturb.FULLSCREEN
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def check(self) -> bool:
+        self.asked += 1
+        return False
+
+    def close(self) -> None:
+        pass
+
+
+def test_no_questions_while_the_tray_rests_and_at_once_after():
+    """While nothing is watched (the tray's ``quiet``), the rounds are skipped; they
+    start again when it ends."""
+    probe, resting = CountingProbe(), threading.Event()
+    resting.set()
+    with DisturbWatch(lambda _d: None, [probe], clock=SystemClock(), every=0.01,
+                      resting=resting.is_set):  # fmt: skip
+        time.sleep(0.2)
+        assert probe.asked == 0
+        resting.clear()
+        wait_for(lambda: probe.asked >= 3, 5, "questions again")
