@@ -32,7 +32,8 @@ from posture_watch.core.text import _, ngettext
 MARGIN = 5 * 60.0
 #: The earliest a break nudge that follows the posture may come, seconds.
 FLOOR = 20 * 60.0
-#: Sitting spells needed in the look-back before the limit follows the posture.
+#: Sitting spells needed before a hold time is followed here or stated by the report
+#: (:mod:`posture_watch.core.posture_decay` uses this one number too).
 MIN_SPELLS = 5
 #: How far back the hold time is measured, seconds (7 days).
 LOOKBACK = 7 * 24 * 3600.0

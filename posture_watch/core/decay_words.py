@@ -3,7 +3,7 @@
 One place for the sentences the day and week reports, ``posture-watch insights`` and the
 HTML page share, so they never disagree. Each sentence names its basis (the week, or the
 7 days to a date) and how many sitting spells it rests on; too few spells say so instead
-of guessing (:data:`~posture_watch.core.posture_decay.MIN_SPELLS`). Whole sentences, one
+of guessing (:data:`~posture_watch.core.break_limits.MIN_SPELLS`). Whole sentences, one
 catalog message each, built when shown (the language is chosen after import).
 """
 
@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from posture_watch.core.break_limits import MIN_SPELLS
 from posture_watch.core.dates import short_date
 from posture_watch.core.durations import format_minutes, format_span
 from posture_watch.core.posture_decay import (
     CURVE_BIN_MIN,
     MIN_SPELL_MIN,
-    MIN_SPELLS,
     SUSTAINED_MIN,
     CurveBin,
     PostureDecay,

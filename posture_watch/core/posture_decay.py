@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from posture_watch.core.break_limits import MIN_SPELLS
 from posture_watch.core.report import History, Interval, MinuteRows
 
 #: An absence at least this long (seconds) starts a new spell even with no recorded
@@ -49,8 +50,9 @@ MIN_SPELL_MIN = 10
 CURVE_BIN_MIN = 5
 #: The curve stops here (minutes since the break); later minutes are left out.
 CURVE_MAX_MIN = 180
-#: Spells needed before the report states a hold time rather than "too few".
-MIN_SPELLS = 5
+# MIN_SPELLS (core.break_limits): the spells needed before a hold time is stated (the
+# report, rather than "too few") or followed (breaks): one number, so the report never
+# states a figure the break nudge still waits for.
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from posture_watch.core.break_limits import MIN_SPELLS
 from posture_watch.core.decay_words import Basis, hold_sentence
-from posture_watch.core.posture_decay import MIN_SPELLS, posture_decay
+from posture_watch.core.posture_decay import posture_decay
 from posture_watch.core.report_builder import day_report, week_report
 from posture_watch.report.html import render_day_html, render_week_html
 from posture_watch.report.terminal import WIDTH, render_day, render_week
