@@ -276,12 +276,16 @@ def _rows(table: str, n: int) -> str:
             text = ngettext("{n} pain journal entry", "{n} pain journal entries", n)
         case "break_answers":
             text = ngettext("{n} break postponed or skipped", "{n} breaks postponed or skipped", n)
+        case "break_timing":
+            text = ngettext("{n} break-timing record", "{n} break-timing records", n)
         case _other:
             return f"{n} {table.replace('_', ' ')}"
     return text.format(n=n)
 
 
-def _describe(counts: dict[str, int]) -> str:
+def describe_rows(counts: dict[str, int]) -> str:
+    """Rows per table in words (``3 minutes, 1 break``), every table of the history named
+    in the person's language; "nothing" when there are none."""
     parts = [_rows(table, n) for table, n in counts.items() if n]
     return _(", ").join(parts) if parts else pgettext("rows", "nothing")
 
@@ -312,7 +316,7 @@ def run_forget(args: argparse.Namespace) -> int:
             return 0
         if not args.yes and not _confirm(
             _("delete {scope} from {where}: {rows}{files}?").format(
-                scope=scope, where=where, rows=_describe(rows), files=_describe_files(files)
+                scope=scope, where=where, rows=describe_rows(rows), files=_describe_files(files)
             )
         ):
             print(_("nothing deleted"))
@@ -320,7 +324,7 @@ def run_forget(args: argparse.Namespace) -> int:
         deleted = store.forget(before) if store is not None else {}
     gone = forget_files.forget_files(path, first_kept, before)
     if store is not None:
-        print(_("deleted {scope}: {rows}").format(scope=scope, rows=_describe(deleted)))
+        print(_("deleted {scope}: {rows}").format(scope=scope, rows=describe_rows(deleted)))
     for report in gone.reports:
         print(_("deleted the report {report}").format(report=report))
     if gone.event_log is not None:

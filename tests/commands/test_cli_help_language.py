@@ -162,3 +162,14 @@ def test_a_typo_is_still_understood_when_argparse_speaks_another_language(
         assert proc.returncode == 2
         last = proc.stderr.strip().splitlines()[-1]
         assert close in last and "did you mean" not in last, last  # found, and translated
+
+
+def test_forget_names_every_table_of_the_history_in_words(bracketed: None) -> None:
+    """``forget`` counts what it deletes per table: every table of the schema has its
+    words in the catalog, none falls back to its key ("3 break timing")."""
+    from posture_watch.commands.history_cli import describe_rows
+    from posture_watch.history.schema import TABLES
+
+    parts = describe_rows(dict.fromkeys(TABLES, 2)).split("«, »")
+    assert len(parts) == len(TABLES)
+    assert [p for p in parts if not (p.startswith("«") or p.endswith("»"))] == []
