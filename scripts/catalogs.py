@@ -18,13 +18,11 @@ volunteer's guide. ``tests/test_catalogs.py`` checks that the committed files ar
 
 from __future__ import annotations
 
+import contextlib
 import math
-import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import polib
@@ -83,19 +81,8 @@ def _accent(text: str) -> str:
     return "".join(ch.translate(_ACCENTED) * (2 if ch in _VOWELS else 1) for ch in text)
 
 
-@contextmanager
-def _at_root() -> Iterator[None]:
-    """Babel reads [tool.babel] from the pyproject.toml of the current folder."""
-    before = Path.cwd()
-    os.chdir(ROOT)
-    try:
-        yield
-    finally:
-        os.chdir(before)
-
-
 def _pybabel(*args: str) -> None:
-    with _at_root():
+    with contextlib.chdir(ROOT):  # Babel reads [tool.babel] from the current folder's pyproject
         CommandLineInterface().run(["pybabel", "--quiet", *args])
 
 
