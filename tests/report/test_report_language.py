@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
@@ -221,17 +222,18 @@ def test_longer_words_fit_the_page_on_a_phone_and_a_desktop(tmp_path) -> None:
                 (tmp_path / f"{name}-{width}.png").write_bytes(report.png)
 
 
+def columns(line: str) -> int:
+    """Terminal columns of ``line`` (East Asian wide glyphs take two), counted here
+    independently of the report's own helper."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
 def test_the_week_table_stays_aligned_with_long_dates_and_wide_glyphs() -> None:
     """Portuguese dates ("ter., 1 de dez.") and Japanese column heads (two terminal
     columns a glyph): every row of the week table is as wide as its head, in columns."""
-    import unicodedata
-
     from posture_watch import i18n
     from posture_watch.core import formats
     from tests.harness.catalogs import key, language_kept, translations
-
-    def columns(line: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
 
     heads = {key("report", "day"): "日付", key("report", "upright"): "良い姿勢"}
     with language_kept():
@@ -247,12 +249,7 @@ def test_the_week_table_stays_aligned_with_long_dates_and_wide_glyphs() -> None:
 def test_japanese_sentences_wrap_within_the_terminal() -> None:
     """Japanese has no spaces: the day report's sentences still wrap at 80 terminal
     columns (two a glyph), and no line starts with a closing mark."""
-    import unicodedata
-
     from tests.harness.catalogs import language_kept
-
-    def columns(line: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
 
     with language_kept():
         text.use(_Japanese())
