@@ -426,31 +426,28 @@ class CalibrationWindow:
         the longest message and the most buttons, the name row included, its size is
         kept, and the widgets are reset for the start.
         """
+        # Withdrawn while it is measured: Tk maps a new window at the first idle, and
+        # update_idletasks() is one, so it would show at a trial layout's size first.
+        self.root.withdraw()
         self._message.configure(text="\n".join(["W" * 10] * MESSAGE_LINES))
         self._naming.pack(fill="x", pady=(PAD, 0), before=self._buttons)
-        sizes = {}
+        width = height = 0
         for exists in (True, False):  # "Replace 'x'" or "Save as 'x'": either may be longer
-            self._result_buttons(exists)
-            sizes[exists] = (self.root.winfo_reqwidth(), self.root.winfo_reqheight())
-        width = max(w for w, _h in sizes.values())
-        height = max(h for _w, h in sizes.values())
-        if sizes[False][0] < width:  # the wider one laid out last: the window maps at it
-            self._result_buttons(True)
+            self._set_buttons(
+                (save_label(self.profile, exists), lambda: None),
+                (pgettext("button", "Save as new profile…"), lambda: None),
+                (pgettext("button", "Try again"), lambda: None),
+                (pgettext("button", "Cancel"), lambda: None),
+            )
+            self.root.update_idletasks()
+            width = max(width, self.root.winfo_reqwidth())
+            height = max(height, self.root.winfo_reqheight())
         self.root.geometry(f"{width}x{height}")
         self.root.minsize(width, height)
         self.root.maxsize(width, height)
         self._message.configure(wraplength=width - 2 * self._pad - 4)
         self._naming.pack_forget()
-
-    def _result_buttons(self, exists: bool) -> None:
-        """The result's four buttons, laid out (for :meth:`_keep_one_size`)."""
-        self._set_buttons(
-            (save_label(self.profile, exists), lambda: None),
-            (pgettext("button", "Save as new profile…"), lambda: None),
-            (pgettext("button", "Try again"), lambda: None),
-            (pgettext("button", "Cancel"), lambda: None),
-        )
-        self.root.update_idletasks()
+        self.root.deiconify()
 
     def _start(self) -> None:
         if self._sampler is not None:
